@@ -1,0 +1,6 @@
+import sys
+
+from claimbench.cli import main
+
+if __name__ == "__main__":
+    sys.exit(main())
