@@ -1,0 +1,222 @@
+"""``claimbench measure``: run a load plan through vLLM (or any OpenAI endpoint) and write a bundle."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+
+from claimbench.errors import UserError
+
+ENGINES = ("offline", "serve", "endpoint")
+
+
+def register(sub) -> None:
+    p = sub.add_parser(
+        "measure",
+        help="run a measured load sweep and write a run bundle",
+        description=(
+            "Run a load sweep and write a run bundle (manifest.json, requests.parquet, summary.parquet). "
+            "Engines: 'offline' steps an in-process vllm engine; 'serve' starts `vllm serve` on 127.0.0.1 "
+            "and measures it with the streaming client; 'endpoint' measures an existing OpenAI-compatible "
+            "server at --base-url. The bundle path is printed last."
+        ),
+        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+    )
+    g = p.add_argument_group("engine and model")
+    g.add_argument("--engine", choices=ENGINES, default="offline", help="how requests reach the model")
+    g.add_argument("--model", default="tiny",
+                   help="model name or path; 'tiny' builds the built-in random-weight model (no hub needed)")
+    g.add_argument("--dtype", default="auto", help="vLLM dtype (auto, bfloat16, float16, float32)")
+    g.add_argument("--max-model-len", type=int, default=None, help="vLLM max_model_len (default: the model's)")
+    g.add_argument("--enforce-eager", action=argparse.BooleanOptionalAction, default=None,
+                   help="disable CUDA graphs / torch.compile (default: on for CPU, vLLM's default elsewhere)")
+    g.add_argument("--kv-cache-gib", type=float, default=None,
+                   help="KV cache size in GiB (CPU default 1; VLLM_CPU_KVCACHE_SPACE wins if set)")
+    g.add_argument("--tensor-parallel-size", type=int, default=1, help="vLLM tensor parallel size")
+    g.add_argument("--engine-arg", action="append", default=[], metavar="KEY=VALUE",
+                   help="extra vLLM engine argument (offline: LLM kwarg; serve: --KEY VALUE), repeatable; VALUE parsed as JSON if it can be")
+    g = p.add_argument_group("workload")
+    g.add_argument("--input-len", type=int, default=128, help="prompt length in tokens (exact: token-id prompts)")
+    g.add_argument("--output-len", type=int, default=128, help="output tokens per request (ignore_eos + max_tokens)")
+    g.add_argument("--input-len-range", metavar="LO:HI", help="draw each prompt length uniformly from LO..HI instead")
+    g.add_argument("--output-len-range", metavar="LO:HI", help="draw each output length uniformly from LO..HI instead")
+    g.add_argument("--num-prompts", type=int, default=64, help="requests per load level")
+    g.add_argument("--seed", type=int, default=0, help="seed of prompts and arrival times")
+    g.add_argument("--vocab-size", type=int, default=None,
+                   help="token ids are drawn below this (default: the model's vocabulary; endpoint without config: 32000)")
+    g = p.add_argument_group("load")
+    g.add_argument("--concurrency", metavar="N[,N...]", help="closed-loop levels: requests in flight (default 1)")
+    g.add_argument("--request-rate", metavar="R[,R...]", help="open-loop levels: arrivals per second ('inf' = all at once)")
+    g.add_argument("--burstiness", type=float, default=1.0, help="gamma shape of open-loop gaps (1 = Poisson)")
+    g.add_argument("--duration", type=float, default=None, metavar="S", help="stop sending new requests at a level after S seconds")
+    g.add_argument("--warmup-prompts", type=int, default=0, help="requests sent before each level and excluded from metrics")
+    g.add_argument("--request-timeout", type=float, default=600.0, metavar="S", help="a request taking longer is failed")
+    g.add_argument("--slo", action="append", metavar="METRIC=VALUE",
+                   help="SLO for goodput, repeatable: ttft_ms, tpot_ms, e2el_ms, itl_max_ms (e.g. --slo tpot_ms=50)")
+    g.add_argument("--percentile-method", choices=["linear", "nearest_rank"], default="linear",
+                   help="percentiles: linear interpolation (NumPy) or nearest rank (MLPerf)")
+    g = p.add_argument_group("serve and endpoint")
+    g.add_argument("--base-url", help="endpoint: server root, e.g. http://127.0.0.1:8000 (with or without /v1)")
+    g.add_argument("--api", choices=["completions", "chat"], default="completions", help="OpenAI API to call")
+    g.add_argument("--served-model-name", help="model name sent in requests (default: --model, or the server's only model)")
+    g.add_argument("--api-key-env", metavar="VAR", help="read the API key from this environment variable (never written anywhere)")
+    g.add_argument("--server-timeout", type=float, default=600.0, metavar="S", help="serve: how long to wait for readiness")
+    g.add_argument("--port", type=int, default=0, help="serve: port on 127.0.0.1 (0 = a free one)")
+    g.add_argument("--token-counts", choices=["usage", "tokenize", "chunks"], default="usage",
+                   help="endpoint: where token counts come from: server usage (default), its /tokenize endpoint, or counting chunks")
+    g = p.add_argument_group("output")
+    g.add_argument("--out", default="runs", help="folder that receives the bundle")
+    g.add_argument("--json", action="store_true", help="print the summary as JSON, with the bundle path, instead of a table")
+    g.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
+                   help="progress bar on stderr (default: when stderr is a terminal)")
+    p.set_defaults(func=run)
+
+
+def parse_engine_args(items: list[str]) -> dict:
+    out = {}
+    for item in items:
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip():
+            raise UserError(f"--engine-arg must be KEY=VALUE, got {item!r}")
+        try:
+            out[key.strip().replace("-", "_")] = json.loads(value)
+        except json.JSONDecodeError:
+            out[key.strip().replace("-", "_")] = value
+    return out
+
+
+def _check_positive(args) -> None:
+    for opt in ("input_len", "output_len", "num_prompts"):
+        v = getattr(args, opt)
+        if v < 1:
+            raise UserError(f"--{opt.replace('_', '-')} must be a positive integer, got {v}")
+    if args.max_model_len is not None and args.max_model_len < 2:
+        raise UserError(f"--max-model-len must be at least 2, got {args.max_model_len}")
+    if args.kv_cache_gib is not None and not args.kv_cache_gib > 0:
+        raise UserError(f"--kv-cache-gib must be positive, got {args.kv_cache_gib}")
+    if args.request_timeout is not None and not args.request_timeout > 0:
+        raise UserError(f"--request-timeout must be positive, got {args.request_timeout}")
+    if args.vocab_size is not None and args.vocab_size < 16:
+        raise UserError(f"--vocab-size must be at least 16, got {args.vocab_size}")
+
+
+def _resolve_model(args) -> tuple[str, int | None, int | None]:
+    """(model path or name, vocab size, max positions) — local config read where there is one."""
+    from claimbench.tinymodel import resolve_model
+
+    model = args.model
+    if args.engine != "endpoint":
+        looks_like_path = model.startswith((".", "/", "~")) or os.sep in model and Path(model).expanduser().exists()
+        if model.startswith((".", "/", "~")) and not Path(model).expanduser().exists():
+            raise UserError(f"--model: no such model folder {model!r}")
+        model = resolve_model(model)
+        cfg = Path(model).expanduser() / "config.json"
+        if looks_like_path or model != args.model:
+            if not cfg.is_file():
+                raise UserError(f"--model: {model!r} has no config.json; not a Hugging Face model folder")
+    else:
+        cfg = Path(model).expanduser() / "config.json"
+    if cfg.is_file():
+        try:
+            conf = json.loads(cfg.read_text())
+        except (OSError, json.JSONDecodeError) as exc:
+            raise UserError(f"--model: cannot read {cfg}: {exc}") from None
+        return model, conf.get("vocab_size"), conf.get("max_position_embeddings")
+    return model, None, None
+
+
+def run(args: argparse.Namespace) -> int:
+    from claimbench.loadgen import build_levels
+    from claimbench.progress import Progress
+    from claimbench.runner import MeasureConfig, parse_slos, run_measurement
+    from claimbench.workload import SAFE_VOCAB_SIZE, WorkloadSpec, parse_range
+
+    _check_positive(args)
+    slos = parse_slos(args.slo)
+    levels = build_levels(args.concurrency, args.request_rate, args.num_prompts, args.burstiness, args.duration, args.warmup_prompts)
+    engine_extra = parse_engine_args(args.engine_arg)
+    if args.engine == "endpoint" and not args.base_url:
+        raise UserError("--engine endpoint needs --base-url")
+    if args.engine != "endpoint" and args.base_url:
+        raise UserError("--base-url is only for --engine endpoint")
+    api_key = None
+    if args.api_key_env:
+        api_key = os.environ.get(args.api_key_env)
+        if not api_key:
+            raise UserError(f"--api-key-env: environment variable {args.api_key_env} is not set or empty")
+    model, vocab, max_pos = _resolve_model(args)
+    max_len = args.max_model_len or max_pos
+    spec = WorkloadSpec(
+        input_len=args.input_len, output_len=args.output_len, num_prompts=args.num_prompts, seed=args.seed,
+        vocab_size=args.vocab_size or vocab or SAFE_VOCAB_SIZE,
+        input_len_range=parse_range(args.input_len_range, "--input-len-range"),
+        output_len_range=parse_range(args.output_len_range, "--output-len-range"),
+    )
+    spec.validate(max_len)  # fail before an engine starts when the config already tells
+    out_dir = Path(args.out)
+    if out_dir.exists() and not out_dir.is_dir():
+        raise UserError(f"--out: {out_dir} exists and is not a folder")
+
+    from claimbench.platform import fingerprint
+
+    fp = fingerprint()
+    engine = _make_engine(args, model, fp, engine_extra, api_key)
+    cfg = MeasureConfig(
+        model=model, model_source=args.model, workload=spec, levels=levels, out_dir=out_dir, slos=slos,
+        percentile_method=args.percentile_method, request_timeout_s=args.request_timeout, dtype=args.dtype,
+        redact=[api_key] if api_key else [],
+        extra_manifest={"command": _safe_argv()},
+    )
+    progress = Progress(enabled=args.progress)
+    bundle = run_measurement(cfg, engine, fp, progress)
+    _print_result(bundle, args.json)
+    return 0
+
+
+def _make_engine(args, model, fp, engine_extra, api_key):
+    backend = fp.get("backend") or "unknown"
+    if args.engine == "offline":
+        from claimbench.engines.offline import OfflineEngine, OfflineEngineConfig
+
+        conf = OfflineEngineConfig(model=model, dtype=args.dtype, max_model_len=args.max_model_len,
+                                   enforce_eager=args.enforce_eager, kv_cache_gib=args.kv_cache_gib, seed=args.seed,
+                                   tensor_parallel_size=args.tensor_parallel_size, extra=engine_extra)
+        return OfflineEngine(conf, backend)
+    from claimbench.engines.http import HttpEngine, HttpEngineConfig
+
+    conf = HttpEngineConfig(api=args.api, served_model_name=args.served_model_name, api_key=api_key,
+                            api_key_env=args.api_key_env, token_counts=args.token_counts)
+    if args.engine == "endpoint":
+        return HttpEngine(conf, base_url=args.base_url, model=model)
+    from claimbench.engines.serve import ServeProcess, ServeConfig
+
+    server = ServeProcess(ServeConfig(model=model, dtype=args.dtype, max_model_len=args.max_model_len,
+                                      enforce_eager=args.enforce_eager, kv_cache_gib=args.kv_cache_gib, seed=args.seed,
+                                      tensor_parallel_size=args.tensor_parallel_size, port=args.port,
+                                      ready_timeout_s=args.server_timeout, extra=engine_extra, backend=backend))
+    return HttpEngine(conf, server=server, model=model)
+
+
+def _safe_argv() -> list[str]:
+    """The command line as typed, for the manifest (API keys are only ever passed by env var name)."""
+    return ["claimbench", *sys.argv[1:]] if sys.argv and sys.argv[0].endswith("claimbench") else sys.argv[1:]
+
+
+def _print_result(bundle: Path, as_json: bool) -> None:
+    from claimbench.store import read_bundle
+    from claimbench.tables import format_summary
+
+    b = read_bundle(bundle)
+    if as_json:
+        print(json.dumps({"bundle": str(bundle), "status": b.manifest["status"], "summary": b.summary.to_dicts()}, indent=2, default=str))
+        return
+    print(format_summary(b.summary))
+    if b.manifest["status"] != "complete":
+        print(f"note: run {b.manifest['status']}: {b.manifest['status_reason']}", file=sys.stderr)
+    audit = b.manifest["output_length_audit"]
+    if audit["requests_short"]:
+        print(f"note: {audit['requests_short']} requests returned fewer tokens than asked", file=sys.stderr)
+    print(bundle)

@@ -1,0 +1,84 @@
+"""Typed records shared by engines, the client, the store and metrics.
+
+Times are seconds on a monotonic clock, measured from the run's start (``run_t0``).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field, fields
+from typing import Any
+
+# requests.parquet: one row per request (column order is the file's order)
+REQUEST_SCHEMA: dict[str, str] = {
+    "request_id": "str",
+    "level": "int",
+    "warmup": "bool",
+    "scheduled_s": "float",       # when the load plan wanted it sent
+    "sent_s": "float",            # when the client actually sent it (client wait = sent_s - scheduled_s)
+    "first_token_s": "float",     # first streamed chunk carrying output (null if none arrived)
+    "done_s": "float",            # last byte / completion / failure time
+    "chunk_times_s": "list[float]",  # arrival time of every streamed chunk carrying output tokens
+    "chunk_tokens": "list[int]",  # output tokens carried by each chunk (engine-side counts where known)
+    "prompt_tokens": "int",
+    "output_tokens": "int",       # server-reported usage where available
+    "requested_output_tokens": "int",
+    "token_count_source": "str",  # usage | engine | chunks | tokenize
+    "ok": "bool",
+    "error": "str",
+}
+
+
+@dataclass
+class RequestRecord:
+    request_id: str
+    level: int
+    scheduled_s: float
+    sent_s: float | None = None
+    first_token_s: float | None = None
+    done_s: float | None = None
+    chunk_times_s: list[float] = field(default_factory=list)
+    chunk_tokens: list[int] = field(default_factory=list)
+    prompt_tokens: int | None = None
+    output_tokens: int | None = None
+    requested_output_tokens: int | None = None
+    token_count_source: str | None = None
+    ok: bool = False
+    error: str | None = None
+    warmup: bool = False
+
+    def as_row(self) -> dict[str, Any]:
+        return {f.name: getattr(self, f.name) for f in fields(self)}
+
+
+@dataclass(frozen=True)
+class LoadLevel:
+    """One level of a load plan: closed-loop concurrency or open-loop arrival rate.
+
+    ``request_rate`` is requests per second (``math.inf`` = all at once); ``burstiness`` is the
+    gamma shape (1.0 = Poisson). ``max_concurrency`` caps in-flight requests for open loop.
+    """
+
+    level: int
+    concurrency: int | None = None
+    request_rate: float | None = None
+    burstiness: float = 1.0
+    num_prompts: int = 0
+    duration_s: float | None = None
+    warmup_prompts: int = 0
+
+    @property
+    def kind(self) -> str:
+        return "closed" if self.concurrency is not None else "open"
+
+    def label(self) -> str:
+        if self.concurrency is not None:
+            return f"concurrency={self.concurrency}"
+        rate = "inf" if self.request_rate is None or math.isinf(self.request_rate) else f"{self.request_rate:g}"
+        return f"rate={rate}/s"
+
+    def as_dict(self) -> dict[str, Any]:
+        d = {f.name: getattr(self, f.name) for f in fields(self)}
+        if d["request_rate"] is not None and math.isinf(d["request_rate"]):
+            d["request_rate"] = "inf"
+        return d

@@ -1,0 +1,167 @@
+"""A measured run: start an engine, run the load plan, write one run bundle.
+
+Whatever happens mid-sweep (the engine or server dies, a request times out, Ctrl-C), what was
+measured is written: failed requests are rows with their error, and the manifest's ``status``
+says whether the sweep completed (``complete``), ended early (``incomplete``) or was interrupted.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Protocol
+
+import polars as pl
+
+import claimbench
+from claimbench import metrics
+from claimbench.errors import UserError
+from claimbench.progress import Progress
+from claimbench.records import LoadLevel, RequestRecord
+from claimbench.store import monotonic, new_run_id, requests_frame, utc_now_iso, write_bundle
+from claimbench.workload import WorkloadSpec, make_prompts, prompt_set_sha256
+
+
+class EngineDied(RuntimeError):
+    """The engine or server stopped answering; the sweep ends with what was measured."""
+
+
+class Engine(Protocol):
+    name: str
+    max_model_len: int | None
+
+    def start(self) -> None: ...
+    def stop(self) -> None: ...
+    def vocab_size(self) -> int | None: ...
+    def describe(self) -> dict[str, Any]: ...
+    def run_level(self, level: LoadLevel, prompts, run_t0: float, records: list[RequestRecord], warmup: bool = False,
+                  seed: int = 0, request_timeout_s: float | None = None, on_request_done=None) -> None: ...
+
+
+@dataclass
+class MeasureConfig:
+    model: str
+    model_source: str               # what the user passed (e.g. "tiny")
+    workload: WorkloadSpec          # vocab_size may be refined from the engine
+    levels: list[LoadLevel]
+    out_dir: Path
+    slos: dict[str, float] = field(default_factory=dict)
+    percentile_method: str = "linear"
+    request_timeout_s: float | None = None
+    dtype: str | None = None
+    extra_manifest: dict[str, Any] = field(default_factory=dict)
+    redact: list[str] = field(default_factory=list)
+
+
+def parse_slos(items: list[str] | None) -> dict[str, float]:
+    """``["tpot_ms=50", "ttft_ms=2000"]`` → ``{"tpot_ms": 50.0, "ttft_ms": 2000.0}``."""
+    slos: dict[str, float] = {}
+    for item in items or []:
+        name, sep, value = item.partition("=")
+        name = name.strip()
+        if not sep:
+            raise UserError(f"--slo must be METRIC=VALUE (e.g. tpot_ms=50), got {item!r}")
+        if name not in metrics.SLO_METRICS:
+            raise UserError(f"--slo: unknown metric {name!r}; use one of {', '.join(metrics.SLO_METRICS)}")
+        try:
+            bound = float(value)
+        except ValueError:
+            raise UserError(f"--slo {name}: {value!r} is not a number") from None
+        if not bound > 0 or math.isinf(bound):
+            raise UserError(f"--slo {name}: must be a positive finite number, got {value}")
+        slos[name] = bound
+    return slos
+
+
+def levels_frame(levels: list[LoadLevel]) -> pl.DataFrame:
+    return pl.DataFrame(
+        {
+            "level": [lv.level for lv in levels],
+            "concurrency": [lv.concurrency for lv in levels],
+            "request_rate": [lv.request_rate for lv in levels],
+        },
+        schema={"level": pl.Int64, "concurrency": pl.Int64, "request_rate": pl.Float64},
+    )
+
+
+def run_measurement(cfg: MeasureConfig, engine: Engine, fingerprint: dict[str, Any], progress: Progress | None = None) -> Path:
+    """Run the sweep and write the bundle; returns the bundle folder.
+
+    Engine start failures and impossible workloads raise :class:`UserError` before anything is
+    measured. Failures after that end up in the bundle.
+    """
+    progress = progress or Progress(enabled=False)
+    run_id = new_run_id()
+    created = utc_now_iso()
+    engine.start()
+    try:
+        spec = cfg.workload
+        vocab = engine.vocab_size()
+        if vocab and vocab != spec.vocab_size:
+            spec = WorkloadSpec(**{**spec.__dict__, "vocab_size": vocab})
+        spec.validate(engine.max_model_len)
+        prompts = make_prompts(spec)
+        records: list[RequestRecord] = []
+        status, status_reason, completed = "complete", None, []
+        run_t0 = monotonic()
+        try:
+            for level in cfg.levels:
+                if level.warmup_prompts:
+                    warm = make_prompts(spec, count=level.warmup_prompts, stream=1 + level.level)
+                    progress.start_level(f"{level.label()} warmup", len(warm))
+                    engine.run_level(level, warm, run_t0, records, warmup=True, seed=spec.seed,
+                                     request_timeout_s=cfg.request_timeout_s,
+                                     on_request_done=lambda r: progress.request_done(r.ok))
+                    progress.end_level()
+                progress.start_level(level.label(), len(prompts))
+                engine.run_level(level, prompts, run_t0, records, seed=spec.seed,
+                                 request_timeout_s=cfg.request_timeout_s,
+                                 on_request_done=lambda r: progress.request_done(r.ok))
+                progress.end_level()
+                completed.append(level.level)
+        except EngineDied as exc:
+            status, status_reason = "incomplete", f"engine died during level {len(completed)}: {str(exc)[:300]}"
+        except KeyboardInterrupt:
+            status, status_reason = "interrupted", f"interrupted by the user during level {len(completed)}"
+        end_t = monotonic() - run_t0
+        for rec in records:
+            if not rec.ok and rec.error is None:
+                rec.error = f"not completed: run {status}"
+                rec.done_s = rec.done_s if rec.done_s is not None else end_t
+    finally:
+        engine.stop()
+    req = requests_frame(records)
+    summary = metrics.summarize(req, levels_frame(cfg.levels), cfg.slos or None, cfg.percentile_method)
+    measured = [r for r in records if not r.warmup and r.ok]
+    manifest: dict[str, Any] = {
+        "schema_version": 1,
+        "run_id": run_id,
+        "created": created,
+        "status": status,
+        "status_reason": status_reason,
+        "levels_completed": completed,
+        "claimbench": {"version": claimbench.__version__, "git_sha": _git_sha()},
+        "engine": engine.describe(),
+        "model": {"source": cfg.model_source, "path_or_name": cfg.model, "dtype": cfg.dtype},
+        "workload": {**spec.as_dict(), "prompt_set_sha256": prompt_set_sha256(prompts)},
+        "load_plan": [lv.as_dict() for lv in cfg.levels],
+        "slos": cfg.slos,
+        "percentile_method": cfg.percentile_method,
+        "request_timeout_s": cfg.request_timeout_s,
+        "platform": fingerprint,
+        "output_length_audit": {
+            "requests_ok": len(measured),
+            "requests_short": sum(1 for r in measured if (r.output_tokens or 0) < (r.requested_output_tokens or 0)),
+            "requests_long": sum(1 for r in measured if (r.output_tokens or 0) > (r.requested_output_tokens or 0)),
+        },
+        **cfg.extra_manifest,
+    }
+    extra_files = getattr(engine, "bundle_files", lambda: {})()
+    return write_bundle(cfg.out_dir, manifest, req, summary, extra_files=extra_files, redact=cfg.redact)
+
+
+def _git_sha() -> str | None:
+    from claimbench.platform import git_sha
+
+    return git_sha()

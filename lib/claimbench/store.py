@@ -1,0 +1,167 @@
+"""Run bundles on disk: ``DIR/<run_id>/{manifest.json, requests.parquet, summary.parquet}``.
+
+A bundle is written into a temporary sibling folder and renamed into place, so a reader never sees
+a half-written bundle, and it is never modified afterwards. A sweep that ended early (server died,
+interrupted) is still written, with ``manifest["status"]`` saying so and the levels it completed.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import shutil
+import tempfile
+import time
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Iterable
+
+import polars as pl
+
+from claimbench.errors import UserError
+from claimbench.records import REQUEST_SCHEMA, RequestRecord
+
+SCHEMA_VERSION = 1
+_POLARS_TYPES = {
+    "str": pl.String, "int": pl.Int64, "float": pl.Float64, "bool": pl.Boolean,
+    "list[float]": pl.List(pl.Float64), "list[int]": pl.List(pl.Int64),
+}
+REQUESTS_POLARS_SCHEMA = {name: _POLARS_TYPES[kind] for name, kind in REQUEST_SCHEMA.items()}
+
+
+def new_run_id(now: datetime | None = None) -> str:
+    now = now or datetime.now(timezone.utc)
+    return now.strftime("%Y%m%dT%H%M%SZ") + "-" + secrets.token_hex(3)
+
+
+def requests_frame(records: Iterable[RequestRecord]) -> pl.DataFrame:
+    return pl.DataFrame([r.as_row() for r in records], schema=REQUESTS_POLARS_SCHEMA)
+
+
+def _redact(text: str, secrets_: Iterable[str]) -> str:
+    for secret in secrets_:
+        if secret and len(secret) >= 4:
+            text = text.replace(secret, "***")
+    return text
+
+
+def dump_json(obj: Any) -> str:
+    """Canonical JSON of a manifest: sorted keys, indent 2, trailing newline."""
+    return json.dumps(obj, indent=2, sort_keys=True, allow_nan=False, default=str) + "\n"
+
+
+def write_bundle(
+    out_dir: str | Path,
+    manifest: dict[str, Any],
+    requests: pl.DataFrame,
+    summary: pl.DataFrame,
+    extra_files: dict[str, Path] | None = None,
+    redact: Iterable[str] = (),
+) -> Path:
+    """Write a bundle atomically and return its folder ``out_dir/<run_id>``.
+
+    ``extra_files`` (e.g. the server log) are copied in; every string in ``redact`` (API keys) is
+    replaced by ``***`` in the manifest and in those files, so a secret never reaches a bundle.
+    """
+    redact = [r for r in redact if r]
+    out_dir = Path(out_dir)
+    run_id = manifest["run_id"]
+    out_dir.mkdir(parents=True, exist_ok=True)
+    final = out_dir / run_id
+    if final.exists():
+        raise FileExistsError(f"bundle {final} exists; bundles are never overwritten")
+    tmp = Path(tempfile.mkdtemp(prefix=f".{run_id}.", dir=out_dir))
+    try:
+        requests.write_parquet(tmp / "requests.parquet")
+        summary.write_parquet(tmp / "summary.parquet")
+        for name, src in (extra_files or {}).items():
+            if Path(src).exists():
+                data = Path(src).read_bytes().decode("utf-8", "replace")
+                (tmp / name).write_text(_redact(data, redact))
+        (tmp / "manifest.json").write_text(_redact(dump_json(manifest), redact))
+        for f in tmp.iterdir():
+            with open(f, "rb") as fh:
+                os.fsync(fh.fileno())
+        tmp.chmod(0o755)
+        os.rename(tmp, final)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return final
+
+
+@dataclass
+class Bundle:
+    path: Path
+    manifest: dict[str, Any]
+    requests: pl.DataFrame
+    summary: pl.DataFrame
+
+    @property
+    def run_id(self) -> str:
+        return self.manifest["run_id"]
+
+    @property
+    def complete(self) -> bool:
+        return self.manifest.get("status") == "complete"
+
+
+def read_bundle(path: str | Path) -> Bundle:
+    """Load one bundle; a missing or malformed one is a :class:`UserError` naming the file."""
+    p = Path(path)
+    mf = p / "manifest.json"
+    if not mf.is_file():
+        raise UserError(f"{p}: not a run bundle (no manifest.json)")
+    try:
+        manifest = json.loads(mf.read_text())
+    except json.JSONDecodeError as exc:
+        raise UserError(f"{mf}: not valid JSON ({exc.msg} at line {exc.lineno})") from None
+    if manifest.get("schema_version") != SCHEMA_VERSION:
+        raise UserError(f"{mf}: schema_version {manifest.get('schema_version')!r} is not {SCHEMA_VERSION}")
+    frames = {}
+    for name in ("requests", "summary"):
+        f = p / f"{name}.parquet"
+        try:
+            frames[name] = pl.read_parquet(f)
+        except Exception as exc:
+            raise UserError(f"{f}: cannot be read as parquet ({type(exc).__name__})") from None
+    return Bundle(p, manifest, frames["requests"], frames["summary"])
+
+
+def find_bundles(paths: Iterable[str | Path]) -> list[Path]:
+    """Expand paths: a bundle folder, or a folder holding bundles (hidden temp folders skipped)."""
+    found: list[Path] = []
+    for raw in paths:
+        p = Path(raw)
+        if (p / "manifest.json").is_file():
+            found.append(p)
+        elif p.is_dir():
+            kids = sorted(c for c in p.iterdir() if c.is_dir() and not c.name.startswith(".") and (c / "manifest.json").is_file())
+            if not kids:
+                raise UserError(f"{p}: no run bundles found")
+            found.extend(kids)
+        else:
+            raise UserError(f"{p}: no such bundle or folder")
+    return found
+
+
+def read_bundles(paths: Iterable[str | Path]) -> tuple[pl.DataFrame, pl.DataFrame, list[dict[str, Any]]]:
+    """Many bundles as two frames (requests, summary) with a ``run_id`` column, and the manifests."""
+    bundles = [read_bundle(p) for p in find_bundles(paths)]
+    reqs = [b.requests.with_columns(run_id=pl.lit(b.run_id)) for b in bundles]
+    sums = [b.summary.with_columns(run_id=pl.lit(b.run_id)) for b in bundles]
+    return (
+        pl.concat(reqs, how="diagonal_relaxed") if reqs else pl.DataFrame(),
+        pl.concat(sums, how="diagonal_relaxed") if sums else pl.DataFrame(),
+        [b.manifest for b in bundles],
+    )
+
+
+def utc_now_iso() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def monotonic() -> float:
+    return time.monotonic()

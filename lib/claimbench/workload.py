@@ -1,0 +1,108 @@
+"""Seeded synthetic workloads: token-id prompts of exact length and fixed (or ranged) output lengths.
+
+Prompts are lists of token ids, so the input length is exact whatever the tokenizer (no
+re-tokenization drift as in text-based random datasets). Output lengths are enforced with
+``ignore_eos`` and ``max_tokens``; :func:`audit_output_lengths` counts requests that came back short.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+
+from claimbench.errors import UserError
+
+# Token ids below this are left out of random prompts (special tokens live there in most vocabularies).
+FIRST_ORDINARY_TOKEN_ID = 4
+# Used when the vocabulary size cannot be read (an endpoint with no local tokenizer or config):
+# every current LLM vocabulary is at least this large.
+SAFE_VOCAB_SIZE = 32000
+
+
+@dataclass(frozen=True)
+class WorkloadSpec:
+    input_len: int
+    output_len: int
+    num_prompts: int
+    seed: int
+    vocab_size: int
+    input_len_range: tuple[int, int] | None = None
+    output_len_range: tuple[int, int] | None = None
+
+    def validate(self, max_model_len: int | None = None) -> None:
+        for name, v in (("--input-len", self.input_len), ("--output-len", self.output_len), ("--num-prompts", self.num_prompts)):
+            if not isinstance(v, int) or v < 1:
+                raise UserError(f"{name} must be a positive integer, got {v!r}")
+        if self.vocab_size <= FIRST_ORDINARY_TOKEN_ID + 1:
+            raise UserError(f"vocabulary size {self.vocab_size} is too small for random prompts")
+        for name, r in (("--input-len-range", self.input_len_range), ("--output-len-range", self.output_len_range)):
+            if r is not None and not (1 <= r[0] <= r[1]):
+                raise UserError(f"{name} must be LO:HI with 1 <= LO <= HI, got {r[0]}:{r[1]}")
+        if max_model_len is not None:
+            longest = self.max_input_len + self.max_output_len
+            if longest > max_model_len:
+                raise UserError(
+                    f"input + output length {longest} exceeds the model's maximum length {max_model_len} "
+                    f"(--input-len {self.max_input_len}, --output-len {self.max_output_len})"
+                )
+
+    @property
+    def max_input_len(self) -> int:
+        return self.input_len_range[1] if self.input_len_range else self.input_len
+
+    @property
+    def max_output_len(self) -> int:
+        return self.output_len_range[1] if self.output_len_range else self.output_len
+
+    def as_dict(self) -> dict:
+        return {
+            "input_len": self.input_len,
+            "output_len": self.output_len,
+            "num_prompts": self.num_prompts,
+            "seed": self.seed,
+            "vocab_size": self.vocab_size,
+            "input_len_range": list(self.input_len_range) if self.input_len_range else None,
+            "output_len_range": list(self.output_len_range) if self.output_len_range else None,
+            "prompt_format": "token_ids",
+        }
+
+
+@dataclass(frozen=True)
+class Prompt:
+    index: int
+    token_ids: tuple[int, ...]
+    output_len: int
+
+
+def make_prompts(spec: WorkloadSpec, count: int | None = None, stream: int = 0) -> list[Prompt]:
+    """Deterministic prompts for ``spec``; ``stream`` separates e.g. warmup (1) from measured (0)."""
+    import numpy as np
+
+    n = spec.num_prompts if count is None else count
+    rng = np.random.default_rng([spec.seed, stream])
+    prompts = []
+    for i in range(n):
+        in_len = int(rng.integers(spec.input_len_range[0], spec.input_len_range[1] + 1)) if spec.input_len_range else spec.input_len
+        out_len = int(rng.integers(spec.output_len_range[0], spec.output_len_range[1] + 1)) if spec.output_len_range else spec.output_len
+        ids = rng.integers(FIRST_ORDINARY_TOKEN_ID, spec.vocab_size, size=in_len)
+        prompts.append(Prompt(i, tuple(int(t) for t in ids), out_len))
+    return prompts
+
+
+def prompt_set_sha256(prompts: list[Prompt]) -> str:
+    """Hash of the prompt set (token ids and output lengths, in order) recorded in the manifest."""
+    h = hashlib.sha256()
+    for p in prompts:
+        h.update(json.dumps([p.output_len, list(p.token_ids)], separators=(",", ":")).encode())
+    return h.hexdigest()
+
+
+def parse_range(text: str | None, option: str) -> tuple[int, int] | None:
+    if text is None:
+        return None
+    try:
+        lo, hi = (int(x) for x in str(text).split(":"))
+    except ValueError:
+        raise UserError(f"{option} must be LO:HI (two integers), got {text!r}") from None
+    return lo, hi
