@@ -224,6 +224,48 @@ class HardwareSpec(_Strict):
             return None
         return self.scale_up_gb_per_s / (2 if self.scale_up_direction == "bidirectional" else 1)
 
+    def with_overrides(
+        self,
+        *,
+        peak_dense_tflops: Optional[dict] = None,
+        hbm_tb_per_s: Optional[float] = None,
+        hbm_gib: Optional[float] = None,
+        tdp_w: Optional[float] = None,
+        dies_per_package: Optional[int] = None,
+        packages_per_node: Optional[int] = None,
+        says: str = "figures given by the user",
+    ) -> "HardwareSpec":
+        """A copy with user-given figures (e.g. a CPU's peak FLOPS), sourced as ``user-override``.
+
+        Raises :class:`UserError` for a non-positive figure or an unknown dtype.
+        """
+        data = self.model_dump()
+        changed: list[str] = []
+        for dt, val in (peak_dense_tflops or {}).items():
+            d = canonical_dtype(dt)
+            if d not in DTYPES:
+                raise UserError(f"unknown dtype {dt!r}{did_you_mean(d, DTYPES)}; known: {', '.join(DTYPES)}")
+            data["peak_dense_tflops"][d] = val
+            data["unsupported_dtypes"] = [x for x in data["unsupported_dtypes"] if x != d]
+            changed.append(f"peak_dense_tflops.{d}")
+        for name, val in (("hbm_tb_per_s", hbm_tb_per_s), ("hbm_gib", hbm_gib), ("tdp_w", tdp_w),
+                          ("dies_per_package", dies_per_package), ("packages_per_node", packages_per_node)):
+            if val is not None:
+                data[name] = val
+                changed.append(name)
+                if name == "hbm_gib":
+                    data["hbm_source_unit"] = "GiB"
+        if not changed:
+            return self
+        data["sources"] = [s for s in data["sources"] if s["id"] != "user-override"]
+        data["sources"].append({"id": "user-override", "citation": "user input", "says": says, "fields": changed})
+        try:
+            return HardwareSpec.model_validate(data)
+        except ValidationError as exc:
+            err = exc.errors()[0]
+            loc = ".".join(str(x) for x in err.get("loc", ()))
+            raise UserError(f"hardware override {loc}: {err.get('msg')}") from None
+
     def sources_for(self, field: str) -> list[Source]:
         return [s for s in self.sources if field in s.fields]
 
