@@ -485,6 +485,10 @@ def _load_one(kind: str, sub: str, model, item_id: str, data_dir):
             path = directory / f"{lower[key.lower()]}.yaml"
         else:
             hint = did_you_mean(key.lower(), ids)
+            if not hint:
+                contains = [i for i in ids if key.lower() in i]
+                if len(contains) == 1:
+                    hint = f" (did you mean {contains[0]!r}?)"
             known = f"; known: {', '.join(ids)}" if ids and not hint else ""
             raise UserError(f"unknown {kind} id {item_id!r}{hint}{known}")
     return _load_yaml_file(path, model)
