@@ -65,8 +65,9 @@ def register(sub) -> None:
     g.add_argument("--api-key-env", metavar="VAR", help="read the API key from this environment variable (never written anywhere)")
     g.add_argument("--server-timeout", type=float, default=600.0, metavar="S", help="serve: how long to wait for readiness")
     g.add_argument("--port", type=int, default=0, help="serve: port on 127.0.0.1 (0 = a free one)")
-    g.add_argument("--token-counts", choices=["usage", "tokenize", "chunks"], default="usage",
-                   help="endpoint: where token counts come from: server usage (default), its /tokenize endpoint, or counting chunks")
+    g.add_argument("--token-counts", choices=["usage", "chunks"], default="usage",
+                   help="where output token counts come from: the server's usage report, or one token per streamed chunk "
+                        "(for servers without usage); each request row records which was used")
     g = p.add_argument_group("output")
     g.add_argument("--out", default="runs", help="folder that receives the bundle")
     g.add_argument("--json", action="store_true", help="print the summary as JSON, with the bundle path, instead of a table")
@@ -198,6 +199,7 @@ def _make_engine(args, model, fp, engine_extra, api_key):
                                       tensor_parallel_size=args.tensor_parallel_size, port=args.port,
                                       ready_timeout_s=args.server_timeout, extra=engine_extra, backend=backend))
     return HttpEngine(conf, server=server, model=model)
+
 
 
 def _safe_argv() -> list[str]:

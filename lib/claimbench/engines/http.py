@@ -1,0 +1,159 @@
+"""Engines measured over HTTP with the streaming client: ``serve`` (our own `vllm serve`) and
+``endpoint`` (any existing OpenAI-compatible server)."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from dataclasses import dataclass
+from typing import Any
+
+from claimbench.client import ClientConfig, run_level_async
+from claimbench.errors import UserError
+from claimbench.records import LoadLevel, RequestRecord
+from claimbench.runner import EngineDied
+
+
+@dataclass
+class HttpEngineConfig:
+    api: str = "completions"
+    served_model_name: str | None = None
+    api_key: str | None = None
+    api_key_env: str | None = None
+    token_counts: str = "usage"
+
+
+def normalize_base_url(url: str) -> str:
+    """``http://host:8000/v1/`` → ``http://host:8000``; rejects what is not an http(s) URL."""
+    parsed = urllib.parse.urlparse(url.strip())
+    if parsed.scheme not in ("http", "https") or not parsed.netloc:
+        raise UserError(f"--base-url must be an http(s) URL such as http://127.0.0.1:8000, got {url!r}")
+    path = parsed.path.rstrip("/")
+    if path.endswith("/v1"):
+        path = path[:-3]
+    return urllib.parse.urlunparse((parsed.scheme, parsed.netloc, path, "", "", "")).rstrip("/")
+
+
+def _public_url(url: str) -> str:
+    p = urllib.parse.urlparse(url)
+    host = p.hostname or ""
+    return urllib.parse.urlunparse((p.scheme, host + (f":{p.port}" if p.port else ""), p.path, "", "", ""))
+
+
+class HttpEngine:
+    def __init__(self, config: HttpEngineConfig, model: str, base_url: str | None = None, server=None):
+        self.config = config
+        self.server = server
+        self.name = "serve" if server is not None else "endpoint"
+        self.model = model
+        self.base_url = normalize_base_url(base_url) if base_url else None
+        self.max_model_len: int | None = None
+        self.server_version: str | None = None
+        self.served_model: str | None = None
+        self.client: ClientConfig | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._consecutive_connect_errors = 0
+
+    def _get(self, path: str, timeout: float = 10.0) -> Any:
+        req = urllib.request.Request(self.base_url + path)
+        if self.config.api_key:
+            req.add_header("Authorization", f"Bearer {self.config.api_key}")
+        with urllib.request.urlopen(req, timeout=timeout) as resp:
+            return json.loads(resp.read() or b"null")
+
+    def start(self) -> None:
+        if self.server is not None:
+            self.base_url = self.server.start()
+        try:
+            models = self._get("/v1/models")
+        except urllib.error.HTTPError as exc:
+            if exc.code in (401, 403):
+                hint = f" (is {self.config.api_key_env} right?)" if self.config.api_key_env else " (pass --api-key-env)"
+                raise UserError(f"endpoint {_public_url(self.base_url)} refused the API key: HTTP {exc.code}{hint}") from None
+            raise UserError(f"endpoint {_public_url(self.base_url)}/v1/models answered HTTP {exc.code}") from None
+        except (urllib.error.URLError, OSError, ValueError) as exc:
+            reason = getattr(exc, "reason", exc)
+            raise UserError(f"cannot reach endpoint {_public_url(self.base_url)}: {reason}") from None
+        ids = [m.get("id") for m in (models or {}).get("data", []) if isinstance(m, dict)]
+        wanted = self.config.served_model_name or (self.model if self.server is not None else None)
+        if wanted is None:
+            if len(ids) == 1:
+                wanted = ids[0]
+            elif self.model in ids:
+                wanted = self.model
+            else:
+                raise UserError(f"endpoint serves {len(ids)} models {ids[:5]}; choose one with --served-model-name")
+        elif ids and wanted not in ids:
+            raise UserError(f"--served-model-name: endpoint does not serve {wanted!r}; it serves {ids[:5]}")
+        self.served_model = wanted
+        for m in (models or {}).get("data", []):
+            if isinstance(m, dict) and m.get("id") == wanted and m.get("max_model_len"):
+                self.max_model_len = int(m["max_model_len"])
+        try:
+            self.server_version = (self._get("/version", timeout=5) or {}).get("version")
+        except (urllib.error.URLError, OSError, ValueError, AttributeError):
+            self.server_version = None
+        self.client = ClientConfig(
+            base_url=self.base_url, model=wanted, api=self.config.api, api_key=self.config.api_key,
+            # vLLM reports usage in every chunk when asked: exact tokens per chunk (MTP, multi-token chunks)
+            continuous_usage=self.server_version is not None and self.config.token_counts == "usage",
+        )
+        self._loop = asyncio.new_event_loop()
+
+    def vocab_size(self) -> int | None:
+        return None
+
+    def _on_done(self, rec: RequestRecord, callback) -> None:
+        err = rec.error or ""
+        self._consecutive_connect_errors = self._consecutive_connect_errors + 1 if "Connect" in err or "Disconnected" in err else 0
+        if callback:
+            callback(rec)
+
+    def server_down(self) -> bool:
+        if self.server is not None and not self.server.alive():
+            return True
+        return self._consecutive_connect_errors >= 3
+
+    def run_level(self, level: LoadLevel, prompts, run_t0: float, records: list[RequestRecord], warmup: bool = False,
+                  seed: int = 0, request_timeout_s: float | None = None, on_request_done=None) -> None:
+        self.client.request_timeout_s = request_timeout_s
+        coro = run_level_async(self.client, level, prompts, run_t0, records, warmup=warmup, seed=seed,
+                               on_request_done=lambda r: self._on_done(r, on_request_done), should_stop=self.server_down)
+        self._loop.run_until_complete(coro)
+        if self.server_down() or not self._healthy():
+            what = "vllm serve exited" if self.server is not None and not self.server.alive() else "server stopped answering"
+            raise EngineDied(f"{what} during level {level.level} ({level.label()})")
+
+    def _healthy(self) -> bool:
+        try:
+            self._get("/v1/models", timeout=5)
+            return True
+        except (urllib.error.URLError, OSError, ValueError):
+            return False
+
+    def stop(self) -> None:
+        if self._loop is not None:
+            self._loop.close()
+            self._loop = None
+        if self.server is not None:
+            self.server.stop()
+
+    def describe(self) -> dict[str, Any]:
+        d = {
+            "name": self.name, "base_url": _public_url(self.base_url) if self.base_url else None, "api": self.config.api,
+            "served_model_name": self.served_model, "server_version": self.server_version,
+            "api_key_env": self.config.api_key_env, "token_counts": "usage (continuous per chunk)" if self.client and self.client.continuous_usage else self.config.token_counts,
+            "max_model_len": self.max_model_len,
+        }
+        if self.server is not None:
+            d["server"] = self.server.describe()
+        return d
+
+    def bundle_files(self) -> dict[str, Any]:
+        if self.server is not None and self.server.log_path is not None:
+            return {"server.log": self.server.log_path}
+        return {}
