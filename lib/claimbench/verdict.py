@@ -507,7 +507,7 @@ def _chip_notes(r: ResolvedReading, aside, evidence, metric, hardware, cfg, limi
     """For records set aside only because the chip differs: their value per die next to the
     claimed chip's dies per package — the card-vs-die question made explicit."""
     by_id = {e.id: e for e in evidence}
-    out: list[str] = []
+    out: list[tuple[tuple[bool, float], str]] = []
     claim_hw = r.conditions.hardware
     claim_spec = hardware.get(claim_hw) if claim_hw else None
     for u in aside:
@@ -525,14 +525,14 @@ def _chip_notes(r: ResolvedReading, aside, evidence, metric, hardware, cfg, limi
         card = ro.value * f_card
         dies = spec.dies_per_package
         mine = getattr(claim_spec, "dies_per_package", None)
-        out.append(
+        same_vendor = getattr(spec, "vendor", None) == getattr(claim_spec, "vendor", None)
+        out.append(((not same_vendor, -card),
             f"{ev.id} is on {ev.conditions.hardware}, not {claim_hw}: {card:g} per "
             f"{ev.conditions.hardware} card = {card / dies:g} per die ({dies} dies per package); "
             f"{claim_hw} has {mine if mine else 'an unknown number of'} die(s) per card"
-        )
-        if len(out) >= limit:
-            break
-    return out
+        ))
+    out.sort(key=lambda t: t[0])
+    return [text for _, text in out[:limit]]
 
 
 def _judge_single(

@@ -1,0 +1,155 @@
+"""``claimbench verify``: judge claims (data/claims) against evidence (bundles, peer files,
+data/reference) and print a verdict table.
+
+Bad claim or evidence files are reported one line each on stderr and skipped; the other claims are
+still judged and printed; the exit status is then 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+
+def register(sub) -> None:
+    p = sub.add_parser(
+        "verify",
+        help="judge claims against evidence and print verdicts",
+        description="Judge claims (data/claims/*.yaml) against evidence: claimbench run bundles, "
+        "vllm bench serve JSON, GuideLLM JSON and published results (data/reference).",
+    )
+    p.add_argument("--claims-dir", help="directory of claim YAML files (default: data/claims)")
+    p.add_argument("--claim", action="append", metavar="ID", default=None,
+                   help="judge only this claim id (repeatable)")
+    p.add_argument("--evidence", action="append", metavar="PATH", default=None,
+                   help="bundle dir, result file or directory of them (repeatable; default: "
+                   "data/reference and data/runs)")
+    p.add_argument("--json", action="store_true", help="print JSON, one object per claim")
+    p.add_argument("--out", metavar="DIR", help="also write verdicts.parquet and verdicts.md here")
+    p.add_argument("--seed", type=int, default=0, help="bootstrap seed (default 0)")
+    p.set_defaults(func=run)
+
+
+def _use_dict(u) -> dict:
+    return {
+        "evidence_id": u.evidence_id,
+        "kind": u.kind,
+        "source": u.source_url,
+        "secondary": u.secondary,
+        "derived": u.derived,
+        "reported_by": u.reported_by,
+        "observed": u.observed,
+        "outcome": u.outcome,
+        "interval": list(u.interval) if u.interval else None,
+        "read": u.read.method if u.read else None,
+        "read_kind": u.read.kind if u.read else None,
+        "bracket": list(u.read.bracket) if u.read and u.read.bracket else None,
+        "conversion": u.conversion,
+        "reasons_not_comparable": list(u.reasons),
+    }
+
+
+def _cond_dict(c) -> dict:
+    return {"condition": c.name, "claim": c.claim, "evidence": c.evidence, "status": c.status,
+            "binding": c.binding, "note": c.note}
+
+
+def _verdict_dict(v) -> dict:
+    return {
+        "reading": v.reading_id,
+        "reading_label": v.reading_label,
+        "predicate": v.predicate,
+        "verdict": v.verdict,
+        "claimed": v.claimed,
+        "observed": v.observed,
+        "unit": v.unit,
+        "basis": v.basis,
+        "margin_rel": v.margin_rel,
+        "interval": list(v.interval) if v.interval else None,
+        "interval_method": v.interval_method,
+        "read_method": v.read_method,
+        "evidence_used": [_use_dict(u) for u in v.evidence_used],
+        "evidence_set_aside": [
+            {"evidence_id": u.evidence_id, "reasons": list(u.reasons) or list(u.notes)}
+            for u in v.evidence_set_aside
+        ],
+        "conditions_compared": [_cond_dict(c) for c in v.conditions],
+        "bound": None if v.bound is None else {
+            "max_value": v.bound.max_value, "basis": v.bound.basis,
+            "binding_roof": v.bound.binding_roof, "explanation": v.bound.explanation,
+        },
+        "notes": [n for n in v.notes if n],
+    }
+
+
+def verdicts_json(verdicts) -> list[dict]:
+    """Per claim: id, quote, source, and the reading as worded at top level plus all readings."""
+    out: dict[str, dict] = {}
+    for v in verdicts:
+        d = out.get(v.claim_id)
+        if d is None:
+            d = out[v.claim_id] = {"id": v.claim_id, "title": v.title, "quote": v.quote,
+                                   "source": v.source_url, **_verdict_dict(v), "readings": []}
+        d["readings"].append(_verdict_dict(v))
+    return list(out.values())
+
+
+def _markdown(table) -> str:
+    cols = ["claim_id", "reading", "verdict", "predicate", "observed", "margin_rel", "ci_low",
+            "ci_high", "evidence_used"]
+    lines = ["# claimbench verdicts", "", "| " + " | ".join(cols) + " |",
+             "|" + "---|" * len(cols)]
+    for row in table.select(cols).iter_rows(named=True):
+        cells = []
+        for c in cols:
+            x = row[c]
+            if isinstance(x, float):
+                x = f"{x:.4g}"
+            cells.append("" if x is None else str(x).replace("|", "\\|"))
+        lines.append("| " + " | ".join(cells) + " |")
+    notes = table.select("claim_id", "reading", "notes", "ci_method").iter_rows(named=True)
+    lines += ["", "## Notes", ""]
+    for row in notes:
+        if row["notes"] or row["ci_method"]:
+            extra = f" Interval: {row['ci_method']}." if row["ci_method"] else ""
+            lines.append(f"- **{row['claim_id']} / {row['reading']}**: {row['notes'] or ''}{extra}")
+    return "\n".join(lines) + "\n"
+
+
+def run(args: argparse.Namespace) -> int:
+    import polars as pl
+
+    from claimbench.claims import default_data_dir, load_claims
+    from claimbench.errors import UserError
+    from claimbench.evidence import default_evidence_paths, import_evidence
+    from claimbench.registry import list_hardware
+    from claimbench.verdict import VerdictConfig, judge_claims, verdict_table
+
+    hardware = {h.id: h for h in list_hardware()}
+    claims, claim_errors = load_claims(args.claims_dir, set(hardware), only=args.claim)
+    paths = [Path(p) for p in args.evidence] if args.evidence else default_evidence_paths(default_data_dir())
+    evidence, evidence_errors = import_evidence(paths, set(hardware))
+    for err in claim_errors:
+        print(f"claimbench: error: {err.message}", file=sys.stderr)
+    for err in evidence_errors:
+        print(f"claimbench: error: skipped evidence: {err.message}", file=sys.stderr)
+    verdicts = judge_claims(claims, evidence, hardware, config=VerdictConfig(seed=args.seed))
+    table = verdict_table(verdicts)
+    if args.json:
+        print(json.dumps(verdicts_json(verdicts), indent=2, sort_keys=True, allow_nan=False, default=str))
+    else:
+        with pl.Config(tbl_rows=-1, tbl_width_chars=220, fmt_str_lengths=60, tbl_hide_dataframe_shape=True,
+                       tbl_hide_column_data_types=True):
+            print(table.select("claim_id", "reading", "verdict", "claimed", "observed", "margin_rel",
+                               "ci_low", "ci_high", "unit", "basis"))
+    if args.out:
+        out = Path(args.out)
+        try:
+            out.mkdir(parents=True, exist_ok=True)
+            table.write_parquet(out / "verdicts.parquet")
+            (out / "verdicts.md").write_text(_markdown(table), encoding="utf-8")
+        except OSError as exc:
+            raise UserError(f"--out: cannot write to {out}: {exc.strerror or exc}") from None
+    return 2 if (claim_errors or evidence_errors) else 0
