@@ -1,0 +1,106 @@
+"""Importers: bundles, vllm bench serve JSON, GuideLLM reports, reference YAML; bad peers skipped."""
+
+import json
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from claimbench.errors import UserError
+from claimbench.evidence import import_evidence, load_run_bundle, load_vllm_bench
+
+FIX = Path(__file__).resolve().parents[1] / "fixtures" / "verify"
+DATA = Path(__file__).resolve().parents[2] / "data"
+
+
+def make_bundle(root: Path, levels=((8, 100.0, 40.0), (16, 160.0, 60.0))) -> Path:
+    d = root / "run-1"
+    d.mkdir(parents=True)
+    (d / "manifest.json").write_text(json.dumps({
+        "schema_version": 1, "run_id": "run-1", "status": "complete", "backend": "cpu",
+        "model": {"name": "/cache/models/tiny-v1", "dtype": "bfloat16"},
+        "workload": {"input_len": 128, "output_len": 32},
+    }))
+    rows = []
+    for lvl, (c, thr, tpot) in enumerate(levels):
+        for i in range(8):
+            rows.append({"request_id": f"{lvl}-{i}", "level": lvl, "warmup": False, "sent_s": 0.0,
+                         "first_token_s": 0.1, "done_s": 0.1 + tpot * 31 / 1000, "output_tokens": 32,
+                         "ok": True})
+    pl.DataFrame(rows).write_parquet(d / "requests.parquet")
+    summ = [{"level": i, "concurrency": c, "request_rate": None, "n_ok": 8, "n_failed": 0,
+             "duration_s": 1.0, "output_tok_per_s": thr, "tpot_mean_ms": tpot, "tpot_p99_ms": tpot * 1.1}
+            for i, (c, thr, tpot) in enumerate(levels)]
+    pl.DataFrame(summ).write_parquet(d / "summary.parquet")
+    return d
+
+
+def test_a_run_bundle_becomes_one_record_with_a_point_per_level(tmp_path):
+    ev = load_run_bundle(make_bundle(tmp_path))
+    assert ev.kind == "run_bundle" and ev.conditions.hardware == "cpu-host"
+    assert ev.conditions.model == "tiny" and ev.conditions.precision == "bf16"
+    assert ev.basis == "card" and ev.packages == 1
+    assert [p.concurrency for p in ev.points] == [8, 16]
+    assert ev.points[0].samples is not None and len(ev.points[0].samples.output_tokens) == 8
+
+
+def test_vllm_bench_serve_json_with_appended_results_becomes_a_sweep():
+    ev = load_vllm_bench(FIX / "vllm_bench_serve.json")
+    assert ev.conditions.model == "tiny" and ev.conditions.hardware == "cpu-host"
+    p0, p1 = ev.points
+    assert (p0.concurrency, p0.output_tok_per_s, p0.tpot_mean_ms, p0.tpot_p50_ms) == (8, 128.0, 45.0, 44.0)
+    assert p0.ttft_p99_ms == 180.0 and p0.itl_p99_ms == 70.0 and p0.request_rate == float("inf")
+    assert p0.e2el_mean_ms is None  # not selected in vllm's percentile metrics: null, not 0
+    assert p1.concurrency == 16
+
+
+def test_an_all_failed_vllm_result_has_null_latencies_not_zero(tmp_path):
+    obj = json.loads((FIX / "vllm_bench_serve.json").read_text().splitlines()[0])
+    obj.update(completed=0, failed=16, mean_tpot_ms=0.0, output_throughput=0.0)
+    p = tmp_path / "failed.json"
+    p.write_text(json.dumps(obj))
+    pt = load_vllm_bench(p).points[0]
+    assert pt.tpot_mean_ms is None and pt.output_tok_per_s is None
+
+
+def test_guidellm_report_maps_its_inter_token_latency_to_our_tpot():
+    ev, errors = import_evidence([FIX / "guidellm_report.json"])
+    assert errors == []
+    p = ev[0].points[0]
+    assert p.concurrency == 8 and p.output_tok_per_s == 96.0
+    assert p.tpot_mean_ms == 55.0  # inter_token_latency_ms, not time_per_output_token_ms (60)
+    assert p.e2el_p50_ms == pytest.approx(2400.0)
+
+
+def test_every_shipped_reference_file_imports():
+    ev, errors = import_evidence([DATA / "reference"])
+    assert errors == []
+    ids = {e.id for e in ev}
+    assert "xdeepserve-2508.02520#run1-colocated-peak-decode" in ids
+    assert "lmsys-ant-h20#decode-ep16-tpot-tiers" in ids
+    assert all(e.secondary for e in ev if e.id.startswith("cloudmatrix-infer-tables-secondary"))
+
+
+def test_a_peer_file_that_does_not_parse_is_named_and_skipped(tmp_path):
+    ev, errors = import_evidence([FIX / "broken_peer.json", FIX / "vllm_bench_serve.json"])
+    assert len(ev) == 1
+    assert len(errors) == 1 and "broken_peer.json" in errors[0].message
+
+
+def test_a_reference_result_that_omits_a_condition_is_rejected(tmp_path):
+    p = tmp_path / "ref-x.yaml"
+    p.write_text(
+        "id: ref-x\ntitle: t\nsource: {url: u, date: '2025', quote: q}\nreported_by: x\n"
+        "shared_conditions: {hardware: nvidia-h20, model: m, precision: fp8}\n"
+        "results:\n  - id: r\n    label: l\n    conditions: {input_len: 1}\n    basis: card\n"
+        "    packages: null\n    derived: false\n    points: [{output_tok_per_s: 1}]\n"
+    )
+    ev, errors = import_evidence([p])
+    assert ev == [] and "results[0].conditions.output_len" in errors[0].message
+
+
+def test_a_vllm_file_missing_required_keys_is_not_trusted(tmp_path):
+    p = tmp_path / "x.json"
+    p.write_text(json.dumps({"completed": 3}))
+    with pytest.raises(UserError, match="output_throughput"):
+        load_vllm_bench(p)
