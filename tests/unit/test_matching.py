@@ -1,0 +1,86 @@
+"""Condition matching: binding differences exclude, declared basis conversions are shown."""
+
+from dataclasses import dataclass
+
+from claimbench.claims import ClaimConditions
+from claimbench.evidence import Evidence, EvidenceConditions, LoadPoint
+from claimbench.matching import basis_factor, match
+
+
+@dataclass
+class HW:
+    dies_per_package: int | None
+    packages_per_node: int | None
+
+
+HWS = {"ascend-910c": HW(2, 8), "ascend-910b-376t": HW(1, 8), "nvidia-h20": HW(1, 8)}
+
+
+def cond(**kw):
+    base = dict(hardware="ascend-910c", model="deepseek-r1", precision="int8", input_len=2048,
+                output_len=2048, slo=None, speculative=None, concurrency=None, phase=None)
+    base.update(kw)
+    return ClaimConditions(**base)
+
+
+def ev(basis="card", packages=None, **kw):
+    base = dict(hardware="ascend-910c", model="deepseek-r1", precision="int8", input_len=2048,
+                output_len=2048, speculative=None, phase="decode-only")
+    base.update(kw)
+    return Evidence(id="e", kind="reference", path=None, secondary=False, reported_by="x",
+                    derived=False, conditions=EvidenceConditions(**base), basis=basis,
+                    packages=packages, points=[LoadPoint(output_tok_per_s=2400.0, tpot_mean_ms=50.0)])
+
+
+def test_same_chip_model_precision_and_basis_is_comparable():
+    m = match(cond(), "card", ev(), HWS)
+    assert m.comparable and m.conversion.factor == 1.0
+
+
+def test_a_different_chip_is_binding_and_names_the_dies_per_package():
+    m = match(cond(hardware="ascend-910b-376t"), "card", ev(), HWS)
+    assert not m.comparable
+    hw = next(c for c in m.comparisons if c.name == "hardware")
+    assert hw.status == "differs" and "2" in hw.note and "1" in hw.note
+
+
+def test_precision_is_binding_and_w8a8_equals_int8():
+    assert not match(cond(precision="fp8"), "card", ev(), HWS).comparable
+    assert match(cond(precision="w8a8"), "card", ev(), HWS).comparable
+
+
+def test_card_to_die_conversion_divides_by_dies_per_package_and_says_so():
+    m = match(cond(), "die", ev(), HWS)
+    assert m.comparable and m.conversion.factor == 0.5
+    assert "2 dies" in m.conversion.explanation
+
+
+def test_node_to_card_uses_the_packages_the_figure_spans():
+    m = match(cond(hardware="nvidia-h20"), "card", ev(basis="node", packages=8, hardware="nvidia-h20"), HWS)
+    assert m.conversion.factor == 1 / 8
+
+
+def test_card_to_node_uses_packages_per_node_of_the_registry():
+    f, why = basis_factor("card", "node", "nvidia-h20", HWS, None)
+    assert f == 8 and "packages per node" in why
+
+
+def test_a_die_figure_of_a_chip_with_unknown_dies_is_not_convertible():
+    f, why = basis_factor("die", "card", "cpu", {"cpu": HW(None, 1)}, None)
+    assert f is None and "unknown" in why
+
+
+def test_lengths_that_differ_rank_lower_but_do_not_exclude():
+    m = match(cond(input_len=4096), "card", ev(), HWS)
+    assert m.comparable and m.n_differs == 1
+
+
+def test_unknown_claim_conditions_are_reported_as_unknown_not_as_matches():
+    m = match(cond(model=None), "card", ev(), HWS)
+    assert m.comparable
+    assert next(c for c in m.comparisons if c.name == "model").status == "unknown"
+
+
+def test_a_claim_at_a_concurrency_the_evidence_lacks_is_not_comparable():
+    m = match(cond(concurrency=8), "card", ev(), HWS)
+    assert not m.comparable and any("concurrency" in r for r in m.reasons)
