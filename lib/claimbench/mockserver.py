@@ -57,16 +57,12 @@ Only the standard library and aiohttp are imported; aiohttp only when a server i
 from __future__ import annotations
 
 import argparse
-import asyncio
 import dataclasses
 import json
 import os
 import random
 import signal
-import subprocess
 import sys
-import tempfile
-import threading
 import time
 import uuid
 import zlib
@@ -75,6 +71,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Deque, Dict, Iterator, List, Optional, Sequence
 
 if TYPE_CHECKING:  # pragma: no cover
+    import subprocess
+
     from aiohttp import web
 
 __all__ = [
@@ -195,7 +193,7 @@ class MockServerOptions:
 
 
 def percentile(sorted_values: Sequence[float], q: float) -> Optional[float]:
-    """Percentile ``q`` (0–100) of already sorted values by linear interpolation; None if empty."""
+    """Percentile ``q`` (0–100) of sorted values by linear interpolation; None if empty."""
     n = len(sorted_values)
     if n == 0:
         return None
@@ -258,8 +256,8 @@ def _prompt_tokens(prompt: Any) -> List[int]:
             return list(prompt)
         if len(prompt) == 1:
             return _prompt_tokens(prompt[0])
-    raise ValueError("'prompt' must be a string, a list of token ids, or a one-element list "
-                     "(the mock server serves one prompt per request)")
+    raise ValueError("'prompt' must be a string, a list of token ids, or a one-element "
+                     "list (the mock server serves one prompt per request)")
 
 
 def _output_word(k: int) -> str:
@@ -355,6 +353,8 @@ class MockServerState:
 
 async def _sleep_until(deadline: float, options: MockServerOptions) -> None:
     """Return as close as possible after monotonic ``deadline`` (see module docstring)."""
+    import asyncio
+
     rem = deadline - time.monotonic()
     if not options.precise:
         if rem > 0:
@@ -402,6 +402,8 @@ def create_app(options: Optional[MockServerOptions] = None) -> "web.Application"
     Run it in its own process (:func:`serve` / ``python -m claimbench.mockserver``): a client on
     the same event loop would distort both sides' timing.
     """
+    import asyncio
+
     from aiohttp import web
 
     opts = options or MockServerOptions()
@@ -636,6 +638,8 @@ def create_app(options: Optional[MockServerOptions] = None) -> "web.Application"
 def _exit_with_parent(parent_pid: int) -> None:
     """Make this process die when ``parent_pid`` does (prctl PR_SET_PDEATHSIG on Linux, plus a
     polling watchdog thread everywhere)."""
+    import threading
+
     if sys.platform.startswith("linux"):
         try:
             import ctypes
@@ -660,6 +664,8 @@ async def serve(options: MockServerOptions, host: str = "127.0.0.1", port: int =
                 ready_file: Any = None) -> None:
     """Serve until SIGTERM/SIGINT; print ``READY http://HOST:PORT`` to ``ready_file`` (stdout)
     once listening."""
+    import asyncio
+
     from aiohttp import web
 
     if host not in _LOOPBACK_HOSTS:
@@ -731,6 +737,8 @@ def main(argv: Optional[List[str]] = None) -> int:
         p.error(f"--host {args.host!r}: only loopback addresses may be bound")
     if args.exit_with_parent is not None:
         _exit_with_parent(args.exit_with_parent)
+    import asyncio
+
     use_uvloop = False
     if options.loop in ("auto", "uvloop"):
         try:
@@ -763,8 +771,8 @@ class MockServerHandle:
     HTTP helpers use :mod:`urllib` with proxies disabled and talk to 127.0.0.1 only.
     """
 
-    def __init__(self, process: "subprocess.Popen[bytes]", base_url: str, options: MockServerOptions,
-                 stderr_file: Any):
+    def __init__(self, process: "subprocess.Popen[bytes]", base_url: str,
+                 options: MockServerOptions, stderr_file: Any):
         self.process = process
         self.base_url = base_url
         self.options = options
@@ -835,6 +843,8 @@ class MockServerHandle:
     def stop(self, term_timeout: float = 5.0) -> Optional[int]:
         """SIGTERM, wait up to ``term_timeout`` s, then SIGKILL; reap the process. Returns its
         exit status."""
+        import subprocess
+
         proc = self.process
         if proc.poll() is None:
             try:
@@ -886,6 +896,10 @@ def start_mock_server(*, host: str = "127.0.0.1", port: int = 0, ready_timeout: 
     The child exits if this process dies (``--exit-with-parent``). On any failure to start, the
     child is killed and :class:`MockServerError` raised with its stderr.
     """
+    import subprocess
+    import tempfile
+    import threading
+
     opts = MockServerOptions(**options)
     if host not in _LOOPBACK_HOSTS:
         raise MockServerError(f"host {host!r}: the mock server only binds loopback addresses")

@@ -209,8 +209,10 @@ def test_measured_ttft_and_gaps_match_the_configured_schedule():
     ttfts = [(r["arrivals"][0] - r["sent"]) * 1e3 for r in results]
     gaps = [(b - a) * 1e3 for r in results
             for a, b in zip(r["arrivals"][:n_tokens - 1], r["arrivals"][1:n_tokens])]
-    assert abs(statistics.median(ttfts) - ttft_ms) < 4.0, ttfts
-    assert abs(statistics.median(gaps) - gap_ms) < 1.5, gaps
+    # The client's TTFT also holds its own send path and the server's request intake (~1 ms
+    # on loopback), so it may exceed the schedule by a little, never undercut it.
+    assert ttft_ms - 0.5 < statistics.median(ttfts) < ttft_ms + 5.0, ttfts
+    assert abs(statistics.median(gaps) - gap_ms) < 2.0, gaps
 
     # Ground truth: records for every request, chunk writes on schedule, and the client saw
     # each chunk shortly after the server wrote it (same system-wide monotonic clock).
@@ -223,8 +225,9 @@ def test_measured_ttft_and_gaps_match_the_configured_schedule():
         assert len(rec["chunk_write_s"]) == n_tokens
         assert rec["received_s"] >= r["sent"]
         deltas += [(a - w) * 1e3 for a, w in zip(r["arrivals"], rec["chunk_write_s"])]
-    assert statistics.median(deltas) >= -0.05
-    assert statistics.median(deltas) < 2.0, deltas
+    # The write time is taken after write() returns, so the client may see a chunk a hair
+    # before it; a different clock would be off by seconds.
+    assert -0.5 < statistics.median(deltas) < 2.0, deltas
     late = stats["summary"]["lateness_ms"]
     assert late["n"] == 2 + 6 * n_tokens
     assert 0.0 <= late["p50"] < 1.0, late
