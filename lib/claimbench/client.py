@@ -91,9 +91,11 @@ async def send_one(session, cfg: ClientConfig, prompt: Prompt, rec: RequestRecor
     last_completion_tokens = 0
     n_events_with_output = 0
     timeout = aiohttp.ClientTimeout(total=cfg.request_timeout_s)
-    rec.sent_s = clock() - run_t0
+    rec.sent_s = clock() - run_t0  # replaced by the time the body was written, when tracing reports it
+    ctx = {"run_t0": run_t0, "rec": rec}
     try:
-        async with session.post(_url(cfg), data=body, headers=_headers(cfg, rec.request_id), timeout=timeout) as resp:
+        async with session.post(_url(cfg), data=body, headers=_headers(cfg, rec.request_id), timeout=timeout,
+                                trace_request_ctx=ctx) as resp:
             if resp.status != 200:
                 text = (await resp.text())[:300].replace("\n", " ")
                 rec.done_s = clock() - run_t0
@@ -154,11 +156,22 @@ async def send_one(session, cfg: ClientConfig, prompt: Prompt, rec: RequestRecor
         rec.error = "no output tokens received"
 
 
+async def _on_body_sent(session, trace_ctx, params) -> None:
+    ctx = trace_ctx.trace_request_ctx
+    if ctx is not None:
+        ctx["rec"].sent_s = time.monotonic() - ctx["run_t0"]
+
+
 def make_session(limit: int):
     import aiohttp
 
+    trace = aiohttp.TraceConfig()
+    # sent_s is when the request body was handed to the socket, not when the coroutine started:
+    # with many streams starting together the event loop sends them one after another.
+    trace.on_request_chunk_sent.append(_on_body_sent)
     connector = aiohttp.TCPConnector(limit=max(1, limit), limit_per_host=0, ttl_dns_cache=300, enable_cleanup_closed=True)
-    return aiohttp.ClientSession(connector=connector, timeout=aiohttp.ClientTimeout(total=None), read_bufsize=2**16)
+    return aiohttp.ClientSession(connector=connector, timeout=aiohttp.ClientTimeout(total=None), read_bufsize=2**16,
+                                 trace_configs=[trace])
 
 
 async def run_level_async(

@@ -52,6 +52,7 @@ class MeasureConfig:
     dtype: str | None = None
     extra_manifest: dict[str, Any] = field(default_factory=dict)
     redact: list[str] = field(default_factory=list)
+    vocab_size_given: bool = False  # --vocab-size was passed: keep it even if the engine knows better
 
 
 def parse_slos(items: list[str] | None) -> dict[str, float]:
@@ -98,7 +99,7 @@ def run_measurement(cfg: MeasureConfig, engine: Engine, fingerprint: dict[str, A
     try:
         spec = cfg.workload
         vocab = engine.vocab_size()
-        if vocab and vocab != spec.vocab_size:
+        if vocab and vocab != spec.vocab_size and not cfg.vocab_size_given:
             spec = WorkloadSpec(**{**spec.__dict__, "vocab_size": vocab})
         spec.validate(engine.max_model_len)
         prompts = make_prompts(spec)

@@ -156,6 +156,8 @@ def build_tiny_model(root: Path | None = None) -> Path:
             "bos_token": "<s>", "eos_token": "</s>", "unk_token": "<unk>", "pad_token": "<pad>",
             "model_max_length": cfg["max_position_embeddings"],
             "clean_up_tokenization_spaces": False,
+            # a plain template so the chat API can be measured too
+            "chat_template": "{% for m in messages %}{{ m['role'] }}: {{ m['content'] }}\n{% endfor %}assistant:",
         })
         _write_json(tmp / "special_tokens_map.json", {"bos_token": "<s>", "eos_token": "</s>", "unk_token": "<unk>", "pad_token": "<pad>"})
         _write_json(tmp / "claimbench_tiny.json", {"name": TINY_NAME, "version": TINY_VERSION, "seed": _SEED,

@@ -130,6 +130,39 @@ def _resolve_model(args) -> tuple[str, int | None, int | None]:
 
 
 def run(args: argparse.Namespace) -> int:
+    bundle = measure_bundle(args)
+    _print_result(bundle, args.json)
+    return 0
+
+
+def options(**overrides) -> argparse.Namespace:
+    """The measure options as the CLI would parse them: defaults plus ``overrides`` (Python names).
+
+    Lets notebooks and scripts call :func:`claimbench.measure` with the CLI's exact defaults and
+    checks; an unknown name is a :class:`UserError`.
+    """
+    import argparse as _ap
+
+    parser = _ap.ArgumentParser(add_help=False)
+    sub = parser.add_subparsers()
+    register(sub)
+    ns = parser.parse_args(["measure"])
+    known = set(vars(ns)) - {"func"}
+    for key, value in overrides.items():
+        if key not in known:
+            from claimbench.errors import did_you_mean
+
+            raise UserError(f"measure: unknown option {key!r}{did_you_mean(key, known)}")
+        if key in ("concurrency", "request_rate") and isinstance(value, (list, tuple)):
+            value = ",".join(str(v) for v in value)
+        if key == "slo" and isinstance(value, dict):
+            value = [f"{k}={v}" for k, v in value.items()]
+        setattr(ns, key, value)
+    return ns
+
+
+def measure_bundle(args: argparse.Namespace) -> Path:
+    """Run a measurement from parsed options and return the bundle folder."""
     from claimbench.loadgen import build_levels
     from claimbench.progress import Progress
     from claimbench.runner import MeasureConfig, parse_slos, run_measurement
@@ -168,13 +201,11 @@ def run(args: argparse.Namespace) -> int:
     cfg = MeasureConfig(
         model=model, model_source=args.model, workload=spec, levels=levels, out_dir=out_dir, slos=slos,
         percentile_method=args.percentile_method, request_timeout_s=args.request_timeout, dtype=args.dtype,
-        redact=[api_key] if api_key else [],
+        redact=[api_key] if api_key else [], vocab_size_given=args.vocab_size is not None,
         extra_manifest={"command": _safe_argv()},
     )
     progress = Progress(enabled=args.progress)
-    bundle = run_measurement(cfg, engine, fp, progress)
-    _print_result(bundle, args.json)
-    return 0
+    return run_measurement(cfg, engine, fp, progress)
 
 
 def _make_engine(args, model, fp, engine_extra, api_key):

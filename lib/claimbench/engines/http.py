@@ -44,6 +44,20 @@ def _public_url(url: str) -> str:
     return urllib.parse.urlunparse((p.scheme, host + (f":{p.port}" if p.port else ""), p.path, "", "", ""))
 
 
+def _local_vocab_size(root: str | None) -> int | None:
+    import os
+
+    if not root:
+        return None
+    cfg = os.path.join(os.path.expanduser(root), "config.json")
+    try:
+        with open(cfg) as fh:
+            vocab = json.load(fh).get("vocab_size")
+        return int(vocab) if vocab else None
+    except (OSError, ValueError, TypeError):
+        return None
+
+
 class HttpEngine:
     def __init__(self, config: HttpEngineConfig, model: str, base_url: str | None = None, server=None):
         self.config = config
@@ -57,6 +71,7 @@ class HttpEngine:
         self.client: ClientConfig | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._consecutive_connect_errors = 0
+        self._vocab_size: int | None = None
 
     def _get(self, path: str, timeout: float = 10.0) -> Any:
         req = urllib.request.Request(self.base_url + path)
@@ -90,9 +105,12 @@ class HttpEngine:
         elif ids and wanted not in ids:
             raise UserError(f"--served-model-name: endpoint does not serve {wanted!r}; it serves {ids[:5]}")
         self.served_model = wanted
+        self._vocab_size = None
         for m in (models or {}).get("data", []):
-            if isinstance(m, dict) and m.get("id") == wanted and m.get("max_model_len"):
-                self.max_model_len = int(m["max_model_len"])
+            if isinstance(m, dict) and m.get("id") == wanted:
+                if m.get("max_model_len"):
+                    self.max_model_len = int(m["max_model_len"])
+                self._vocab_size = _local_vocab_size(m.get("root"))
         try:
             self.server_version = (self._get("/version", timeout=5) or {}).get("version")
         except (urllib.error.URLError, OSError, ValueError, AttributeError):
@@ -105,7 +123,8 @@ class HttpEngine:
         self._loop = asyncio.new_event_loop()
 
     def vocab_size(self) -> int | None:
-        return None
+        """The served model's vocabulary when its folder (vLLM's ``root``) is readable here."""
+        return self._vocab_size
 
     def _on_done(self, rec: RequestRecord, callback) -> None:
         err = rec.error or ""

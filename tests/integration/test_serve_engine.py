@@ -1,0 +1,42 @@
+import polars as pl
+import pytest
+
+from claimbench.metrics import request_metrics
+from claimbench.store import read_bundle
+
+
+def test_serve_starts_vllm_and_writes_a_complete_bundle_with_its_log(serve_bundle):
+    b = read_bundle(serve_bundle)
+    assert b.manifest["status"] == "complete" and b.manifest["engine"]["name"] == "serve"
+    assert b.manifest["engine"]["server"]["ready_s"] > 0
+    assert (serve_bundle / "server.log").stat().st_size > 0
+    assert b.summary["concurrency"].to_list() == [1, 4]
+
+
+def test_served_requests_have_exact_lengths_and_ordered_times(serve_bundle):
+    r = request_metrics(read_bundle(serve_bundle).requests.filter(~pl.col("warmup")))
+    assert r["ok"].all() and r["output_tokens"].to_list() == [32] * r.height
+    assert (r["token_count_source"] == "usage").all()
+    assert (r["ttft_ms"] < r["e2el_ms"]).all()
+    assert (r["chunk_tokens"].list.sum() == r["output_tokens"]).all()
+
+
+def test_tpot_is_consistent_with_the_chunk_times(serve_bundle):
+    r = request_metrics(read_bundle(serve_bundle).requests.filter(~pl.col("warmup")))
+    for row in r.iter_rows(named=True):
+        chunks = row["chunk_times_s"]
+        from_chunks = (chunks[-1] - chunks[0]) * 1000 / (row["output_tokens"] - 1)
+        assert row["tpot_ms"] == pytest.approx(from_chunks, abs=1.0)
+
+
+def test_goodput_never_exceeds_the_request_rate(serve_bundle):
+    for row in read_bundle(serve_bundle).summary.to_dicts():
+        assert row["goodput_req_per_s"] <= row["request_per_s"] + 1e-9
+
+
+def test_no_vllm_process_is_left_behind(serve_bundle):
+    import subprocess
+
+    out = subprocess.run(["pgrep", "-f", f"claimbench.engines.vllm_cli serve .*--port {read_bundle(serve_bundle).manifest['engine']['server']['port']}"],
+                         capture_output=True, text=True)
+    assert out.stdout.strip() == ""
