@@ -36,6 +36,9 @@ def register(sub) -> None:
     g.add_argument("--kv-cache-gib", type=float, default=None,
                    help="KV cache size in GiB (CPU default 1; VLLM_CPU_KVCACHE_SPACE wins if set)")
     g.add_argument("--tensor-parallel-size", type=int, default=1, help="vLLM tensor parallel size")
+    g.add_argument("--hardware", metavar="ID",
+                   help="hardware registry id of the device measured (data/hardware; default: cpu-host on the CPU backend, "
+                        "otherwise none: pass it so normalization and verdicts can use the run)")
     g.add_argument("--engine-arg", action="append", default=[], metavar="KEY=VALUE",
                    help="extra vLLM engine argument (offline: LLM kwarg; serve: --KEY VALUE), repeatable; VALUE parsed as JSON if it can be")
     g = p.add_argument_group("workload")
@@ -197,15 +200,30 @@ def measure_bundle(args: argparse.Namespace) -> Path:
     from claimbench.platform import fingerprint
 
     fp = fingerprint()
+    hardware = _hardware_id(args, fp)
     engine = _make_engine(args, model, fp, engine_extra, api_key)
     cfg = MeasureConfig(
         model=model, model_source=args.model, workload=spec, levels=levels, out_dir=out_dir, slos=slos,
         percentile_method=args.percentile_method, request_timeout_s=args.request_timeout, dtype=args.dtype,
         redact=[api_key] if api_key else [], vocab_size_given=args.vocab_size is not None,
-        extra_manifest={"command": _safe_argv()},
+        extra_manifest={"command": _safe_argv(), "hardware": hardware},
     )
     progress = Progress(enabled=args.progress)
     return run_measurement(cfg, engine, fp, progress)
+
+
+def _hardware_id(args, fp) -> dict:
+    """The registry id of the measured device: given, or cpu-host for a local CPU run; else null with a reason."""
+    if args.hardware:
+        from claimbench.registry import load_hardware
+
+        load_hardware(args.hardware)  # unknown id: UserError with did-you-mean
+        return {"id": args.hardware, "source": "--hardware"}
+    if args.engine == "endpoint":
+        return {"id": None, "reason": "remote endpoint: its hardware is not observable; pass --hardware"}
+    if fp.get("backend") == "cpu":
+        return {"id": "cpu-host", "source": "default for the cpu backend"}
+    return {"id": None, "reason": f"no registry id is inferred for backend {fp.get('backend')!r} device {fp.get('device_name')!r}; pass --hardware"}
 
 
 def _make_engine(args, model, fp, engine_extra, api_key):
