@@ -8,7 +8,8 @@ conversion applies. The only conversions are between unit bases of the same chip
 * node/system → card: ÷ the packages the figure spans (the evidence's ``packages``, else the
   hardware's ``packages_per_node`` for a node); card → node: × ``packages_per_node``.
 
-Every conversion is returned with its factor and a sentence saying how it was made. Differences in
+Conversions go through :func:`claimbench.normalize.convert_basis` (the one code path for basis
+arithmetic); each is returned with its factor and the sentence saying how it was made. Differences in
 input/output length, speculative decoding and phase are reported but not binding: they rank the
 evidence (fewer differences first) instead of excluding it.
 
@@ -23,15 +24,17 @@ from dataclasses import dataclass
 from typing import Any, Literal, Protocol
 
 from claimbench.claims import Basis, ClaimConditions, SloBound
+from claimbench.errors import UserError
 from claimbench.evidence import Evidence, EvidenceConditions
+from claimbench.normalize import BasisConversion, convert_basis
 
 __all__ = [
     "BasisConversion",
     "ConditionComparison",
     "HardwareLike",
     "MatchResult",
-    "basis_factor",
     "compare_pair",
+    "convert",
     "latency_field",
     "match",
 ]
@@ -64,21 +67,12 @@ class ConditionComparison:
 
 
 @dataclass(frozen=True)
-class BasisConversion:
-    """Evidence values × ``factor`` = values per ``to_basis``."""
-
-    from_basis: str
-    to_basis: str
-    factor: float
-    explanation: str
-
-
-@dataclass(frozen=True)
 class MatchResult:
     evidence_id: str
     comparable: bool
     comparisons: tuple[ConditionComparison, ...]
     conversion: BasisConversion | None
+    """The basis conversion of one unit (``factor``; the verdict redoes it on the value read)."""
     reasons: tuple[str, ...]
     notes: tuple[str, ...]
 
@@ -124,53 +118,54 @@ def _hw(hardware: Mapping[str, HardwareLike], hw_id: str | None) -> HardwareLike
     return hardware.get(hw_id) if hw_id else None
 
 
-def basis_factor(
+@dataclass(frozen=True)
+class _SpecView:
+    """The figures :func:`claimbench.normalize.convert_basis` reads, from any HardwareLike."""
+
+    id: str
+    dies_per_package: int | None
+    packages_per_node: int | None
+
+
+def convert(
+    value: float,
     from_basis: str,
     to_basis: str,
     hw_id: str | None,
     hardware: Mapping[str, HardwareLike],
     packages: int | None,
-) -> tuple[float | None, str]:
-    """Factor turning a per-``from_basis`` value into per-``to_basis``, with an explanation.
+    unit: str = "tok/s",
+) -> tuple[BasisConversion | None, str]:
+    """``value`` per ``from_basis`` as per ``to_basis``, through :func:`normalize.convert_basis`.
 
-    Returns (None, why) when no declared conversion applies.
+    ``packages`` is the number of packages a per-node/per-system figure spans (the evidence's own
+    count; for a node without one, the hardware's ``packages_per_node``). Returns the conversion
+    (factor, converted value and the sentence saying how) or ``(None, why)`` when no declared
+    conversion applies: per-user figures, a per-system target, or an unknown figure.
     """
     if from_basis == to_basis:
-        return 1.0, f"same basis ({to_basis})"
-    spec = _hw(hardware, hw_id)
-    dies = spec.dies_per_package if spec is not None else None
-    per_node = spec.packages_per_node if spec is not None else None
+        return BasisConversion(value, from_basis, to_basis, 1.0, value, f"{unit} per {to_basis}",
+                               f"same basis ({to_basis})"), f"same basis ({to_basis})"
     if "user" in (from_basis, to_basis):
         return None, "per-user figures do not convert to per-unit throughput"
-    steps: list[str] = []
-    factor = 1.0
-    # to card
-    if from_basis == "die":
-        if not dies:
-            return None, f"dies_per_package of {hw_id} is unknown"
-        factor *= dies
-        steps.append(f"× {dies} dies per {hw_id} package")
-    elif from_basis in ("node", "system"):
-        n = packages if packages else (per_node if from_basis == "node" else None)
-        if not n:
-            return None, f"the number of packages a per-{from_basis} figure spans is unknown"
-        factor /= n
-        src = "as stated by the evidence" if packages else f"packages_per_node of {hw_id}"
-        steps.append(f"÷ {n} packages per {from_basis} ({src})")
-    # card to target
-    if to_basis == "die":
-        if not dies:
-            return None, f"dies_per_package of {hw_id} is unknown"
-        factor /= dies
-        steps.append(f"÷ {dies} dies per {hw_id} package")
-    elif to_basis == "node":
-        if not per_node:
-            return None, f"packages_per_node of {hw_id} is unknown"
-        factor *= per_node
-        steps.append(f"× {per_node} packages per node ({hw_id})")
-    elif to_basis == "system":
+    if to_basis == "system":
         return None, "per-system figures cannot be derived from per-unit ones"
-    return factor, f"per {from_basis} → per {to_basis}: " + " ".join(steps) + f" (factor {factor:g})"
+    spec = _hw(hardware, hw_id)
+    view = _SpecView(
+        hw_id or "unknown hardware",
+        getattr(spec, "dies_per_package", None),
+        getattr(spec, "packages_per_node", None),
+    )
+    try:
+        conv = convert_basis(
+            value, from_basis, to_basis, view,  # type: ignore[arg-type]
+            packages_per_node=packages if from_basis == "node" else None,
+            packages_in_system=packages if from_basis == "system" else None,
+            unit=unit,
+        )
+    except UserError as exc:
+        return None, str(exc)
+    return conv, conv.explanation
 
 
 def match(
@@ -280,16 +275,13 @@ def match(
     if basis is None:
         notes.append("the claim does not state the unit basis: read per card")
     hw_for_conv = ev.hardware or conditions.hardware
-    factor, why = basis_factor(evidence.basis, target, hw_for_conv, hardware, evidence.packages)
-    conversion = None
-    if factor is None:
+    conversion, why = convert(1.0, evidence.basis, target, hw_for_conv, hardware, evidence.packages)
+    if conversion is None:
         add("basis", target, evidence.basis, "differs", f"no declared conversion: {why}")
     elif evidence.basis == target:
         add("basis", target, evidence.basis, "match")
-        conversion = BasisConversion(evidence.basis, target, 1.0, why)
     else:
-        add("basis", target, evidence.basis, "converted", why)
-        conversion = BasisConversion(evidence.basis, target, factor, why)
+        add("basis", target, evidence.basis, "converted", f"× {conversion.factor:g}: {why}")
 
     if metric is not None and not any(getattr(p, metric, None) is not None for p in evidence.points):
         comps.append(ConditionComparison("metric", metric, None, "differs", True, f"the evidence reports no {metric}"))

@@ -45,8 +45,8 @@ from claimbench.matching import (
     ConditionComparison,
     HardwareLike,
     MatchResult,
-    basis_factor,
     compare_pair,
+    convert,
     latency_field,
     match,
 )
@@ -377,6 +377,10 @@ def _use(ev: Evidence, m: MatchResult, **kw) -> EvidenceUse:
     )
 
 
+def _metric_unit(metric: str) -> str:
+    return {"request_per_s": "req/s", "goodput_req_per_s": "req/s"}.get(metric, "tok/s")
+
+
 def _gather(
     conditions: ClaimConditions, basis: str | None, metric: str, evidence: Sequence[Evidence],
     hardware: Mapping[str, HardwareLike], cfg: VerdictConfig,
@@ -395,10 +399,18 @@ def _gather(
             aside.append(_use(ev, m, notes=(why or "",)))
             continue
         f = m.conversion.factor if m.conversion else 1.0
+        conv_text = None
+        if f != 1.0:
+            conv, _ = convert(ro.value, ev.basis, basis or "card", ev.conditions.hardware or conditions.hardware,
+                              hardware, ev.packages, _metric_unit(metric))
+            conv_text = conv.explanation if conv is not None else m.conversion.explanation
         reps = tuple(r * f for r in ro.replicates) if ro.replicates else None
         ro2 = ReadOut(ro.value * f, ro.kind, ro.bracket, ro.latency_field, ro.method, reps)
         interval = _percentile_interval(reps, cfg) if reps else None
-        used.append(_use(ev, m, observed=ro.value * f, read=ro2, interval=interval, notes=m.notes))
+        use = _use(ev, m, observed=ro.value * f, read=ro2, interval=interval, notes=m.notes)
+        if conv_text is not None:
+            use = EvidenceUse(**{**use.__dict__, "conversion": conv_text})
+        used.append(use)
     used.sort(key=lambda u: u.rank)
     return used, aside
 
@@ -493,10 +505,10 @@ def _bound_check(claim: Claim, r: ResolvedReading, bound: PlausibilityBound | No
         return None
     if not p.metric.endswith("_per_s"):
         return None
-    factor, _ = basis_factor(r.basis or "card", bound.basis, r.conditions.hardware, hardware, None)
-    if factor is None:
+    conv, _ = convert(float(p.value), r.basis or "card", bound.basis, r.conditions.hardware, hardware, None)
+    if conv is None:
         return None
-    claimed = float(p.value) * factor
+    claimed = conv.value
     floor = claimed * (1.0 - (p.tolerance_rel or 0.0))
     if floor > bound.max_value:
         return claimed, (bound.max_value - claimed) / claimed
@@ -519,10 +531,10 @@ def _chip_notes(r: ResolvedReading, aside, evidence, metric, hardware, cfg, limi
         spec = hardware.get(ev.conditions.hardware or "")
         if ro is None or spec is None or not spec.dies_per_package:
             continue
-        f_card, _ = basis_factor(ev.basis, "card", ev.conditions.hardware, hardware, ev.packages)
-        if f_card is None:
+        conv, _ = convert(ro.value, ev.basis, "card", ev.conditions.hardware, hardware, ev.packages)
+        if conv is None:
             continue
-        card = ro.value * f_card
+        card = conv.value
         dies = spec.dies_per_package
         mine = getattr(claim_spec, "dies_per_package", None)
         same_vendor = getattr(spec, "vendor", None) == getattr(claim_spec, "vendor", None)

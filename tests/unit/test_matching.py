@@ -4,7 +4,7 @@ from dataclasses import dataclass
 
 from claimbench.claims import ClaimConditions
 from claimbench.evidence import Evidence, EvidenceConditions, LoadPoint
-from claimbench.matching import basis_factor, match
+from claimbench.matching import convert, match
 
 
 @dataclass
@@ -61,13 +61,36 @@ def test_node_to_card_uses_the_packages_the_figure_spans():
 
 
 def test_card_to_node_uses_packages_per_node_of_the_registry():
-    f, why = basis_factor("card", "node", "nvidia-h20", HWS, None)
-    assert f == 8 and "packages per node" in why
+    c, why = convert(712.0, "card", "node", "nvidia-h20", HWS, None)
+    assert c.factor == 8 and c.value == 5696.0 and "packages per node" in why
 
 
 def test_a_die_figure_of_a_chip_with_unknown_dies_is_not_convertible():
-    f, why = basis_factor("die", "card", "cpu", {"cpu": HW(None, 1)}, None)
-    assert f is None and "unknown" in why
+    c, why = convert(1.0, "die", "card", "cpu", {"cpu": HW(None, 1)}, None)
+    assert c is None and "unknown" in why
+
+
+def test_conversion_is_normalize_convert_basis_with_its_explanation():
+    from claimbench.normalize import convert_basis
+    from claimbench.registry import load_hardware
+
+    c, why = convert(2400.0, "card", "die", "ascend-910c", HWS, None)
+    ref = convert_basis(2400.0, "card", "die", load_hardware("ascend-910c"))
+    assert (c.factor, c.value) == (ref.factor, ref.value) == (0.5, 1200.0)
+    assert why == "2,400 tok/s per card ÷ 2 dies per package = 1,200 tok/s per die"
+
+
+def test_a_node_figure_is_divided_by_the_packages_the_evidence_states():
+    c, why = convert(5700.0, "node", "card", "nvidia-h20", HWS, 8)
+    assert c.value == 712.5 and "8 packages per node (given)" in why
+    c, why = convert(5700.0, "system", "card", "nvidia-h20", HWS, None)
+    assert c is None and "packages_in_system" in why
+
+
+def test_per_user_and_per_system_targets_do_not_convert():
+    assert convert(1.0, "card", "user", "nvidia-h20", HWS, None)[0] is None
+    assert convert(1.0, "card", "system", "nvidia-h20", HWS, None)[0] is None
+    assert convert(3.0, "user", "user", None, HWS, None)[0].factor == 1.0
 
 
 def test_lengths_that_differ_rank_lower_but_do_not_exclude():
