@@ -3,7 +3,9 @@
 Importers (the only part of the verify path that reads files):
 
 * claimbench run bundles — a directory with ``manifest.json``, ``requests.parquet`` and
-  ``summary.parquet`` (DESIGN.md), read with polars directly;
+  ``summary.parquet`` (DESIGN.md), read with :func:`claimbench.store.read_bundle`; hardware from
+  ``manifest["hardware"]["id"]`` (older manifests: the device fingerprint), model from
+  ``manifest["model"]["source"]``; a bundle that is not ``complete`` is used and flagged;
 * ``vllm bench serve`` result JSON (``--save-result``; several objects appended one per line
   with ``--append-result`` become the load levels of one record);
 * GuideLLM JSON reports (``benchmarks.json``: ``{"args": …, "benchmarks": [...]}``);
@@ -138,6 +140,11 @@ class Evidence(_Strict):
     secondary: bool
     reported_by: str | None
     derived: bool = Field(description="numbers are our arithmetic on published figures")
+    status: str | None = Field(
+        default=None,
+        description="run status of a measured record ('complete', 'incomplete', 'interrupted'); "
+        "anything but 'complete' is still used, and flagged in the verdict",
+    )
     conditions: EvidenceConditions
     basis: Basis
     packages: int | None = Field(ge=1)
@@ -231,31 +238,50 @@ def _dig(obj: Any, *keys: str) -> Any:
     return obj
 
 
+def _bundle_hardware(manifest: dict, device: Any) -> tuple[str | None, list[str]]:
+    """Registry id of a bundle's hardware: ``manifest["hardware"]["id"]`` (written by
+    ``claimbench measure``), else older forms and the device fingerprint, else unknown."""
+    hw = manifest.get("hardware")
+    if isinstance(hw, dict):
+        if hw.get("id"):
+            return str(hw["id"]), []
+        reason = hw.get("reason") or "no reason given"
+        return None, [f"hardware unknown: the manifest says {reason}"]
+    if isinstance(hw, str) and hw:
+        return hw, []
+    if manifest.get("hardware_id"):
+        return str(manifest["hardware_id"]), []
+    found = None
+    if isinstance(device, dict):
+        found = device.get("hardware_id") or hardware_from_device_name(
+            device.get("name") or device.get("device_name"),
+            device.get("vendor") if device.get("backend") is None else device.get("backend"),
+        )
+    if found is None and str(manifest.get("backend", "")).lower() == "cpu":
+        found = "cpu-host"
+    if found is None:
+        return None, ["hardware not recognised from the manifest's device fingerprint: unknown"]
+    return found, [f"hardware {found!r} inferred from the device fingerprint (no manifest hardware.id)"]
+
+
 def _bundle_conditions(manifest: dict) -> tuple[EvidenceConditions, int | None, list[str]]:
-    notes: list[str] = []
     model = manifest.get("model")
-    model_name = model if isinstance(model, str) else _dig(model, "name") or _dig(model, "path")
+    if isinstance(model, dict):
+        model_name = model.get("source") or model.get("name") or model.get("path_or_name") or model.get("path")
+    else:
+        model_name = model
     dtype = _dig(model, "dtype") if isinstance(model, dict) else manifest.get("dtype")
-    if dtype is None:
-        dtype = _dig(manifest, "engine", "args", "dtype") or _dig(manifest, "engine", "dtype")
+    if dtype in (None, "auto"):
+        dtype = (_dig(manifest, "engine", "args", "dtype") or _dig(manifest, "engine", "engine_args", "dtype")
+                 or _dig(manifest, "engine", "dtype") or dtype)
     workload = manifest.get("workload") or {}
-    device = manifest.get("device") or manifest.get("fingerprint") or {}
+    device = manifest.get("platform") or manifest.get("device") or manifest.get("fingerprint") or {}
     if isinstance(device, dict) and "device" in device and isinstance(device["device"], dict):
         device = device["device"]
-    hardware = manifest.get("hardware") if isinstance(manifest.get("hardware"), str) else None
-    hardware = hardware or manifest.get("hardware_id")
+    hardware, notes = _bundle_hardware(manifest, device)
     count = None
     if isinstance(device, dict):
         count = device.get("count") or device.get("device_count")
-        if hardware is None:
-            hardware = device.get("hardware_id") or hardware_from_device_name(
-                device.get("name") or device.get("device_name"),
-                device.get("vendor") or device.get("backend") or manifest.get("backend"),
-            )
-    if hardware is None and str(manifest.get("backend", "")).lower() == "cpu":
-        hardware = "cpu-host"
-    if hardware is None:
-        notes.append("hardware not recognised from the manifest's device fingerprint: unknown")
     if hardware == "cpu-host":
         count = 1  # a CPU host is one package (data/hardware/cpu-host.yaml)
     precision = None
@@ -312,58 +338,54 @@ def _bundle_samples(requests, level: int) -> RequestSamples | None:
 
 
 def load_run_bundle(path: Path | str) -> Evidence:
-    """A claimbench run bundle directory as evidence (one point per summary row)."""
-    import polars as pl
+    """A claimbench run bundle directory as evidence (one point per summary row), read with
+    :func:`claimbench.store.read_bundle`. A bundle whose status is not ``complete`` is still
+    evidence (its completed levels), flagged in ``status`` and in the notes."""
+    from claimbench.store import read_bundle
 
     root = Path(path)
-    mf = root / "manifest.json"
-    if not mf.is_file():
-        raise UserError(f"{root}: not a run bundle (no manifest.json)")
-    try:
-        manifest = json.loads(mf.read_text(encoding="utf-8"))
-    except (OSError, json.JSONDecodeError) as exc:
-        raise UserError(f"{mf}: not valid JSON: {exc}") from None
+    bundle = read_bundle(root)
+    manifest, summary, requests = bundle.manifest, bundle.summary, bundle.requests
     if not isinstance(manifest, dict):
-        raise UserError(f"{mf}: expected a JSON object")
+        raise UserError(f"{root / 'manifest.json'}: expected a JSON object")
     status = manifest.get("status")
     notes: list[str] = []
-    if status is not None and status != "complete":
-        notes.append(f"bundle status {status!r}: only the levels it completed are used")
-    try:
-        summary = pl.read_parquet(root / "summary.parquet")
-    except Exception as exc:  # polars raises several error types for unreadable files
-        raise UserError(f"{root / 'summary.parquet'}: cannot read: {exc}".splitlines()[0]) from None
-    requests = None
-    if (root / "requests.parquet").is_file():
-        try:
-            requests = pl.read_parquet(root / "requests.parquet")
-        except Exception as exc:
-            raise UserError(f"{root / 'requests.parquet'}: cannot read: {exc}".splitlines()[0]) from None
+    if status != "complete":
+        why = manifest.get("status_reason")
+        notes.append(
+            (f"bundle status {status!r}" if status is not None else "bundle status not recorded")
+            + (f" ({why})" if why else "") + ": only the levels it completed are used"
+        )
     for col in ("level", "output_tok_per_s"):
         if col not in summary.columns:
             raise UserError(f"{root / 'summary.parquet'}: field {col}: column missing")
     conditions, count, cond_notes = _bundle_conditions(manifest)
     notes += cond_notes
-    fields = set(LoadPoint.model_fields) - {"level", "samples", "note"}
+    fields = set(LoadPoint.model_fields) - {"level", "samples", "note", "batch_per_unit"}
+    completed = manifest.get("levels_completed")
     points = []
     for row in summary.iter_rows(named=True):
+        if status != "complete" and isinstance(completed, list) and row.get("level") not in completed:
+            continue
         values = {k: _num(row.get(k)) for k in fields if k in row}
         values["request_rate"] = _rate(row.get("request_rate"))
         for k in ("n_ok", "n_failed"):
             if row.get(k) is not None:
                 values[k] = int(row[k])
         samples = None
-        if requests is not None and row.get("level") is not None:
+        if requests is not None and "level" in requests.columns and row.get("level") is not None:
             samples = _bundle_samples(requests, row["level"])
         points.append(LoadPoint(level=str(row.get("level")), samples=samples, **values))
+    run_id = manifest.get("run_id") or root.name
     return Evidence(
-        id=f"bundle:{manifest.get('run_id') or root.name}",
+        id=f"bundle:{run_id}",
         kind="run_bundle",
         path=str(root),
-        title=f"claimbench run {manifest.get('run_id') or root.name}",
+        title=f"claimbench run {run_id}",
         secondary=False,
         reported_by="claimbench",
         derived=False,
+        status=str(status) if status is not None else "unknown",
         conditions=conditions,
         basis="system" if count != 1 else "card",
         packages=count,

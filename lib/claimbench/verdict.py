@@ -367,6 +367,9 @@ def _rank(ev: Evidence, m: MatchResult) -> tuple[int, int, int]:
 
 
 def _use(ev: Evidence, m: MatchResult, **kw) -> EvidenceUse:
+    if ev.status is not None and ev.status != "complete":
+        flag = f"flagged: run status {ev.status!r}, not 'complete' (its completed levels are used)"
+        kw["notes"] = (flag,) + tuple(kw.get("notes") or ())
     return EvidenceUse(
         evidence_id=ev.id, kind=ev.kind, title=ev.title,
         source_url=ev.source.url if ev.source else ev.path, secondary=ev.secondary,

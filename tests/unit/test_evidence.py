@@ -13,11 +13,12 @@ FIX = Path(__file__).resolve().parents[1] / "fixtures" / "verify"
 DATA = Path(__file__).resolve().parents[2] / "data"
 
 
-def make_bundle(root: Path, levels=((8, 100.0, 40.0), (16, 160.0, 60.0))) -> Path:
-    d = root / "run-1"
+def make_bundle(root: Path, levels=((8, 100.0, 40.0), (16, 160.0, 60.0)), manifest=None,
+                name="run-1") -> Path:
+    d = root / name
     d.mkdir(parents=True)
-    (d / "manifest.json").write_text(json.dumps({
-        "schema_version": 1, "run_id": "run-1", "status": "complete", "backend": "cpu",
+    (d / "manifest.json").write_text(json.dumps(manifest or {
+        "schema_version": 1, "run_id": name, "status": "complete", "backend": "cpu",
         "model": {"name": "/cache/models/tiny-v1", "dtype": "bfloat16"},
         "workload": {"input_len": 128, "output_len": 32},
     }))
@@ -42,6 +43,68 @@ def test_a_run_bundle_becomes_one_record_with_a_point_per_level(tmp_path):
     assert ev.basis == "card" and ev.packages == 1
     assert [p.concurrency for p in ev.points] == [8, 16]
     assert ev.points[0].samples is not None and len(ev.points[0].samples.output_tokens) == 8
+
+
+def current_manifest(name="run-2", **kw):
+    """The manifest form `claimbench measure` writes now (runner.py + commands/measure.py)."""
+    m = {
+        "schema_version": 1, "run_id": name, "status": "complete", "status_reason": None,
+        "levels_completed": [0, 1],
+        "hardware": {"id": "cpu-host", "source": "default for the cpu backend"},
+        "model": {"source": "tiny", "path_or_name": "/root/.cache/claimbench/models/tiny-v1", "dtype": "auto"},
+        "workload": {"input_len": 64, "output_len": 32, "seed": 0, "num_prompts": 12},
+        "slos": {"tpot_ms": 1000.0},
+        "platform": {"backend": "cpu", "device_count": 1, "device_name": "AMD EPYC", "vendor": "amd"},
+    }
+    m.update(kw)
+    return m
+
+
+def test_a_current_bundle_reads_hardware_id_and_model_source(tmp_path):
+    ev = load_run_bundle(make_bundle(tmp_path, manifest=current_manifest(), name="run-2"))
+    assert ev.id == "bundle:run-2" and ev.status == "complete"
+    assert ev.conditions.hardware == "cpu-host" and ev.conditions.model == "tiny"
+    assert ev.conditions.precision is None  # dtype "auto": unknown, not guessed
+    assert (ev.conditions.input_len, ev.conditions.output_len) == (64, 32)
+    assert ev.basis == "card" and ev.packages == 1 and ev.notes == []
+
+
+def test_hardware_id_in_the_manifest_wins_over_the_fingerprint(tmp_path):
+    m = current_manifest(hardware={"id": "nvidia-h100-sxm", "source": "--hardware"},
+                         platform={"backend": "cuda", "device_count": 8, "device_name": "NVIDIA H20"})
+    ev = load_run_bundle(make_bundle(tmp_path, manifest=m, name="run-3"))
+    assert ev.conditions.hardware == "nvidia-h100-sxm" and ev.packages == 8 and ev.basis == "system"
+
+
+def test_a_null_hardware_id_stays_unknown_with_the_manifest_reason(tmp_path):
+    m = current_manifest(hardware={"id": None, "reason": "remote endpoint: pass --hardware"})
+    ev = load_run_bundle(make_bundle(tmp_path, manifest=m, name="run-4"))
+    assert ev.conditions.hardware is None
+    assert any("remote endpoint" in n for n in ev.notes)
+
+
+def test_an_incomplete_bundle_is_evidence_for_its_completed_levels_and_flagged(tmp_path):
+    m = current_manifest(status="incomplete", status_reason="engine died during level 1",
+                         levels_completed=[0])
+    ev = load_run_bundle(make_bundle(tmp_path, manifest=m, name="run-5"))
+    assert ev.status == "incomplete" and [p.level for p in ev.points] == ["0"]
+    assert "engine died" in ev.notes[0]
+
+
+def test_a_bundle_with_a_foreign_schema_version_is_named_and_skipped(tmp_path):
+    make_bundle(tmp_path, manifest=current_manifest(schema_version=99), name="run-6")
+    ev, errors = import_evidence([tmp_path])
+    assert ev == [] and len(errors) == 1 and "run-6" in errors[0].message
+    assert "schema_version" in errors[0].message
+
+
+def test_the_recorded_runs_in_data_runs_import():
+    runs = DATA / "runs"
+    if not any(runs.glob("*/manifest.json")):
+        pytest.skip("no recorded run in data/runs")
+    ev, errors = import_evidence([runs])
+    assert errors == [] and ev
+    assert all(e.conditions.hardware == "cpu-host" and e.conditions.model == "tiny" for e in ev)
 
 
 def test_vllm_bench_serve_json_with_appended_results_becomes_a_sweep():
