@@ -37,7 +37,7 @@ def test_every_shipped_claim_loads_against_the_real_hardware_registry():
     ids = {c.id for c in claims}
     assert {"huawei-2400-tok-s-per-card-at-50ms", "huawei-3x-h20-throughput",
             "huawei-runs-pangu-deepseek-kimi", "huawei-cloud-756-days-no-major-incident",
-            "tiny-cpu-host-min-throughput-c8"} <= ids
+            "tiny-cpu-host-min-throughput-c1"} <= ids
 
 
 def test_shipped_press_quotes_are_verbatim_from_reference_facts():

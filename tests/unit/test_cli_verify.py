@@ -30,8 +30,8 @@ def test_json_gives_quote_predicate_verdict_margin_interval_evidence_and_conditi
 
 
 def test_a_bad_claim_file_is_one_stderr_line_and_exit_2_while_the_others_are_judged(tmp_path, capsys):
-    src = yaml.safe_load((DATA / "claims" / "tiny-cpu-host-min-throughput-c8.yaml").read_text())
-    (tmp_path / "tiny-cpu-host-min-throughput-c8.yaml").write_text(yaml.safe_dump(src))
+    src = yaml.safe_load((DATA / "claims" / "tiny-cpu-host-min-throughput-c1.yaml").read_text())
+    (tmp_path / "tiny-cpu-host-min-throughput-c1.yaml").write_text(yaml.safe_dump(src))
     bad = dict(src, id="bad-one", colour="red")
     (tmp_path / "bad-one.yaml").write_text(yaml.safe_dump(bad))
     rc = main(["verify", "--claims-dir", str(tmp_path), "--evidence", str(FIX / "vllm_bench_serve.json")])
@@ -39,11 +39,11 @@ def test_a_bad_claim_file_is_one_stderr_line_and_exit_2_while_the_others_are_jud
     assert rc == 2
     lines = [l for l in err.splitlines() if l]
     assert len(lines) == 1 and "bad-one.yaml" in lines[0] and "colour" in lines[0]
-    assert "tiny-cpu-host-min-throughput-c8" in out and "SUPPORTED" in out
+    assert "tiny-cpu-host-min-throughput-c1" in out and "SUPPORTED" in out
 
 
 def test_the_self_test_claim_is_judged_from_a_vllm_bench_result_of_the_tiny_model(capsys):
-    rc = main(["verify", "--json", "--claim", "tiny-cpu-host-min-throughput-c8",
+    rc = main(["verify", "--json", "--claim", "tiny-cpu-host-min-throughput-c1",
                "--evidence", str(FIX / "vllm_bench_serve.json")])
     (item,) = json.loads(capsys.readouterr().out)
     assert rc == 0 and item["verdict"] == "SUPPORTED" and item["observed"] == 128.0
@@ -57,7 +57,7 @@ def test_out_writes_parquet_and_markdown(tmp_path, capsys):
 
 
 def test_a_broken_peer_file_is_skipped_and_named(capsys):
-    rc = main(["verify", "--claim", "tiny-cpu-host-min-throughput-c8",
+    rc = main(["verify", "--claim", "tiny-cpu-host-min-throughput-c1",
                "--evidence", str(FIX / "broken_peer.json")])
     err = capsys.readouterr().err
     assert rc == 2 and "broken_peer.json" in err
