@@ -1,0 +1,74 @@
+"""Shared helpers of the benchmarks: machine description, result files, quiet-machine check."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent
+RESULTS = ROOT / "results"
+
+
+def competing_processes() -> list[str]:
+    """Other heavy processes that distort timing (vLLM engines, pytest, notebooks), by command line."""
+    try:
+        out = subprocess.run(["ps", "-eo", "pid,pcpu,args", "--sort=-pcpu"], capture_output=True, text=True,
+                             timeout=5).stdout.splitlines()[1:]
+    except (OSError, subprocess.TimeoutExpired):
+        return []
+    me = os.getpid()
+    busy = []
+    for line in out[:15]:
+        parts = line.split(None, 2)
+        if len(parts) < 3 or int(parts[0]) == me:
+            continue
+        if float(parts[1]) >= 5.0 or any(k in parts[2] for k in ("vllm", "pytest", "papermill")):
+            busy.append(f"{parts[0]} {parts[1]}% {parts[2][:120]}")
+    return busy
+
+
+def machine() -> dict[str, Any]:
+    from claimbench.calibration import host_description
+    from claimbench.engines.vllm_cli import vllm_version
+
+    d = host_description()
+    d.update({
+        "date_utc": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "vllm": vllm_version(),
+        "loadavg_at_start": [round(x, 2) for x in os.getloadavg()],
+        "competing_processes_at_start": competing_processes(),
+    })
+    for dist in ("polars", "pandas", "numpy"):
+        try:
+            import importlib.metadata as md
+
+            d[dist] = md.version(dist)
+        except Exception:  # noqa: BLE001
+            d[dist] = None
+    return d
+
+
+def write_result(name: str, data: dict[str, Any]) -> Path:
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    path = RESULTS / f"{name}.json"
+    tmp = path.with_suffix(".json.tmp")
+    tmp.write_text(json.dumps(data, indent=2, sort_keys=True, default=str) + "\n")
+    tmp.replace(path)
+    return path
+
+
+def read_result(name: str) -> dict[str, Any] | None:
+    path = RESULTS / f"{name}.json"
+    if not path.exists():
+        return None
+    return json.loads(path.read_text())
+
+
+def log(*args: Any) -> None:
+    print(f"[{time.strftime('%H:%M:%S')}]", *args, file=sys.stderr, flush=True)
