@@ -2,7 +2,7 @@
 
 One YAML file per claim under ``data/claims/``. The schema rejects unknown keys, and the fields
 that change what is measured (hardware, model, precision, lengths, SLOs, speculative decoding,
-concurrency, phase, unit basis) have no defaults: a claim file states each one, either as a value
+concurrency, phase, deployment, unit basis) have no defaults: a claim file states each one, either as a value
 or as ``null`` — and a ``null`` must be listed under ``unknown`` (what the source leaves open),
 so a missing condition is always a visible decision, never an accident.
 
@@ -29,6 +29,7 @@ __all__ = [
     "ClaimConditions",
     "ClaimLoadError",
     "ConditionsOverride",
+    "Deployment",
     "Predicate",
     "RatioBaseline",
     "Reading",
@@ -105,6 +106,27 @@ class Speculative(_Strict):
     acceptance: float | None = Field(default=None, ge=0, le=1)
 
 
+class Deployment(_Strict):
+    """How the serving behind a figure was deployed: what the roofline bound needs beyond chip,
+    model, precision, speculative decoding and the TPOT bound (:mod:`claimbench.roofline`).
+
+    Every field is required; null means the source does not say, and the bound is then not
+    computed (``kv_precision`` null is bounded at 1 byte per KV element, the loosest in use, and
+    said so). ``device`` is the unit ``batch_per_device``, ``tp`` and ``ep`` count: a package
+    (``card``) or one die of it (``die``).
+    """
+
+    device: Literal["card", "die"]
+    batch_per_device: float | None = Field(gt=0, description="sequences resident per device")
+    context_tokens: float | None = Field(
+        ge=0, description="KV length each sequence attends over during decode (average)"
+    )
+    tp: int | None = Field(ge=1, description="tensor-parallel degree of attention (1 = DP attention)")
+    ep: int | None = Field(ge=1, description="expert-parallel degree, in devices")
+    kv_precision: str | None = Field(description="KV-cache dtype, e.g. int8, fp8, bf16")
+    note: str | None = None
+
+
 class ClaimConditions(_Strict):
     """Conditions a figure holds under. Every field is required; null means unknown."""
 
@@ -117,6 +139,9 @@ class ClaimConditions(_Strict):
     speculative: Speculative | Literal["none"] | None
     concurrency: int | None = Field(ge=1, description="Closed-loop concurrency of the load level")
     phase: Phase | None
+    deployment: Deployment | None = Field(
+        description="Serving deployment for the roofline bound (batch, context, TP/EP)"
+    )
 
 
 CONDITION_NAMES: tuple[str, ...] = tuple(ClaimConditions.model_fields)
@@ -176,6 +201,7 @@ class ConditionsOverride(_Strict):
     speculative: Speculative | Literal["none"] | None = None
     concurrency: int | None = Field(default=None, ge=1)
     phase: Phase | None = None
+    deployment: Deployment | None = None
 
 
 class Reading(_Strict):

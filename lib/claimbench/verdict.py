@@ -85,9 +85,13 @@ class VerdictConfig:
 
 @dataclass(frozen=True)
 class PlausibilityBound:
-    """A precomputed physical bound on the claim's metric (e.g. roofline max output tok/s)."""
+    """A precomputed physical bound on the claim's metric (e.g. roofline max output tok/s per
+    ``basis``, or the largest ratio for a ratio claim), made by :mod:`claimbench.plausibility`.
 
-    max_value: float
+    ``max_value`` None: no bound could be computed; ``explanation`` says which input is unknown.
+    """
+
+    max_value: float | None
     basis: str
     binding_roof: str
     explanation: str
@@ -504,18 +508,38 @@ def _judge_coverage(claim: Claim, r: ResolvedReading, evidence: Sequence[Evidenc
 def _bound_check(claim: Claim, r: ResolvedReading, bound: PlausibilityBound | None, hardware) -> tuple[float, float] | None:
     """(claimed on the bound's basis, margin) when the claim exceeds the bound, else None."""
     p = claim.predicate
-    if bound is None or p.ratio_to is not None or p.comparator not in (">=", "approx"):
+    if bound is None or bound.max_value is None or p.comparator not in (">=", "approx"):
         return None
-    if not p.metric.endswith("_per_s"):
-        return None
-    conv, _ = convert(float(p.value), r.basis or "card", bound.basis, r.conditions.hardware, hardware, None)
-    if conv is None:
-        return None
-    claimed = conv.value
+    if p.ratio_to is not None:
+        claimed = float(p.value)
+    else:
+        if not p.metric.endswith("_per_s"):
+            return None
+        conv, _ = convert(float(p.value), r.basis or "card", bound.basis, r.conditions.hardware, hardware, None)
+        if conv is None:
+            return None
+        claimed = conv.value
     floor = claimed * (1.0 - (p.tolerance_rel or 0.0))
     if floor > bound.max_value:
-        return claimed, (bound.max_value - claimed) / claimed
+        return claimed, (bound.max_value - claimed) / claimed if claimed else 0.0
     return None
+
+
+def _bound_note(claim: Claim, r: ResolvedReading, bound: PlausibilityBound | None, hardware) -> str | None:
+    """The verdict note for a bound that the claim does not exceed: which roof binds, the value."""
+    if bound is None:
+        return None
+    if bound.max_value is None:
+        return bound.explanation
+    p = claim.predicate
+    if p.ratio_to is not None:
+        return (f"within the roofline bound: claimed {float(p.value):g}{p.unit} <= {bound.max_value:.3g}x "
+                f"per {bound.basis} ({bound.binding_roof}); {bound.explanation}")
+    conv, _ = convert(float(p.value), r.basis or "card", bound.basis, r.conditions.hardware, hardware, None)
+    if conv is None:
+        return f"roofline bound {bound.max_value:,.0f} {p.unit} per {bound.basis} not compared: {bound.explanation}"
+    return (f"within the roofline bound: claimed {conv.value:,.0f} {p.unit} per {bound.basis} <= "
+            f"{bound.max_value:,.0f} ({bound.binding_roof}); {bound.explanation}")
 
 
 def _chip_notes(r: ResolvedReading, aside, evidence, metric, hardware, cfg, limit: int = 3) -> list[str]:
@@ -562,8 +586,8 @@ def _judge_single(
     if over is not None:
         claimed_b, margin = over
         notes.append(
-            f"claimed {claimed_b:g} per {bound.basis} exceeds the bound {bound.max_value:g} "
-            f"({bound.binding_roof}): {bound.explanation}"
+            f"claimed {claimed_b:,.0f} {p.unit} per {bound.basis} exceeds the roofline bound "
+            f"{bound.max_value:,.0f} ({bound.binding_roof}); {bound.explanation}"
         )
         if used:
             notes.append("comparable evidence exists beside the bound: " + ", ".join(u.evidence_id for u in used))
@@ -572,6 +596,9 @@ def _judge_single(
             evidence_used=tuple(used), evidence_set_aside=tuple(aside), bound=bound, notes=tuple(notes),
             read_method="roofline bound",
         ))
+    bnote = _bound_note(claim, r, bound, hardware)
+    if bnote:
+        notes.append(bnote)
     if not used:
         notes.extend(_chip_notes(r, aside, evidence, p.metric, hardware, cfg))
         verdict = "NOT-COMPARABLE" if aside else "INCONCLUSIVE"
@@ -628,6 +655,7 @@ def _judge_single(
 
 def _judge_ratio(
     claim: Claim, r: ResolvedReading, evidence: Sequence[Evidence], hardware, cfg: VerdictConfig,
+    bound: PlausibilityBound | None = None,
 ) -> Verdict:
     p = claim.predicate
     base_cond = r.conditions.model_copy(update={"hardware": p.ratio_to.hardware})
@@ -639,12 +667,26 @@ def _judge_ratio(
         notes.append("the claim does not state the unit basis: both sides read per card")
     aside = tuple(aside_n) + tuple(a for a in aside_d if a.evidence_id not in {x.evidence_id for x in aside_n})
     base = _base(claim, r)
+    over = _bound_check(claim, r, bound, hardware)
+    if over is not None:
+        notes.append(
+            f"claimed {float(p.value):g}{p.unit} exceeds the roofline ratio bound {bound.max_value:.3g}x "
+            f"({bound.binding_roof}); {bound.explanation}"
+        )
+        return Verdict(**base, **_empty(
+            verdict="IMPLAUSIBLE", observed=bound.max_value, margin_rel=over[1],
+            evidence_used=tuple(num + den), evidence_set_aside=aside, bound=bound, notes=tuple(notes),
+            read_method="roofline bound",
+        ))
+    bnote = _bound_note(claim, r, bound, hardware)
+    if bnote:
+        notes.append(bnote)
     if not num or not den:
         side = "numerator" if not num else "denominator"
         notes.append(f"no comparable evidence for the {side}")
         verdict = "NOT-COMPARABLE" if evidence else "INCONCLUSIVE"
         return Verdict(**base, **_empty(verdict=verdict, evidence_used=tuple(num + den),
-                                        evidence_set_aside=aside, notes=tuple(notes)))
+                                        evidence_set_aside=aside, bound=bound, notes=tuple(notes)))
     ev_by_id = {e.id: e for e in evidence}
     pairs = []
     for n in num:
@@ -663,7 +705,7 @@ def _judge_ratio(
         )
         return Verdict(**base, **_empty(
             verdict="NOT-COMPARABLE", observed=ratio, margin_rel=(ratio - float(p.value)) / float(p.value),
-            evidence_used=(n, d), evidence_set_aside=aside, conditions=comps, notes=tuple(notes),
+            evidence_used=(n, d), evidence_set_aside=aside, conditions=comps, bound=bound, notes=tuple(notes),
             read_method="ratio of the best-matched numerator and denominator records",
         ))
     interval, method = None, None
@@ -690,7 +732,7 @@ def _judge_ratio(
         verdict=verdict, observed=ratio, margin_rel=(ratio - float(p.value)) / float(p.value),
         interval=interval, interval_method=method,
         read_method=f"{n.evidence_id} ({n.read.method}) / {d.evidence_id} ({d.read.method})",
-        evidence_used=(n, d), evidence_set_aside=aside, conditions=comps, notes=tuple(notes),
+        evidence_used=(n, d), evidence_set_aside=aside, conditions=comps, bound=bound, notes=tuple(notes),
     ))
 
 
@@ -714,7 +756,8 @@ def judge_claim(
         elif claim.predicate.metric == "models_supported":
             out.append(_judge_coverage(claim, r, evidence, hardware))
         elif claim.predicate.ratio_to is not None:
-            out.append(_judge_ratio(claim, r, evidence, hardware, cfg))
+            bound = (bounds or {}).get((claim.id, r.reading_id))
+            out.append(_judge_ratio(claim, r, evidence, hardware, cfg, bound))
         else:
             bound = (bounds or {}).get((claim.id, r.reading_id))
             out.append(_judge_single(claim, r, evidence, hardware, bound, cfg))
@@ -753,6 +796,9 @@ def verdict_table(verdicts: Sequence[Verdict]):
             "read_method": v.read_method,
             "evidence_used": ", ".join(u.evidence_id for u in v.evidence_used),
             "n_set_aside": len(v.evidence_set_aside),
+            "bound_max": v.bound.max_value if v.bound else None,
+            "bound_basis": v.bound.basis if v.bound and v.bound.max_value is not None else None,
+            "bound_roof": v.bound.binding_roof if v.bound and v.bound.max_value is not None else None,
             "notes": " | ".join(n for n in v.notes if n),
         })
     schema = {
@@ -760,6 +806,7 @@ def verdict_table(verdicts: Sequence[Verdict]):
         "claimed": pl.Float64, "observed": pl.Float64, "margin_rel": pl.Float64,
         "ci_low": pl.Float64, "ci_high": pl.Float64, "ci_method": pl.String, "unit": pl.String,
         "basis": pl.String, "read_method": pl.String, "evidence_used": pl.String,
-        "n_set_aside": pl.Int64, "notes": pl.String,
+        "n_set_aside": pl.Int64, "bound_max": pl.Float64, "bound_basis": pl.String,
+        "bound_roof": pl.String, "notes": pl.String,
     }
     return pl.DataFrame(rows, schema=schema, orient="row") if rows else pl.DataFrame(schema=schema)

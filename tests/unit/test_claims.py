@@ -20,8 +20,8 @@ GOOD = {
                   "basis": "card", "tolerance_rel": None, "ratio_to": None},
     "conditions": {"hardware": "cpu-host", "model": "tiny", "precision": None, "input_len": 128,
                    "output_len": 32, "slo": None, "speculative": "none", "concurrency": 8,
-                   "phase": "end-to-end"},
-    "unknown": ["precision", "slo"],
+                   "phase": "end-to-end", "deployment": None},
+    "unknown": ["precision", "slo", "deployment"],
 }
 
 

@@ -18,7 +18,8 @@ HWS = {"ascend-910c": HW(2, 8), "ascend-910b-376t": HW(1, 8), "nvidia-h20": HW(1
 
 def cond(**kw):
     base = dict(hardware="ascend-910c", model="deepseek-r1", precision="int8", input_len=2048,
-                output_len=2048, slo=None, speculative=None, concurrency=None, phase=None)
+                output_len=2048, slo=None, speculative=None, concurrency=None, phase=None,
+                deployment=None)
     base.update(kw)
     return ClaimConditions(**base)
 

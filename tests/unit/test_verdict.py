@@ -29,7 +29,7 @@ HWS = {"chip-a": HW(2, 8), "chip-b": HW(1, 8), "base": HW(1, 8)}
 
 def claim(value=2400.0, comparator=">=", slo=True, ratio_to=None, predicate=True, unit="tok/s",
           hardware="chip-a", tol=None, readings=()):
-    unknown = ["precision", "concurrency", "phase", "speculative"] + ([] if slo else ["slo"])
+    unknown = ["precision", "concurrency", "phase", "speculative", "deployment"] + ([] if slo else ["slo"])
     data = {
         "id": "c", "title": "t", "source": {"url": "u", "date": "2025", "quote": "q"},
         "predicate": None if not predicate else {
@@ -39,7 +39,7 @@ def claim(value=2400.0, comparator=">=", slo=True, ratio_to=None, predicate=True
         "conditions": {"hardware": hardware, "model": "m", "precision": None, "input_len": 2048,
                        "output_len": 2048,
                        "slo": [{"metric": "tpot", "stat": "mean", "max_ms": 50}] if slo else None,
-                       "speculative": None, "concurrency": None, "phase": None},
+                       "speculative": None, "concurrency": None, "phase": None, "deployment": None},
         "unknown": unknown, "readings": list(readings),
     }
     return Claim.model_validate(data)

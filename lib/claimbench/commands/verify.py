@@ -25,7 +25,10 @@ def register(sub) -> None:
                    help="judge only this claim id (repeatable)")
     p.add_argument("--evidence", action="append", metavar="PATH", default=None,
                    help="bundle dir, result file or directory of them (repeatable; default: "
-                   "data/reference and data/runs)")
+                   "data/reference, data/runs and the run bundles under --runs)")
+    p.add_argument("--runs", metavar="DIR", default=None,
+                   help="folder of claimbench run bundles to use as evidence (default: ./runs when it "
+                   "exists and no --evidence is given)")
     p.add_argument("--json", action="store_true", help="print JSON, one object per claim")
     p.add_argument("--out", metavar="DIR", help="also write verdicts.parquet and verdicts.md here")
     p.add_argument("--seed", type=int, default=0, help="bootstrap seed (default 0)")
@@ -118,24 +121,72 @@ def _markdown(table) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _evidence_paths(args: argparse.Namespace, data_dir: Path) -> tuple[list[Path], list[tuple[str, Path]]]:
+    """Paths to import and (label, path) of each source, for the line saying what was used.
+
+    ``--evidence`` replaces the defaults (data/reference, data/runs, ./runs); ``--runs DIR`` adds
+    the bundles of DIR (only bundles: other files there are not evidence)."""
+    from claimbench.errors import UserError
+    from claimbench.evidence import default_evidence_paths
+    from claimbench.store import find_bundles
+
+    sources: list[tuple[str, Path]] = []
+    paths: list[Path] = []
+    if args.evidence:
+        for e in args.evidence:
+            sources.append(("--evidence", Path(e)))
+            paths.append(Path(e))
+    else:
+        for d in default_evidence_paths(data_dir):
+            sources.append(("default", d))
+            paths.append(d)
+    runs = Path(args.runs) if args.runs else (None if args.evidence else Path("runs"))
+    if runs is not None:
+        if not runs.is_dir():
+            if args.runs:
+                raise UserError(f"--runs: {runs} is not a directory")
+        else:
+            try:
+                bundles = find_bundles([runs])
+            except UserError:
+                bundles = []
+            sources.append(("--runs" if args.runs else "default", runs))
+            paths.extend(b for b in bundles if b not in paths)
+    return paths, sources
+
+
+def _describe_sources(sources: list[tuple[str, Path]], evidence) -> str:
+    parts = []
+    for label, path in sources:
+        root = path.resolve()
+        n = sum(1 for e in evidence if e.path and (Path(e.path).resolve() == root or root in Path(e.path).resolve().parents))
+        parts.append(f"{path} ({label}, {n} record{'s' if n != 1 else ''})")
+    return "; ".join(parts) if parts else "none"
+
+
 def run(args: argparse.Namespace) -> int:
     import polars as pl
 
     from claimbench.claims import default_data_dir, load_claims
     from claimbench.errors import UserError
-    from claimbench.evidence import default_evidence_paths, import_evidence
+    from claimbench.evidence import import_evidence
     from claimbench.registry import list_hardware
     from claimbench.verdict import VerdictConfig, judge_claims, verdict_table
 
     hardware = {h.id: h for h in list_hardware()}
     claims, claim_errors = load_claims(args.claims_dir, set(hardware), only=args.claim)
-    paths = [Path(p) for p in args.evidence] if args.evidence else default_evidence_paths(default_data_dir())
+    paths, sources = _evidence_paths(args, default_data_dir())
     evidence, evidence_errors = import_evidence(paths, set(hardware))
+    print("claimbench: evidence: " + _describe_sources(sources, evidence), file=sys.stderr)
     for err in claim_errors:
         print(f"claimbench: error: {err.message}", file=sys.stderr)
     for err in evidence_errors:
         print(f"claimbench: error: skipped evidence: {err.message}", file=sys.stderr)
-    verdicts = judge_claims(claims, evidence, hardware, config=VerdictConfig(seed=args.seed))
+    from claimbench.plausibility import claim_bounds
+    from claimbench.registry import list_models
+
+    bounds = claim_bounds(claims, {m.id: m for m in list_models()}, hardware)
+    verdicts = judge_claims(claims, evidence, hardware, bounds=bounds, config=VerdictConfig(seed=args.seed))
     table = verdict_table(verdicts)
     if args.json:
         print(json.dumps(verdicts_json(verdicts), indent=2, sort_keys=True, allow_nan=False, default=str))
