@@ -61,7 +61,12 @@ def percentile(values: Iterable[float | None], q: float, method: str = "linear")
 
 def _pct_expr(col: str, q: float, method: str) -> pl.Expr:
     """Aggregation expression for the q-th percentile of ``col`` (nulls and NaNs ignored)."""
-    c = pl.col(col).drop_nulls().drop_nans()
+    return _pct_expr_of(pl.col(col), q, method)
+
+
+def _pct_expr_of(expr: pl.Expr, q: float, method: str) -> pl.Expr:
+    """:func:`_pct_expr` of any float expression."""
+    c = expr.drop_nulls().drop_nans()
     if method == "linear":
         return c.quantile(q / 100, interpolation="linear")
     if method == "nearest_rank":
@@ -100,6 +105,38 @@ def _slo_mask(slos: Mapping[str, float]) -> pl.Expr:
     return expr
 
 
+def _scalar_metrics(requests: pl.DataFrame | pl.LazyFrame, need_itl_max: bool) -> pl.LazyFrame:
+    """The per-request scalars :func:`summarize` needs (same definitions as :func:`request_metrics`),
+    without building the per-request ITL lists unless an ``itl_max_ms`` SLO needs them."""
+    ok = pl.col("ok")
+    out_tok = pl.col("output_tokens")
+    lf = requests.lazy()
+    cols = [
+        pl.col("level").cast(pl.Int64), ok, pl.col("warmup"), pl.col("sent_s"), pl.col("done_s"),
+        pl.col("output_tokens"), pl.col("prompt_tokens"), pl.col("requested_output_tokens"),
+        pl.when(ok).then((pl.col("first_token_s") - pl.col("sent_s")) * 1000).alias("ttft_ms"),
+        pl.when(ok & (out_tok > 1)).then((pl.col("done_s") - pl.col("first_token_s")) * 1000 / (out_tok - 1)).alias("tpot_ms"),
+        pl.when(ok).then((pl.col("done_s") - pl.col("sent_s")) * 1000).alias("e2el_ms"),
+        ((pl.col("sent_s") - pl.col("scheduled_s")) * 1000).alias("client_wait_ms"),
+    ]
+    if need_itl_max:
+        cols.append(pl.when(ok).then(pl.col("chunk_times_s").list.diff().list.slice(1).list.max() * 1000).alias("itl_max_ms"))
+    return lf.filter(~pl.col("warmup")).select(cols)
+
+
+def _itl_frame(requests: pl.DataFrame | pl.LazyFrame) -> pl.LazyFrame:
+    """Pooled ITL (ms) of ok, measured requests with their level: the chunk lists are exploded once
+    and differenced flat (much faster than a per-list expression); a gap is kept only between two
+    chunks of the same request."""
+    ct = pl.col("chunk_times_s")
+    flat = (requests.lazy().filter(pl.col("ok") & ~pl.col("warmup"))
+            .select(pl.col("level").cast(pl.Int64), ct)
+            .with_row_index("_r")
+            .explode("chunk_times_s"))
+    same = pl.col("_r") == pl.col("_r").shift(1)
+    return flat.select("level", pl.when(same).then((ct - ct.shift(1)) * 1000).cast(pl.Float64).alias("itl_ms"))
+
+
 def summarize(
     requests: pl.DataFrame,
     levels: pl.DataFrame,
@@ -109,11 +146,16 @@ def summarize(
     """One row per load level (every level in ``levels``; a level with no requests has nulls).
 
     ``levels`` has columns ``level``, ``concurrency``, ``request_rate``. Columns are listed in
-    :data:`SUMMARY_COLUMNS` (``goodput_req_per_s`` only when ``slos`` is given).
+    :data:`SUMMARY_COLUMNS` (``goodput_req_per_s`` only when ``slos`` is given). Lazy: the
+    per-level aggregates and the pooled ITL are two queries collected together.
     """
     if method not in PERCENTILE_METHODS:
         raise ValueError(f"unknown percentile method {method!r}; use one of {PERCENTILE_METHODS}")
-    per = request_metrics(requests).filter(~pl.col("warmup")).with_columns(pl.col("level").cast(pl.Int64))
+    slos = dict(slos or {})
+    for name in slos:
+        if name not in SLO_METRICS:
+            raise ValueError(f"unknown SLO metric {name!r}; use one of {SLO_METRICS}")
+    per = _scalar_metrics(requests, need_itl_max="itl_max_ms" in slos)
     ok = pl.col("ok")
     aggs: list[pl.Expr] = [
         ok.sum().cast(pl.Int64).alias("n_ok"),
@@ -123,25 +165,19 @@ def summarize(
         pl.col("output_tokens").filter(ok).sum().alias("_out"),
         pl.col("prompt_tokens").filter(ok).sum().alias("_in"),
         pl.col("client_wait_ms").max().alias("client_wait_max_ms"),
-        _slo_mask(slos or {}).sum().cast(pl.Int64).alias("_good"),
+        _slo_mask(slos).sum().cast(pl.Int64).alias("_good"),
     ]
-    for metric in LATENCY_METRICS:
-        col = pl.col(f"{metric}_ms").filter(ok)
-        if metric == "itl":
-            col = col.explode()
-        col = col.cast(pl.Float64)
+    for metric in ("ttft", "tpot", "e2el"):
+        col = pl.col(f"{metric}_ms").filter(ok).cast(pl.Float64)
         aggs.append(col.mean().alias(f"{metric}_mean_ms"))
-    stats = per.group_by("level").agg(aggs)
-    for metric in LATENCY_METRICS:
-        name = f"{metric}_ms"
-        frame = per.filter(ok).select("level", pl.col(name))
-        if metric == "itl":
-            frame = frame.explode(name)
-        frame = frame.with_columns(pl.col(name).cast(pl.Float64))
-        stats = stats.join(
-            frame.group_by("level").agg([_pct_expr(name, q, method).alias(f"{metric}_p{q}_ms") for q in SUMMARY_PERCENTILES]),
-            on="level", how="left",
-        )
+        aggs += [_pct_expr_of(col, q, method).alias(f"{metric}_p{q}_ms") for q in SUMMARY_PERCENTILES]
+    itl = pl.col("itl_ms")
+    itl_aggs = [itl.mean().alias("itl_mean_ms")] + [_pct_expr("itl_ms", q, method).alias(f"itl_p{q}_ms")
+                                                    for q in SUMMARY_PERCENTILES]
+    stats_lf = per.group_by("level").agg(aggs)
+    itl_lf = _itl_frame(requests).group_by("level").agg(itl_aggs)
+    stats, itl_stats = pl.collect_all([stats_lf, itl_lf])
+    stats = stats.join(itl_stats, on="level", how="left")
     out = levels.select(
         pl.col("level").cast(pl.Int64), pl.col("concurrency").cast(pl.Int64), pl.col("request_rate").cast(pl.Float64)
     ).join(stats, on="level", how="left")
