@@ -41,9 +41,13 @@ def requests_frame(records: Iterable[RequestRecord]) -> pl.DataFrame:
 
 
 def _redact(text: str, secrets_: Iterable[str]) -> str:
+    """Replace secrets by ``***`` and the user's home folder by ``~`` (no home paths in bundles)."""
     for secret in secrets_:
         if secret and len(secret) >= 4:
             text = text.replace(secret, "***")
+    home = os.path.expanduser("~").rstrip("/")
+    if len(home) > 1:
+        text = text.replace(home + "/", "~/")
     return text
 
 
@@ -63,7 +67,8 @@ def write_bundle(
     """Write a bundle atomically and return its folder ``out_dir/<run_id>``.
 
     ``extra_files`` (e.g. the server log) are copied in; every string in ``redact`` (API keys) is
-    replaced by ``***`` in the manifest and in those files, so a secret never reaches a bundle.
+    replaced by ``***`` in the manifest and in those files, so a secret never reaches a bundle;
+    the user's home folder is written as ``~``.
     """
     redact = [r for r in redact if r]
     out_dir = Path(out_dir)

@@ -1,0 +1,26 @@
+"""Snapshot of the verdict table for pinned inputs (data/claims, data/reference, data/runs, seed 0).
+
+A change in a verdict, a margin or an interval shows up as a diff here. After an intended change,
+regenerate with: CLAIMBENCH_UPDATE_SNAPSHOTS=1 .venv/bin/python -m pytest tests/notebooks/test_snapshot.py
+"""
+
+import os
+from pathlib import Path
+
+import polars as pl
+from polars.testing import assert_frame_equal
+
+from claimbench import steps
+
+REPO = Path(__file__).resolve().parents[2]
+SNAPSHOT = Path(__file__).parent / "snapshots" / "verdicts.csv"
+COLUMNS = ["claim_id", "reading", "verdict", "claimed", "observed", "margin_rel", "ci_low", "ci_high", "unit", "basis", "evidence_used"]
+
+
+def test_the_verdict_table_for_pinned_inputs_matches_its_snapshot():
+    table = steps.verify(REPO / "data" / "runs", seed=0).table.select(COLUMNS).sort("claim_id", "reading")
+    if os.environ.get("CLAIMBENCH_UPDATE_SNAPSHOTS"):
+        SNAPSHOT.parent.mkdir(exist_ok=True)
+        table.write_csv(SNAPSHOT)
+    expected = pl.read_csv(SNAPSHOT, schema=table.schema)
+    assert_frame_equal(table, expected, check_exact=False, rel_tol=1e-9)
