@@ -17,7 +17,7 @@ browser:
 		|| echo "chromium not installed: the render test will be skipped (install Debian's chromium)"; }
 
 test: setup browser
-	$(PY) -m pytest -q --nbval-lax --sanitize-with tests/notebooks/nbval_sanitize.cfg tests notebooks
+	$(PY) -m pytest -q --nbval-lax --nbval-sanitize-with tests/notebooks/nbval_sanitize.cfg tests notebooks
 
 test-unit: setup
 	$(PY) -m pytest -q tests/unit

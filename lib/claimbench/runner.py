@@ -53,6 +53,7 @@ class MeasureConfig:
     extra_manifest: dict[str, Any] = field(default_factory=dict)
     redact: list[str] = field(default_factory=list)
     vocab_size_given: bool = False  # --vocab-size was passed: keep it even if the engine knows better
+    energy: bool = True             # sample device energy per level where the platform allows
 
 
 def parse_slos(items: list[str] | None) -> dict[str, float]:
@@ -104,6 +105,7 @@ def run_measurement(cfg: MeasureConfig, engine: Engine, fingerprint: dict[str, A
         spec.validate(engine.max_model_len)
         prompts = make_prompts(spec)
         records: list[RequestRecord] = []
+        energy: dict[int, dict[str, Any]] = {}
         status, status_reason, completed = "complete", None, []
         run_t0 = monotonic()
         try:
@@ -116,9 +118,13 @@ def run_measurement(cfg: MeasureConfig, engine: Engine, fingerprint: dict[str, A
                                      on_request_done=lambda r: progress.request_done(r.ok))
                     progress.end_level()
                 progress.start_level(level.label(), len(prompts))
-                engine.run_level(level, prompts, run_t0, records, seed=spec.seed,
-                                 request_timeout_s=cfg.request_timeout_s,
-                                 on_request_done=lambda r: progress.request_done(r.ok))
+                meter = _energy_meter(cfg, engine)
+                try:
+                    engine.run_level(level, prompts, run_t0, records, seed=spec.seed,
+                                     request_timeout_s=cfg.request_timeout_s,
+                                     on_request_done=lambda r: progress.request_done(r.ok))
+                finally:
+                    energy[level.level] = _stop_meter(meter, cfg, engine)
                 progress.end_level()
                 completed.append(level.level)
         except EngineDied as exc:
@@ -133,7 +139,7 @@ def run_measurement(cfg: MeasureConfig, engine: Engine, fingerprint: dict[str, A
     finally:
         engine.stop()
     req = requests_frame(records)
-    summary = metrics.summarize(req, levels_frame(cfg.levels), cfg.slos or None, cfg.percentile_method)
+    summary = with_energy(metrics.summarize(req, levels_frame(cfg.levels), cfg.slos or None, cfg.percentile_method), energy)
     measured = [r for r in records if not r.warmup and r.ok]
     manifest: dict[str, Any] = {
         "schema_version": 1,
@@ -151,6 +157,7 @@ def run_measurement(cfg: MeasureConfig, engine: Engine, fingerprint: dict[str, A
         "percentile_method": cfg.percentile_method,
         "request_timeout_s": cfg.request_timeout_s,
         "platform": fingerprint,
+        "energy": {str(k): v for k, v in sorted(energy.items())},
         "output_length_audit": {
             "requests_ok": len(measured),
             "requests_short": sum(1 for r in measured if (r.output_tokens or 0) < (r.requested_output_tokens or 0)),
@@ -160,6 +167,32 @@ def run_measurement(cfg: MeasureConfig, engine: Engine, fingerprint: dict[str, A
     }
     extra_files = getattr(engine, "bundle_files", lambda: {})()
     return write_bundle(cfg.out_dir, manifest, req, summary, extra_files=extra_files, redact=cfg.redact)
+
+
+def _energy_meter(cfg: MeasureConfig, engine: Engine):
+    if not cfg.energy or engine.name == "endpoint":
+        return None
+    from claimbench.energy import EnergyMeter
+
+    meter = EnergyMeter()
+    meter.start()
+    return meter
+
+
+def _stop_meter(meter, cfg: MeasureConfig, engine: Engine) -> dict[str, Any]:
+    if meter is None:
+        reason = "remote endpoint: its devices are not observable from here" if engine.name == "endpoint" else "energy sampling off"
+        return {"joules": None, "source": None, "reason": reason}
+    return meter.stop().to_dict()
+
+
+def with_energy(summary: pl.DataFrame, energy: dict[int, dict[str, Any]]) -> pl.DataFrame:
+    """Add ``energy_j`` and ``energy_j_per_output_tok`` per level (null where not measured)."""
+    e = pl.DataFrame({"level": list(energy), "energy_j": [v.get("joules") for v in energy.values()]},
+                     schema={"level": pl.Int64, "energy_j": pl.Float64})
+    out = summary.join(e, on="level", how="left")
+    tokens = pl.col("output_tok_per_s") * pl.col("duration_s")
+    return out.with_columns(energy_j_per_output_tok=pl.when(tokens > 0).then(pl.col("energy_j") / tokens))
 
 
 def _git_sha() -> str | None:

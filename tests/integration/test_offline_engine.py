@@ -41,3 +41,11 @@ def test_the_fingerprint_says_cpu_and_names_the_vllm_build(offline_bundle):
     assert m["platform"]["device_count"] == 1 and m["platform"]["host_memory_gib"] > 1
     assert m["engine"]["name"] == "offline" and m["engine"]["engine_args"]["enforce_eager"] is True
     assert len(m["workload"]["prompt_set_sha256"]) == 64 and m["workload"]["seed"] == 0
+
+
+def test_energy_is_recorded_per_level_or_null_with_a_reason(offline_bundle):
+    b = read_bundle(offline_bundle)
+    for level in ("0", "1"):
+        e = b.manifest["energy"][level]
+        assert (e["joules"] is not None and e["joules"] > 0) or e["reason"]
+    assert "energy_j_per_output_tok" in b.summary.columns
