@@ -94,18 +94,15 @@ def client_accuracy_section(r: dict[str, Any]) -> str:
 def slo_search_section(r: dict[str, Any]) -> str:
     out = ["## SLO search (`slo_search`)", "", _machine(r.get("machine")), "",
            r.get("note", ""), "",
-           "| frontier | SLO | true max tok/s | search: levels | search: error | search: outcome | grid: levels | grid: error | grid: outcome |",
-           "|---|---|---:|---:|---:|---|---:|---:|---|"]
-    for c in r.get("synthetic", []):
-        s, g = c["search"], c["doubling_grid"]
-        out.append(f"| {c['frontier']} | {c['slo']} | {_f(c['true_max'], 0)} | {s['n_levels']} | {_f(s.get('error_vs_true'), pct=True)} | "
-                   f"{s['outcome']} | {g['n_levels']} | {_f(g.get('error_vs_true'), pct=True)} | {g['outcome']} |")
-    agg = r.get("synthetic_aggregate")
-    if agg:
-        out += ["", f"Over {agg['n']} frontiers: search used {agg['search_levels_mean']:.2f} levels on average (max "
-                    f"{agg['search_levels_max']}), |error| max {100 * agg['search_abs_err_max']:.2f} %, converged "
-                    f"{agg['search_converged']}/{agg['n']}; doubling grid used {agg['grid_levels_mean']:.2f} levels, |error| "
-                    f"mean {100 * agg['grid_abs_err_mean']:.2f} %, max {100 * agg['grid_abs_err_max']:.2f} %."]
+           "| frontiers | n | search: levels mean / max | search: within ±5 % of the true max | search: mean / max abs error | "
+           "grid: levels mean | grid: within ±5 % | grid: mean / max abs error |",
+           "|---|---:|---:|---:|---:|---:|---:|---:|"]
+    for name, a in (r.get("synthetic_aggregate") or {}).items():
+        out.append(f"| {name} | {a['n']} | {a['search_levels_mean']:.2f} / {a['search_levels_max']} | {a['search_within_5pct']}/{a['n']} | "
+                   f"{100 * a['search_abs_err_mean']:.1f} % / {100 * a['search_abs_err_max']:.1f} % | {a['grid_levels_mean']:.2f} | "
+                   f"{a['grid_within_5pct']}/{a['n']} | {100 * a['grid_abs_err_mean']:.1f} % / {100 * a['grid_abs_err_max']:.1f} % |")
+    out += ["", "With noise the SLO decision itself is noisy near the bound (±3 % of a 45 ms TPOT is a quarter of the "
+            "5 ms margin), so a level just under the true crossing can fail; every case is listed in the JSON."]
     real = r.get("vllm")
     if real:
         out += ["", "Real tiny vLLM engine (in-process, CPU):", "",

@@ -6,8 +6,8 @@ throughput column, ``output_tok_per_s`` by default, and the SLO column, e.g. ``t
 an :class:`SLO`. The search:
 
 1. **Brackets** the frontier: it starts at ``start`` concurrency, grows geometrically (``growth``×)
-   until it has two points, then extrapolates the SLO metric linearly in concurrency to jump close
-   to where it crosses the bound (the jump is capped at ``max_jump``× and at ``max_concurrency``),
+   until it has two points, then extrapolates the SLO metric linearly in concurrency (through the
+   lowest and the highest passing level, the widest baseline) to jump close to where it crosses the bound (the jump is capped at ``max_jump``× and at ``max_concurrency``),
    until one level passes the SLO and a higher one violates it.
 2. **Narrows** the bracket ``[lo, hi]`` (``lo`` = highest passing concurrency below ``hi``, the
    lowest violating one) by safeguarded false position: the next concurrency is where the straight
@@ -285,7 +285,8 @@ def find_max_under_slo(
         passes = sorted((p for p in book.points if p.meets and p.metric is not None), key=lambda p: p.concurrency)
         nxt = lo.concurrency * growth
         if len(passes) >= 2:
-            x = _crossing(passes[-2], passes[-1], slo.bound)
+            # the widest baseline (lowest and highest passing level) is the least sensitive to noise
+            x = _crossing(passes[0], passes[-1], slo.bound)
             if x is not None:
                 nxt = x * (1 + aim_below)  # land just past the predicted crossing to close the bracket
         nxt = min(max(nxt, lo.concurrency * 1.5, lo.concurrency + 1), lo.concurrency * max_jump, max_concurrency)

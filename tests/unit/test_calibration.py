@@ -1,0 +1,48 @@
+"""Client calibration: the ceiling logic and the warning are pure; one small live calibration."""
+
+from claimbench.calibration import calibrate_client, ceiling_of, ceiling_warning, level_within
+
+
+def lv(streams, ttft=0.3, tpot=0.01, recv=0.2, rel=0.0, late50=0.2, late99=1.0, cps=None):
+    d = {"streams": streams, "n_ok": 10, "n_requests": 10, "chunks_per_s": cps or streams * 20.0,
+         "ttft_err_ms": {"p50": ttft}, "tpot_err_ms": {"p50": tpot}, "recv_ms": {"p50": recv},
+         "throughput": {"rel_err": rel}, "server": {"lateness_ms": {"p50": late50, "p99": late99}}}
+    from claimbench.calibration import server_held
+
+    d["server_held"] = server_held(d)
+    d["within"] = level_within(d)
+    return d
+
+
+def test_ceiling_is_the_last_level_within_before_the_client_or_server_gives_out():
+    c = ceiling_of([lv(1), lv(32), lv(128, ttft=1.5), lv(256)])
+    assert c == {"streams": 32, "chunks_per_s": 640.0, "limited_by": "client", "tested_max_streams": 256}
+    c = ceiling_of([lv(1), lv(32), lv(128, late50=3.0)])
+    assert c["streams"] == 32 and c["limited_by"] == "server"
+    c = ceiling_of([lv(1), lv(32)])
+    assert c["streams"] == 32 and c["limited_by"] == "untested_beyond"
+    assert ceiling_of([lv(1, rel=0.02)])["streams"] is None
+
+
+def test_ceiling_warning_is_none_far_below_and_speaks_near_and_past_it():
+    cal = {"ceiling": {"streams": 128, "chunks_per_s": 2560.0, "limited_by": "server"}, "settings": {"max_error_ms": 1.0}}
+    assert ceiling_warning({"level": 0, "concurrency": 8, "output_tok_per_s": 100.0}, cal) is None
+    w = ceiling_warning({"level": 2, "concurrency": 110, "output_tok_per_s": 100.0}, cal)
+    assert w.startswith("level 2: concurrency 110 is near") and "reference server gave out" in w
+    w = ceiling_warning({"level": 3, "concurrency": 8, "output_tok_per_s": 5000.0}, cal)
+    assert "5,000 tok/s is above the calibrated chunk rate" in w
+    assert ceiling_warning({"concurrency": 999}, None) is None
+    none = {"ceiling": {"streams": None}, "settings": {"max_error_ms": 1.0}}
+    assert "no stream count" in ceiling_warning({"concurrency": 1}, none)
+
+
+def test_a_small_live_calibration_has_the_documented_shape():
+    cal = calibrate_client(streams=(1, 4), gap_ms=5, ttft_ms=10, output_len=8, rounds=1)
+    assert set(cal) >= {"schema", "client", "settings", "host", "levels", "ceiling", "created", "duration_s"}
+    assert [x["streams"] for x in cal["levels"]] == [1, 4]
+    for x in cal["levels"]:
+        assert x["n_ok"] == x["n_requests"] and x["n_matched"] == x["n_ok"]
+        assert x["tpot_err_ms"]["p50"] is not None and x["send_ms"]["p50"] is not None
+        # loose sanity bound only (timing targets live in benchmarks/, not in unit tests)
+        assert abs(x["ttft_err_ms"]["p50"]) < 50
+    assert cal["ceiling"]["tested_max_streams"] == 4 and cal["host"]["logical_cores"] >= 1
