@@ -84,6 +84,17 @@ nb.show_table(steps.pivot_forms(cmp), "normalized")''',
 '''nb.show_chart(charts.normalized_chart(cmp, "per_dense_tflop"), "per_dense_tflop")''',
 '''nb.show_table(cmp, "conversions", columns=["label", "form", "value", "unit", "explanation", "reason"])''',
 ]),
+"04_plausibility": nb("Plausibility: physical (roofline) bounds for each claim",
+"For every throughput claim reading whose deployment is known (model, chip, precision, batch or TPOT bound, context, TP/EP, speculative decoding), the largest output tok/s the silicon allows: memory roof (weights and KV read per step), compute roof (FLOPs per token incl. attention) and interconnect. A claim above its bound is IMPLAUSIBLE. Unknown inputs leave the bound empty with the reason.",
+'''
+claims_dir: str = ""  # folder of claim YAML files; empty: data/claims
+export_dir: str = ""  # empty: no CSV, LaTeX, SVG exports
+''', [
+'''bounds = steps.plausibility(claims_dir or None)
+nb.show_table(bounds, "roofline_bounds", columns=["claim_id", "reading", "claimed", "basis", "bound_value", "binding_roof", "within_bound"])''',
+'''nb.show_chart(charts.roofline_chart(bounds), "roofline")''',
+'''nb.show_table(bounds, "roofline_explanations", columns=["claim_id", "reading", "explanation"])''',
+]),
 "05_verify": nb("Verify: a verdict for every claim",
 "Judges each claim in `data/claims` against the evidence (published results in `data/reference` and the run bundles in `runs_dir`): SUPPORTED, REFUTED, INCONCLUSIVE, NOT-COMPARABLE, IMPLAUSIBLE or UNVERIFIABLE, with the margin, the evidence used, the conditions compared and a bootstrap interval where the evidence allows.",
 '''

@@ -141,3 +141,29 @@ def pivot_forms(comparison: pl.DataFrame) -> pl.DataFrame:
 def problems(result: VerifyResult) -> pl.DataFrame:
     """Claim files and evidence files that could not be used (empty when all were fine)."""
     return pl.DataFrame({"problem": result.errors}, schema={"problem": pl.String})
+
+
+def plausibility(claims_dir: str | Path | None = None) -> pl.DataFrame:
+    """Roofline bound of every throughput claim reading next to the claimed value (per package)."""
+    from claimbench.claims import load_claims, resolved_readings
+    from claimbench.plausibility import claim_bounds
+    from claimbench.registry import list_hardware, list_models
+
+    hardware = {h.id: h for h in list_hardware()}
+    models = {m.id: m for m in list_models()}
+    claims, _ = load_claims(claims_dir, set(hardware))
+    bounds = claim_bounds(claims, models, hardware)
+    rows = []
+    for claim in claims:
+        for r in resolved_readings(claim):
+            b = bounds.get((claim.id, r.reading_id))
+            if b is None:
+                continue
+            claimed = claim.predicate.value if claim.predicate is not None else None
+            rows.append({"claim_id": claim.id, "reading": r.reading_id, "claimed": claimed, "basis": b.basis,
+                         "bound_value": b.max_value, "binding_roof": b.binding_roof,
+                         "within_bound": None if b.max_value is None or claimed is None else claimed <= b.max_value,
+                         "explanation": b.explanation})
+    schema = {"claim_id": pl.String, "reading": pl.String, "claimed": pl.Float64, "basis": pl.String, "bound_value": pl.Float64,
+              "binding_roof": pl.String, "within_bound": pl.Boolean, "explanation": pl.String}
+    return pl.DataFrame(rows, schema=schema, orient="row")

@@ -15,7 +15,7 @@ if CHROMIUM is None and os.environ.get("CI"):
 pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed (make test installs it as root)")
 
 
-@pytest.mark.parametrize("step", ["02_analyze", "03_compare", "05_verify"])
+@pytest.mark.parametrize("step", ["02_analyze", "03_compare", "04_plausibility", "05_verify"])
 def test_a_rendered_page_draws_and_logs_no_console_error(pinned_report, tmp_path, step):
     from PIL import Image
 

@@ -14,10 +14,10 @@ REPO = Path(__file__).resolve().parents[2]
 
 def test_the_index_links_every_step_and_each_step_has_html_and_a_notebook(pinned_report):
     index = (pinned_report / "index.html").read_text()
-    for step in ("02_analyze", "03_compare", "05_verify"):
+    for step in ("02_analyze", "03_compare", "04_plausibility", "05_verify"):
         assert f'href="{step}.html"' in index and (pinned_report / f"{step}.html").is_file()
         assert (pinned_report / f"{step}.ipynb").is_file()
-    assert "cb-status-failed'>" not in index and index.count("cb-status-ok'>ok") == 3
+    assert "cb-status-failed'>" not in index and index.count("cb-status-ok'>ok") == 4
 
 
 def test_reports_carry_no_script_no_cdn_and_no_home_path(pinned_report):

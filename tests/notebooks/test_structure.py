@@ -13,7 +13,7 @@ NOTEBOOKS = sorted(NB_DIR.glob("[0-9][0-9]_*.ipynb"))
 
 def test_there_is_a_notebook_per_pipeline_step():
     names = [p.stem for p in NOTEBOOKS]
-    for step in ("01_measure", "02_analyze", "03_compare", "05_verify"):
+    for step in ("01_measure", "02_analyze", "03_compare", "04_plausibility", "05_verify"):
         assert step in names
 
 
