@@ -68,14 +68,16 @@ class _Strict(BaseModel):
 class RequestSamples(_Strict):
     """Per-request values of one load level, for bootstrap intervals.
 
-    Throughput replicates resample requests with replacement and divide their output tokens by
-    the level's fixed wall time ``wall_s``.
+    Throughput replicates resample requests with replacement; see :mod:`claimbench.verdict`
+    (with ``e2el_ms`` the replicate is the level's throughput scaled by the resampled tokens per
+    second of request time; without it, resampled output tokens over the fixed ``wall_s``).
     """
 
     output_tokens: list[int]
     tpot_ms: list[float | None]
     ttft_ms: list[float | None]
     wall_s: float = Field(gt=0)
+    e2el_ms: list[float | None] | None = None
 
 
 class LoadPoint(_Strict):
@@ -328,12 +330,14 @@ def _bundle_samples(requests, level: int) -> RequestSamples | None:
         .alias("t"),
         ((pl.col("first_token_s") - pl.col("sent_s")) * 1000.0).alias("f"),
         pl.col("output_tokens").fill_null(0).alias("o"),
+        ((pl.col("done_s") - pl.col("sent_s")) * 1000.0).alias("e"),
     )
     return RequestSamples(
         output_tokens=[int(x) for x in tpot["o"].to_list()],
         tpot_ms=tpot["t"].to_list(),
         ttft_ms=tpot["f"].to_list(),
         wall_s=float(last - first),
+        e2el_ms=tpot["e"].to_list(),
     )
 
 
@@ -447,7 +451,7 @@ def _vllm_point(obj: dict, idx: int) -> LoadPoint:
     errors = obj.get("errors")
     if isinstance(lens, list) and isinstance(ttfts, list) and isinstance(itls, list) and dur:
         okmask = [not e for e in errors] if isinstance(errors, list) else [True] * len(lens)
-        out_tok, tpot, ttft = [], [], []
+        out_tok, tpot, ttft, e2el = [], [], [], []
         for n_out, t0, gaps, ok in zip(lens, ttfts, itls, okmask):
             if not ok:
                 continue
@@ -456,8 +460,9 @@ def _vllm_point(obj: dict, idx: int) -> LoadPoint:
             tpot.append(
                 1000.0 * sum(gaps) / (n_out - 1) if isinstance(gaps, list) and n_out and n_out > 1 else None
             )
+            e2el.append(1000.0 * (t0 + sum(gaps)) if _num(t0) is not None and isinstance(gaps, list) else None)
         if out_tok:
-            samples = RequestSamples(output_tokens=out_tok, tpot_ms=tpot, ttft_ms=ttft, wall_s=dur)
+            samples = RequestSamples(output_tokens=out_tok, tpot_ms=tpot, ttft_ms=ttft, wall_s=dur, e2el_ms=e2el)
     return LoadPoint(samples=samples, **values)
 
 
@@ -863,6 +868,8 @@ def import_evidence(
                 continue
             for rec in records:
                 if rec.id in seen:
+                    if rec.kind == "run_bundle":
+                        continue  # the same run found twice (e.g. runs/ and its copy in data/runs)
                     errors.append(EvidenceImportError(path, f"{path}: duplicate evidence id {rec.id!r}"))
                     continue
                 seen.add(rec.id)

@@ -230,10 +230,19 @@ def reading_bound(
     try:
         if p.ratio_to is not None:
             return _ratio(claim, reading, models, hardware)
-        return _single(reading.conditions, models, hardware)
+        bound = _single(reading.conditions, models, hardware)
     except (_NoBound, UserError) as exc:
-        return PlausibilityBound(max_value=None, basis="card", binding_roof="none",
+        return PlausibilityBound(max_value=None, basis=reading.basis or "card", binding_roof="none",
                                  explanation=f"no roofline bound: {exc}")
+    target = reading.basis or "card"
+    if target != "card":  # the bound on the reading's own basis, when a declared conversion applies
+        from claimbench.matching import convert
+
+        conv, _ = convert(bound.max_value, "card", target, reading.conditions.hardware, hardware, None)
+        if conv is not None:
+            bound = PlausibilityBound(max_value=conv.value, basis=target, binding_roof=bound.binding_roof,
+                                      explanation=f"{bound.explanation}; {conv.explanation}")
+    return bound
 
 
 def claim_bounds(

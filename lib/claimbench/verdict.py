@@ -25,9 +25,50 @@ Intervals
 ---------
 Percentile bootstrap, seeded ``numpy.random.default_rng(seed)``, ``n_boot`` resamples, 95 %:
 over requests within each level when per-request samples exist (the level's wall time and the
-bracket are held fixed), or over repeats (several measured records with the same conditions). A
+bracket are held fixed), or over repeats (several measured records with the same conditions).
+A throughput replicate is the level's throughput × (Σ output tokens / Σ E2EL of the resampled
+requests) / (the same over all requests): request-to-request variation in speed, not only in
+length, widens it (with ``--ignore-eos`` every request has the same length, and resampling token
+counts over a fixed wall time alone would give a zero-width interval). Without per-request E2EL,
+the replicate is the resampled output tokens over the fixed wall time. A
 ratio's interval comes from the ratio of independent replicates of numerator and denominator.
 Single published figures get no interval (null), never a made-up one.
+
+Plausibility
+------------
+``bounds`` (from :mod:`claimbench.plausibility`, roofline) maps (claim id, reading id) to a
+:class:`PlausibilityBound`. A claim whose floor (value × (1 − tolerance)) exceeds the bound, on the
+bound's basis, is ``IMPLAUSIBLE``; otherwise the verdict's notes say it is within the bound, which
+roof binds and the bound's value — or why no bound could be computed.
+
+Verdict table (:func:`verdict_table`; ``claimbench verify --out`` writes it as verdicts.parquet)
+-----------------------------------------------------------------------------------------------
+One row per (claim, reading), the reading as worded first. Columns, in order (stable: notebooks
+and a snapshot test read them; new columns are only ever appended before ``notes``):
+
+=============  ========  ==============================================================================
+column         type      meaning
+=============  ========  ==============================================================================
+claim_id       str       claim id (= file name in data/claims)
+reading        str       ``as-worded`` or the id of an alternative reading
+verdict        str       one of :data:`CLASSES`
+predicate      str       the predicate in words, e.g. ``output_tok_per_s >= 2400 tok/s per card``
+claimed        f64       the claimed value (null for coverage/unverifiable claims)
+observed       f64       value read from the deciding evidence on the claim's basis; for IMPLAUSIBLE
+                         the bound; for a ratio the ratio; for coverage the families found
+margin_rel     f64       (observed − claimed) / claimed
+ci_low/ci_high f64       interval of ``observed`` (null when there is none: single published figures)
+ci_method      str       how the interval was made (bootstrap, B, seed, confidence)
+unit           str       unit of claimed/observed (``tok/s``, ``x``, ``models``)
+basis          str       unit basis of the reading (card, die, node, system; null = unknown)
+read_method    str       how ``observed`` was read (level, interpolation bracket, bound kind)
+evidence_used  str       comma-separated evidence ids used (deciding and context)
+n_set_aside    i64       number of evidence records set aside as not comparable
+bound_max      f64       roofline bound on the claim's metric (null: none computed or not a throughput)
+bound_basis    str       basis of ``bound_max`` (card, die; ratios: per package or per die)
+bound_roof     str       which roof binds (compute, memory, interconnect) and at which batch/TPOT
+notes          str       notes joined by `` | ``: conversions, card-vs-die, bound, flags
+=============  ========  ==============================================================================
 """
 
 from __future__ import annotations
@@ -236,13 +277,19 @@ def _replicates(
         out = np.asarray(s.output_tokens, dtype=float)
         lat_src = s.tpot_ms if (lat_field or "").startswith("tpot") else s.ttft_ms
         lat = np.asarray([np.nan if v is None else v for v in lat_src], dtype=float)
-        arrays.append((p.level or "?", out, lat, s.wall_s))
+        e2el = None
+        if s.e2el_ms is not None and len(s.e2el_ms) == out.size and all(v is not None and v > 0 for v in s.e2el_ms):
+            e2el = np.asarray(s.e2el_ms, dtype=float)
+        arrays.append((p.level or "?", out, lat, s.wall_s, e2el))
     reps = []
     for _ in range(cfg.n_boot):
         levels = []
-        for label, out, lat, wall in arrays:
+        for label, out, lat, wall, e2el in arrays:
             idx = rng.integers(0, out.size, out.size)
-            thr = float(out[idx].sum() / wall)
+            if e2el is None:
+                thr = float(out[idx].sum() / wall)
+            else:  # level throughput x resampled (tokens per request-second) / observed
+                thr = float(out.sum() / wall * (out[idx].sum() / e2el[idx].sum()) / (out.sum() / e2el.sum()))
             lv = _sample_stat(lat[idx], lat_field) if lat_field else None
             levels.append((label, lv, thr))
         if lat_field is None or bound is None:

@@ -61,3 +61,63 @@ def test_a_broken_peer_file_is_skipped_and_named(capsys):
                "--evidence", str(FIX / "broken_peer.json")])
     err = capsys.readouterr().err
     assert rc == 2 and "broken_peer.json" in err
+
+
+def test_implausible_fixture_claims_are_judged_implausible_with_the_roof_named(capsys):
+    rc = main(["verify", "--json", "--claims-dir", str(FIX / "claims")])
+    items = {i["id"]: i for i in json.loads(capsys.readouterr().out)}
+    assert rc == 0
+    h20 = items["implausible-h20-5000-per-card-at-50ms"]
+    assert h20["verdict"] == "IMPLAUSIBLE" and h20["bound"]["max_value"] < 5000
+    assert "compute" in h20["bound"]["binding_roof"] and "exceeds the roofline bound" in h20["notes"][0]
+    assert items["implausible-910c-10x-h20"]["verdict"] == "IMPLAUSIBLE"
+
+
+def test_the_2400_claim_shows_card_versus_die_and_the_bound_in_the_table(capsys):
+    assert main(["verify", "--claim", "huawei-2400-tok-s-per-card-at-50ms"]) == 0
+    out = capsys.readouterr().out
+    assert "bound_max" in out and "per-910c-die" in out
+    assert "2 dies per package" in out and "ascend-910b-376t has 1 die(s) per card" in out
+    assert "within the roofline bound: claimed 2,400 tok/s per die <= 5,515" in out
+
+
+def test_out_table_columns_are_stable(tmp_path, capsys):
+    assert main(["verify", "--out", str(tmp_path)]) == 0
+    t = pl.read_parquet(tmp_path / "verdicts.parquet")
+    assert t.columns == ["claim_id", "reading", "verdict", "predicate", "claimed", "observed", "margin_rel",
+                         "ci_low", "ci_high", "ci_method", "unit", "basis", "read_method", "evidence_used",
+                         "n_set_aside", "bound_max", "bound_basis", "bound_roof", "notes"]
+    assert t.height == 13 and set(t["verdict"]) <= {"SUPPORTED", "REFUTED", "INCONCLUSIVE", "NOT-COMPARABLE",
+                                                    "IMPLAUSIBLE", "UNVERIFIABLE"}
+
+
+def _copy_bundle(dst: Path) -> Path:
+    """A fresh bundle in the current manifest form (a run id of its own)."""
+    from test_evidence import current_manifest, make_bundle
+
+    dst.mkdir(parents=True, exist_ok=True)
+    return make_bundle(dst, levels=((1, 300.0, 3.0),), manifest=current_manifest("run-x"), name="run-x")
+
+
+def test_default_evidence_adds_bundles_under_runs_and_says_what_it_used(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    assert main(["verify", "--claim", "tiny-cpu-host-min-throughput-c1"]) == 0
+    err = capsys.readouterr().err
+    assert "data/reference (default" in err and "; runs (default" not in err  # no ./runs yet
+    _copy_bundle(tmp_path / "runs")
+    (tmp_path / "runs" / "notes.json").write_text("{not a result}")  # not a bundle: not read
+    assert main(["verify", "--claim", "tiny-cpu-host-min-throughput-c1"]) == 0
+    err = capsys.readouterr().err
+    assert "; runs (default, 1 record)" in err and "error" not in err
+
+
+def test_runs_option_points_elsewhere_and_a_missing_folder_is_exit_2(tmp_path, capsys):
+    _copy_bundle(tmp_path / "elsewhere")
+    rc = main(["verify", "--json", "--claim", "tiny-cpu-host-min-throughput-c1",
+               "--evidence", str(DATA / "reference"), "--runs", str(tmp_path / "elsewhere")])
+    captured = capsys.readouterr()
+    (item,) = json.loads(captured.out)
+    assert rc == 0 and "(--runs, 1 record)" in captured.err
+    assert item["verdict"] == "SUPPORTED" and item["evidence_used"][0]["kind"] == "run_bundle"
+    assert main(["verify", "--runs", str(tmp_path / "nope")]) == 2
+    assert "--runs" in capsys.readouterr().err

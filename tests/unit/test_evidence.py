@@ -167,3 +167,10 @@ def test_a_vllm_file_missing_required_keys_is_not_trusted(tmp_path):
     p.write_text(json.dumps({"completed": 3}))
     with pytest.raises(UserError, match="output_throughput"):
         load_vllm_bench(p)
+
+
+def test_the_same_run_found_twice_is_one_record_not_an_error(tmp_path):
+    make_bundle(tmp_path / "a", manifest=current_manifest("run-7"), name="run-7")
+    make_bundle(tmp_path / "b", manifest=current_manifest("run-7"), name="run-7")
+    ev, errors = import_evidence([tmp_path / "a", tmp_path / "b"])
+    assert errors == [] and [e.id for e in ev] == ["bundle:run-7"]

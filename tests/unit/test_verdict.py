@@ -179,3 +179,29 @@ def test_per_request_samples_give_a_bootstrap_interval_on_the_read_value():
 def test_the_verdict_table_has_one_row_per_reading_and_nulls_for_missing_values():
     t = verdict_table([one(claim(predicate=False), [])])
     assert t.height == 1 and t["observed"][0] is None and t["verdict"][0] == "UNVERIFIABLE"
+
+
+def _samples(e2el):
+    from claimbench.evidence import RequestSamples
+
+    n = len(e2el)
+    return RequestSamples(output_tokens=[32] * n, tpot_ms=[3.0] * n, ttft_ms=[10.0] * n, wall_s=1.0,
+                          e2el_ms=list(e2el))
+
+
+def test_equal_length_requests_still_get_an_interval_from_their_speeds():
+    c = claim(value=100.0, slo=False)
+    e = ev(points=((3.0, 256.0),), samples=_samples([100, 110, 120, 130, 140, 150, 160, 170]))
+    v = one(c, [e])
+    lo, hi = v.interval
+    assert lo < 256.0 < hi and hi - lo > 10  # not a zero-width interval
+    same = one(c, [ev(points=((3.0, 256.0),), samples=_samples([125] * 8))])
+    assert same.interval == (256.0, 256.0)  # identical requests: nothing to vary
+
+
+def test_a_bundle_that_is_not_complete_is_used_and_flagged():
+    c = claim(value=100.0, slo=False)
+    e = ev(points=((3.0, 256.0),)).model_copy(update={"kind": "run_bundle", "status": "incomplete"})
+    v = one(c, [e])
+    assert v.verdict == "SUPPORTED"
+    assert any("flagged: run status 'incomplete'" in n for n in v.notes)

@@ -99,6 +99,24 @@ def verdicts_json(verdicts) -> list[dict]:
     return list(out.values())
 
 
+def _short(text: str, limit: int = 300) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _notes_text(verdicts) -> str:
+    """Notes under the table: per reading, what decided it (short; full text in --json / --out)."""
+    lines = ["", "Notes (full text: --json or --out):"]
+    for v in verdicts:
+        notes = [n for n in v.notes if n]
+        if v.read_method and v.verdict in ("SUPPORTED", "REFUTED", "INCONCLUSIVE"):
+            notes.insert(0, f"read: {v.read_method}")
+        if not notes:
+            continue
+        lines.append(f"- {v.claim_id} / {v.reading_id} ({v.reading_label}): {v.verdict}")
+        lines.extend(f"    {_short(n)}" for n in notes)
+    return "\n".join(lines)
+
+
 def _markdown(table) -> str:
     cols = ["claim_id", "reading", "verdict", "predicate", "observed", "margin_rel", "ci_low",
             "ci_high", "evidence_used"]
@@ -191,10 +209,12 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(verdicts_json(verdicts), indent=2, sort_keys=True, allow_nan=False, default=str))
     else:
-        with pl.Config(tbl_rows=-1, tbl_width_chars=220, fmt_str_lengths=60, tbl_hide_dataframe_shape=True,
-                       tbl_hide_column_data_types=True):
+        with pl.Config(tbl_rows=-1, tbl_cols=-1, tbl_width_chars=250, fmt_str_lengths=60,
+                       tbl_hide_dataframe_shape=True, tbl_hide_column_data_types=True,
+                       float_precision=4, thousands_separator=False):
             print(table.select("claim_id", "reading", "verdict", "claimed", "observed", "margin_rel",
-                               "ci_low", "ci_high", "unit", "basis"))
+                               "ci_low", "ci_high", "unit", "basis", "bound_max"))
+        print(_notes_text(verdicts))
     if args.out:
         out = Path(args.out)
         try:
