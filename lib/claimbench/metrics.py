@@ -168,7 +168,8 @@ def summarize(
         _slo_mask(slos).sum().cast(pl.Int64).alias("_good"),
     ]
     for metric in ("ttft", "tpot", "e2el"):
-        col = pl.col(f"{metric}_ms").filter(ok).cast(pl.Float64)
+        # null unless ok (see _scalar_metrics), so no filter is needed: mean and percentiles skip nulls
+        col = pl.col(f"{metric}_ms").cast(pl.Float64)
         aggs.append(col.mean().alias(f"{metric}_mean_ms"))
         aggs += [_pct_expr_of(col, q, method).alias(f"{metric}_p{q}_ms") for q in SUMMARY_PERCENTILES]
     itl = pl.col("itl_ms")
