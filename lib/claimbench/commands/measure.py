@@ -228,27 +228,22 @@ def _hardware_id(args, fp) -> dict:
 
 def _make_engine(args, model, fp, engine_extra, api_key):
     backend = fp.get("backend") or "unknown"
+    common = dict(model=model, dtype=args.dtype, max_model_len=args.max_model_len, enforce_eager=args.enforce_eager,
+                  kv_cache_gib=args.kv_cache_gib, seed=args.seed, tensor_parallel_size=args.tensor_parallel_size, extra=engine_extra)
     if args.engine == "offline":
         from claimbench.engines.offline import OfflineEngine, OfflineEngineConfig
 
-        conf = OfflineEngineConfig(model=model, dtype=args.dtype, max_model_len=args.max_model_len,
-                                   enforce_eager=args.enforce_eager, kv_cache_gib=args.kv_cache_gib, seed=args.seed,
-                                   tensor_parallel_size=args.tensor_parallel_size, extra=engine_extra)
-        return OfflineEngine(conf, backend)
+        return OfflineEngine(OfflineEngineConfig(**common), backend)
     from claimbench.engines.http import HttpEngine, HttpEngineConfig
 
     conf = HttpEngineConfig(api=args.api, served_model_name=args.served_model_name, api_key=api_key,
                             api_key_env=args.api_key_env, token_counts=args.token_counts)
     if args.engine == "endpoint":
         return HttpEngine(conf, base_url=args.base_url, model=model)
-    from claimbench.engines.serve import ServeProcess, ServeConfig
+    from claimbench.engines.serve import ServeConfig, ServeProcess
 
-    server = ServeProcess(ServeConfig(model=model, dtype=args.dtype, max_model_len=args.max_model_len,
-                                      enforce_eager=args.enforce_eager, kv_cache_gib=args.kv_cache_gib, seed=args.seed,
-                                      tensor_parallel_size=args.tensor_parallel_size, port=args.port,
-                                      ready_timeout_s=args.server_timeout, extra=engine_extra, backend=backend))
+    server = ServeProcess(ServeConfig(**common, port=args.port, ready_timeout_s=args.server_timeout, backend=backend))
     return HttpEngine(conf, server=server, model=model)
-
 
 
 def _safe_argv() -> list[str]:

@@ -11,10 +11,11 @@ from __future__ import annotations
 import os
 import time
 from collections import deque
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Callable
 
 from claimbench.engines.amx import request_amx_permission
+from claimbench.engines.config import VllmArgs
 from claimbench.errors import UserError
 from claimbench.loadgen import arrival_offsets_s
 from claimbench.records import LoadLevel, RequestRecord
@@ -23,16 +24,7 @@ from claimbench.workload import Prompt
 
 
 @dataclass
-class OfflineEngineConfig:
-    model: str
-    dtype: str = "auto"
-    max_model_len: int | None = None
-    enforce_eager: bool | None = None
-    kv_cache_gib: float | None = None
-    seed: int = 0
-    tensor_parallel_size: int = 1
-    extra: dict[str, Any] = field(default_factory=dict)
-
+class OfflineEngineConfig(VllmArgs):
     def engine_kwargs(self, backend: str) -> dict[str, Any]:
         kw: dict[str, Any] = {
             "model": self.model,
@@ -44,10 +36,9 @@ class OfflineEngineConfig:
         }
         if self.max_model_len:
             kw["max_model_len"] = self.max_model_len
-        eager = self.enforce_eager if self.enforce_eager is not None else backend == "cpu"
-        kw["enforce_eager"] = eager
-        if self.kv_cache_gib is not None and backend != "cpu":
-            kw["kv_cache_memory_bytes"] = int(self.kv_cache_gib * 2**30)
+        kw["enforce_eager"] = self.eager(backend)
+        if self.kv_cache_bytes(backend) is not None:
+            kw["kv_cache_memory_bytes"] = self.kv_cache_bytes(backend)
         kw.update(self.extra)
         return kw
 

@@ -17,25 +17,18 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from claimbench.engines.config import VllmArgs
 from claimbench.errors import UserError
 
 
 @dataclass
-class ServeConfig:
-    model: str
-    dtype: str = "auto"
-    max_model_len: int | None = None
-    enforce_eager: bool | None = None
-    kv_cache_gib: float | None = None
-    seed: int = 0
-    tensor_parallel_size: int = 1
+class ServeConfig(VllmArgs):
     port: int = 0
     ready_timeout_s: float = 600.0
-    extra: dict[str, Any] = field(default_factory=dict)
     backend: str = "cpu"
     served_model_name: str | None = None
 
@@ -46,10 +39,10 @@ class ServeConfig:
             args += ["--served-model-name", self.served_model_name]
         if self.max_model_len:
             args += ["--max-model-len", str(self.max_model_len)]
-        if self.enforce_eager if self.enforce_eager is not None else self.backend == "cpu":
+        if self.eager(self.backend):
             args.append("--enforce-eager")
-        if self.kv_cache_gib is not None and self.backend != "cpu":
-            args += ["--kv-cache-memory-bytes", str(int(self.kv_cache_gib * 2**30))]
+        if self.kv_cache_bytes(self.backend) is not None:
+            args += ["--kv-cache-memory-bytes", str(self.kv_cache_bytes(self.backend))]
         for key, value in self.extra.items():
             flag = "--" + key.replace("_", "-")
             if value is True:
