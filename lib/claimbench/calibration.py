@@ -285,10 +285,7 @@ def ceiling_of(levels: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
     limited_by = None
     for lv in sorted(levels, key=lambda d: d["streams"]):
         if not lv.get("server_held"):
-            limited_by = "server"
-            if lv.get("within") and best is not None:
-                # the client was still accurate but the instrument was not: a lower bound
-                pass
+            limited_by = "server"  # the instrument gave out: the ceiling is a lower bound
             break
         if not lv.get("within"):
             limited_by = "client"
