@@ -1,5 +1,12 @@
 """``claimbench verify``: judge claims (data/claims) against evidence (bundles, peer files,
-data/reference) and print a verdict table.
+data/reference) and print a verdict table, with each throughput reading checked against its
+roofline bound (:mod:`claimbench.plausibility`).
+
+Evidence: ``--evidence PATH`` (repeatable) or, by default, data/reference, data/runs and the run
+bundles under ./runs (``--runs DIR`` for another folder); the first stderr line says which were
+used and how many records each gave. Output: a table and short notes (default), ``--json`` (one
+object per claim, the reading as worded at top level plus ``readings``), ``--out DIR``
+(verdicts.parquet with the columns documented in :mod:`claimbench.verdict`, and verdicts.md).
 
 Bad claim or evidence files are reported one line each on stderr and skipped; the other claims are
 still judged and printed; the exit status is then 2.
@@ -51,6 +58,7 @@ def _use_dict(u) -> dict:
         "bracket": list(u.read.bracket) if u.read and u.read.bracket else None,
         "conversion": u.conversion,
         "reasons_not_comparable": list(u.reasons),
+        "notes": [n for n in u.notes if n],
     }
 
 
@@ -119,7 +127,7 @@ def _notes_text(verdicts) -> str:
 
 def _markdown(table) -> str:
     cols = ["claim_id", "reading", "verdict", "predicate", "observed", "margin_rel", "ci_low",
-            "ci_high", "evidence_used"]
+            "ci_high", "bound_max", "evidence_used"]
     lines = ["# claimbench verdicts", "", "| " + " | ".join(cols) + " |",
              "|" + "---|" * len(cols)]
     for row in table.select(cols).iter_rows(named=True):
