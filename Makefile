@@ -16,8 +16,10 @@ browser:
 	@command -v chromium >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && (apt-get update -qq && apt-get install -y -qq chromium >/dev/null) \
 		|| echo "chromium not installed: the render test will be skipped (install Debian's chromium)"; }
 
+# Unit tests first: the integration tests keep one vLLM server alive until the session ends.
 test: setup browser
-	$(PY) -m pytest -q --nbval-lax --nbval-sanitize-with tests/notebooks/nbval_sanitize.cfg tests notebooks
+	$(PY) -m pytest -q --nbval-lax --nbval-sanitize-with tests/notebooks/nbval_sanitize.cfg \
+		tests/unit tests/notebooks notebooks tests/integration
 
 test-unit: setup
 	$(PY) -m pytest -q tests/unit
