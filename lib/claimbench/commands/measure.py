@@ -133,9 +133,20 @@ def _resolve_model(args) -> tuple[str, int | None, int | None]:
 
 
 def run(args: argparse.Namespace) -> int:
-    bundle = measure_bundle(args)
-    _print_result(bundle, args.json)
-    return 0
+    import signal
+
+    # SIGTERM ends a sweep like Ctrl-C: what was measured is written, marked interrupted.
+    previous = signal.signal(signal.SIGTERM, _raise_interrupt)
+    try:
+        bundle = measure_bundle(args)
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+    status = _print_result(bundle, args.json)
+    return 130 if status == "interrupted" else 0
+
+
+def _raise_interrupt(signum, frame):
+    raise KeyboardInterrupt
 
 
 def options(**overrides) -> argparse.Namespace:
@@ -251,14 +262,14 @@ def _safe_argv() -> list[str]:
     return ["claimbench", *sys.argv[1:]] if sys.argv and sys.argv[0].endswith("claimbench") else sys.argv[1:]
 
 
-def _print_result(bundle: Path, as_json: bool) -> None:
+def _print_result(bundle: Path, as_json: bool) -> str:
     from claimbench.store import read_bundle
     from claimbench.tables import format_summary
 
     b = read_bundle(bundle)
     if as_json:
         print(json.dumps({"bundle": str(bundle), "status": b.manifest["status"], "summary": b.summary.to_dicts()}, indent=2, default=str))
-        return
+        return b.manifest["status"]
     print(format_summary(b.summary))
     if b.manifest["status"] != "complete":
         print(f"note: run {b.manifest['status']}: {b.manifest['status_reason']}", file=sys.stderr)
@@ -266,3 +277,4 @@ def _print_result(bundle: Path, as_json: bool) -> None:
     if audit["requests_short"]:
         print(f"note: {audit['requests_short']} requests returned fewer tokens than asked", file=sys.stderr)
     print(bundle)
+    return b.manifest["status"]

@@ -142,10 +142,22 @@ class HttpEngine:
         self.client.request_timeout_s = request_timeout_s
         coro = run_level_async(self.client, level, prompts, run_t0, records, warmup=warmup, seed=seed,
                                on_request_done=lambda r: self._on_done(r, on_request_done), should_stop=self.server_down)
-        self._loop.run_until_complete(coro)
+        try:
+            self._loop.run_until_complete(coro)
+        except KeyboardInterrupt:
+            self._cancel_pending()
+            raise
         if self.server_down() or not self._healthy():
             what = "vllm serve exited" if self.server is not None and not self.server.alive() else "server stopped answering"
             raise EngineDied(f"{what} during level {level.level} ({level.label()})")
+
+    def _cancel_pending(self) -> None:
+        """Cancel requests in flight (Ctrl-C): their rows stay, marked not completed."""
+        pending = [t for t in asyncio.all_tasks(self._loop) if not t.done()]
+        for t in pending:
+            t.cancel()
+        if pending:
+            self._loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
 
     def _healthy(self) -> bool:
         try:
