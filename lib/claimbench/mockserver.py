@@ -67,8 +67,8 @@ import time
 import uuid
 import zlib
 from collections import deque
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Deque, Dict, Iterator, List, Optional, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Deque, Dict, List, Optional, Sequence
 
 if TYPE_CHECKING:  # pragma: no cover
     import subprocess

@@ -70,35 +70,62 @@ class VerifyResult:
     verdicts_json: list[dict]
     errors: list[str] = field(default_factory=list)
     evidence_paths: list[str] = field(default_factory=list)
+    verdicts: list = field(default_factory=list)
+    claim_errors: list = field(default_factory=list)
+    evidence_errors: list = field(default_factory=list)
+    evidence: list = field(default_factory=list)
+
+
+def judge(claims_dir: str | Path | None, evidence_paths: list[Path], only: list[str] | None = None, seed: int = 0) -> VerifyResult:
+    """Load claims and evidence, compute roofline bounds, judge every claim (the `verify` command's core)."""
+    from claimbench.claims import load_claims
+    from claimbench.commands.verify import verdicts_json
+    from claimbench.evidence import import_evidence
+    from claimbench.plausibility import claim_bounds
+    from claimbench.registry import list_hardware, list_models
+    from claimbench.verdict import VerdictConfig, judge_claims, verdict_table
+
+    hardware = {h.id: h for h in list_hardware()}
+    claims, claim_errors = load_claims(claims_dir, set(hardware), only=only)
+    evidence, ev_errors = import_evidence(evidence_paths, set(hardware))
+    bounds = claim_bounds(claims, {m.id: m for m in list_models()}, hardware)
+    verdicts = judge_claims(claims, evidence, hardware, bounds=bounds, config=VerdictConfig(seed=seed))
+    return VerifyResult(
+        table=verdict_table(verdicts), verdicts_json=verdicts_json(verdicts),
+        errors=[e.message for e in claim_errors] + [f"skipped evidence: {e.message}" for e in ev_errors],
+        evidence_paths=[str(p) for p in evidence_paths], verdicts=verdicts, claim_errors=claim_errors,
+        evidence_errors=ev_errors, evidence=evidence,
+    )
+
+
+def write_verdict_files(table: pl.DataFrame, out_dir: str | Path) -> None:
+    """verdicts.parquet and verdicts.md in ``out_dir`` (read by reports and papers)."""
+    from claimbench.commands.verify import _markdown
+
+    out = Path(out_dir)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        table.write_parquet(out / "verdicts.parquet")
+        (out / "verdicts.md").write_text(_markdown(table), encoding="utf-8")
+    except OSError as exc:
+        raise UserError(f"cannot write verdict files to {out}: {exc.strerror or exc}") from None
 
 
 def verify(runs_dir: str | Path | None = None, claims_dir: str | Path | None = None, seed: int = 0,
            reference: bool = True, out_dir: str | Path | None = None) -> VerifyResult:
     """Judge every claim against data/reference (when ``reference``) and the bundles in ``runs_dir``."""
-    from claimbench.claims import default_data_dir, load_claims
-    from claimbench.commands.verify import _markdown, verdicts_json
-    from claimbench.evidence import default_evidence_paths, import_evidence
-    from claimbench.registry import list_hardware
-    from claimbench.verdict import VerdictConfig, judge_claims, verdict_table
+    from claimbench.claims import default_data_dir
+    from claimbench.evidence import default_evidence_paths
 
-    hardware = {h.id: h for h in list_hardware()}
-    claims, claim_errors = load_claims(claims_dir, set(hardware))
-    paths = [p for p in default_evidence_paths(default_data_dir()) if reference or p.name != "reference"]
+    paths = [p for p in default_evidence_paths(default_data_dir()) if p.name != "runs" and (reference or p.name != "reference")]
     if runs_dir is not None:
         if not Path(runs_dir).exists():
             raise UserError(f"runs_dir: {runs_dir} does not exist")
-        paths = [p for p in paths if p.name != "runs"] + [Path(runs_dir)]
-    evidence, ev_errors = import_evidence(paths, set(hardware))
-    verdicts = judge_claims(claims, evidence, hardware, config=VerdictConfig(seed=seed))
-    table = verdict_table(verdicts)
-    js = verdicts_json(verdicts)
+        paths.append(Path(runs_dir))
+    result = judge(claims_dir, paths, seed=seed)
     if out_dir is not None:
-        out = Path(out_dir)
-        out.mkdir(parents=True, exist_ok=True)
-        table.write_parquet(out / "verdicts.parquet")
-        (out / "verdicts.md").write_text(_markdown(table), encoding="utf-8")
-    return VerifyResult(table, js, [e.message for e in claim_errors] + [f"skipped evidence: {e.message}" for e in ev_errors],
-                        [str(p) for p in paths])
+        write_verdict_files(result.table, out_dir)
+    return result
 
 
 def compare(runs_dir: str | Path | None = None, max_tpot_ms: float | None = None) -> pl.DataFrame:

@@ -1,7 +1,6 @@
 """The papermill pipeline: folders, HTML with no scripts or home paths, parameter errors, failing steps."""
 
 import os
-import shutil
 from pathlib import Path
 
 import pytest

@@ -11,7 +11,7 @@ from claimbench.errors import UserError
 from claimbench.metrics import request_metrics
 from claimbench.mockserver import start_mock_server
 from claimbench.records import LoadLevel
-from claimbench.runner import EngineDied, MeasureConfig, run_measurement
+from claimbench.runner import MeasureConfig, run_measurement
 from claimbench.store import read_bundle, requests_frame
 from claimbench.workload import WorkloadSpec, make_prompts
 

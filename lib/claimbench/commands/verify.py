@@ -193,27 +193,18 @@ def _describe_sources(sources: list[tuple[str, Path]], evidence) -> str:
 def run(args: argparse.Namespace) -> int:
     import polars as pl
 
-    from claimbench.claims import default_data_dir, load_claims
-    from claimbench.errors import UserError
-    from claimbench.evidence import import_evidence
-    from claimbench.registry import list_hardware
-    from claimbench.verdict import VerdictConfig, judge_claims, verdict_table
+    from claimbench.claims import default_data_dir
+    from claimbench.steps import judge, write_verdict_files
 
-    hardware = {h.id: h for h in list_hardware()}
-    claims, claim_errors = load_claims(args.claims_dir, set(hardware), only=args.claim)
     paths, sources = _evidence_paths(args, default_data_dir())
-    evidence, evidence_errors = import_evidence(paths, set(hardware))
+    result = judge(args.claims_dir, paths, only=args.claim, seed=args.seed)
+    verdicts, table, evidence = result.verdicts, result.table, result.evidence
+    claim_errors, evidence_errors = result.claim_errors, result.evidence_errors
     print("claimbench: evidence: " + _describe_sources(sources, evidence), file=sys.stderr)
     for err in claim_errors:
         print(f"claimbench: error: {err.message}", file=sys.stderr)
     for err in evidence_errors:
         print(f"claimbench: error: skipped evidence: {err.message}", file=sys.stderr)
-    from claimbench.plausibility import claim_bounds
-    from claimbench.registry import list_models
-
-    bounds = claim_bounds(claims, {m.id: m for m in list_models()}, hardware)
-    verdicts = judge_claims(claims, evidence, hardware, bounds=bounds, config=VerdictConfig(seed=args.seed))
-    table = verdict_table(verdicts)
     if args.json:
         print(json.dumps(verdicts_json(verdicts), indent=2, sort_keys=True, allow_nan=False, default=str))
     else:
@@ -224,11 +215,5 @@ def run(args: argparse.Namespace) -> int:
                                "ci_low", "ci_high", "unit", "basis", "bound_max"))
         print(_notes_text(verdicts))
     if args.out:
-        out = Path(args.out)
-        try:
-            out.mkdir(parents=True, exist_ok=True)
-            table.write_parquet(out / "verdicts.parquet")
-            (out / "verdicts.md").write_text(_markdown(table), encoding="utf-8")
-        except OSError as exc:
-            raise UserError(f"--out: cannot write to {out}: {exc.strerror or exc}") from None
+        write_verdict_files(table, args.out)
     return 2 if (claim_errors or evidence_errors) else 0
