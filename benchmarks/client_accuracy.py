@@ -123,25 +123,15 @@ def _diff(a, b):
 
 
 def ceilings(levels: list[dict[str, Any]]) -> dict[str, Any]:
-    """Per client and arrivals: highest stream count within accuracy (every lower one within too)
-    while the server held its schedule, and what ended it."""
+    """Per client and arrivals: :func:`claimbench.calibration.ceiling_of` (levels where the server
+    did not hold its schedule are skipped as not checkable)."""
+    from claimbench.calibration import ceiling_of
+
     out: dict[str, Any] = {}
     keys = sorted({(lv["client"], lv.get("arrivals", "ramp")) for lv in levels})
     for client, arr in keys:
-        rows = sorted((lv for lv in levels if lv["client"] == client and lv.get("arrivals", "ramp") == arr
-                       and "error" not in lv), key=lambda lv: lv["streams"])
-        best, why = None, "untested_beyond"
-        for lv in rows:
-            if not lv.get("server_held"):
-                why = "server"
-                break
-            if not lv.get("within"):
-                why = "client"
-                break
-            best = lv
-        out[f"{client} | {arr}"] = {"client": client, "arrivals": arr, "streams": best["streams"] if best else None,
-                                    "chunks_per_s": best.get("chunks_per_s") if best else None, "limited_by": why,
-                                    "tested_max_streams": rows[-1]["streams"] if rows else None}
+        rows = [lv for lv in levels if lv["client"] == client and lv.get("arrivals", "ramp") == arr and "error" not in lv]
+        out[f"{client} | {arr}"] = {"client": client, "arrivals": arr, **ceiling_of(rows)}
     return out
 
 

@@ -278,19 +278,45 @@ def new_loop_name() -> str:
         return "asyncio"
 
 
-def ceiling_of(levels: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
-    """Highest stream count (and chunk rate) within accuracy with every lower level within too,
-    while the server held its schedule; says what ended it."""
+def failure_reason(level: Mapping[str, Any], max_error_ms: float = 1.0) -> str | None:
+    """Why a level is not a valid accurate level: ``server`` (the server did not hold its schedule:
+    not checkable), ``send_side`` (only the send side, server received − client sent, which is
+    loopback plus the server's intake, is over the bound; the client's receive side is fine),
+    ``client`` (the client's receive lag, TPOT or throughput is off), or None when within."""
+    if not level.get("server_held"):
+        return "server"
+    if level.get("within"):
+        return None
+    recv = ((level.get("recv_ms") or {}).get("p50"))
+    send = ((level.get("send_ms") or {}).get("p50"))
+    ttft = ((level.get("ttft_err_ms") or {}).get("p50"))
+    tpot = ((level.get("tpot_err_ms") or {}).get("p50"))
+    rel = ((level.get("throughput") or {}).get("rel_err"))
+    client_ok = (recv is not None and recv <= max_error_ms and (tpot is None or abs(tpot) <= 0.5)
+                 and rel is not None and abs(rel) <= 0.01)
+    if client_ok and send is not None and ttft is not None and ttft - send <= max_error_ms:
+        return "send_side"
+    return "client"
+
+
+def ceiling_of(levels: Sequence[Mapping[str, Any]], max_error_ms: float = 1.0) -> dict[str, Any]:
+    """Highest stream count within accuracy while the server held its schedule, with no checkable
+    level below it out of accuracy. Levels where the server gave out are skipped (not checkable);
+    ``limited_by`` is the reason (:func:`failure_reason`) of the first level above the ceiling, or
+    ``untested_beyond``."""
     best = None
     limited_by = None
     for lv in sorted(levels, key=lambda d: d["streams"]):
-        if not lv.get("server_held"):
-            limited_by = "server"  # the instrument gave out: the ceiling is a lower bound
-            break
-        if not lv.get("within"):
-            limited_by = "client"
-            break
-        best = lv
+        why = failure_reason(lv, max_error_ms)
+        if why is None:
+            if limited_by in (None, "server"):
+                best, limited_by = lv, None
+            continue
+        if why == "server":
+            limited_by = limited_by or "server"
+            continue
+        limited_by = why
+        break
     tested_max = max((lv["streams"] for lv in levels), default=None)
     return {
         "streams": best["streams"] if best else None,
@@ -394,6 +420,6 @@ def ceiling_warning(summary_row: Mapping[str, Any], calibration: Mapping[str, An
     if not problems:
         return None
     why = {"client": "the client's error grows beyond it", "server": "the reference server gave out first",
-           "untested_beyond": "not calibrated beyond it"}.get(limited, "")
+           "send_side": "beyond it the send side (server intake) grows", "untested_beyond": "not calibrated beyond it"}.get(limited, "")
     return f"{label}: " + "; ".join(problems) + (f" ({why})" if why else "") + \
         "; client timing error may exceed 1 ms: consider more client processes"

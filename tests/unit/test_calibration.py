@@ -3,9 +3,9 @@
 from claimbench.calibration import calibrate_client, ceiling_of, ceiling_warning, level_within
 
 
-def lv(streams, ttft=0.3, tpot=0.01, recv=0.2, rel=0.0, late50=0.2, late99=1.0, cps=None):
+def lv(streams, ttft=0.3, tpot=0.01, recv=0.2, rel=0.0, late50=0.2, late99=1.0, cps=None, send=0.2):
     d = {"streams": streams, "n_ok": 10, "n_requests": 10, "chunks_per_s": cps or streams * 20.0,
-         "ttft_err_ms": {"p50": ttft}, "tpot_err_ms": {"p50": tpot}, "recv_ms": {"p50": recv},
+         "ttft_err_ms": {"p50": ttft}, "tpot_err_ms": {"p50": tpot}, "recv_ms": {"p50": recv}, "send_ms": {"p50": send},
          "throughput": {"rel_err": rel}, "server": {"lateness_ms": {"p50": late50, "p99": late99}}}
     from claimbench.calibration import server_held
 
@@ -19,6 +19,9 @@ def test_ceiling_is_the_last_level_within_before_the_client_or_server_gives_out(
     assert c == {"streams": 32, "chunks_per_s": 640.0, "limited_by": "client", "tested_max_streams": 256}
     c = ceiling_of([lv(1), lv(32), lv(128, late50=3.0)])
     assert c["streams"] == 32 and c["limited_by"] == "server"
+    # a level the server did not hold is skipped, not a failure
+    c = ceiling_of([lv(1, late99=20.0), lv(32), lv(128, ttft=4.0, recv=0.3, send=3.5)])
+    assert c["streams"] == 32 and c["limited_by"] == "send_side"
     c = ceiling_of([lv(1), lv(32)])
     assert c["streams"] == 32 and c["limited_by"] == "untested_beyond"
     assert ceiling_of([lv(1, rel=0.02)])["streams"] is None
