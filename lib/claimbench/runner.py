@@ -54,6 +54,10 @@ class MeasureConfig:
     redact: list[str] = field(default_factory=list)
     vocab_size_given: bool = False  # --vocab-size was passed: keep it even if the engine knows better
     energy: bool = True             # sample device energy per level where the platform allows
+    search: Any = None              # slo_search.SLO: find the max throughput under it instead of fixed levels
+    search_max_levels: int = 6
+    search_max_concurrency: int = 1024
+    calibrate: Any = None           # () -> client calibration dict, called once the engine is reachable
 
 
 def parse_slos(items: list[str] | None) -> dict[str, float]:
@@ -97,7 +101,9 @@ def run_measurement(cfg: MeasureConfig, engine: Engine, fingerprint: dict[str, A
     run_id = new_run_id()
     created = utc_now_iso()
     engine.start()
+    calibration = None
     try:
+        calibration = cfg.calibrate() if cfg.calibrate else None
         spec = cfg.workload
         vocab = engine.vocab_size()
         if vocab and vocab != spec.vocab_size and not cfg.vocab_size_given:
@@ -105,28 +111,51 @@ def run_measurement(cfg: MeasureConfig, engine: Engine, fingerprint: dict[str, A
         spec.validate(engine.max_model_len)
         prompts = make_prompts(spec)
         records: list[RequestRecord] = []
+        search_result = None
         energy: dict[int, dict[str, Any]] = {}
         status, status_reason, completed = "complete", None, []
         run_t0 = monotonic()
-        try:
-            for level in cfg.levels:
-                if level.warmup_prompts:
-                    warm = make_prompts(spec, count=level.warmup_prompts, stream=1 + level.level)
-                    progress.start_level(f"{level.label()} warmup", len(warm))
-                    engine.run_level(level, warm, run_t0, records, warmup=True, seed=spec.seed,
-                                     request_timeout_s=cfg.request_timeout_s,
-                                     on_request_done=lambda r: progress.request_done(r.ok))
-                    progress.end_level()
-                progress.start_level(level.label(), len(prompts))
-                meter = _energy_meter(cfg, engine)
-                try:
-                    engine.run_level(level, prompts, run_t0, records, seed=spec.seed,
-                                     request_timeout_s=cfg.request_timeout_s,
-                                     on_request_done=lambda r: progress.request_done(r.ok))
-                finally:
-                    energy[level.level] = _stop_meter(meter, cfg, engine)
+        levels_run: list[LoadLevel] = []
+
+        def run_one(level: LoadLevel) -> None:
+            levels_run.append(level)
+            if level.warmup_prompts:
+                warm = make_prompts(spec, count=level.warmup_prompts, stream=1 + level.level)
+                progress.start_level(f"{level.label()} warmup", len(warm))
+                engine.run_level(level, warm, run_t0, records, warmup=True, seed=spec.seed,
+                                 request_timeout_s=cfg.request_timeout_s,
+                                 on_request_done=lambda r: progress.request_done(r.ok))
                 progress.end_level()
-                completed.append(level.level)
+            level_prompts = prompts if level.num_prompts <= len(prompts) else make_prompts(spec, count=level.num_prompts)
+            progress.start_level(level.label(), len(level_prompts))
+            meter = _energy_meter(cfg, engine)
+            try:
+                engine.run_level(level, level_prompts, run_t0, records, seed=spec.seed,
+                                 request_timeout_s=cfg.request_timeout_s,
+                                 on_request_done=lambda r: progress.request_done(r.ok))
+            finally:
+                energy[level.level] = _stop_meter(meter, cfg, engine)
+            progress.end_level()
+            completed.append(level.level)
+
+        def run_at(concurrency: int) -> dict[str, Any]:
+            """One closed-loop level of the SLO search; returns its summary row."""
+            base = cfg.levels[0]
+            level = LoadLevel(level=len(levels_run), concurrency=concurrency, duration_s=base.duration_s,
+                              num_prompts=max(base.num_prompts, 2 * concurrency), warmup_prompts=base.warmup_prompts)
+            run_one(level)
+            mine = requests_frame([r for r in records if r.level == level.level])
+            return metrics.summarize(mine, levels_frame([level]), cfg.slos or None, cfg.percentile_method).to_dicts()[0]
+
+        try:
+            if cfg.search is None:
+                for level in cfg.levels:
+                    run_one(level)
+            else:
+                from claimbench.slo_search import find_max_under_slo
+
+                search_result = find_max_under_slo(run_at, cfg.search, max_levels=cfg.search_max_levels,
+                                                   max_concurrency=cfg.search_max_concurrency)
         except EngineDied as exc:
             status, status_reason = "incomplete", f"engine died during level {len(completed)}: {str(exc)[:300]}"
         except KeyboardInterrupt:
@@ -139,7 +168,8 @@ def run_measurement(cfg: MeasureConfig, engine: Engine, fingerprint: dict[str, A
     finally:
         engine.stop()
     req = requests_frame(records)
-    summary = with_energy(metrics.summarize(req, levels_frame(cfg.levels), cfg.slos or None, cfg.percentile_method), energy)
+    summary = with_energy(metrics.summarize(req, levels_frame(levels_run), cfg.slos or None, cfg.percentile_method), energy)
+    warnings = [w for w in (client_warning(row, calibration, engine) for row in summary.to_dicts()) if w]
     measured = [r for r in records if not r.warmup and r.ok]
     manifest: dict[str, Any] = {
         "schema_version": 1,
@@ -152,7 +182,12 @@ def run_measurement(cfg: MeasureConfig, engine: Engine, fingerprint: dict[str, A
         "engine": engine.describe(),
         "model": {"source": cfg.model_source, "path_or_name": cfg.model, "dtype": cfg.dtype},
         "workload": {**spec.as_dict(), "prompt_set_sha256": prompt_set_sha256(prompts)},
-        "load_plan": [lv.as_dict() for lv in cfg.levels],
+        "load_plan": [lv.as_dict() for lv in levels_run],
+        "slo_search": None if cfg.search is None else {
+            "slo": {"metric": cfg.search.metric, "bound": cfg.search.bound, "percentile": cfg.search.percentile},
+            "result": search_result.as_dict() if search_result is not None else None},
+        "client_calibration": calibration,
+        "warnings": warnings,
         "slos": cfg.slos,
         "percentile_method": cfg.percentile_method,
         "request_timeout_s": cfg.request_timeout_s,
@@ -167,6 +202,16 @@ def run_measurement(cfg: MeasureConfig, engine: Engine, fingerprint: dict[str, A
     }
     extra_files = getattr(engine, "bundle_files", lambda: {})()
     return write_bundle(cfg.out_dir, manifest, req, summary, extra_files=extra_files, redact=cfg.redact)
+
+
+def client_warning(row: dict[str, Any], calibration: dict[str, Any] | None, engine: Engine) -> str | None:
+    """A warning when a level's load approaches the measuring client's calibrated ceiling."""
+    if engine.name == "offline" or not calibration:
+        return None
+    from claimbench.calibration import ceiling_warning
+
+    w = ceiling_warning(row, calibration)
+    return f"level {row['level']}: {w}" if w else None
 
 
 def _energy_meter(cfg: MeasureConfig, engine: Engine):

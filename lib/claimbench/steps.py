@@ -59,8 +59,17 @@ def client_ceiling(runs: Runs) -> pl.DataFrame:
     rows = []
     for m in runs.manifests:
         cal = m.get("client_calibration")
-        if cal:
-            rows.append({"run_id": m.get("run_id"), **{k: v for k, v in cal.items() if not isinstance(v, (dict, list))}})
+        if not cal:
+            continue
+        ceiling = cal.get("ceiling") or {}
+        for lv in cal.get("levels") or []:
+            rows.append({
+                "run_id": m.get("run_id"), "calibrated": cal.get("created"), "streams": lv.get("streams"),
+                "chunks_per_s": lv.get("chunks_per_s"), "ttft_err_p50_ms": (lv.get("ttft_err_ms") or {}).get("p50"),
+                "tpot_err_p50_ms": (lv.get("tpot_err_ms") or {}).get("p50"), "within_1ms": lv.get("within"),
+                "server_held_schedule": lv.get("server_held"), "ceiling_streams": ceiling.get("streams"),
+                "ceiling_limited_by": ceiling.get("limited_by"),
+            })
     return pl.DataFrame(rows)
 
 

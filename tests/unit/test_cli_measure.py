@@ -27,6 +27,10 @@ def run(capsys, *argv):
      "environment variable CLAIMBENCH_TEST_UNSET_VAR is not set"),
     (["--input-len-range", "9:3"], "--input-len-range must be LO:HI with 1 <= LO <= HI"),
     (["--engine-arg", "novalue"], "--engine-arg must be KEY=VALUE"),
+    (["--find-max-under", "tpot=50"], "--find-max-under must be METRIC=VALUE"),
+    (["--find-max-under", "tpot_ms=-5"], "--find-max-under: SLO bound must be a positive finite number"),
+    (["--find-max-under", "tpot_ms=50", "--request-rate", "2"], "--find-max-under searches closed-loop concurrency"),
+    (["--hardware", "nvidia-h10"], "unknown hardware id 'nvidia-h10' (did you mean 'nvidia-h20'?)"),
 ])
 def test_bad_measure_input_is_one_line_and_exit_2(capsys, tmp_path, argv, needle):
     code, out, err = run(capsys, "measure", "--out", str(tmp_path), *argv)

@@ -59,6 +59,13 @@ def register(sub) -> None:
     g.add_argument("--request-timeout", type=float, default=600.0, metavar="S", help="a request taking longer is failed")
     g.add_argument("--slo", action="append", metavar="METRIC=VALUE",
                    help="SLO for goodput, repeatable: ttft_ms, tpot_ms, e2el_ms, itl_max_ms (e.g. --slo tpot_ms=50)")
+    g.add_argument("--find-max-under", metavar="METRIC=VALUE",
+                   help="instead of fixed levels, search the highest throughput whose latency percentile stays under the "
+                        "bound (e.g. tpot_ms=50): bracket then bisect on concurrency, at most --search-max-levels levels; "
+                        "each level sends max(--num-prompts, 2 x concurrency) requests")
+    g.add_argument("--search-percentile", type=float, default=50, help="percentile of the --find-max-under metric (50 = median)")
+    g.add_argument("--search-max-levels", type=int, default=6, help="most load levels the search may run")
+    g.add_argument("--search-max-concurrency", type=int, default=1024, help="highest concurrency the search may try")
     g.add_argument("--percentile-method", choices=["linear", "nearest_rank"], default="linear",
                    help="percentiles: linear interpolation (NumPy) or nearest rank (MLPerf)")
     g = p.add_argument_group("serve and endpoint")
@@ -68,6 +75,9 @@ def register(sub) -> None:
     g.add_argument("--api-key-env", metavar="VAR", help="read the API key from this environment variable (never written anywhere)")
     g.add_argument("--server-timeout", type=float, default=600.0, metavar="S", help="serve: how long to wait for readiness")
     g.add_argument("--port", type=int, default=0, help="serve: port on 127.0.0.1 (0 = a free one)")
+    g.add_argument("--calibrate", choices=["auto", "always", "never"], default="auto",
+                   help="serve/endpoint: measure the streaming client's own timing error and ceiling against a local "
+                        "reference server (~15 s) and record it; auto reuses this host's calibration for 7 days")
     g.add_argument("--token-counts", choices=["usage", "chunks"], default="usage",
                    help="where output token counts come from: the server's usage report, or one token per streamed chunk "
                         "(for servers without usage); each request row records which was used")
@@ -184,6 +194,7 @@ def measure_bundle(args: argparse.Namespace) -> Path:
 
     _check_positive(args)
     slos = parse_slos(args.slo)
+    search = _search_slo(args)
     levels = build_levels(args.concurrency, args.request_rate, args.num_prompts, args.burstiness, args.duration, args.warmup_prompts)
     engine_extra = parse_engine_args(args.engine_arg)
     if args.engine == "endpoint" and not args.base_url:
@@ -218,9 +229,56 @@ def measure_bundle(args: argparse.Namespace) -> Path:
         percentile_method=args.percentile_method, request_timeout_s=args.request_timeout, dtype=args.dtype,
         redact=[api_key] if api_key else [], vocab_size_given=args.vocab_size is not None,
         extra_manifest={"command": _safe_argv(), "hardware": hardware},
+        search=search, search_max_levels=args.search_max_levels, search_max_concurrency=args.search_max_concurrency,
+        calibrate=(lambda: _calibration(args)) if args.engine != "offline" and args.calibrate != "never" else None,
     )
     progress = Progress(enabled=args.progress)
     return run_measurement(cfg, engine, fp, progress)
+
+
+def _search_slo(args):
+    if not args.find_max_under:
+        return None
+    if args.request_rate:
+        raise UserError("--find-max-under searches closed-loop concurrency; drop --request-rate")
+    if args.search_max_levels < 2:
+        raise UserError(f"--search-max-levels must be at least 2, got {args.search_max_levels}")
+    if args.search_max_concurrency < 2:
+        raise UserError(f"--search-max-concurrency must be at least 2, got {args.search_max_concurrency}")
+    from claimbench.slo_search import SLO
+
+    metric, sep, value = args.find_max_under.partition("=")
+    if not sep or metric.strip() not in ("tpot_ms", "ttft_ms", "itl_ms", "e2el_ms"):
+        raise UserError(f"--find-max-under must be METRIC=VALUE with METRIC one of tpot_ms, ttft_ms, itl_ms, e2el_ms; got {args.find_max_under!r}")
+    try:
+        return SLO(metric.strip(), float(value), args.search_percentile)
+    except ValueError as exc:
+        raise UserError(f"--find-max-under: {exc}") from None
+
+
+def _calibration(args) -> dict | None:
+    """The client's calibration for serve/endpoint runs: cached per host for 7 days unless 'always'."""
+    if args.engine == "offline" or args.calibrate == "never":
+        return None
+    import hashlib
+    import time as _time
+
+    from claimbench.calibration import calibrate_client, host_description
+    from claimbench.tinymodel import cache_dir
+
+    host = host_description()
+    key = hashlib.sha256(json.dumps(host, sort_keys=True, default=str).encode()).hexdigest()[:16]
+    path = cache_dir() / "calibration" / f"client-{key}.json"
+    if args.calibrate == "auto" and path.is_file() and _time.time() - path.stat().st_mtime < 7 * 86400:
+        try:
+            return {**json.loads(path.read_text()), "reused_from_cache": True}
+        except (OSError, ValueError):
+            pass
+    print("claimbench: calibrating the streaming client (~15 s; --calibrate never skips)", file=sys.stderr)
+    cal = calibrate_client()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(cal, indent=2, sort_keys=True, default=str) + "\n")
+    return {**cal, "reused_from_cache": False}
 
 
 def _hardware_id(args, fp) -> dict:
@@ -273,6 +331,14 @@ def _print_result(bundle: Path, as_json: bool) -> str:
     print(format_summary(b.summary))
     if b.manifest["status"] != "complete":
         print(f"note: run {b.manifest['status']}: {b.manifest['status_reason']}", file=sys.stderr)
+    for warning in b.manifest.get("warnings") or []:
+        print(f"warning: {warning}", file=sys.stderr)
+    search = (b.manifest.get("slo_search") or {}).get("result")
+    if search:
+        best = search.get("max_throughput")
+        print(f"SLO search ({search.get('outcome')}): max {best if best is None else f'{best:,.1f}'} output tok/s "
+              f"under {b.manifest['slo_search']['slo']['metric']} p{b.manifest['slo_search']['slo']['percentile']:g} <= "
+              f"{b.manifest['slo_search']['slo']['bound']:g} in {search.get('n_levels')} levels", file=sys.stderr)
     audit = b.manifest["output_length_audit"]
     if audit["requests_short"]:
         print(f"note: {audit['requests_short']} requests returned fewer tokens than asked", file=sys.stderr)
