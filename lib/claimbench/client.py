@@ -191,13 +191,11 @@ async def run_level_async(
     are sent once it is true, and requests in flight finish or fail on their own.
     """
     clock = time.monotonic
-    tag = "w" if warmup else "m"
     start = clock() - run_t0
     deadline = None if level.duration_s is None or warmup else start + level.duration_s
 
     def new_record(prompt: Prompt, scheduled: float) -> RequestRecord:
-        rec = RequestRecord(request_id=f"L{level.level}-{tag}{prompt.index}", level=level.level, scheduled_s=scheduled,
-                            warmup=warmup, prompt_tokens=len(prompt.token_ids), requested_output_tokens=prompt.output_len)
+        rec = RequestRecord.for_prompt(level.level, prompt, scheduled, warmup)
         records.append(rec)
         return rec
 

@@ -87,12 +87,10 @@ async def _open_loop_share(cfg: ClientConfig, level: LoadLevel, items: list[tupl
                            start: float, records: list[RequestRecord], warmup: bool, should_stop) -> None:
     """Send ``items`` (offset from ``start``, prompt) at their scheduled times (open loop)."""
     clock = time.monotonic
-    tag = "w" if warmup else "m"
     deadline = None if level.duration_s is None or warmup else start + level.duration_s
 
     async def fire(session, prompt: Prompt, scheduled: float) -> None:
-        rec = RequestRecord(request_id=f"L{level.level}-{tag}{prompt.index}", level=level.level, scheduled_s=scheduled,
-                            warmup=warmup, prompt_tokens=len(prompt.token_ids), requested_output_tokens=prompt.output_len)
+        rec = RequestRecord.for_prompt(level.level, prompt, scheduled, warmup)
         records.append(rec)
         await send_one(session, cfg, prompt, rec, run_t0)
 
@@ -116,7 +114,6 @@ async def closed_loop_ramped(cfg: ClientConfig, level: LoadLevel, prompts: Seque
     ``j · ramp_s / n`` after the level's start (a linear ramp-up). With equal requests the streams
     stay spread out, so the server sees a steady arrival rate instead of synchronized bursts."""
     clock = time.monotonic
-    tag = "w" if warmup else "m"
     start = clock() - run_t0
     deadline = None if level.duration_s is None or warmup else start + level.duration_s
     queue = list(reversed(prompts))
@@ -132,9 +129,7 @@ async def closed_loop_ramped(cfg: ClientConfig, level: LoadLevel, prompts: Seque
             if deadline is not None and now >= deadline:
                 return
             prompt = queue.pop()
-            rec = RequestRecord(request_id=f"L{level.level}-{tag}{prompt.index}", level=level.level, scheduled_s=now,
-                                warmup=warmup, prompt_tokens=len(prompt.token_ids),
-                                requested_output_tokens=prompt.output_len)
+            rec = RequestRecord.for_prompt(level.level, prompt, now, warmup)
             records.append(rec)
             await send_one(session, cfg, prompt, rec, run_t0)
 

@@ -47,6 +47,12 @@ class RequestRecord:
     error: str | None = None
     warmup: bool = False
 
+    @classmethod
+    def for_prompt(cls, level: int, prompt, scheduled_s: float, warmup: bool = False, **fields_) -> "RequestRecord":
+        """The record of one prompt at one level, before it is sent (id ``L<level>-<m|w><index>``)."""
+        return cls(request_id=f"L{level}-{'w' if warmup else 'm'}{prompt.index}", level=level, scheduled_s=scheduled_s,
+                   warmup=warmup, prompt_tokens=len(prompt.token_ids), requested_output_tokens=prompt.output_len, **fields_)
+
     def as_row(self) -> dict[str, Any]:
         return {f.name: getattr(self, f.name) for f in fields(self)}
 

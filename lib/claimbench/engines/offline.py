@@ -132,7 +132,6 @@ class OfflineEngine:
         deadline = None if level.duration_s is None or warmup else start + level.duration_s
         queue = deque(zip(offsets, prompts))
         in_flight: dict[str, RequestRecord] = {}
-        tag = "w" if warmup else "m"
 
         def finish(rec: RequestRecord, ok: bool, error: str | None, t: float) -> None:
             rec.ok, rec.error, rec.done_s = ok, error, t
@@ -145,13 +144,9 @@ class OfflineEngine:
             stop_admitting = deadline is not None and now >= deadline
             while queue and not stop_admitting and len(in_flight) < cap and start + queue[0][0] <= now:
                 offset, prompt = queue.popleft()
-                rid = f"L{level.level}-{tag}{prompt.index}"
                 scheduled = max(start + offset, now) if level.concurrency is not None else start + offset
-                rec = RequestRecord(
-                    request_id=rid, level=level.level, scheduled_s=scheduled, warmup=warmup,
-                    prompt_tokens=len(prompt.token_ids), requested_output_tokens=prompt.output_len,
-                    token_count_source="engine", output_tokens=0,
-                )
+                rec = RequestRecord.for_prompt(level.level, prompt, scheduled, warmup, token_count_source="engine", output_tokens=0)
+                rid = rec.request_id
                 params = SamplingParams(
                     max_tokens=prompt.output_len, ignore_eos=True, detokenize=False,
                     temperature=0.0, output_kind=RequestOutputKind.DELTA,
