@@ -220,13 +220,22 @@ async def run_level_async(
             await asyncio.gather(*(worker() for _ in range(min(level.concurrency, len(prompts)))))
         else:
             offsets = arrival_offsets_s(len(prompts), level.request_rate, level.burstiness, seed + level.level)
-            tasks = []
-            for offset, prompt in zip(offsets, prompts):
-                due = start + offset
-                if (deadline is not None and due >= deadline) or should_stop():
-                    break
-                delay = due - (clock() - run_t0)
-                if delay > 0:
-                    await asyncio.sleep(delay)
-                tasks.append(asyncio.ensure_future(fire(session, prompt, due)))
-            await asyncio.gather(*tasks)
+            await dispatch_open_loop(list(zip(offsets, prompts)), start, run_t0, deadline, should_stop,
+                                     lambda prompt, due: fire(session, prompt, due))
+
+
+async def dispatch_open_loop(items, start: float, run_t0: float, deadline: float | None, should_stop, fire) -> None:
+    """Start ``fire(prompt, due)`` for each (offset, prompt) at ``start + offset`` (open loop), then await all.
+
+    Nothing is sent past ``deadline`` or once ``should_stop()`` is true."""
+    clock = time.monotonic
+    tasks = []
+    for offset, prompt in items:
+        due = start + offset
+        if (deadline is not None and due >= deadline) or should_stop():
+            break
+        delay = due - (clock() - run_t0)
+        if delay > 0:
+            await asyncio.sleep(delay)
+        tasks.append(asyncio.ensure_future(fire(prompt, due)))
+    await asyncio.gather(*tasks)

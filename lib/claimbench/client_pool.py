@@ -34,7 +34,7 @@ import time
 from dataclasses import fields
 from typing import Any, Callable, Sequence
 
-from claimbench.client import ClientConfig, make_session, run_level_async, send_one
+from claimbench.client import ClientConfig, dispatch_open_loop, make_session, run_level_async, send_one
 from claimbench.loadgen import arrival_offsets_s
 from claimbench.records import LoadLevel, RequestRecord
 from claimbench.workload import Prompt
@@ -86,7 +86,6 @@ def _record_from_row(row: dict[str, Any]) -> RequestRecord:
 async def _open_loop_share(cfg: ClientConfig, level: LoadLevel, items: list[tuple[float, Prompt]], run_t0: float,
                            start: float, records: list[RequestRecord], warmup: bool, should_stop) -> None:
     """Send ``items`` (offset from ``start``, prompt) at their scheduled times (open loop)."""
-    clock = time.monotonic
     deadline = None if level.duration_s is None or warmup else start + level.duration_s
 
     async def fire(session, prompt: Prompt, scheduled: float) -> None:
@@ -95,16 +94,7 @@ async def _open_loop_share(cfg: ClientConfig, level: LoadLevel, items: list[tupl
         await send_one(session, cfg, prompt, rec, run_t0)
 
     async with make_session(len(items) or 1) as session:
-        tasks = []
-        for offset, prompt in items:
-            due = start + offset
-            if (deadline is not None and due >= deadline) or should_stop():
-                break
-            delay = due - (clock() - run_t0)
-            if delay > 0:
-                await asyncio.sleep(delay)
-            tasks.append(asyncio.ensure_future(fire(session, prompt, due)))
-        await asyncio.gather(*tasks)
+        await dispatch_open_loop(items, start, run_t0, deadline, should_stop, lambda prompt, due: fire(session, prompt, due))
 
 
 async def closed_loop_ramped(cfg: ClientConfig, level: LoadLevel, prompts: Sequence[Prompt], run_t0: float,
