@@ -210,14 +210,18 @@ async def run_level_async(
         if level.concurrency is not None:
             queue = list(reversed(prompts))
 
-            async def worker() -> None:
+            n_streams = min(level.concurrency, len(prompts))
+
+            async def worker(i: int) -> None:
+                if level.ramp_s > 0 and i:
+                    await asyncio.sleep(max(0.0, start + level.ramp_s * i / n_streams - (clock() - run_t0)))
                 while queue and not should_stop():
                     now = clock() - run_t0
                     if deadline is not None and now >= deadline:
                         return
                     await fire(session, queue.pop(), now)
 
-            await asyncio.gather(*(worker() for _ in range(min(level.concurrency, len(prompts)))))
+            await asyncio.gather(*(worker(i) for i in range(n_streams)))
         else:
             offsets = arrival_offsets_s(len(prompts), level.request_rate, level.burstiness, seed + level.level)
             await dispatch_open_loop(list(zip(offsets, prompts)), start, run_t0, deadline, should_stop,

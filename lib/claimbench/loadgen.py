@@ -51,6 +51,7 @@ def build_levels(
     burstiness: float = 1.0,
     duration_s: float | None = None,
     warmup_prompts: int = 0,
+    ramp_s: float = 0.0,
 ) -> list[LoadLevel]:
     """Levels from ``--concurrency 1,8,32`` or ``--request-rate 2,8,inf`` (one of them)."""
     if concurrency and request_rate:
@@ -59,6 +60,10 @@ def build_levels(
         raise UserError(f"--burstiness must be positive, got {burstiness}")
     if duration_s is not None and not duration_s > 0:
         raise UserError(f"--duration must be positive, got {duration_s}")
+    if not ramp_s >= 0:
+        raise UserError(f"--ramp-up must be 0 or more seconds, got {ramp_s}")
+    if ramp_s and request_rate:
+        raise UserError("--ramp-up spreads closed-loop streams; it does not apply to --request-rate")
     if warmup_prompts < 0:
         raise UserError(f"--warmup-prompts must be 0 or more, got {warmup_prompts}")
     if request_rate:
@@ -67,4 +72,5 @@ def build_levels(
             for i, r in enumerate(_numbers(request_rate, "--request-rate", float))
         ]
     values = _numbers(concurrency or "1", "--concurrency", int)
-    return [LoadLevel(level=i, concurrency=c, num_prompts=num_prompts, duration_s=duration_s, warmup_prompts=warmup_prompts) for i, c in enumerate(values)]
+    return [LoadLevel(level=i, concurrency=c, num_prompts=num_prompts, duration_s=duration_s, warmup_prompts=warmup_prompts, ramp_s=ramp_s)
+            for i, c in enumerate(values)]

@@ -62,7 +62,8 @@ class LoadLevel:
     """One level of a load plan: closed-loop concurrency or open-loop arrival rate.
 
     ``request_rate`` is requests per second (``math.inf`` = all at once); ``burstiness`` is the
-    gamma shape (1.0 = Poisson). ``max_concurrency`` caps in-flight requests for open loop.
+    gamma shape (1.0 = Poisson). Closed-loop streams start together, or spread evenly over
+    ``ramp_s`` seconds (a steady state without the burst of simultaneous first requests).
     """
 
     level: int
@@ -72,6 +73,7 @@ class LoadLevel:
     num_prompts: int = 0
     duration_s: float | None = None
     warmup_prompts: int = 0
+    ramp_s: float = 0.0  # closed loop: stream i starts at i/concurrency * ramp_s (0 = all at once)
 
     @property
     def kind(self) -> str:

@@ -142,7 +142,8 @@ def run_measurement(cfg: MeasureConfig, engine: Engine, fingerprint: dict[str, A
             """One closed-loop level of the SLO search; returns its summary row."""
             base = cfg.levels[0]
             level = LoadLevel(level=len(levels_run), concurrency=concurrency, duration_s=base.duration_s,
-                              num_prompts=max(base.num_prompts, 2 * concurrency), warmup_prompts=base.warmup_prompts)
+                              num_prompts=max(base.num_prompts, 2 * concurrency), warmup_prompts=base.warmup_prompts,
+                              ramp_s=base.ramp_s)
             run_one(level)
             mine = requests_frame([r for r in records if r.level == level.level])
             return metrics.summarize(mine, levels_frame([level]), cfg.slos or None, cfg.percentile_method).to_dicts()[0]

@@ -55,6 +55,8 @@ def register(sub) -> None:
     g.add_argument("--request-rate", metavar="R[,R...]", help="open-loop levels: arrivals per second ('inf' = all at once)")
     g.add_argument("--burstiness", type=float, default=1.0, help="gamma shape of open-loop gaps (1 = Poisson)")
     g.add_argument("--duration", type=float, default=None, metavar="S", help="stop sending new requests at a level after S seconds")
+    g.add_argument("--ramp-up", type=float, default=0.0, metavar="S",
+                   help="closed loop: start the streams evenly over S seconds instead of all at once")
     g.add_argument("--warmup-prompts", type=int, default=0, help="requests sent before each level and excluded from metrics")
     g.add_argument("--request-timeout", type=float, default=600.0, metavar="S", help="a request taking longer is failed")
     g.add_argument("--slo", action="append", metavar="METRIC=VALUE",
@@ -195,7 +197,8 @@ def measure_bundle(args: argparse.Namespace) -> Path:
     _check_positive(args)
     slos = parse_slos(args.slo)
     search = _search_slo(args)
-    levels = build_levels(args.concurrency, args.request_rate, args.num_prompts, args.burstiness, args.duration, args.warmup_prompts)
+    levels = build_levels(args.concurrency, args.request_rate, args.num_prompts, args.burstiness, args.duration, args.warmup_prompts,
+                          args.ramp_up)
     engine_extra = parse_engine_args(args.engine_arg)
     if args.engine == "endpoint" and not args.base_url:
         raise UserError("--engine endpoint needs --base-url")

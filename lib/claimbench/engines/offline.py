@@ -142,6 +142,8 @@ class OfflineEngine:
         while queue or in_flight:
             now = clock() - run_t0
             stop_admitting = deadline is not None and now >= deadline
+            if level.concurrency is not None and level.ramp_s > 0:  # streams join one by one over ramp_s
+                cap = min(level.concurrency, 1 + int(level.concurrency * (now - start) / level.ramp_s))
             while queue and not stop_admitting and len(in_flight) < cap and start + queue[0][0] <= now:
                 offset, prompt = queue.popleft()
                 scheduled = max(start + offset, now) if level.concurrency is not None else start + offset
