@@ -21,11 +21,17 @@ COLUMNS = {
 }
 
 
+def point_tpot_ms(point) -> float | None:
+    """The TPOT a point states: its median, else its mean (published results often give only one)."""
+    return point.tpot_p50_ms if point.tpot_p50_ms is not None else point.tpot_mean_ms
+
+
 def best_point(evidence, max_tpot_ms: float | None = None):
-    """The load point with the highest output tok/s (TPOT p50 within ``max_tpot_ms`` when given)."""
+    """The load point with the highest output tok/s; with ``max_tpot_ms``, among points whose stated
+    TPOT is within it (2 % tolerance) or that state none (their label says 'TPOT not stated')."""
     pts = [p for p in evidence.points if p.output_tok_per_s is not None]
     if max_tpot_ms is not None:
-        pts = [p for p in pts if p.tpot_p50_ms is not None and p.tpot_p50_ms <= max_tpot_ms * 1.02]
+        pts = [p for p in pts if point_tpot_ms(p) is None or point_tpot_ms(p) <= max_tpot_ms * 1.02]
     return max(pts, key=lambda p: p.output_tok_per_s, default=None)
 
 
@@ -50,7 +56,7 @@ def comparison_frame(evidence: Sequence, hardware: Mapping, max_tpot_ms: float |
                               packages_in_system=ev.packages if ev.basis == "system" else None, prices=prices)
         op = ", ".join(x for x in (
             f"level {point.level}" if point.level else None,
-            f"TPOT p50 {point.tpot_p50_ms:.1f} ms" if point.tpot_p50_ms is not None else None,
+            f"TPOT {point_tpot_ms(point):.1f} ms" if point_tpot_ms(point) is not None else "TPOT not stated",
             f"conc {point.concurrency:g}" if point.concurrency is not None else None) if x)
         label = f"{ev.id} [{dtype or 'dtype ?'}, per {ev.basis}]"
         for r in frame.filter(pl.col("form").is_in(list(forms))).iter_rows(named=True):
