@@ -117,7 +117,7 @@ def roofline_chart(bounds: pl.DataFrame, title: str | None = None):
     data = bounds.drop_nulls(["bound_value"]).with_columns(row=pl.col("claim_id") + " / " + pl.col("reading"))
     base = alt.Chart(_data(data))
     y = alt.Y("row:N", title=None)
-    bars = base.mark_bar(color="#cfd8dc").encode(x=alt.X("bound_value:Q", title="output tok/s per card (bar: roofline bound)"), y=y,
+    bars = base.mark_bar(color="#cfd8dc").encode(x=alt.X("bound_value:Q", title="output tok/s in the reading's basis (bar: roofline bound)"), y=y,
                                                  tooltip=_tips(data, ("claim_id", "reading", "bound_value", "binding_roof", "claimed")))
     ticks = base.mark_tick(color="#c62828", thickness=3, size=18).encode(x="claimed:Q", y=y)
     return alt.layer(bars, ticks).properties(width=WIDTH, height=max(80, 26 * data.height), title=title or "Claimed value (red) vs physical bound (bar)")
