@@ -206,3 +206,18 @@ def test_a_ramp_spreads_the_first_sends_of_closed_loop_streams():
     early = [r for r in recs if r.sent_s - t0 < 0.15]
     assert 1 <= len(early) <= 4
     assert all(r.ok for r in recs)
+
+
+def test_two_client_processes_measure_the_same_schedule_and_say_so(tmp_path):
+    with start_mock_server(ttft_ms=20, gap_ms=5) as server:
+        e = HttpEngine(HttpEngineConfig(client_processes=2), model="mock-model", base_url=server.base_url)
+        e.start()
+        try:
+            recs = run(e, LoadLevel(0, concurrency=8), n=16)
+            described = e.describe()
+        finally:
+            e.stop()
+    m = request_metrics(requests_frame(recs))
+    assert m.height == 16 and m["ok"].all() and m["output_tokens"].to_list() == [16] * 16
+    assert statistics.median(m["tpot_ms"].to_list()) == pytest.approx(5, abs=1.0)
+    assert described["client"]["processes"] == 2

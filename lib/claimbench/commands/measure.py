@@ -77,6 +77,9 @@ def register(sub) -> None:
     g.add_argument("--api-key-env", metavar="VAR", help="read the API key from this environment variable (never written anywhere)")
     g.add_argument("--server-timeout", type=float, default=600.0, metavar="S", help="serve: how long to wait for readiness")
     g.add_argument("--port", type=int, default=0, help="serve: port on 127.0.0.1 (0 = a free one)")
+    g.add_argument("--client-processes", type=int, default=1, metavar="N",
+                   help="serve/endpoint: split each level over N client processes (same clock) when one core cannot keep "
+                        "up with the chunk rate; recorded in the manifest. A Ctrl-C then loses the level in progress")
     g.add_argument("--calibrate", choices=["auto", "always", "never"], default="auto",
                    help="serve/endpoint: measure the streaming client's own timing error and ceiling against a local "
                         "reference server (~15 s) and record it; auto reuses this host's calibration for 7 days")
@@ -113,6 +116,8 @@ def _check_positive(args) -> None:
         raise UserError(f"--max-model-len must be at least 2, got {args.max_model_len}")
     if args.kv_cache_gib is not None and not args.kv_cache_gib > 0:
         raise UserError(f"--kv-cache-gib must be positive, got {args.kv_cache_gib}")
+    if args.client_processes < 1:
+        raise UserError(f"--client-processes must be at least 1, got {args.client_processes}")
     if args.request_timeout is not None and not args.request_timeout > 0:
         raise UserError(f"--request-timeout must be positive, got {args.request_timeout}")
     if args.vocab_size is not None and args.vocab_size < 16:
@@ -309,7 +314,7 @@ def _make_engine(args, model, fp, engine_extra, api_key):
     from claimbench.engines.http import HttpEngine, HttpEngineConfig
 
     conf = HttpEngineConfig(api=args.api, served_model_name=args.served_model_name, api_key=api_key,
-                            api_key_env=args.api_key_env, token_counts=args.token_counts)
+                            api_key_env=args.api_key_env, token_counts=args.token_counts, client_processes=args.client_processes)
     if args.engine == "endpoint":
         return HttpEngine(conf, base_url=args.base_url, model=model)
     from claimbench.engines.serve import ServeConfig, ServeProcess

@@ -24,6 +24,7 @@ class HttpEngineConfig:
     api_key: str | None = None
     api_key_env: str | None = None
     token_counts: str = "usage"
+    client_processes: int = 1   # >1: the level is split over that many client processes (ClientPool)
 
 
 def normalize_base_url(url: str) -> str:
@@ -71,6 +72,7 @@ class HttpEngine:
         self._loop: asyncio.AbstractEventLoop | None = None
         self._consecutive_connect_errors = 0
         self._vocab_size: int | None = None
+        self._pool = None
 
     def _get(self, path: str, timeout: float = 10.0) -> Any:
         req = urllib.request.Request(self.base_url + path)
@@ -120,6 +122,11 @@ class HttpEngine:
             continuous_usage=self.server_version is not None and self.config.token_counts == "usage",
         )
         self._loop = asyncio.new_event_loop()
+        self._pool = None
+        if self.config.client_processes > 1:
+            from claimbench.client_pool import ClientPool
+
+            self._pool = ClientPool(self.config.client_processes)
 
     def vocab_size(self) -> int | None:
         """The served model's vocabulary when its folder (vLLM's ``root``) is readable here."""
@@ -139,6 +146,13 @@ class HttpEngine:
     def run_level(self, level: LoadLevel, prompts, run_t0: float, records: list[RequestRecord], warmup: bool = False,
                   seed: int = 0, request_timeout_s: float | None = None, on_request_done=None) -> None:
         self.client.request_timeout_s = request_timeout_s
+        if self._pool is not None:
+            self._pool.run_level(self.client, level, prompts, run_t0, records, warmup=warmup, seed=seed,
+                                 on_request_done=lambda r: self._on_done(r, on_request_done), should_stop=self.server_down,
+                                 ramp_s=level.ramp_s)
+            if self.server_down() or not self._healthy():
+                raise EngineDied(f"server stopped answering during level {level.level} ({level.label()})")
+            return
         coro = run_level_async(self.client, level, prompts, run_t0, records, warmup=warmup, seed=seed,
                                on_request_done=lambda r: self._on_done(r, on_request_done), should_stop=self.server_down)
         try:
@@ -166,6 +180,9 @@ class HttpEngine:
             return False
 
     def stop(self) -> None:
+        if self._pool is not None:
+            self._pool.close()
+            self._pool = None
         if self._loop is not None:
             self._loop.close()
             self._loop = None
@@ -178,6 +195,8 @@ class HttpEngine:
             "served_model_name": self.served_model, "server_version": self.server_version,
             "api_key_env": self.config.api_key_env, "token_counts": "usage (continuous per chunk)" if self.client and self.client.continuous_usage else self.config.token_counts,
             "max_model_len": self.max_model_len,
+            "client": {"kind": "claimbench streaming client (asyncio + aiohttp)", "processes": self.config.client_processes,
+                       "clock": "time.monotonic (CLOCK_MONOTONIC)"},
         }
         if self.server is not None:
             d["server"] = self.server.describe()
