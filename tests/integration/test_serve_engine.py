@@ -22,11 +22,17 @@ def test_served_requests_have_exact_lengths_and_ordered_times(serve_bundle):
 
 
 def test_tpot_is_consistent_with_the_chunk_times(serve_bundle):
+    # On 2 shared cores vLLM's API server often flushes a request's tokens in one burst, so the chunk
+    # gaps themselves vary from ~0 to the full decode time; what must hold is the bookkeeping: the
+    # first chunk is the first token, chunks are ordered and end by done_s, and TPOT spans exactly
+    # first token -> done over n-1 tokens, so it is never smaller than the chunks' own span.
     r = request_metrics(read_bundle(serve_bundle).requests.filter(~pl.col("warmup")))
     for row in r.iter_rows(named=True):
-        chunks = row["chunk_times_s"]
-        from_chunks = (chunks[-1] - chunks[0]) * 1000 / (row["output_tokens"] - 1)
-        assert row["tpot_ms"] == pytest.approx(from_chunks, abs=1.0)
+        chunks, n = row["chunk_times_s"], row["output_tokens"]
+        assert chunks == sorted(chunks) and chunks[0] == row["first_token_s"] and chunks[-1] <= row["done_s"]
+        assert row["tpot_ms"] == pytest.approx((row["done_s"] - row["first_token_s"]) * 1000 / (n - 1))
+        assert row["tpot_ms"] * (n - 1) >= (chunks[-1] - chunks[0]) * 1000 - 1e-6
+        assert sum(row["itl_ms"]) == pytest.approx((chunks[-1] - chunks[0]) * 1000)
 
 
 def test_goodput_never_exceeds_the_request_rate(serve_bundle):
