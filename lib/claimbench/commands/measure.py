@@ -236,7 +236,7 @@ def measure_bundle(args: argparse.Namespace) -> Path:
         model=model, model_source=args.model, workload=spec, levels=levels, out_dir=out_dir, slos=slos,
         percentile_method=args.percentile_method, request_timeout_s=args.request_timeout, dtype=args.dtype,
         redact=[api_key] if api_key else [], vocab_size_given=args.vocab_size is not None,
-        extra_manifest={"command": _safe_argv(), "hardware": hardware},
+        extra_manifest={"options": _options_record(args), "hardware": hardware},
         search=search, search_max_levels=args.search_max_levels, search_max_concurrency=args.search_max_concurrency,
         calibrate=(lambda: _calibration(args)) if args.engine != "offline" and args.calibrate != "never" else None,
     )
@@ -323,9 +323,15 @@ def _make_engine(args, model, fp, engine_extra, api_key):
     return HttpEngine(conf, server=server, model=model)
 
 
-def _safe_argv() -> list[str]:
-    """The command line as typed, for the manifest (API keys are only ever passed by env var name)."""
-    return ["claimbench", *sys.argv[1:]] if sys.argv and sys.argv[0].endswith("claimbench") else sys.argv[1:]
+def _options_record(args: argparse.Namespace) -> dict:
+    """Every measure option as resolved (CLI or Python call alike), for the manifest. API keys are
+    only ever passed by the name of their environment variable, so none can appear here."""
+    out = {k: v for k, v in sorted(vars(args).items()) if k not in ("func", "command") and not callable(v)}
+    if out.get("base_url"):
+        from claimbench.engines.http import _public_url
+
+        out["base_url"] = _public_url(out["base_url"])  # no user:password@ or query tokens
+    return out
 
 
 def _print_result(bundle: Path, as_json: bool) -> str:
