@@ -171,6 +171,8 @@ def run_measurement(cfg: MeasureConfig, engine: Engine, fingerprint: dict[str, A
     req = requests_frame(records)
     summary = with_energy(metrics.summarize(req, levels_frame(levels_run), cfg.slos or None, cfg.percentile_method), energy)
     warnings = [w for w in (client_warning(row, calibration, engine) for row in summary.to_dicts()) if w]
+    if search_result is not None:
+        warnings += [f"SLO search: {w}" for w in search_result.warnings]
     measured = [r for r in records if not r.warmup and r.ok]
     manifest: dict[str, Any] = {
         "schema_version": 1,

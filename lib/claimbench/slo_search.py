@@ -110,6 +110,25 @@ class SearchResult:
         return self.outcome == "converged"
 
     @property
+    def warnings(self) -> list[str]:
+        """Signs that the frontier measured is not monotone (noise), which the bracket assumes."""
+        out = []
+        passing = [p for p in self.levels if p.meets and p.throughput is not None]
+        for v in (p for p in self.levels if not p.meets and p.throughput is not None):
+            lower_passing = [p for p in passing if p.concurrency < v.concurrency and p.throughput > v.throughput]
+            if lower_passing:
+                out.append(f"non-monotone frontier: concurrency {v.concurrency} broke the SLO at {v.throughput:,.0f} tok/s, "
+                           f"below {max(p.throughput for p in lower_passing):,.0f} tok/s that passed at a lower concurrency; "
+                           "the levels are noisy (use warmup, longer levels or repeats)")
+        for p in passing:
+            higher_failing = [v for v in self.levels if not v.meets and v.concurrency < p.concurrency]
+            if higher_failing:
+                out.append(f"non-monotone frontier: concurrency {p.concurrency} met the SLO although "
+                           f"{min(v.concurrency for v in higher_failing)} broke it")
+                break
+        return out
+
+    @property
     def n_levels(self) -> int:
         return len(self.levels)
 
@@ -149,6 +168,7 @@ class SearchResult:
             "precision": self.precision,
             "tolerance": self.tolerance,
             "max_levels": self.max_levels,
+            "warnings": self.warnings,
         }
 
 
