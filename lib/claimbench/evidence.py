@@ -320,24 +320,17 @@ def _bundle_samples(requests, level: int) -> RequestSamples | None:
     last = rows["done_s"].max()
     if first is None or last is None or last <= first:
         return None
-    ok = rows.filter(pl.col("ok").fill_null(False))
+    from claimbench.metrics import request_metrics
+
+    ok = request_metrics(rows).filter(pl.col("ok").fill_null(False))  # the one definition of each metric
     if ok.height == 0:
         return None
-    tpot = ok.select(
-        pl.when(pl.col("output_tokens") > 1)
-        .then((pl.col("done_s") - pl.col("first_token_s")) * 1000.0 / (pl.col("output_tokens") - 1))
-        .otherwise(None)
-        .alias("t"),
-        ((pl.col("first_token_s") - pl.col("sent_s")) * 1000.0).alias("f"),
-        pl.col("output_tokens").fill_null(0).alias("o"),
-        ((pl.col("done_s") - pl.col("sent_s")) * 1000.0).alias("e"),
-    )
     return RequestSamples(
-        output_tokens=[int(x) for x in tpot["o"].to_list()],
-        tpot_ms=tpot["t"].to_list(),
-        ttft_ms=tpot["f"].to_list(),
+        output_tokens=[int(x) for x in ok["output_tokens"].fill_null(0).to_list()],
+        tpot_ms=ok["tpot_ms"].to_list(),
+        ttft_ms=ok["ttft_ms"].to_list(),
         wall_s=float(last - first),
-        e2el_ms=tpot["e"].to_list(),
+        e2el_ms=ok["e2el_ms"].to_list(),
     )
 
 

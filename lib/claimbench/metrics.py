@@ -76,8 +76,26 @@ def _pct_expr_of(expr: pl.Expr, q: float, method: str) -> pl.Expr:
     raise ValueError(f"unknown percentile method {method!r}; use one of {PERCENTILE_METHODS}")
 
 
+_OPTIONAL_COLUMNS = {
+    "scheduled_s": pl.Float64, "chunk_times_s": pl.List(pl.Float64), "prompt_tokens": pl.Int64,
+    "requested_output_tokens": pl.Int64, "warmup": pl.Boolean,
+}
+
+
+def _complete(requests: pl.DataFrame) -> pl.DataFrame:
+    """Add the optional raw columns a log may lack (older or peer-made logs) as nulls."""
+    missing = {k: t for k, t in _OPTIONAL_COLUMNS.items() if k not in requests.columns}
+    if not missing:
+        return requests
+    return requests.with_columns([pl.lit(False if k == "warmup" else None, dtype=t).alias(k) for k, t in missing.items()])
+
+
 def request_metrics(requests: pl.DataFrame) -> pl.DataFrame:
-    """Per-request metrics (columns added to the raw log; warmup rows kept, flagged)."""
+    """Per-request metrics (columns added to the raw log; warmup rows kept, flagged).
+
+    Needs ``ok``, ``sent_s``, ``first_token_s``, ``done_s``, ``output_tokens``; the other raw
+    columns are optional (their metrics are then null)."""
+    requests = _complete(requests)
     ok = pl.col("ok")
     out_tok = pl.col("output_tokens")
     tpot = pl.when(ok & (out_tok > 1)).then((pl.col("done_s") - pl.col("first_token_s")) * 1000 / (out_tok - 1))

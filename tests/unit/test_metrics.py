@@ -141,3 +141,11 @@ def test_client_wait_is_the_gap_between_schedule_and_send():
     late = req("l", sent=0.25, scheduled=0.2, first=0.3, done=0.4, out=2)
     assert request_metrics(frame(late)).to_dicts()[0]["client_wait_ms"] == pytest.approx(50)
     assert math.isclose(one(summarize(frame(late), levels((0, 1, None))))["client_wait_max_ms"], 50)
+
+
+def test_a_log_without_the_optional_columns_still_gives_the_core_metrics():
+    minimal = pl.DataFrame({"request_id": ["a"], "level": [0], "ok": [True], "sent_s": [0.0], "first_token_s": [0.1],
+                            "done_s": [0.5], "output_tokens": [3]})
+    m = request_metrics(minimal).to_dicts()[0]
+    assert m["ttft_ms"] == pytest.approx(100) and m["tpot_ms"] == pytest.approx(200)
+    assert m["itl_ms"] is None and m["client_wait_ms"] is None
