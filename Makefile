@@ -1,12 +1,11 @@
 # claimbench: `make report` (main job) and `make test` (tests) on a fresh machine. Both set up
 # the environment first (idempotent: env/cpu/setup.sh does nothing when it is up to date).
 PY := .venv/bin/python
-BACKEND ?= cpu
 
 .PHONY: setup report browser test test-unit bench clean
 
 setup:
-	bash env/$(BACKEND)/setup.sh
+	bash env/cpu/setup.sh
 
 report: setup
 	$(PY) -m claimbench report --out reports
