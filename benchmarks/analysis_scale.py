@@ -34,7 +34,7 @@ from typing import Any, Callable
 import numpy as np
 import polars as pl
 
-from benchmarks.common import log, machine, write_result
+from benchmarks.common import log, machine, finish
 
 N_LEVELS = 10
 Z975 = 1.959963984540054
@@ -311,12 +311,7 @@ def main(argv: list[str] | None = None) -> int:
         "timings": timings, "bootstrap_check": check, "target_met": target["median_s"] < 10.0 if rows >= 10_000_000 else None,
         "duration_s": round(time.monotonic() - t0, 1),
     }
-    path = write_result(args.out, result)
-    log("wrote", path)
-    from benchmarks.report import write_readme
-
-    write_readme()
-    return 0
+    return finish(args.out, result)
 
 
 if __name__ == "__main__":

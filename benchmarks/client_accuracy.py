@@ -38,7 +38,7 @@ import tempfile
 import time
 from typing import Any
 
-from benchmarks.common import competing_processes, log, machine, write_result
+from benchmarks.common import competing_processes, log, machine, finish
 
 TTFT_MS = 100.0
 GAP_MS = 50.0
@@ -211,12 +211,7 @@ def main(argv: list[str] | None = None) -> int:
         "ceilings": ceilings(levels),
         "duration_s": round(time.monotonic() - t_start, 1),
     }
-    path = write_result(args.out, result)
-    log("wrote", path)
-    from benchmarks.report import write_readme
-
-    write_readme()
-    return 0
+    return finish(args.out, result)
 
 
 if __name__ == "__main__":

@@ -63,6 +63,16 @@ def write_result(name: str, data: dict[str, Any]) -> Path:
     return path
 
 
+def finish(name: str, data: dict[str, Any]) -> int:
+    """Record a benchmark's result, rebuild benchmarks/README.md from all results, return exit 0."""
+    path = write_result(name, data)
+    log("wrote", path)
+    from benchmarks.report import write_readme
+
+    write_readme()
+    return 0
+
+
 def read_result(name: str) -> dict[str, Any] | None:
     path = RESULTS / f"{name}.json"
     if not path.exists():

@@ -24,7 +24,7 @@ import tempfile
 import time
 from typing import Any
 
-from benchmarks.common import log, machine, write_result
+from benchmarks.common import log, machine, finish
 
 BOUND = 50.0
 
@@ -137,12 +137,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.vllm:
         result["vllm"] = real_vllm(args.quick)
     result["duration_s"] = round(time.monotonic() - t0, 1)
-    path = write_result(args.out, result)
-    log("wrote", path)
-    from benchmarks.report import write_readme
-
-    write_readme()
-    return 0
+    return finish(args.out, result)
 
 
 if __name__ == "__main__":
