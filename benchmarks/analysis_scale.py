@@ -243,7 +243,7 @@ def check_bootstrap(n: int = 20_000, n_boot: int = 1000) -> dict[str, Any]:
 
 
 def run_size(n: int, chunks: int, repeats: int, pandas: bool, naive_b: int) -> list[dict[str, Any]]:
-    from claimbench.metrics import summarize
+    from claimbench.analyze.metrics import summarize
 
     out = []
     t = time.perf_counter()

@@ -52,7 +52,7 @@ def _rounds(streams: int, min_requests: int, rounds: int) -> int:
 
 
 def run_claimbench(server, streams: int, *, loop: str, processes: int, arrivals: str, rounds: int, pool=None) -> dict[str, Any]:
-    from claimbench.calibration import measure_client_error
+    from claimbench.measurement.calibration import measure_client_error
 
     d = measure_client_error(server, streams, output_len=OUTPUT_LEN, input_len=INPUT_LEN, rounds=rounds,
                              processes=processes, loop=loop, pool=pool, arrivals=arrivals)
@@ -61,12 +61,12 @@ def run_claimbench(server, streams: int, *, loop: str, processes: int, arrivals:
 
 
 def run_vllm_bench(server, streams: int, *, arrivals: str, rounds: int, tokenizer: str, timeout_s: float = 600) -> dict[str, Any]:
-    from claimbench.calibration import server_held, truth_summary
+    from claimbench.measurement.calibration import server_held, truth_summary
 
     num = streams * rounds
     req_s = (TTFT_MS + OUTPUT_LEN * GAP_MS) / 1e3
     outdir = tempfile.mkdtemp(prefix="cb-vbench-")
-    argv = [sys.executable, "-m", "claimbench.engines.vllm_cli", "bench", "serve",
+    argv = [sys.executable, "-m", "claimbench.measurement.engines.vllm_cli", "bench", "serve",
             "--base-url", server.base_url, "--model", server.options.model, "--tokenizer", tokenizer,
             "--dataset-name", "random", "--random-input-len", str(INPUT_LEN), "--random-output-len", str(OUTPUT_LEN),
             "--num-prompts", str(num), "--max-concurrency", str(streams), "--ignore-eos", "--disable-tqdm",
@@ -125,7 +125,7 @@ def _diff(a, b):
 def ceilings(levels: list[dict[str, Any]]) -> dict[str, Any]:
     """Per client and arrivals: :func:`claimbench.calibration.ceiling_of` (levels where the server
     did not hold its schedule are skipped as not checkable)."""
-    from claimbench.calibration import ceiling_of
+    from claimbench.measurement.calibration import ceiling_of
 
     out: dict[str, Any] = {}
     keys = sorted({(lv["client"], lv.get("arrivals", "ramp")) for lv in levels})
@@ -145,9 +145,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--out", default="client_accuracy", help="result name under benchmarks/results/")
     args = ap.parse_args(argv)
 
-    from claimbench.client_pool import ClientPool
-    from claimbench.mockserver import start_mock_server
-    from claimbench.tinymodel import build_tiny_model
+    from claimbench.measurement.client_pool import ClientPool
+    from claimbench.measurement.mockserver import start_mock_server
+    from claimbench.measurement.tinymodel import build_tiny_model
 
     quick = args.quick
     streams = [int(s) for s in args.streams.split(",")] if args.streams else ([1, 32, 128] if quick else [1, 8, 32, 64, 128, 256])
@@ -201,7 +201,7 @@ def main(argv: list[str] | None = None) -> int:
         "benchmark": "client_accuracy",
         "machine": mach,
         "competing_processes_at_end": competing_processes(),
-        "settings": {"server": {**server_opts, "instrument": "claimbench.mockserver"}, "output_len": OUTPUT_LEN,
+        "settings": {"server": {**server_opts, "instrument": "claimbench.measurement.mockserver"}, "output_len": OUTPUT_LEN,
                      "input_len": INPUT_LEN, "rounds_min": rounds, "min_requests": min_requests,
                      "arrivals": arrivals_list, "quick": quick,
                      "criteria": {"ttft_err_p50_ms": 1.0, "tpot_err_p50_ms": 0.5, "throughput_rel_err": 0.01,

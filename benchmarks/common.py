@@ -34,8 +34,8 @@ def competing_processes() -> list[str]:
 
 
 def machine() -> dict[str, Any]:
-    from claimbench.calibration import host_description
-    from claimbench.engines.vllm_cli import vllm_version
+    from claimbench.measurement.calibration import host_description
+    from claimbench.measurement.engines.vllm_cli import vllm_version
 
     d = host_description()
     d.update({

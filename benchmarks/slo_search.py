@@ -45,7 +45,7 @@ def true_max(a: float, b: float) -> float:
 
 
 def synthetic(quick: bool) -> tuple[list[dict[str, Any]], dict[str, Any]]:
-    from claimbench.slo_search import SLO, compare, doubling_grid, find_max_under_slo
+    from claimbench.analyze.slo_search import SLO, compare, doubling_grid, find_max_under_slo
 
     slo = SLO("tpot_ms", BOUND)
     cases = [(a, b) for a in (5, 10, 20, 30, 40, 45) for b in (0.002, 0.01, 0.05, 0.2, 1.0, 3.0)
@@ -86,8 +86,8 @@ def _agg(rows: list[dict[str, Any]]) -> dict[str, Any]:
 def real_vllm(quick: bool) -> dict[str, Any]:
     """Both methods on the tiny model, in-process vLLM, one level per claimbench.measure call."""
     import claimbench
-    from claimbench.slo_search import SLO, compare, doubling_grid, find_max_under_slo
-    from claimbench.store import read_bundle
+    from claimbench.analyze.slo_search import SLO, compare, doubling_grid, find_max_under_slo
+    from claimbench.load.bundles import read_bundle
 
     out_root = tempfile.mkdtemp(prefix="cb-slo-")
     cache: dict[int, dict[str, Any]] = {}

@@ -14,7 +14,7 @@ def nb(title, intro, params, cells):
     p = nbf.v4.new_code_cell(params.strip())
     p.metadata["tags"] = ["parameters"]
     n.cells.append(p)
-    n.cells.append(nbf.v4.new_code_cell("from claimbench import analysis, charts, steps\nfrom claimbench import nbhelpers as nb\n\nnb.setup(export_dir)"))
+    n.cells.append(nbf.v4.new_code_cell("from claimbench.analyze import analysis\nfrom claimbench.report import charts, steps\nfrom claimbench.report import nbhelpers as nb\n\nnb.setup(export_dir)"))
     for c in cells:
         if c.startswith("## "):
             n.cells.append(nbf.v4.new_markdown_cell(c))

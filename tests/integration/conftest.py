@@ -17,7 +17,7 @@ pytestmark = pytest.mark.integration
 
 @pytest.fixture(scope="session")
 def tiny_model() -> Path:
-    from claimbench.tinymodel import build_tiny_model
+    from claimbench.measurement.tinymodel import build_tiny_model
 
     return build_tiny_model()
 
@@ -46,7 +46,7 @@ def serve_bundle(tiny_model, runs_dir) -> Path:
 @pytest.fixture(scope="session")
 def vllm_server(tiny_model):
     """One real `vllm serve` on the tiny model for the session (endpoint and peer-client tests)."""
-    from claimbench.engines.serve import ServeConfig, ServeProcess
+    from claimbench.measurement.engines.serve import ServeConfig, ServeProcess
 
     server = ServeProcess(ServeConfig(model=str(tiny_model), served_model_name="tiny", ready_timeout_s=300))
     server.start()

@@ -1,4 +1,4 @@
-from claimbench.store import read_bundle
+from claimbench.load.bundles import read_bundle
 from cli_helpers import bundle_from as _bundle_from, run_cli
 
 

@@ -1,7 +1,7 @@
 import polars as pl
 
-from claimbench.store import read_bundle
-from claimbench.records import REQUEST_SCHEMA
+from claimbench.load.bundles import read_bundle
+from claimbench.schema.records import REQUEST_SCHEMA
 
 
 def test_an_offline_run_writes_a_complete_bundle_with_the_documented_schema(offline_bundle):

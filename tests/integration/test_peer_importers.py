@@ -31,7 +31,7 @@ def _verify_json(*evidence: Path) -> tuple[int, list[dict], str]:
 
 
 def test_a_real_bundle_is_evidence_and_supports_the_self_test_claim(offline_bundle):
-    from claimbench.evidence import import_evidence
+    from claimbench.load.evidence import import_evidence
 
     (ev,), errors = import_evidence([offline_bundle])
     assert errors == []
@@ -55,7 +55,7 @@ def bench_result(vllm_server, tiny_model, tmp_path_factory) -> Path:
     """Two real `vllm bench serve` runs (concurrency 1, then 2 appended) in one result file."""
     out = tmp_path_factory.mktemp("bench")
     for i, conc in enumerate((1, 2)):
-        cmd = [sys.executable, "-m", "claimbench.engines.vllm_cli", "bench", "serve",
+        cmd = [sys.executable, "-m", "claimbench.measurement.engines.vllm_cli", "bench", "serve",
                "--base-url", vllm_server.base_url, "--model", "tiny", "--tokenizer", str(tiny_model),
                "--dataset-name", "random", "--random-input-len", "32", "--random-output-len", "16",
                "--num-prompts", "8", "--max-concurrency", str(conc), "--ignore-eos", "--seed", "0",
@@ -70,7 +70,7 @@ def bench_result(vllm_server, tiny_model, tmp_path_factory) -> Path:
 
 
 def test_a_real_vllm_bench_serve_result_imports_with_our_metric_names(bench_result):
-    from claimbench.evidence import import_evidence
+    from claimbench.load.evidence import import_evidence
 
     (ev,), errors = import_evidence([bench_result])
     assert errors == []

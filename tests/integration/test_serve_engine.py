@@ -1,8 +1,8 @@
 import polars as pl
 import pytest
 
-from claimbench.metrics import request_metrics
-from claimbench.store import read_bundle
+from claimbench.analyze.metrics import request_metrics
+from claimbench.load.bundles import read_bundle
 
 
 def test_serve_starts_vllm_and_writes_a_complete_bundle_with_its_log(serve_bundle):
@@ -43,6 +43,6 @@ def test_goodput_never_exceeds_the_request_rate(serve_bundle):
 def test_no_vllm_process_is_left_behind(serve_bundle):
     import subprocess
 
-    out = subprocess.run(["pgrep", "-f", f"claimbench.engines.vllm_cli serve .*--port {read_bundle(serve_bundle).manifest['engine']['server']['port']}"],
+    out = subprocess.run(["pgrep", "-f", f"claimbench.measurement.engines.vllm_cli serve .*--port {read_bundle(serve_bundle).manifest['engine']['server']['port']}"],
                          capture_output=True, text=True)
     assert out.stdout.strip() == ""

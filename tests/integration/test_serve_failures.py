@@ -7,7 +7,7 @@ from cli_helpers import run_cli
 
 
 def _serve_pids() -> set[str]:
-    out = subprocess.run(["pgrep", "-f", "claimbench.engines.vllm_cli serve"], capture_output=True, text=True)
+    out = subprocess.run(["pgrep", "-f", "claimbench.measurement.engines.vllm_cli serve"], capture_output=True, text=True)
     return set(out.stdout.split())
 
 

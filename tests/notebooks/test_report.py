@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from claimbench.errors import UserError
-from claimbench.report import StepFailed, run_report
+from claimbench.report.pipeline import StepFailed, run_report
 
 REPO = Path(__file__).resolve().parents[2]
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import polars as pl
 from polars.testing import assert_frame_equal
 
-from claimbench import steps
+from claimbench.report import steps
 
 REPO = Path(__file__).resolve().parents[2]
 SNAPSHOT = Path(__file__).parent / "snapshots" / "verdicts.csv"

@@ -5,7 +5,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from claimbench.report import declared_parameters
+from claimbench.report.pipeline import declared_parameters
 
 NB_DIR = Path(__file__).resolve().parents[2] / "notebooks"
 NOTEBOOKS = sorted(NB_DIR.glob("[0-9][0-9]_*.ipynb"))

@@ -1,13 +1,13 @@
 """Client calibration: the ceiling logic and the warning are pure; one small live calibration."""
 
-from claimbench.calibration import calibrate_client, ceiling_of, ceiling_warning, level_within
+from claimbench.measurement.calibration import calibrate_client, ceiling_of, ceiling_warning, level_within
 
 
 def lv(streams, ttft=0.3, tpot=0.01, recv=0.2, rel=0.0, late50=0.2, late99=1.0, cps=None, send=0.2):
     d = {"streams": streams, "n_ok": 10, "n_requests": 10, "chunks_per_s": cps or streams * 20.0,
          "ttft_err_ms": {"p50": ttft}, "tpot_err_ms": {"p50": tpot}, "recv_ms": {"p50": recv}, "send_ms": {"p50": send},
          "throughput": {"rel_err": rel}, "server": {"lateness_ms": {"p50": late50, "p99": late99}}}
-    from claimbench.calibration import server_held
+    from claimbench.measurement.calibration import server_held
 
     d["server_held"] = server_held(d)
     d["within"] = level_within(d)

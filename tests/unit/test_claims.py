@@ -5,7 +5,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from claimbench.claims import load_claim, load_claims, resolved_readings
+from claimbench.load.claims import load_claim, load_claims
+from claimbench.schema.claims import resolved_readings
 from claimbench.errors import UserError
 
 FIX = Path(__file__).resolve().parents[1] / "fixtures" / "verify"

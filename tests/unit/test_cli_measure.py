@@ -41,7 +41,7 @@ def test_bad_measure_input_is_one_line_and_exit_2(capsys, tmp_path, argv, needle
 
 
 def test_an_unreachable_endpoint_is_exit_2_with_one_line(capsys, tmp_path):
-    from claimbench.engines.serve import free_port
+    from claimbench.measurement.engines.serve import free_port
 
     code, out, err = run(capsys, "measure", "--engine", "endpoint", "--base-url", f"http://127.0.0.1:{free_port()}", "--out", str(tmp_path))
     assert code == 2 and "cannot reach endpoint" in err and len(err.strip().splitlines()) == 1

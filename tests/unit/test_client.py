@@ -6,14 +6,15 @@ import time
 import polars as pl
 import pytest
 
-from claimbench.engines.http import HttpEngine, HttpEngineConfig, normalize_base_url
+from claimbench.measurement.engines.http import HttpEngine, HttpEngineConfig, normalize_base_url
 from claimbench.errors import UserError
-from claimbench.metrics import request_metrics
-from claimbench.mockserver import start_mock_server
-from claimbench.records import LoadLevel
-from claimbench.runner import MeasureConfig, run_measurement
-from claimbench.store import read_bundle, requests_frame
-from claimbench.workload import WorkloadSpec, make_prompts
+from claimbench.analyze.metrics import request_metrics
+from claimbench.measurement.mockserver import start_mock_server
+from claimbench.schema.records import LoadLevel
+from claimbench.measurement.runner import MeasureConfig, run_measurement
+from claimbench.load.bundles import read_bundle
+from claimbench.measurement.store import requests_frame
+from claimbench.measurement.workload import WorkloadSpec, make_prompts
 
 SPEC = WorkloadSpec(input_len=8, output_len=16, num_prompts=8, seed=0, vocab_size=1000)
 
@@ -154,7 +155,7 @@ def test_a_server_killed_mid_sweep_keeps_completed_levels_and_marks_the_bundle_i
 
 
 def test_an_unreachable_endpoint_is_a_one_line_user_error():
-    from claimbench.engines.serve import free_port
+    from claimbench.measurement.engines.serve import free_port
 
     e = HttpEngine(HttpEngineConfig(), model="m", base_url=f"http://127.0.0.1:{free_port()}")
     with pytest.raises(UserError, match="cannot reach endpoint http://127.0.0.1"):

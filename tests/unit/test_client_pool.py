@@ -2,11 +2,11 @@
 
 import time
 
-from claimbench.client import ClientConfig
-from claimbench.client_pool import ClientPool, split_streams
-from claimbench.mockserver import start_mock_server
-from claimbench.records import LoadLevel
-from claimbench.workload import WorkloadSpec, make_prompts
+from claimbench.measurement.client import ClientConfig
+from claimbench.measurement.client_pool import ClientPool, split_streams
+from claimbench.measurement.mockserver import start_mock_server
+from claimbench.schema.records import LoadLevel
+from claimbench.measurement.workload import WorkloadSpec, make_prompts
 
 SPEC = WorkloadSpec(input_len=8, output_len=8, num_prompts=12, seed=0, vocab_size=1000)
 

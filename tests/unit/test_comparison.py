@@ -1,8 +1,8 @@
 import polars as pl
 
-from claimbench.comparison import best_point, comparison_frame
-from claimbench.evidence import Evidence, EvidenceConditions, LoadPoint
-from claimbench.registry import list_hardware
+from claimbench.judge.comparison import best_point, comparison_frame
+from claimbench.schema.evidence import Evidence, EvidenceConditions, LoadPoint
+from claimbench.load.registry import list_hardware
 
 
 def ev(points, hardware="ascend-910c", basis="card", packages=None, precision="int8"):

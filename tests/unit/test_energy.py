@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 
-from claimbench.energy import EnergyMeter, NpuSmiBackend, RaplBackend, measure_available
+from claimbench.measurement.energy import EnergyMeter, NpuSmiBackend, RaplBackend, measure_available
 
 
 def _zone(root, name, uj, wrap=1_000_000):

@@ -7,7 +7,7 @@ import polars as pl
 import pytest
 
 from claimbench.errors import UserError
-from claimbench.evidence import import_evidence, load_run_bundle, load_vllm_bench
+from claimbench.load.evidence import import_evidence, load_run_bundle, load_vllm_bench
 
 FIX = Path(__file__).resolve().parents[1] / "fixtures" / "verify"
 DATA = Path(__file__).resolve().parents[2] / "data"

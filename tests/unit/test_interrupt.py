@@ -8,8 +8,8 @@ from pathlib import Path
 
 import polars as pl
 
-from claimbench.mockserver import start_mock_server
-from claimbench.store import read_bundle
+from claimbench.measurement.mockserver import start_mock_server
+from claimbench.load.bundles import read_bundle
 
 
 def test_sigterm_mid_sweep_writes_an_interrupted_bundle_and_loses_nothing(tmp_path):

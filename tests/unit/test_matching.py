@@ -2,9 +2,9 @@
 
 from dataclasses import dataclass
 
-from claimbench.claims import ClaimConditions
-from claimbench.evidence import Evidence, EvidenceConditions, LoadPoint
-from claimbench.matching import convert, match
+from claimbench.schema.claims import ClaimConditions
+from claimbench.schema.evidence import Evidence, EvidenceConditions, LoadPoint
+from claimbench.judge.matching import convert, match
 
 
 @dataclass
@@ -72,8 +72,8 @@ def test_a_die_figure_of_a_chip_with_unknown_dies_is_not_convertible():
 
 
 def test_conversion_is_normalize_convert_basis_with_its_explanation():
-    from claimbench.normalize import convert_basis
-    from claimbench.registry import load_hardware
+    from claimbench.judge.normalize import convert_basis
+    from claimbench.load.registry import load_hardware
 
     c, why = convert(2400.0, "card", "die", "ascend-910c", HWS, None)
     ref = convert_basis(2400.0, "card", "die", load_hardware("ascend-910c"))

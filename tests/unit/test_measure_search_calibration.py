@@ -5,8 +5,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from claimbench.mockserver import start_mock_server
-from claimbench.store import read_bundle
+from claimbench.measurement.mockserver import start_mock_server
+from claimbench.load.bundles import read_bundle
 
 
 def measure(tmp_path, url, *args, env=None):

@@ -3,7 +3,7 @@ import math
 import polars as pl
 import pytest
 
-from claimbench.metrics import SUMMARY_COLUMNS, percentile, request_metrics, summarize
+from claimbench.analyze.metrics import SUMMARY_COLUMNS, percentile, request_metrics, summarize
 from timelines import frame, levels, req
 
 # Two ok requests and one failure at level 0:

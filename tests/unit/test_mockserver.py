@@ -19,13 +19,7 @@ import pytest
 
 aiohttp = pytest.importorskip("aiohttp")
 
-from claimbench.mockserver import (  # noqa: E402
-    DIED_EXIT_CODE,
-    MockServerOptions,
-    main,
-    percentile,
-    start_mock_server,
-)
+from claimbench.measurement.mockserver import DIED_EXIT_CODE, MockServerOptions, main, percentile, start_mock_server  # noqa: E402
 
 TIMEOUT = aiohttp.ClientTimeout(total=20)
 
@@ -383,7 +377,7 @@ def test_handle_kills_a_server_that_ignores_sigterm():
 def test_server_exits_when_its_launcher_dies(tmp_path):
     launcher = textwrap.dedent("""
         import os, sys
-        from claimbench.mockserver import start_mock_server
+        from claimbench.measurement.mockserver import start_mock_server
         h = start_mock_server()
         print(h.pid, flush=True)
         os._exit(0)  # no cleanup: the child must notice on its own
@@ -418,7 +412,7 @@ def test_invalid_options_are_rejected():
 
 
 def test_options_round_trip_through_cli_arguments():
-    from claimbench.mockserver import _parser
+    from claimbench.measurement.mockserver import _parser
 
     o = MockServerOptions(ttft_ms=7.5, gap_ms=3, fail_every=4, die_after_chunks=0,
                           require_api_key="k", precise=False, model="x")

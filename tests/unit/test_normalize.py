@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from claimbench.errors import UserError
-from claimbench.normalize import convert_basis, normalize
-from claimbench.registry import load_hardware, prices_for
+from claimbench.judge.normalize import convert_basis, normalize
+from claimbench.load.registry import load_hardware, prices_for
 
 
 def _row(df, form):

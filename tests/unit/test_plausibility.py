@@ -4,11 +4,12 @@ from pathlib import Path
 
 import pytest
 
-from claimbench.claims import load_claim, load_claims, resolved_readings
-from claimbench.plausibility import claim_bounds, reading_bound
-from claimbench.registry import list_hardware, list_models, load_hardware, load_model
-from claimbench.roofline import Deployment, Precision, decode_bound, max_batch_at_tpot, ratio_bound
-from claimbench.verdict import judge_claim
+from claimbench.load.claims import load_claim, load_claims
+from claimbench.schema.claims import resolved_readings
+from claimbench.judge.plausibility import claim_bounds, reading_bound
+from claimbench.load.registry import list_hardware, list_models, load_hardware, load_model
+from claimbench.judge.roofline import Deployment, Precision, decode_bound, max_batch_at_tpot, ratio_bound
+from claimbench.judge.verdict import judge_claim
 
 DATA = Path(__file__).resolve().parents[2] / "data"
 FIX = Path(__file__).resolve().parents[1] / "fixtures" / "verify"

@@ -9,15 +9,8 @@ import pytest
 import yaml
 
 from claimbench.errors import UserError
-from claimbench.registry import (
-    HardwareSpec,
-    ModelArch,
-    default_data_dir,
-    list_hardware,
-    list_models,
-    load_hardware,
-    load_model,
-)
+from claimbench.schema.hardware import HardwareSpec, ModelArch
+from claimbench.load.registry import default_data_dir, list_hardware, list_models, load_hardware, load_model
 
 REQUIRED_HW = {"ascend-910b-376t", "ascend-910b-313t", "ascend-910b-280t", "ascend-910c", "nvidia-h20",
                "nvidia-h800-sxm", "nvidia-h100-sxm", "nvidia-h200-sxm", "nvidia-b200", "amd-mi300x", "cpu-host"}
@@ -138,7 +131,7 @@ def test_user_overrides_fill_cpu_host_figures_with_a_user_source():
 
 
 def test_tiny_model_matches_the_lead_s_tinymodel_config():
-    from claimbench.tinymodel import TINY_CONFIG
+    from claimbench.measurement.tinymodel import TINY_CONFIG
 
     m = load_model("tiny")
     assert (m.hidden, m.layers, m.heads, m.kv_heads, m.head_dim, m.dense_ffn, m.vocab, m.max_context) == (

@@ -5,17 +5,9 @@ from __future__ import annotations
 import pytest
 
 from claimbench.errors import UserError
-from claimbench.registry import HardwareSpec, ModelArch, load_hardware, load_model
-from claimbench.roofline import (
-    Deployment,
-    Precision,
-    decode_bound,
-    kv_bytes_per_token,
-    max_batch_at_tpot,
-    param_breakdown,
-    prefill_bound,
-    ratio_bound,
-)
+from claimbench.schema.hardware import HardwareSpec, ModelArch
+from claimbench.load.registry import load_hardware, load_model
+from claimbench.judge.roofline import Deployment, Precision, decode_bound, kv_bytes_per_token, max_batch_at_tpot, param_breakdown, prefill_bound, ratio_bound
 
 # A round-number chip: 100 dense bf16 TFLOPS, 1 TB/s HBM, 80 GiB, 100 GB/s scale-up each way.
 CHIP = HardwareSpec.model_validate(dict(

@@ -2,7 +2,7 @@ import polars as pl
 import pytest
 
 from claimbench.errors import UserError
-from claimbench.runner import parse_slos, with_energy
+from claimbench.measurement.runner import parse_slos, with_energy
 
 
 def summary():

@@ -5,7 +5,7 @@ import random
 
 import pytest
 
-from claimbench.slo_search import SLO, compare, doubling_grid, find_max_under_slo
+from claimbench.analyze.slo_search import SLO, compare, doubling_grid, find_max_under_slo
 
 
 def frontier(a=10.0, b=0.2, noise=0.0, seed=0, cap=None):
@@ -130,7 +130,7 @@ def test_doubling_grid_baseline_and_comparison():
 def test_a_non_monotone_frontier_is_flagged_not_passed_off_as_converged():
     # measured rows like the real tiny vLLM run: 310 broke the SLO with lower throughput than 232
     rows = {1: (9.5, 90.0), 8: (12.3, 551.0), 29: (5.5, 4397.0), 232: (18.5, 10530.0), 348: (20.5, 11528.0), 310: (25.4, 6382.0)}
-    from claimbench.slo_search import LevelPoint, SearchResult
+    from claimbench.analyze.slo_search import LevelPoint, SearchResult
 
     pts = [LevelPoint(concurrency=c, metric=rows[c][0], throughput=rows[c][1], meets=rows[c][0] <= 20.0, phase="x")
            for c in (1, 8, 29, 232, 348, 310)]

@@ -4,7 +4,8 @@ import polars as pl
 import pytest
 
 from claimbench.errors import UserError
-from claimbench.store import dump_json, find_bundles, read_bundle, read_bundles, requests_frame, write_bundle
+from claimbench.measurement.store import dump_json, requests_frame, write_bundle
+from claimbench.load.bundles import find_bundles, read_bundle, read_bundles
 from timelines import req
 
 

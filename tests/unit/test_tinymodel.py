@@ -1,6 +1,6 @@
 import json
 
-from claimbench.tinymodel import TINY_CONFIG, build_tiny_model, files_digest
+from claimbench.measurement.tinymodel import TINY_CONFIG, build_tiny_model, files_digest
 
 
 def test_the_tiny_model_builds_byte_identically_in_two_places(tmp_path):

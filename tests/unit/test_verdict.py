@@ -4,17 +4,9 @@ from dataclasses import dataclass
 
 import pytest
 
-from claimbench.claims import Claim
-from claimbench.evidence import Evidence, EvidenceConditions, LoadPoint, RequestSamples
-from claimbench.verdict import (
-    PlausibilityBound,
-    VerdictConfig,
-    bootstrap_ratio_interval,
-    decide,
-    judge_claim,
-    read_at_bound,
-    verdict_table,
-)
+from claimbench.schema.claims import Claim
+from claimbench.schema.evidence import Evidence, EvidenceConditions, LoadPoint, RequestSamples
+from claimbench.judge.verdict import PlausibilityBound, VerdictConfig, bootstrap_ratio_interval, decide, judge_claim, read_at_bound, verdict_table
 
 
 @dataclass
@@ -182,7 +174,7 @@ def test_the_verdict_table_has_one_row_per_reading_and_nulls_for_missing_values(
 
 
 def _samples(e2el):
-    from claimbench.evidence import RequestSamples
+    from claimbench.schema.evidence import RequestSamples
 
     n = len(e2el)
     return RequestSamples(output_tokens=[32] * n, tpot_ms=[3.0] * n, ttft_ms=[10.0] * n, wall_s=1.0,

@@ -3,8 +3,8 @@ import math
 import pytest
 
 from claimbench.errors import UserError
-from claimbench.loadgen import arrival_offsets_s, build_levels
-from claimbench.workload import FIRST_ORDINARY_TOKEN_ID, WorkloadSpec, make_prompts, parse_range, prompt_set_sha256
+from claimbench.measurement.loadgen import arrival_offsets_s, build_levels
+from claimbench.measurement.workload import FIRST_ORDINARY_TOKEN_ID, WorkloadSpec, make_prompts, parse_range, prompt_set_sha256
 
 
 def spec(**kw):

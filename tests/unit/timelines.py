@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import polars as pl
 
-from claimbench.records import RequestRecord
-from claimbench.store import requests_frame
+from claimbench.schema.records import RequestRecord
+from claimbench.measurement.store import requests_frame
 
 
 def req(rid, level=0, sent=0.0, first=None, done=None, chunks=None, out=None, want=None, ok=True, error=None,

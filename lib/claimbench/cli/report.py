@@ -1,0 +1,51 @@
+"""``claimbench report``: run the notebooks (papermill) into reports/<run-id>/ with HTML and an index."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+
+def register(sub) -> None:
+    p = sub.add_parser(
+        "report", help="run the notebook pipeline into reports/<run-id>/ (HTML + index)",
+        description="Execute the notebooks in notebooks/ with papermill: measure, analyze, compare, plausibility, "
+                    "verify. Writes executed notebooks, static HTML, an index.html and CSV/LaTeX/SVG/PNG exports "
+                    "into a new folder under --out. Parameters: -p NAME=VALUE for every notebook that takes NAME, "
+                    "-p STEP.NAME=VALUE for one (e.g. -p 01_measure.concurrency=1,8,32).",
+    )
+    p.add_argument("--out", default="reports", help="folder that receives reports/<run-id>/ (default: reports)")
+    p.add_argument("-p", "--parameter", action="append", default=[], metavar="[STEP.]NAME=VALUE", help="notebook parameter")
+    p.add_argument("--steps", help="comma-separated steps to run (default: all), e.g. 02_analyze,05_verify")
+    p.add_argument("--runs", metavar="DIR", help="use the bundles in DIR instead of measuring (skips 01_measure unless --steps names it)")
+    p.set_defaults(func=run)
+
+
+def parse_parameters(items: list[str]) -> dict[str, str]:
+    from claimbench.errors import UserError
+
+    out: dict[str, str] = {}
+    for item in items:
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip():
+            raise UserError(f"-p must be NAME=VALUE or STEP.NAME=VALUE, got {item!r}")
+        out[key.strip()] = value
+    return out
+
+
+def run(args: argparse.Namespace) -> int:
+    from claimbench.report.pipeline import StepFailed, available_steps, run_report
+
+    overrides = parse_parameters(args.parameter)
+    steps = [s.strip() for s in args.steps.split(",") if s.strip()] if args.steps else None
+    if args.runs:
+        overrides["runs_dir"] = args.runs
+        if steps is None:
+            steps = [s for s in available_steps() if s != "01_measure"]
+    try:
+        folder = run_report(args.out, overrides, steps, log=lambda m: print(f"claimbench report: {m}", file=sys.stderr))
+    except StepFailed as exc:
+        print(f"claimbench: error: {exc}", file=sys.stderr)
+        return 1
+    print(folder / "index.html")
+    return 0

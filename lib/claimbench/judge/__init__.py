@@ -1,0 +1,1 @@
+"""Pure judging: normalization, roofline bounds, matching, plausibility, verdicts, comparison."""

@@ -1,0 +1,258 @@
+"""Roofline plausibility bounds for claims (pure): claim readings + registry records in,
+:class:`~claimbench.verdict.PlausibilityBound` records out.
+
+For each reading of an output-throughput claim whose deployment is known, the physical upper
+bound on output tok/s per package comes from :mod:`claimbench.roofline`:
+
+* at the stated batch (``deployment.batch_per_device``): :func:`~claimbench.roofline.decode_bound`;
+* at the claim's TPOT bound (an SLO on ``tpot``, any statistic: every step obeys the roof):
+  :func:`~claimbench.roofline.max_batch_at_tpot`, the largest batch whose bounded TPOT meets it;
+* both given: the smaller of the two (each alone is a valid ceiling);
+* neither: the batch HBM can hold at that context (``capacity``).
+
+A ratio claim ("3x chip B") is bounded by :func:`~claimbench.roofline.ratio_bound` (per package or
+per die, following the reading's basis) at the TPOT bound or batch, same deployment on both chips.
+
+Unknowns stay explicit: a reading whose model, hardware figures, speculative decoding, context,
+TP or EP is unknown gets a bound with ``max_value`` None and the reason. Two unknowns are bounded
+at their loosest value instead, and the explanation says so: precision (the chip's fastest
+supported dtype) and KV precision (1 byte per element). MTP acceptance unknown is bounded at 1.
+Loosening never makes a plausible claim look implausible.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from claimbench.schema.claims import Claim, ClaimConditions, ResolvedReading, resolved_readings
+from claimbench.errors import UserError
+from claimbench.schema.hardware import DTYPE_BYTES, DTYPES, HardwareSpec, ModelArch, canonical_dtype
+from claimbench.judge.verdict import PlausibilityBound
+
+__all__ = ["claim_bounds", "reading_bound"]
+
+_THROUGHPUT = ("output_tok_per_s",)
+
+
+def _n(x: float) -> str:
+    return f"{x:,.0f}" if abs(x) >= 100 else f"{x:.3g}"
+
+
+class _NoBound(Exception):
+    pass
+
+
+def _precision(c: ClaimConditions, hw: HardwareSpec, notes: list[str]):
+    from claimbench.judge.roofline import Precision
+
+    if c.precision is not None:
+        compute = canonical_dtype(c.precision)
+    else:
+        best = None
+        for d in DTYPES:
+            try:
+                peak = hw.peak_tflops(d)
+            except UserError:
+                continue
+            key = (peak, -DTYPE_BYTES.get(d, 2))
+            if best is None or key > best[0]:
+                best = (key, d)
+        if best is None:
+            raise _NoBound(f"{hw.id}: no peak dense TFLOPS in the registry")
+        compute = best[1]
+        notes.append(f"precision unknown: bounded at {compute}, the fastest dtype {hw.id} supports")
+    dep = c.deployment
+    if dep.kv_precision is not None:
+        kv = canonical_dtype(dep.kv_precision)
+    else:
+        kv = next((d for d, b in DTYPE_BYTES.items() if b == 1), "int8")
+        notes.append("KV precision unknown: bounded at 1 byte per element")
+    return Precision(compute=compute, weights=compute, kv=kv)
+
+
+def _spec(c: ClaimConditions, notes: list[str]) -> tuple[int, float]:
+    s = c.speculative
+    if s is None:
+        raise _NoBound("speculative decoding unknown (draft tokens per step bound the tokens per step)")
+    if s == "none":
+        return 0, 0.0
+    if s.tokens is None:
+        raise _NoBound(f"speculative {s.method}: draft tokens per step unknown")
+    if s.acceptance is None:
+        notes.append(f"{s.method} acceptance unknown: bounded at 1 (every draft accepted)")
+        return s.tokens, 1.0
+    return s.tokens, s.acceptance
+
+
+def _tpot_limit(c: ClaimConditions) -> float | None:
+    limits = [s.max_ms for s in (c.slo or []) if s.metric == "tpot"]
+    return min(limits) if limits else None
+
+
+def _inputs(c: ClaimConditions, models: Mapping[str, ModelArch], hardware: Mapping[str, HardwareSpec]):
+    """Model, hardware, roofline keyword arguments and notes, or _NoBound naming what is unknown."""
+    from claimbench.judge.roofline import Deployment as RDeployment
+
+    if c.model is None:
+        raise _NoBound("model unknown")
+    if c.hardware is None:
+        raise _NoBound("hardware unknown")
+    model = models.get(c.model)
+    if model is None:
+        raise _NoBound(f"model {c.model!r} is not in the model registry (data/models)")
+    hw = hardware.get(c.hardware)
+    if hw is None:
+        raise _NoBound(f"hardware {c.hardware!r} is not in the registry")
+    dep = c.deployment
+    if dep is None:
+        raise _NoBound("deployment unknown (batch, context, TP/EP)")
+    missing = [n for n in ("context_tokens", "tp", "ep") if getattr(dep, n) is None]
+    if missing:
+        raise _NoBound("deployment " + ", ".join(missing) + " unknown")
+    if c.phase == "prefill-only":
+        raise _NoBound("a prefill-only figure has no decode bound")
+    notes: list[str] = []
+    precision = _precision(c, hw, notes)
+    spec, acc = _spec(c, notes)
+    kw = dict(context_tokens=dep.context_tokens, precision=precision,
+              deployment=RDeployment(tp=dep.tp, ep=dep.ep), spec_tokens=spec, acceptance=acc,
+              device="die" if dep.device == "die" else "package")
+    return model, hw, kw, notes
+
+
+def _setup(model: ModelArch, hw: HardwareSpec, kw: dict) -> str:
+    d = kw["deployment"]
+    spec = f", MTP {kw['spec_tokens']} @ {kw['acceptance']:g}" if kw["spec_tokens"] else ""
+    return (f"{model.id} on {hw.id} ({kw['precision'].compute}, KV {kw['precision'].kv}), TP{d.tp}/EP{d.ep} "
+            f"in {kw['device']}s, context {kw['context_tokens']:g}{spec}")
+
+
+def _roofs(b) -> str:
+    comm = f", interconnect {b.t_comm_s * 1e3:.3g}" if b.t_comm_s is not None else ""
+    return (f"step >= {b.step_time_s * 1e3:.3g} ms ({b.binding}-bound: memory {b.t_memory_s * 1e3:.3g}, "
+            f"compute {b.t_compute_s * 1e3:.3g}{comm} ms)")
+
+
+def _single(c: ClaimConditions, models, hardware) -> PlausibilityBound:
+    from claimbench.judge import roofline as rl
+
+    model, hw, kw, notes = _inputs(c, models, hardware)
+    dev = kw["device"]
+    tpot = _tpot_limit(c)
+    batch = c.deployment.batch_per_device
+    options: list[tuple[float, str, str]] = []  # (tok/s per package, binding roof, explanation)
+    if batch is not None:
+        b = rl.decode_bound(model, hw, batch_per_device=batch, **kw)
+        text = (f"at batch {batch:g} per {dev}: {_roofs(b)}, TPOT >= {b.tpot_ms:.3g} ms, "
+                f"<= {_n(b.output_tok_per_s_per_device)} tok/s per {dev} = "
+                f"{_n(b.output_tok_per_s_per_package)} per package")
+        if b.fits_in_memory is False:
+            text += f" (HBM holds only {b.capacity_batch_per_device} sequences per {dev} at this context)"
+        if tpot is not None and b.tpot_ms > tpot:
+            text += f"; its bounded TPOT exceeds the {tpot:g} ms bound"
+        options.append((b.output_tok_per_s_per_package, f"{b.binding} at batch {batch:g}", text))
+    if tpot is not None:
+        t = rl.max_batch_at_tpot(model, hw, tpot_ms=tpot, **kw)
+        if t.bound is None or t.max_batch_per_device is None:
+            options.append((0.0, "infeasible at the TPOT bound", f"at TPOT <= {tpot:g} ms: {t.reason}"))
+        else:
+            b = t.bound
+            options.append((
+                b.output_tok_per_s_per_package,
+                f"{b.binding} at TPOT <= {tpot:g} ms (batch {t.max_batch_per_device} per {dev}, {t.limited_by})",
+                f"at TPOT <= {tpot:g} ms the largest batch is {t.max_batch_per_device} per {dev} "
+                f"({t.limited_by}): {_roofs(b)}, <= {_n(b.output_tok_per_s_per_device)} tok/s per {dev} = "
+                f"{_n(b.output_tok_per_s_per_package)} per package",
+            ))
+    if not options:
+        first = rl.decode_bound(model, hw, batch_per_device=1, **kw)
+        cap = first.capacity_batch_per_device
+        if not cap:
+            raise _NoBound("neither batch nor TPOT bound stated, and HBM capacity gives no batch limit")
+        b = rl.decode_bound(model, hw, batch_per_device=cap, **kw)
+        options.append((
+            b.output_tok_per_s_per_package, f"{b.binding} at the HBM capacity batch {cap}",
+            f"no batch or TPOT stated: at the largest batch HBM holds ({cap} per {dev}): {_roofs(b)}, "
+            f"<= {_n(b.output_tok_per_s_per_package)} tok/s per package",
+        ))
+    pick = min(range(len(options)), key=lambda i: options[i][0])
+    value, roof, text = options[pick]
+    for i, (v, r, t) in enumerate(options):
+        if i == pick:
+            continue
+        if v <= value * 1.005:
+            text += f"; the same bound {t}"
+        else:
+            text += f"; looser: {r} allows {_n(v)} per package"
+    expl = f"roofline {_setup(model, hw, kw)}: {text}"
+    if notes:
+        expl += "; " + "; ".join(notes)
+    return PlausibilityBound(max_value=value, basis="card", binding_roof=roof, explanation=expl)
+
+
+def _ratio(claim: Claim, r: ResolvedReading, models, hardware) -> PlausibilityBound:
+    from claimbench.judge import roofline as rl
+
+    c = r.conditions
+    model, hw_a, kw, notes = _inputs(c, models, hardware)
+    base = claim.predicate.ratio_to.hardware
+    hw_b = hardware.get(base)
+    if hw_b is None:
+        raise _NoBound(f"baseline hardware {base!r} is not in the registry")
+    tpot = _tpot_limit(c)
+    batch = c.deployment.batch_per_device
+    if tpot is None and batch is None:
+        raise _NoBound("neither batch nor TPOT bound stated for the ratio")
+    rb = rl.ratio_bound(model, hw_a, hw_b, context_tokens=kw["context_tokens"], precision_a=kw["precision"],
+                        deployment_a=kw["deployment"], tpot_ms=tpot, batch_per_device=None if tpot else batch,
+                        spec_tokens=kw["spec_tokens"], acceptance=kw["acceptance"], device=kw["device"])
+    per_die = r.basis == "die"
+    value = rb.ratio_per_die if per_die else rb.ratio_per_package
+    if value is None:
+        raise _NoBound(rb.explanation)
+    expl = (f"roofline ratio, same model, precision and deployment on both chips "
+            f"({_setup(model, hw_a, kw)}): {rb.explanation}")
+    if notes:
+        expl += "; " + "; ".join(notes)
+    return PlausibilityBound(max_value=value, basis="die" if per_die else "card",
+                             binding_roof=f"ratio of roofs per {'die' if per_die else 'package'}", explanation=expl)
+
+
+def reading_bound(
+    claim: Claim, reading: ResolvedReading, models: Mapping[str, ModelArch],
+    hardware: Mapping[str, HardwareSpec],
+) -> PlausibilityBound | None:
+    """The bound for one reading; None when the predicate is not a throughput (nothing to bound);
+    a bound with ``max_value`` None and the reason when an input is unknown."""
+    p = claim.predicate
+    if p is None or p.metric not in _THROUGHPUT:
+        return None
+    try:
+        if p.ratio_to is not None:
+            return _ratio(claim, reading, models, hardware)
+        bound = _single(reading.conditions, models, hardware)
+    except (_NoBound, UserError) as exc:
+        return PlausibilityBound(max_value=None, basis=reading.basis or "card", binding_roof="none",
+                                 explanation=f"no roofline bound: {exc}")
+    target = reading.basis or "card"
+    if target != "card":  # the bound on the reading's own basis, when a declared conversion applies
+        from claimbench.judge.matching import convert
+
+        conv, _ = convert(bound.max_value, "card", target, reading.conditions.hardware, hardware, None)
+        if conv is not None:
+            bound = PlausibilityBound(max_value=conv.value, basis=target, binding_roof=bound.binding_roof,
+                                      explanation=f"{bound.explanation}; {conv.explanation}")
+    return bound
+
+
+def claim_bounds(
+    claims: Sequence[Claim], models: Mapping[str, ModelArch], hardware: Mapping[str, HardwareSpec],
+) -> dict[tuple[str, str], PlausibilityBound]:
+    """(claim id, reading id) -> bound, for every throughput reading (see :func:`reading_bound`)."""
+    out: dict[tuple[str, str], PlausibilityBound] = {}
+    for claim in claims:
+        for r in resolved_readings(claim):
+            b = reading_bound(claim, r, models, hardware)
+            if b is not None:
+                out[(claim.id, r.reading_id)] = b
+    return out

@@ -1,0 +1,1 @@
+"""Loaders: files in (YAML registries, claims, references, peer result files, bundles), typed records out."""

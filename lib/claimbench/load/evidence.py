@@ -1,0 +1,715 @@
+"""Evidence: split from the former evidence.py (see the package docstring)."""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import Field, ValidationError
+
+from claimbench.schema.claims import Basis, Phase, Source, Speculative
+from claimbench.load.claims import _one_line_validation_error, read_yaml
+from claimbench.errors import UserError, did_you_mean
+from claimbench.schema.evidence import Evidence, EvidenceConditions, EvidenceImportError, LoadPoint, RequestSamples, _LAT, _STATS, _Strict
+# ----------------------------------------------------------------------------------------------
+# small helpers
+# ----------------------------------------------------------------------------------------------
+def _num(x: Any) -> float | None:
+    """A finite float, else None (NaN and non-numbers are missing, never 0)."""
+    if isinstance(x, bool) or x is None:
+        return None
+    try:
+        v = float(x)
+    except (TypeError, ValueError):
+        return None
+    return v if math.isfinite(v) else None
+
+
+def _rate(x: Any) -> float | None:
+    """Request rate: a number, or ``inf``/``"inf"`` (all at once) kept as math.inf."""
+    if isinstance(x, str) and x.strip().lower() in ("inf", "infinity"):
+        return math.inf
+    if isinstance(x, (int, float)) and not isinstance(x, bool):
+        return float(x)
+    return None
+
+
+def _model_id(name: Any) -> str | None:
+    """Normalize a model name or path to a registry-style id (``…/tiny-v1`` → ``tiny``)."""
+    if not isinstance(name, str) or not name.strip():
+        return None
+    base = name.rstrip("/").split("/")[-1].lower()
+    if base == "tiny" or (base.startswith("tiny-v") and base[6:].isdigit()):
+        return "tiny"
+    return base
+
+
+_DEVICE_HINTS: tuple[tuple[str, str], ...] = (
+    ("h800", "nvidia-h800-sxm"),
+    ("h200", "nvidia-h200-sxm"),
+    ("h100", "nvidia-h100-sxm"),
+    ("h20", "nvidia-h20"),
+    ("b200", "nvidia-b200"),
+    ("mi300x", "amd-mi300x"),
+    ("910_93", "ascend-910c"),
+    ("910c", "ascend-910c"),
+)
+
+
+def hardware_from_device_name(name: str | None, vendor: str | None = None) -> str | None:
+    """Best-effort registry id from a device name; None (unknown) when not sure.
+
+    A 910B name is not mapped: its TFLOPS bin cannot be told from the name alone.
+    """
+    if vendor and str(vendor).lower() == "cpu":
+        return "cpu-host"
+    if not name:
+        return None
+    low = str(name).lower().replace(" ", "")
+    for key, hw in _DEVICE_HINTS:
+        if key in low:
+            return hw
+    return None
+
+
+# ----------------------------------------------------------------------------------------------
+# claimbench run bundles
+# ----------------------------------------------------------------------------------------------
+def _dig(obj: Any, *keys: str) -> Any:
+    for key in keys:
+        if not isinstance(obj, dict):
+            return None
+        obj = obj.get(key)
+    return obj
+
+
+def _bundle_hardware(manifest: dict, device: Any) -> tuple[str | None, list[str]]:
+    """Registry id of a bundle's hardware: ``manifest["hardware"]["id"]`` (written by
+    ``claimbench measure``), else older forms and the device fingerprint, else unknown."""
+    hw = manifest.get("hardware")
+    if isinstance(hw, dict):
+        if hw.get("id"):
+            return str(hw["id"]), []
+        reason = hw.get("reason") or "no reason given"
+        return None, [f"hardware unknown: the manifest says {reason}"]
+    if isinstance(hw, str) and hw:
+        return hw, []
+    if manifest.get("hardware_id"):
+        return str(manifest["hardware_id"]), []
+    found = None
+    if isinstance(device, dict):
+        found = device.get("hardware_id") or hardware_from_device_name(
+            device.get("name") or device.get("device_name"),
+            device.get("vendor") if device.get("backend") is None else device.get("backend"),
+        )
+    if found is None and str(manifest.get("backend", "")).lower() == "cpu":
+        found = "cpu-host"
+    if found is None:
+        return None, ["hardware not recognised from the manifest's device fingerprint: unknown"]
+    return found, [f"hardware {found!r} inferred from the device fingerprint (no manifest hardware.id)"]
+
+
+def _bundle_conditions(manifest: dict) -> tuple[EvidenceConditions, int | None, list[str]]:
+    model = manifest.get("model")
+    if isinstance(model, dict):
+        model_name = model.get("source") or model.get("name") or model.get("path_or_name") or model.get("path")
+    else:
+        model_name = model
+    dtype = _dig(model, "dtype") if isinstance(model, dict) else manifest.get("dtype")
+    if dtype in (None, "auto"):
+        dtype = (_dig(manifest, "engine", "args", "dtype") or _dig(manifest, "engine", "engine_args", "dtype")
+                 or _dig(manifest, "engine", "dtype") or dtype)
+    workload = manifest.get("workload") or {}
+    device = manifest.get("platform") or manifest.get("device") or manifest.get("fingerprint") or {}
+    if isinstance(device, dict) and "device" in device and isinstance(device["device"], dict):
+        device = device["device"]
+    hardware, notes = _bundle_hardware(manifest, device)
+    count = None
+    if isinstance(device, dict):
+        count = device.get("count") or device.get("device_count")
+    if hardware == "cpu-host":
+        count = 1  # a CPU host is one package (data/hardware/cpu-host.yaml)
+    precision = None
+    if isinstance(dtype, str) and dtype not in ("auto", ""):
+        try:
+            from claimbench.schema.hardware import canonical_dtype
+
+            precision = canonical_dtype(dtype)
+        except ImportError:  # pragma: no cover - registry is part of the package
+            precision = dtype.lower()
+    input_len = workload.get("input_len") if isinstance(workload, dict) else None
+    output_len = workload.get("output_len") if isinstance(workload, dict) else None
+    conditions = EvidenceConditions(
+        hardware=hardware,
+        model=_model_id(model_name),
+        precision=precision,
+        input_len=int(input_len) if isinstance(input_len, int) else None,
+        output_len=int(output_len) if isinstance(output_len, int) else None,
+        speculative="none" if not manifest.get("speculative") else None,
+        phase="end-to-end",
+    )
+    return conditions, int(count) if isinstance(count, int) and count > 0 else None, notes
+
+
+def _bundle_samples(requests, level: int) -> RequestSamples | None:
+    import polars as pl
+
+    rows = requests.filter(pl.col("level") == level)
+    if "warmup" in rows.columns:
+        rows = rows.filter(~pl.col("warmup").fill_null(False))
+    if rows.height == 0:
+        return None
+    first = rows["sent_s"].min()
+    last = rows["done_s"].max()
+    if first is None or last is None or last <= first:
+        return None
+    from claimbench.analyze.metrics import request_metrics
+
+    ok = request_metrics(rows).filter(pl.col("ok").fill_null(False))  # the one definition of each metric
+    if ok.height == 0:
+        return None
+    return RequestSamples(
+        output_tokens=[int(x) for x in ok["output_tokens"].fill_null(0).to_list()],
+        tpot_ms=ok["tpot_ms"].to_list(),
+        ttft_ms=ok["ttft_ms"].to_list(),
+        wall_s=float(last - first),
+        e2el_ms=ok["e2el_ms"].to_list(),
+    )
+
+
+def load_run_bundle(path: Path | str) -> Evidence:
+    """A claimbench run bundle directory as evidence (one point per summary row), read with
+    :func:`claimbench.store.read_bundle`. A bundle whose status is not ``complete`` is still
+    evidence (its completed levels), flagged in ``status`` and in the notes."""
+    from claimbench.load.bundles import read_bundle
+
+    root = Path(path)
+    bundle = read_bundle(root)
+    manifest, summary, requests = bundle.manifest, bundle.summary, bundle.requests
+    if not isinstance(manifest, dict):
+        raise UserError(f"{root / 'manifest.json'}: expected a JSON object")
+    status = manifest.get("status")
+    notes: list[str] = []
+    if status != "complete":
+        why = manifest.get("status_reason")
+        notes.append(
+            (f"bundle status {status!r}" if status is not None else "bundle status not recorded")
+            + (f" ({why})" if why else "") + ": only the levels it completed are used"
+        )
+    for col in ("level", "output_tok_per_s"):
+        if col not in summary.columns:
+            raise UserError(f"{root / 'summary.parquet'}: field {col}: column missing")
+    conditions, count, cond_notes = _bundle_conditions(manifest)
+    notes += cond_notes
+    fields = set(LoadPoint.model_fields) - {"level", "samples", "note", "batch_per_unit"}
+    completed = manifest.get("levels_completed")
+    points = []
+    for row in summary.iter_rows(named=True):
+        if status != "complete" and isinstance(completed, list) and row.get("level") not in completed:
+            continue
+        values = {k: _num(row.get(k)) for k in fields if k in row}
+        values["request_rate"] = _rate(row.get("request_rate"))
+        for k in ("n_ok", "n_failed"):
+            if row.get(k) is not None:
+                values[k] = int(row[k])
+        samples = None
+        if requests is not None and "level" in requests.columns and row.get("level") is not None:
+            samples = _bundle_samples(requests, row["level"])
+        points.append(LoadPoint(level=str(row.get("level")), samples=samples, **values))
+    run_id = manifest.get("run_id") or root.name
+    return Evidence(
+        id=f"bundle:{run_id}",
+        kind="run_bundle",
+        path=str(root),
+        title=f"claimbench run {run_id}",
+        secondary=False,
+        reported_by="claimbench",
+        derived=False,
+        status=str(status) if status is not None else "unknown",
+        conditions=conditions,
+        basis="system" if count != 1 else "card",
+        packages=count,
+        points=points,
+        notes=notes,
+    )
+
+
+# ----------------------------------------------------------------------------------------------
+# vllm bench serve JSON
+# ----------------------------------------------------------------------------------------------
+_VLLM_REQUIRED = ("completed", "output_throughput")
+
+
+def _json_objects(text: str) -> list[Any]:
+    """One JSON document, or several concatenated/line-separated ones (``--append-result``)."""
+    decoder = json.JSONDecoder()
+    out, i, n = [], 0, len(text)
+    while True:
+        while i < n and text[i].isspace():
+            i += 1
+        if i >= n:
+            return out
+        obj, i = decoder.raw_decode(text, i)
+        out.append(obj)
+
+
+def _vllm_point(obj: dict, idx: int) -> LoadPoint:
+    completed = int(obj["completed"])
+    failed = obj.get("failed")
+    values: dict[str, Any] = {
+        "level": str(idx),
+        "concurrency": _num(obj.get("max_concurrency")),
+        "request_rate": _rate(obj.get("request_rate")),
+        "n_ok": completed,
+        "n_failed": int(failed) if isinstance(failed, int) else None,
+        "duration_s": _num(obj.get("duration")),
+        "request_per_s": _num(obj.get("request_throughput")),
+        "output_tok_per_s": _num(obj.get("output_throughput")),
+        "total_tok_per_s": _num(obj.get("total_token_throughput")),
+        "goodput_req_per_s": _num(obj.get("request_goodput")),
+    }
+    dur = values["duration_s"]
+    if dur and isinstance(obj.get("total_input_tokens"), (int, float)):
+        values["input_tok_per_s"] = obj["total_input_tokens"] / dur
+    for metric in _LAT:
+        values[f"{metric}_mean_ms"] = _num(obj.get(f"mean_{metric}_ms"))
+        values[f"{metric}_p50_ms"] = _num(obj.get(f"median_{metric}_ms"))
+        for p in ("90", "99"):
+            values[f"{metric}_p{p}_ms"] = _num(obj.get(f"p{p}_{metric}_ms"))
+    if completed == 0:  # vLLM writes 0 for empty statistics; missing is null here
+        for metric in _LAT:
+            for stat in _STATS:
+                values[f"{metric}_{stat}_ms"] = None
+        values["output_tok_per_s"] = None
+        values["total_tok_per_s"] = None
+    samples = None
+    lens, ttfts, itls = obj.get("output_lens"), obj.get("ttfts"), obj.get("itls")
+    errors = obj.get("errors")
+    if isinstance(lens, list) and isinstance(ttfts, list) and isinstance(itls, list) and dur:
+        okmask = [not e for e in errors] if isinstance(errors, list) else [True] * len(lens)
+        out_tok, tpot, ttft, e2el = [], [], [], []
+        for n_out, t0, gaps, ok in zip(lens, ttfts, itls, okmask):
+            if not ok:
+                continue
+            out_tok.append(int(n_out or 0))
+            ttft.append(1000.0 * t0 if _num(t0) is not None else None)
+            tpot.append(
+                1000.0 * sum(gaps) / (n_out - 1) if isinstance(gaps, list) and n_out and n_out > 1 else None
+            )
+            e2el.append(1000.0 * (t0 + sum(gaps)) if _num(t0) is not None and isinstance(gaps, list) else None)
+        if out_tok:
+            samples = RequestSamples(output_tokens=out_tok, tpot_ms=tpot, ttft_ms=ttft, wall_s=dur, e2el_ms=e2el)
+    return LoadPoint(samples=samples, **values)
+
+
+def load_vllm_bench(path: Path | str) -> Evidence:
+    """A ``vllm bench serve --save-result`` JSON file (one object, or several appended)."""
+    p = Path(path)
+    try:
+        objs = _json_objects(p.read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError, ValueError) as exc:
+        raise UserError(f"{p}: not valid JSON: {exc}") from None
+    if not objs:
+        raise UserError(f"{p}: empty file")
+    points = []
+    for i, obj in enumerate(objs):
+        if not isinstance(obj, dict):
+            raise UserError(f"{p}: field [{i}]: expected a JSON object")
+        for key in _VLLM_REQUIRED:
+            if key not in obj:
+                raise UserError(f"{p}: field {key}: missing (not a vllm bench serve result)")
+        if not isinstance(obj["completed"], int):
+            raise UserError(f"{p}: field completed: expected an integer")
+        points.append(_vllm_point(obj, i))
+    first = objs[0]
+    models = {_model_id(o.get("model_id")) for o in objs}
+    notes = [
+        "vllm bench serve: TPOT excludes the first token (same as ours); percentiles by numpy "
+        "linear interpolation; throughput = tokens / benchmark duration."
+    ]
+    if len(models) > 1:
+        raise UserError(f"{p}: field model_id: the appended results name different models {sorted(models)}")
+    hardware = first.get("hardware")  # --metadata hardware=<registry id>
+    precision = first.get("precision") or first.get("dtype")
+    packages = first.get("packages")
+    try:
+        packages = int(packages) if packages is not None else None
+    except (TypeError, ValueError):
+        raise UserError(f"{p}: field packages: not an integer") from None
+    if hardware is None:
+        notes.append("no 'hardware' metadata (vllm bench serve --metadata hardware=<id>): unknown")
+    if hardware == "cpu-host":
+        packages = 1
+    mean_in = None
+    if first.get("completed") and isinstance(first.get("total_input_tokens"), (int, float)):
+        mean_in = round(first["total_input_tokens"] / first["completed"])
+    in_len = first.get("input_len") or first.get("random_input_len")
+    out_len = first.get("output_len") or first.get("random_output_len")
+    if in_len is None and mean_in is not None:
+        in_len = mean_in
+        notes.append(f"input_len read as the mean prompt length {mean_in}")
+    return Evidence(
+        id=f"vllm-bench:{p.name}",
+        kind="vllm_bench",
+        path=str(p),
+        title=f"vllm bench serve {first.get('date', '')}".strip(),
+        secondary=False,
+        reported_by=str(first.get("reported_by") or "peer file"),
+        derived=False,
+        conditions=EvidenceConditions(
+            hardware=hardware,
+            model=_model_id(first.get("model_id")),
+            precision=str(precision).lower() if precision else None,
+            input_len=int(in_len) if in_len is not None else None,
+            output_len=int(out_len) if out_len is not None else None,
+            speculative=None,
+            phase="end-to-end",
+        ),
+        basis="card" if packages == 1 else "system",
+        packages=packages,
+        points=points,
+        notes=notes,
+    )
+
+
+# ----------------------------------------------------------------------------------------------
+# GuideLLM reports
+# ----------------------------------------------------------------------------------------------
+def _gl_stat(metrics: dict, name: str, stat: str) -> float | None:
+    """``metrics[name].successful.{mean|median|percentiles.pNN}`` of a GuideLLM report."""
+    dist = _dig(metrics, name, "successful")
+    if not isinstance(dist, dict):
+        return None
+    if stat == "mean":
+        return _num(dist.get("mean"))
+    if stat == "p50":
+        return _num(dist.get("median")) if dist.get("median") is not None else _num(_dig(dist, "percentiles", "p50"))
+    return _num(_dig(dist, "percentiles", stat))
+
+
+def load_guidellm(path: Path | str) -> Evidence:
+    """A GuideLLM ``benchmarks.json`` report: one point per benchmark (strategy)."""
+    p = Path(path)
+    try:
+        report = json.loads(p.read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError) as exc:
+        raise UserError(f"{p}: not valid JSON: {exc}") from None
+    if not isinstance(report, dict) or not isinstance(report.get("benchmarks"), list):
+        raise UserError(f"{p}: field benchmarks: missing (not a GuideLLM report)")
+    points = []
+    for i, bench in enumerate(report["benchmarks"]):
+        metrics = bench.get("metrics") if isinstance(bench, dict) else None
+        if not isinstance(metrics, dict):
+            raise UserError(f"{p}: field benchmarks[{i}].metrics: missing")
+        strategy = _dig(bench, "config", "strategy") or _dig(bench, "args", "strategy") or {}
+        stype = strategy.get("type_") if isinstance(strategy, dict) else None
+        conc = None
+        rate = None
+        if stype == "synchronous":
+            conc = 1.0
+        elif stype == "concurrent":
+            conc = _num(strategy.get("streams"))
+        elif stype in ("constant", "poisson"):
+            rate = _num(strategy.get("rate"))
+        elif stype == "throughput":
+            rate = math.inf
+        totals = metrics.get("request_totals") or {}
+        values: dict[str, Any] = {
+            "level": f"{i}:{stype}" if stype else str(i),
+            "concurrency": conc,
+            "request_rate": rate,
+            "n_ok": totals.get("successful") if isinstance(totals.get("successful"), int) else None,
+            "n_failed": totals.get("errored") if isinstance(totals.get("errored"), int) else None,
+            "duration_s": _num(bench.get("duration")),
+            "request_per_s": _gl_stat(metrics, "requests_per_second", "mean"),
+            "output_tok_per_s": _gl_stat(metrics, "output_tokens_per_second", "mean"),
+            "total_tok_per_s": _gl_stat(metrics, "tokens_per_second", "mean"),
+            "input_tok_per_s": _gl_stat(metrics, "prompt_tokens_per_second", "mean"),
+        }
+        for stat in _STATS:
+            values[f"ttft_{stat}_ms"] = _gl_stat(metrics, "time_to_first_token_ms", stat)
+            # GuideLLM's inter_token_latency_ms = (last - first token) / (n - 1): our TPOT.
+            values[f"tpot_{stat}_ms"] = _gl_stat(metrics, "inter_token_latency_ms", stat)
+            lat = _gl_stat(metrics, "request_latency", stat)
+            values[f"e2el_{stat}_ms"] = lat * 1000.0 if lat is not None else None
+        if values["n_ok"] == 0:
+            for metric in _LAT:
+                for stat in _STATS:
+                    values[f"{metric}_{stat}_ms"] = None
+        points.append(LoadPoint(**values))
+    args = report.get("args") or {}
+    model = None
+    for key in ("model", "processor"):
+        if isinstance(args.get(key), str):
+            model = args[key]
+            break
+    if model is None and report["benchmarks"]:
+        model = _dig(report["benchmarks"][0], "config", "backend", "model")
+    extras = report.get("output_extras") or args.get("output_extras") or {}
+    hardware = extras.get("hardware") if isinstance(extras, dict) else None
+    packages = extras.get("packages") if isinstance(extras, dict) else None
+    if hardware == "cpu-host":
+        packages = 1
+    notes = [
+        "GuideLLM: TPOT here is its inter_token_latency_ms (first token excluded); its own "
+        "time_per_output_token_ms includes the first token and is not used. Throughput is the "
+        "time-weighted mean of its output_tokens_per_second distribution."
+    ]
+    if hardware is None:
+        notes.append("no hardware in output_extras: unknown")
+    return Evidence(
+        id=f"guidellm:{p.name}",
+        kind="guidellm",
+        path=str(p),
+        title="GuideLLM report",
+        secondary=False,
+        reported_by="peer file",
+        derived=False,
+        conditions=EvidenceConditions(
+            hardware=hardware,
+            model=_model_id(model),
+            precision=None,
+            input_len=None,
+            output_len=None,
+            speculative=None,
+            phase="end-to-end",
+        ),
+        basis="card" if packages == 1 else "system",
+        packages=int(packages) if isinstance(packages, int) else None,
+        points=points,
+        notes=notes,
+    )
+
+
+# ----------------------------------------------------------------------------------------------
+# Reference YAML
+# ----------------------------------------------------------------------------------------------
+class _ConditionsPatch(_Strict):
+    hardware: str | None = None
+    model: str | None = None
+    precision: str | None = None
+    input_len: int | None = Field(default=None, ge=1)
+    output_len: int | None = Field(default=None, ge=1)
+    speculative: Speculative | Literal["none"] | None = None
+    phase: Phase | None = None
+
+
+class _RefPoint(_Strict):
+    level: str | None = None
+    concurrency: float | None = None
+    batch_per_unit: float | None = None
+    output_tok_per_s: float | None = None
+    input_tok_per_s: float | None = None
+    total_tok_per_s: float | None = None
+    tpot_mean_ms: float | None = None
+    tpot_p50_ms: float | None = None
+    tpot_p99_ms: float | None = None
+    ttft_mean_ms: float | None = None
+    ttft_p99_ms: float | None = None
+    note: str | None = None
+
+
+class _RefResult(_Strict):
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9.-]*$")
+    label: str
+    conditions: _ConditionsPatch
+    basis: Basis
+    packages: int | None = Field(ge=1)
+    derived: bool
+    points: list[_RefPoint] = Field(min_length=1)
+    note: str | None = None
+
+
+class _RefCoverage(_Strict):
+    platform_hardware: list[str] = Field(min_length=1)
+    models_supported: list[str] = Field(min_length=1)
+    note: str | None = None
+
+
+class ReferenceFile(_Strict):
+    """Schema of ``data/reference/*.yaml``: shared conditions, then results that patch them.
+
+    After patching, every condition must be stated (a value or null): a reference that leaves a
+    condition out is rejected, because a silent default would change what it is evidence for.
+    """
+
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9.-]*$")
+    title: str
+    source: Source
+    reported_by: str
+    shared_conditions: _ConditionsPatch
+    results: list[_RefResult] = Field(default_factory=list)
+    coverage: _RefCoverage | None = None
+    notes: list[str] = Field(default_factory=list)
+
+
+def load_reference(path: Path | str, hardware_ids: set[str] | None = None) -> list[Evidence]:
+    """A reference YAML file as evidence records (one per result, plus one for coverage)."""
+    p = Path(path)
+    data = read_yaml(p)
+    if not isinstance(data, dict):
+        raise UserError(f"{p}: field (top level): expected a mapping")
+    try:
+        ref = ReferenceFile.model_validate(data)
+    except ValidationError as exc:
+        raise UserError(f"{p}: {_one_line_validation_error(exc)}") from None
+    if ref.id != p.stem:
+        raise UserError(f"{p}: field id: {ref.id!r} must equal the file name {p.stem!r}")
+    out: list[Evidence] = []
+    shared = {k: getattr(ref.shared_conditions, k) for k in ref.shared_conditions.model_fields_set}
+    ids = [r.id for r in ref.results]
+    if len(set(ids)) != len(ids):
+        raise UserError(f"{p}: field results: duplicate result ids")
+    for i, res in enumerate(ref.results):
+        merged = dict(shared)
+        merged.update({k: getattr(res.conditions, k) for k in res.conditions.model_fields_set})
+        missing = [k for k in EvidenceConditions.model_fields if k not in merged]
+        if missing:
+            raise UserError(
+                f"{p}: field results[{i}].conditions.{missing[0]}: not stated "
+                "(write a value, or null when the source does not say)"
+            )
+        if res.basis in ("node", "system") and res.packages is None:
+            raise UserError(f"{p}: field results[{i}].packages: required for basis {res.basis!r}")
+        conditions = EvidenceConditions(**merged)
+        if hardware_ids is not None and conditions.hardware and conditions.hardware not in hardware_ids:
+            raise UserError(
+                f"{p}: field results[{i}].conditions.hardware: unknown hardware "
+                f"{conditions.hardware!r}{did_you_mean(conditions.hardware, hardware_ids)}"
+            )
+        points = [LoadPoint(**pt.model_dump()) for pt in res.points]
+        notes = list(ref.notes)
+        if res.note:
+            notes.insert(0, res.note)
+        out.append(
+            Evidence(
+                id=f"{ref.id}#{res.id}",
+                kind="reference",
+                path=str(p),
+                title=f"{ref.title}: {res.label}",
+                source=ref.source,
+                secondary=ref.source.secondary,
+                reported_by=ref.reported_by,
+                derived=res.derived,
+                conditions=conditions,
+                basis=res.basis,
+                packages=res.packages,
+                points=points,
+                notes=notes,
+            )
+        )
+    if ref.coverage is not None:
+        if hardware_ids is not None:
+            for hw in ref.coverage.platform_hardware:
+                if hw not in hardware_ids:
+                    raise UserError(
+                        f"{p}: field coverage.platform_hardware: unknown hardware {hw!r}"
+                        f"{did_you_mean(hw, hardware_ids)}"
+                    )
+        out.append(
+            Evidence(
+                id=f"{ref.id}#coverage",
+                kind="coverage",
+                path=str(p),
+                title=f"{ref.title}: models supported",
+                source=ref.source,
+                secondary=ref.source.secondary,
+                reported_by=ref.reported_by,
+                derived=False,
+                conditions=EvidenceConditions(
+                    hardware=None, model=None, precision=None, input_len=None,
+                    output_len=None, speculative=None, phase=None,
+                ),
+                basis="system",
+                packages=None,
+                models_supported=list(ref.coverage.models_supported),
+                platform_hardware=list(ref.coverage.platform_hardware),
+                notes=[ref.coverage.note] if ref.coverage.note else [],
+            )
+        )
+    return out
+
+
+# ----------------------------------------------------------------------------------------------
+# dispatch
+# ----------------------------------------------------------------------------------------------
+def _sniff_json(path: Path) -> str:
+    try:
+        text = path.read_text(encoding="utf-8")
+        objs = _json_objects(text)
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError, ValueError) as exc:
+        raise UserError(f"{path}: not valid JSON: {str(exc).splitlines()[0]}") from None
+    first = objs[0] if objs else None
+    if isinstance(first, dict) and "benchmarks" in first:
+        return "guidellm"
+    if isinstance(first, dict) and ("output_throughput" in first or "completed" in first):
+        return "vllm_bench"
+    raise UserError(f"{path}: not a recognised result file (neither vllm bench serve nor GuideLLM)")
+
+
+def default_evidence_paths(data_dir: Path | None = None) -> list[Path]:
+    """``data/reference`` and ``data/runs`` when they exist."""
+    from claimbench.load.claims import default_data_dir
+
+    root = data_dir or default_data_dir()
+    return [d for d in (root / "reference", root / "runs") if d.is_dir()]
+
+
+def _import_one(path: Path, hardware_ids: set[str] | None) -> list[Evidence]:
+    if path.is_dir():
+        return [load_run_bundle(path)]
+    suffix = path.suffix.lower()
+    if suffix in (".yaml", ".yml"):
+        return load_reference(path, hardware_ids)
+    if suffix == ".json":
+        kind = _sniff_json(path)
+        return [load_guidellm(path)] if kind == "guidellm" else [load_vllm_bench(path)]
+    raise UserError(f"{path}: unsupported evidence file (expected a bundle dir, .json or .yaml)")
+
+
+def _expand(path: Path) -> list[Path]:
+    if path.is_dir() and not (path / "manifest.json").is_file():
+        found: list[Path] = []
+        for child in sorted(path.iterdir()):
+            if child.name.startswith(".") or child.name.startswith("_"):
+                continue
+            if child.is_dir():
+                found.extend(_expand(child))
+            elif child.suffix.lower() in (".yaml", ".yml", ".json"):
+                found.append(child)
+        return found
+    return [path]
+
+
+def import_evidence(
+    paths: list[Path | str], hardware_ids: set[str] | None = None
+) -> tuple[list[Evidence], list[EvidenceImportError]]:
+    """Import every bundle/file under ``paths``; files that fail are returned as errors."""
+    evidence: list[Evidence] = []
+    errors: list[EvidenceImportError] = []
+    seen: set[str] = set()
+    for raw in paths:
+        root = Path(raw)
+        if not root.exists():
+            errors.append(EvidenceImportError(root, f"--evidence: {root} does not exist"))
+            continue
+        for path in _expand(root):
+            try:
+                records = _import_one(path, hardware_ids)
+            except UserError as exc:
+                errors.append(EvidenceImportError(path, str(exc)))
+                continue
+            except (ValidationError, ValueError, TypeError, KeyError) as exc:
+                errors.append(EvidenceImportError(path, f"{path}: cannot import: {exc}".splitlines()[0]))
+                continue
+            for rec in records:
+                if rec.id in seen:
+                    if rec.kind == "run_bundle":
+                        continue  # the same run found twice (e.g. runs/ and its copy in data/runs)
+                    errors.append(EvidenceImportError(path, f"{path}: duplicate evidence id {rec.id!r}"))
+                    continue
+                seen.add(rec.id)
+                evidence.append(rec)
+    return evidence, errors

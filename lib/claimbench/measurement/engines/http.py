@@ -1,0 +1,208 @@
+"""Engines measured over HTTP with the streaming client: ``serve`` (our own `vllm serve`) and
+``endpoint`` (any existing OpenAI-compatible server)."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import urllib.error
+import urllib.parse
+import urllib.request
+from dataclasses import dataclass
+from typing import Any
+
+from claimbench.measurement.client import ClientConfig, run_level_async
+from claimbench.errors import UserError
+from claimbench.schema.records import LoadLevel, RequestRecord
+from claimbench.measurement.runner import EngineDied
+
+
+@dataclass
+class HttpEngineConfig:
+    api: str = "completions"
+    served_model_name: str | None = None
+    api_key: str | None = None
+    api_key_env: str | None = None
+    token_counts: str = "usage"
+    client_processes: int = 1   # >1: the level is split over that many client processes (ClientPool)
+
+
+def normalize_base_url(url: str) -> str:
+    """``http://host:8000/v1/`` → ``http://host:8000``; rejects what is not an http(s) URL."""
+    parsed = urllib.parse.urlparse(url.strip())
+    if parsed.scheme not in ("http", "https") or not parsed.netloc:
+        raise UserError(f"--base-url must be an http(s) URL such as http://127.0.0.1:8000, got {url!r}")
+    path = parsed.path.rstrip("/")
+    if path.endswith("/v1"):
+        path = path[:-3]
+    return urllib.parse.urlunparse((parsed.scheme, parsed.netloc, path, "", "", "")).rstrip("/")
+
+
+def _public_url(url: str) -> str:
+    p = urllib.parse.urlparse(url)
+    host = p.hostname or ""
+    return urllib.parse.urlunparse((p.scheme, host + (f":{p.port}" if p.port else ""), p.path, "", "", ""))
+
+
+def _local_vocab_size(root: str | None) -> int | None:
+    import os
+
+    if not root:
+        return None
+    cfg = os.path.join(os.path.expanduser(root), "config.json")
+    try:
+        with open(cfg) as fh:
+            vocab = json.load(fh).get("vocab_size")
+        return int(vocab) if vocab else None
+    except (OSError, ValueError, TypeError):
+        return None
+
+
+class HttpEngine:
+    def __init__(self, config: HttpEngineConfig, model: str, base_url: str | None = None, server=None):
+        self.config = config
+        self.server = server
+        self.name = "serve" if server is not None else "endpoint"
+        self.model = model
+        self.base_url = normalize_base_url(base_url) if base_url else None
+        self.max_model_len: int | None = None
+        self.server_version: str | None = None
+        self.served_model: str | None = None
+        self.client: ClientConfig | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._consecutive_connect_errors = 0
+        self._vocab_size: int | None = None
+        self._pool = None
+
+    def _get(self, path: str, timeout: float = 10.0) -> Any:
+        req = urllib.request.Request(self.base_url + path)
+        if self.config.api_key:
+            req.add_header("Authorization", f"Bearer {self.config.api_key}")
+        with urllib.request.urlopen(req, timeout=timeout) as resp:
+            return json.loads(resp.read() or b"null")
+
+    def start(self) -> None:
+        if self.server is not None:
+            self.base_url = self.server.start()
+        try:
+            models = self._get("/v1/models")
+        except urllib.error.HTTPError as exc:
+            if exc.code in (401, 403):
+                hint = f" (is {self.config.api_key_env} right?)" if self.config.api_key_env else " (pass --api-key-env)"
+                raise UserError(f"endpoint {_public_url(self.base_url)} refused the API key: HTTP {exc.code}{hint}") from None
+            raise UserError(f"endpoint {_public_url(self.base_url)}/v1/models answered HTTP {exc.code}") from None
+        except (urllib.error.URLError, OSError, ValueError) as exc:
+            reason = getattr(exc, "reason", exc)
+            raise UserError(f"cannot reach endpoint {_public_url(self.base_url)}: {reason}") from None
+        ids = [m.get("id") for m in (models or {}).get("data", []) if isinstance(m, dict)]
+        wanted = self.config.served_model_name or (self.model if self.server is not None else None)
+        if wanted is None:
+            if len(ids) == 1:
+                wanted = ids[0]
+            elif self.model in ids:
+                wanted = self.model
+            else:
+                raise UserError(f"endpoint serves {len(ids)} models {ids[:5]}; choose one with --served-model-name")
+        elif ids and wanted not in ids:
+            raise UserError(f"--served-model-name: endpoint does not serve {wanted!r}; it serves {ids[:5]}")
+        self.served_model = wanted
+        self._vocab_size = None
+        for m in (models or {}).get("data", []):
+            if isinstance(m, dict) and m.get("id") == wanted:
+                if m.get("max_model_len"):
+                    self.max_model_len = int(m["max_model_len"])
+                self._vocab_size = _local_vocab_size(m.get("root"))
+        try:
+            self.server_version = (self._get("/version", timeout=5) or {}).get("version")
+        except (urllib.error.URLError, OSError, ValueError, AttributeError):
+            self.server_version = None
+        self.client = ClientConfig(
+            base_url=self.base_url, model=wanted, api=self.config.api, api_key=self.config.api_key,
+            # vLLM reports usage in every chunk when asked: exact tokens per chunk (MTP, multi-token chunks)
+            continuous_usage=self.server_version is not None and self.config.token_counts == "usage",
+        )
+        self._loop = asyncio.new_event_loop()
+        self._pool = None
+        if self.config.client_processes > 1:
+            from claimbench.measurement.client_pool import ClientPool
+
+            self._pool = ClientPool(self.config.client_processes)
+
+    def vocab_size(self) -> int | None:
+        """The served model's vocabulary when its folder (vLLM's ``root``) is readable here."""
+        return self._vocab_size
+
+    def _on_done(self, rec: RequestRecord, callback) -> None:
+        err = rec.error or ""
+        self._consecutive_connect_errors = self._consecutive_connect_errors + 1 if "Connect" in err or "Disconnected" in err else 0
+        if callback:
+            callback(rec)
+
+    def server_down(self) -> bool:
+        if self.server is not None and not self.server.alive():
+            return True
+        return self._consecutive_connect_errors >= 3
+
+    def run_level(self, level: LoadLevel, prompts, run_t0: float, records: list[RequestRecord], warmup: bool = False,
+                  seed: int = 0, request_timeout_s: float | None = None, on_request_done=None) -> None:
+        self.client.request_timeout_s = request_timeout_s
+        if self._pool is not None:
+            self._pool.run_level(self.client, level, prompts, run_t0, records, warmup=warmup, seed=seed,
+                                 on_request_done=lambda r: self._on_done(r, on_request_done), should_stop=self.server_down,
+                                 ramp_s=level.ramp_s)
+            if self.server_down() or not self._healthy():
+                raise EngineDied(f"server stopped answering during level {level.level} ({level.label()})")
+            return
+        coro = run_level_async(self.client, level, prompts, run_t0, records, warmup=warmup, seed=seed,
+                               on_request_done=lambda r: self._on_done(r, on_request_done), should_stop=self.server_down)
+        try:
+            self._loop.run_until_complete(coro)
+        except KeyboardInterrupt:
+            self._cancel_pending()
+            raise
+        if self.server_down() or not self._healthy():
+            what = "vllm serve exited" if self.server is not None and not self.server.alive() else "server stopped answering"
+            raise EngineDied(f"{what} during level {level.level} ({level.label()})")
+
+    def _cancel_pending(self) -> None:
+        """Cancel requests in flight (Ctrl-C): their rows stay, marked not completed."""
+        pending = [t for t in asyncio.all_tasks(self._loop) if not t.done()]
+        for t in pending:
+            t.cancel()
+        if pending:
+            self._loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
+
+    def _healthy(self) -> bool:
+        try:
+            self._get("/v1/models", timeout=5)
+            return True
+        except (urllib.error.URLError, OSError, ValueError):
+            return False
+
+    def stop(self) -> None:
+        if self._pool is not None:
+            self._pool.close()
+            self._pool = None
+        if self._loop is not None:
+            self._loop.close()
+            self._loop = None
+        if self.server is not None:
+            self.server.stop()
+
+    def describe(self) -> dict[str, Any]:
+        d = {
+            "name": self.name, "base_url": _public_url(self.base_url) if self.base_url else None, "api": self.config.api,
+            "served_model_name": self.served_model, "server_version": self.server_version,
+            "api_key_env": self.config.api_key_env, "token_counts": "usage (continuous per chunk)" if self.client and self.client.continuous_usage else self.config.token_counts,
+            "max_model_len": self.max_model_len,
+            "client": {"kind": "claimbench streaming client (asyncio + aiohttp)", "processes": self.config.client_processes,
+                       "clock": "time.monotonic (CLOCK_MONOTONIC)"},
+        }
+        if self.server is not None:
+            d["server"] = self.server.describe()
+        return d
+
+    def bundle_files(self) -> dict[str, Any]:
+        if self.server is not None and self.server.log_path is not None:
+            return {"server.log": self.server.log_path}
+        return {}

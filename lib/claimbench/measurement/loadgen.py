@@ -1,0 +1,76 @@
+"""Load plans: parse levels, and the arrival schedule of open-loop levels (pure)."""
+
+from __future__ import annotations
+
+import math
+
+from claimbench.errors import UserError
+from claimbench.schema.records import LoadLevel
+
+
+def arrival_offsets_s(n: int, request_rate: float, burstiness: float, seed: int) -> list[float]:
+    """Send offsets (s from level start) for ``n`` requests at ``request_rate`` per second.
+
+    Inter-arrival gaps are gamma distributed with shape ``burstiness`` and mean ``1/request_rate``
+    (burstiness 1 = Poisson; < 1 burstier; > 1 more regular), as in ``vllm bench serve``. The
+    first request is sent at 0. ``inf`` sends everything at once.
+    """
+    import numpy as np
+
+    if n <= 0:
+        return []
+    if math.isinf(request_rate):
+        return [0.0] * n
+    rng = np.random.default_rng([seed, 7919])
+    gaps = rng.gamma(shape=burstiness, scale=1.0 / (request_rate * burstiness), size=n - 1)
+    return [0.0] + [float(x) for x in np.cumsum(gaps)]
+
+
+def _numbers(text: str, option: str, kind: type) -> list:
+    out = []
+    for part in str(text).split(","):
+        part = part.strip()
+        if not part:
+            continue
+        try:
+            value = math.inf if kind is float and part.lower() in ("inf", "infinity") else kind(part)
+        except ValueError:
+            raise UserError(f"{option} takes a comma-separated list of {'integers' if kind is int else 'numbers'}, got {part!r}") from None
+        if not value > 0 or (isinstance(value, float) and math.isnan(value)):
+            raise UserError(f"{option} values must be positive, got {part!r}")
+        out.append(value)
+    if not out:
+        raise UserError(f"{option} is empty")
+    return out
+
+
+def build_levels(
+    concurrency: str | None,
+    request_rate: str | None,
+    num_prompts: int,
+    burstiness: float = 1.0,
+    duration_s: float | None = None,
+    warmup_prompts: int = 0,
+    ramp_s: float = 0.0,
+) -> list[LoadLevel]:
+    """Levels from ``--concurrency 1,8,32`` or ``--request-rate 2,8,inf`` (one of them)."""
+    if concurrency and request_rate:
+        raise UserError("give either --concurrency or --request-rate, not both")
+    if not burstiness > 0:
+        raise UserError(f"--burstiness must be positive, got {burstiness}")
+    if duration_s is not None and not duration_s > 0:
+        raise UserError(f"--duration must be positive, got {duration_s}")
+    if not ramp_s >= 0:
+        raise UserError(f"--ramp-up must be 0 or more seconds, got {ramp_s}")
+    if ramp_s and request_rate:
+        raise UserError("--ramp-up spreads closed-loop streams; it does not apply to --request-rate")
+    if warmup_prompts < 0:
+        raise UserError(f"--warmup-prompts must be 0 or more, got {warmup_prompts}")
+    if request_rate:
+        return [
+            LoadLevel(level=i, request_rate=r, burstiness=burstiness, num_prompts=num_prompts, duration_s=duration_s, warmup_prompts=warmup_prompts)
+            for i, r in enumerate(_numbers(request_rate, "--request-rate", float))
+        ]
+    values = _numbers(concurrency or "1", "--concurrency", int)
+    return [LoadLevel(level=i, concurrency=c, num_prompts=num_prompts, duration_s=duration_s, warmup_prompts=warmup_prompts, ramp_s=ramp_s)
+            for i, c in enumerate(values)]

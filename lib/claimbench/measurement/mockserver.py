@@ -1,0 +1,937 @@
+"""Reference OpenAI-compatible streaming server with an exact, recorded emission schedule.
+
+This is a *test instrument*: it is never the thing a claim is measured on. It exists so the
+streaming client's own measurement error can be checked against ground truth. Every request is
+answered on a schedule fixed in advance, and the server records when it actually received the
+request and when each chunk was written, on the system-wide monotonic clock.
+
+Schedule
+    A generation request received at monotonic time ``t_r`` emits token chunk ``k``
+    (``k = 0 … max_tokens-1``) at ``t_r + ttft_ms + k * gap_ms`` (plus optional jitter, off by
+    default). One chunk carries exactly one token; exactly ``max_tokens`` token chunks are sent.
+    ``received_s`` is taken when the handler starts (headers parsed, before the body is read).
+    ``chunk_write_s[k]`` is taken right after ``await resp.write(chunk_k)`` returns, i.e. after
+    the bytes were handed to the kernel (or buffered and drained). All times are
+    :func:`time.monotonic` seconds; on Linux that is ``CLOCK_MONOTONIC``, which is system-wide,
+    so a client in another process can compare its own ``time.monotonic()`` readings with them.
+
+    Waiting for a deadline is two-phase: an asyncio sleep until ``coarse_margin_ms`` before it
+    (the event loop's timers only have millisecond resolution and wake late), then a blocking
+    :func:`time.sleep` to ``spin_us`` before it, then a busy-wait. Deadlines are served in order,
+    so the blocking phase only ever waits for the earliest pending deadline; the cost is that
+    other I/O (a new request's arrival, hence its ``received_s``) can be delayed by up to
+    ``coarse_margin_ms``. ``precise=False`` uses the asyncio sleep alone (≈1 ms late).
+
+Endpoints
+    ``GET /health`` (503 during ``slow_start_s``), ``GET /v1/models``,
+    ``POST /v1/completions``, ``POST /v1/chat/completions`` (streaming SSE or not, vLLM JSON
+    shapes), ``POST /tokenize`` (vLLM style ``{"tokens", "count", "max_model_len"}``),
+    ``GET /stats`` (ground truth, ``?records=0`` for the summary alone) and ``POST /stats/reset``.
+
+Tokens
+    Output token ``k`` is one whitespace word with a leading space (``" the"``, ``" quick"``…),
+    so the word count of the output text equals ``completion_tokens``. A prompt given as a list
+    of token ids counts ``len(prompt)`` tokens; text counts its whitespace-separated words (chat:
+    the words of every message's text content).
+
+Faults (all off by default)
+    ``fail_every=N``: every Nth generation request answers HTTP 500 with a JSON error body.
+    ``die_after_chunks=N`` (with ``die_every=M``, default every request): the connection is
+    aborted after N token chunks of every Mth generation request. ``die_after_requests=N``: the
+    whole process exits (``os._exit(DIED_EXIT_CODE)``) when the Nth generation request arrives;
+    that request and all in flight lose their connection. ``slow_start_s=S``: ``/health`` and
+    ``/v1/*`` answer 503 for the first S seconds. ``require_api_key=K``: ``/v1/*`` needs
+    ``Authorization: Bearer K`` and answers 401 otherwise (like ``vllm serve --api-key``).
+    Generation requests are counted (1, 2, …) after the API-key and slow-start checks.
+
+Running
+    ``python -m claimbench.mockserver --host 127.0.0.1 --port 0 --ttft-ms 20 --gap-ms 5`` prints
+    ``READY http://127.0.0.1:PORT`` on stdout once listening. From Python,
+    :func:`start_mock_server` runs it as a subprocess and returns a :class:`MockServerHandle`
+    (a context manager that always terminates it). Only loopback addresses can be bound.
+    uvloop is used when it is installed (``loop="auto"``), never required.
+
+Only the standard library and aiohttp are imported; aiohttp only when a server is built.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import json
+import os
+import random
+import signal
+import sys
+import time
+import uuid
+import zlib
+from collections import deque
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Deque, Dict, List, Optional, Sequence
+
+if TYPE_CHECKING:  # pragma: no cover
+    import subprocess
+
+    from aiohttp import web
+
+__all__ = [
+    "DIED_EXIT_CODE",
+    "MockServerError",
+    "MockServerHandle",
+    "MockServerOptions",
+    "MockServerState",
+    "app_state",
+    "create_app",
+    "main",
+    "percentile",
+    "serve",
+    "start_mock_server",
+]
+
+#: Exit status of the server process when ``die_after_requests`` fires.
+DIED_EXIT_CODE = 3
+
+_LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
+
+# Output "vocabulary": one whitespace word per token.
+_WORDS = (
+    "the", "quick", "brown", "fox", "jumps", "over", "a", "lazy", "dog", "while",
+    "seven", "tired", "owls", "watch", "from", "old", "oak", "trees", "near", "river",
+)
+
+
+class MockServerError(RuntimeError):
+    """The mock server process could not be started or did not behave."""
+
+
+# --------------------------------------------------------------------------------------------
+# Options
+
+
+@dataclass(frozen=True)
+class MockServerOptions:
+    """Everything that shapes the mock server's behaviour.
+
+    Times are milliseconds unless the name ends in ``_s`` / ``_us``. ``None`` / 0 disables a
+    fault. Field names map one-to-one to CLI flags (``ttft_ms`` → ``--ttft-ms``).
+    """
+
+    ttft_ms: float = 20.0
+    """Delay from receiving a request to writing its first token chunk."""
+    gap_ms: float = 5.0
+    """Delay between consecutive token chunks."""
+    jitter_ms: float = 0.0
+    """Each deadline after the first is moved by uniform(-jitter, +jitter) ms (kept monotone)."""
+    seed: int = 0
+    """Seed of the jitter generator."""
+    model: str = "mock-model"
+    """Model name served by ``/v1/models`` and echoed in responses."""
+    max_model_len: int = 4096
+    default_max_tokens: int = 16
+    """Output length when a request gives no ``max_tokens`` (OpenAI's completions default)."""
+    fail_every: int = 0
+    die_after_chunks: Optional[int] = None
+    die_every: int = 1
+    die_after_requests: int = 0
+    slow_start_s: float = 0.0
+    require_api_key: Optional[str] = None
+    precise: bool = True
+    """Two-phase wait (asyncio sleep, then blocking sleep + spin) for sub-ms accuracy."""
+    coarse_margin_ms: float = 1.2
+    spin_us: float = 150.0
+    loop: str = "auto"
+    """``auto`` (uvloop if installed), ``asyncio`` or ``uvloop``."""
+    max_records: int = 100_000
+    """Oldest request records are dropped beyond this many (the summary covers kept ones)."""
+
+    def __post_init__(self) -> None:
+        checks = [
+            ("ttft_ms", self.ttft_ms >= 0),
+            ("gap_ms", self.gap_ms >= 0),
+            ("jitter_ms", self.jitter_ms >= 0),
+            ("max_model_len", self.max_model_len >= 1),
+            ("default_max_tokens", self.default_max_tokens >= 1),
+            ("fail_every", self.fail_every >= 0),
+            ("die_after_chunks", self.die_after_chunks is None or self.die_after_chunks >= 0),
+            ("die_every", self.die_every >= 1),
+            ("die_after_requests", self.die_after_requests >= 0),
+            ("slow_start_s", self.slow_start_s >= 0),
+            ("coarse_margin_ms", self.coarse_margin_ms >= 0),
+            ("spin_us", self.spin_us >= 0),
+            ("loop", self.loop in ("auto", "asyncio", "uvloop")),
+            ("max_records", self.max_records >= 1),
+        ]
+        for name, ok in checks:
+            if not ok:
+                raise ValueError(f"invalid mock server option {name}={getattr(self, name)!r}")
+
+    def public_dict(self) -> Dict[str, Any]:
+        """The options as JSON-able data, with the API key redacted."""
+        d = dataclasses.asdict(self)
+        if d.get("require_api_key"):
+            d["require_api_key"] = "<redacted>"
+        return d
+
+    def to_argv(self) -> List[str]:
+        """CLI arguments reproducing these options (defaults omitted)."""
+        argv: List[str] = []
+        for f in dataclasses.fields(self):
+            value = getattr(self, f.name)
+            if value == f.default:
+                continue
+            flag = "--" + f.name.replace("_", "-")
+            if isinstance(value, bool):
+                argv.append(flag if value else "--no-" + f.name.replace("_", "-"))
+            else:
+                argv += [flag, str(value)]
+        return argv
+
+
+# --------------------------------------------------------------------------------------------
+# Pure helpers
+
+
+def percentile(sorted_values: Sequence[float], q: float) -> Optional[float]:
+    """Percentile ``q`` (0–100) of sorted values by linear interpolation; None if empty."""
+    n = len(sorted_values)
+    if n == 0:
+        return None
+    if n == 1:
+        return float(sorted_values[0])
+    pos = (n - 1) * q / 100.0
+    lo = int(pos)
+    hi = min(lo + 1, n - 1)
+    return float(sorted_values[lo] + (sorted_values[hi] - sorted_values[lo]) * (pos - lo))
+
+
+def _stats_of(values_ms: List[float]) -> Dict[str, Any]:
+    v = sorted(values_ms)
+    return {
+        "n": len(v),
+        "mean": (sum(v) / len(v)) if v else None,
+        "p50": percentile(v, 50),
+        "p90": percentile(v, 90),
+        "p99": percentile(v, 99),
+        "max": v[-1] if v else None,
+        "min": v[0] if v else None,
+    }
+
+
+def _words(text: str) -> List[str]:
+    return text.split()
+
+
+def _token_id(word: str) -> int:
+    return zlib.crc32(word.encode("utf-8")) % 32000
+
+
+def _message_text(messages: Any) -> str:
+    """Concatenated text content of chat messages (string or list-of-parts content)."""
+    parts: List[str] = []
+    if not isinstance(messages, list):
+        raise ValueError("'messages' must be a list")
+    for m in messages:
+        if not isinstance(m, dict):
+            raise ValueError("each message must be an object")
+        content = m.get("content")
+        if isinstance(content, str):
+            parts.append(content)
+        elif isinstance(content, list):
+            for p in content:
+                if isinstance(p, dict) and isinstance(p.get("text"), str):
+                    parts.append(p["text"])
+        elif content is not None:
+            raise ValueError("message content must be a string or a list of parts")
+    return " ".join(parts)
+
+
+def _prompt_tokens(prompt: Any) -> List[int]:
+    """Token ids of a completions prompt: a token-id list is taken as is, text is split on
+    whitespace (one token per word)."""
+    if isinstance(prompt, str):
+        return [_token_id(w) for w in _words(prompt)]
+    if isinstance(prompt, list):
+        if all(isinstance(t, int) and not isinstance(t, bool) for t in prompt):
+            return list(prompt)
+        if len(prompt) == 1:
+            return _prompt_tokens(prompt[0])
+    raise ValueError("'prompt' must be a string, a list of token ids, or a one-element "
+                     "list (the mock server serves one prompt per request)")
+
+
+def _output_word(k: int) -> str:
+    return " " + _WORDS[k % len(_WORDS)]
+
+
+# --------------------------------------------------------------------------------------------
+# Server state
+
+
+class MockServerState:
+    """Counters and per-request ground-truth records of one server process."""
+
+    def __init__(self, options: MockServerOptions):
+        self.options = options
+        self.started_s = time.monotonic()
+        self.n_requests = 0  # generation requests counted for faults
+        self.records: Deque[Dict[str, Any]] = deque(maxlen=options.max_records)
+        self.rng = random.Random(options.seed)
+        self.loop_name = ""
+
+    def reset(self) -> None:
+        """Forget records and reset the request counter (faults count from 1 again)."""
+        self.records.clear()
+        self.n_requests = 0
+        self.rng = random.Random(self.options.seed)
+
+    def starting(self) -> bool:
+        return time.monotonic() - self.started_s < self.options.slow_start_s
+
+    def schedule(self, received_s: float, n: int) -> List[float]:
+        """Absolute monotonic deadlines of ``n`` token chunks for a request received then."""
+        o = self.options
+        first = received_s + o.ttft_ms / 1e3
+        out: List[float] = []
+        for k in range(n):
+            t = first + k * o.gap_ms / 1e3
+            if o.jitter_ms > 0 and k > 0:
+                t += self.rng.uniform(-o.jitter_ms, o.jitter_ms) / 1e3
+            if out and t < out[-1]:
+                t = out[-1]
+            out.append(t)
+        return out
+
+    def summary(self) -> Dict[str, Any]:
+        """Schedule lateness (actual write − scheduled, ms) over the kept records.
+
+        ``lateness_ms`` pools every written token chunk; ``first_chunk_lateness_ms`` only the
+        first of each request. If p99 or max grow beyond a few ms the server no longer holds its
+        schedule and client measurements at that load are not checkable against it.
+        """
+        late: List[float] = []
+        first: List[float] = []
+        by_status: Dict[str, int] = {}
+        n_chunks = 0
+        for r in list(self.records):
+            by_status[r["status"]] = by_status.get(r["status"], 0) + 1
+            writes = r["chunk_write_s"]
+            sched = r["chunk_scheduled_s"]
+            n_chunks += len(writes)
+            for k, w in enumerate(writes):
+                d = (w - sched[k]) * 1e3
+                late.append(d)
+                if k == 0:
+                    first.append(d)
+        return {
+            "n_records": len(self.records),
+            "n_chunks": n_chunks,
+            "by_status": by_status,
+            "lateness_ms": _stats_of(late),
+            "first_chunk_lateness_ms": _stats_of(first),
+        }
+
+    def to_json(self, with_records: bool = True) -> Dict[str, Any]:
+        d: Dict[str, Any] = {
+            "clock": "time.monotonic",
+            "pid": os.getpid(),
+            "loop": self.loop_name,
+            "options": self.options.public_dict(),
+            "started_s": self.started_s,
+            "now_s": time.monotonic(),
+            "n_requests": self.n_requests,
+            "summary": self.summary(),
+        }
+        if with_records:
+            d["records"] = list(self.records)
+        return d
+
+
+# --------------------------------------------------------------------------------------------
+# Timing
+
+
+async def _sleep_until(deadline: float, options: MockServerOptions) -> None:
+    """Return as close as possible after monotonic ``deadline`` (see module docstring)."""
+    import asyncio
+
+    rem = deadline - time.monotonic()
+    if not options.precise:
+        if rem > 0:
+            await asyncio.sleep(rem)
+        else:
+            await asyncio.sleep(0)
+        return
+    margin = options.coarse_margin_ms / 1e3
+    if rem > margin:
+        await asyncio.sleep(rem - margin)
+        rem = deadline - time.monotonic()
+    elif rem <= 0:
+        await asyncio.sleep(0)  # never hog the loop when behind schedule
+        return
+    spin = options.spin_us / 1e6
+    if rem > spin:
+        time.sleep(rem - spin)
+    while time.monotonic() < deadline:
+        pass
+
+
+# --------------------------------------------------------------------------------------------
+# aiohttp application
+
+_STATE_KEY: Any = None
+
+
+def _state_key() -> Any:
+    global _STATE_KEY
+    if _STATE_KEY is None:
+        from aiohttp import web
+
+        _STATE_KEY = web.AppKey("claimbench_mock_state", MockServerState)
+    return _STATE_KEY
+
+
+def app_state(app: "web.Application") -> MockServerState:
+    """The :class:`MockServerState` of an application made by :func:`create_app`."""
+    return app[_state_key()]
+
+
+def create_app(options: Optional[MockServerOptions] = None) -> "web.Application":
+    """The aiohttp application; :func:`app_state` gives its :class:`MockServerState`.
+
+    Run it in its own process (:func:`serve` / ``python -m claimbench.mockserver``): a client on
+    the same event loop would distort both sides' timing.
+    """
+    import asyncio
+
+    from aiohttp import web
+
+    opts = options or MockServerOptions()
+    state = MockServerState(opts)
+
+    def error(status: int, message: str, type_: str) -> web.Response:
+        body = {"error": {"message": message, "type": type_, "param": None, "code": status}}
+        return web.json_response(body, status=status)
+
+    @web.middleware
+    async def gate(request: web.Request, handler: Any) -> web.StreamResponse:
+        path = request.path
+        if path.startswith("/v1/"):
+            if state.starting():
+                return error(503, "server is starting", "ServiceUnavailable")
+            key = opts.require_api_key
+            if key is not None and request.headers.get("Authorization") != f"Bearer {key}":
+                return web.json_response({"error": "Unauthorized"}, status=401)
+        return await handler(request)
+
+    async def health(request: web.Request) -> web.Response:
+        if state.starting():
+            return web.Response(status=503, text="starting")
+        return web.Response(status=200)
+
+    async def models(request: web.Request) -> web.Response:
+        created = int(time.time())
+        return web.json_response({
+            "object": "list",
+            "data": [{
+                "id": opts.model, "object": "model", "created": created,
+                "owned_by": "claimbench-mockserver", "root": opts.model, "parent": None,
+                "max_model_len": opts.max_model_len,
+            }],
+        })
+
+    async def tokenize(request: web.Request) -> web.Response:
+        try:
+            body = await request.json()
+            if not isinstance(body, dict):
+                raise ValueError("body must be a JSON object")
+            if "messages" in body:
+                tokens = [_token_id(w) for w in _words(_message_text(body["messages"]))]
+            else:
+                tokens = _prompt_tokens(body.get("prompt"))
+        except (ValueError, TypeError) as e:
+            return error(400, f"bad request: {e}", "BadRequestError")
+        return web.json_response(
+            {"tokens": tokens, "count": len(tokens), "max_model_len": opts.max_model_len})
+
+    async def stats(request: web.Request) -> web.Response:
+        with_records = request.query.get("records", "1") not in ("0", "false", "no")
+        return web.json_response(state.to_json(with_records=with_records))
+
+    async def stats_reset(request: web.Request) -> web.Response:
+        state.reset()
+        return web.json_response({"ok": True})
+
+    async def completions(request: web.Request) -> web.StreamResponse:
+        return await _generate(request, chat=False)
+
+    async def chat_completions(request: web.Request) -> web.StreamResponse:
+        return await _generate(request, chat=True)
+
+    async def _generate(request: web.Request, chat: bool) -> web.StreamResponse:
+        received_s = time.monotonic()
+        state.n_requests += 1
+        nth = state.n_requests
+        if opts.die_after_requests and nth >= opts.die_after_requests:
+            sys.stderr.write(f"mockserver: die_after_requests={opts.die_after_requests} "
+                             "reached, exiting\n")
+            sys.stderr.flush()
+            os._exit(DIED_EXIT_CODE)
+        rid = request.headers.get("X-Request-Id") or uuid.uuid4().hex
+        rec: Dict[str, Any] = {
+            "request_id": rid, "n": nth, "endpoint": request.path, "stream": None,
+            "received_s": received_s, "chunk_scheduled_s": [], "chunk_write_s": [],
+            "done_s": None, "prompt_tokens": None, "completion_tokens": 0,
+            "max_tokens": None, "status": "in_progress", "http_status": None, "error": None,
+        }
+        state.records.append(rec)
+
+        def finish(status: str, http_status: Optional[int], err: Optional[str] = None) -> None:
+            rec["status"], rec["http_status"], rec["error"] = status, http_status, err
+            rec["done_s"] = time.monotonic()
+
+        # -- parse
+        try:
+            body = await request.json()
+            if not isinstance(body, dict):
+                raise ValueError("body must be a JSON object")
+            if chat:
+                prompt_ids = [_token_id(w) for w in _words(_message_text(body.get("messages")))]
+                max_tokens = body.get("max_completion_tokens", body.get("max_tokens"))
+            else:
+                prompt_ids = _prompt_tokens(body.get("prompt"))
+                max_tokens = body.get("max_tokens")
+            if max_tokens is None:
+                max_tokens = opts.default_max_tokens
+            if not isinstance(max_tokens, int) or isinstance(max_tokens, bool) or max_tokens < 1:
+                raise ValueError(f"max_tokens must be a positive integer, got {max_tokens!r}")
+            if body.get("n", 1) != 1:
+                raise ValueError("the mock server only supports n=1")
+            stream = bool(body.get("stream", False))
+            so = body.get("stream_options") or {}
+            if not isinstance(so, dict):
+                raise ValueError("stream_options must be an object")
+            include_usage = bool(so.get("include_usage", False))
+            continuous_usage = bool(so.get("continuous_usage_stats", False))
+        except (ValueError, TypeError) as e:  # json.JSONDecodeError is a ValueError
+            finish("bad_request", 400, str(e))
+            return error(400, f"bad request: {e}", "BadRequestError")
+        n_prompt = len(prompt_ids)
+        rec["prompt_tokens"], rec["max_tokens"], rec["stream"] = n_prompt, max_tokens, stream
+
+        # -- faults decided at arrival
+        if opts.fail_every and nth % opts.fail_every == 0:
+            finish("error", 500, f"fail_every={opts.fail_every}")
+            return error(500, f"injected failure (fail_every={opts.fail_every}, request {nth})",
+                         "InternalServerError")
+        die_at: Optional[int] = None
+        if opts.die_after_chunks is not None and nth % opts.die_every == 0:
+            die_at = opts.die_after_chunks
+
+        model = str(body.get("model") or opts.model)
+        created = int(time.time())
+        cid = ("chatcmpl-" if chat else "cmpl-") + rid
+        obj = "chat.completion.chunk" if chat else "text_completion"
+        deadlines = state.schedule(received_s, max_tokens)
+        rec["chunk_scheduled_s"] = deadlines
+
+        def usage(n_out: int) -> Dict[str, int]:
+            return {"prompt_tokens": n_prompt, "completion_tokens": n_out,
+                    "total_tokens": n_prompt + n_out}
+
+        def abort() -> None:
+            if request.transport is not None:
+                request.transport.abort()
+
+        if not stream:
+            last = max_tokens - 1 if die_at is None else min(die_at, max_tokens) - 1
+            if last >= 0:
+                await _sleep_until(deadlines[last], opts)
+            if die_at is not None and die_at < max_tokens:
+                abort()
+                finish("aborted", None, f"die_after_chunks={die_at}")
+                raise asyncio.CancelledError  # connection is gone; nothing to send
+            text = "".join(_output_word(k) for k in range(max_tokens))
+            if chat:
+                choice: Dict[str, Any] = {"index": 0, "message": {"role": "assistant",
+                                                                  "content": text},
+                                          "logprobs": None, "finish_reason": "length"}
+            else:
+                choice = {"index": 0, "text": text, "logprobs": None,
+                          "finish_reason": "length", "stop_reason": None}
+            resp = web.json_response({
+                "id": cid, "object": "chat.completion" if chat else "text_completion",
+                "created": created, "model": model, "choices": [choice],
+                "usage": usage(max_tokens)}, headers={"X-Request-Id": rid})
+            await resp.prepare(request)
+            await resp.write_eof()
+            rec["chunk_scheduled_s"] = [deadlines[-1]]
+            rec["chunk_write_s"] = [time.monotonic()]
+            rec["completion_tokens"] = max_tokens
+            finish("ok", 200)
+            return resp
+
+        sresp = web.StreamResponse(status=200, headers={
+            "Content-Type": "text/event-stream; charset=utf-8",
+            "Cache-Control": "no-cache",
+            "X-Request-Id": rid,
+        })
+        writes: List[float] = rec["chunk_write_s"]
+        try:
+            await sresp.prepare(request)
+            for k in range(max_tokens):
+                if die_at is not None and k >= die_at:
+                    abort()
+                    finish("aborted", 200, f"die_after_chunks={die_at}")
+                    raise asyncio.CancelledError
+                word = _output_word(k)
+                fin = "length" if k == max_tokens - 1 else None
+                if chat:
+                    delta: Dict[str, Any] = ({"role": "assistant", "content": word} if k == 0
+                                             else {"content": word})
+                    ch: Dict[str, Any] = {"index": 0, "delta": delta, "logprobs": None,
+                                          "finish_reason": fin}
+                else:
+                    ch = {"index": 0, "text": word, "logprobs": None, "finish_reason": fin}
+                chunk: Dict[str, Any] = {"id": cid, "object": obj, "created": created,
+                                         "model": model, "choices": [ch]}
+                if continuous_usage:
+                    chunk["usage"] = usage(k + 1)
+                data = b"data: " + json.dumps(chunk, separators=(",", ":")).encode() + b"\n\n"
+                await _sleep_until(deadlines[k], opts)
+                await sresp.write(data)
+                writes.append(time.monotonic())
+                rec["completion_tokens"] = k + 1
+            if include_usage:
+                final = {"id": cid, "object": obj, "created": created, "model": model,
+                         "choices": [], "usage": usage(max_tokens)}
+                await sresp.write(
+                    b"data: " + json.dumps(final, separators=(",", ":")).encode() + b"\n\n")
+            await sresp.write(b"data: [DONE]\n\n")
+            await sresp.write_eof()
+        except asyncio.CancelledError:
+            if rec["status"] == "in_progress":
+                finish("disconnected", 200, "handler cancelled")
+            raise
+        except (ConnectionError, RuntimeError) as e:  # client went away mid-stream
+            finish("disconnected", 200, f"{type(e).__name__}: {e}")
+            return sresp
+        finish("ok", 200)
+        return sresp
+
+    app = web.Application(middlewares=[gate], client_max_size=64 * 1024 * 1024)
+    app[_state_key()] = state
+    app.router.add_get("/health", health)
+    app.router.add_get("/v1/models", models)
+    app.router.add_post("/v1/completions", completions)
+    app.router.add_post("/v1/chat/completions", chat_completions)
+    app.router.add_post("/tokenize", tokenize)
+    app.router.add_get("/stats", stats)
+    app.router.add_post("/stats/reset", stats_reset)
+    return app
+
+
+# --------------------------------------------------------------------------------------------
+# Process entry point
+
+
+def _exit_with_parent(parent_pid: int) -> None:
+    """Make this process die when ``parent_pid`` does (prctl PR_SET_PDEATHSIG on Linux, plus a
+    polling watchdog thread everywhere)."""
+    import threading
+
+    if sys.platform.startswith("linux"):
+        try:
+            import ctypes
+
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(1, signal.SIGTERM, 0, 0, 0)  # PR_SET_PDEATHSIG
+        except Exception:  # pragma: no cover - best effort
+            pass
+    if os.getppid() != parent_pid:
+        os._exit(1)
+
+    def watch() -> None:
+        while True:
+            time.sleep(0.5)
+            if os.getppid() != parent_pid:
+                os._exit(1)
+
+    threading.Thread(target=watch, name="mockserver-parent-watch", daemon=True).start()
+
+
+async def serve(options: MockServerOptions, host: str = "127.0.0.1", port: int = 0,
+                ready_file: Any = None) -> None:
+    """Serve until SIGTERM/SIGINT; print ``READY http://HOST:PORT`` to ``ready_file`` (stdout)
+    once listening."""
+    import asyncio
+
+    from aiohttp import web
+
+    if host not in _LOOPBACK_HOSTS:
+        raise MockServerError(f"--host {host!r}: the mock server only binds loopback addresses")
+    app = create_app(options)
+    state = app_state(app)
+    loop = asyncio.get_running_loop()
+    state.loop_name = f"{type(loop).__module__}.{type(loop).__name__}"
+    runner = web.AppRunner(app, access_log=None, handle_signals=False)
+    await runner.setup()
+    site = web.TCPSite(runner, host, port, backlog=1024, shutdown_timeout=0.5)
+    await site.start()
+    addr = runner.addresses[0]
+    bound_host, bound_port = addr[0], addr[1]
+    shown = f"[{bound_host}]" if ":" in bound_host else bound_host
+    state.started_s = time.monotonic()
+    out = ready_file or sys.stdout
+    out.write(f"READY http://{shown}:{bound_port}\n")
+    out.flush()
+    stop = asyncio.Event()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        try:
+            loop.add_signal_handler(sig, stop.set)
+        except (NotImplementedError, RuntimeError):  # pragma: no cover
+            pass
+    try:
+        await stop.wait()
+    finally:
+        await runner.cleanup()
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="python -m claimbench.mockserver",
+        description="OpenAI-compatible streaming mock server with an exact emission schedule "
+                    "(a test instrument for claimbench's client).")
+    p.add_argument("--host", default="127.0.0.1", help="loopback address to bind")
+    p.add_argument("--port", type=int, default=0, help="0 picks a free port")
+    p.add_argument("--exit-with-parent", type=int, default=None, metavar="PID",
+                   help="exit when process PID (the launcher) goes away")
+    defaults = MockServerOptions()
+    for f in dataclasses.fields(MockServerOptions):
+        flag = "--" + f.name.replace("_", "-")
+        default = getattr(defaults, f.name)
+        if isinstance(default, bool):
+            p.add_argument(flag, dest=f.name, action=argparse.BooleanOptionalAction,
+                           default=default)
+            continue
+        if f.name in ("die_after_chunks",):
+            typ: Any = int
+        elif f.name == "require_api_key":
+            typ = str
+        else:
+            typ = type(default)
+        p.add_argument(flag, dest=f.name, type=typ, default=default)
+    return p
+
+
+def main(argv: Optional[List[str]] = None) -> int:
+    """CLI entry point; returns the exit status."""
+    p = _parser()
+    args = p.parse_args(argv)
+    kwargs = {f.name: getattr(args, f.name) for f in dataclasses.fields(MockServerOptions)}
+    try:
+        options = MockServerOptions(**kwargs)
+    except ValueError as e:
+        p.error(str(e))
+    if args.host not in _LOOPBACK_HOSTS:
+        p.error(f"--host {args.host!r}: only loopback addresses may be bound")
+    if args.exit_with_parent is not None:
+        _exit_with_parent(args.exit_with_parent)
+    import asyncio
+
+    use_uvloop = False
+    if options.loop in ("auto", "uvloop"):
+        try:
+            import uvloop  # noqa: F401
+
+            use_uvloop = True
+        except ImportError:
+            if options.loop == "uvloop":
+                p.error("--loop uvloop: uvloop is not installed")
+    coro = serve(options, args.host, args.port)
+    try:
+        if use_uvloop:
+            import uvloop
+
+            uvloop.run(coro)
+        else:
+            asyncio.run(coro)
+    except KeyboardInterrupt:  # pragma: no cover
+        pass
+    return 0
+
+
+# --------------------------------------------------------------------------------------------
+# Launcher
+
+
+class MockServerHandle:
+    """A running mock server subprocess. Use as a context manager; :meth:`stop` is idempotent.
+
+    HTTP helpers use :mod:`urllib` with proxies disabled and talk to 127.0.0.1 only.
+    """
+
+    def __init__(self, process: "subprocess.Popen[bytes]", base_url: str,
+                 options: MockServerOptions, stderr_file: Any):
+        self.process = process
+        self.base_url = base_url
+        self.options = options
+        self._stderr_file = stderr_file
+        self._stderr_final: Optional[str] = None
+        import urllib.request
+
+        self._opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+
+    # -- info
+    @property
+    def pid(self) -> int:
+        return self.process.pid
+
+    @property
+    def port(self) -> int:
+        return int(self.base_url.rsplit(":", 1)[1])
+
+    @property
+    def returncode(self) -> Optional[int]:
+        return self.process.poll()
+
+    def alive(self) -> bool:
+        return self.process.poll() is None
+
+    def stderr_text(self) -> str:
+        """What the server wrote to stderr so far (kept after :meth:`stop`)."""
+        if self._stderr_final is not None:
+            return self._stderr_final
+        try:
+            self._stderr_file.flush()
+            self._stderr_file.seek(0)
+            return self._stderr_file.read().decode("utf-8", "replace")
+        except (ValueError, OSError):
+            return ""
+
+    # -- HTTP
+    def _request(self, method: str, path: str, timeout: float = 10.0) -> Any:
+        import urllib.request
+
+        req = urllib.request.Request(self.base_url + path, method=method,
+                                     data=b"" if method == "POST" else None)
+        with self._opener.open(req, timeout=timeout) as r:
+            raw = r.read()
+        return json.loads(raw) if raw else None
+
+    def stats(self, records: bool = True) -> Dict[str, Any]:
+        """Ground truth from ``GET /stats`` (``records=False``: summary only)."""
+        return self._request("GET", "/stats" + ("" if records else "?records=0"))
+
+    def reset(self) -> None:
+        """``POST /stats/reset``: clear records and the request counter."""
+        self._request("POST", "/stats/reset")
+
+    def health(self, timeout: float = 2.0) -> int:
+        """HTTP status of ``GET /health`` (0 when unreachable)."""
+        import urllib.error
+
+        try:
+            with self._opener.open(self.base_url + "/health", timeout=timeout) as r:
+                return int(r.status)
+        except urllib.error.HTTPError as e:
+            return int(e.code)
+        except OSError:
+            return 0
+
+    # -- lifecycle
+    def stop(self, term_timeout: float = 5.0) -> Optional[int]:
+        """SIGTERM, wait up to ``term_timeout`` s, then SIGKILL; reap the process. Returns its
+        exit status."""
+        import subprocess
+
+        proc = self.process
+        if proc.poll() is None:
+            try:
+                proc.send_signal(signal.SIGTERM)
+            except ProcessLookupError:
+                pass
+            try:
+                proc.wait(timeout=term_timeout)
+            except subprocess.TimeoutExpired:
+                try:
+                    proc.kill()
+                except ProcessLookupError:
+                    pass
+                proc.wait(timeout=30)
+        for stream in (proc.stdout,):
+            if stream is not None:
+                try:
+                    stream.close()
+                except OSError:
+                    pass
+        if self._stderr_final is None:
+            self._stderr_final = self.stderr_text()
+            try:
+                self._stderr_file.close()
+            except OSError:
+                pass
+        return proc.returncode
+
+    def __enter__(self) -> "MockServerHandle":
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.stop()
+
+    def __repr__(self) -> str:
+        return f"MockServerHandle(pid={self.pid}, base_url={self.base_url!r})"
+
+
+def _lib_dir() -> str:
+    return os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+
+def start_mock_server(*, host: str = "127.0.0.1", port: int = 0, ready_timeout: float = 30.0,
+                      env: Optional[Dict[str, str]] = None,
+                      **options: Any) -> MockServerHandle:
+    """Launch ``sys.executable -m claimbench.mockserver`` and wait for its READY line.
+
+    ``options`` are :class:`MockServerOptions` fields (``ttft_ms=20, gap_ms=5, fail_every=3``…).
+    The child exits if this process dies (``--exit-with-parent``). On any failure to start, the
+    child is killed and :class:`MockServerError` raised with its stderr.
+    """
+    import subprocess
+    import tempfile
+    import threading
+
+    opts = MockServerOptions(**options)
+    if host not in _LOOPBACK_HOSTS:
+        raise MockServerError(f"host {host!r}: the mock server only binds loopback addresses")
+    argv = [sys.executable, "-m", "claimbench.measurement.mockserver", "--host", host, "--port", str(port),
+            "--exit-with-parent", str(os.getpid())] + opts.to_argv()
+    child_env = dict(os.environ if env is None else env)
+    lib = _lib_dir()
+    pp = child_env.get("PYTHONPATH", "")
+    child_env["PYTHONPATH"] = lib + (os.pathsep + pp if pp else "")
+    child_env["PYTHONUNBUFFERED"] = "1"
+    stderr_file = tempfile.TemporaryFile()
+    proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                            stderr=stderr_file, env=child_env, close_fds=True)
+    handle = MockServerHandle(proc, "", opts, stderr_file)
+    line: List[bytes] = []
+
+    def read_line() -> None:
+        assert proc.stdout is not None
+        line.append(proc.stdout.readline())
+
+    reader = threading.Thread(target=read_line, daemon=True)
+    reader.start()
+    reader.join(ready_timeout)
+    text = line[0].decode("utf-8", "replace").strip() if line else ""
+    if not text.startswith("READY "):
+        err = handle.stderr_text()
+        handle.stop(term_timeout=2.0)
+        why = "timed out" if not line else f"exited with {proc.returncode}"
+        raise MockServerError(f"mock server did not become ready ({why}): {err.strip()[-2000:]}")
+    handle.base_url = text.split(" ", 1)[1]
+    return handle
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,249 @@
+"""A measured run: start an engine, run the load plan, write one run bundle.
+
+Whatever happens mid-sweep (the engine or server dies, a request times out, Ctrl-C), what was
+measured is written: failed requests are rows with their error, and the manifest's ``status``
+says whether the sweep completed (``complete``), ended early (``incomplete``) or was interrupted.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Protocol
+
+import polars as pl
+
+import claimbench
+from claimbench.analyze import metrics
+from claimbench.errors import UserError
+from claimbench.measurement.progress import Progress
+from claimbench.schema.records import LoadLevel, RequestRecord
+from claimbench.measurement.store import monotonic, new_run_id, requests_frame, utc_now_iso, write_bundle
+from claimbench.measurement.workload import WorkloadSpec, make_prompts, prompt_set_sha256
+
+
+class EngineDied(RuntimeError):
+    """The engine or server stopped answering; the sweep ends with what was measured."""
+
+
+class Engine(Protocol):
+    name: str
+    max_model_len: int | None
+
+    def start(self) -> None: ...
+    def stop(self) -> None: ...
+    def vocab_size(self) -> int | None: ...
+    def describe(self) -> dict[str, Any]: ...
+    def run_level(self, level: LoadLevel, prompts, run_t0: float, records: list[RequestRecord], warmup: bool = False,
+                  seed: int = 0, request_timeout_s: float | None = None, on_request_done=None) -> None: ...
+
+
+@dataclass
+class MeasureConfig:
+    model: str
+    model_source: str               # what the user passed (e.g. "tiny")
+    workload: WorkloadSpec          # vocab_size may be refined from the engine
+    levels: list[LoadLevel]
+    out_dir: Path
+    slos: dict[str, float] = field(default_factory=dict)
+    percentile_method: str = "linear"
+    request_timeout_s: float | None = None
+    dtype: str | None = None
+    extra_manifest: dict[str, Any] = field(default_factory=dict)
+    redact: list[str] = field(default_factory=list)
+    vocab_size_given: bool = False  # --vocab-size was passed: keep it even if the engine knows better
+    energy: bool = True             # sample device energy per level where the platform allows
+    search: Any = None              # slo_search.SLO: find the max throughput under it instead of fixed levels
+    search_max_levels: int = 6
+    search_max_concurrency: int = 1024
+    calibrate: Any = None           # () -> client calibration dict, called once the engine is reachable
+
+
+def parse_slos(items: list[str] | None) -> dict[str, float]:
+    """``["tpot_ms=50", "ttft_ms=2000"]`` → ``{"tpot_ms": 50.0, "ttft_ms": 2000.0}``."""
+    slos: dict[str, float] = {}
+    for item in items or []:
+        name, sep, value = item.partition("=")
+        name = name.strip()
+        if not sep:
+            raise UserError(f"--slo must be METRIC=VALUE (e.g. tpot_ms=50), got {item!r}")
+        if name not in metrics.SLO_METRICS:
+            raise UserError(f"--slo: unknown metric {name!r}; use one of {', '.join(metrics.SLO_METRICS)}")
+        try:
+            bound = float(value)
+        except ValueError:
+            raise UserError(f"--slo {name}: {value!r} is not a number") from None
+        if not bound > 0 or math.isinf(bound):
+            raise UserError(f"--slo {name}: must be a positive finite number, got {value}")
+        slos[name] = bound
+    return slos
+
+
+def levels_frame(levels: list[LoadLevel]) -> pl.DataFrame:
+    return pl.DataFrame(
+        {
+            "level": [lv.level for lv in levels],
+            "concurrency": [lv.concurrency for lv in levels],
+            "request_rate": [lv.request_rate for lv in levels],
+        },
+        schema={"level": pl.Int64, "concurrency": pl.Int64, "request_rate": pl.Float64},
+    )
+
+
+def run_measurement(cfg: MeasureConfig, engine: Engine, fingerprint: dict[str, Any], progress: Progress | None = None) -> Path:
+    """Run the sweep and write the bundle; returns the bundle folder.
+
+    Engine start failures and impossible workloads raise :class:`UserError` before anything is
+    measured. Failures after that end up in the bundle.
+    """
+    progress = progress or Progress(enabled=False)
+    run_id = new_run_id()
+    created = utc_now_iso()
+    engine.start()
+    calibration = None
+    try:
+        calibration = cfg.calibrate() if cfg.calibrate else None
+        spec = cfg.workload
+        vocab = engine.vocab_size()
+        if vocab and vocab != spec.vocab_size and not cfg.vocab_size_given:
+            spec = WorkloadSpec(**{**spec.__dict__, "vocab_size": vocab})
+        spec.validate(engine.max_model_len)
+        prompts = make_prompts(spec)
+        records: list[RequestRecord] = []
+        search_result = None
+        energy: dict[int, dict[str, Any]] = {}
+        status, status_reason, completed = "complete", None, []
+        run_t0 = monotonic()
+        levels_run: list[LoadLevel] = []
+
+        def run_one(level: LoadLevel) -> None:
+            levels_run.append(level)
+            if level.warmup_prompts:
+                warm = make_prompts(spec, count=level.warmup_prompts, stream=1 + level.level)
+                progress.start_level(f"{level.label()} warmup", len(warm))
+                engine.run_level(level, warm, run_t0, records, warmup=True, seed=spec.seed,
+                                 request_timeout_s=cfg.request_timeout_s,
+                                 on_request_done=lambda r: progress.request_done(r.ok))
+                progress.end_level()
+            level_prompts = prompts if level.num_prompts <= len(prompts) else make_prompts(spec, count=level.num_prompts)
+            progress.start_level(level.label(), len(level_prompts))
+            meter = _energy_meter(cfg, engine)
+            try:
+                engine.run_level(level, level_prompts, run_t0, records, seed=spec.seed,
+                                 request_timeout_s=cfg.request_timeout_s,
+                                 on_request_done=lambda r: progress.request_done(r.ok))
+            finally:
+                energy[level.level] = _stop_meter(meter, cfg, engine)
+            progress.end_level()
+            completed.append(level.level)
+
+        def run_at(concurrency: int) -> dict[str, Any]:
+            """One closed-loop level of the SLO search; returns its summary row."""
+            base = cfg.levels[0]
+            level = LoadLevel(level=len(levels_run), concurrency=concurrency, duration_s=base.duration_s,
+                              num_prompts=max(base.num_prompts, 2 * concurrency), warmup_prompts=base.warmup_prompts,
+                              ramp_s=base.ramp_s)
+            run_one(level)
+            mine = requests_frame([r for r in records if r.level == level.level])
+            return metrics.summarize(mine, levels_frame([level]), cfg.slos or None, cfg.percentile_method).to_dicts()[0]
+
+        try:
+            if cfg.search is None:
+                for level in cfg.levels:
+                    run_one(level)
+            else:
+                from claimbench.analyze.slo_search import find_max_under_slo
+
+                search_result = find_max_under_slo(run_at, cfg.search, max_levels=cfg.search_max_levels,
+                                                   max_concurrency=cfg.search_max_concurrency)
+        except EngineDied as exc:
+            status, status_reason = "incomplete", f"engine died during level {len(completed)}: {str(exc)[:300]}"
+        except KeyboardInterrupt:
+            status, status_reason = "interrupted", f"interrupted by the user during level {len(completed)}"
+        end_t = monotonic() - run_t0
+        for rec in records:
+            if not rec.ok and rec.error is None:
+                rec.error = f"not completed: run {status}"
+                rec.done_s = rec.done_s if rec.done_s is not None else end_t
+    finally:
+        engine.stop()
+    req = requests_frame(records)
+    summary = with_energy(metrics.summarize(req, levels_frame(levels_run), cfg.slos or None, cfg.percentile_method), energy)
+    warnings = [w for w in (client_warning(row, calibration, engine) for row in summary.to_dicts()) if w]
+    if search_result is not None:
+        warnings += [f"SLO search: {w}" for w in search_result.warnings]
+    measured = [r for r in records if not r.warmup and r.ok]
+    manifest: dict[str, Any] = {
+        "schema_version": 1,
+        "run_id": run_id,
+        "created": created,
+        "status": status,
+        "status_reason": status_reason,
+        "levels_completed": completed,
+        "claimbench": {"version": claimbench.__version__, "git_sha": _git_sha()},
+        "engine": engine.describe(),
+        "model": {"source": cfg.model_source, "path_or_name": cfg.model, "dtype": cfg.dtype},
+        "workload": {**spec.as_dict(), "prompt_set_sha256": prompt_set_sha256(prompts)},
+        "load_plan": [lv.as_dict() for lv in levels_run],
+        "slo_search": None if cfg.search is None else {
+            "slo": {"metric": cfg.search.metric, "bound": cfg.search.bound, "percentile": cfg.search.percentile},
+            "result": search_result.as_dict() if search_result is not None else None},
+        "client_calibration": calibration,
+        "warnings": warnings,
+        "slos": cfg.slos,
+        "percentile_method": cfg.percentile_method,
+        "request_timeout_s": cfg.request_timeout_s,
+        "platform": fingerprint,
+        "energy": {str(k): v for k, v in sorted(energy.items())},
+        "output_length_audit": {
+            "requests_ok": len(measured),
+            "requests_short": sum(1 for r in measured if (r.output_tokens or 0) < (r.requested_output_tokens or 0)),
+            "requests_long": sum(1 for r in measured if (r.output_tokens or 0) > (r.requested_output_tokens or 0)),
+        },
+        **cfg.extra_manifest,
+    }
+    extra_files = getattr(engine, "bundle_files", lambda: {})()
+    return write_bundle(cfg.out_dir, manifest, req, summary, extra_files=extra_files, redact=cfg.redact)
+
+
+def client_warning(row: dict[str, Any], calibration: dict[str, Any] | None, engine: Engine) -> str | None:
+    """A warning when a level's load approaches the measuring client's calibrated ceiling."""
+    if engine.name == "offline" or not calibration:
+        return None
+    from claimbench.measurement.calibration import ceiling_warning
+
+    w = ceiling_warning(row, calibration)
+    return f"level {row['level']}: {w}" if w else None
+
+
+def _energy_meter(cfg: MeasureConfig, engine: Engine):
+    if not cfg.energy or engine.name == "endpoint":
+        return None
+    from claimbench.measurement.energy import EnergyMeter
+
+    meter = EnergyMeter()
+    meter.start()
+    return meter
+
+
+def _stop_meter(meter, cfg: MeasureConfig, engine: Engine) -> dict[str, Any]:
+    if meter is None:
+        reason = "remote endpoint: its devices are not observable from here" if engine.name == "endpoint" else "energy sampling off"
+        return {"joules": None, "source": None, "reason": reason}
+    return meter.stop().to_dict()
+
+
+def with_energy(summary: pl.DataFrame, energy: dict[int, dict[str, Any]]) -> pl.DataFrame:
+    """Add ``energy_j`` and ``energy_j_per_output_tok`` per level (null where not measured)."""
+    e = pl.DataFrame({"level": list(energy), "energy_j": [v.get("joules") for v in energy.values()]},
+                     schema={"level": pl.Int64, "energy_j": pl.Float64})
+    out = summary.join(e, on="level", how="left")
+    tokens = pl.col("output_tok_per_s") * pl.col("duration_s")
+    return out.with_columns(energy_j_per_output_tok=pl.when(tokens > 0).then(pl.col("energy_j") / tokens))
+
+
+def _git_sha() -> str | None:
+    from claimbench.measurement.platform import git_sha
+
+    return git_sha()

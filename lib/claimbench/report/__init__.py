@@ -1,0 +1,1 @@
+"""Reporting: notebook steps and helpers, charts, tables and the papermill pipeline."""

@@ -1,0 +1,224 @@
+"""The report pipeline: run the notebooks with papermill into ``reports/<run-id>/``.
+
+Each step's executed notebook (``NN_step.ipynb``) and its HTML (``NN_step.html``) land in the
+report folder, with an ``index.html`` linking them. Step outputs pass to the next step through
+shared folders: ``runs/`` (bundles from the measure step), ``verify/`` (verdict files) and
+``exports/<step>/`` (CSV, LaTeX, SVG, PNG for papers). The HTML uses no JavaScript and no network:
+tables are escaped HTML and charts static SVG.
+
+Parameters are checked against each notebook's ``parameters`` cell before anything runs: an
+unknown name or a value of the wrong type is a :class:`UserError` naming the notebook. A step that
+fails stops the pipeline; the steps that finished keep their outputs, the failed notebook is kept
+with its error, and the error names the notebook and cell.
+"""
+
+from __future__ import annotations
+
+import html
+import os
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from claimbench.load.paths import notebooks_dir
+from claimbench.errors import UserError, did_you_mean
+
+STEP_TITLES = {
+    "01_measure": "Measure", "02_analyze": "Analyze", "03_compare": "Compare",
+    "04_plausibility": "Plausibility", "05_verify": "Verify",
+}
+_TYPES = {"str": str, "int": int, "float": float, "bool": bool}
+
+
+def available_steps(nb_dir: Path | None = None) -> list[str]:
+    return sorted(p.stem for p in (nb_dir or notebooks_dir()).glob("[0-9][0-9]_*.ipynb"))
+
+
+def declared_parameters(notebook: Path) -> dict[str, dict[str, Any]]:
+    """Name → {type, default, help} from the notebook's ``parameters`` cell (papermill's parser)."""
+    import papermill as pm
+
+    return {k: {"type": v["inferred_type_name"], "default": v["default"], "help": v["help"]}
+            for k, v in pm.inspect_notebook(str(notebook)).items()}
+
+
+def coerce(notebook: str, name: str, value: Any, type_name: str) -> Any:
+    """Check/convert one parameter value to the declared type (strings from the CLI are parsed)."""
+    want = _TYPES.get(type_name)
+    if want is None:
+        return value
+    if isinstance(value, str) and want is not str:
+        text = value.strip()
+        try:
+            if want is bool:
+                if text.lower() not in ("true", "false", "1", "0"):
+                    raise ValueError
+                return text.lower() in ("true", "1")
+            return want(text) if want is not float or text.lower() not in ("inf", "infinity") else float("inf")
+        except ValueError:
+            raise UserError(f"{notebook}: parameter {name} must be {type_name}, got {value!r}") from None
+    if want is float and isinstance(value, int) and not isinstance(value, bool):
+        return float(value)
+    if not isinstance(value, want) or (want is int and isinstance(value, bool)):
+        raise UserError(f"{notebook}: parameter {name} must be {type_name}, got {type(value).__name__} {value!r}")
+    return value
+
+
+@dataclass
+class StepResult:
+    step: str
+    status: str                    # ok | failed | skipped
+    seconds: float | None = None
+    error: str | None = None
+    parameters: dict[str, Any] = field(default_factory=dict)
+
+
+class StepFailed(Exception):
+    def __init__(self, message: str, folder: Path):
+        super().__init__(message)
+        self.folder = folder
+
+
+def plan_parameters(steps: list[str], overrides: dict[str, Any], folder: Path, nb_dir: Path) -> dict[str, dict[str, Any]]:
+    """Parameters per step: pipeline wiring + user overrides (``name`` for all, ``step.name`` for one)."""
+    # Notebooks run with the report folder as their working directory; paths are passed relative to
+    # it so that no absolute (home) path ends up in a report.
+    def rel(p) -> str:
+        return os.path.relpath(Path(p).resolve(), folder)
+
+    runs_dir = overrides.get("runs_dir")
+    wiring = {"runs_dir": rel(runs_dir) if runs_dir else "runs", "out_dir": "verify"}
+    plans: dict[str, dict[str, Any]] = {}
+    used: set[str] = set()
+    for step in steps:
+        nb_name = f"{step}.ipynb"
+        declared = declared_parameters(nb_dir / nb_name)
+        params: dict[str, Any] = {"export_dir": f"exports/{step}"} if "export_dir" in declared else {}
+        for k, v in wiring.items():
+            if k in declared:
+                params[k] = v
+        for key, value in overrides.items():
+            target, _, name = key.rpartition(".")
+            if target and target != step:
+                continue
+            if name in declared:
+                value = coerce(nb_name, name, value, declared[name]["type"])
+                if name.endswith("_dir") and isinstance(value, str) and value:
+                    value = rel(value)  # the user's path, seen from the report folder
+                params[name] = value
+                used.add(key)
+            elif target == step:
+                raise UserError(f"{nb_name}: unknown parameter {name!r}{did_you_mean(name, declared)}; "
+                                f"it takes {', '.join(declared)}")
+        plans[step] = params
+    for key in overrides:
+        if key not in used and key != "runs_dir":
+            target, _, name = key.rpartition(".")
+            if target and target not in steps:
+                raise UserError(f"-p {key}: no step {target!r}{did_you_mean(target, steps)}; steps: {', '.join(steps)}")
+            if not target:
+                names = sorted({n for s in steps for n in declared_parameters(nb_dir / f"{s}.ipynb")})
+                raise UserError(f"-p {key}: no notebook takes a parameter {name!r}{did_you_mean(name, names)}")
+    return plans
+
+
+def run_report(out_root: str | Path = "reports", overrides: dict[str, Any] | None = None, steps: list[str] | None = None,
+               nb_dir: Path | None = None, run_id: str | None = None, log=None) -> Path:
+    """Execute the steps into ``out_root/<run-id>/`` and return that folder."""
+    import papermill as pm
+    from papermill.exceptions import PapermillExecutionError
+
+    from claimbench.measurement.store import new_run_id
+
+    nb_dir = nb_dir or notebooks_dir()
+    known = available_steps(nb_dir)
+    steps = steps or known
+    for s in steps:
+        if s not in known:
+            raise UserError(f"--steps: unknown step {s!r}{did_you_mean(s, known)}; steps: {', '.join(known)}")
+    overrides = dict(overrides or {})
+    if "runs_dir" in overrides and not Path(overrides["runs_dir"]).exists():
+        raise UserError(f"-p runs_dir: {overrides['runs_dir']} does not exist")
+    folder = Path(out_root) / (run_id or new_run_id())
+    folder.mkdir(parents=True, exist_ok=False)
+    try:
+        plans = plan_parameters(steps, overrides, folder.resolve(), nb_dir)
+    except UserError:
+        folder.rmdir()  # nothing ran: leave no empty report behind
+        raise
+    results: list[StepResult] = []
+    failure: str | None = None
+    for step in steps:
+        if failure:
+            results.append(StepResult(step, "skipped", parameters=plans[step]))
+            continue
+        t0 = time.monotonic()
+        out_nb = folder / f"{step}.ipynb"
+        if log:
+            log(f"{step}: running")
+        try:
+            pm.execute_notebook(str(nb_dir / f"{step}.ipynb"), str(out_nb), parameters=plans[step], cwd=str(folder),
+                                kernel_name="python3", progress_bar=False, log_output=False, report_mode=False)
+            results.append(StepResult(step, "ok", time.monotonic() - t0, parameters=plans[step]))
+        except PapermillExecutionError as exc:
+            failure = (f"step {step} failed in {step}.ipynb cell {exc.exec_count} ({exc.ename}: "
+                       f"{str(exc.evalue).splitlines()[0][:300] if exc.evalue else ''})")
+            results.append(StepResult(step, "failed", time.monotonic() - t0, failure, plans[step]))
+        if out_nb.exists():
+            (folder / f"{step}.html").write_text(notebook_html(out_nb, STEP_TITLES.get(step, step)), encoding="utf-8")
+        if log:
+            log(f"{step}: {results[-1].status} in {results[-1].seconds:.1f} s")
+    (folder / "index.html").write_text(index_html(folder, results), encoding="utf-8")
+    if failure:
+        raise StepFailed(f"{failure}; the finished steps are in {folder}", folder)
+    return folder
+
+
+CSS = """
+body{font-family:DejaVu Sans,Helvetica,Arial,sans-serif;max-width:1100px;margin:2em auto;padding:0 1em;color:#222}
+table.cb-table,table.dataframe{border-collapse:collapse;font-size:13px;margin:.6em 0}
+.cb-table th,.cb-table td,.dataframe th,.dataframe td{border:1px solid #ddd;padding:3px 7px;text-align:right}
+.cb-table th{background:#f4f6f8}.cb-table td:first-child{text-align:left}
+.cb-card{border:1px solid #ccc;border-radius:6px;padding:.4em 1em;margin:1em 0}
+blockquote{border-left:4px solid #1f5fa8;margin:.5em 0;padding:.2em .8em;background:#f7f9fc}
+pre{background:#f6f8fa;padding:.6em;overflow-x:auto;font-size:12px}
+.cb-status-ok{color:#2e7d32}.cb-status-failed{color:#c62828}.cb-status-skipped{color:#757575}
+.jp-InputPrompt,.jp-OutputPrompt{display:none}
+"""
+
+
+def _page(title: str, body: str) -> str:
+    return (f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title>{html.escape(title)}</title>'
+            f"<style>{CSS}</style></head><body>{body}</body></html>\n")
+
+
+def notebook_html(path: Path, title: str) -> str:
+    """Static HTML of an executed notebook (nbconvert's 'basic' template: no scripts, no CDN)."""
+    import nbformat
+    from nbconvert import HTMLExporter
+
+    exporter = HTMLExporter(template_name="basic")
+    exporter.exclude_input_prompt = True
+    exporter.exclude_output_prompt = True
+    body, _ = exporter.from_notebook_node(nbformat.read(str(path), as_version=4))
+    nav = '<p><a href="index.html">← report index</a></p>'
+    return _page(f"claimbench — {title}", nav + body)
+
+
+def index_html(folder: Path, results: list[StepResult]) -> str:
+    e = html.escape
+    rows = []
+    for r in results:
+        link = f'<a href="{e(r.step)}.html">{e(STEP_TITLES.get(r.step, r.step))}</a>' if (folder / f"{r.step}.html").exists() else e(r.step)
+        nb_link = f'<a href="{e(r.step)}.ipynb">notebook</a>' if (folder / f"{r.step}.ipynb").exists() else ""
+        exports = folder / "exports" / r.step
+        ex_link = f'<a href="exports/{e(r.step)}/">exports ({len(list(exports.iterdir()))} files)</a>' if exports.is_dir() else ""
+        secs = f"{r.seconds:.1f} s" if r.seconds is not None else ""
+        rows.append(f"<tr><td>{link}</td><td class='cb-status-{e(r.status)}'>{e(r.status)}</td><td>{secs}</td>"
+                    f"<td>{nb_link}</td><td>{ex_link}</td><td>{e(r.error or '')}</td></tr>")
+    body = (f"<h1>claimbench report {e(folder.name)}</h1>"
+            "<table class='cb-table'><thead><tr><th>step</th><th>status</th><th>time</th><th>executed notebook</th>"
+            f"<th>tables and charts for papers</th><th>error</th></tr></thead><tbody>{''.join(rows)}</tbody></table>"
+            "<p>Run bundles of this report are in <code>runs/</code>, verdict files in <code>verify/</code>.</p>")
+    return _page(f"claimbench report {folder.name}", body)

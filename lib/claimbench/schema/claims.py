@@ -1,0 +1,298 @@
+"""Claim records: a vendor's sentence turned into a testable predicate.
+
+One YAML file per claim under ``data/claims/``. The schema rejects unknown keys, and the fields
+that change what is measured (hardware, model, precision, lengths, SLOs, speculative decoding,
+concurrency, phase, deployment, unit basis) have no defaults: a claim file states each one, either as a value
+or as ``null`` — and a ``null`` must be listed under ``unknown`` (what the source leaves open),
+so a missing condition is always a visible decision, never an accident.
+
+YAML is read with :func:`yaml.safe_load` only; a python object tag is refused. Every problem is a
+:class:`claimbench.errors.UserError` of one line naming the file and the field. When a whole
+directory is loaded, bad files are returned as errors alongside the good claims, so one broken
+file does not stop the others from being judged.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from claimbench.errors import did_you_mean
+
+__all__ = [
+    "Basis",
+    "Claim",
+    "ClaimConditions",
+    "ConditionsOverride",
+    "Deployment",
+    "Predicate",
+    "RatioBaseline",
+    "Reading",
+    "SloBound",
+    "Source",
+    "Speculative",
+    "CONDITION_NAMES",
+    "resolved_readings",
+]
+
+Basis = Literal["card", "die", "node", "system", "user"]
+"""What one unit of a per-unit figure counts: an accelerator package (card), one die of a
+multi-die package, a server node, a whole system, or one user's stream (interactivity)."""
+
+Comparator = Literal[">=", "<=", "approx", "includes"]
+
+PredicateMetric = Literal[
+    "output_tok_per_s",
+    "total_tok_per_s",
+    "input_tok_per_s",
+    "request_per_s",
+    "goodput_req_per_s",
+    "tpot_mean_ms",
+    "ttft_mean_ms",
+    "models_supported",
+]
+"""Metric a predicate is about. Throughputs are per the predicate's basis. ``models_supported``
+is a coverage predicate: its value is a list of model families."""
+
+LatencyMetric = Literal["tpot", "ttft", "itl", "e2el"]
+LatencyStat = Literal["mean", "p50", "p90", "p99"]
+Phase = Literal["decode-only", "end-to-end", "prefill-only"]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Source(_Strict):
+    """Where a claim (or a published result) comes from. ``quote`` is verbatim."""
+
+    url: str
+    date: str = Field(description="Publication date as given, ISO-like: 2025-11, 2025-10-04")
+    quote: str
+    publisher: str | None = None
+    secondary: bool = Field(
+        default=False, description="True for a blog, news item or AI-written note"
+    )
+    note: str | None = None
+
+
+class SloBound(_Strict):
+    """A latency bound the throughput is claimed at: ``metric`` ``stat`` ≤ ``max_ms``.
+
+    ``stat`` null means the source does not say which statistic (mean, median, p99); the verdict
+    then reads the mean and says so.
+    """
+
+    metric: LatencyMetric
+    stat: LatencyStat | None
+    max_ms: float = Field(gt=0)
+
+
+class Speculative(_Strict):
+    """Speculative decoding used: method (e.g. MTP), draft tokens, acceptance rate (0–1)."""
+
+    method: str
+    tokens: int | None = Field(default=None, ge=1)
+    acceptance: float | None = Field(default=None, ge=0, le=1)
+
+
+class Deployment(_Strict):
+    """How the serving behind a figure was deployed: what the roofline bound needs beyond chip,
+    model, precision, speculative decoding and the TPOT bound (:mod:`claimbench.roofline`).
+
+    Every field is required; null means the source does not say, and the bound is then not
+    computed (``kv_precision`` null is bounded at 1 byte per KV element, the loosest in use, and
+    said so). ``device`` is the unit ``batch_per_device``, ``tp`` and ``ep`` count: a package
+    (``card``) or one die of it (``die``).
+    """
+
+    device: Literal["card", "die"]
+    batch_per_device: float | None = Field(gt=0, description="sequences resident per device")
+    context_tokens: float | None = Field(
+        ge=0, description="KV length each sequence attends over during decode (average)"
+    )
+    tp: int | None = Field(ge=1, description="tensor-parallel degree of attention (1 = DP attention)")
+    ep: int | None = Field(ge=1, description="expert-parallel degree, in devices")
+    kv_precision: str | None = Field(description="KV-cache dtype, e.g. int8, fp8, bf16")
+    note: str | None = None
+
+
+class ClaimConditions(_Strict):
+    """Conditions a figure holds under. Every field is required; null means unknown."""
+
+    hardware: str | None = Field(description="Hardware registry id of the package")
+    model: str | None = Field(description="Model id, e.g. deepseek-r1")
+    precision: str | None = Field(description="Weight/activation precision, e.g. int8, fp8, bf16")
+    input_len: int | None = Field(ge=1)
+    output_len: int | None = Field(ge=1)
+    slo: list[SloBound] | None
+    speculative: Speculative | Literal["none"] | None
+    concurrency: int | None = Field(ge=1, description="Closed-loop concurrency of the load level")
+    phase: Phase | None
+    deployment: Deployment | None = Field(
+        description="Serving deployment for the roofline bound (batch, context, TP/EP)"
+    )
+
+
+CONDITION_NAMES: tuple[str, ...] = tuple(ClaimConditions.model_fields)
+
+
+class RatioBaseline(_Strict):
+    """For a ratio claim (``3× the throughput of H20``): the baseline's conditions that differ
+    from the claim's own (at least the hardware)."""
+
+    hardware: str
+    note: str | None = None
+
+
+class Predicate(_Strict):
+    """What must hold: ``metric comparator value`` (per ``basis``).
+
+    ``approx`` needs ``tolerance_rel`` (|observed − value| ≤ tolerance_rel · value). ``>=`` and
+    ``<=`` may have one for figures stated as "around N" (observed ≥ (1 − tolerance_rel) · value);
+    ``includes`` may not. A ratio claim sets ``ratio_to`` and its value is the factor.
+    """
+
+    metric: PredicateMetric
+    comparator: Comparator
+    value: float | list[str]
+    unit: str
+    basis: Basis | None
+    tolerance_rel: float | None = Field(ge=0)
+    ratio_to: RatioBaseline | None
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Predicate:
+        if self.comparator == "approx" and self.tolerance_rel is None:
+            raise ValueError("tolerance_rel: required when comparator is 'approx'")
+        if self.comparator == "includes" and self.tolerance_rel is not None:
+            raise ValueError("tolerance_rel: not allowed with comparator 'includes'")
+        coverage = self.metric == "models_supported"
+        if coverage != (self.comparator == "includes"):
+            raise ValueError("comparator: 'includes' goes with metric 'models_supported' only")
+        if coverage and not isinstance(self.value, list):
+            raise ValueError("value: a coverage predicate needs a list of model families")
+        if not coverage and isinstance(self.value, list):
+            raise ValueError("value: must be a number for this metric")
+        if self.ratio_to is not None and self.unit != "x":
+            raise ValueError("unit: a ratio claim's unit is 'x'")
+        return self
+
+
+class ConditionsOverride(_Strict):
+    """A partial set of conditions; only the keys written in the YAML are applied."""
+
+    hardware: str | None = None
+    model: str | None = None
+    precision: str | None = None
+    input_len: int | None = Field(default=None, ge=1)
+    output_len: int | None = Field(default=None, ge=1)
+    slo: list[SloBound] | None = None
+    speculative: Speculative | Literal["none"] | None = None
+    concurrency: int | None = Field(default=None, ge=1)
+    phase: Phase | None = None
+    deployment: Deployment | None = None
+
+
+class Reading(_Strict):
+    """An alternative reading of an ambiguous claim (e.g. "per 910C chip" vs "per 910C die"),
+    judged beside the reading as worded."""
+
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
+    label: str
+    conditions: ConditionsOverride
+    basis: Basis | None
+    source_note: str = Field(description="Why this reading exists, with its source")
+
+
+class Claim(_Strict):
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
+    title: str
+    source: Source
+    also_reported: list[Source] = Field(default_factory=list)
+    predicate: Predicate | None
+    unverifiable_reason: str | None = None
+    conditions: ClaimConditions
+    unknown: list[str]
+    assumed: dict[str, str] = Field(
+        default_factory=dict,
+        description="Conditions filled in by us, not stated by the source, with the reason",
+    )
+    readings: list[Reading] = Field(default_factory=list)
+    self_test: bool = Field(
+        default=False, description="A claim claimbench checks against its own CPU measurement"
+    )
+    notes: list[str] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Claim:
+        if self.predicate is None and not self.unverifiable_reason:
+            raise ValueError("unverifiable_reason: required when predicate is null")
+        if self.predicate is not None and self.unverifiable_reason:
+            raise ValueError("unverifiable_reason: only allowed when predicate is null")
+        allowed = set(CONDITION_NAMES) | {"basis"}
+        for name in self.unknown:
+            if name not in allowed:
+                raise ValueError(f"unknown: {name!r} is not a condition{did_you_mean(name, allowed)}")
+        for name in CONDITION_NAMES:
+            value = getattr(self.conditions, name)
+            if value is None and name not in self.unknown:
+                raise ValueError(
+                    f"conditions.{name}: null but not listed under 'unknown' "
+                    "(give a value, or list it as unknown)"
+                )
+            if value is not None and name in self.unknown:
+                raise ValueError(f"unknown: {name!r} has a value in conditions")
+        if self.predicate is not None:
+            basis_unknown = "basis" in self.unknown
+            if self.predicate.basis is None and not basis_unknown:
+                raise ValueError("predicate.basis: null but 'basis' is not listed under 'unknown'")
+            if self.predicate.basis is not None and basis_unknown:
+                raise ValueError("unknown: 'basis' has a value in predicate.basis")
+        for name in self.assumed:
+            if name not in allowed:
+                raise ValueError(f"assumed: {name!r} is not a condition{did_you_mean(name, allowed)}")
+        ids = [r.id for r in self.readings]
+        if len(set(ids)) != len(ids) or "as-worded" in ids:
+            raise ValueError("readings: ids must be unique and not 'as-worded'")
+        return self
+
+    def hardware_ids(self) -> list[tuple[str, str]]:
+        """(field path, hardware id) for every hardware the claim names."""
+        out: list[tuple[str, str]] = []
+        if self.conditions.hardware:
+            out.append(("conditions.hardware", self.conditions.hardware))
+        if self.predicate is not None and self.predicate.ratio_to is not None:
+            out.append(("predicate.ratio_to.hardware", self.predicate.ratio_to.hardware))
+        for i, reading in enumerate(self.readings):
+            if reading.conditions.hardware:
+                out.append((f"readings[{i}].conditions.hardware", reading.conditions.hardware))
+        return out
+
+
+@dataclass(frozen=True)
+class ResolvedReading:
+    """One reading of a claim with its full conditions and basis."""
+
+    reading_id: str
+    label: str
+    conditions: ClaimConditions
+    basis: Basis | None
+    note: str | None
+
+
+def resolved_readings(claim: Claim) -> list[ResolvedReading]:
+    """The reading as worded first, then each alternative with its overrides applied."""
+    basis = claim.predicate.basis if claim.predicate is not None else None
+    out = [ResolvedReading("as-worded", "as worded by the source", claim.conditions, basis, None)]
+    for reading in claim.readings:
+        patch = {k: getattr(reading.conditions, k) for k in reading.conditions.model_fields_set}
+        conditions = claim.conditions.model_copy(update=patch)
+        out.append(
+            ResolvedReading(reading.id, reading.label, conditions, reading.basis, reading.source_note)
+        )
+    return out
+
+
