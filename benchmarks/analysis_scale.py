@@ -29,12 +29,13 @@ import math
 import statistics
 import sys
 import time
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 import polars as pl
 
-from benchmarks.common import log, machine, finish
+from benchmarks.common import finish, log, machine
 
 N_LEVELS = 10
 Z975 = 1.959963984540054
@@ -52,26 +53,44 @@ def synth(n: int, chunks: int = 0, seed: int = 0) -> pl.DataFrame:
     first = sent + ttft
     done = first + tpot * (out - 1)
     ok = rng.random(n) > 0.001
-    df = pl.DataFrame({
-        "request_id": pl.int_range(0, n, eager=True).cast(pl.String), "level": level, "warmup": np.zeros(n, bool),
-        "scheduled_s": sched, "sent_s": sent, "first_token_s": first, "done_s": done,
-        "prompt_tokens": np.full(n, 128), "output_tokens": out, "requested_output_tokens": out, "ok": ok,
-    }).with_columns(token_count_source=pl.lit("usage"), error=pl.lit(None, dtype=pl.String))
+    df = pl.DataFrame(
+        {
+            "request_id": pl.int_range(0, n, eager=True).cast(pl.String),
+            "level": level,
+            "warmup": np.zeros(n, bool),
+            "scheduled_s": sched,
+            "sent_s": sent,
+            "first_token_s": first,
+            "done_s": done,
+            "prompt_tokens": np.full(n, 128),
+            "output_tokens": out,
+            "requested_output_tokens": out,
+            "ok": ok,
+        }
+    ).with_columns(token_count_source=pl.lit("usage"), error=pl.lit(None, dtype=pl.String))
     if chunks:
         k = np.arange(chunks) / (chunks - 1)
         ct = first[:, None] + (done - first)[:, None] * k[None, :]
-        df = df.with_columns(chunk_times_s=pl.Series(ct).cast(pl.List(pl.Float64)),
-                             chunk_tokens=pl.lit([1] * chunks, dtype=pl.List(pl.Int64)))
+        df = df.with_columns(
+            chunk_times_s=pl.Series(ct).cast(pl.List(pl.Float64)),
+            chunk_tokens=pl.lit([1] * chunks, dtype=pl.List(pl.Int64)),
+        )
     else:
-        df = df.with_columns(chunk_times_s=pl.lit(None, dtype=pl.List(pl.Float64)),
-                             chunk_tokens=pl.lit(None, dtype=pl.List(pl.Int64)))
+        df = df.with_columns(
+            chunk_times_s=pl.lit(None, dtype=pl.List(pl.Float64)), chunk_tokens=pl.lit(None, dtype=pl.List(pl.Int64))
+        )
     return df
 
 
 def levels_frame() -> pl.DataFrame:
-    return pl.DataFrame({"level": list(range(N_LEVELS)), "concurrency": [2 ** i for i in range(N_LEVELS)],
-                         "request_rate": [None] * N_LEVELS},
-                        schema={"level": pl.Int64, "concurrency": pl.Int64, "request_rate": pl.Float64})
+    return pl.DataFrame(
+        {
+            "level": list(range(N_LEVELS)),
+            "concurrency": [2**i for i in range(N_LEVELS)],
+            "request_rate": [None] * N_LEVELS,
+        },
+        schema={"level": pl.Int64, "concurrency": pl.Int64, "request_rate": pl.Float64},
+    )
 
 
 def _order_stat_ranks(n: int, q: float, n_boot_conf: float = 0.95) -> tuple[int, int]:
@@ -104,14 +123,22 @@ def bootstrap_level_ci(requests: pl.DataFrame, n_boot: int = 1000, seed: int = 0
     lf = requests.lazy().filter(~pl.col("warmup")).with_columns(pl.col("level").cast(pl.Int64))
     ok = pl.col("ok")
     tok = pl.when(ok).then(pl.col("output_tokens")).otherwise(0).cast(pl.Int64).alias("tok")
-    tpot = pl.when(ok & (pl.col("output_tokens") > 1)).then(
-        (pl.col("done_s") - pl.col("first_token_s")) * 1000 / (pl.col("output_tokens") - 1)).alias("tpot_ms")
+    tpot = (
+        pl.when(ok & (pl.col("output_tokens") > 1))
+        .then((pl.col("done_s") - pl.col("first_token_s")) * 1000 / (pl.col("output_tokens") - 1))
+        .alias("tpot_ms")
+    )
     base = lf.select("level", tok, tpot, "sent_s", "done_s")
-    lv_lf = base.group_by("level").agg(pl.len().alias("n"), (pl.col("done_s").max() - pl.col("sent_s").min()).alias("dur"),
-                                       pl.col("tok").sum().alias("tok_sum"), pl.col("tpot_ms").drop_nulls().alias("_t"))
+    lv_lf = base.group_by("level").agg(
+        pl.len().alias("n"),
+        (pl.col("done_s").max() - pl.col("sent_s").min()).alias("dur"),
+        pl.col("tok").sum().alias("tok_sum"),
+        pl.col("tpot_ms").drop_nulls().alias("_t"),
+    )
     counts_lf = base.group_by("level", "tok").agg(pl.len().alias("c"))
-    lv, counts = pl.collect_all([lv_lf.select("level", "n", "dur", "tok_sum", pl.col("_t").list.len().alias("n_tpot")),
-                                 counts_lf])
+    lv, counts = pl.collect_all(
+        [lv_lf.select("level", "n", "dur", "tok_sum", pl.col("_t").list.len().alias("n_tpot")), counts_lf]
+    )
     rng = np.random.default_rng(seed)
     a = (1 - conf) / 2
     rows = []
@@ -125,8 +152,15 @@ def bootstrap_level_ci(requests: pl.DataFrame, n_boot: int = 1000, seed: int = 0
         thr = draws @ vals / r["dur"]
         lo, hi = np.quantile(thr, [a, 1 - a])
         ranks[r["level"]] = _order_stat_ranks(r["n_tpot"], 0.5, conf) if r["n_tpot"] else None
-        rows.append({"level": r["level"], "n": r["n"], "output_tok_per_s": r["tok_sum"] / r["dur"],
-                     "output_tok_per_s_lo": float(lo), "output_tok_per_s_hi": float(hi)})
+        rows.append(
+            {
+                "level": r["level"],
+                "n": r["n"],
+                "output_tok_per_s": r["tok_sum"] / r["dur"],
+                "output_tok_per_s_lo": float(lo),
+                "output_tok_per_s_hi": float(hi),
+            }
+        )
     # p50 TPOT and its interval bounds: order statistics gathered from one sort per level
     gathers = []
     for level, rk in ranks.items():
@@ -134,14 +168,22 @@ def bootstrap_level_ci(requests: pl.DataFrame, n_boot: int = 1000, seed: int = 0
             continue
         n_t = int(lv.filter(pl.col("level") == level)["n_tpot"][0])
         r50 = max(1, math.ceil(0.5 * n_t))
-        gathers.append(base.filter(pl.col("level") == level).select(
-            pl.lit(level, pl.Int64).alias("level"),
-            pl.col("tpot_ms").drop_nulls().sort().gather([r50 - 1, rk[0] - 1, rk[1] - 1]).implode().alias("g")))
+        gathers.append(
+            base.filter(pl.col("level") == level).select(
+                pl.lit(level, pl.Int64).alias("level"),
+                pl.col("tpot_ms").drop_nulls().sort().gather([r50 - 1, rk[0] - 1, rk[1] - 1]).implode().alias("g"),
+            )
+        )
     got = {d["level"]: d["g"] for d in pl.concat(pl.collect_all(gathers)).to_dicts()} if gathers else {}
     for row in rows:
         g = got.get(row["level"])
-        row.update({"tpot_p50_ms": g[0] if g else None, "tpot_p50_ms_lo": g[1] if g else None,
-                    "tpot_p50_ms_hi": g[2] if g else None})
+        row.update(
+            {
+                "tpot_p50_ms": g[0] if g else None,
+                "tpot_p50_ms_lo": g[1] if g else None,
+                "tpot_p50_ms_hi": g[2] if g else None,
+            }
+        )
     return pl.DataFrame(rows).sort("level")
 
 
@@ -154,7 +196,11 @@ def naive_bootstrap(requests: pl.DataFrame, n_boot: int, seed: int = 0) -> pl.Da
         ok = g["ok"].to_numpy()
         tok = np.where(ok, g["output_tokens"].to_numpy(), 0).astype(np.float64)
         out = g["output_tokens"].to_numpy()
-        tp = np.where(ok & (out > 1), (g["done_s"].to_numpy() - g["first_token_s"].to_numpy()) * 1000 / np.maximum(out - 1, 1), np.nan)
+        tp = np.where(
+            ok & (out > 1),
+            (g["done_s"].to_numpy() - g["first_token_s"].to_numpy()) * 1000 / np.maximum(out - 1, 1),
+            np.nan,
+        )
         dur = g["done_s"].max() - g["sent_s"].min()
         n = len(tok)
         thr, med = np.empty(n_boot), np.empty(n_boot)
@@ -164,9 +210,15 @@ def naive_bootstrap(requests: pl.DataFrame, n_boot: int, seed: int = 0) -> pl.Da
             x = tp[idx]
             x = np.sort(x[~np.isnan(x)])
             med[b] = x[max(1, math.ceil(0.5 * len(x))) - 1]
-        rows.append({"level": level, "output_tok_per_s_lo": float(np.quantile(thr, 0.025)),
-                     "output_tok_per_s_hi": float(np.quantile(thr, 0.975)),
-                     "tpot_p50_ms_lo": float(np.quantile(med, 0.025)), "tpot_p50_ms_hi": float(np.quantile(med, 0.975))})
+        rows.append(
+            {
+                "level": level,
+                "output_tok_per_s_lo": float(np.quantile(thr, 0.025)),
+                "output_tok_per_s_hi": float(np.quantile(thr, 0.975)),
+                "tpot_p50_ms_lo": float(np.quantile(med, 0.025)),
+                "tpot_p50_ms_hi": float(np.quantile(med, 0.975)),
+            }
+        )
     return pl.DataFrame(rows).sort("level")
 
 
@@ -189,12 +241,16 @@ def pandas_summary(pdf) -> Any:
     ok = d["ok"]
     d = d.assign(
         ttft_ms=(d["first_token_s"] - d["sent_s"]).where(ok) * 1000,
-        tpot_ms=((d["done_s"] - d["first_token_s"]) * 1000 / (d["output_tokens"] - 1)).where(ok & (d["output_tokens"] > 1)),
+        tpot_ms=((d["done_s"] - d["first_token_s"]) * 1000 / (d["output_tokens"] - 1)).where(
+            ok & (d["output_tokens"] > 1)
+        ),
         e2el_ms=(d["done_s"] - d["sent_s"]).where(ok) * 1000,
         out_ok=d["output_tokens"].where(ok, 0),
     )
     g = d.groupby("level")
-    s = pd.DataFrame({"n_ok": g["ok"].sum(), "duration_s": g["done_s"].max() - g["sent_s"].min(), "out": g["out_ok"].sum()})
+    s = pd.DataFrame(
+        {"n_ok": g["ok"].sum(), "duration_s": g["done_s"].max() - g["sent_s"].min(), "out": g["out_ok"].sum()}
+    )
     s["output_tok_per_s"] = s["out"] / s["duration_s"]
     for m in ("ttft_ms", "tpot_ms", "e2el_ms"):
         s[m + "_mean"] = g[m].mean()
@@ -225,9 +281,18 @@ def timed(fn: Callable[[], Any], repeats: int) -> tuple[list[float], Any]:
 
 
 def _row(rows: int, chunks: int, step: str, tool: str, ts: list[float], **extra: Any) -> dict[str, Any]:
-    return {"rows": rows, "chunks": f"{chunks} per row" if chunks else "none", "step": step, "tool": tool,
-            "median_s": statistics.median(ts), "min_s": min(ts), "max_s": max(ts), "repeats": len(ts),
-            "all_s": [round(t, 3) for t in ts], **extra}
+    return {
+        "rows": rows,
+        "chunks": f"{chunks} per row" if chunks else "none",
+        "step": step,
+        "tool": tool,
+        "median_s": statistics.median(ts),
+        "min_s": min(ts),
+        "max_s": max(ts),
+        "repeats": len(ts),
+        "all_s": [round(t, 3) for t in ts],
+        **extra,
+    }
 
 
 def check_bootstrap(n: int = 20_000, n_boot: int = 1000) -> dict[str, Any]:
@@ -271,8 +336,17 @@ def run_size(n: int, chunks: int, repeats: int, pandas: bool, naive_b: int) -> l
     if naive_b:
         ts, _ = timed(lambda: naive_bootstrap(df, n_boot=naive_b), 1)
         per = ts[0] / naive_b
-        out.append(_row(n, chunks, f"bootstrap CI, B=1000 (naive resampling, extrapolated from B={naive_b})", "numpy",
-                        [per * 1000], measured_s=round(ts[0], 2), measured_b=naive_b))
+        out.append(
+            _row(
+                n,
+                chunks,
+                f"bootstrap CI, B=1000 (naive resampling, extrapolated from B={naive_b})",
+                "numpy",
+                [per * 1000],
+                measured_s=round(ts[0], 2),
+                measured_b=naive_b,
+            )
+        )
         log(out[-1]["step"], f"{out[-1]['median_s']:.1f} s (extrapolated)")
     del df
     return out
@@ -282,7 +356,9 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m benchmarks.analysis_scale", description=__doc__.split("\n\n")[0])
     ap.add_argument("--quick", action="store_true", help="1 M rows without chunks, 200 k with; 2 repeats")
     ap.add_argument("--rows", type=int, default=None, help="rows of the chunk-less frame (default 10,000,000)")
-    ap.add_argument("--chunk-rows", type=int, default=None, help="rows of the frame with chunk lists (default 1,000,000)")
+    ap.add_argument(
+        "--chunk-rows", type=int, default=None, help="rows of the frame with chunk lists (default 1,000,000)"
+    )
     ap.add_argument("--chunks", type=int, default=16, help="chunks per row in the frame with chunk lists")
     ap.add_argument("--repeats", type=int, default=None)
     ap.add_argument("--no-pandas", action="store_true")
@@ -300,15 +376,20 @@ def main(argv: list[str] | None = None) -> int:
     log("bootstrap check", check)
     target = next(t for t in timings if t["step"] == "summarize + bootstrap" and t["chunks"] == "none")
     result = {
-        "benchmark": "analysis_scale", "machine": mach,
-        "note": (f"Synthetic requests.parquet-shaped frames ({N_LEVELS} levels). Target: summarize + bootstrap CIs over "
-                 f"10 M rows in under 10 s. {rows:,} rows without chunk lists: {target['median_s']:.2f} s (median of "
-                 f"{target['repeats']}). Rows with chunk lists carry {args.chunks} chunks each (pooled ITL computed). "
-                 f"Exact bootstrap intervals agree with a naive resampling bootstrap ({check['n_boot']} resamples, "
-                 f"{check['rows']:,} rows) to within {100 * max(check['max_rel_diff_vs_naive'].values()):.2f} % "
-                 "(Monte Carlo noise of the naive one)."),
+        "benchmark": "analysis_scale",
+        "machine": mach,
+        "note": (
+            f"Synthetic requests.parquet-shaped frames ({N_LEVELS} levels). Target: summarize + bootstrap CIs over "
+            f"10 M rows in under 10 s. {rows:,} rows without chunk lists: {target['median_s']:.2f} s (median of "
+            f"{target['repeats']}). Rows with chunk lists carry {args.chunks} chunks each (pooled ITL computed). "
+            f"Exact bootstrap intervals agree with a naive resampling bootstrap ({check['n_boot']} resamples, "
+            f"{check['rows']:,} rows) to within {100 * max(check['max_rel_diff_vs_naive'].values()):.2f} % "
+            "(Monte Carlo noise of the naive one)."
+        ),
         "settings": {"rows": rows, "chunk_rows": chunk_rows, "chunks": args.chunks, "repeats": repeats, "quick": quick},
-        "timings": timings, "bootstrap_check": check, "target_met": target["median_s"] < 10.0 if rows >= 10_000_000 else None,
+        "timings": timings,
+        "bootstrap_check": check,
+        "target_met": target["median_s"] < 10.0 if rows >= 10_000_000 else None,
         "duration_s": round(time.monotonic() - t0, 1),
     }
     return finish(args.out, result)

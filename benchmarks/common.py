@@ -18,8 +18,9 @@ RESULTS = ROOT / "results"
 def competing_processes() -> list[str]:
     """Other heavy processes that distort timing (vLLM engines, pytest, notebooks), by command line."""
     try:
-        out = subprocess.run(["ps", "-eo", "pid,pcpu,args", "--sort=-pcpu"], capture_output=True, text=True,
-                             timeout=5).stdout.splitlines()[1:]
+        out = subprocess.run(
+            ["ps", "-eo", "pid,pcpu,args", "--sort=-pcpu"], capture_output=True, text=True, timeout=5
+        ).stdout.splitlines()[1:]
     except (OSError, subprocess.TimeoutExpired):
         return []
     me = os.getpid()
@@ -38,18 +39,20 @@ def machine() -> dict[str, Any]:
     from claimbench.measurement.engines.vllm_cli import vllm_version
 
     d = host_description()
-    d.update({
-        "date_utc": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
-        "vllm": vllm_version(),
-        "loadavg_at_start": [round(x, 2) for x in os.getloadavg()],
-        "competing_processes_at_start": competing_processes(),
-    })
+    d.update(
+        {
+            "date_utc": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "vllm": vllm_version(),
+            "loadavg_at_start": [round(x, 2) for x in os.getloadavg()],
+            "competing_processes_at_start": competing_processes(),
+        }
+    )
     for dist in ("polars", "pandas", "numpy"):
         try:
             import importlib.metadata as md
 
             d[dist] = md.version(dist)
-        except Exception:  # noqa: BLE001
+        except Exception:
             d[dist] = None
     return d
 

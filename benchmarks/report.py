@@ -37,8 +37,13 @@ def _f(v: Any, nd: int = 2, pct: bool = False) -> str:
 def _machine(m: dict[str, Any] | None) -> str:
     if not m:
         return ""
-    bits = [f"{m.get('cpu_model')}", f"{m.get('logical_cores')} logical cores", f"{m.get('memory_gib')} GiB",
-            f"{m.get('os')}", f"Python {m.get('python')}"]
+    bits = [
+        f"{m.get('cpu_model')}",
+        f"{m.get('logical_cores')} logical cores",
+        f"{m.get('memory_gib')} GiB",
+        f"{m.get('os')}",
+        f"Python {m.get('python')}",
+    ]
     for k in ("aiohttp", "uvloop", "vllm", "polars", "pandas"):
         if m.get(k):
             bits.append(f"{k} {m[k]}")
@@ -52,83 +57,133 @@ def _machine(m: dict[str, Any] | None) -> str:
 def client_accuracy_section(r: dict[str, Any]) -> str:
     st = r["settings"]
     srv = st["server"]
-    out = ["## Client timing accuracy (`client_accuracy`)", "",
-           _machine(r.get("machine")), "",
-           f"Reference server: `claimbench.mockserver`, TTFT {srv['ttft_ms']:g} ms, one token every {srv['gap_ms']:g} ms, "
-           f"precise wait {'on' if srv.get('precise') else 'off'}; {st['output_len']} output tokens per request, "
-           f"≥{st['min_requests']} requests per level, arrivals: {', '.join(st['arrivals'])} "
-           "(ramp = streams' starts spread over one request's duration, steady state). Client and server share the "
-           "machine's cores. Errors are client − ground truth, ms. *send* = server received − client sent (loopback + "
-           "server intake), *recv* = client chunk time − server write (pooled over every chunk). `vllm bench serve` "
-           "reports aggregates only: its errors are its median minus the server's median. *late* = the server's "
-           "chunk-write lateness vs its schedule, p50/p99 ms (it holds its schedule while p50 ≤ 1 and p99 ≤ 5). "
-           "*within* = median TTFT error ≤ 1 ms, median TPOT error ≤ 0.5 ms, throughput within 1 %.", "",
-           "| client | arrivals | streams | chunks/s | TTFT err p50 | TTFT err p99 | TPOT err p50 | throughput err | send p50 | recv p50 / p99 | server late p50 / p99 | server held | within |",
-           "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|:-:|:-:|"]
+    out = [
+        "## Client timing accuracy (`client_accuracy`)",
+        "",
+        _machine(r.get("machine")),
+        "",
+        f"Reference server: `claimbench.mockserver`, TTFT {srv['ttft_ms']:g} ms, one token every {srv['gap_ms']:g} ms, "
+        f"precise wait {'on' if srv.get('precise') else 'off'}; {st['output_len']} output tokens per request, "
+        f"≥{st['min_requests']} requests per level, arrivals: {', '.join(st['arrivals'])} "
+        "(ramp = streams' starts spread over one request's duration, steady state). Client and server share the "
+        "machine's cores. Errors are client − ground truth, ms. *send* = server received − client sent (loopback + "
+        "server intake), *recv* = client chunk time − server write (pooled over every chunk). `vllm bench serve` "
+        "reports aggregates only: its errors are its median minus the server's median. *late* = the server's "
+        "chunk-write lateness vs its schedule, p50/p99 ms (it holds its schedule while p50 ≤ 1 and p99 ≤ 5). "
+        "*within* = median TTFT error ≤ 1 ms, median TPOT error ≤ 0.5 ms, throughput within 1 %.",
+        "",
+        "| client | arrivals | streams | chunks/s | TTFT err p50 | TTFT err p99 | TPOT err p50 | throughput err | send p50 | recv p50 / p99 | server late p50 / p99 | server held | within |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|:-:|:-:|",
+    ]
     order = {"claimbench asyncio": 0, "claimbench uvloop": 1, "claimbench pool×2": 2, "vllm bench serve": 3}
     rows = sorted(r["levels"], key=lambda lv: (lv.get("arrivals", "ramp"), lv["streams"], order.get(lv["client"], 9)))
     for lv in rows:
         if "error" in lv:
-            out.append(f"| {lv['client']} | {lv.get('arrivals', '')} | {lv['streams']} | failed: {lv['error'][-80:]!r} |||||||||||")
+            out.append(
+                f"| {lv['client']} | {lv.get('arrivals', '')} | {lv['streams']} | failed: {lv['error'][-80:]!r} |||||||||||"
+            )
             continue
         late = (lv.get("server") or {}).get("lateness_ms") or {}
         if lv["client"] == "vllm bench serve":
-            ttft50, ttft99, tpot = lv.get("ttft_median_diff_ms"), lv.get("ttft_p99_diff_ms"), lv.get("tpot_median_diff_ms")
+            ttft50, ttft99, tpot = (
+                lv.get("ttft_median_diff_ms"),
+                lv.get("ttft_p99_diff_ms"),
+                lv.get("tpot_median_diff_ms"),
+            )
             send = recv = "–"
         else:
             ttft50, ttft99, tpot = lv["ttft_err_ms"]["p50"], lv["ttft_err_ms"]["p99"], lv["tpot_err_ms"]["p50"]
             send = _f(lv["send_ms"]["p50"])
             recv = f"{_f(lv['recv_ms']['p50'])} / {_f(lv['recv_ms']['p99'])}"
-        out.append(f"| {lv['client']} | {lv.get('arrivals', 'ramp')} | {lv['streams']} | {_f(lv.get('chunks_per_s'), 0)} | "
-                   f"{_f(ttft50)} | {_f(ttft99)} | {_f(tpot)} | {_f((lv.get('throughput') or {}).get('rel_err'), pct=True)} | "
-                   f"{send} | {recv} | {_f(late.get('p50'))} / {_f(late.get('p99'))} | {_f(lv.get('server_held'))} | "
-                   f"{_f(lv.get('within'))} |")
-    out += ["", "**Ceilings** (highest stream count within accuracy, every lower level within too, while the server "
-            "held its schedule; *limited by* says what failed at the next level):", "",
-            "| client | arrivals | ceiling streams | chunks/s there | limited by | highest tested |", "|---|---|---:|---:|---|---:|"]
+        out.append(
+            f"| {lv['client']} | {lv.get('arrivals', 'ramp')} | {lv['streams']} | {_f(lv.get('chunks_per_s'), 0)} | "
+            f"{_f(ttft50)} | {_f(ttft99)} | {_f(tpot)} | {_f((lv.get('throughput') or {}).get('rel_err'), pct=True)} | "
+            f"{send} | {recv} | {_f(late.get('p50'))} / {_f(late.get('p99'))} | {_f(lv.get('server_held'))} | "
+            f"{_f(lv.get('within'))} |"
+        )
+    out += [
+        "",
+        "**Ceilings** (highest stream count within accuracy, every lower level within too, while the server "
+        "held its schedule; *limited by* says what failed at the next level):",
+        "",
+        "| client | arrivals | ceiling streams | chunks/s there | limited by | highest tested |",
+        "|---|---|---:|---:|---|---:|",
+    ]
     for c in r["ceilings"].values():
-        out.append(f"| {c['client']} | {c['arrivals']} | {_f(c['streams'])} | {_f(c['chunks_per_s'], 0)} | {c['limited_by']} | {_f(c['tested_max_streams'])} |")
+        out.append(
+            f"| {c['client']} | {c['arrivals']} | {_f(c['streams'])} | {_f(c['chunks_per_s'], 0)} | {c['limited_by']} | {_f(c['tested_max_streams'])} |"
+        )
     return "\n".join(out) + "\n"
 
 
 def slo_search_section(r: dict[str, Any]) -> str:
-    out = ["## SLO search (`slo_search`)", "", _machine(r.get("machine")), "",
-           r.get("note", ""), "",
-           "| frontiers | n | search: levels mean / max | search: within ±5 % of the true max | search: mean / max abs error | "
-           "grid: levels mean | grid: within ±5 % | grid: mean / max abs error |",
-           "|---|---:|---:|---:|---:|---:|---:|---:|"]
+    out = [
+        "## SLO search (`slo_search`)",
+        "",
+        _machine(r.get("machine")),
+        "",
+        r.get("note", ""),
+        "",
+        "| frontiers | n | search: levels mean / max | search: within ±5 % of the true max | search: mean / max abs error | "
+        "grid: levels mean | grid: within ±5 % | grid: mean / max abs error |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|",
+    ]
     for name, a in (r.get("synthetic_aggregate") or {}).items():
-        out.append(f"| {name} | {a['n']} | {a['search_levels_mean']:.2f} / {a['search_levels_max']} | {a['search_within_5pct']}/{a['n']} | "
-                   f"{100 * a['search_abs_err_mean']:.1f} % / {100 * a['search_abs_err_max']:.1f} % | {a['grid_levels_mean']:.2f} | "
-                   f"{a['grid_within_5pct']}/{a['n']} | {100 * a['grid_abs_err_mean']:.1f} % / {100 * a['grid_abs_err_max']:.1f} % |")
-    out += ["", "With noise the SLO decision itself is noisy near the bound (±3 % of a 45 ms TPOT is a quarter of the "
-            "5 ms margin), so a level just under the true crossing can fail; every case is listed in the JSON."]
+        out.append(
+            f"| {name} | {a['n']} | {a['search_levels_mean']:.2f} / {a['search_levels_max']} | {a['search_within_5pct']}/{a['n']} | "
+            f"{100 * a['search_abs_err_mean']:.1f} % / {100 * a['search_abs_err_max']:.1f} % | {a['grid_levels_mean']:.2f} | "
+            f"{a['grid_within_5pct']}/{a['n']} | {100 * a['grid_abs_err_mean']:.1f} % / {100 * a['grid_abs_err_max']:.1f} % |"
+        )
+    out += [
+        "",
+        "With noise the SLO decision itself is noisy near the bound (±3 % of a 45 ms TPOT is a quarter of the "
+        "5 ms margin), so a level just under the true crossing can fail; every case is listed in the JSON.",
+    ]
     real = r.get("vllm")
     if real:
-        out += ["", "Real tiny vLLM engine (in-process, CPU):", "",
-                "| method | levels | concurrencies | chosen | max tok/s under SLO | precision | outcome | wall s |",
-                "|---|---:|---|---:|---:|---:|---|---:|"]
+        out += [
+            "",
+            "Real tiny vLLM engine (in-process, CPU):",
+            "",
+            "| method | levels | concurrencies | chosen | max tok/s under SLO | precision | outcome | wall s |",
+            "|---|---:|---|---:|---:|---:|---|---:|",
+        ]
         for name in ("search", "doubling_grid"):
             d = real.get(name)
             if d:
-                out.append(f"| {name} | {d['n_levels']} | {d['concurrencies']} | {_f(d['chosen_concurrency'])} | "
-                           f"{_f(d['max_throughput'], 0)} | {_f(d.get('precision'), pct=True)} | {d['outcome']} | {_f(d.get('wall_s'), 0)} |")
+                out.append(
+                    f"| {name} | {d['n_levels']} | {d['concurrencies']} | {_f(d['chosen_concurrency'])} | "
+                    f"{_f(d['max_throughput'], 0)} | {_f(d.get('precision'), pct=True)} | {d['outcome']} | {_f(d.get('wall_s'), 0)} |"
+                )
     return "\n".join(out) + "\n"
 
 
 def analysis_scale_section(r: dict[str, Any]) -> str:
-    out = ["## Analysis at scale (`analysis_scale`)", "", _machine(r.get("machine")), "", r.get("note", ""), "",
-           "| rows | chunk lists | step | tool | median s | min s | max s | repeats |", "|---:|---|---|---|---:|---:|---:|---:|"]
+    out = [
+        "## Analysis at scale (`analysis_scale`)",
+        "",
+        _machine(r.get("machine")),
+        "",
+        r.get("note", ""),
+        "",
+        "| rows | chunk lists | step | tool | median s | min s | max s | repeats |",
+        "|---:|---|---|---|---:|---:|---:|---:|",
+    ]
     for t in r.get("timings", []):
-        out.append(f"| {t['rows']:,} | {t['chunks']} | {t['step']} | {t['tool']} | {t['median_s']:.2f} | {t['min_s']:.2f} | "
-                   f"{t['max_s']:.2f} | {t['repeats']} |")
+        out.append(
+            f"| {t['rows']:,} | {t['chunks']} | {t['step']} | {t['tool']} | {t['median_s']:.2f} | {t['min_s']:.2f} | "
+            f"{t['max_s']:.2f} | {t['repeats']} |"
+        )
     return "\n".join(out) + "\n"
 
 
 def render() -> str:
     parts = [HEADER]
-    for name, fn in (("client_accuracy", client_accuracy_section), ("slo_search", slo_search_section),
-                     ("analysis_scale", analysis_scale_section)):
+    for name, fn in (
+        ("client_accuracy", client_accuracy_section),
+        ("slo_search", slo_search_section),
+        ("analysis_scale", analysis_scale_section),
+    ):
         r = read_result(name)
         if r is not None:
             parts.append(fn(r))

@@ -41,7 +41,7 @@ def main(argv: list[str] | None = None) -> int:
         t = time.monotonic()
         try:
             rc = importlib.import_module(f"benchmarks.{name}").main(sub)
-        except Exception:  # noqa: BLE001 - report and go on with the others
+        except Exception:
             traceback.print_exc()
             rc = 1
         log(f"== {name}: {'ok' if rc == 0 else 'FAILED'} in {time.monotonic() - t:.0f} s")

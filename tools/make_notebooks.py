@@ -3,18 +3,27 @@
 Run: .venv/bin/python tools/make_notebooks.py — edit here, not in the .ipynb files, so that
 structure (title, typed parameters cell, one lib call per cell) stays uniform.
 """
-import nbformat as nbf
+
 from pathlib import Path
+
+import nbformat as nbf
+
 
 def nb(title, intro, params, cells):
     n = nbf.v4.new_notebook()
-    n.metadata = {"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"},
-                  "language_info": {"name": "python"}}
+    n.metadata = {
+        "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"},
+        "language_info": {"name": "python"},
+    }
     n.cells.append(nbf.v4.new_markdown_cell(f"# {title}\n\n{intro}"))
     p = nbf.v4.new_code_cell(params.strip())
     p.metadata["tags"] = ["parameters"]
     n.cells.append(p)
-    n.cells.append(nbf.v4.new_code_cell("from claimbench.analyze import analysis\nfrom claimbench.report import charts, steps\nfrom claimbench.report import nbhelpers as nb\n\nnb.setup(export_dir)"))
+    n.cells.append(
+        nbf.v4.new_code_cell(
+            "from claimbench.analyze import analysis\nfrom claimbench.report import charts, steps\nfrom claimbench.report import nbhelpers as nb\n\nnb.setup(export_dir)"
+        )
+    )
     for c in cells:
         if c.startswith("## "):
             n.cells.append(nbf.v4.new_markdown_cell(c))
@@ -24,11 +33,13 @@ def nb(title, intro, params, cells):
         c.id = f"cell-{i:02d}"
     return n
 
+
 out = Path(__file__).resolve().parent.parent / "notebooks"
 books = {
-"01_measure": nb("Measure: a load sweep through vLLM",
-"Runs a measured sweep on the engine chosen below (in-process vLLM, `vllm serve`, or any OpenAI-compatible endpoint) and writes a run bundle. Defaults: the built-in tiny model on the CPU backend. For a real model on a GPU/NPU pass e.g. `-p model meta-llama/Llama-3.1-8B-Instruct -p hardware nvidia-h100-sxm`.",
-'''
+    "01_measure": nb(
+        "Measure: a load sweep through vLLM",
+        "Runs a measured sweep on the engine chosen below (in-process vLLM, `vllm serve`, or any OpenAI-compatible endpoint) and writes a run bundle. Defaults: the built-in tiny model on the CPU backend. For a real model on a GPU/NPU pass e.g. `-p model meta-llama/Llama-3.1-8B-Instruct -p hardware nvidia-h100-sxm`.",
+        """
 engine: str = "offline"  # offline | serve | endpoint
 model: str = "tiny"  # 'tiny' (built-in random-weight model) or a model name / path
 hardware: str = ""  # registry id of the device (data/hardware); empty: cpu-host on the CPU backend
@@ -42,75 +53,89 @@ slo_tpot_ms: float = 50.0  # TPOT SLO for goodput (ms)
 seed: int = 0  # prompts and arrivals
 runs_dir: str = "../runs"  # folder that receives the bundle
 export_dir: str = ""  # empty: no CSV, LaTeX, SVG exports
-''', [
-'''bundle = steps.measure(engine=engine, model=model, hardware=hardware or None, base_url=base_url or None,
+""",
+        [
+            """bundle = steps.measure(engine=engine, model=model, hardware=hardware or None, base_url=base_url or None,
                        concurrency=concurrency, input_len=input_len, output_len=output_len, num_prompts=num_prompts,
                        warmup_prompts=warmup_prompts, slo={"tpot_ms": slo_tpot_ms}, seed=seed, out=runs_dir)
 runs = steps.load_runs(bundle)
-nb.show_table(steps.runs_overview(runs), "measure_run")''',
-'''nb.show_table(runs.summary, "measure_summary", columns=steps.SUMMARY_VIEW)''',
-]),
-"02_analyze": nb("Analyze: latency distributions and the throughput–interactivity frontier",
-"Reads every run bundle in `runs_dir`: the frontier with the SLO line, the maximum throughput at the SLO (interpolated between the two bracketing levels, never extrapolated), latency distributions, and the measuring client's own ceiling.",
-'''
+nb.show_table(steps.runs_overview(runs), "measure_run")""",
+            """nb.show_table(runs.summary, "measure_summary", columns=steps.SUMMARY_VIEW)""",
+        ],
+    ),
+    "02_analyze": nb(
+        "Analyze: latency distributions and the throughput–interactivity frontier",
+        "Reads every run bundle in `runs_dir`: the frontier with the SLO line, the maximum throughput at the SLO (interpolated between the two bracketing levels, never extrapolated), latency distributions, and the measuring client's own ceiling.",
+        """
 runs_dir: str = "../data/runs"  # a folder of run bundles (or one bundle)
 slo_tpot_ms: float = 50.0  # the TPOT bound a claim is read at (ms)
 export_dir: str = ""  # empty: no CSV, LaTeX, SVG exports
-''', [
-'''runs = steps.load_runs(runs_dir)
-nb.show_table(steps.runs_overview(runs), "runs")''',
-'''nb.show_table(runs.summary, "summary", columns=steps.SUMMARY_VIEW)''',
-"## Throughput vs interactivity",
-'''nb.show_chart(charts.frontier_chart(analysis.frontier(runs.summary), slo_tpot_ms), "frontier")''',
-'''nb.show_table(analysis.slo_readings(runs.summary, slo_tpot_ms), "max_throughput_at_slo")''',
-"## Latency distributions",
-'''cdf = analysis.ecdf(analysis.latency_distribution(runs.requests))
-nb.show_chart(charts.latency_cdf_chart(cdf, "ttft_ms"), "ttft_cdf")''',
-'''nb.show_chart(charts.latency_cdf_chart(cdf, "tpot_ms"), "tpot_cdf")''',
-'''nb.show_chart(charts.latency_cdf_chart(cdf, "itl_ms"), "itl_cdf")''',
-"## The measuring client's ceiling",
-'''nb.show_table(steps.client_ceiling(runs), "client_ceiling", empty="no client calibration recorded in these bundles (measure with --calibrate)")''',
-]),
-"03_compare": nb("Compare: runs and published results on a common footing",
-"Each measured run and published result, at its best throughput (within the TPOT bound when given), normalized per card, per die, per dense TFLOP, per HBM TB/s, per W (TDP) and per $/h. The source's own basis is in every label; every conversion is shown.",
-'''
+""",
+        [
+            """runs = steps.load_runs(runs_dir)
+nb.show_table(steps.runs_overview(runs), "runs")""",
+            """nb.show_table(runs.summary, "summary", columns=steps.SUMMARY_VIEW)""",
+            "## Throughput vs interactivity",
+            """nb.show_chart(charts.frontier_chart(analysis.frontier(runs.summary), slo_tpot_ms), "frontier")""",
+            """nb.show_table(analysis.slo_readings(runs.summary, slo_tpot_ms), "max_throughput_at_slo")""",
+            "## Latency distributions",
+            """cdf = analysis.ecdf(analysis.latency_distribution(runs.requests))
+nb.show_chart(charts.latency_cdf_chart(cdf, "ttft_ms"), "ttft_cdf")""",
+            """nb.show_chart(charts.latency_cdf_chart(cdf, "tpot_ms"), "tpot_cdf")""",
+            """nb.show_chart(charts.latency_cdf_chart(cdf, "itl_ms"), "itl_cdf")""",
+            "## The measuring client's ceiling",
+            """nb.show_table(steps.client_ceiling(runs), "client_ceiling", empty="no client calibration recorded in these bundles (measure with --calibrate)")""",
+        ],
+    ),
+    "03_compare": nb(
+        "Compare: runs and published results on a common footing",
+        "Each measured run and published result, at its best throughput (within the TPOT bound when given), normalized per card, per die, per dense TFLOP, per HBM TB/s, per W (TDP) and per $/h. The source's own basis is in every label; every conversion is shown.",
+        """
 runs_dir: str = "../data/runs"  # measured run bundles to include
 max_tpot_ms: float = 50.0  # only operating points with TPOT p50 within this bound (ms); 0: any
 export_dir: str = ""  # empty: no CSV, LaTeX, SVG exports
-''', [
-'''cmp = steps.compare(runs_dir, max_tpot_ms or None)
-nb.show_table(steps.pivot_forms(cmp), "normalized")''',
-'''nb.show_chart(charts.normalized_chart(cmp, "per_die"), "per_die")''',
-'''nb.show_chart(charts.normalized_chart(cmp, "per_dense_tflop"), "per_dense_tflop")''',
-'''nb.show_table(cmp, "conversions", columns=["label", "form", "value", "unit", "explanation", "reason"])''',
-]),
-"04_plausibility": nb("Plausibility: physical (roofline) bounds for each claim",
-"For every throughput claim reading whose deployment is known (model, chip, precision, batch or TPOT bound, context, TP/EP, speculative decoding), the largest output tok/s the silicon allows: memory roof (weights and KV read per step), compute roof (FLOPs per token incl. attention) and interconnect. A claim above its bound is IMPLAUSIBLE. Unknown inputs leave the bound empty with the reason.",
-'''
+""",
+        [
+            """cmp = steps.compare(runs_dir, max_tpot_ms or None)
+nb.show_table(steps.pivot_forms(cmp), "normalized")""",
+            """nb.show_chart(charts.normalized_chart(cmp, "per_die"), "per_die")""",
+            """nb.show_chart(charts.normalized_chart(cmp, "per_dense_tflop"), "per_dense_tflop")""",
+            """nb.show_table(cmp, "conversions", columns=["label", "form", "value", "unit", "explanation", "reason"])""",
+        ],
+    ),
+    "04_plausibility": nb(
+        "Plausibility: physical (roofline) bounds for each claim",
+        "For every throughput claim reading whose deployment is known (model, chip, precision, batch or TPOT bound, context, TP/EP, speculative decoding), the largest output tok/s the silicon allows: memory roof (weights and KV read per step), compute roof (FLOPs per token incl. attention) and interconnect. A claim above its bound is IMPLAUSIBLE. Unknown inputs leave the bound empty with the reason.",
+        """
 claims_dir: str = ""  # folder of claim YAML files; empty: data/claims
 export_dir: str = ""  # empty: no CSV, LaTeX, SVG exports
-''', [
-'''bounds = steps.plausibility(claims_dir or None)
-nb.show_table(bounds, "roofline_bounds", columns=["claim_id", "reading", "claimed", "basis", "bound_value", "binding_roof", "within_bound"])''',
-'''nb.show_chart(charts.roofline_chart(bounds), "roofline")''',
-'''nb.show_table(bounds, "roofline_explanations", columns=["claim_id", "reading", "explanation"])''',
-]),
-"05_verify": nb("Verify: a verdict for every claim",
-"Judges each claim in `data/claims` against the evidence (published results in `data/reference` and the run bundles in `runs_dir`): SUPPORTED, REFUTED, INCONCLUSIVE, NOT-COMPARABLE, IMPLAUSIBLE or UNVERIFIABLE, with the margin, the evidence used, the conditions compared and a bootstrap interval where the evidence allows.",
-'''
+""",
+        [
+            """bounds = steps.plausibility(claims_dir or None)
+nb.show_table(bounds, "roofline_bounds", columns=["claim_id", "reading", "claimed", "basis", "bound_value", "binding_roof", "within_bound"])""",
+            """nb.show_chart(charts.roofline_chart(bounds), "roofline")""",
+            """nb.show_table(bounds, "roofline_explanations", columns=["claim_id", "reading", "explanation"])""",
+        ],
+    ),
+    "05_verify": nb(
+        "Verify: a verdict for every claim",
+        "Judges each claim in `data/claims` against the evidence (published results in `data/reference` and the run bundles in `runs_dir`): SUPPORTED, REFUTED, INCONCLUSIVE, NOT-COMPARABLE, IMPLAUSIBLE or UNVERIFIABLE, with the margin, the evidence used, the conditions compared and a bootstrap interval where the evidence allows.",
+        """
 runs_dir: str = "../data/runs"  # measured run bundles used as evidence
 claims_dir: str = ""  # folder of claim YAML files; empty: data/claims
 seed: int = 0  # bootstrap seed
 out_dir: str = ""  # empty: do not write verdicts.parquet, verdicts.md
 export_dir: str = ""  # empty: no CSV, LaTeX, SVG exports
-''', [
-'''result = steps.verify(runs_dir, claims_dir=claims_dir or None, seed=seed, out_dir=out_dir or None)
-nb.show_table(result.table, "verdicts", columns=["claim_id", "reading", "verdict", "claimed", "observed", "margin_rel", "ci_low", "ci_high", "unit", "basis"])''',
-'''nb.show_chart(charts.claim_evidence_chart(result.table), "claims_vs_evidence")''',
-"## Claim cards",
-'''nb.show_claim_cards(result.verdicts_json)''',
-'''nb.show_table(steps.problems(result), "verify_problems", empty="every claim file and evidence file was read")''',
-]),
+""",
+        [
+            """result = steps.verify(runs_dir, claims_dir=claims_dir or None, seed=seed, out_dir=out_dir or None)
+nb.show_table(result.table, "verdicts", columns=["claim_id", "reading", "verdict", "claimed", "observed", "margin_rel", "ci_low", "ci_high", "unit", "basis"])""",
+            """nb.show_chart(charts.claim_evidence_chart(result.table), "claims_vs_evidence")""",
+            "## Claim cards",
+            """nb.show_claim_cards(result.verdicts_json)""",
+            """nb.show_table(steps.problems(result), "verify_problems", empty="every claim file and evidence file was read")""",
+        ],
+    ),
 }
 for name, book in books.items():
     nbf.write(book, out / f"{name}.ipynb")

@@ -9,8 +9,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
-from cli_helpers import bundle_from as _bundle_from, run_cli
+from cli_helpers import bundle_from as _bundle_from
+from cli_helpers import run_cli
 
 pytestmark = pytest.mark.integration
 
@@ -30,17 +30,59 @@ def runs_dir(tmp_path_factory) -> Path:
 @pytest.fixture(scope="session")
 def offline_bundle(tiny_model, runs_dir) -> Path:
     """A real in-process vLLM run: two closed-loop levels, warmup, an SLO."""
-    return _bundle_from(run_cli("measure", "--engine", "offline", "--model", "tiny", "--concurrency", "1,4",
-                                "--num-prompts", "12", "--input-len", "64", "--output-len", "32", "--warmup-prompts", "2",
-                                "--slo", "tpot_ms=1000", "--out", str(runs_dir / "offline")))
+    return _bundle_from(
+        run_cli(
+            "measure",
+            "--engine",
+            "offline",
+            "--model",
+            "tiny",
+            "--concurrency",
+            "1,4",
+            "--num-prompts",
+            "12",
+            "--input-len",
+            "64",
+            "--output-len",
+            "32",
+            "--warmup-prompts",
+            "2",
+            "--slo",
+            "tpot_ms=1000",
+            "--out",
+            str(runs_dir / "offline"),
+        )
+    )
 
 
 @pytest.fixture(scope="session")
 def serve_bundle(tiny_model, runs_dir) -> Path:
     """A real `vllm serve` started and stopped by claimbench, two concurrency levels."""
-    return _bundle_from(run_cli("measure", "--engine", "serve", "--model", "tiny", "--concurrency", "1,4",
-                                "--num-prompts", "12", "--input-len", "64", "--output-len", "32", "--warmup-prompts", "4",
-                                "--slo", "tpot_ms=1000", "--slo", "ttft_ms=5000", "--out", str(runs_dir / "serve")))
+    return _bundle_from(
+        run_cli(
+            "measure",
+            "--engine",
+            "serve",
+            "--model",
+            "tiny",
+            "--concurrency",
+            "1,4",
+            "--num-prompts",
+            "12",
+            "--input-len",
+            "64",
+            "--output-len",
+            "32",
+            "--warmup-prompts",
+            "4",
+            "--slo",
+            "tpot_ms=1000",
+            "--slo",
+            "ttft_ms=5000",
+            "--out",
+            str(runs_dir / "serve"),
+        )
+    )
 
 
 @pytest.fixture(scope="session")

@@ -14,7 +14,6 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from cli_helpers import run_cli
 
 pytestmark = pytest.mark.integration
@@ -55,13 +54,45 @@ def bench_result(vllm_server, tiny_model, tmp_path_factory) -> Path:
     """Two real `vllm bench serve` runs (concurrency 1, then 2 appended) in one result file."""
     out = tmp_path_factory.mktemp("bench")
     for i, conc in enumerate((1, 2)):
-        cmd = [sys.executable, "-m", "claimbench.measurement.engines.vllm_cli", "bench", "serve",
-               "--base-url", vllm_server.base_url, "--model", "tiny", "--tokenizer", str(tiny_model),
-               "--dataset-name", "random", "--random-input-len", "32", "--random-output-len", "16",
-               "--num-prompts", "8", "--max-concurrency", str(conc), "--ignore-eos", "--seed", "0",
-               "--percentile-metrics", "ttft,tpot,itl,e2el", "--metric-percentiles", "50,90,99",
-               "--save-result", "--save-detailed", "--result-dir", str(out),
-               "--result-filename", "bench.json", "--metadata", "hardware=cpu-host", "--disable-tqdm"]
+        cmd = [
+            sys.executable,
+            "-m",
+            "claimbench.measurement.engines.vllm_cli",
+            "bench",
+            "serve",
+            "--base-url",
+            vllm_server.base_url,
+            "--model",
+            "tiny",
+            "--tokenizer",
+            str(tiny_model),
+            "--dataset-name",
+            "random",
+            "--random-input-len",
+            "32",
+            "--random-output-len",
+            "16",
+            "--num-prompts",
+            "8",
+            "--max-concurrency",
+            str(conc),
+            "--ignore-eos",
+            "--seed",
+            "0",
+            "--percentile-metrics",
+            "ttft,tpot,itl,e2el",
+            "--metric-percentiles",
+            "50,90,99",
+            "--save-result",
+            "--save-detailed",
+            "--result-dir",
+            str(out),
+            "--result-filename",
+            "bench.json",
+            "--metadata",
+            "hardware=cpu-host",
+            "--disable-tqdm",
+        ]
         if i:
             cmd.append("--append-result")
         proc = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
@@ -98,8 +129,9 @@ def test_the_self_test_claim_is_judged_on_a_real_vllm_bench_serve_result(bench_r
 def test_a_truncated_real_result_file_is_named_and_skipped(bench_result, tmp_path):
     broken = tmp_path / "truncated.json"
     broken.write_text(bench_result.read_text()[:200])
-    proc = run_cli("verify", "--claim", SELF_TEST, "--evidence", str(broken), "--evidence", str(bench_result),
-                   timeout=120)
+    proc = run_cli(
+        "verify", "--claim", SELF_TEST, "--evidence", str(broken), "--evidence", str(bench_result), timeout=120
+    )
     assert proc.returncode == 2
     lines = [l for l in proc.stderr.splitlines() if "error" in l]
     assert len(lines) == 1 and "truncated.json" in lines[0] and "not valid JSON" in lines[0]

@@ -43,6 +43,13 @@ def test_goodput_never_exceeds_the_request_rate(serve_bundle):
 def test_no_vllm_process_is_left_behind(serve_bundle):
     import subprocess
 
-    out = subprocess.run(["pgrep", "-f", f"claimbench.measurement.engines.vllm_cli serve .*--port {read_bundle(serve_bundle).manifest['engine']['server']['port']}"],
-                         capture_output=True, text=True)
+    out = subprocess.run(
+        [
+            "pgrep",
+            "-f",
+            f"claimbench.measurement.engines.vllm_cli serve .*--port {read_bundle(serve_bundle).manifest['engine']['server']['port']}",
+        ],
+        capture_output=True,
+        text=True,
+    )
     assert out.stdout.strip() == ""

@@ -7,18 +7,44 @@ from cli_helpers import run_cli
 
 
 def _serve_pids() -> set[str]:
-    out = subprocess.run(["pgrep", "-f", "claimbench.measurement.engines.vllm_cli serve"], capture_output=True, text=True)
+    out = subprocess.run(
+        ["pgrep", "-f", "claimbench.measurement.engines.vllm_cli serve"], capture_output=True, text=True
+    )
     return set(out.stdout.split())
 
 
 def test_a_model_vllm_cannot_load_is_a_one_line_error(tmp_path):
     model = tmp_path / "not-a-model"
     model.mkdir()
-    (model / "config.json").write_text(json.dumps({"architectures": ["NoSuchForCausalLM"], "model_type": "no-such",
-                                                   "vocab_size": 100, "max_position_embeddings": 512}))
+    (model / "config.json").write_text(
+        json.dumps(
+            {
+                "architectures": ["NoSuchForCausalLM"],
+                "model_type": "no-such",
+                "vocab_size": 100,
+                "max_position_embeddings": 512,
+            }
+        )
+    )
     before = _serve_pids()
-    proc = run_cli("measure", "--engine", "serve", "--model", str(model), "--input-len", "8", "--output-len", "8",
-                   "--num-prompts", "2", "--out", str(tmp_path / "runs"), "--calibrate", "never", timeout=600)
+    proc = run_cli(
+        "measure",
+        "--engine",
+        "serve",
+        "--model",
+        str(model),
+        "--input-len",
+        "8",
+        "--output-len",
+        "8",
+        "--num-prompts",
+        "2",
+        "--out",
+        str(tmp_path / "runs"),
+        "--calibrate",
+        "never",
+        timeout=600,
+    )
     assert proc.returncode == 2, proc.stderr[-2000:]
     last = proc.stderr.strip().splitlines()[-1]
     assert last.startswith("claimbench: error: vllm serve exited with status")
@@ -28,8 +54,22 @@ def test_a_model_vllm_cannot_load_is_a_one_line_error(tmp_path):
 
 def test_a_server_not_ready_in_time_is_a_one_line_error_and_is_stopped(tiny_model, tmp_path):
     before = _serve_pids()
-    proc = run_cli("measure", "--engine", "serve", "--model", "tiny", "--server-timeout", "2", "--num-prompts", "2",
-                   "--out", str(tmp_path / "runs"), "--calibrate", "never", timeout=600)
+    proc = run_cli(
+        "measure",
+        "--engine",
+        "serve",
+        "--model",
+        "tiny",
+        "--server-timeout",
+        "2",
+        "--num-prompts",
+        "2",
+        "--out",
+        str(tmp_path / "runs"),
+        "--calibrate",
+        "never",
+        timeout=600,
+    )
     assert proc.returncode == 2
     assert "vllm serve did not become ready within 2 s (--server-timeout)" in proc.stderr.strip().splitlines()[-1]
     assert _serve_pids() <= before

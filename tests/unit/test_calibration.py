@@ -4,9 +4,18 @@ from claimbench.measurement.calibration import calibrate_client, ceiling_of, cei
 
 
 def lv(streams, ttft=0.3, tpot=0.01, recv=0.2, rel=0.0, late50=0.2, late99=1.0, cps=None, send=0.2):
-    d = {"streams": streams, "n_ok": 10, "n_requests": 10, "chunks_per_s": cps or streams * 20.0,
-         "ttft_err_ms": {"p50": ttft}, "tpot_err_ms": {"p50": tpot}, "recv_ms": {"p50": recv}, "send_ms": {"p50": send},
-         "throughput": {"rel_err": rel}, "server": {"lateness_ms": {"p50": late50, "p99": late99}}}
+    d = {
+        "streams": streams,
+        "n_ok": 10,
+        "n_requests": 10,
+        "chunks_per_s": cps or streams * 20.0,
+        "ttft_err_ms": {"p50": ttft},
+        "tpot_err_ms": {"p50": tpot},
+        "recv_ms": {"p50": recv},
+        "send_ms": {"p50": send},
+        "throughput": {"rel_err": rel},
+        "server": {"lateness_ms": {"p50": late50, "p99": late99}},
+    }
     from claimbench.measurement.calibration import server_held
 
     d["server_held"] = server_held(d)
@@ -28,7 +37,10 @@ def test_ceiling_is_the_last_level_within_before_the_client_or_server_gives_out(
 
 
 def test_ceiling_warning_is_none_far_below_and_speaks_near_and_past_it():
-    cal = {"ceiling": {"streams": 128, "chunks_per_s": 2560.0, "limited_by": "server"}, "settings": {"max_error_ms": 1.0}}
+    cal = {
+        "ceiling": {"streams": 128, "chunks_per_s": 2560.0, "limited_by": "server"},
+        "settings": {"max_error_ms": 1.0},
+    }
     assert ceiling_warning({"level": 0, "concurrency": 8, "output_tok_per_s": 100.0}, cal) is None
     w = ceiling_warning({"level": 2, "concurrency": 110, "output_tok_per_s": 100.0}, cal)
     assert w.startswith("level 2: concurrency 110 is near") and "reference server gave out" in w

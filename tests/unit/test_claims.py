@@ -5,9 +5,9 @@ from pathlib import Path
 import pytest
 import yaml
 
+from claimbench.errors import UserError
 from claimbench.load.claims import load_claim, load_claims
 from claimbench.schema.claims import resolved_readings
-from claimbench.errors import UserError
 
 FIX = Path(__file__).resolve().parents[1] / "fixtures" / "verify"
 DATA = Path(__file__).resolve().parents[2] / "data"
@@ -17,11 +17,27 @@ GOOD = {
     "id": "good-claim",
     "title": "t",
     "source": {"url": "https://example.org", "date": "2025-11", "quote": "q"},
-    "predicate": {"metric": "output_tok_per_s", "comparator": ">=", "value": 100, "unit": "tok/s",
-                  "basis": "card", "tolerance_rel": None, "ratio_to": None},
-    "conditions": {"hardware": "cpu-host", "model": "tiny", "precision": None, "input_len": 128,
-                   "output_len": 32, "slo": None, "speculative": "none", "concurrency": 8,
-                   "phase": "end-to-end", "deployment": None},
+    "predicate": {
+        "metric": "output_tok_per_s",
+        "comparator": ">=",
+        "value": 100,
+        "unit": "tok/s",
+        "basis": "card",
+        "tolerance_rel": None,
+        "ratio_to": None,
+    },
+    "conditions": {
+        "hardware": "cpu-host",
+        "model": "tiny",
+        "precision": None,
+        "input_len": 128,
+        "output_len": 32,
+        "slo": None,
+        "speculative": "none",
+        "concurrency": 8,
+        "phase": "end-to-end",
+        "deployment": None,
+    },
     "unknown": ["precision", "slo", "deployment"],
 }
 
@@ -36,9 +52,13 @@ def test_every_shipped_claim_loads_against_the_real_hardware_registry():
     claims, errors = load_claims(DATA / "claims")
     assert errors == []
     ids = {c.id for c in claims}
-    assert {"huawei-2400-tok-s-per-card-at-50ms", "huawei-3x-h20-throughput",
-            "huawei-runs-pangu-deepseek-kimi", "huawei-cloud-756-days-no-major-incident",
-            "tiny-cpu-host-min-throughput-c1"} <= ids
+    assert {
+        "huawei-2400-tok-s-per-card-at-50ms",
+        "huawei-3x-h20-throughput",
+        "huawei-runs-pangu-deepseek-kimi",
+        "huawei-cloud-756-days-no-major-incident",
+        "tiny-cpu-host-min-throughput-c1",
+    } <= ids
 
 
 def test_shipped_press_quotes_are_verbatim_from_reference_facts():
@@ -115,8 +135,18 @@ def test_approx_without_a_tolerance_is_rejected(tmp_path):
 
 
 def test_readings_apply_only_the_overrides_they_write(tmp_path):
-    data = {**GOOD, "readings": [{"id": "per-die", "label": "l", "basis": "die",
-                                  "conditions": {"hardware": "ascend-910c"}, "source_note": "n"}]}
+    data = {
+        **GOOD,
+        "readings": [
+            {
+                "id": "per-die",
+                "label": "l",
+                "basis": "die",
+                "conditions": {"hardware": "ascend-910c"},
+                "source_note": "n",
+            }
+        ],
+    }
     claim = load_claim(write(tmp_path, data), HW)
     rs = resolved_readings(claim)
     assert [r.reading_id for r in rs] == ["as-worded", "per-die"]

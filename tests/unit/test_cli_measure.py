@@ -12,26 +12,34 @@ def run(capsys, *argv):
     return exc.value.code, out.out, out.err
 
 
-@pytest.mark.parametrize("argv,needle", [
-    (["--model", "./no/such/model"], "--model: no such model folder './no/such/model'"),
-    (["--output-len", "1000", "--input-len", "128"], "exceeds the model's maximum length 1024"),
-    (["--concurrency", "1,two"], "--concurrency takes a comma-separated list of integers"),
-    (["--concurrency", "4", "--request-rate", "2"], "either --concurrency or --request-rate"),
-    (["--slo", "tpot=50"], "--slo: unknown metric 'tpot'"),
-    (["--slo", "tpot_ms"], "--slo must be METRIC=VALUE"),
-    (["--slo", "tpot_ms=fast"], "--slo tpot_ms: 'fast' is not a number"),
-    (["--num-prompts", "0"], "--num-prompts must be a positive integer"),
-    (["--engine", "endpoint"], "--engine endpoint needs --base-url"),
-    (["--engine", "endpoint", "--base-url", "localhost:1"], "--base-url must be an http(s) URL"),
-    (["--engine", "endpoint", "--base-url", "http://127.0.0.1:9", "--api-key-env", "CLAIMBENCH_TEST_UNSET_VAR"],
-     "environment variable CLAIMBENCH_TEST_UNSET_VAR is not set"),
-    (["--input-len-range", "9:3"], "--input-len-range must be LO:HI with 1 <= LO <= HI"),
-    (["--engine-arg", "novalue"], "--engine-arg must be KEY=VALUE"),
-    (["--find-max-under", "tpot=50"], "--find-max-under must be METRIC=VALUE"),
-    (["--find-max-under", "tpot_ms=-5"], "--find-max-under: SLO bound must be a positive finite number"),
-    (["--find-max-under", "tpot_ms=50", "--request-rate", "2"], "--find-max-under searches closed-loop concurrency"),
-    (["--hardware", "nvidia-h10"], "unknown hardware id 'nvidia-h10' (did you mean 'nvidia-h20'?)"),
-])
+@pytest.mark.parametrize(
+    "argv,needle",
+    [
+        (["--model", "./no/such/model"], "--model: no such model folder './no/such/model'"),
+        (["--output-len", "1000", "--input-len", "128"], "exceeds the model's maximum length 1024"),
+        (["--concurrency", "1,two"], "--concurrency takes a comma-separated list of integers"),
+        (["--concurrency", "4", "--request-rate", "2"], "either --concurrency or --request-rate"),
+        (["--slo", "tpot=50"], "--slo: unknown metric 'tpot'"),
+        (["--slo", "tpot_ms"], "--slo must be METRIC=VALUE"),
+        (["--slo", "tpot_ms=fast"], "--slo tpot_ms: 'fast' is not a number"),
+        (["--num-prompts", "0"], "--num-prompts must be a positive integer"),
+        (["--engine", "endpoint"], "--engine endpoint needs --base-url"),
+        (["--engine", "endpoint", "--base-url", "localhost:1"], "--base-url must be an http(s) URL"),
+        (
+            ["--engine", "endpoint", "--base-url", "http://127.0.0.1:9", "--api-key-env", "CLAIMBENCH_TEST_UNSET_VAR"],
+            "environment variable CLAIMBENCH_TEST_UNSET_VAR is not set",
+        ),
+        (["--input-len-range", "9:3"], "--input-len-range must be LO:HI with 1 <= LO <= HI"),
+        (["--engine-arg", "novalue"], "--engine-arg must be KEY=VALUE"),
+        (["--find-max-under", "tpot=50"], "--find-max-under must be METRIC=VALUE"),
+        (["--find-max-under", "tpot_ms=-5"], "--find-max-under: SLO bound must be a positive finite number"),
+        (
+            ["--find-max-under", "tpot_ms=50", "--request-rate", "2"],
+            "--find-max-under searches closed-loop concurrency",
+        ),
+        (["--hardware", "nvidia-h10"], "unknown hardware id 'nvidia-h10' (did you mean 'nvidia-h20'?)"),
+    ],
+)
 def test_bad_measure_input_is_one_line_and_exit_2(capsys, tmp_path, argv, needle):
     code, out, err = run(capsys, "measure", "--out", str(tmp_path), *argv)
     assert code == 2
@@ -43,7 +51,16 @@ def test_bad_measure_input_is_one_line_and_exit_2(capsys, tmp_path, argv, needle
 def test_an_unreachable_endpoint_is_exit_2_with_one_line(capsys, tmp_path):
     from claimbench.measurement.engines.serve import free_port
 
-    code, out, err = run(capsys, "measure", "--engine", "endpoint", "--base-url", f"http://127.0.0.1:{free_port()}", "--out", str(tmp_path))
+    code, out, err = run(
+        capsys,
+        "measure",
+        "--engine",
+        "endpoint",
+        "--base-url",
+        f"http://127.0.0.1:{free_port()}",
+        "--out",
+        str(tmp_path),
+    )
     assert code == 2 and "cannot reach endpoint" in err and len(err.strip().splitlines()) == 1
 
 
@@ -61,6 +78,20 @@ def test_measure_help_documents_every_option(capsys):
     with pytest.raises(SystemExit):
         main(["measure", "--help"])
     text = capsys.readouterr().out
-    for opt in ("--engine", "--base-url", "--api-key-env", "--concurrency", "--request-rate", "--burstiness", "--slo",
-                "--warmup-prompts", "--duration", "--request-timeout", "--percentile-method", "--served-model-name", "--out", "--json"):
+    for opt in (
+        "--engine",
+        "--base-url",
+        "--api-key-env",
+        "--concurrency",
+        "--request-rate",
+        "--burstiness",
+        "--slo",
+        "--warmup-prompts",
+        "--duration",
+        "--request-timeout",
+        "--percentile-method",
+        "--served-model-name",
+        "--out",
+        "--json",
+    ):
         assert opt in text

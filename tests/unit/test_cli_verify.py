@@ -21,12 +21,24 @@ def test_verify_prints_a_verdict_for_every_shipped_claim(capsys):
 def test_json_gives_quote_predicate_verdict_margin_interval_evidence_and_conditions(capsys):
     assert main(["verify", "--json", "--claim", "huawei-2400-tok-s-per-card-at-50ms"]) == 0
     (item,) = json.loads(capsys.readouterr().out)
-    for key in ("id", "quote", "predicate", "verdict", "margin_rel", "interval", "evidence_used",
-                "conditions_compared", "readings"):
+    for key in (
+        "id",
+        "quote",
+        "predicate",
+        "verdict",
+        "margin_rel",
+        "interval",
+        "evidence_used",
+        "conditions_compared",
+        "readings",
+    ):
         assert key in item
     readings = {r["reading"]: r["verdict"] for r in item["readings"]}
-    assert readings == {"as-worded": "NOT-COMPARABLE", "per-910c-chip-huawei-report": "SUPPORTED",
-                        "per-910c-die": "REFUTED"}
+    assert readings == {
+        "as-worded": "NOT-COMPARABLE",
+        "per-910c-chip-huawei-report": "SUPPORTED",
+        "per-910c-die": "REFUTED",
+    }
 
 
 def test_a_bad_claim_file_is_one_stderr_line_and_exit_2_while_the_others_are_judged(tmp_path, capsys):
@@ -43,8 +55,16 @@ def test_a_bad_claim_file_is_one_stderr_line_and_exit_2_while_the_others_are_jud
 
 
 def test_the_self_test_claim_is_judged_from_a_vllm_bench_result_of_the_tiny_model(capsys):
-    rc = main(["verify", "--json", "--claim", "tiny-cpu-host-min-throughput-c1",
-               "--evidence", str(FIX / "vllm_bench_serve.json")])
+    rc = main(
+        [
+            "verify",
+            "--json",
+            "--claim",
+            "tiny-cpu-host-min-throughput-c1",
+            "--evidence",
+            str(FIX / "vllm_bench_serve.json"),
+        ]
+    )
     (item,) = json.loads(capsys.readouterr().out)
     assert rc == 0 and item["verdict"] == "SUPPORTED" and item["observed"] == 128.0
 
@@ -57,8 +77,7 @@ def test_out_writes_parquet_and_markdown(tmp_path, capsys):
 
 
 def test_a_broken_peer_file_is_skipped_and_named(capsys):
-    rc = main(["verify", "--claim", "tiny-cpu-host-min-throughput-c1",
-               "--evidence", str(FIX / "broken_peer.json")])
+    rc = main(["verify", "--claim", "tiny-cpu-host-min-throughput-c1", "--evidence", str(FIX / "broken_peer.json")])
     err = capsys.readouterr().err
     assert rc == 2 and "broken_peer.json" in err
 
@@ -84,11 +103,35 @@ def test_the_2400_claim_shows_card_versus_die_and_the_bound_in_the_table(capsys)
 def test_out_table_columns_are_stable(tmp_path, capsys):
     assert main(["verify", "--out", str(tmp_path)]) == 0
     t = pl.read_parquet(tmp_path / "verdicts.parquet")
-    assert t.columns == ["claim_id", "reading", "verdict", "predicate", "claimed", "observed", "margin_rel",
-                         "ci_low", "ci_high", "ci_method", "unit", "basis", "read_method", "evidence_used",
-                         "n_set_aside", "bound_max", "bound_basis", "bound_roof", "notes"]
-    assert t.height == 13 and set(t["verdict"]) <= {"SUPPORTED", "REFUTED", "INCONCLUSIVE", "NOT-COMPARABLE",
-                                                    "IMPLAUSIBLE", "UNVERIFIABLE"}
+    assert t.columns == [
+        "claim_id",
+        "reading",
+        "verdict",
+        "predicate",
+        "claimed",
+        "observed",
+        "margin_rel",
+        "ci_low",
+        "ci_high",
+        "ci_method",
+        "unit",
+        "basis",
+        "read_method",
+        "evidence_used",
+        "n_set_aside",
+        "bound_max",
+        "bound_basis",
+        "bound_roof",
+        "notes",
+    ]
+    assert t.height == 13 and set(t["verdict"]) <= {
+        "SUPPORTED",
+        "REFUTED",
+        "INCONCLUSIVE",
+        "NOT-COMPARABLE",
+        "IMPLAUSIBLE",
+        "UNVERIFIABLE",
+    }
 
 
 def _copy_bundle(dst: Path) -> Path:
@@ -113,8 +156,18 @@ def test_default_evidence_adds_bundles_under_runs_and_says_what_it_used(tmp_path
 
 def test_runs_option_points_elsewhere_and_a_missing_folder_is_exit_2(tmp_path, capsys):
     _copy_bundle(tmp_path / "elsewhere")
-    rc = main(["verify", "--json", "--claim", "tiny-cpu-host-min-throughput-c1",
-               "--evidence", str(DATA / "reference"), "--runs", str(tmp_path / "elsewhere")])
+    rc = main(
+        [
+            "verify",
+            "--json",
+            "--claim",
+            "tiny-cpu-host-min-throughput-c1",
+            "--evidence",
+            str(DATA / "reference"),
+            "--runs",
+            str(tmp_path / "elsewhere"),
+        ]
+    )
     captured = capsys.readouterr()
     (item,) = json.loads(captured.out)
     assert rc == 0 and "(--runs, 1 record)" in captured.err

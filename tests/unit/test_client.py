@@ -6,15 +6,15 @@ import time
 import polars as pl
 import pytest
 
-from claimbench.measurement.engines.http import HttpEngine, HttpEngineConfig, normalize_base_url
-from claimbench.errors import UserError
 from claimbench.analyze.metrics import request_metrics
-from claimbench.measurement.mockserver import start_mock_server
-from claimbench.schema.records import LoadLevel
-from claimbench.measurement.runner import MeasureConfig, run_measurement
+from claimbench.errors import UserError
 from claimbench.load.bundles import read_bundle
+from claimbench.measurement.engines.http import HttpEngine, HttpEngineConfig, normalize_base_url
+from claimbench.measurement.mockserver import start_mock_server
+from claimbench.measurement.runner import MeasureConfig, run_measurement
 from claimbench.measurement.store import requests_frame
 from claimbench.measurement.workload import WorkloadSpec, make_prompts
+from claimbench.schema.records import LoadLevel
 
 SPEC = WorkloadSpec(input_len=8, output_len=16, num_prompts=8, seed=0, vocab_size=1000)
 
@@ -45,7 +45,13 @@ def measure_against_truth(streams: int):
             server.reset()
             t0 = time.monotonic()
             recs = []
-            e.run_level(LoadLevel(0, concurrency=streams), make_prompts(SPEC, count=max(8, streams)), t0, recs, request_timeout_s=30)
+            e.run_level(
+                LoadLevel(0, concurrency=streams),
+                make_prompts(SPEC, count=max(8, streams)),
+                t0,
+                recs,
+                request_timeout_s=30,
+            )
         finally:
             e.stop()
         truth = truth_by_id(server)
@@ -140,9 +146,18 @@ def test_a_stream_cut_mid_way_is_a_failed_row_with_its_partial_chunks():
 def test_a_server_killed_mid_sweep_keeps_completed_levels_and_marks_the_bundle_incomplete(tmp_path):
     with start_mock_server(ttft_ms=1, gap_ms=1, die_after_requests=12) as server:
         e = HttpEngine(HttpEngineConfig(), model="mock-model", base_url=server.base_url)
-        cfg = MeasureConfig(model="mock-model", model_source="mock-model", workload=SPEC, out_dir=tmp_path,
-                            levels=[LoadLevel(0, concurrency=1, num_prompts=8), LoadLevel(1, concurrency=2, num_prompts=8),
-                                    LoadLevel(2, concurrency=4, num_prompts=8)], request_timeout_s=10)
+        cfg = MeasureConfig(
+            model="mock-model",
+            model_source="mock-model",
+            workload=SPEC,
+            out_dir=tmp_path,
+            levels=[
+                LoadLevel(0, concurrency=1, num_prompts=8),
+                LoadLevel(1, concurrency=2, num_prompts=8),
+                LoadLevel(2, concurrency=4, num_prompts=8),
+            ],
+            request_timeout_s=10,
+        )
         path = run_measurement(cfg, e, {"backend": "remote"})
     b = read_bundle(path)
     assert b.manifest["status"] == "incomplete" and b.manifest["levels_completed"] == [0]
@@ -181,11 +196,14 @@ def test_an_unknown_served_model_name_is_a_user_error():
             e.start()
 
 
-@pytest.mark.parametrize("url,expected", [
-    ("http://127.0.0.1:8000/v1/", "http://127.0.0.1:8000"),
-    ("https://api.example.com/v1", "https://api.example.com"),
-    ("http://h:1/prefix", "http://h:1/prefix"),
-])
+@pytest.mark.parametrize(
+    "url,expected",
+    [
+        ("http://127.0.0.1:8000/v1/", "http://127.0.0.1:8000"),
+        ("https://api.example.com/v1", "https://api.example.com"),
+        ("http://h:1/prefix", "http://h:1/prefix"),
+    ],
+)
 def test_base_urls_are_normalized(url, expected):
     assert normalize_base_url(url) == expected
 

@@ -5,8 +5,8 @@ import time
 from claimbench.measurement.client import ClientConfig
 from claimbench.measurement.client_pool import ClientPool, split_streams
 from claimbench.measurement.mockserver import start_mock_server
-from claimbench.schema.records import LoadLevel
 from claimbench.measurement.workload import WorkloadSpec, make_prompts
+from claimbench.schema.records import LoadLevel
 
 SPEC = WorkloadSpec(input_len=8, output_len=8, num_prompts=12, seed=0, vocab_size=1000)
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 import yaml
 
-from claimbench.load.registry import default_data_dir, list_hardware, list_models, list_price_tables
 from claimbench.judge.roofline import param_breakdown
+from claimbench.load.registry import default_data_dir, list_hardware, list_models, list_price_tables
 
 HW = list_hardware()
 MODELS = list_models()

@@ -13,25 +13,52 @@ FIX = Path(__file__).resolve().parents[1] / "fixtures" / "verify"
 DATA = Path(__file__).resolve().parents[2] / "data"
 
 
-def make_bundle(root: Path, levels=((8, 100.0, 40.0), (16, 160.0, 60.0)), manifest=None,
-                name="run-1") -> Path:
+def make_bundle(root: Path, levels=((8, 100.0, 40.0), (16, 160.0, 60.0)), manifest=None, name="run-1") -> Path:
     d = root / name
     d.mkdir(parents=True)
-    (d / "manifest.json").write_text(json.dumps(manifest or {
-        "schema_version": 1, "run_id": name, "status": "complete", "backend": "cpu",
-        "model": {"name": "/cache/models/tiny-v1", "dtype": "bfloat16"},
-        "workload": {"input_len": 128, "output_len": 32},
-    }))
+    (d / "manifest.json").write_text(
+        json.dumps(
+            manifest
+            or {
+                "schema_version": 1,
+                "run_id": name,
+                "status": "complete",
+                "backend": "cpu",
+                "model": {"name": "/cache/models/tiny-v1", "dtype": "bfloat16"},
+                "workload": {"input_len": 128, "output_len": 32},
+            }
+        )
+    )
     rows = []
     for lvl, (c, thr, tpot) in enumerate(levels):
         for i in range(8):
-            rows.append({"request_id": f"{lvl}-{i}", "level": lvl, "warmup": False, "sent_s": 0.0,
-                         "first_token_s": 0.1, "done_s": 0.1 + tpot * 31 / 1000, "output_tokens": 32,
-                         "ok": True})
+            rows.append(
+                {
+                    "request_id": f"{lvl}-{i}",
+                    "level": lvl,
+                    "warmup": False,
+                    "sent_s": 0.0,
+                    "first_token_s": 0.1,
+                    "done_s": 0.1 + tpot * 31 / 1000,
+                    "output_tokens": 32,
+                    "ok": True,
+                }
+            )
     pl.DataFrame(rows).write_parquet(d / "requests.parquet")
-    summ = [{"level": i, "concurrency": c, "request_rate": None, "n_ok": 8, "n_failed": 0,
-             "duration_s": 1.0, "output_tok_per_s": thr, "tpot_mean_ms": tpot, "tpot_p99_ms": tpot * 1.1}
-            for i, (c, thr, tpot) in enumerate(levels)]
+    summ = [
+        {
+            "level": i,
+            "concurrency": c,
+            "request_rate": None,
+            "n_ok": 8,
+            "n_failed": 0,
+            "duration_s": 1.0,
+            "output_tok_per_s": thr,
+            "tpot_mean_ms": tpot,
+            "tpot_p99_ms": tpot * 1.1,
+        }
+        for i, (c, thr, tpot) in enumerate(levels)
+    ]
     pl.DataFrame(summ).write_parquet(d / "summary.parquet")
     return d
 
@@ -48,7 +75,10 @@ def test_a_run_bundle_becomes_one_record_with_a_point_per_level(tmp_path):
 def current_manifest(name="run-2", **kw):
     """The manifest form `claimbench measure` writes now (runner.py + commands/measure.py)."""
     m = {
-        "schema_version": 1, "run_id": name, "status": "complete", "status_reason": None,
+        "schema_version": 1,
+        "run_id": name,
+        "status": "complete",
+        "status_reason": None,
         "levels_completed": [0, 1],
         "hardware": {"id": "cpu-host", "source": "default for the cpu backend"},
         "model": {"source": "tiny", "path_or_name": "/root/.cache/claimbench/models/tiny-v1", "dtype": "auto"},
@@ -70,8 +100,10 @@ def test_a_current_bundle_reads_hardware_id_and_model_source(tmp_path):
 
 
 def test_hardware_id_in_the_manifest_wins_over_the_fingerprint(tmp_path):
-    m = current_manifest(hardware={"id": "nvidia-h100-sxm", "source": "--hardware"},
-                         platform={"backend": "cuda", "device_count": 8, "device_name": "NVIDIA H20"})
+    m = current_manifest(
+        hardware={"id": "nvidia-h100-sxm", "source": "--hardware"},
+        platform={"backend": "cuda", "device_count": 8, "device_name": "NVIDIA H20"},
+    )
     ev = load_run_bundle(make_bundle(tmp_path, manifest=m, name="run-3"))
     assert ev.conditions.hardware == "nvidia-h100-sxm" and ev.packages == 8 and ev.basis == "system"
 
@@ -84,8 +116,7 @@ def test_a_null_hardware_id_stays_unknown_with_the_manifest_reason(tmp_path):
 
 
 def test_an_incomplete_bundle_is_evidence_for_its_completed_levels_and_flagged(tmp_path):
-    m = current_manifest(status="incomplete", status_reason="engine died during level 1",
-                         levels_completed=[0])
+    m = current_manifest(status="incomplete", status_reason="engine died during level 1", levels_completed=[0])
     ev = load_run_bundle(make_bundle(tmp_path, manifest=m, name="run-5"))
     assert ev.status == "incomplete" and [p.level for p in ev.points] == ["0"]
     assert "engine died" in ev.notes[0]

@@ -8,16 +8,37 @@ from pathlib import Path
 
 import polars as pl
 
-from claimbench.measurement.mockserver import start_mock_server
 from claimbench.load.bundles import read_bundle
+from claimbench.measurement.mockserver import start_mock_server
 
 
 def test_sigterm_mid_sweep_writes_an_interrupted_bundle_and_loses_nothing(tmp_path):
     with start_mock_server(ttft_ms=20, gap_ms=20) as server:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "claimbench", "measure", "--engine", "endpoint", "--base-url", server.base_url,
-             "--concurrency", "2,4", "--num-prompts", "40", "--input-len", "8", "--output-len", "10", "--out", str(tmp_path)],
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+            [
+                sys.executable,
+                "-m",
+                "claimbench",
+                "measure",
+                "--engine",
+                "endpoint",
+                "--base-url",
+                server.base_url,
+                "--concurrency",
+                "2,4",
+                "--num-prompts",
+                "40",
+                "--input-len",
+                "8",
+                "--output-len",
+                "10",
+                "--out",
+                str(tmp_path),
+            ],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline and len(server.stats(records=True)["records"]) < 6:
             time.sleep(0.1)

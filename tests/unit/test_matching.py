@@ -2,9 +2,9 @@
 
 from dataclasses import dataclass
 
+from claimbench.judge.matching import convert, match
 from claimbench.schema.claims import ClaimConditions
 from claimbench.schema.evidence import Evidence, EvidenceConditions, LoadPoint
-from claimbench.judge.matching import convert, match
 
 
 @dataclass
@@ -17,20 +17,45 @@ HWS = {"ascend-910c": HW(2, 8), "ascend-910b-376t": HW(1, 8), "nvidia-h20": HW(1
 
 
 def cond(**kw):
-    base = dict(hardware="ascend-910c", model="deepseek-r1", precision="int8", input_len=2048,
-                output_len=2048, slo=None, speculative=None, concurrency=None, phase=None,
-                deployment=None)
+    base = dict(
+        hardware="ascend-910c",
+        model="deepseek-r1",
+        precision="int8",
+        input_len=2048,
+        output_len=2048,
+        slo=None,
+        speculative=None,
+        concurrency=None,
+        phase=None,
+        deployment=None,
+    )
     base.update(kw)
     return ClaimConditions(**base)
 
 
 def ev(basis="card", packages=None, **kw):
-    base = dict(hardware="ascend-910c", model="deepseek-r1", precision="int8", input_len=2048,
-                output_len=2048, speculative=None, phase="decode-only")
+    base = dict(
+        hardware="ascend-910c",
+        model="deepseek-r1",
+        precision="int8",
+        input_len=2048,
+        output_len=2048,
+        speculative=None,
+        phase="decode-only",
+    )
     base.update(kw)
-    return Evidence(id="e", kind="reference", path=None, secondary=False, reported_by="x",
-                    derived=False, conditions=EvidenceConditions(**base), basis=basis,
-                    packages=packages, points=[LoadPoint(output_tok_per_s=2400.0, tpot_mean_ms=50.0)])
+    return Evidence(
+        id="e",
+        kind="reference",
+        path=None,
+        secondary=False,
+        reported_by="x",
+        derived=False,
+        conditions=EvidenceConditions(**base),
+        basis=basis,
+        packages=packages,
+        points=[LoadPoint(output_tok_per_s=2400.0, tpot_mean_ms=50.0)],
+    )
 
 
 def test_same_chip_model_precision_and_basis_is_comparable():

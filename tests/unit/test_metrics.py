@@ -2,9 +2,9 @@ import math
 
 import polars as pl
 import pytest
+from timelines import frame, levels, req
 
 from claimbench.analyze.metrics import SUMMARY_COLUMNS, percentile, request_metrics, summarize
-from timelines import frame, levels, req
 
 # Two ok requests and one failure at level 0:
 #  a: sent 0.0, first 0.1, chunks 0.1/0.3/0.5, done 0.5, 3 tokens -> TTFT 100, TPOT (0.5-0.1)/2 = 200, E2EL 500, ITL 200, 200
@@ -144,8 +144,17 @@ def test_client_wait_is_the_gap_between_schedule_and_send():
 
 
 def test_a_log_without_the_optional_columns_still_gives_the_core_metrics():
-    minimal = pl.DataFrame({"request_id": ["a"], "level": [0], "ok": [True], "sent_s": [0.0], "first_token_s": [0.1],
-                            "done_s": [0.5], "output_tokens": [3]})
+    minimal = pl.DataFrame(
+        {
+            "request_id": ["a"],
+            "level": [0],
+            "ok": [True],
+            "sent_s": [0.0],
+            "first_token_s": [0.1],
+            "done_s": [0.5],
+            "output_tokens": [3],
+        }
+    )
     m = request_metrics(minimal).to_dicts()[0]
     assert m["ttft_ms"] == pytest.approx(100) and m["tpot_ms"] == pytest.approx(200)
     assert m["itl_ms"] is None and m["client_wait_ms"] is None

@@ -9,13 +9,35 @@ import pytest
 import yaml
 
 from claimbench.errors import UserError
-from claimbench.schema.hardware import HardwareSpec, ModelArch
 from claimbench.load.registry import default_data_dir, list_hardware, list_models, load_hardware, load_model
+from claimbench.schema.hardware import HardwareSpec, ModelArch
 
-REQUIRED_HW = {"ascend-910b-376t", "ascend-910b-313t", "ascend-910b-280t", "ascend-910c", "nvidia-h20",
-               "nvidia-h800-sxm", "nvidia-h100-sxm", "nvidia-h200-sxm", "nvidia-b200", "amd-mi300x", "cpu-host"}
-REQUIRED_MODELS = {"deepseek-v3", "deepseek-r1", "kimi-k2", "llama-3.1-8b", "llama-3.1-70b", "qwen2.5-7b",
-                   "qwen2.5-32b", "qwen3-8b", "qwen3-32b", "qwen3-30b-a3b", "tiny"}
+REQUIRED_HW = {
+    "ascend-910b-376t",
+    "ascend-910b-313t",
+    "ascend-910b-280t",
+    "ascend-910c",
+    "nvidia-h20",
+    "nvidia-h800-sxm",
+    "nvidia-h100-sxm",
+    "nvidia-h200-sxm",
+    "nvidia-b200",
+    "amd-mi300x",
+    "cpu-host",
+}
+REQUIRED_MODELS = {
+    "deepseek-v3",
+    "deepseek-r1",
+    "kimi-k2",
+    "llama-3.1-8b",
+    "llama-3.1-70b",
+    "qwen2.5-7b",
+    "qwen2.5-32b",
+    "qwen3-8b",
+    "qwen3-32b",
+    "qwen3-30b-a3b",
+    "tiny",
+}
 
 
 def _copy_one(tmp_path: Path, sub: str, name: str) -> Path:
@@ -26,8 +48,8 @@ def _copy_one(tmp_path: Path, sub: str, name: str) -> Path:
 
 
 def test_every_required_accelerator_and_model_is_in_the_registry():
-    assert REQUIRED_HW <= {h.id for h in list_hardware()}
-    assert REQUIRED_MODELS <= {m.id for m in list_models()}
+    assert {h.id for h in list_hardware()} >= REQUIRED_HW
+    assert {m.id for m in list_models()} >= REQUIRED_MODELS
 
 
 def test_the_910c_is_two_dies_and_the_910b_one():
@@ -95,14 +117,14 @@ def test_a_zero_figure_is_rejected_because_missing_means_null():
 def test_bad_yaml_is_a_one_line_user_error(tmp_path):
     (tmp_path / "hardware").mkdir()
     (tmp_path / "hardware" / "broken.yaml").write_text("id: broken\nvendor: [unclosed\n")
-    with pytest.raises(UserError, match="broken.yaml.*not valid YAML"):
+    with pytest.raises(UserError, match="broken.yaml.*invalid YAML"):
         load_hardware("broken", data_dir=tmp_path)
 
 
 def test_file_name_and_id_must_agree(tmp_path):
     path = _copy_one(tmp_path, "hardware", "nvidia-h20")
     path.rename(tmp_path / "hardware" / "h20-copy.yaml")
-    with pytest.raises(UserError, match="file is named"):
+    with pytest.raises(UserError, match="must equal the file name"):
         load_hardware("h20-copy", data_dir=tmp_path)
 
 
@@ -135,9 +157,15 @@ def test_tiny_model_matches_the_lead_s_tinymodel_config():
 
     m = load_model("tiny")
     assert (m.hidden, m.layers, m.heads, m.kv_heads, m.head_dim, m.dense_ffn, m.vocab, m.max_context) == (
-        TINY_CONFIG["hidden_size"], TINY_CONFIG["num_hidden_layers"], TINY_CONFIG["num_attention_heads"],
-        TINY_CONFIG["num_key_value_heads"], TINY_CONFIG["head_dim"], TINY_CONFIG["intermediate_size"],
-        TINY_CONFIG["vocab_size"], TINY_CONFIG["max_position_embeddings"])
+        TINY_CONFIG["hidden_size"],
+        TINY_CONFIG["num_hidden_layers"],
+        TINY_CONFIG["num_attention_heads"],
+        TINY_CONFIG["num_key_value_heads"],
+        TINY_CONFIG["head_dim"],
+        TINY_CONFIG["intermediate_size"],
+        TINY_CONFIG["vocab_size"],
+        TINY_CONFIG["max_position_embeddings"],
+    )
     assert m.tie_embeddings == TINY_CONFIG["tie_word_embeddings"]
 
 

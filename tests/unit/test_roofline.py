@@ -5,28 +5,69 @@ from __future__ import annotations
 import pytest
 
 from claimbench.errors import UserError
-from claimbench.schema.hardware import HardwareSpec, ModelArch
+from claimbench.judge.roofline import (
+    Deployment,
+    Precision,
+    decode_bound,
+    kv_bytes_per_token,
+    max_batch_at_tpot,
+    param_breakdown,
+    prefill_bound,
+    ratio_bound,
+)
 from claimbench.load.registry import load_hardware, load_model
-from claimbench.judge.roofline import Deployment, Precision, decode_bound, kv_bytes_per_token, max_batch_at_tpot, param_breakdown, prefill_bound, ratio_bound
+from claimbench.schema.hardware import HardwareSpec, ModelArch
 
 # A round-number chip: 100 dense bf16 TFLOPS, 1 TB/s HBM, 80 GiB, 100 GB/s scale-up each way.
-CHIP = HardwareSpec.model_validate(dict(
-    id="chip", vendor="test", name="round chip", dies_per_package=2,
-    peak_dense_tflops={"bf16": 100, "int8": 200}, hbm_gib=80, hbm_source_unit="GiB", hbm_tb_per_s=1.0,
-    scale_up_gb_per_s=100, scale_up_direction="per_direction"))
+CHIP = HardwareSpec.model_validate(
+    dict(
+        id="chip",
+        vendor="test",
+        name="round chip",
+        dies_per_package=2,
+        peak_dense_tflops={"bf16": 100, "int8": 200},
+        hbm_gib=80,
+        hbm_source_unit="GiB",
+        hbm_tb_per_s=1.0,
+        scale_up_gb_per_s=100,
+        scale_up_direction="per_direction",
+    )
+)
 
 # Dense MHA model: 2 layers, hidden 1024, 8 heads x 128, FFN 4096 (SwiGLU), vocab 1000.
-DENSE = ModelArch.model_validate(dict(
-    id="dense", name="dense", family="test", layers=2, hidden=1024, heads=8, kv_heads=8, head_dim=128,
-    dense_ffn=4096, vocab=1000, max_context=4096))
+DENSE = ModelArch.model_validate(
+    dict(
+        id="dense",
+        name="dense",
+        family="test",
+        layers=2,
+        hidden=1024,
+        heads=8,
+        kv_heads=8,
+        head_dim=128,
+        dense_ffn=4096,
+        vocab=1000,
+        max_context=4096,
+    )
+)
 
 # MLA MoE model: 2 layers (layer 0 dense FFN 2048, layer 1 MoE), hidden 1024, 8 heads,
 # MLA without q-LoRA (kv_lora 256, rope 32, nope 64, v 64); 16 routed experts + 1 shared, top-2, expert FFN 512.
-MLA_MOE = ModelArch.model_validate(dict(
-    id="mla-moe", name="mla-moe", family="test", layers=2, hidden=1024, heads=8,
-    mla=dict(kv_lora_rank=256, qk_rope_head_dim=32, qk_nope_head_dim=64, v_head_dim=64),
-    dense_ffn=2048, moe=dict(experts_routed=16, experts_shared=1, experts_active=2, expert_ffn=512, dense_layers=1),
-    vocab=1000, max_context=4096))
+MLA_MOE = ModelArch.model_validate(
+    dict(
+        id="mla-moe",
+        name="mla-moe",
+        family="test",
+        layers=2,
+        hidden=1024,
+        heads=8,
+        mla=dict(kv_lora_rank=256, qk_rope_head_dim=32, qk_nope_head_dim=64, v_head_dim=64),
+        dense_ffn=2048,
+        moe=dict(experts_routed=16, experts_shared=1, experts_active=2, expert_ffn=512, dense_layers=1),
+        vocab=1000,
+        max_context=4096,
+    )
+)
 
 
 def test_dense_model_parameter_count_by_hand():
@@ -77,7 +118,7 @@ def test_mla_moe_under_expert_parallelism_by_hand():
     #   + absorbed attention (2*8*(256+32) + 2*8*256) x 1,000 x 2 = 17,408,000 -> 48,980,992; x 2 tokens.
     # EP dispatch+combine: distinct devices per token 4 x (1 - 0.75^2) = 1.75, remote 3/4 of them:
     #   2 x 1.3125 x 1024 x (2 + 2) B = 10,752 B over 100 GB/s = 0.10752 us.
-    touched_per_device = 16 * (1 - 0.875 ** 8) / 4
+    touched_per_device = 16 * (1 - 0.875**8) / 4
     weights = (12_645_888 + touched_per_device * 1_572_864) * 2
     b = decode_bound(MLA_MOE, CHIP, batch_per_device=2, context_tokens=1000, deployment=Deployment(ep=4))
     assert b.weight_bytes_read == pytest.approx(weights)
@@ -115,8 +156,9 @@ def test_deepseek_int8_kv_is_640_bytes_per_token_per_layer():
 
 def test_llama_8b_on_h100_at_batch_one_is_about_221_tok_per_s():
     # ~15.0 GB of bf16 weights + 0.13 GB KV over 3.35 TB/s -> ~4.52 ms per token
-    b = decode_bound(load_model("llama-3.1-8b"), load_hardware("nvidia-h100-sxm"), batch_per_device=1,
-                     context_tokens=1024)
+    b = decode_bound(
+        load_model("llama-3.1-8b"), load_hardware("nvidia-h100-sxm"), batch_per_device=1, context_tokens=1024
+    )
     assert b.binding == "memory"
     assert b.output_tok_per_s_per_device == pytest.approx(221.2, rel=0.01)
 
@@ -153,25 +195,37 @@ def test_ratio_bound_is_the_ratio_of_the_roofs_and_per_die_corrects_for_dies():
     # both memory-bound at batch 1: the ratio is the bandwidth ratio, 2x per package, 1x per die
     assert r.ratio_per_package == pytest.approx(2.0)
     assert r.ratio_per_die == pytest.approx(1.0)
-    r2 = ratio_bound(DENSE, CHIP, other, context_tokens=1000, batch_per_device=1,
-                     b_measured_tok_per_s_per_package=1000)
+    r2 = ratio_bound(DENSE, CHIP, other, context_tokens=1000, batch_per_device=1, b_measured_tok_per_s_per_package=1000)
     assert r2.ratio_vs_measured_b == pytest.approx(r2.a_tok_per_s_per_package / 1000)
 
 
 def test_ratio_bound_for_910c_against_h20_at_50ms_allows_the_claimed_3x():
-    r = ratio_bound(load_model("deepseek-r1"), load_hardware("ascend-910c"), load_hardware("nvidia-h20"),
-                    context_tokens=3072, tpot_ms=50,
-                    precision_a=Precision(compute="int8", weights="int8", kv="int8", kv_rope="bf16"),
-                    precision_b=Precision(compute="fp8", weights="fp8", kv="fp8"),
-                    deployment_a=Deployment(ep=144), deployment_b=Deployment(ep=16), spec_tokens=1, acceptance=0.9)
+    r = ratio_bound(
+        load_model("deepseek-r1"),
+        load_hardware("ascend-910c"),
+        load_hardware("nvidia-h20"),
+        context_tokens=3072,
+        tpot_ms=50,
+        precision_a=Precision(compute="int8", weights="int8", kv="int8", kv_rope="bf16"),
+        precision_b=Precision(compute="fp8", weights="fp8", kv="fp8"),
+        deployment_a=Deployment(ep=144),
+        deployment_b=Deployment(ep=16),
+        spec_tokens=1,
+        acceptance=0.9,
+    )
     assert r.ratio_per_package > 3
     assert "per package" in r.explanation
 
 
 def test_an_unsupported_compute_dtype_is_a_user_error():
     with pytest.raises(UserError, match="fp8"):
-        decode_bound(DENSE, load_hardware("ascend-910c"), batch_per_device=1, context_tokens=10,
-                     precision=Precision(compute="fp8"))
+        decode_bound(
+            DENSE,
+            load_hardware("ascend-910c"),
+            batch_per_device=1,
+            context_tokens=10,
+            precision=Precision(compute="fp8"),
+        )
 
 
 def test_negative_inputs_are_user_errors():

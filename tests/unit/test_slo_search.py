@@ -29,14 +29,17 @@ def true_max(a, b, bound):
     return c * 1000 / (a + b * c)
 
 
-@pytest.mark.parametrize("a,b,bound", [
-    (10, 0.2, 50),      # crossing at c = 200
-    (20, 0.05, 50),     # c = 600
-    (5, 2.0, 50),       # c = 22
-    (30, 0.01, 50),     # c = 2000
-    (45, 0.5, 50),      # c = 10
-    (2, 0.0004, 50),    # c = 120000 > cap: never violated
-])
+@pytest.mark.parametrize(
+    "a,b,bound",
+    [
+        (10, 0.2, 50),  # crossing at c = 200
+        (20, 0.05, 50),  # c = 600
+        (5, 2.0, 50),  # c = 22
+        (30, 0.01, 50),  # c = 2000
+        (45, 0.5, 50),  # c = 10
+        (2, 0.0004, 50),  # c = 120000 > cap: never violated
+    ],
+)
 def test_converges_within_six_levels_to_five_percent(a, b, bound):
     run = frontier(a, b)
     r = find_max_under_slo(run, SLO("tpot_ms", bound), max_concurrency=4096)
@@ -129,17 +132,37 @@ def test_doubling_grid_baseline_and_comparison():
 
 def test_a_non_monotone_frontier_is_flagged_not_passed_off_as_converged():
     # measured rows like the real tiny vLLM run: 310 broke the SLO with lower throughput than 232
-    rows = {1: (9.5, 90.0), 8: (12.3, 551.0), 29: (5.5, 4397.0), 232: (18.5, 10530.0), 348: (20.5, 11528.0), 310: (25.4, 6382.0)}
+    rows = {
+        1: (9.5, 90.0),
+        8: (12.3, 551.0),
+        29: (5.5, 4397.0),
+        232: (18.5, 10530.0),
+        348: (20.5, 11528.0),
+        310: (25.4, 6382.0),
+    }
     from claimbench.analyze.slo_search import LevelPoint, SearchResult
 
-    pts = [LevelPoint(concurrency=c, metric=rows[c][0], throughput=rows[c][1], meets=rows[c][0] <= 20.0, phase="x")
-           for c in (1, 8, 29, 232, 348, 310)]
-    result = SearchResult(slo=SLO("tpot_ms", 20.0), throughput_column="output_tok_per_s", outcome="converged", levels=pts,
-                          bracket=(232, 310), chosen=pts[3], precision=0.0, tolerance=0.05, max_levels=6)
+    pts = [
+        LevelPoint(concurrency=c, metric=rows[c][0], throughput=rows[c][1], meets=rows[c][0] <= 20.0, phase="x")
+        for c in (1, 8, 29, 232, 348, 310)
+    ]
+    result = SearchResult(
+        slo=SLO("tpot_ms", 20.0),
+        throughput_column="output_tok_per_s",
+        outcome="converged",
+        levels=pts,
+        bracket=(232, 310),
+        chosen=pts[3],
+        precision=0.0,
+        tolerance=0.05,
+        max_levels=6,
+    )
     assert any("concurrency 310 broke the SLO at 6,382 tok/s" in w for w in result.warnings)
     assert result.as_dict()["warnings"] == result.warnings
 
 
 def test_a_monotone_frontier_has_no_warning():
-    s = find_max_under_slo(lambda c: {"tpot_p50_ms": 10 + c, "output_tok_per_s": c * 1000 / (10 + c)}, SLO("tpot_ms", 50))
+    s = find_max_under_slo(
+        lambda c: {"tpot_p50_ms": 10 + c, "output_tok_per_s": c * 1000 / (10 + c)}, SLO("tpot_ms", 50)
+    )
     assert s.warnings == []

@@ -2,11 +2,11 @@ import json
 
 import polars as pl
 import pytest
+from timelines import req
 
 from claimbench.errors import UserError
-from claimbench.measurement.store import dump_json, requests_frame, write_bundle
 from claimbench.load.bundles import find_bundles, read_bundle, read_bundles
-from timelines import req
+from claimbench.measurement.store import dump_json, requests_frame, write_bundle
 
 
 def manifest(run_id="r1", **kw):
@@ -16,12 +16,15 @@ def manifest(run_id="r1", **kw):
 def write(tmp_path, run_id="r1", **kw):
     reqs = requests_frame([req("a", first=0.1, done=0.2, chunks=[0.1, 0.2], out=2)])
     summary = pl.DataFrame({"level": [0], "output_tok_per_s": [10.0]})
-    return write_bundle(tmp_path, manifest(run_id, **kw), reqs, summary, **{k: v for k, v in kw.items() if k == "redact"})
+    return write_bundle(
+        tmp_path, manifest(run_id, **kw), reqs, summary, **{k: v for k, v in kw.items() if k == "redact"}
+    )
 
 
 def test_a_bundle_round_trips_with_nulls_and_lists_intact(tmp_path):
-    reqs = requests_frame([req("a", first=0.1, done=0.2, chunks=[0.1, 0.2], out=2),
-                           req("b", done=0.3, ok=False, error="boom", out=None)])
+    reqs = requests_frame(
+        [req("a", first=0.1, done=0.2, chunks=[0.1, 0.2], out=2), req("b", done=0.3, ok=False, error="boom", out=None)]
+    )
     path = write_bundle(tmp_path, manifest(), reqs, pl.DataFrame({"level": [0]}))
     b = read_bundle(path)
     assert b.requests.to_dicts() == reqs.to_dicts()
@@ -49,8 +52,14 @@ def test_secrets_are_redacted_from_the_manifest_and_extra_files(tmp_path):
     log = tmp_path / "server.log"
     log.write_text("started with key sk-verysecret\n")
     reqs = requests_frame([])
-    path = write_bundle(tmp_path / "out", manifest(command=["--x", "sk-verysecret"]), reqs, pl.DataFrame({"level": [0]}),
-                        extra_files={"server.log": log}, redact=["sk-verysecret"])
+    path = write_bundle(
+        tmp_path / "out",
+        manifest(command=["--x", "sk-verysecret"]),
+        reqs,
+        pl.DataFrame({"level": [0]}),
+        extra_files={"server.log": log},
+        redact=["sk-verysecret"],
+    )
     assert "sk-verysecret" not in (path / "manifest.json").read_text()
     assert "sk-verysecret" not in (path / "server.log").read_text()
 

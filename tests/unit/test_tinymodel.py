@@ -7,7 +7,12 @@ def test_the_tiny_model_builds_byte_identically_in_two_places(tmp_path):
     a = build_tiny_model(tmp_path / "a")
     b = build_tiny_model(tmp_path / "b")
     assert files_digest(a) == files_digest(b)
-    assert {p.name for p in a.iterdir()} >= {"config.json", "model.safetensors", "tokenizer.json", "tokenizer_config.json"}
+    assert {p.name for p in a.iterdir()} >= {
+        "config.json",
+        "model.safetensors",
+        "tokenizer.json",
+        "tokenizer_config.json",
+    }
 
 
 def test_building_again_is_a_no_op(tmp_path):

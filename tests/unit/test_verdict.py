@@ -4,9 +4,17 @@ from dataclasses import dataclass
 
 import pytest
 
+from claimbench.judge.verdict import (
+    PlausibilityBound,
+    VerdictConfig,
+    bootstrap_ratio_interval,
+    decide,
+    judge_claim,
+    read_at_bound,
+    verdict_table,
+)
 from claimbench.schema.claims import Claim
 from claimbench.schema.evidence import Evidence, EvidenceConditions, LoadPoint, RequestSamples
-from claimbench.judge.verdict import PlausibilityBound, VerdictConfig, bootstrap_ratio_interval, decide, judge_claim, read_at_bound, verdict_table
 
 
 @dataclass
@@ -19,32 +27,76 @@ class HW:
 HWS = {"chip-a": HW(2, 8), "chip-b": HW(1, 8), "base": HW(1, 8)}
 
 
-def claim(value=2400.0, comparator=">=", slo=True, ratio_to=None, predicate=True, unit="tok/s",
-          hardware="chip-a", tol=None, readings=()):
+def claim(
+    value=2400.0,
+    comparator=">=",
+    slo=True,
+    ratio_to=None,
+    predicate=True,
+    unit="tok/s",
+    hardware="chip-a",
+    tol=None,
+    readings=(),
+):
     unknown = ["precision", "concurrency", "phase", "speculative", "deployment"] + ([] if slo else ["slo"])
     data = {
-        "id": "c", "title": "t", "source": {"url": "u", "date": "2025", "quote": "q"},
-        "predicate": None if not predicate else {
-            "metric": "output_tok_per_s", "comparator": comparator, "value": value, "unit": unit,
-            "basis": "card", "tolerance_rel": tol, "ratio_to": ratio_to},
+        "id": "c",
+        "title": "t",
+        "source": {"url": "u", "date": "2025", "quote": "q"},
+        "predicate": None
+        if not predicate
+        else {
+            "metric": "output_tok_per_s",
+            "comparator": comparator,
+            "value": value,
+            "unit": unit,
+            "basis": "card",
+            "tolerance_rel": tol,
+            "ratio_to": ratio_to,
+        },
         "unverifiable_reason": None if predicate else "not measurable",
-        "conditions": {"hardware": hardware, "model": "m", "precision": None, "input_len": 2048,
-                       "output_len": 2048,
-                       "slo": [{"metric": "tpot", "stat": "mean", "max_ms": 50}] if slo else None,
-                       "speculative": None, "concurrency": None, "phase": None, "deployment": None},
-        "unknown": unknown, "readings": list(readings),
+        "conditions": {
+            "hardware": hardware,
+            "model": "m",
+            "precision": None,
+            "input_len": 2048,
+            "output_len": 2048,
+            "slo": [{"metric": "tpot", "stat": "mean", "max_ms": 50}] if slo else None,
+            "speculative": None,
+            "concurrency": None,
+            "phase": None,
+            "deployment": None,
+        },
+        "unknown": unknown,
+        "readings": list(readings),
     }
     return Claim.model_validate(data)
 
 
 def ev(eid="e", hardware="chip-a", points=((50.0, 2400.0),), basis="card", samples=None, secondary=False):
-    pts = [LoadPoint(level=f"L{i}", tpot_mean_ms=t, output_tok_per_s=v, samples=samples)
-           for i, (t, v) in enumerate(points)]
-    return Evidence(id=eid, kind="reference", path=None, secondary=secondary, reported_by="x",
-                    derived=False, basis=basis, packages=None, points=pts,
-                    conditions=EvidenceConditions(hardware=hardware, model="m", precision="int8",
-                                                  input_len=2048, output_len=2048, speculative=None,
-                                                  phase="decode-only"))
+    pts = [
+        LoadPoint(level=f"L{i}", tpot_mean_ms=t, output_tok_per_s=v, samples=samples) for i, (t, v) in enumerate(points)
+    ]
+    return Evidence(
+        id=eid,
+        kind="reference",
+        path=None,
+        secondary=secondary,
+        reported_by="x",
+        derived=False,
+        basis=basis,
+        packages=None,
+        points=pts,
+        conditions=EvidenceConditions(
+            hardware=hardware,
+            model="m",
+            precision="int8",
+            input_len=2048,
+            output_len=2048,
+            speculative=None,
+            phase="decode-only",
+        ),
+    )
 
 
 def one(c, evidence, bounds=None):
@@ -128,8 +180,9 @@ def test_a_per_die_reading_converts_the_evidence_and_can_flip_the_verdict():
 
 
 def test_best_matched_evidence_decides_and_secondary_sources_are_context():
-    v = one(claim(), [ev("primary", points=((50.0, 2400.0),)),
-                      ev("secondary", points=((50.0, 1000.0),), secondary=True)])
+    v = one(
+        claim(), [ev("primary", points=((50.0, 2400.0),)), ev("secondary", points=((50.0, 1000.0),), secondary=True)]
+    )
     assert v.verdict == "SUPPORTED"
     assert {u.evidence_id: u.outcome for u in v.evidence_used}["secondary"] == "context"
 
@@ -177,8 +230,7 @@ def _samples(e2el):
     from claimbench.schema.evidence import RequestSamples
 
     n = len(e2el)
-    return RequestSamples(output_tokens=[32] * n, tpot_ms=[3.0] * n, ttft_ms=[10.0] * n, wall_s=1.0,
-                          e2el_ms=list(e2el))
+    return RequestSamples(output_tokens=[32] * n, tpot_ms=[3.0] * n, ttft_ms=[10.0] * n, wall_s=1.0, e2el_ms=list(e2el))
 
 
 def test_equal_length_requests_still_get_an_interval_from_their_speeds():

@@ -4,7 +4,13 @@ import pytest
 
 from claimbench.errors import UserError
 from claimbench.measurement.loadgen import arrival_offsets_s, build_levels
-from claimbench.measurement.workload import FIRST_ORDINARY_TOKEN_ID, WorkloadSpec, make_prompts, parse_range, prompt_set_sha256
+from claimbench.measurement.workload import (
+    FIRST_ORDINARY_TOKEN_ID,
+    WorkloadSpec,
+    make_prompts,
+    parse_range,
+    prompt_set_sha256,
+)
 
 
 def spec(**kw):
@@ -77,12 +83,15 @@ def test_levels_come_from_concurrency_or_rate_lists():
     assert [x.request_rate for x in lv] == [2.0, math.inf] and lv[0].burstiness == 0.5
 
 
-@pytest.mark.parametrize("conc,rate,msg", [
-    ("1,x", None, "--concurrency takes a comma-separated list of integers"),
-    ("0", None, "--concurrency values must be positive"),
-    (None, "-1", "--request-rate values must be positive"),
-    ("1", "2", "either --concurrency or --request-rate"),
-])
+@pytest.mark.parametrize(
+    "conc,rate,msg",
+    [
+        ("1,x", None, "--concurrency takes a comma-separated list of integers"),
+        ("0", None, "--concurrency values must be positive"),
+        (None, "-1", "--request-rate values must be positive"),
+        ("1", "2", "either --concurrency or --request-rate"),
+    ],
+)
 def test_malformed_load_options_are_user_errors(conc, rate, msg):
     with pytest.raises(UserError, match=msg):
         build_levels(conc, rate, 10)

@@ -4,7 +4,7 @@
   read from.
 - :func:`max_throughput_at_slo`: output tok/s at a latency bound, interpolated between the two
   bracketing levels (never extrapolated), with the bracket — the same reading the verdicts use
-  (:func:`claimbench.verdict.read_at_bound`).
+  (:func:`claimbench.analyze.reading.read_at_bound`).
 - :func:`latency_distribution`: per-request latency values per level, for CDFs.
 """
 
@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import polars as pl
 
 from claimbench.analyze.metrics import request_metrics
+from claimbench.analyze.reading import read_at_bound
 
 
 def frontier(summary: pl.DataFrame, percentile: str = "p50") -> pl.DataFrame:
@@ -22,7 +23,12 @@ def frontier(summary: pl.DataFrame, percentile: str = "p50") -> pl.DataFrame:
     tpot = f"tpot_{percentile}_ms"
     cols = [c for c in ("run_id", "level", "concurrency", "request_rate") if c in summary.columns]
     return (
-        summary.select(*cols, pl.col("output_tok_per_s"), pl.col(tpot).alias("tpot_ms"), pl.col(f"ttft_{percentile}_ms").alias("ttft_ms"))
+        summary.select(
+            *cols,
+            pl.col("output_tok_per_s"),
+            pl.col(tpot).alias("tpot_ms"),
+            pl.col(f"ttft_{percentile}_ms").alias("ttft_ms"),
+        )
         .with_columns(interactivity_tok_per_s_per_user=pl.when(pl.col("tpot_ms") > 0).then(1000 / pl.col("tpot_ms")))
         .sort([c for c in ("run_id", "level") if c in cols])
     )
@@ -33,14 +39,13 @@ class SloReading:
     metric: str
     bound_ms: float
     output_tok_per_s: float | None
-    kind: str | None            # point | interpolated | lower_bound | upper_bound
+    kind: str | None  # point | interpolated | lower_bound | upper_bound
     bracket: tuple[str, str] | None
     explanation: str
 
 
 def max_throughput_at_slo(summary: pl.DataFrame, metric: str = "tpot_p50_ms", bound_ms: float = 50.0) -> SloReading:
     """Output tok/s at ``metric = bound_ms`` read from the levels of one sweep."""
-    from claimbench.judge.verdict import read_at_bound
 
     pts = [
         (_label(r), r[metric], r["output_tok_per_s"])
@@ -60,24 +65,28 @@ def _label(row: dict) -> str:
     return f"rate={'inf' if rate == float('inf') else f'{rate:g}'}"
 
 
-def latency_distribution(requests: pl.DataFrame, metrics: tuple[str, ...] = ("ttft_ms", "tpot_ms", "e2el_ms")) -> pl.DataFrame:
+def latency_distribution(
+    requests: pl.DataFrame, metrics: tuple[str, ...] = ("ttft_ms", "tpot_ms", "e2el_ms")
+) -> pl.DataFrame:
     """Long frame (level, metric, value_ms) of ok, measured requests; ITL pooled per level."""
     per = request_metrics(requests).filter(~pl.col("warmup") & pl.col("ok"))
     keys = [c for c in ("run_id", "level") if c in per.columns]
-    frames = [per.select(*keys, pl.lit(m).alias("metric"), pl.col(m).cast(pl.Float64).alias("value_ms")) for m in metrics]
-    frames.append(per.select(*keys, pl.col("itl_ms")).explode("itl_ms").select(*keys, pl.lit("itl_ms").alias("metric"),
-                                                                                  pl.col("itl_ms").cast(pl.Float64).alias("value_ms")))
+    frames = [
+        per.select(*keys, pl.lit(m).alias("metric"), pl.col(m).cast(pl.Float64).alias("value_ms")) for m in metrics
+    ]
+    frames.append(
+        per.select(*keys, pl.col("itl_ms"))
+        .explode("itl_ms")
+        .select(*keys, pl.lit("itl_ms").alias("metric"), pl.col("itl_ms").cast(pl.Float64).alias("value_ms"))
+    )
     return pl.concat(frames).drop_nulls("value_ms")
 
 
 def ecdf(distribution: pl.DataFrame) -> pl.DataFrame:
     """Empirical CDF per (run, level, metric): value_ms with the fraction of samples ≤ it."""
     keys = [c for c in ("run_id", "level", "metric") if c in distribution.columns]
-    return (
-        distribution.sort([*keys, "value_ms"])
-        .with_columns(
-            fraction=(pl.int_range(1, pl.len() + 1).over(keys) / pl.len().over(keys)).cast(pl.Float64)
-        )
+    return distribution.sort([*keys, "value_ms"]).with_columns(
+        fraction=(pl.int_range(1, pl.len() + 1).over(keys) / pl.len().over(keys)).cast(pl.Float64)
     )
 
 
@@ -87,8 +96,26 @@ def slo_readings(summary: pl.DataFrame, bound_ms: float, metric: str = "tpot_p50
     rows = []
     for key, part in groups.items():
         r = max_throughput_at_slo(part.sort("level"), metric, bound_ms)
-        rows.append({"run_id": key[0] if isinstance(key, tuple) else key, "metric": metric, "bound_ms": bound_ms,
-                     "output_tok_per_s": r.output_tok_per_s, "reading": r.kind,
-                     "bracket": " – ".join(r.bracket) if r.bracket else None, "explanation": r.explanation})
-    return pl.DataFrame(rows, schema={"run_id": pl.String, "metric": pl.String, "bound_ms": pl.Float64, "output_tok_per_s": pl.Float64,
-                                      "reading": pl.String, "bracket": pl.String, "explanation": pl.String})
+        rows.append(
+            {
+                "run_id": key[0] if isinstance(key, tuple) else key,
+                "metric": metric,
+                "bound_ms": bound_ms,
+                "output_tok_per_s": r.output_tok_per_s,
+                "reading": r.kind,
+                "bracket": " – ".join(r.bracket) if r.bracket else None,
+                "explanation": r.explanation,
+            }
+        )
+    return pl.DataFrame(
+        rows,
+        schema={
+            "run_id": pl.String,
+            "metric": pl.String,
+            "bound_ms": pl.Float64,
+            "output_tok_per_s": pl.Float64,
+            "reading": pl.String,
+            "bracket": pl.String,
+            "explanation": pl.String,
+        },
+    )

@@ -31,7 +31,7 @@ Per level (:func:`summarize`):
 from __future__ import annotations
 
 import math
-from typing import Iterable, Mapping
+from collections.abc import Iterable, Mapping
 
 import polars as pl
 
@@ -77,8 +77,11 @@ def _pct_expr_of(expr: pl.Expr, q: float, method: str) -> pl.Expr:
 
 
 _OPTIONAL_COLUMNS = {
-    "scheduled_s": pl.Float64, "chunk_times_s": pl.List(pl.Float64), "prompt_tokens": pl.Int64,
-    "requested_output_tokens": pl.Int64, "warmup": pl.Boolean,
+    "scheduled_s": pl.Float64,
+    "chunk_times_s": pl.List(pl.Float64),
+    "prompt_tokens": pl.Int64,
+    "requested_output_tokens": pl.Int64,
+    "warmup": pl.Boolean,
 }
 
 
@@ -87,7 +90,9 @@ def _complete(requests: pl.DataFrame) -> pl.DataFrame:
     missing = {k: t for k, t in _OPTIONAL_COLUMNS.items() if k not in requests.columns}
     if not missing:
         return requests
-    return requests.with_columns([pl.lit(False if k == "warmup" else None, dtype=t).alias(k) for k, t in missing.items()])
+    return requests.with_columns(
+        [pl.lit(False if k == "warmup" else None, dtype=t).alias(k) for k, t in missing.items()]
+    )
 
 
 def request_metrics(requests: pl.DataFrame) -> pl.DataFrame:
@@ -130,15 +135,25 @@ def _scalar_metrics(requests: pl.DataFrame | pl.LazyFrame, need_itl_max: bool) -
     out_tok = pl.col("output_tokens")
     lf = requests.lazy()
     cols = [
-        pl.col("level").cast(pl.Int64), ok, pl.col("warmup"), pl.col("sent_s"), pl.col("done_s"),
-        pl.col("output_tokens"), pl.col("prompt_tokens"), pl.col("requested_output_tokens"),
+        pl.col("level").cast(pl.Int64),
+        ok,
+        pl.col("warmup"),
+        pl.col("sent_s"),
+        pl.col("done_s"),
+        pl.col("output_tokens"),
+        pl.col("prompt_tokens"),
+        pl.col("requested_output_tokens"),
         pl.when(ok).then((pl.col("first_token_s") - pl.col("sent_s")) * 1000).alias("ttft_ms"),
-        pl.when(ok & (out_tok > 1)).then((pl.col("done_s") - pl.col("first_token_s")) * 1000 / (out_tok - 1)).alias("tpot_ms"),
+        pl.when(ok & (out_tok > 1))
+        .then((pl.col("done_s") - pl.col("first_token_s")) * 1000 / (out_tok - 1))
+        .alias("tpot_ms"),
         pl.when(ok).then((pl.col("done_s") - pl.col("sent_s")) * 1000).alias("e2el_ms"),
         ((pl.col("sent_s") - pl.col("scheduled_s")) * 1000).alias("client_wait_ms"),
     ]
     if need_itl_max:
-        cols.append(pl.when(ok).then(pl.col("chunk_times_s").list.diff().list.slice(1).list.max() * 1000).alias("itl_max_ms"))
+        cols.append(
+            pl.when(ok).then(pl.col("chunk_times_s").list.diff().list.slice(1).list.max() * 1000).alias("itl_max_ms")
+        )
     return lf.filter(~pl.col("warmup")).select(cols)
 
 
@@ -147,10 +162,13 @@ def _itl_frame(requests: pl.DataFrame | pl.LazyFrame) -> pl.LazyFrame:
     and differenced flat (much faster than a per-list expression); a gap is kept only between two
     chunks of the same request."""
     ct = pl.col("chunk_times_s")
-    flat = (requests.lazy().filter(pl.col("ok") & ~pl.col("warmup"))
-            .select(pl.col("level").cast(pl.Int64), ct)
-            .with_row_index("_r")
-            .explode("chunk_times_s"))
+    flat = (
+        requests.lazy()
+        .filter(pl.col("ok") & ~pl.col("warmup"))
+        .select(pl.col("level").cast(pl.Int64), ct)
+        .with_row_index("_r")
+        .explode("chunk_times_s")
+    )
     same = pl.col("_r") == pl.col("_r").shift(1)
     return flat.select("level", pl.when(same).then((ct - ct.shift(1)) * 1000).cast(pl.Float64).alias("itl_ms"))
 
@@ -178,7 +196,10 @@ def summarize(
     aggs: list[pl.Expr] = [
         ok.sum().cast(pl.Int64).alias("n_ok"),
         (~ok).sum().cast(pl.Int64).alias("n_failed"),
-        (ok & (pl.col("output_tokens") < pl.col("requested_output_tokens"))).sum().cast(pl.Int64).alias("n_short_outputs"),
+        (ok & (pl.col("output_tokens") < pl.col("requested_output_tokens")))
+        .sum()
+        .cast(pl.Int64)
+        .alias("n_short_outputs"),
         (pl.col("done_s").max() - pl.col("sent_s").min()).alias("duration_s"),
         pl.col("output_tokens").filter(ok).sum().alias("_out"),
         pl.col("prompt_tokens").filter(ok).sum().alias("_in"),
@@ -191,8 +212,9 @@ def summarize(
         aggs.append(col.mean().alias(f"{metric}_mean_ms"))
         aggs += [_pct_expr_of(col, q, method).alias(f"{metric}_p{q}_ms") for q in SUMMARY_PERCENTILES]
     itl = pl.col("itl_ms")
-    itl_aggs = [itl.mean().alias("itl_mean_ms")] + [_pct_expr("itl_ms", q, method).alias(f"itl_p{q}_ms")
-                                                    for q in SUMMARY_PERCENTILES]
+    itl_aggs = [itl.mean().alias("itl_mean_ms")] + [
+        _pct_expr("itl_ms", q, method).alias(f"itl_p{q}_ms") for q in SUMMARY_PERCENTILES
+    ]
     stats_lf = per.group_by("level").agg(aggs)
     itl_lf = _itl_frame(requests).group_by("level").agg(itl_aggs)
     stats, itl_stats = pl.collect_all([stats_lf, itl_lf])
@@ -203,7 +225,8 @@ def summarize(
     dur = pl.col("duration_s")
     valid = dur.is_not_null() & (dur > 0)
     out = out.with_columns(
-        pl.col("n_ok").fill_null(0), pl.col("n_failed").fill_null(0),
+        pl.col("n_ok").fill_null(0),
+        pl.col("n_failed").fill_null(0),
     ).with_columns(
         request_per_s=pl.when(valid).then(pl.col("n_ok") / dur),
         output_tok_per_s=pl.when(valid & (pl.col("n_ok") > 0)).then(pl.col("_out") / dur),
@@ -216,8 +239,19 @@ def summarize(
 
 
 SUMMARY_COLUMNS = (
-    ["level", "concurrency", "request_rate", "n_ok", "n_failed", "n_short_outputs", "duration_s",
-     "request_per_s", "output_tok_per_s", "total_tok_per_s", "goodput_req_per_s"]
+    [
+        "level",
+        "concurrency",
+        "request_rate",
+        "n_ok",
+        "n_failed",
+        "n_short_outputs",
+        "duration_s",
+        "request_per_s",
+        "output_tok_per_s",
+        "total_tok_per_s",
+        "goodput_req_per_s",
+    ]
     + [f"{m}_{s}_ms" for m in LATENCY_METRICS for s in ("mean", *(f"p{q}" for q in SUMMARY_PERCENTILES))]
     + ["interactivity_p50_tok_per_s_per_user", "client_wait_max_ms"]
 )

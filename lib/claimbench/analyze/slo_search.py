@@ -34,8 +34,9 @@ same result type; :func:`compare` puts the two side by side.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, field
-from typing import Any, Callable, Mapping
+from typing import Any
 
 __all__ = ["SLO", "LevelPoint", "SearchResult", "find_max_under_slo", "doubling_grid", "compare"]
 
@@ -60,7 +61,7 @@ class SLO:
             raise ValueError(f"SLO percentile must be in (0, 100], got {self.percentile!r}")
 
     @classmethod
-    def parse(cls, text: str, percentile: float = 50) -> "SLO":
+    def parse(cls, text: str, percentile: float = 50) -> SLO:
         """``"tpot_ms=50"`` → ``SLO("tpot_ms", 50.0, percentile)``."""
         name, sep, value = text.partition("=")
         if not sep:
@@ -97,11 +98,11 @@ class LevelPoint:
 class SearchResult:
     slo: SLO
     throughput_column: str
-    outcome: str                 # converged | max_levels | slo_unmet | never_violated | failed
-    levels: list[LevelPoint]     # in the order they were run
+    outcome: str  # converged | max_levels | slo_unmet | never_violated | failed
+    levels: list[LevelPoint]  # in the order they were run
     bracket: tuple[int | None, int | None]  # (highest passing below hi, lowest violating)
-    chosen: LevelPoint | None    # the passing level with the highest throughput
-    precision: float | None      # throughput(hi) / throughput(chosen) - 1 (None without a bracket)
+    chosen: LevelPoint | None  # the passing level with the highest throughput
+    precision: float | None  # throughput(hi) / throughput(chosen) - 1 (None without a bracket)
     tolerance: float
     max_levels: int
 
@@ -117,14 +118,18 @@ class SearchResult:
         for v in (p for p in self.levels if not p.meets and p.throughput is not None):
             lower_passing = [p for p in passing if p.concurrency < v.concurrency and p.throughput > v.throughput]
             if lower_passing:
-                out.append(f"non-monotone frontier: concurrency {v.concurrency} broke the SLO at {v.throughput:,.0f} tok/s, "
-                           f"below {max(p.throughput for p in lower_passing):,.0f} tok/s that passed at a lower concurrency; "
-                           "the levels are noisy (use warmup, longer levels or repeats)")
+                out.append(
+                    f"non-monotone frontier: concurrency {v.concurrency} broke the SLO at {v.throughput:,.0f} tok/s, "
+                    f"below {max(p.throughput for p in lower_passing):,.0f} tok/s that passed at a lower concurrency; "
+                    "the levels are noisy (use warmup, longer levels or repeats)"
+                )
         for p in passing:
             higher_failing = [v for v in self.levels if not v.meets and v.concurrency < p.concurrency]
             if higher_failing:
-                out.append(f"non-monotone frontier: concurrency {p.concurrency} met the SLO although "
-                           f"{min(v.concurrency for v in higher_failing)} broke it")
+                out.append(
+                    f"non-monotone frontier: concurrency {p.concurrency} met the SLO although "
+                    f"{min(v.concurrency for v in higher_failing)} broke it"
+                )
                 break
         return out
 
@@ -246,9 +251,15 @@ def _result(book: _Book, outcome: str, tol: float) -> SearchResult:
     lo, hi = book.bracket()
     chosen = book.chosen()
     return SearchResult(
-        slo=book.slo, throughput_column=book.col, outcome=outcome, levels=list(book.points),
+        slo=book.slo,
+        throughput_column=book.col,
+        outcome=outcome,
+        levels=list(book.points),
         bracket=(lo.concurrency if lo else None, hi.concurrency if hi else None),
-        chosen=chosen, precision=_precision(lo, hi, chosen), tolerance=tol, max_levels=book.max_levels,
+        chosen=chosen,
+        precision=_precision(lo, hi, chosen),
+        tolerance=tol,
+        max_levels=book.max_levels,
     )
 
 
@@ -374,9 +385,15 @@ def compare(search: SearchResult, grid: SearchResult, true_max: float | None = N
     against ``true_max`` when it is known, as for a synthetic frontier)."""
 
     def one(r: SearchResult) -> dict[str, Any]:
-        d = {"outcome": r.outcome, "n_levels": r.n_levels, "concurrencies": [p.concurrency for p in r.levels],
-             "chosen_concurrency": r.chosen.concurrency if r.chosen else None,
-             "max_throughput": r.max_throughput, "upper_bound": r.upper_bound, "precision": r.precision}
+        d = {
+            "outcome": r.outcome,
+            "n_levels": r.n_levels,
+            "concurrencies": [p.concurrency for p in r.levels],
+            "chosen_concurrency": r.chosen.concurrency if r.chosen else None,
+            "max_throughput": r.max_throughput,
+            "upper_bound": r.upper_bound,
+            "precision": r.precision,
+        }
         if true_max:
             d["error_vs_true"] = None if r.max_throughput is None else r.max_throughput / true_max - 1.0
         return d

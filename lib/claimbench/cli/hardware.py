@@ -7,8 +7,11 @@ import json
 
 
 def register(sub) -> None:
-    p = sub.add_parser("hardware", help="list or show accelerator specs (data/hardware)",
-                       description="List the hardware registry or show one accelerator with the source of every figure.")
+    p = sub.add_parser(
+        "hardware",
+        help="list or show accelerator specs (data/hardware)",
+        description="List the hardware registry or show one accelerator with the source of every figure.",
+    )
     hs = p.add_subparsers(dest="hardware_command", metavar="ACTION", parser_class=type(p))
     hs.required = True
     pl_ = hs.add_parser("list", help="one line per accelerator")
@@ -31,16 +34,23 @@ def run_list(args: argparse.Namespace) -> int:
 
     items = list_hardware(args.data_dir)
     if args.json:
-        print(json.dumps([h.model_dump(exclude={"sources", "alternatives", "notes", "default_choice"}) for h in items],
-                         indent=2, sort_keys=True))
+        print(
+            json.dumps(
+                [h.model_dump(exclude={"sources", "alternatives", "notes", "default_choice"}) for h in items],
+                indent=2,
+                sort_keys=True,
+            )
+        )
         return 0
     head = f"{'id':18} {'dies':>4} {'bf16':>7} {'fp8':>7} {'int8':>7} {'HBM GiB':>8} {'TB/s':>6} {'TDP W':>6}  name"
     print(head)
     for h in items:
         t = h.peak_dense_tflops
         fp8 = "no" if "fp8" in h.unsupported_dtypes else _num(t.fp8)
-        print(f"{h.id:18} {_num(h.dies_per_package):>4} {_num(t.bf16):>7} {fp8:>7} {_num(t.int8):>7} "
-              f"{_num(h.hbm_gib):>8} {_num(h.hbm_tb_per_s):>6} {_num(h.tdp_w):>6}  {h.name}")
+        print(
+            f"{h.id:18} {_num(h.dies_per_package):>4} {_num(t.bf16):>7} {fp8:>7} {_num(t.int8):>7} "
+            f"{_num(h.hbm_gib):>8} {_num(h.hbm_tb_per_s):>6} {_num(h.tdp_w):>6}  {h.name}"
+        )
     print("TFLOPS are dense (not sparse), per package; '-' = unknown; 'no' = no native support.")
     return 0
 

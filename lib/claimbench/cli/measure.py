@@ -27,20 +27,39 @@ def register(sub) -> None:
     )
     g = p.add_argument_group("engine and model")
     g.add_argument("--engine", choices=ENGINES, default="offline", help="how requests reach the model")
-    g.add_argument("--model", default="tiny",
-                   help="model name or path; 'tiny' builds the built-in random-weight model (no hub needed)")
+    g.add_argument(
+        "--model",
+        default="tiny",
+        help="model name or path; 'tiny' builds the built-in random-weight model (no hub needed)",
+    )
     g.add_argument("--dtype", default="auto", help="vLLM dtype (auto, bfloat16, float16, float32)")
     g.add_argument("--max-model-len", type=int, default=None, help="vLLM max_model_len (default: the model's)")
-    g.add_argument("--enforce-eager", action=argparse.BooleanOptionalAction, default=None,
-                   help="disable CUDA graphs / torch.compile (default: on for CPU, vLLM's default elsewhere)")
-    g.add_argument("--kv-cache-gib", type=float, default=None,
-                   help="KV cache size in GiB (CPU default 1; VLLM_CPU_KVCACHE_SPACE wins if set)")
+    g.add_argument(
+        "--enforce-eager",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="disable CUDA graphs / torch.compile (default: on for CPU, vLLM's default elsewhere)",
+    )
+    g.add_argument(
+        "--kv-cache-gib",
+        type=float,
+        default=None,
+        help="KV cache size in GiB (CPU default 1; VLLM_CPU_KVCACHE_SPACE wins if set)",
+    )
     g.add_argument("--tensor-parallel-size", type=int, default=1, help="vLLM tensor parallel size")
-    g.add_argument("--hardware", metavar="ID",
-                   help="hardware registry id of the device measured (data/hardware; default: cpu-host on the CPU backend, "
-                        "otherwise none: pass it so normalization and verdicts can use the run)")
-    g.add_argument("--engine-arg", action="append", default=[], metavar="KEY=VALUE",
-                   help="extra vLLM engine argument (offline: LLM kwarg; serve: --KEY VALUE), repeatable; VALUE parsed as JSON if it can be")
+    g.add_argument(
+        "--hardware",
+        metavar="ID",
+        help="hardware registry id of the device measured (data/hardware; default: cpu-host on the CPU backend, "
+        "otherwise none: pass it so normalization and verdicts can use the run)",
+    )
+    g.add_argument(
+        "--engine-arg",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="extra vLLM engine argument (offline: LLM kwarg; serve: --KEY VALUE), repeatable; VALUE parsed as JSON if it can be",
+    )
     g = p.add_argument_group("workload")
     g.add_argument("--input-len", type=int, default=128, help="prompt length in tokens (exact: token-id prompts)")
     g.add_argument("--output-len", type=int, default=128, help="output tokens per request (ignore_eos + max_tokens)")
@@ -48,49 +67,104 @@ def register(sub) -> None:
     g.add_argument("--output-len-range", metavar="LO:HI", help="draw each output length uniformly from LO..HI instead")
     g.add_argument("--num-prompts", type=int, default=64, help="requests per load level")
     g.add_argument("--seed", type=int, default=0, help="seed of prompts and arrival times")
-    g.add_argument("--vocab-size", type=int, default=None,
-                   help="token ids are drawn below this (default: the model's vocabulary; endpoint without config: 32000)")
+    g.add_argument(
+        "--vocab-size",
+        type=int,
+        default=None,
+        help="token ids are drawn below this (default: the model's vocabulary; endpoint without config: 32000)",
+    )
     g = p.add_argument_group("load")
     g.add_argument("--concurrency", metavar="N[,N...]", help="closed-loop levels: requests in flight (default 1)")
-    g.add_argument("--request-rate", metavar="R[,R...]", help="open-loop levels: arrivals per second ('inf' = all at once)")
+    g.add_argument(
+        "--request-rate", metavar="R[,R...]", help="open-loop levels: arrivals per second ('inf' = all at once)"
+    )
     g.add_argument("--burstiness", type=float, default=1.0, help="gamma shape of open-loop gaps (1 = Poisson)")
-    g.add_argument("--duration", type=float, default=None, metavar="S", help="stop sending new requests at a level after S seconds")
-    g.add_argument("--ramp-up", type=float, default=0.0, metavar="S",
-                   help="closed loop: start the streams evenly over S seconds instead of all at once")
-    g.add_argument("--warmup-prompts", type=int, default=0, help="requests sent before each level and excluded from metrics")
-    g.add_argument("--request-timeout", type=float, default=600.0, metavar="S", help="a request taking longer is failed")
-    g.add_argument("--slo", action="append", metavar="METRIC=VALUE",
-                   help="SLO for goodput, repeatable: ttft_ms, tpot_ms, e2el_ms, itl_max_ms (e.g. --slo tpot_ms=50)")
-    g.add_argument("--find-max-under", metavar="METRIC=VALUE",
-                   help="instead of fixed levels, search the highest throughput whose latency percentile stays under the "
-                        "bound (e.g. tpot_ms=50): bracket then bisect on concurrency, at most --search-max-levels levels; "
-                        "each level sends max(--num-prompts, 2 x concurrency) requests")
-    g.add_argument("--search-percentile", type=float, default=50, help="percentile of the --find-max-under metric (50 = median)")
+    g.add_argument(
+        "--duration", type=float, default=None, metavar="S", help="stop sending new requests at a level after S seconds"
+    )
+    g.add_argument(
+        "--ramp-up",
+        type=float,
+        default=0.0,
+        metavar="S",
+        help="closed loop: start the streams evenly over S seconds instead of all at once",
+    )
+    g.add_argument(
+        "--warmup-prompts", type=int, default=0, help="requests sent before each level and excluded from metrics"
+    )
+    g.add_argument(
+        "--request-timeout", type=float, default=600.0, metavar="S", help="a request taking longer is failed"
+    )
+    g.add_argument(
+        "--slo",
+        action="append",
+        metavar="METRIC=VALUE",
+        help="SLO for goodput, repeatable: ttft_ms, tpot_ms, e2el_ms, itl_max_ms (e.g. --slo tpot_ms=50)",
+    )
+    g.add_argument(
+        "--find-max-under",
+        metavar="METRIC=VALUE",
+        help="instead of fixed levels, search the highest throughput whose latency percentile stays under the "
+        "bound (e.g. tpot_ms=50): bracket then bisect on concurrency, at most --search-max-levels levels; "
+        "each level sends max(--num-prompts, 2 x concurrency) requests",
+    )
+    g.add_argument(
+        "--search-percentile", type=float, default=50, help="percentile of the --find-max-under metric (50 = median)"
+    )
     g.add_argument("--search-max-levels", type=int, default=6, help="most load levels the search may run")
     g.add_argument("--search-max-concurrency", type=int, default=1024, help="highest concurrency the search may try")
-    g.add_argument("--percentile-method", choices=["linear", "nearest_rank"], default="linear",
-                   help="percentiles: linear interpolation (NumPy) or nearest rank (MLPerf)")
+    g.add_argument(
+        "--percentile-method",
+        choices=["linear", "nearest_rank"],
+        default="linear",
+        help="percentiles: linear interpolation (NumPy) or nearest rank (MLPerf)",
+    )
     g = p.add_argument_group("serve and endpoint")
     g.add_argument("--base-url", help="endpoint: server root, e.g. http://127.0.0.1:8000 (with or without /v1)")
     g.add_argument("--api", choices=["completions", "chat"], default="completions", help="OpenAI API to call")
-    g.add_argument("--served-model-name", help="model name sent in requests (default: --model, or the server's only model)")
-    g.add_argument("--api-key-env", metavar="VAR", help="read the API key from this environment variable (never written anywhere)")
-    g.add_argument("--server-timeout", type=float, default=600.0, metavar="S", help="serve: how long to wait for readiness")
+    g.add_argument(
+        "--served-model-name", help="model name sent in requests (default: --model, or the server's only model)"
+    )
+    g.add_argument(
+        "--api-key-env", metavar="VAR", help="read the API key from this environment variable (never written anywhere)"
+    )
+    g.add_argument(
+        "--server-timeout", type=float, default=600.0, metavar="S", help="serve: how long to wait for readiness"
+    )
     g.add_argument("--port", type=int, default=0, help="serve: port on 127.0.0.1 (0 = a free one)")
-    g.add_argument("--client-processes", type=int, default=1, metavar="N",
-                   help="serve/endpoint: split each level over N client processes (same clock) when one core cannot keep "
-                        "up with the chunk rate; recorded in the manifest. A Ctrl-C then loses the level in progress")
-    g.add_argument("--calibrate", choices=["auto", "always", "never"], default="auto",
-                   help="serve/endpoint: measure the streaming client's own timing error and ceiling against a local "
-                        "reference server (~15 s) and record it; auto reuses this host's calibration for 7 days")
-    g.add_argument("--token-counts", choices=["usage", "chunks"], default="usage",
-                   help="where output token counts come from: the server's usage report, or one token per streamed chunk "
-                        "(for servers without usage); each request row records which was used")
+    g.add_argument(
+        "--client-processes",
+        type=int,
+        default=1,
+        metavar="N",
+        help="serve/endpoint: split each level over N client processes (same clock) when one core cannot keep "
+        "up with the chunk rate; recorded in the manifest. A Ctrl-C then loses the level in progress",
+    )
+    g.add_argument(
+        "--calibrate",
+        choices=["auto", "always", "never"],
+        default="auto",
+        help="serve/endpoint: measure the streaming client's own timing error and ceiling against a local "
+        "reference server (~15 s) and record it; auto reuses this host's calibration for 7 days",
+    )
+    g.add_argument(
+        "--token-counts",
+        choices=["usage", "chunks"],
+        default="usage",
+        help="where output token counts come from: the server's usage report, or one token per streamed chunk "
+        "(for servers without usage); each request row records which was used",
+    )
     g = p.add_argument_group("output")
     g.add_argument("--out", default="runs", help="folder that receives the bundle")
-    g.add_argument("--json", action="store_true", help="print the summary as JSON, with the bundle path, instead of a table")
-    g.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
-                   help="progress bar on stderr (default: when stderr is a terminal)")
+    g.add_argument(
+        "--json", action="store_true", help="print the summary as JSON, with the bundle path, instead of a table"
+    )
+    g.add_argument(
+        "--progress",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="progress bar on stderr (default: when stderr is a terminal)",
+    )
     p.set_defaults(func=run)
 
 
@@ -135,9 +209,8 @@ def _resolve_model(args) -> tuple[str, int | None, int | None]:
             raise UserError(f"--model: no such model folder {model!r}")
         model = resolve_model(model)
         cfg = Path(model).expanduser() / "config.json"
-        if looks_like_path or model != args.model:
-            if not cfg.is_file():
-                raise UserError(f"--model: {model!r} has no config.json; not a Hugging Face model folder")
+        if (looks_like_path or model != args.model) and not cfg.is_file():
+            raise UserError(f"--model: {model!r} has no config.json; not a Hugging Face model folder")
     else:
         cfg = Path(model).expanduser() / "config.json"
     if cfg.is_file():
@@ -202,8 +275,15 @@ def measure_bundle(args: argparse.Namespace) -> Path:
     _check_positive(args)
     slos = parse_slos(args.slo)
     search = _search_slo(args)
-    levels = build_levels(args.concurrency, args.request_rate, args.num_prompts, args.burstiness, args.duration, args.warmup_prompts,
-                          args.ramp_up)
+    levels = build_levels(
+        args.concurrency,
+        args.request_rate,
+        args.num_prompts,
+        args.burstiness,
+        args.duration,
+        args.warmup_prompts,
+        args.ramp_up,
+    )
     engine_extra = parse_engine_args(args.engine_arg)
     if args.engine == "endpoint" and not args.base_url:
         raise UserError("--engine endpoint needs --base-url")
@@ -217,7 +297,10 @@ def measure_bundle(args: argparse.Namespace) -> Path:
     model, vocab, max_pos = _resolve_model(args)
     max_len = args.max_model_len or max_pos
     spec = WorkloadSpec(
-        input_len=args.input_len, output_len=args.output_len, num_prompts=args.num_prompts, seed=args.seed,
+        input_len=args.input_len,
+        output_len=args.output_len,
+        num_prompts=args.num_prompts,
+        seed=args.seed,
         vocab_size=args.vocab_size or vocab or SAFE_VOCAB_SIZE,
         input_len_range=parse_range(args.input_len_range, "--input-len-range"),
         output_len_range=parse_range(args.output_len_range, "--output-len-range"),
@@ -233,11 +316,21 @@ def measure_bundle(args: argparse.Namespace) -> Path:
     hardware = _hardware_id(args, fp)
     engine = _make_engine(args, model, fp, engine_extra, api_key)
     cfg = MeasureConfig(
-        model=model, model_source=args.model, workload=spec, levels=levels, out_dir=out_dir, slos=slos,
-        percentile_method=args.percentile_method, request_timeout_s=args.request_timeout, dtype=args.dtype,
-        redact=[api_key] if api_key else [], vocab_size_given=args.vocab_size is not None,
+        model=model,
+        model_source=args.model,
+        workload=spec,
+        levels=levels,
+        out_dir=out_dir,
+        slos=slos,
+        percentile_method=args.percentile_method,
+        request_timeout_s=args.request_timeout,
+        dtype=args.dtype,
+        redact=[api_key] if api_key else [],
+        vocab_size_given=args.vocab_size is not None,
         extra_manifest={"options": _options_record(args), "hardware": hardware},
-        search=search, search_max_levels=args.search_max_levels, search_max_concurrency=args.search_max_concurrency,
+        search=search,
+        search_max_levels=args.search_max_levels,
+        search_max_concurrency=args.search_max_concurrency,
         calibrate=(lambda: _calibration(args)) if args.engine != "offline" and args.calibrate != "never" else None,
     )
     progress = Progress(enabled=args.progress)
@@ -257,7 +350,9 @@ def _search_slo(args):
 
     metric, sep, value = args.find_max_under.partition("=")
     if not sep or metric.strip() not in ("tpot_ms", "ttft_ms", "itl_ms", "e2el_ms"):
-        raise UserError(f"--find-max-under must be METRIC=VALUE with METRIC one of tpot_ms, ttft_ms, itl_ms, e2el_ms; got {args.find_max_under!r}")
+        raise UserError(
+            f"--find-max-under must be METRIC=VALUE with METRIC one of tpot_ms, ttft_ms, itl_ms, e2el_ms; got {args.find_max_under!r}"
+        )
     try:
         return SLO(metric.strip(), float(value), args.search_percentile)
     except ValueError as exc:
@@ -300,21 +395,38 @@ def _hardware_id(args, fp) -> dict:
         return {"id": None, "reason": "remote endpoint: its hardware is not observable; pass --hardware"}
     if fp.get("backend") == "cpu":
         return {"id": "cpu-host", "source": "default for the cpu backend"}
-    return {"id": None, "reason": f"no registry id is inferred for backend {fp.get('backend')!r} device {fp.get('device_name')!r}; pass --hardware"}
+    return {
+        "id": None,
+        "reason": f"no registry id is inferred for backend {fp.get('backend')!r} device {fp.get('device_name')!r}; pass --hardware",
+    }
 
 
 def _make_engine(args, model, fp, engine_extra, api_key):
     backend = fp.get("backend") or "unknown"
-    common = dict(model=model, dtype=args.dtype, max_model_len=args.max_model_len, enforce_eager=args.enforce_eager,
-                  kv_cache_gib=args.kv_cache_gib, seed=args.seed, tensor_parallel_size=args.tensor_parallel_size, extra=engine_extra)
+    common = dict(
+        model=model,
+        dtype=args.dtype,
+        max_model_len=args.max_model_len,
+        enforce_eager=args.enforce_eager,
+        kv_cache_gib=args.kv_cache_gib,
+        seed=args.seed,
+        tensor_parallel_size=args.tensor_parallel_size,
+        extra=engine_extra,
+    )
     if args.engine == "offline":
         from claimbench.measurement.engines.offline import OfflineEngine, OfflineEngineConfig
 
         return OfflineEngine(OfflineEngineConfig(**common), backend)
     from claimbench.measurement.engines.http import HttpEngine, HttpEngineConfig
 
-    conf = HttpEngineConfig(api=args.api, served_model_name=args.served_model_name, api_key=api_key,
-                            api_key_env=args.api_key_env, token_counts=args.token_counts, client_processes=args.client_processes)
+    conf = HttpEngineConfig(
+        api=args.api,
+        served_model_name=args.served_model_name,
+        api_key=api_key,
+        api_key_env=args.api_key_env,
+        token_counts=args.token_counts,
+        client_processes=args.client_processes,
+    )
     if args.engine == "endpoint":
         return HttpEngine(conf, base_url=args.base_url, model=model)
     from claimbench.measurement.engines.serve import ServeConfig, ServeProcess
@@ -340,7 +452,13 @@ def _print_result(bundle: Path, as_json: bool) -> str:
 
     b = read_bundle(bundle)
     if as_json:
-        print(json.dumps({"bundle": str(bundle), "status": b.manifest["status"], "summary": b.summary.to_dicts()}, indent=2, default=str))
+        print(
+            json.dumps(
+                {"bundle": str(bundle), "status": b.manifest["status"], "summary": b.summary.to_dicts()},
+                indent=2,
+                default=str,
+            )
+        )
         return b.manifest["status"]
     print(format_summary(b.summary))
     if b.manifest["status"] != "complete":
@@ -350,9 +468,12 @@ def _print_result(bundle: Path, as_json: bool) -> str:
     search = (b.manifest.get("slo_search") or {}).get("result")
     if search:
         best = search.get("max_throughput")
-        print(f"SLO search ({search.get('outcome')}): max {best if best is None else f'{best:,.1f}'} output tok/s "
-              f"under {b.manifest['slo_search']['slo']['metric']} p{b.manifest['slo_search']['slo']['percentile']:g} <= "
-              f"{b.manifest['slo_search']['slo']['bound']:g} in {search.get('n_levels')} levels", file=sys.stderr)
+        print(
+            f"SLO search ({search.get('outcome')}): max {best if best is None else f'{best:,.1f}'} output tok/s "
+            f"under {b.manifest['slo_search']['slo']['metric']} p{b.manifest['slo_search']['slo']['percentile']:g} <= "
+            f"{b.manifest['slo_search']['slo']['bound']:g} in {search.get('n_levels')} levels",
+            file=sys.stderr,
+        )
     audit = b.manifest["output_length_audit"]
     if audit["requests_short"]:
         print(f"note: {audit['requests_short']} requests returned fewer tokens than asked", file=sys.stderr)

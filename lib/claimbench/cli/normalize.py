@@ -7,9 +7,12 @@ import json
 
 
 def register(sub) -> None:
-    p = sub.add_parser("normalize", help="normalize a throughput figure across vendors",
-                       description="Express a throughput figure per card (package), die, node, dense TFLOP, HBM TB/s, "
-                                   "W and $/h, each with the arithmetic that produced it.")
+    p = sub.add_parser(
+        "normalize",
+        help="normalize a throughput figure across vendors",
+        description="Express a throughput figure per card (package), die, node, dense TFLOP, HBM TB/s, "
+        "W and $/h, each with the arithmetic that produced it.",
+    )
     p.add_argument("--value", type=float, required=True, help="the figure, e.g. 1943")
     p.add_argument("--basis", required=True, help="what the figure counts: card|die|node|system")
     p.add_argument("--hardware", required=True, metavar="ID", help="hardware id, e.g. ascend-910c")
@@ -40,12 +43,24 @@ def run(args: argparse.Namespace) -> int:
     hw = load_hardware(args.hardware, args.data_dir)
     if args.peak_tflops is not None and not args.dtype:
         raise UserError("--peak-tflops needs --dtype")
-    hw = hw.with_overrides(peak_dense_tflops={args.dtype: args.peak_tflops} if args.peak_tflops is not None else None,
-                           hbm_tb_per_s=args.hbm_tb_per_s, tdp_w=args.tdp_w)
-    df = normalize(args.value, args.basis, hw, args.dtype, unit=args.unit, packages_per_node=args.packages_per_node,
-                   packages_in_system=args.packages_in_system, tpot_ms=args.tpot_ms,
-                   measured_power_w_per_package=args.power_w, usd_per_package_hour=args.usd_per_hour,
-                   prices=prices_for(hw.id, args.data_dir))
+    hw = hw.with_overrides(
+        peak_dense_tflops={args.dtype: args.peak_tflops} if args.peak_tflops is not None else None,
+        hbm_tb_per_s=args.hbm_tb_per_s,
+        tdp_w=args.tdp_w,
+    )
+    df = normalize(
+        args.value,
+        args.basis,
+        hw,
+        args.dtype,
+        unit=args.unit,
+        packages_per_node=args.packages_per_node,
+        packages_in_system=args.packages_in_system,
+        tpot_ms=args.tpot_ms,
+        measured_power_w_per_package=args.power_w,
+        usd_per_package_hour=args.usd_per_hour,
+        prices=prices_for(hw.id, args.data_dir),
+    )
     if args.json:
         print(json.dumps(df.to_dicts(), indent=2))
         return 0

@@ -8,16 +8,23 @@ import sys
 
 def register(sub) -> None:
     p = sub.add_parser(
-        "report", help="run the notebook pipeline into reports/<run-id>/ (HTML + index)",
+        "report",
+        help="run the notebook pipeline into reports/<run-id>/ (HTML + index)",
         description="Execute the notebooks in notebooks/ with papermill: measure, analyze, compare, plausibility, "
-                    "verify. Writes executed notebooks, static HTML, an index.html and CSV/LaTeX/SVG/PNG exports "
-                    "into a new folder under --out. Parameters: -p NAME=VALUE for every notebook that takes NAME, "
-                    "-p STEP.NAME=VALUE for one (e.g. -p 01_measure.concurrency=1,8,32).",
+        "verify. Writes executed notebooks, static HTML, an index.html and CSV/LaTeX/SVG/PNG exports "
+        "into a new folder under --out. Parameters: -p NAME=VALUE for every notebook that takes NAME, "
+        "-p STEP.NAME=VALUE for one (e.g. -p 01_measure.concurrency=1,8,32).",
     )
     p.add_argument("--out", default="reports", help="folder that receives reports/<run-id>/ (default: reports)")
-    p.add_argument("-p", "--parameter", action="append", default=[], metavar="[STEP.]NAME=VALUE", help="notebook parameter")
+    p.add_argument(
+        "-p", "--parameter", action="append", default=[], metavar="[STEP.]NAME=VALUE", help="notebook parameter"
+    )
     p.add_argument("--steps", help="comma-separated steps to run (default: all), e.g. 02_analyze,05_verify")
-    p.add_argument("--runs", metavar="DIR", help="use the bundles in DIR instead of measuring (skips 01_measure unless --steps names it)")
+    p.add_argument(
+        "--runs",
+        metavar="DIR",
+        help="use the bundles in DIR instead of measuring (skips 01_measure unless --steps names it)",
+    )
     p.set_defaults(func=run)
 
 

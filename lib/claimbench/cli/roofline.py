@@ -7,9 +7,12 @@ import json
 
 
 def register(sub) -> None:
-    p = sub.add_parser("roofline", help="upper bound on tok/s for a model on a chip (and on 'Nx chip B' claims)",
-                       description="Bound decode step time by HBM traffic, FLOPs and interconnect; report tok/s per "
-                                   "device and which roof binds. With --tpot-ms: the largest batch meeting that TPOT.")
+    p = sub.add_parser(
+        "roofline",
+        help="upper bound on tok/s for a model on a chip (and on 'Nx chip B' claims)",
+        description="Bound decode step time by HBM traffic, FLOPs and interconnect; report tok/s per "
+        "device and which roof binds. With --tpot-ms: the largest batch meeting that TPOT.",
+    )
     p.add_argument("--model", required=True, help="model id, e.g. deepseek-r1")
     p.add_argument("--hardware", required=True, metavar="ID", help="hardware id, e.g. ascend-910c")
     p.add_argument("--dtype", required=True, help="compute dtype: bf16|fp16|fp8|int8")
@@ -37,8 +40,8 @@ def register(sub) -> None:
 
 
 def _precision(dtype, weights=None, kv=None, kv_rope=None):
-    from claimbench.schema.hardware import DTYPE_BYTES, canonical_dtype
     from claimbench.judge.roofline import Precision
+    from claimbench.schema.hardware import DTYPE_BYTES, canonical_dtype
 
     d = canonical_dtype(dtype)
     w = canonical_dtype(weights) if weights else d
@@ -48,8 +51,8 @@ def _precision(dtype, weights=None, kv=None, kv_rope=None):
 
 def run(args: argparse.Namespace) -> int:
     from claimbench.errors import UserError
-    from claimbench.load.registry import load_hardware, load_model
     from claimbench.judge import roofline as rl
+    from claimbench.load.registry import load_hardware, load_model
 
     for name in ("context", "batch", "tpot_ms", "acceptance", "versus_measured"):
         v = getattr(args, name)
@@ -59,26 +62,49 @@ def run(args: argparse.Namespace) -> int:
     hw = load_hardware(args.hardware, args.data_dir)
     prec = _precision(args.dtype, args.weights_dtype, args.kv_dtype, args.kv_rope_dtype)
     dep = rl.Deployment(tp=args.tp, ep=args.ep)
-    kw = dict(context_tokens=args.context, precision=prec, deployment=dep, spec_tokens=args.mtp,
-              acceptance=args.acceptance, device=args.device)
+    kw = dict(
+        context_tokens=args.context,
+        precision=prec,
+        deployment=dep,
+        spec_tokens=args.mtp,
+        acceptance=args.acceptance,
+        device=args.device,
+    )
     out: dict = {}
     if args.batch is not None:
         out["decode"] = rl.decode_bound(model, hw, batch_per_device=args.batch, **kw).to_dict()
     else:
         out["decode_at_tpot"] = rl.max_batch_at_tpot(model, hw, tpot_ms=args.tpot_ms, **kw).to_dict()
     if args.prefill_tokens is not None:
-        out["prefill"] = rl.prefill_bound(model, hw, prompt_tokens=args.prefill_tokens, precision=prec,
-                                          deployment=dep, device=args.device).to_dict()
+        out["prefill"] = rl.prefill_bound(
+            model, hw, prompt_tokens=args.prefill_tokens, precision=prec, deployment=dep, device=args.device
+        ).to_dict()
     if args.versus:
         hb = load_hardware(args.versus, args.data_dir)
         pb = _precision(args.versus_dtype) if args.versus_dtype else prec
         depb = rl.Deployment(tp=args.versus_tp or args.tp, ep=args.versus_ep or args.ep)
-        r = rl.ratio_bound(model, hw, hb, context_tokens=args.context, precision_a=prec, precision_b=pb,
-                           deployment_a=dep, deployment_b=depb, tpot_ms=args.tpot_ms, batch_per_device=args.batch,
-                           spec_tokens=args.mtp, acceptance=args.acceptance, device=args.device,
-                           b_measured_tok_per_s_per_package=args.versus_measured)
-        out["ratio"] = {"ratio_per_package": r.ratio_per_package, "ratio_per_die": r.ratio_per_die,
-                        "ratio_vs_measured_b": r.ratio_vs_measured_b, "explanation": r.explanation}
+        r = rl.ratio_bound(
+            model,
+            hw,
+            hb,
+            context_tokens=args.context,
+            precision_a=prec,
+            precision_b=pb,
+            deployment_a=dep,
+            deployment_b=depb,
+            tpot_ms=args.tpot_ms,
+            batch_per_device=args.batch,
+            spec_tokens=args.mtp,
+            acceptance=args.acceptance,
+            device=args.device,
+            b_measured_tok_per_s_per_package=args.versus_measured,
+        )
+        out["ratio"] = {
+            "ratio_per_package": r.ratio_per_package,
+            "ratio_per_die": r.ratio_per_die,
+            "ratio_vs_measured_b": r.ratio_vs_measured_b,
+            "explanation": r.explanation,
+        }
     if args.json:
         print(json.dumps(out, indent=2, default=str))
         return 0
@@ -88,24 +114,34 @@ def run(args: argparse.Namespace) -> int:
         if t["max_batch_per_device"] is None:
             print(f"no batch meets TPOT <= {args.tpot_ms:g} ms: {t['reason']}")
         else:
-            print(f"largest batch per {args.device} at TPOT <= {args.tpot_ms:g} ms: {t['max_batch_per_device']} "
-                  f"(limited by {t['limited_by']})")
+            print(
+                f"largest batch per {args.device} at TPOT <= {args.tpot_ms:g} ms: {t['max_batch_per_device']} "
+                f"(limited by {t['limited_by']})"
+            )
     if d is not None:
-        print(f"decode {model.id} on {hw.id} ({prec.compute}), batch {d['batch_per_device']:g} per {d['device']}, "
-              f"context {d['context_tokens']:g}:")
+        print(
+            f"decode {model.id} on {hw.id} ({prec.compute}), batch {d['batch_per_device']:g} per {d['device']}, "
+            f"context {d['context_tokens']:g}:"
+        )
         comm = f", interconnect {d['t_comm_s'] * 1e3:.3g} ms" if d["t_comm_s"] is not None else ""
-        print(f"  step >= {d['step_time_s'] * 1e3:.3g} ms ({d['binding']}-bound: memory {d['t_memory_s'] * 1e3:.3g} ms, "
-              f"compute {d['t_compute_s'] * 1e3:.3g} ms{comm})")
-        print(f"  TPOT >= {d['tpot_ms']:.3g} ms; output <= {d['output_tok_per_s_per_device']:,.0f} tok/s per {d['device']}"
-              f" = {d['output_tok_per_s_per_package']:,.0f} per package")
+        print(
+            f"  step >= {d['step_time_s'] * 1e3:.3g} ms ({d['binding']}-bound: memory {d['t_memory_s'] * 1e3:.3g} ms, "
+            f"compute {d['t_compute_s'] * 1e3:.3g} ms{comm})"
+        )
+        print(
+            f"  TPOT >= {d['tpot_ms']:.3g} ms; output <= {d['output_tok_per_s_per_device']:,.0f} tok/s per {d['device']}"
+            f" = {d['output_tok_per_s_per_package']:,.0f} per package"
+        )
         if d["capacity_batch_per_device"] is not None:
             print(f"  HBM holds at most {d['capacity_batch_per_device']:,} sequences per {d['device']} at this context")
         for n in d["notes"]:
             print(f"  note: {n}")
     if "prefill" in out:
         p = out["prefill"]
-        print(f"prefill {p['prompt_tokens']} tokens: <= {p['input_tok_per_s_per_device']:,.0f} tok/s per {p['device']} "
-              f"({p['binding']}-bound)")
+        print(
+            f"prefill {p['prompt_tokens']} tokens: <= {p['input_tok_per_s_per_device']:,.0f} tok/s per {p['device']} "
+            f"({p['binding']}-bound)"
+        )
     if "ratio" in out:
         print(f"ratio: {out['ratio']['explanation']}")
     return 0

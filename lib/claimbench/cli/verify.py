@@ -28,123 +28,26 @@ def register(sub) -> None:
         "vllm bench serve JSON, GuideLLM JSON and published results (data/reference).",
     )
     p.add_argument("--claims-dir", help="directory of claim YAML files (default: data/claims)")
-    p.add_argument("--claim", action="append", metavar="ID", default=None,
-                   help="judge only this claim id (repeatable)")
-    p.add_argument("--evidence", action="append", metavar="PATH", default=None,
-                   help="bundle dir, result file or directory of them (repeatable; default: "
-                   "data/reference, data/runs and the run bundles under --runs)")
-    p.add_argument("--runs", metavar="DIR", default=None,
-                   help="folder of claimbench run bundles to use as evidence (default: ./runs when it "
-                   "exists and no --evidence is given)")
+    p.add_argument("--claim", action="append", metavar="ID", default=None, help="judge only this claim id (repeatable)")
+    p.add_argument(
+        "--evidence",
+        action="append",
+        metavar="PATH",
+        default=None,
+        help="bundle dir, result file or directory of them (repeatable; default: "
+        "data/reference, data/runs and the run bundles under --runs)",
+    )
+    p.add_argument(
+        "--runs",
+        metavar="DIR",
+        default=None,
+        help="folder of claimbench run bundles to use as evidence (default: ./runs when it "
+        "exists and no --evidence is given)",
+    )
     p.add_argument("--json", action="store_true", help="print JSON, one object per claim")
     p.add_argument("--out", metavar="DIR", help="also write verdicts.parquet and verdicts.md here")
     p.add_argument("--seed", type=int, default=0, help="bootstrap seed (default 0)")
     p.set_defaults(func=run)
-
-
-def _use_dict(u) -> dict:
-    return {
-        "evidence_id": u.evidence_id,
-        "kind": u.kind,
-        "source": u.source_url,
-        "secondary": u.secondary,
-        "derived": u.derived,
-        "reported_by": u.reported_by,
-        "observed": u.observed,
-        "outcome": u.outcome,
-        "interval": list(u.interval) if u.interval else None,
-        "read": u.read.method if u.read else None,
-        "read_kind": u.read.kind if u.read else None,
-        "bracket": list(u.read.bracket) if u.read and u.read.bracket else None,
-        "conversion": u.conversion,
-        "reasons_not_comparable": list(u.reasons),
-        "notes": [n for n in u.notes if n],
-    }
-
-
-def _cond_dict(c) -> dict:
-    return {"condition": c.name, "claim": c.claim, "evidence": c.evidence, "status": c.status,
-            "binding": c.binding, "note": c.note}
-
-
-def _verdict_dict(v) -> dict:
-    return {
-        "reading": v.reading_id,
-        "reading_label": v.reading_label,
-        "predicate": v.predicate,
-        "verdict": v.verdict,
-        "claimed": v.claimed,
-        "observed": v.observed,
-        "unit": v.unit,
-        "basis": v.basis,
-        "margin_rel": v.margin_rel,
-        "interval": list(v.interval) if v.interval else None,
-        "interval_method": v.interval_method,
-        "read_method": v.read_method,
-        "evidence_used": [_use_dict(u) for u in v.evidence_used],
-        "evidence_set_aside": [
-            {"evidence_id": u.evidence_id, "reasons": list(u.reasons) or list(u.notes)}
-            for u in v.evidence_set_aside
-        ],
-        "conditions_compared": [_cond_dict(c) for c in v.conditions],
-        "bound": None if v.bound is None else {
-            "max_value": v.bound.max_value, "basis": v.bound.basis,
-            "binding_roof": v.bound.binding_roof, "explanation": v.bound.explanation,
-        },
-        "notes": [n for n in v.notes if n],
-    }
-
-
-def verdicts_json(verdicts) -> list[dict]:
-    """Per claim: id, quote, source, and the reading as worded at top level plus all readings."""
-    out: dict[str, dict] = {}
-    for v in verdicts:
-        d = out.get(v.claim_id)
-        if d is None:
-            d = out[v.claim_id] = {"id": v.claim_id, "title": v.title, "quote": v.quote,
-                                   "source": v.source_url, **_verdict_dict(v), "readings": []}
-        d["readings"].append(_verdict_dict(v))
-    return list(out.values())
-
-
-def _short(text: str, limit: int = 300) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-def _notes_text(verdicts) -> str:
-    """Notes under the table: per reading, what decided it (short; full text in --json / --out)."""
-    lines = ["", "Notes (full text: --json or --out):"]
-    for v in verdicts:
-        notes = [n for n in v.notes if n]
-        if v.read_method and v.verdict in ("SUPPORTED", "REFUTED", "INCONCLUSIVE"):
-            notes.insert(0, f"read: {v.read_method}")
-        if not notes:
-            continue
-        lines.append(f"- {v.claim_id} / {v.reading_id} ({v.reading_label}): {v.verdict}")
-        lines.extend(f"    {_short(n)}" for n in notes)
-    return "\n".join(lines)
-
-
-def _markdown(table) -> str:
-    cols = ["claim_id", "reading", "verdict", "predicate", "observed", "margin_rel", "ci_low",
-            "ci_high", "bound_max", "evidence_used"]
-    lines = ["# claimbench verdicts", "", "| " + " | ".join(cols) + " |",
-             "|" + "---|" * len(cols)]
-    for row in table.select(cols).iter_rows(named=True):
-        cells = []
-        for c in cols:
-            x = row[c]
-            if isinstance(x, float):
-                x = f"{x:.4g}"
-            cells.append("" if x is None else str(x).replace("|", "\\|"))
-        lines.append("| " + " | ".join(cells) + " |")
-    notes = table.select("claim_id", "reading", "notes", "ci_method").iter_rows(named=True)
-    lines += ["", "## Notes", ""]
-    for row in notes:
-        if row["notes"] or row["ci_method"]:
-            extra = f" Interval: {row['ci_method']}." if row["ci_method"] else ""
-            lines.append(f"- **{row['claim_id']} / {row['reading']}**: {row['notes'] or ''}{extra}")
-    return "\n".join(lines) + "\n"
 
 
 def _evidence_paths(args: argparse.Namespace, data_dir: Path) -> tuple[list[Path], list[tuple[str, Path]]]:
@@ -153,8 +56,8 @@ def _evidence_paths(args: argparse.Namespace, data_dir: Path) -> tuple[list[Path
     ``--evidence`` replaces the defaults (data/reference, data/runs, ./runs); ``--runs DIR`` adds
     the bundles of DIR (only bundles: other files there are not evidence)."""
     from claimbench.errors import UserError
-    from claimbench.load.evidence import default_evidence_paths
     from claimbench.load.bundles import find_bundles
+    from claimbench.load.evidence import default_evidence_paths
 
     sources: list[tuple[str, Path]] = []
     paths: list[Path] = []
@@ -185,7 +88,9 @@ def _describe_sources(sources: list[tuple[str, Path]], evidence) -> str:
     parts = []
     for label, path in sources:
         root = path.resolve()
-        n = sum(1 for e in evidence if e.path and (Path(e.path).resolve() == root or root in Path(e.path).resolve().parents))
+        n = sum(
+            1 for e in evidence if e.path and (Path(e.path).resolve() == root or root in Path(e.path).resolve().parents)
+        )
         parts.append(f"{path} ({label}, {n} record{'s' if n != 1 else ''})")
     return "; ".join(parts) if parts else "none"
 
@@ -195,6 +100,7 @@ def run(args: argparse.Namespace) -> int:
 
     from claimbench.load.claims import default_data_dir
     from claimbench.report.steps import judge, write_verdict_files
+    from claimbench.report.verdicts import notes_text, verdicts_json
 
     paths, sources = _evidence_paths(args, default_data_dir())
     result = judge(args.claims_dir, paths, only=args.claim, seed=args.seed)
@@ -208,12 +114,32 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(verdicts_json(verdicts), indent=2, sort_keys=True, allow_nan=False, default=str))
     else:
-        with pl.Config(tbl_rows=-1, tbl_cols=-1, tbl_width_chars=250, fmt_str_lengths=60,
-                       tbl_hide_dataframe_shape=True, tbl_hide_column_data_types=True,
-                       float_precision=4, thousands_separator=False):
-            print(table.select("claim_id", "reading", "verdict", "claimed", "observed", "margin_rel",
-                               "ci_low", "ci_high", "unit", "basis", "bound_max"))
-        print(_notes_text(verdicts))
+        with pl.Config(
+            tbl_rows=-1,
+            tbl_cols=-1,
+            tbl_width_chars=250,
+            fmt_str_lengths=60,
+            tbl_hide_dataframe_shape=True,
+            tbl_hide_column_data_types=True,
+            float_precision=4,
+            thousands_separator=False,
+        ):
+            print(
+                table.select(
+                    "claim_id",
+                    "reading",
+                    "verdict",
+                    "claimed",
+                    "observed",
+                    "margin_rel",
+                    "ci_low",
+                    "ci_high",
+                    "unit",
+                    "basis",
+                    "bound_max",
+                )
+            )
+        print(notes_text(verdicts))
     if args.out:
         write_verdict_files(table, args.out)
     return 2 if (claim_errors or evidence_errors) else 0

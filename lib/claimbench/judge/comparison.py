@@ -15,8 +15,16 @@ import polars as pl
 from claimbench.errors import UserError
 
 COLUMNS = {
-    "evidence_id": pl.String, "label": pl.String, "hardware": pl.String, "precision": pl.String, "source_basis": pl.String,
-    "operating_point": pl.String, "form": pl.String, "value": pl.Float64, "unit": pl.String, "explanation": pl.String,
+    "evidence_id": pl.String,
+    "label": pl.String,
+    "hardware": pl.String,
+    "precision": pl.String,
+    "source_basis": pl.String,
+    "operating_point": pl.String,
+    "form": pl.String,
+    "value": pl.Float64,
+    "unit": pl.String,
+    "explanation": pl.String,
     "reason": pl.String,
 }
 
@@ -35,9 +43,20 @@ def best_point(evidence, max_tpot_ms: float | None = None):
     return max(pts, key=lambda p: p.output_tok_per_s, default=None)
 
 
-def comparison_frame(evidence: Sequence, hardware: Mapping, max_tpot_ms: float | None = None,
-                     forms: Sequence[str] = ("per_card", "per_die", "per_dense_tflop", "per_hbm_tb_per_s", "per_watt_tdp", "per_usd_hour"),
-                     prices=None) -> pl.DataFrame:
+def comparison_frame(
+    evidence: Sequence,
+    hardware: Mapping,
+    max_tpot_ms: float | None = None,
+    forms: Sequence[str] = (
+        "per_card",
+        "per_die",
+        "per_dense_tflop",
+        "per_hbm_tb_per_s",
+        "per_watt_tdp",
+        "per_usd_hour",
+    ),
+    prices=None,
+) -> pl.DataFrame:
     """One row per (evidence, normalized form); evidence without hardware or throughput is skipped."""
     from claimbench.judge.normalize import normalize
 
@@ -49,18 +68,49 @@ def comparison_frame(evidence: Sequence, hardware: Mapping, max_tpot_ms: float |
             continue
         dtype = ev.conditions.precision
         try:
-            frame = normalize(point.output_tok_per_s, ev.basis, hw, dtype, packages_per_node=ev.packages if ev.basis == "node" else None,
-                              packages_in_system=ev.packages if ev.basis == "system" else None, prices=prices)
+            frame = normalize(
+                point.output_tok_per_s,
+                ev.basis,
+                hw,
+                dtype,
+                packages_per_node=ev.packages if ev.basis == "node" else None,
+                packages_in_system=ev.packages if ev.basis == "system" else None,
+                prices=prices,
+            )
         except UserError:
-            frame = normalize(point.output_tok_per_s, ev.basis, hw, None, packages_per_node=ev.packages if ev.basis == "node" else None,
-                              packages_in_system=ev.packages if ev.basis == "system" else None, prices=prices)
-        op = ", ".join(x for x in (
-            f"level {point.level}" if point.level else None,
-            f"TPOT {point_tpot_ms(point):.1f} ms" if point_tpot_ms(point) is not None else "TPOT not stated",
-            f"conc {point.concurrency:g}" if point.concurrency is not None else None) if x)
+            frame = normalize(
+                point.output_tok_per_s,
+                ev.basis,
+                hw,
+                None,
+                packages_per_node=ev.packages if ev.basis == "node" else None,
+                packages_in_system=ev.packages if ev.basis == "system" else None,
+                prices=prices,
+            )
+        op = ", ".join(
+            x
+            for x in (
+                f"level {point.level}" if point.level else None,
+                f"TPOT {point_tpot_ms(point):.1f} ms" if point_tpot_ms(point) is not None else "TPOT not stated",
+                f"conc {point.concurrency:g}" if point.concurrency is not None else None,
+            )
+            if x
+        )
         label = f"{ev.id} [{dtype or 'dtype ?'}, per {ev.basis}]"
         for r in frame.filter(pl.col("form").is_in(list(forms))).iter_rows(named=True):
-            rows.append({"evidence_id": ev.id, "label": label, "hardware": hw.id, "precision": dtype, "source_basis": ev.basis,
-                         "operating_point": op or None, "form": r["form"], "value": r["value"], "unit": r["unit"],
-                         "explanation": r["explanation"] or None, "reason": r["reason"]})
+            rows.append(
+                {
+                    "evidence_id": ev.id,
+                    "label": label,
+                    "hardware": hw.id,
+                    "precision": dtype,
+                    "source_basis": ev.basis,
+                    "operating_point": op or None,
+                    "form": r["form"],
+                    "value": r["value"],
+                    "unit": r["unit"],
+                    "explanation": r["explanation"] or None,
+                    "reason": r["reason"],
+                }
+            )
     return pl.DataFrame(rows, schema=COLUMNS, orient="row") if rows else pl.DataFrame(schema=COLUMNS)

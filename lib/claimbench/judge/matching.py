@@ -23,10 +23,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal, Protocol
 
-from claimbench.schema.claims import Basis, ClaimConditions, SloBound
 from claimbench.errors import UserError
-from claimbench.schema.evidence import Evidence, EvidenceConditions
 from claimbench.judge.normalize import BasisConversion, convert_basis
+from claimbench.schema.claims import Basis, ClaimConditions, SloBound
+from claimbench.schema.evidence import Evidence, EvidenceConditions
 
 __all__ = [
     "BasisConversion",
@@ -144,8 +144,9 @@ def convert(
     conversion applies: per-user figures, a per-system target, or an unknown figure.
     """
     if from_basis == to_basis:
-        return BasisConversion(value, from_basis, to_basis, 1.0, value, f"{unit} per {to_basis}",
-                               f"same basis ({to_basis})"), f"same basis ({to_basis})"
+        return BasisConversion(
+            value, from_basis, to_basis, 1.0, value, f"{unit} per {to_basis}", f"same basis ({to_basis})"
+        ), f"same basis ({to_basis})"
     if "user" in (from_basis, to_basis):
         return None, "per-user figures do not convert to per-unit throughput"
     if to_basis == "system":
@@ -158,7 +159,10 @@ def convert(
     )
     try:
         conv = convert_basis(
-            value, from_basis, to_basis, view,  # type: ignore[arg-type]
+            value,
+            from_basis,
+            to_basis,
+            view,  # type: ignore[arg-type]
             packages_per_node=packages if from_basis == "node" else None,
             packages_in_system=packages if from_basis == "system" else None,
             unit=unit,
@@ -192,7 +196,9 @@ def match(
             add("hardware", conditions.hardware, plat, "match")
         else:
             add("hardware", conditions.hardware, plat, "differs")
-        reasons = tuple(f"{c.name}: claim {c.claim}, evidence {c.evidence}" for c in comps if c.binding and c.status == "differs")
+        reasons = tuple(
+            f"{c.name}: claim {c.claim}, evidence {c.evidence}" for c in comps if c.binding and c.status == "differs"
+        )
         return MatchResult(evidence.id, not reasons, tuple(comps), None, reasons, ())
     if conditions.hardware is None:
         add("hardware", None, ev.hardware, "unknown", "the claim does not name the chip")
@@ -311,6 +317,9 @@ def compare_pair(numerator: Evidence, denominator: Evidence) -> tuple[ConditionC
         else:
             status = "match" if av_ == bv_ else "differs"
         binding = name in PAIR_BINDING
-        out.append(ConditionComparison(name, _s(av), _s(bv), status, binding,
-                                       "numerator vs denominator" if status != "match" else None))
+        out.append(
+            ConditionComparison(
+                name, _s(av), _s(bv), status, binding, "numerator vs denominator" if status != "match" else None
+            )
+        )
     return tuple(out)

@@ -16,16 +16,24 @@ deployment). Every conversion is returned with its factor and a sentence saying 
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass
-from typing import Iterable, Literal, Optional
+from typing import Literal, Optional
 
 from claimbench.errors import UserError, did_you_mean
 from claimbench.schema.hardware import DTYPES, HardwareSpec, PriceEntry, canonical_dtype
 
 Basis = Literal["card", "die", "node", "system"]
 BASES: tuple[str, ...] = ("card", "die", "node", "system")
-BASIS_ALIASES = {"package": "card", "chip": "card", "gpu": "card", "npu": "card", "accelerator": "card",
-                 "server": "node", "cluster": "system"}
+BASIS_ALIASES = {
+    "package": "card",
+    "chip": "card",
+    "gpu": "card",
+    "npu": "card",
+    "accelerator": "card",
+    "server": "node",
+    "cluster": "system",
+}
 
 COLUMNS = ["form", "value", "unit", "basis", "factor", "explanation", "available", "reason"]
 
@@ -86,7 +94,10 @@ def _packages_per_node(hardware: HardwareSpec, packages_per_node) -> tuple[Optio
     if given is not None:
         return given, f"{given} packages per node (given)"
     if hardware.packages_per_node is not None:
-        return hardware.packages_per_node, f"{hardware.packages_per_node} packages per node ({hardware.id} registry default)"
+        return (
+            hardware.packages_per_node,
+            f"{hardware.packages_per_node} packages per node ({hardware.id} registry default)",
+        )
     return None, ""
 
 
@@ -120,12 +131,18 @@ def convert_basis(
         raise UserError(f"{hardware.id}: dies per package unknown; no per-die figure")
 
     # factor from `fb` to per-card, and from per-card to `tb`
-    to_card = {"card": (1.0, ""), "die": (float(dies or 1), f"× {dies} dies per package"),
-               "node": (1.0 / ppn if ppn else None, f"÷ {ppn_text}"),
-               "system": (1.0 / pis if pis else None, f"÷ {pis} packages in the system")}
-    from_card = {"card": (1.0, ""), "die": (1.0 / dies if dies else None, f"÷ {dies} dies per package"),
-                 "node": (float(ppn) if ppn else None, f"× {ppn_text}"),
-                 "system": (float(pis) if pis else None, f"× {pis} packages in the system")}
+    to_card = {
+        "card": (1.0, ""),
+        "die": (float(dies or 1), f"× {dies} dies per package"),
+        "node": (1.0 / ppn if ppn else None, f"÷ {ppn_text}"),
+        "system": (1.0 / pis if pis else None, f"÷ {pis} packages in the system"),
+    }
+    from_card = {
+        "card": (1.0, ""),
+        "die": (1.0 / dies if dies else None, f"÷ {dies} dies per package"),
+        "node": (float(ppn) if ppn else None, f"× {ppn_text}"),
+        "system": (float(pis) if pis else None, f"× {pis} packages in the system"),
+    }
     f1, t1 = to_card[fb]
     f2, t2 = from_card[tb]
     factor = f1 * f2
@@ -139,8 +156,16 @@ def convert_basis(
 
 
 def _row(form, value, unit, basis, factor, explanation, reason=None) -> dict:
-    return {"form": form, "value": value, "unit": unit, "basis": basis, "factor": factor,
-            "explanation": explanation, "available": value is not None, "reason": reason}
+    return {
+        "form": form,
+        "value": value,
+        "unit": unit,
+        "basis": basis,
+        "factor": factor,
+        "explanation": explanation,
+        "available": value is not None,
+        "reason": reason,
+    }
 
 
 def normalize(
@@ -193,12 +218,29 @@ def normalize(
             rows.append(_row(form, None, unit_out, b, None, "", reason_if_none))
             return
         val = per_card / divisor
-        rows.append(_row(form, val, unit_out, b, card.factor / divisor,
-                         f"{fmt(per_card)} {unit} per card ÷ {fmt(divisor)} {what} = {fmt(val)} {unit_out}"))
+        rows.append(
+            _row(
+                form,
+                val,
+                unit_out,
+                b,
+                card.factor / divisor,
+                f"{fmt(per_card)} {unit} per card ÷ {fmt(divisor)} {what} = {fmt(val)} {unit_out}",
+            )
+        )
 
     if dtype is None:
-        rows.append(_row("per_dense_tflop", None, f"{unit} per dense TFLOPS", b, None, "",
-                         "no dtype given: pass the precision the figure was measured at"))
+        rows.append(
+            _row(
+                "per_dense_tflop",
+                None,
+                f"{unit} per dense TFLOPS",
+                b,
+                None,
+                "",
+                "no dtype given: pass the precision the figure was measured at",
+            )
+        )
     else:
         d = canonical_dtype(dtype)
         if d not in DTYPES:
@@ -206,19 +248,40 @@ def normalize(
         if d in hardware.unsupported_dtypes:
             hardware.peak_tflops(d)  # raises the UserError naming the supported dtypes
         peak = getattr(hardware.peak_dense_tflops, d)
-        derived("per_dense_tflop", f"{unit} per dense {d} TFLOPS", peak, f"dense {d} TFLOPS per card",
-                f"{hardware.id}: peak dense {d} TFLOPS unknown")
-    derived("per_hbm_tb_per_s", f"{unit} per HBM TB/s", hardware.hbm_tb_per_s, "TB/s HBM per card",
-            f"{hardware.id}: HBM bandwidth unknown")
-    derived("per_watt_tdp", f"{unit} per W (TDP) = tokens per J", hardware.tdp_w, "W TDP per card",
-            f"{hardware.id}: TDP unknown")
+        derived(
+            "per_dense_tflop",
+            f"{unit} per dense {d} TFLOPS",
+            peak,
+            f"dense {d} TFLOPS per card",
+            f"{hardware.id}: peak dense {d} TFLOPS unknown",
+        )
+    derived(
+        "per_hbm_tb_per_s",
+        f"{unit} per HBM TB/s",
+        hardware.hbm_tb_per_s,
+        "TB/s HBM per card",
+        f"{hardware.id}: HBM bandwidth unknown",
+    )
+    derived(
+        "per_watt_tdp",
+        f"{unit} per W (TDP) = tokens per J",
+        hardware.tdp_w,
+        "W TDP per card",
+        f"{hardware.id}: TDP unknown",
+    )
     if measured_power_w_per_package is not None:
         p = _check_value(measured_power_w_per_package, "measured_power_w_per_package")
-        derived("per_watt_measured", f"{unit} per W (measured) = tokens per J", p if p > 0 else None,
-                "W measured per card", "measured power is 0")
+        derived(
+            "per_watt_measured",
+            f"{unit} per W (measured) = tokens per J",
+            p if p > 0 else None,
+            "W measured per card",
+            "measured power is 0",
+        )
     else:
-        rows.append(_row("per_watt_measured", None, f"{unit} per W (measured)", b, None, "",
-                         "no energy reading for this run"))
+        rows.append(
+            _row("per_watt_measured", None, f"{unit} per W (measured)", b, None, "", "no energy reading for this run")
+        )
 
     price_list: list[tuple[float, str]] = []
     if usd_per_package_hour is not None:
@@ -231,28 +294,77 @@ def normalize(
             if e.hardware == hardware.id:
                 price_list.append((e.usd_per_package_hour, f"{e.provider} {e.offering}, {e.date}"))
     if not price_list:
-        rows.append(_row("per_usd_hour", None, f"{unit} per (USD/package-hour)", b, None, "",
-                         "no sourced price for this hardware: pass usd_per_package_hour"))
+        rows.append(
+            _row(
+                "per_usd_hour",
+                None,
+                f"{unit} per (USD/package-hour)",
+                b,
+                None,
+                "",
+                "no sourced price for this hardware: pass usd_per_package_hour",
+            )
+        )
     for price, label in price_list:
         val = per_card / price
-        rows.append(_row("per_usd_hour", val, f"{unit} per (USD/package-hour)", b, card.factor / price,
-                         f"{fmt(per_card)} {unit} per card ÷ {fmt(price)} USD per package-hour ({label}) = {fmt(val)}"))
+        rows.append(
+            _row(
+                "per_usd_hour",
+                val,
+                f"{unit} per (USD/package-hour)",
+                b,
+                card.factor / price,
+                f"{fmt(per_card)} {unit} per card ÷ {fmt(price)} USD per package-hour ({label}) = {fmt(val)}",
+            )
+        )
         if unit == "tok/s" and per_card > 0:
             cost = price / (per_card * 3600) * 1e6
-            rows.append(_row("usd_per_million_tokens", cost, "USD per 1M tokens", b, None,
-                             f"{fmt(price)} USD/h ÷ ({fmt(per_card)} tok/s × 3,600 s/h) × 1e6 = {fmt(cost)} USD per 1M tokens ({label})"))
+            rows.append(
+                _row(
+                    "usd_per_million_tokens",
+                    cost,
+                    "USD per 1M tokens",
+                    b,
+                    None,
+                    f"{fmt(price)} USD/h ÷ ({fmt(per_card)} tok/s × 3,600 s/h) × 1e6 = {fmt(cost)} USD per 1M tokens ({label})",
+                )
+            )
     if tpot_ms is not None:
         t = _check_value(tpot_ms, "tpot_ms")
         if t <= 0:
             raise UserError("tpot_ms must be > 0")
         tpu = 1000.0 / t
-        rows.append(_row("tok_per_s_per_user", tpu, "tok/s per user", b, None,
-                         f"1,000 ms ÷ {fmt(t)} ms TPOT = {fmt(tpu)} tok/s per user"))
+        rows.append(
+            _row(
+                "tok_per_s_per_user",
+                tpu,
+                "tok/s per user",
+                b,
+                None,
+                f"1,000 ms ÷ {fmt(t)} ms TPOT = {fmt(tpu)} tok/s per user",
+            )
+        )
         conc = per_card / tpu
-        rows.append(_row("implied_concurrency_per_card", conc, "streams per card", b, None,
-                         f"{fmt(per_card)} {unit} per card ÷ {fmt(tpu)} tok/s per user = {fmt(conc)} concurrent streams per card"))
+        rows.append(
+            _row(
+                "implied_concurrency_per_card",
+                conc,
+                "streams per card",
+                b,
+                None,
+                f"{fmt(per_card)} {unit} per card ÷ {fmt(tpu)} tok/s per user = {fmt(conc)} concurrent streams per card",
+            )
+        )
     else:
         rows.append(_row("tok_per_s_per_user", None, "tok/s per user", b, None, "", "no TPOT given"))
-    schema = {"form": pl.Utf8, "value": pl.Float64, "unit": pl.Utf8, "basis": pl.Utf8, "factor": pl.Float64,
-              "explanation": pl.Utf8, "available": pl.Boolean, "reason": pl.Utf8}
+    schema = {
+        "form": pl.Utf8,
+        "value": pl.Float64,
+        "unit": pl.Utf8,
+        "basis": pl.Utf8,
+        "factor": pl.Float64,
+        "explanation": pl.Utf8,
+        "available": pl.Boolean,
+        "reason": pl.Utf8,
+    }
     return pl.DataFrame(rows, schema=schema)

@@ -24,10 +24,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from claimbench.schema.claims import Claim, ClaimConditions, ResolvedReading, resolved_readings
 from claimbench.errors import UserError
-from claimbench.schema.hardware import DTYPE_BYTES, DTYPES, HardwareSpec, ModelArch, canonical_dtype
 from claimbench.judge.verdict import PlausibilityBound
+from claimbench.schema.claims import Claim, ClaimConditions, ResolvedReading, resolved_readings
+from claimbench.schema.hardware import DTYPE_BYTES, DTYPES, HardwareSpec, ModelArch, canonical_dtype
 
 __all__ = ["claim_bounds", "reading_bound"]
 
@@ -114,23 +114,32 @@ def _inputs(c: ClaimConditions, models: Mapping[str, ModelArch], hardware: Mappi
     notes: list[str] = []
     precision = _precision(c, hw, notes)
     spec, acc = _spec(c, notes)
-    kw = dict(context_tokens=dep.context_tokens, precision=precision,
-              deployment=RDeployment(tp=dep.tp, ep=dep.ep), spec_tokens=spec, acceptance=acc,
-              device="die" if dep.device == "die" else "package")
+    kw = dict(
+        context_tokens=dep.context_tokens,
+        precision=precision,
+        deployment=RDeployment(tp=dep.tp, ep=dep.ep),
+        spec_tokens=spec,
+        acceptance=acc,
+        device="die" if dep.device == "die" else "package",
+    )
     return model, hw, kw, notes
 
 
 def _setup(model: ModelArch, hw: HardwareSpec, kw: dict) -> str:
     d = kw["deployment"]
     spec = f", MTP {kw['spec_tokens']} @ {kw['acceptance']:g}" if kw["spec_tokens"] else ""
-    return (f"{model.id} on {hw.id} ({kw['precision'].compute}, KV {kw['precision'].kv}), TP{d.tp}/EP{d.ep} "
-            f"in {kw['device']}s, context {kw['context_tokens']:g}{spec}")
+    return (
+        f"{model.id} on {hw.id} ({kw['precision'].compute}, KV {kw['precision'].kv}), TP{d.tp}/EP{d.ep} "
+        f"in {kw['device']}s, context {kw['context_tokens']:g}{spec}"
+    )
 
 
 def _roofs(b) -> str:
     comm = f", interconnect {b.t_comm_s * 1e3:.3g}" if b.t_comm_s is not None else ""
-    return (f"step >= {b.step_time_s * 1e3:.3g} ms ({b.binding}-bound: memory {b.t_memory_s * 1e3:.3g}, "
-            f"compute {b.t_compute_s * 1e3:.3g}{comm} ms)")
+    return (
+        f"step >= {b.step_time_s * 1e3:.3g} ms ({b.binding}-bound: memory {b.t_memory_s * 1e3:.3g}, "
+        f"compute {b.t_compute_s * 1e3:.3g}{comm} ms)"
+    )
 
 
 def _single(c: ClaimConditions, models, hardware) -> PlausibilityBound:
@@ -143,9 +152,11 @@ def _single(c: ClaimConditions, models, hardware) -> PlausibilityBound:
     options: list[tuple[float, str, str]] = []  # (tok/s per package, binding roof, explanation)
     if batch is not None:
         b = rl.decode_bound(model, hw, batch_per_device=batch, **kw)
-        text = (f"at batch {batch:g} per {dev}: {_roofs(b)}, TPOT >= {b.tpot_ms:.3g} ms, "
-                f"<= {_n(b.output_tok_per_s_per_device)} tok/s per {dev} = "
-                f"{_n(b.output_tok_per_s_per_package)} per package")
+        text = (
+            f"at batch {batch:g} per {dev}: {_roofs(b)}, TPOT >= {b.tpot_ms:.3g} ms, "
+            f"<= {_n(b.output_tok_per_s_per_device)} tok/s per {dev} = "
+            f"{_n(b.output_tok_per_s_per_package)} per package"
+        )
         if b.fits_in_memory is False:
             text += f" (HBM holds only {b.capacity_batch_per_device} sequences per {dev} at this context)"
         if tpot is not None and b.tpot_ms > tpot:
@@ -157,24 +168,29 @@ def _single(c: ClaimConditions, models, hardware) -> PlausibilityBound:
             options.append((0.0, "infeasible at the TPOT bound", f"at TPOT <= {tpot:g} ms: {t.reason}"))
         else:
             b = t.bound
-            options.append((
-                b.output_tok_per_s_per_package,
-                f"{b.binding} at TPOT <= {tpot:g} ms (batch {t.max_batch_per_device} per {dev}, {t.limited_by})",
-                f"at TPOT <= {tpot:g} ms the largest batch is {t.max_batch_per_device} per {dev} "
-                f"({t.limited_by}): {_roofs(b)}, <= {_n(b.output_tok_per_s_per_device)} tok/s per {dev} = "
-                f"{_n(b.output_tok_per_s_per_package)} per package",
-            ))
+            options.append(
+                (
+                    b.output_tok_per_s_per_package,
+                    f"{b.binding} at TPOT <= {tpot:g} ms (batch {t.max_batch_per_device} per {dev}, {t.limited_by})",
+                    f"at TPOT <= {tpot:g} ms the largest batch is {t.max_batch_per_device} per {dev} "
+                    f"({t.limited_by}): {_roofs(b)}, <= {_n(b.output_tok_per_s_per_device)} tok/s per {dev} = "
+                    f"{_n(b.output_tok_per_s_per_package)} per package",
+                )
+            )
     if not options:
         first = rl.decode_bound(model, hw, batch_per_device=1, **kw)
         cap = first.capacity_batch_per_device
         if not cap:
             raise _NoBound("neither batch nor TPOT bound stated, and HBM capacity gives no batch limit")
         b = rl.decode_bound(model, hw, batch_per_device=cap, **kw)
-        options.append((
-            b.output_tok_per_s_per_package, f"{b.binding} at the HBM capacity batch {cap}",
-            f"no batch or TPOT stated: at the largest batch HBM holds ({cap} per {dev}): {_roofs(b)}, "
-            f"<= {_n(b.output_tok_per_s_per_package)} tok/s per package",
-        ))
+        options.append(
+            (
+                b.output_tok_per_s_per_package,
+                f"{b.binding} at the HBM capacity batch {cap}",
+                f"no batch or TPOT stated: at the largest batch HBM holds ({cap} per {dev}): {_roofs(b)}, "
+                f"<= {_n(b.output_tok_per_s_per_package)} tok/s per package",
+            )
+        )
     pick = min(range(len(options)), key=lambda i: options[i][0])
     value, roof, text = options[pick]
     for i, (v, r, t) in enumerate(options):
@@ -203,23 +219,41 @@ def _ratio(claim: Claim, r: ResolvedReading, models, hardware) -> PlausibilityBo
     batch = c.deployment.batch_per_device
     if tpot is None and batch is None:
         raise _NoBound("neither batch nor TPOT bound stated for the ratio")
-    rb = rl.ratio_bound(model, hw_a, hw_b, context_tokens=kw["context_tokens"], precision_a=kw["precision"],
-                        deployment_a=kw["deployment"], tpot_ms=tpot, batch_per_device=None if tpot else batch,
-                        spec_tokens=kw["spec_tokens"], acceptance=kw["acceptance"], device=kw["device"])
+    rb = rl.ratio_bound(
+        model,
+        hw_a,
+        hw_b,
+        context_tokens=kw["context_tokens"],
+        precision_a=kw["precision"],
+        deployment_a=kw["deployment"],
+        tpot_ms=tpot,
+        batch_per_device=None if tpot else batch,
+        spec_tokens=kw["spec_tokens"],
+        acceptance=kw["acceptance"],
+        device=kw["device"],
+    )
     per_die = r.basis == "die"
     value = rb.ratio_per_die if per_die else rb.ratio_per_package
     if value is None:
         raise _NoBound(rb.explanation)
-    expl = (f"roofline ratio, same model, precision and deployment on both chips "
-            f"({_setup(model, hw_a, kw)}): {rb.explanation}")
+    expl = (
+        f"roofline ratio, same model, precision and deployment on both chips "
+        f"({_setup(model, hw_a, kw)}): {rb.explanation}"
+    )
     if notes:
         expl += "; " + "; ".join(notes)
-    return PlausibilityBound(max_value=value, basis="die" if per_die else "card",
-                             binding_roof=f"ratio of roofs per {'die' if per_die else 'package'}", explanation=expl)
+    return PlausibilityBound(
+        max_value=value,
+        basis="die" if per_die else "card",
+        binding_roof=f"ratio of roofs per {'die' if per_die else 'package'}",
+        explanation=expl,
+    )
 
 
 def reading_bound(
-    claim: Claim, reading: ResolvedReading, models: Mapping[str, ModelArch],
+    claim: Claim,
+    reading: ResolvedReading,
+    models: Mapping[str, ModelArch],
     hardware: Mapping[str, HardwareSpec],
 ) -> PlausibilityBound | None:
     """The bound for one reading; None when the predicate is not a throughput (nothing to bound);
@@ -232,21 +266,28 @@ def reading_bound(
             return _ratio(claim, reading, models, hardware)
         bound = _single(reading.conditions, models, hardware)
     except (_NoBound, UserError) as exc:
-        return PlausibilityBound(max_value=None, basis=reading.basis or "card", binding_roof="none",
-                                 explanation=f"no roofline bound: {exc}")
+        return PlausibilityBound(
+            max_value=None, basis=reading.basis or "card", binding_roof="none", explanation=f"no roofline bound: {exc}"
+        )
     target = reading.basis or "card"
     if target != "card":  # the bound on the reading's own basis, when a declared conversion applies
         from claimbench.judge.matching import convert
 
         conv, _ = convert(bound.max_value, "card", target, reading.conditions.hardware, hardware, None)
         if conv is not None:
-            bound = PlausibilityBound(max_value=conv.value, basis=target, binding_roof=bound.binding_roof,
-                                      explanation=f"{bound.explanation}; {conv.explanation}")
+            bound = PlausibilityBound(
+                max_value=conv.value,
+                basis=target,
+                binding_roof=bound.binding_roof,
+                explanation=f"{bound.explanation}; {conv.explanation}",
+            )
     return bound
 
 
 def claim_bounds(
-    claims: Sequence[Claim], models: Mapping[str, ModelArch], hardware: Mapping[str, HardwareSpec],
+    claims: Sequence[Claim],
+    models: Mapping[str, ModelArch],
+    hardware: Mapping[str, HardwareSpec],
 ) -> dict[tuple[str, str], PlausibilityBound]:
     """(claim id, reading id) -> bound, for every throughput reading (see :func:`reading_bound`)."""
     out: dict[tuple[str, str], PlausibilityBound] = {}

@@ -250,15 +250,31 @@ class ParamBreakdown:
 
     @property
     def total(self) -> int:
-        moe = self.moe_layers * ((self.experts_routed + self.experts_shared) * self.expert_params + self.router_per_layer)
-        return (self.embedding + self.lm_head + self.final_norm + self.attention_total
-                + self.dense_layers * self.dense_ffn_per_layer + moe)
+        moe = self.moe_layers * (
+            (self.experts_routed + self.experts_shared) * self.expert_params + self.router_per_layer
+        )
+        return (
+            self.embedding
+            + self.lm_head
+            + self.final_norm
+            + self.attention_total
+            + self.dense_layers * self.dense_ffn_per_layer
+            + moe
+        )
 
     @property
     def active(self) -> int:
-        moe = self.moe_layers * ((self.experts_active + self.experts_shared) * self.expert_params + self.router_per_layer)
-        return (self.embedding + self.lm_head + self.final_norm + self.attention_total
-                + self.dense_layers * self.dense_ffn_per_layer + moe)
+        moe = self.moe_layers * (
+            (self.experts_active + self.experts_shared) * self.expert_params + self.router_per_layer
+        )
+        return (
+            self.embedding
+            + self.lm_head
+            + self.final_norm
+            + self.attention_total
+            + self.dense_layers * self.dense_ffn_per_layer
+            + moe
+        )
 
 
 def param_breakdown(model: ModelArch) -> ParamBreakdown:
@@ -268,7 +284,11 @@ def param_breakdown(model: ModelArch) -> ParamBreakdown:
         m = model.mla
         qk = m.qk_nope_head_dim + m.qk_rope_head_dim
         q = (H * m.q_lora_rank + m.q_lora_rank + m.q_lora_rank * nh * qk) if m.q_lora_rank else H * nh * qk
-        kv = H * (m.kv_lora_rank + m.qk_rope_head_dim) + m.kv_lora_rank + m.kv_lora_rank * nh * (m.qk_nope_head_dim + m.v_head_dim)
+        kv = (
+            H * (m.kv_lora_rank + m.qk_rope_head_dim)
+            + m.kv_lora_rank
+            + m.kv_lora_rank * nh * (m.qk_nope_head_dim + m.v_head_dim)
+        )
         attn = q + kv + nh * m.v_head_dim * H
     else:
         hd, kvh = model.head_dim, model.kv_heads
@@ -315,7 +335,9 @@ def kv_bytes_per_token(model: ModelArch, precision: Precision, layers: Optional[
     """
     L = model.layers if layers is None else layers
     if model.mla is not None:
-        per_layer = model.mla.kv_lora_rank * precision.bytes_of("kv") + model.mla.qk_rope_head_dim * precision.bytes_of("kv_rope")
+        per_layer = model.mla.kv_lora_rank * precision.bytes_of("kv") + model.mla.qk_rope_head_dim * precision.bytes_of(
+            "kv_rope"
+        )
     else:
         per_layer = 2 * model.kv_heads * model.head_dim * precision.bytes_of("kv")
     return per_layer * L
@@ -349,15 +371,29 @@ def device_figures(hardware: HardwareSpec, compute_dtype: str, device: Device = 
         raise UserError(f"{hardware.id}: HBM bandwidth is unknown; pass it as an override")
     su = hardware.scale_up_gb_per_s_per_direction
     if device == "package":
-        return DeviceFigures("package", peak, hardware.hbm_tb_per_s, hardware.hbm_gib, su, hardware.dies_per_package,
-                             f"{hardware.id} package figures")
+        return DeviceFigures(
+            "package",
+            peak,
+            hardware.hbm_tb_per_s,
+            hardware.hbm_gib,
+            su,
+            hardware.dies_per_package,
+            f"{hardware.id} package figures",
+        )
     if device != "die":
         raise UserError(f"device must be 'package' or 'die', got {device!r}")
     d = hardware.dies_per_package
     if d is None:
         raise UserError(f"{hardware.id}: dies_per_package is unknown; cannot bound per die")
-    return DeviceFigures("die", peak / d, hardware.hbm_tb_per_s / d, None if hardware.hbm_gib is None else hardware.hbm_gib / d,
-                         None if su is None else su / d, d, f"{hardware.id} package figures / {d} dies")
+    return DeviceFigures(
+        "die",
+        peak / d,
+        hardware.hbm_tb_per_s / d,
+        None if hardware.hbm_gib is None else hardware.hbm_gib / d,
+        None if su is None else su / d,
+        d,
+        f"{hardware.id} package figures / {d} dies",
+    )
 
 
 # ------------------------------------------------------------------------------------------
@@ -406,14 +442,19 @@ def decode_bound(
     wb = precision.bytes_of("weights")
     k = int(spec_tokens)
     pos = 1 + k  # positions verified per sequence per step
-    accepted = sum(acceptance ** i for i in range(k + 1))
+    accepted = sum(acceptance**i for i in range(k + 1))
     use_mtp = k > 0 and model.mtp_modules > 0
     notes: list[str] = []
 
     # -- weights read per device -------------------------------------------------------------
     moe_layers = pb.moe_layers + (1 if use_mtp else 0)
-    nonexpert_read = (pb.attention_total + pb.dense_layers * pb.dense_ffn_per_layer + pb.lm_head + pb.final_norm
-                      + moe_layers * (pb.experts_shared * pb.expert_params + pb.router_per_layer))
+    nonexpert_read = (
+        pb.attention_total
+        + pb.dense_layers * pb.dense_ffn_per_layer
+        + pb.lm_head
+        + pb.final_norm
+        + moe_layers * (pb.experts_shared * pb.expert_params + pb.router_per_layer)
+    )
     if use_mtp:
         nonexpert_read += pb.attention_per_layer + pb.attention_norms_per_layer + pb.mtp_module_extra
     nonexpert_read_dev = nonexpert_read / tp
@@ -422,8 +463,10 @@ def decode_bound(
     if pb.moe_layers:
         touched = _expected_distinct(pb.experts_routed, pb.experts_active, tokens_group)
         expert_read_dev = moe_layers * touched * pb.expert_params / group
-        notes.append(f"MoE: {tokens_group:,.0f} tokens per step across {group} devices touch {touched:,.1f} of "
-                     f"{pb.experts_routed} routed experts per layer (uniform routing)")
+        notes.append(
+            f"MoE: {tokens_group:,.0f} tokens per step across {group} devices touch {touched:,.1f} of "
+            f"{pb.experts_routed} routed experts per layer (uniform routing)"
+        )
     else:
         touched = 0.0
         expert_read_dev = 0.0
@@ -442,12 +485,18 @@ def decode_bound(
     kv_bytes = batch_per_device * kv_per_seq_dev
 
     # -- FLOPs per device --------------------------------------------------------------------
-    matmul_active = (pb.active - pb.embedding - pb.final_norm
-                     - (pb.dense_layers + pb.moe_layers) * pb.attention_norms_per_layer)
+    matmul_active = (
+        pb.active - pb.embedding - pb.final_norm - (pb.dense_layers + pb.moe_layers) * pb.attention_norms_per_layer
+    )
     flops_tok = 2 * matmul_active + _attention_flops_per_token(model, context_tokens, absorbed=True)
     if use_mtp:
-        mtp_matmul = (pb.attention_per_layer + pb.mtp_module_extra
-                      + (pb.experts_active + pb.experts_shared) * pb.expert_params + pb.router_per_layer + pb.lm_head)
+        mtp_matmul = (
+            pb.attention_per_layer
+            + pb.mtp_module_extra
+            + (pb.experts_active + pb.experts_shared) * pb.expert_params
+            + pb.router_per_layer
+            + pb.lm_head
+        )
         flops_tok += 2 * mtp_matmul + _attention_flops_per_token(model, context_tokens, True) / model.layers
     flops = batch_per_device * pos * flops_tok
 
@@ -459,8 +508,14 @@ def decode_bound(
     if ep > 1 and pb.moe_layers:
         distinct_dev = ep * (1 - (1 - 1 / ep) ** pb.experts_active)
         remote = distinct_dev * (ep - 1) / ep
-        comm += (batch_per_device * pos * remote * model.hidden
-                 * (precision.bytes_of("dispatch") + precision.bytes_of("combine")) * moe_layers)
+        comm += (
+            batch_per_device
+            * pos
+            * remote
+            * model.hidden
+            * (precision.bytes_of("dispatch") + precision.bytes_of("combine"))
+            * moe_layers
+        )
     t_mem = (weight_bytes + kv_bytes) / (fig.hbm_tb_per_s * 1e12)
     t_cmp = flops / (fig.peak_tflops * 1e12)
     t_comm: Optional[float] = None
@@ -500,13 +555,32 @@ def decode_bound(
         if free < 0:
             notes.append(f"weights alone ({stored_bytes / 2**30:,.1f} GiB per device) exceed HBM")
     return DecodeBound(
-        model=model.id, hardware=hardware.id, device=fig.device, compute_dtype=canonical_dtype(precision.compute),
-        batch_per_device=float(batch_per_device), context_tokens=float(context_tokens), spec_tokens=k,
-        acceptance=float(acceptance), accepted_tokens_per_step=accepted, weight_bytes_read=weight_bytes,
-        kv_bytes_read=kv_bytes, flops=flops, comm_bytes=comm, t_memory_s=t_mem, t_compute_s=t_cmp, t_comm_s=t_comm,
-        step_time_s=step, binding=binding, tpot_ms=step / accepted * 1000, output_tok_per_s_per_device=per_dev,
-        output_tok_per_s_per_package=per_pkg, output_tok_per_s_per_die=per_die,
-        tok_per_s_per_user=accepted / step, capacity_batch_per_device=cap, fits_in_memory=fits, notes=tuple(notes),
+        model=model.id,
+        hardware=hardware.id,
+        device=fig.device,
+        compute_dtype=canonical_dtype(precision.compute),
+        batch_per_device=float(batch_per_device),
+        context_tokens=float(context_tokens),
+        spec_tokens=k,
+        acceptance=float(acceptance),
+        accepted_tokens_per_step=accepted,
+        weight_bytes_read=weight_bytes,
+        kv_bytes_read=kv_bytes,
+        flops=flops,
+        comm_bytes=comm,
+        t_memory_s=t_mem,
+        t_compute_s=t_cmp,
+        t_comm_s=t_comm,
+        step_time_s=step,
+        binding=binding,
+        tpot_ms=step / accepted * 1000,
+        output_tok_per_s_per_device=per_dev,
+        output_tok_per_s_per_package=per_pkg,
+        output_tok_per_s_per_die=per_die,
+        tok_per_s_per_user=accepted / step,
+        capacity_batch_per_device=cap,
+        fits_in_memory=fits,
+        notes=tuple(notes),
     )
 
 
@@ -530,8 +604,15 @@ def max_batch_at_tpot(
     batch; the throughput at that batch is the upper bound on tok/s per device at this TPOT.
     """
     _check_num("tpot_ms", tpot_ms, 0, strict=True)
-    kw = dict(context_tokens=context_tokens, precision=precision, deployment=deployment, spec_tokens=spec_tokens,
-              acceptance=acceptance, device=device, hbm_usable_fraction=hbm_usable_fraction)
+    kw = dict(
+        context_tokens=context_tokens,
+        precision=precision,
+        deployment=deployment,
+        spec_tokens=spec_tokens,
+        acceptance=acceptance,
+        device=device,
+        hbm_usable_fraction=hbm_usable_fraction,
+    )
 
     def ok(b: int) -> bool:
         return decode_bound(model, hardware, batch_per_device=b, **kw).tpot_ms <= tpot_ms
@@ -542,8 +623,13 @@ def max_batch_at_tpot(
     if hi_limit < 1:
         return TpotBound(tpot_ms, None, "memory_capacity", None, "not even one sequence fits in HBM")
     if first.tpot_ms > tpot_ms:
-        return TpotBound(tpot_ms, None, "infeasible", first,
-                         f"batch 1 already needs {first.tpot_ms:.3g} ms per token (> {tpot_ms:g} ms)")
+        return TpotBound(
+            tpot_ms,
+            None,
+            "infeasible",
+            first,
+            f"batch 1 already needs {first.tpot_ms:.3g} ms per token (> {tpot_ms:g} ms)",
+        )
     lo, hi = 1, hi_limit
     if ok(hi):
         lo = hi
@@ -589,12 +675,18 @@ def prefill_bound(
     tp, ep = deployment.tp, deployment.ep
     group = ep if ep > 1 else tp
     wb = precision.bytes_of("weights")
-    nonexpert = (pb.attention_total + pb.dense_layers * pb.dense_ffn_per_layer + pb.lm_head + pb.final_norm
-                 + pb.moe_layers * (pb.experts_shared * pb.expert_params + pb.router_per_layer))
+    nonexpert = (
+        pb.attention_total
+        + pb.dense_layers * pb.dense_ffn_per_layer
+        + pb.lm_head
+        + pb.final_norm
+        + pb.moe_layers * (pb.experts_shared * pb.expert_params + pb.router_per_layer)
+    )
     touched = _expected_distinct(pb.experts_routed, pb.experts_active, chunk * group) if pb.moe_layers else 0.0
     weight_bytes = (nonexpert / tp + pb.moe_layers * touched * pb.expert_params / group) * wb
-    matmul_active = (pb.active - pb.embedding - pb.final_norm
-                     - (pb.dense_layers + pb.moe_layers) * pb.attention_norms_per_layer)
+    matmul_active = (
+        pb.active - pb.embedding - pb.final_norm - (pb.dense_layers + pb.moe_layers) * pb.attention_norms_per_layer
+    )
     flops_tok = 2 * matmul_active + _attention_flops_per_token(model, (prompt_tokens + 1) / 2, absorbed=False)
     t_cmp = chunk * flops_tok / (fig.peak_tflops * 1e12)
     t_mem = weight_bytes / (fig.hbm_tb_per_s * 1e12)
@@ -602,10 +694,26 @@ def prefill_bound(
     step = max(t_cmp, t_mem)
     per_dev = chunk / step
     per_pkg = per_dev if device == "package" else per_dev * fig.dies_per_package
-    return PrefillBound(model.id, hardware.id, fig.device, canonical_dtype(precision.compute), int(prompt_tokens), int(chunk),
-                        weight_bytes, flops_tok, t_mem, t_cmp, step, binding, per_dev, per_pkg,
-                        ("LM head counted for every prompt token (vLLM computes logits only for the last; "
-                         "this lowers the bound by < 1 % for large models)",))
+    return PrefillBound(
+        model.id,
+        hardware.id,
+        fig.device,
+        canonical_dtype(precision.compute),
+        int(prompt_tokens),
+        int(chunk),
+        weight_bytes,
+        flops_tok,
+        t_mem,
+        t_cmp,
+        step,
+        binding,
+        per_dev,
+        per_pkg,
+        (
+            "LM head counted for every prompt token (vLLM computes logits only for the last; "
+            "this lowers the bound by < 1 % for large models)",
+        ),
+    )
 
 
 # ------------------------------------------------------------------------------------------
@@ -655,8 +763,9 @@ def ratio_bound(
     ab = acceptance if acceptance_b is None else acceptance_b
 
     def one(hw, prec, dep, st, acc):
-        kw = dict(context_tokens=context_tokens, precision=prec, deployment=dep, spec_tokens=st, acceptance=acc,
-                  device=device)
+        kw = dict(
+            context_tokens=context_tokens, precision=prec, deployment=dep, spec_tokens=st, acceptance=acc, device=device
+        )
         if tpot_ms is not None:
             return max_batch_at_tpot(model, hw, tpot_ms=tpot_ms, **kw)
         return decode_bound(model, hw, batch_per_device=batch_per_device, **kw)
@@ -681,9 +790,11 @@ def ratio_bound(
     if ratio is None:
         text = f"no ratio: a chip has no feasible operating point at {cond}"
     else:
-        text = (f"at {cond}, context {context_tokens:g}: {hw_a.id} roof {ta:,.0f} tok/s per package ({bind(a)}-bound) / "
-                f"{hw_b.id} roof {tb:,.0f} ({bind(b)}-bound) = {ratio:.2f}x per package"
-                + (f", {ratio_die:.2f}x per die" if ratio_die is not None else ""))
+        text = (
+            f"at {cond}, context {context_tokens:g}: {hw_a.id} roof {ta:,.0f} tok/s per package ({bind(a)}-bound) / "
+            f"{hw_b.id} roof {tb:,.0f} ({bind(b)}-bound) = {ratio:.2f}x per package"
+            + (f", {ratio_die:.2f}x per die" if ratio_die is not None else "")
+        )
         if vs is not None:
             text += f"; against {hw_b.id}'s measured {b_measured_tok_per_s_per_package:,.0f}: at most {vs:.2f}x"
     return RatioBound(a, b, ta, tb, ratio, ratio_die, b_measured_tok_per_s_per_package, vs, text)

@@ -80,9 +80,18 @@ from typing import Literal
 
 import numpy as np
 
+from claimbench.analyze.reading import ReadKind, _interp, read_at_bound
+from claimbench.judge.matching import (
+    ConditionComparison,
+    HardwareLike,
+    MatchResult,
+    compare_pair,
+    convert,
+    latency_field,
+    match,
+)
 from claimbench.schema.claims import Claim, ClaimConditions, ResolvedReading, SloBound, resolved_readings
 from claimbench.schema.evidence import Evidence, LoadPoint
-from claimbench.judge.matching import ConditionComparison, HardwareLike, MatchResult, compare_pair, convert, latency_field, match
 
 __all__ = [
     "CLASSES",
@@ -99,14 +108,15 @@ __all__ = [
     "verdict_table",
 ]
 
-VerdictClass = Literal[
-    "SUPPORTED", "REFUTED", "INCONCLUSIVE", "NOT-COMPARABLE", "IMPLAUSIBLE", "UNVERIFIABLE"
-]
+VerdictClass = Literal["SUPPORTED", "REFUTED", "INCONCLUSIVE", "NOT-COMPARABLE", "IMPLAUSIBLE", "UNVERIFIABLE"]
 CLASSES: tuple[str, ...] = (
-    "SUPPORTED", "REFUTED", "INCONCLUSIVE", "NOT-COMPARABLE", "IMPLAUSIBLE", "UNVERIFIABLE",
+    "SUPPORTED",
+    "REFUTED",
+    "INCONCLUSIVE",
+    "NOT-COMPARABLE",
+    "IMPLAUSIBLE",
+    "UNVERIFIABLE",
 )
-LATENCY_AT_BOUND_REL = 0.02
-ReadKind = Literal["point", "interpolated", "lower_bound", "upper_bound"]
 
 
 @dataclass(frozen=True)
@@ -190,56 +200,6 @@ class Verdict:
     notes: tuple[str, ...] = field(default=())
 
 
-# ----------------------------------------------------------------------------------------------
-# reading a value at a latency bound
-# ----------------------------------------------------------------------------------------------
-def _interp(x0: float, y0: float, x1: float, y1: float, x: float) -> float:
-    if x1 == x0:
-        return y0
-    return y0 + (y1 - y0) * (x - x0) / (x1 - x0)
-
-
-def read_at_bound(
-    points: Sequence[tuple[str, float, float]], bound: float
-) -> tuple[float, ReadKind, tuple[str, str] | None, str]:
-    """Throughput at ``latency = bound`` from (label, latency, throughput) levels.
-
-    Returns (value, kind, bracket, explanation). Never extrapolates: outside the measured range
-    the result is a lower or upper bound.
-    """
-    if not points:
-        raise ValueError("no levels to read from")
-    pts = sorted(points, key=lambda p: (p[1], p[2]))
-    under = [p for p in pts if p[1] <= bound]
-    over = [p for p in pts if p[1] > bound]
-    near = [p for p in pts if abs(p[1] - bound) <= LATENCY_AT_BOUND_REL * bound]
-    if under and over:
-        lo, hi = under[-1], over[0]
-        if lo[1] == bound:
-            return lo[2], "point", None, f"level {lo[0]} is at the bound ({lo[1]:g} ms)"
-        v = _interp(lo[1], lo[2], hi[1], hi[2], bound)
-        return (
-            v,
-            "interpolated",
-            (lo[0], hi[0]),
-            f"linear interpolation between levels {lo[0]} ({lo[1]:g} ms, {lo[2]:g}) and "
-            f"{hi[0]} ({hi[1]:g} ms, {hi[2]:g}) at {bound:g} ms",
-        )
-    if under:
-        best = max(under, key=lambda p: p[2])
-        if near and best in near:
-            return best[2], "point", None, f"level {best[0]} at {best[1]:g} ms reads as at the {bound:g} ms bound (within 2 %)"
-        return best[2], "lower_bound", None, (
-            f"every level is under {bound:g} ms; best level {best[0]} ({best[1]:g} ms) is a lower bound"
-        )
-    first = over[0]
-    if near and first in near:
-        return first[2], "point", None, f"level {first[0]} at {first[1]:g} ms reads as at the {bound:g} ms bound (within 2 %)"
-    return first[2], "upper_bound", None, (
-        f"every level is over {bound:g} ms; lowest-latency level {first[0]} ({first[1]:g} ms) is an upper bound"
-    )
-
-
 def _sample_stat(values: np.ndarray, field_name: str) -> float | None:
     vals = values[~np.isnan(values)]
     if vals.size == 0:
@@ -252,8 +212,12 @@ def _sample_stat(values: np.ndarray, field_name: str) -> float | None:
 
 
 def _replicates(
-    used: Sequence[LoadPoint], metric: str, lat_field: str | None, bound: float | None,
-    bracket_labels: set[str] | None, cfg: VerdictConfig,
+    used: Sequence[LoadPoint],
+    metric: str,
+    lat_field: str | None,
+    bound: float | None,
+    bracket_labels: set[str] | None,
+    cfg: VerdictConfig,
 ) -> tuple[float, ...] | None:
     """Bootstrap replicates of the read value, resampling requests within each level."""
     if metric not in ("output_tok_per_s",):
@@ -317,10 +281,20 @@ def _read(
             f" at concurrency {conditions.concurrency}" if conditions.concurrency else ""
         )
     slos: list[SloBound] = list(conditions.slo or [])
-    if not slos or metric not in ("output_tok_per_s", "total_tok_per_s", "input_tok_per_s", "request_per_s", "goodput_req_per_s"):
+    if not slos or metric not in (
+        "output_tok_per_s",
+        "total_tok_per_s",
+        "input_tok_per_s",
+        "request_per_s",
+        "goodput_req_per_s",
+    ):
         higher_better = metric.endswith("_per_s")
-        best = max(pts, key=lambda p: getattr(p, metric)) if higher_better else min(pts, key=lambda p: getattr(p, metric))
-        how = "the single level" if len(pts) == 1 else f"the {'best' if higher_better else 'lowest'} of {len(pts)} levels"
+        best = (
+            max(pts, key=lambda p: getattr(p, metric)) if higher_better else min(pts, key=lambda p: getattr(p, metric))
+        )
+        how = (
+            "the single level" if len(pts) == 1 else f"the {'best' if higher_better else 'lowest'} of {len(pts)} levels"
+        )
         reps = _replicates([best], metric, None, None, None, cfg) if len(pts) == 1 else None
         return ReadOut(getattr(best, metric), "point", None, None, f"{how} ({best.level})", reps), None
     primary, extra = slos[0], slos[1:]
@@ -349,8 +323,12 @@ def _read(
 # deciding
 # ----------------------------------------------------------------------------------------------
 def decide(
-    comparator: str, claimed: float, tolerance_rel: float | None, observed: float,
-    kind: ReadKind, interval: tuple[float, float] | None,
+    comparator: str,
+    claimed: float,
+    tolerance_rel: float | None,
+    observed: float,
+    kind: ReadKind,
+    interval: tuple[float, float] | None,
 ) -> str:
     """SUPPORTED / REFUTED / INCONCLUSIVE for one observation of the claim's metric."""
     tol = tolerance_rel or 0.0
@@ -414,12 +392,19 @@ def _use(ev: Evidence, m: MatchResult, **kw) -> EvidenceUse:
         flag = f"flagged: run status {ev.status!r}, not 'complete' (its completed levels are used)"
         kw["notes"] = (flag,) + tuple(kw.get("notes") or ())
     return EvidenceUse(
-        evidence_id=ev.id, kind=ev.kind, title=ev.title,
-        source_url=ev.source.url if ev.source else ev.path, secondary=ev.secondary,
-        derived=ev.derived, reported_by=ev.reported_by, comparable=m.comparable,
-        reasons=m.reasons, comparisons=m.comparisons,
+        evidence_id=ev.id,
+        kind=ev.kind,
+        title=ev.title,
+        source_url=ev.source.url if ev.source else ev.path,
+        secondary=ev.secondary,
+        derived=ev.derived,
+        reported_by=ev.reported_by,
+        comparable=m.comparable,
+        reasons=m.reasons,
+        comparisons=m.comparisons,
         conversion=m.conversion.explanation if m.conversion and m.conversion.factor != 1.0 else None,
-        rank=_rank(ev, m), **kw,
+        rank=_rank(ev, m),
+        **kw,
     )
 
 
@@ -428,8 +413,12 @@ def _metric_unit(metric: str) -> str:
 
 
 def _gather(
-    conditions: ClaimConditions, basis: str | None, metric: str, evidence: Sequence[Evidence],
-    hardware: Mapping[str, HardwareLike], cfg: VerdictConfig,
+    conditions: ClaimConditions,
+    basis: str | None,
+    metric: str,
+    evidence: Sequence[Evidence],
+    hardware: Mapping[str, HardwareLike],
+    cfg: VerdictConfig,
 ) -> tuple[list[EvidenceUse], list[EvidenceUse]]:
     """Comparable uses (with values on the claim's basis) and set-aside ones."""
     used, aside = [], []
@@ -447,8 +436,15 @@ def _gather(
         f = m.conversion.factor if m.conversion else 1.0
         conv_text = None
         if f != 1.0:
-            conv, _ = convert(ro.value, ev.basis, basis or "card", ev.conditions.hardware or conditions.hardware,
-                              hardware, ev.packages, _metric_unit(metric))
+            conv, _ = convert(
+                ro.value,
+                ev.basis,
+                basis or "card",
+                ev.conditions.hardware or conditions.hardware,
+                hardware,
+                ev.packages,
+                _metric_unit(metric),
+            )
             conv_text = conv.explanation if conv is not None else m.conversion.explanation
         reps = tuple(r * f for r in ro.replicates) if ro.replicates else None
         ro2 = ReadOut(ro.value * f, ro.kind, ro.bracket, ro.latency_field, ro.method, reps)
@@ -465,7 +461,11 @@ def _repeat_groups(uses: list[EvidenceUse], evidence_by_id: Mapping[str, Evidenc
     groups: dict[tuple, list[EvidenceUse]] = {}
     for u in uses:
         ev = evidence_by_id[u.evidence_id]
-        key = (ev.kind in ("run_bundle", "vllm_bench", "guidellm"), ev.conditions.model_dump_json(), u.read.kind if u.read else None)
+        key = (
+            ev.kind in ("run_bundle", "vllm_bench", "guidellm"),
+            ev.conditions.model_dump_json(),
+            u.read.kind if u.read else None,
+        )
         if not key[0]:
             key = (False, u.evidence_id, None)
         groups.setdefault(key, []).append(u)
@@ -495,17 +495,32 @@ def bootstrap_ratio_interval(
 def _base(claim: Claim, r: ResolvedReading) -> dict:
     p = claim.predicate
     return dict(
-        claim_id=claim.id, reading_id=r.reading_id, reading_label=r.label, title=claim.title,
-        quote=claim.source.quote, source_url=claim.source.url,
+        claim_id=claim.id,
+        reading_id=r.reading_id,
+        reading_label=r.label,
+        title=claim.title,
+        quote=claim.source.quote,
+        source_url=claim.source.url,
         predicate=_predicate_text(claim, r.basis),
         claimed=float(p.value) if p is not None and not isinstance(p.value, list) else None,
-        unit=p.unit if p is not None else None, basis=r.basis,
+        unit=p.unit if p is not None else None,
+        basis=r.basis,
     )
 
 
 def _empty(**kw) -> dict:
-    base = dict(observed=None, margin_rel=None, interval=None, interval_method=None, read_method=None,
-                evidence_used=(), evidence_set_aside=(), conditions=(), bound=None, notes=())
+    base = dict(
+        observed=None,
+        margin_rel=None,
+        interval=None,
+        interval_method=None,
+        read_method=None,
+        evidence_used=(),
+        evidence_set_aside=(),
+        conditions=(),
+        bound=None,
+        notes=(),
+    )
     base.update(kw)
     return base
 
@@ -536,15 +551,24 @@ def _judge_coverage(claim: Claim, r: ResolvedReading, evidence: Sequence[Evidenc
         verdict = "SUPPORTED" if not missing else "INCONCLUSIVE"
     extra = () if not missing else ("absence from a published list is not a refutation",)
     n_cov = len(fams) - len(missing)
-    return Verdict(**_base(claim, r), **_empty(
-        verdict=verdict, observed=float(n_cov), margin_rel=n_cov / len(fams) - 1.0,
-        evidence_used=tuple(used), evidence_set_aside=tuple(aside),
-        conditions=used[0].comparisons if used else (), notes=notes + extra,
-        read_method="model families matched by id prefix in each record's list",
-    ))
+    return Verdict(
+        **_base(claim, r),
+        **_empty(
+            verdict=verdict,
+            observed=float(n_cov),
+            margin_rel=n_cov / len(fams) - 1.0,
+            evidence_used=tuple(used),
+            evidence_set_aside=tuple(aside),
+            conditions=used[0].comparisons if used else (),
+            notes=notes + extra,
+            read_method="model families matched by id prefix in each record's list",
+        ),
+    )
 
 
-def _bound_check(claim: Claim, r: ResolvedReading, bound: PlausibilityBound | None, hardware) -> tuple[float, float] | None:
+def _bound_check(
+    claim: Claim, r: ResolvedReading, bound: PlausibilityBound | None, hardware
+) -> tuple[float, float] | None:
     """(claimed on the bound's basis, margin) when the claim exceeds the bound, else None."""
     p = claim.predicate
     if bound is None or bound.max_value is None or p.comparator not in (">=", "approx"):
@@ -572,13 +596,17 @@ def _bound_note(claim: Claim, r: ResolvedReading, bound: PlausibilityBound | Non
         return bound.explanation
     p = claim.predicate
     if p.ratio_to is not None:
-        return (f"within the roofline bound: claimed {float(p.value):g}{p.unit} <= {bound.max_value:.3g}x "
-                f"per {bound.basis} ({bound.binding_roof}); {bound.explanation}")
+        return (
+            f"within the roofline bound: claimed {float(p.value):g}{p.unit} <= {bound.max_value:.3g}x "
+            f"per {bound.basis} ({bound.binding_roof}); {bound.explanation}"
+        )
     conv, _ = convert(float(p.value), r.basis or "card", bound.basis, r.conditions.hardware, hardware, None)
     if conv is None:
         return f"roofline bound {bound.max_value:,.0f} {p.unit} per {bound.basis} not compared: {bound.explanation}"
-    return (f"within the roofline bound: claimed {conv.value:,.0f} {p.unit} per {bound.basis} <= "
-            f"{bound.max_value:,.0f} ({bound.binding_roof}); {bound.explanation}")
+    return (
+        f"within the roofline bound: claimed {conv.value:,.0f} {p.unit} per {bound.basis} <= "
+        f"{bound.max_value:,.0f} ({bound.binding_roof}); {bound.explanation}"
+    )
 
 
 def _chip_notes(r: ResolvedReading, aside, evidence, metric, hardware, cfg, limit: int = 3) -> list[str]:
@@ -604,18 +632,25 @@ def _chip_notes(r: ResolvedReading, aside, evidence, metric, hardware, cfg, limi
         dies = spec.dies_per_package
         mine = getattr(claim_spec, "dies_per_package", None)
         same_vendor = getattr(spec, "vendor", None) == getattr(claim_spec, "vendor", None)
-        out.append(((not same_vendor, -card),
-            f"{ev.id} is on {ev.conditions.hardware}, not {claim_hw}: {card:g} per "
-            f"{ev.conditions.hardware} card = {card / dies:g} per die ({dies} dies per package); "
-            f"{claim_hw} has {mine if mine else 'an unknown number of'} die(s) per card"
-        ))
+        out.append(
+            (
+                (not same_vendor, -card),
+                f"{ev.id} is on {ev.conditions.hardware}, not {claim_hw}: {card:g} per "
+                f"{ev.conditions.hardware} card = {card / dies:g} per die ({dies} dies per package); "
+                f"{claim_hw} has {mine if mine else 'an unknown number of'} die(s) per card",
+            )
+        )
     out.sort(key=lambda t: t[0])
     return [text for _, text in out[:limit]]
 
 
 def _judge_single(
-    claim: Claim, r: ResolvedReading, evidence: Sequence[Evidence], hardware,
-    bound: PlausibilityBound | None, cfg: VerdictConfig,
+    claim: Claim,
+    r: ResolvedReading,
+    evidence: Sequence[Evidence],
+    hardware,
+    bound: PlausibilityBound | None,
+    cfg: VerdictConfig,
 ) -> Verdict:
     p = claim.predicate
     base = _base(claim, r)
@@ -630,11 +665,19 @@ def _judge_single(
         )
         if used:
             notes.append("comparable evidence exists beside the bound: " + ", ".join(u.evidence_id for u in used))
-        return Verdict(**base, **_empty(
-            verdict="IMPLAUSIBLE", observed=bound.max_value, margin_rel=margin,
-            evidence_used=tuple(used), evidence_set_aside=tuple(aside), bound=bound, notes=tuple(notes),
-            read_method="roofline bound",
-        ))
+        return Verdict(
+            **base,
+            **_empty(
+                verdict="IMPLAUSIBLE",
+                observed=bound.max_value,
+                margin_rel=margin,
+                evidence_used=tuple(used),
+                evidence_set_aside=tuple(aside),
+                bound=bound,
+                notes=tuple(notes),
+                read_method="roofline bound",
+            ),
+        )
     bnote = _bound_note(claim, r, bound, hardware)
     if bnote:
         notes.append(bnote)
@@ -643,7 +686,9 @@ def _judge_single(
         verdict = "NOT-COMPARABLE" if aside else "INCONCLUSIVE"
         if not evidence:
             notes.append("no evidence given")
-        return Verdict(**base, **_empty(verdict=verdict, evidence_set_aside=tuple(aside), bound=bound, notes=tuple(notes)))
+        return Verdict(
+            **base, **_empty(verdict=verdict, evidence_set_aside=tuple(aside), bound=bound, notes=tuple(notes))
+        )
     ev_by_id = {e.id: e for e in evidence}
     best_rank = used[0].rank
     top = [u for u in used if u.rank == best_rank]
@@ -654,16 +699,20 @@ def _judge_single(
             vals = [u.observed for u in group]
             mean = float(np.mean(vals))
             ci = _bootstrap_mean(vals, cfg)
-            method = (f"percentile bootstrap over {len(vals)} repeats (mean), B={cfg.n_boot}, "
-                      f"seed={cfg.seed}, {cfg.confidence:.0%}")
+            method = (
+                f"percentile bootstrap over {len(vals)} repeats (mean), B={cfg.n_boot}, "
+                f"seed={cfg.seed}, {cfg.confidence:.0%}"
+            )
             out = decide(p.comparator, float(p.value), p.tolerance_rel, mean, "point", ci)
             decided.append((group[0], out, mean, ci, method))
         else:
             for u in group:
                 method = None
                 if u.interval is not None:
-                    method = (f"percentile bootstrap over requests within each level, B={cfg.n_boot}, "
-                              f"seed={cfg.seed}, {cfg.confidence:.0%}; level wall time and bracket held fixed")
+                    method = (
+                        f"percentile bootstrap over requests within each level, B={cfg.n_boot}, "
+                        f"seed={cfg.seed}, {cfg.confidence:.0%}; level wall time and bracket held fixed"
+                    )
                 out = decide(p.comparator, float(p.value), p.tolerance_rel, u.observed, u.read.kind, u.interval)
                 decided.append((u, out, u.observed, u.interval, method))
     outcomes = {o for _, o, *_ in decided if o != "INCONCLUSIVE"}
@@ -684,16 +733,30 @@ def _judge_single(
     notes.extend(u.notes)
     if u.read.kind in ("lower_bound", "upper_bound"):
         notes.append(f"the evidence gives a {u.read.kind.replace('_', ' ')} only: {u.read.method}")
-    return Verdict(**base, **_empty(
-        verdict=verdict, observed=observed, margin_rel=(observed - float(p.value)) / float(p.value),
-        interval=ci, interval_method=method, read_method=u.read.method,
-        evidence_used=tuple(used_final), evidence_set_aside=tuple(aside),
-        conditions=u.comparisons, bound=bound, notes=tuple(notes),
-    ))
+    return Verdict(
+        **base,
+        **_empty(
+            verdict=verdict,
+            observed=observed,
+            margin_rel=(observed - float(p.value)) / float(p.value),
+            interval=ci,
+            interval_method=method,
+            read_method=u.read.method,
+            evidence_used=tuple(used_final),
+            evidence_set_aside=tuple(aside),
+            conditions=u.comparisons,
+            bound=bound,
+            notes=tuple(notes),
+        ),
+    )
 
 
 def _judge_ratio(
-    claim: Claim, r: ResolvedReading, evidence: Sequence[Evidence], hardware, cfg: VerdictConfig,
+    claim: Claim,
+    r: ResolvedReading,
+    evidence: Sequence[Evidence],
+    hardware,
+    cfg: VerdictConfig,
     bound: PlausibilityBound | None = None,
 ) -> Verdict:
     p = claim.predicate
@@ -712,11 +775,19 @@ def _judge_ratio(
             f"claimed {float(p.value):g}{p.unit} exceeds the roofline ratio bound {bound.max_value:.3g}x "
             f"({bound.binding_roof}); {bound.explanation}"
         )
-        return Verdict(**base, **_empty(
-            verdict="IMPLAUSIBLE", observed=bound.max_value, margin_rel=over[1],
-            evidence_used=tuple(num + den), evidence_set_aside=aside, bound=bound, notes=tuple(notes),
-            read_method="roofline bound",
-        ))
+        return Verdict(
+            **base,
+            **_empty(
+                verdict="IMPLAUSIBLE",
+                observed=bound.max_value,
+                margin_rel=over[1],
+                evidence_used=tuple(num + den),
+                evidence_set_aside=aside,
+                bound=bound,
+                notes=tuple(notes),
+                read_method="roofline bound",
+            ),
+        )
     bnote = _bound_note(claim, r, bound, hardware)
     if bnote:
         notes.append(bnote)
@@ -724,8 +795,16 @@ def _judge_ratio(
         side = "numerator" if not num else "denominator"
         notes.append(f"no comparable evidence for the {side}")
         verdict = "NOT-COMPARABLE" if evidence else "INCONCLUSIVE"
-        return Verdict(**base, **_empty(verdict=verdict, evidence_used=tuple(num + den),
-                                        evidence_set_aside=aside, bound=bound, notes=tuple(notes)))
+        return Verdict(
+            **base,
+            **_empty(
+                verdict=verdict,
+                evidence_used=tuple(num + den),
+                evidence_set_aside=aside,
+                bound=bound,
+                notes=tuple(notes),
+            ),
+        )
     ev_by_id = {e.id: e for e in evidence}
     pairs = []
     for n in num:
@@ -742,11 +821,20 @@ def _judge_ratio(
             f"indicative only: {n.evidence_id} / {d.evidence_id} = {n.observed:g} / {d.observed:g} = "
             f"{ratio:.2f}{p.unit}; numerator and denominator differ in {diffs}"
         )
-        return Verdict(**base, **_empty(
-            verdict="NOT-COMPARABLE", observed=ratio, margin_rel=(ratio - float(p.value)) / float(p.value),
-            evidence_used=(n, d), evidence_set_aside=aside, conditions=comps, bound=bound, notes=tuple(notes),
-            read_method="ratio of the best-matched numerator and denominator records",
-        ))
+        return Verdict(
+            **base,
+            **_empty(
+                verdict="NOT-COMPARABLE",
+                observed=ratio,
+                margin_rel=(ratio - float(p.value)) / float(p.value),
+                evidence_used=(n, d),
+                evidence_set_aside=aside,
+                conditions=comps,
+                bound=bound,
+                notes=tuple(notes),
+                read_method="ratio of the best-matched numerator and denominator records",
+            ),
+        )
     interval, method = None, None
     n_reps = n.read.replicates if n.read else None
     d_reps = d.read.replicates if d.read else None
@@ -754,8 +842,10 @@ def _judge_ratio(
         k = min(len(n_reps), len(d_reps))
         rr = np.asarray(n_reps[:k]) / np.asarray(d_reps[:k])
         interval = _percentile_interval(rr, cfg)
-        method = (f"ratio of independent percentile-bootstrap replicates (requests within levels), "
-                  f"B={k}, seed={cfg.seed}, {cfg.confidence:.0%}")
+        method = (
+            f"ratio of independent percentile-bootstrap replicates (requests within levels), "
+            f"B={k}, seed={cfg.seed}, {cfg.confidence:.0%}"
+        )
     kinds = {n.read.kind, d.read.kind}
     kind: ReadKind = "point"
     if n.read.kind == "lower_bound" or d.read.kind == "upper_bound":
@@ -767,12 +857,22 @@ def _judge_ratio(
     verdict = decide(p.comparator, float(p.value), p.tolerance_rel, ratio, kind, interval)
     if kind == "point" and len(kinds) > 1 and "point" not in kinds:
         verdict = "INCONCLUSIVE"
-    return Verdict(**base, **_empty(
-        verdict=verdict, observed=ratio, margin_rel=(ratio - float(p.value)) / float(p.value),
-        interval=interval, interval_method=method,
-        read_method=f"{n.evidence_id} ({n.read.method}) / {d.evidence_id} ({d.read.method})",
-        evidence_used=(n, d), evidence_set_aside=aside, conditions=comps, bound=bound, notes=tuple(notes),
-    ))
+    return Verdict(
+        **base,
+        **_empty(
+            verdict=verdict,
+            observed=ratio,
+            margin_rel=(ratio - float(p.value)) / float(p.value),
+            interval=interval,
+            interval_method=method,
+            read_method=f"{n.evidence_id} ({n.read.method}) / {d.evidence_id} ({d.read.method})",
+            evidence_used=(n, d),
+            evidence_set_aside=aside,
+            conditions=comps,
+            bound=bound,
+            notes=tuple(notes),
+        ),
+    )
 
 
 def judge_claim(
@@ -790,8 +890,9 @@ def judge_claim(
     out = []
     for r in resolved_readings(claim):
         if claim.predicate is None:
-            out.append(Verdict(**_base(claim, r), **_empty(
-                verdict="UNVERIFIABLE", notes=(claim.unverifiable_reason or "",))))
+            out.append(
+                Verdict(**_base(claim, r), **_empty(verdict="UNVERIFIABLE", notes=(claim.unverifiable_reason or "",)))
+            )
         elif claim.predicate.metric == "models_supported":
             out.append(_judge_coverage(claim, r, evidence, hardware))
         elif claim.predicate.ratio_to is not None:
@@ -819,33 +920,48 @@ def verdict_table(verdicts: Sequence[Verdict]):
 
     rows = []
     for v in verdicts:
-        rows.append({
-            "claim_id": v.claim_id,
-            "reading": v.reading_id,
-            "verdict": v.verdict,
-            "predicate": v.predicate,
-            "claimed": v.claimed,
-            "observed": v.observed,
-            "margin_rel": v.margin_rel,
-            "ci_low": v.interval[0] if v.interval else None,
-            "ci_high": v.interval[1] if v.interval else None,
-            "ci_method": v.interval_method,
-            "unit": v.unit,
-            "basis": v.basis,
-            "read_method": v.read_method,
-            "evidence_used": ", ".join(u.evidence_id for u in v.evidence_used),
-            "n_set_aside": len(v.evidence_set_aside),
-            "bound_max": v.bound.max_value if v.bound else None,
-            "bound_basis": v.bound.basis if v.bound and v.bound.max_value is not None else None,
-            "bound_roof": v.bound.binding_roof if v.bound and v.bound.max_value is not None else None,
-            "notes": " | ".join(n for n in v.notes if n),
-        })
+        rows.append(
+            {
+                "claim_id": v.claim_id,
+                "reading": v.reading_id,
+                "verdict": v.verdict,
+                "predicate": v.predicate,
+                "claimed": v.claimed,
+                "observed": v.observed,
+                "margin_rel": v.margin_rel,
+                "ci_low": v.interval[0] if v.interval else None,
+                "ci_high": v.interval[1] if v.interval else None,
+                "ci_method": v.interval_method,
+                "unit": v.unit,
+                "basis": v.basis,
+                "read_method": v.read_method,
+                "evidence_used": ", ".join(u.evidence_id for u in v.evidence_used),
+                "n_set_aside": len(v.evidence_set_aside),
+                "bound_max": v.bound.max_value if v.bound else None,
+                "bound_basis": v.bound.basis if v.bound and v.bound.max_value is not None else None,
+                "bound_roof": v.bound.binding_roof if v.bound and v.bound.max_value is not None else None,
+                "notes": " | ".join(n for n in v.notes if n),
+            }
+        )
     schema = {
-        "claim_id": pl.String, "reading": pl.String, "verdict": pl.String, "predicate": pl.String,
-        "claimed": pl.Float64, "observed": pl.Float64, "margin_rel": pl.Float64,
-        "ci_low": pl.Float64, "ci_high": pl.Float64, "ci_method": pl.String, "unit": pl.String,
-        "basis": pl.String, "read_method": pl.String, "evidence_used": pl.String,
-        "n_set_aside": pl.Int64, "bound_max": pl.Float64, "bound_basis": pl.String,
-        "bound_roof": pl.String, "notes": pl.String,
+        "claim_id": pl.String,
+        "reading": pl.String,
+        "verdict": pl.String,
+        "predicate": pl.String,
+        "claimed": pl.Float64,
+        "observed": pl.Float64,
+        "margin_rel": pl.Float64,
+        "ci_low": pl.Float64,
+        "ci_high": pl.Float64,
+        "ci_method": pl.String,
+        "unit": pl.String,
+        "basis": pl.String,
+        "read_method": pl.String,
+        "evidence_used": pl.String,
+        "n_set_aside": pl.Int64,
+        "bound_max": pl.Float64,
+        "bound_basis": pl.String,
+        "bound_roof": pl.String,
+        "notes": pl.String,
     }
     return pl.DataFrame(rows, schema=schema, orient="row") if rows else pl.DataFrame(schema=schema)

@@ -1,16 +1,19 @@
-"""Bundles: split from the former store.py (see the package docstring)."""
+"""Read run bundles (``manifest.json``, ``requests.parquet``, ``summary.parquet``) as polars frames."""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 import polars as pl
 
 from claimbench.errors import UserError
 from claimbench.schema.records import SCHEMA_VERSION
+
+
 @dataclass
 class Bundle:
     path: Path
@@ -57,7 +60,9 @@ def find_bundles(paths: Iterable[str | Path]) -> list[Path]:
         if (p / "manifest.json").is_file():
             found.append(p)
         elif p.is_dir():
-            kids = sorted(c for c in p.iterdir() if c.is_dir() and not c.name.startswith(".") and (c / "manifest.json").is_file())
+            kids = sorted(
+                c for c in p.iterdir() if c.is_dir() and not c.name.startswith(".") and (c / "manifest.json").is_file()
+            )
             if not kids:
                 raise UserError(f"{p}: no run bundles found")
             found.extend(kids)
@@ -76,5 +81,3 @@ def read_bundles(paths: Iterable[str | Path]) -> tuple[pl.DataFrame, pl.DataFram
         pl.concat(sums, how="diagonal_relaxed") if sums else pl.DataFrame(),
         [b.manifest for b in bundles],
     )
-
-

@@ -1,4 +1,8 @@
-"""Claims: split from the former claims.py (see the package docstring)."""
+"""Load claim files (``data/claims/*.yaml``) into :class:`~claimbench.schema.claims.Claim` records.
+
+A bad file is returned as a :class:`ClaimLoadError` beside the good claims: one broken file never
+stops the others from being judged.
+"""
 
 from __future__ import annotations
 
@@ -11,7 +15,10 @@ from pydantic import ValidationError
 
 from claimbench.errors import UserError, did_you_mean
 from claimbench.load.paths import default_data_dir
+from claimbench.load.yamlio import read_yaml, validation_message
 from claimbench.schema.claims import Claim
+
+
 @dataclass(frozen=True)
 class ClaimLoadError:
     """A claim file that could not be loaded: the path and the one-line message."""
@@ -26,53 +33,6 @@ def known_hardware_ids(data_dir: Path | None = None) -> set[str]:
     return {p.stem for p in root.glob("*.yaml")}
 
 
-def _loc(loc: Iterable[Any]) -> str:
-    out = ""
-    for part in loc:
-        if isinstance(part, int):
-            out += f"[{part}]"
-        else:
-            out += ("." if out else "") + str(part)
-    return out or "(top level)"
-
-
-def _one_line_validation_error(exc: ValidationError) -> str:
-    errors = exc.errors()
-    first = errors[0]
-    loc = _loc(p for p in first["loc"] if not str(p).startswith("function-after"))
-    msg = first["msg"]
-    if first["type"] == "extra_forbidden":
-        msg = "unknown key (not allowed by the schema)"
-    elif msg.startswith("Value error, "):
-        msg = msg[len("Value error, ") :]
-        head = msg.split(" ")[0]
-        if head.endswith(":"):
-            sub = head[:-1]
-            loc = sub if loc == "(top level)" else f"{loc}.{sub}"
-            msg = msg[len(head) :].strip()
-    elif first["type"] == "missing":
-        msg = "required field missing (no default: write a value, or null and list it as unknown)"
-    more = f" (+{len(errors) - 1} more)" if len(errors) > 1 else ""
-    return f"field {loc}: {msg}{more}"
-
-
-def read_yaml(path: Path) -> Any:
-    """Parse YAML with ``yaml.safe_load``; errors are a one-line UserError naming the file."""
-    import yaml
-
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise UserError(f"{path}: cannot read: {exc.strerror or exc}") from None
-    try:
-        return yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"line {mark.line + 1}" if mark is not None else "YAML"
-        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise UserError(f"{path}: {where}: invalid YAML: {problem}") from None
-
-
 def parse_claim(data: Any, path: Path, hardware_ids: set[str] | None = None) -> Claim:
     """Validate one claim mapping read from ``path``."""
     if not isinstance(data, dict):
@@ -80,16 +40,13 @@ def parse_claim(data: Any, path: Path, hardware_ids: set[str] | None = None) -> 
     try:
         claim = Claim.model_validate(data)
     except ValidationError as exc:
-        raise UserError(f"{path}: {_one_line_validation_error(exc)}") from None
+        raise UserError(f"{path}: {validation_message(exc)}") from None
     if claim.id != path.stem:
         raise UserError(f"{path}: field id: {claim.id!r} must equal the file name {path.stem!r}")
     if hardware_ids is not None:
         for field, hw in claim.hardware_ids():
             if hw not in hardware_ids:
-                raise UserError(
-                    f"{path}: field {field}: unknown hardware {hw!r}"
-                    f"{did_you_mean(hw, hardware_ids)}"
-                )
+                raise UserError(f"{path}: field {field}: unknown hardware {hw!r}{did_you_mean(hw, hardware_ids)}")
     return claim
 
 
@@ -130,9 +87,7 @@ def load_claims(
             errors.append(ClaimLoadError(path, str(exc)))
             continue
         if claim.id in seen:
-            errors.append(
-                ClaimLoadError(path, f"{path}: field id: duplicate of {seen[claim.id]}")
-            )
+            errors.append(ClaimLoadError(path, f"{path}: field id: duplicate of {seen[claim.id]}"))
             continue
         seen[claim.id] = path
         claims.append(claim)

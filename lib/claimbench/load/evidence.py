@@ -1,4 +1,8 @@
-"""Evidence: split from the former evidence.py (see the package docstring)."""
+"""Import evidence: run bundles, peer result files and published references, as typed records.
+
+Types are in :mod:`claimbench.schema.evidence`. A file that does not parse is named and skipped
+(an :class:`~claimbench.schema.evidence.EvidenceImportError`), never trusted.
+"""
 
 from __future__ import annotations
 
@@ -9,10 +13,21 @@ from typing import Any, Literal
 
 from pydantic import Field, ValidationError
 
-from claimbench.schema.claims import Basis, Phase, Source, Speculative
-from claimbench.load.claims import _one_line_validation_error, read_yaml
 from claimbench.errors import UserError, did_you_mean
-from claimbench.schema.evidence import Evidence, EvidenceConditions, EvidenceImportError, LoadPoint, RequestSamples, _LAT, _STATS, _Strict
+from claimbench.load.yamlio import read_yaml, validation_message
+from claimbench.schema.base import Strict
+from claimbench.schema.claims import Basis, Phase, Source, Speculative
+from claimbench.schema.evidence import (
+    _LAT,
+    _STATS,
+    Evidence,
+    EvidenceConditions,
+    EvidenceImportError,
+    LoadPoint,
+    RequestSamples,
+)
+
+
 # ----------------------------------------------------------------------------------------------
 # small helpers
 # ----------------------------------------------------------------------------------------------
@@ -119,8 +134,12 @@ def _bundle_conditions(manifest: dict) -> tuple[EvidenceConditions, int | None, 
         model_name = model
     dtype = _dig(model, "dtype") if isinstance(model, dict) else manifest.get("dtype")
     if dtype in (None, "auto"):
-        dtype = (_dig(manifest, "engine", "args", "dtype") or _dig(manifest, "engine", "engine_args", "dtype")
-                 or _dig(manifest, "engine", "dtype") or dtype)
+        dtype = (
+            _dig(manifest, "engine", "args", "dtype")
+            or _dig(manifest, "engine", "engine_args", "dtype")
+            or _dig(manifest, "engine", "dtype")
+            or dtype
+        )
     workload = manifest.get("workload") or {}
     device = manifest.get("platform") or manifest.get("device") or manifest.get("fingerprint") or {}
     if isinstance(device, dict) and "device" in device and isinstance(device["device"], dict):
@@ -196,7 +215,8 @@ def load_run_bundle(path: Path | str) -> Evidence:
         why = manifest.get("status_reason")
         notes.append(
             (f"bundle status {status!r}" if status is not None else "bundle status not recorded")
-            + (f" ({why})" if why else "") + ": only the levels it completed are used"
+            + (f" ({why})" if why else "")
+            + ": only the levels it completed are used"
         )
     for col in ("level", "output_tok_per_s"):
         if col not in summary.columns:
@@ -295,9 +315,7 @@ def _vllm_point(obj: dict, idx: int) -> LoadPoint:
                 continue
             out_tok.append(int(n_out or 0))
             ttft.append(1000.0 * t0 if _num(t0) is not None else None)
-            tpot.append(
-                1000.0 * sum(gaps) / (n_out - 1) if isinstance(gaps, list) and n_out and n_out > 1 else None
-            )
+            tpot.append(1000.0 * sum(gaps) / (n_out - 1) if isinstance(gaps, list) and n_out and n_out > 1 else None)
             e2el.append(1000.0 * (t0 + sum(gaps)) if _num(t0) is not None and isinstance(gaps, list) else None)
         if out_tok:
             samples = RequestSamples(output_tokens=out_tok, tpot_ms=tpot, ttft_ms=ttft, wall_s=dur, e2el_ms=e2el)
@@ -486,7 +504,7 @@ def load_guidellm(path: Path | str) -> Evidence:
 # ----------------------------------------------------------------------------------------------
 # Reference YAML
 # ----------------------------------------------------------------------------------------------
-class _ConditionsPatch(_Strict):
+class _ConditionsPatch(Strict):
     hardware: str | None = None
     model: str | None = None
     precision: str | None = None
@@ -496,7 +514,7 @@ class _ConditionsPatch(_Strict):
     phase: Phase | None = None
 
 
-class _RefPoint(_Strict):
+class _RefPoint(Strict):
     level: str | None = None
     concurrency: float | None = None
     batch_per_unit: float | None = None
@@ -511,7 +529,7 @@ class _RefPoint(_Strict):
     note: str | None = None
 
 
-class _RefResult(_Strict):
+class _RefResult(Strict):
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9.-]*$")
     label: str
     conditions: _ConditionsPatch
@@ -522,13 +540,13 @@ class _RefResult(_Strict):
     note: str | None = None
 
 
-class _RefCoverage(_Strict):
+class _RefCoverage(Strict):
     platform_hardware: list[str] = Field(min_length=1)
     models_supported: list[str] = Field(min_length=1)
     note: str | None = None
 
 
-class ReferenceFile(_Strict):
+class ReferenceFile(Strict):
     """Schema of ``data/reference/*.yaml``: shared conditions, then results that patch them.
 
     After patching, every condition must be stated (a value or null): a reference that leaves a
@@ -554,7 +572,7 @@ def load_reference(path: Path | str, hardware_ids: set[str] | None = None) -> li
     try:
         ref = ReferenceFile.model_validate(data)
     except ValidationError as exc:
-        raise UserError(f"{p}: {_one_line_validation_error(exc)}") from None
+        raise UserError(f"{p}: {validation_message(exc)}") from None
     if ref.id != p.stem:
         raise UserError(f"{p}: field id: {ref.id!r} must equal the file name {p.stem!r}")
     out: list[Evidence] = []
@@ -619,8 +637,13 @@ def load_reference(path: Path | str, hardware_ids: set[str] | None = None) -> li
                 reported_by=ref.reported_by,
                 derived=False,
                 conditions=EvidenceConditions(
-                    hardware=None, model=None, precision=None, input_len=None,
-                    output_len=None, speculative=None, phase=None,
+                    hardware=None,
+                    model=None,
+                    precision=None,
+                    input_len=None,
+                    output_len=None,
+                    speculative=None,
+                    phase=None,
                 ),
                 basis="system",
                 packages=None,

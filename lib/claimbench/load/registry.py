@@ -1,14 +1,19 @@
-"""Registry: split from the former registry.py (see the package docstring)."""
+"""Load the hardware, model and price registries (``data/hardware``, ``data/models``, ``data/prices``).
+
+Types are in :mod:`claimbench.schema.hardware`; files are read by :mod:`claimbench.load.yamlio`.
+An unknown id is a one-line error with a did-you-mean hint.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import ValidationError
-
 from claimbench.errors import UserError, did_you_mean
 from claimbench.load.paths import default_data_dir
+from claimbench.load.yamlio import load_yaml_model
 from claimbench.schema.hardware import HardwareSpec, ModelArch, PriceEntry, PriceTable
+
+
 # --------------------------------------------------------------------------------------------
 # Loading
 # --------------------------------------------------------------------------------------------
@@ -17,37 +22,8 @@ def _dir(data_dir, sub: str) -> Path:
     return base / sub
 
 
-def _format_validation(path: Path, exc: ValidationError) -> str:
-    parts = []
-    for err in exc.errors()[:3]:
-        loc = ".".join(str(x) for x in err.get("loc", ())) or "(file)"
-        parts.append(f"{loc}: {err.get('msg')}")
-    more = f" (+{exc.error_count() - 3} more)" if exc.error_count() > 3 else ""
-    return f"{path}: invalid: " + "; ".join(parts) + more
-
-
 def _load_yaml_file(path: Path, model):
-    import yaml
-
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise UserError(f"{path}: cannot read: {exc.strerror or exc}") from None
-    try:
-        raw = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" line {mark.line + 1}" if mark is not None else ""
-        raise UserError(f"{path}:{where} is not valid YAML: {getattr(exc, 'problem', exc)}") from None
-    if not isinstance(raw, dict):
-        raise UserError(f"{path}: expected a mapping at the top level")
-    try:
-        obj = model.model_validate(raw)
-    except ValidationError as exc:
-        raise UserError(_format_validation(path, exc)) from None
-    if hasattr(obj, "id") and obj.id != path.stem:
-        raise UserError(f"{path}: field id is {obj.id!r} but the file is named {path.stem!r}")
-    return obj
+    return load_yaml_model(path, model, what="fields")
 
 
 def _ids(directory: Path) -> list[str]:

@@ -32,7 +32,8 @@ from __future__ import annotations
 
 import math
 import time
-from typing import Any, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
 
 __all__ = ["measure_client_error", "calibrate_client", "ceiling_warning", "level_within", "host_description"]
 
@@ -51,9 +52,14 @@ def _q(values: Sequence[float], q: float) -> float | None:
 
 
 def _stats(values: Sequence[float]) -> dict[str, float | None]:
-    r = lambda v: None if v is None else round(v, 4)  # noqa: E731
-    return {"p50": r(_q(values, 50)), "p99": r(_q(values, 99)), "max": r(max(values) if values else None),
-            "min": r(min(values) if values else None), "n": len(values)}
+    r = lambda v: None if v is None else round(v, 4)
+    return {
+        "p50": r(_q(values, 50)),
+        "p99": r(_q(values, 99)),
+        "max": r(max(values) if values else None),
+        "min": r(min(values) if values else None),
+        "n": len(values),
+    }
 
 
 def _round(v: float | None, nd: int = 4) -> float | None:
@@ -79,8 +85,14 @@ def truth_summary(truth: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
         start = min(t["received_s"] for t in ok)
         end = max((t.get("done_s") or t["chunk_write_s"][-1]) for t in ok)
         thr = tokens / (end - start) if end > start else None
-    return {"n": len(ok), "ttft_p50_ms": _round(_q(ttft, 50)), "ttft_p99_ms": _round(_q(ttft, 99)),
-            "tpot_p50_ms": _round(_q(tpot, 50)), "tpot_p99_ms": _round(_q(tpot, 99)), "output_tok_per_s": thr}
+    return {
+        "n": len(ok),
+        "ttft_p50_ms": _round(_q(ttft, 50)),
+        "ttft_p99_ms": _round(_q(ttft, 99)),
+        "tpot_p50_ms": _round(_q(tpot, 50)),
+        "tpot_p99_ms": _round(_q(tpot, 99)),
+        "output_tok_per_s": thr,
+    }
 
 
 def host_description() -> dict[str, Any]:
@@ -99,9 +111,16 @@ def host_description() -> dict[str, Any]:
         except md.PackageNotFoundError:
             return None
 
-    return {"cpu_model": cpu_model(), "logical_cores": os.cpu_count(), "memory_gib": memory_gib(),
-            "os": f"{_pf.system()} {_pf.release()}", "python": sys.version.split()[0],
-            "aiohttp": ver("aiohttp"), "uvloop": ver("uvloop"), "claimbench": ver("claimbench")}
+    return {
+        "cpu_model": cpu_model(),
+        "logical_cores": os.cpu_count(),
+        "memory_gib": memory_gib(),
+        "os": f"{_pf.system()} {_pf.release()}",
+        "python": sys.version.split()[0],
+        "aiohttp": ver("aiohttp"),
+        "uvloop": ver("uvloop"),
+        "claimbench": ver("claimbench"),
+    }
 
 
 def compare_to_truth(records: Iterable[Any], truth: Sequence[Mapping[str, Any]], run_t0: float) -> dict[str, Any]:
@@ -155,20 +174,32 @@ def compare_to_truth(records: Iterable[Any], truth: Sequence[Mapping[str, Any]],
         server_thr = s_tokens / (s_end - s_start) if s_end > s_start else None
     rel = (client_thr / server_thr - 1.0) if client_thr and server_thr else None
     return {
-        "n_ok": n_ok, "n_matched": n_matched,
-        "send_ms": _stats(send), "recv_ms": _stats(recv), "recv_first_ms": _stats(recv_first),
-        "ttft_err_ms": _stats(ttft_err), "tpot_err_ms": _stats(tpot_err),
+        "n_ok": n_ok,
+        "n_matched": n_matched,
+        "send_ms": _stats(send),
+        "recv_ms": _stats(recv),
+        "recv_first_ms": _stats(recv_first),
+        "ttft_err_ms": _stats(ttft_err),
+        "tpot_err_ms": _stats(tpot_err),
         # difference of medians (what a client that only reports medians, like vllm bench serve, allows)
         "ttft_median_diff_ms": _diff(_q(c_ttft, 50), _q(t_ttft, 50)),
         "tpot_median_diff_ms": _diff(_q(c_tpot, 50), _q(t_tpot, 50)),
-        "true_ttft_p50_ms": _round(_q(t_ttft, 50)), "true_tpot_p50_ms": _round(_q(t_tpot, 50)),
-        "throughput": {"client_tok_per_s": client_thr, "server_tok_per_s": server_thr,
-                       "rel_err": None if rel is None else round(rel, 6)},
+        "true_ttft_p50_ms": _round(_q(t_ttft, 50)),
+        "true_tpot_p50_ms": _round(_q(t_tpot, 50)),
+        "throughput": {
+            "client_tok_per_s": client_thr,
+            "server_tok_per_s": server_thr,
+            "rel_err": None if rel is None else round(rel, 6),
+        },
     }
 
 
-def level_within(level: Mapping[str, Any], max_error_ms: float = 1.0, max_tpot_error_ms: float = 0.5,
-                 max_throughput_rel_err: float = 0.01) -> bool:
+def level_within(
+    level: Mapping[str, Any],
+    max_error_ms: float = 1.0,
+    max_tpot_error_ms: float = 0.5,
+    max_throughput_rel_err: float = 0.01,
+) -> bool:
     """Whether one measured level (a :func:`measure_client_error` dict) is within accuracy."""
     try:
         ttft = level["ttft_err_ms"]["p50"]
@@ -194,9 +225,19 @@ def server_held(level: Mapping[str, Any], max_lateness_p50_ms: float = 1.0, max_
     return p50 is not None and p99 is not None and p50 <= max_lateness_p50_ms and p99 <= max_lateness_p99_ms
 
 
-def measure_client_error(server: Any, streams: int, *, output_len: int = 32, input_len: int = 32, rounds: int = 2,
-                         processes: int = 1, loop: str = "asyncio", pool: Any = None,
-                         request_timeout_s: float = 120.0, arrivals: str = "ramp") -> dict[str, Any]:
+def measure_client_error(
+    server: Any,
+    streams: int,
+    *,
+    output_len: int = 32,
+    input_len: int = 32,
+    rounds: int = 2,
+    processes: int = 1,
+    loop: str = "asyncio",
+    pool: Any = None,
+    request_timeout_s: float = 120.0,
+    arrivals: str = "ramp",
+) -> dict[str, Any]:
     """One closed-loop level of ``streams`` streams × ``rounds`` requests each against a running
     mock server (a :class:`claimbench.mockserver.MockServerHandle`), compared to its ground truth.
 
@@ -212,11 +253,13 @@ def measure_client_error(server: Any, streams: int, *, output_len: int = 32, inp
         raise ValueError(f"arrivals must be ramp or burst, got {arrivals!r}")
     from claimbench.measurement.client import ClientConfig, run_level_async
     from claimbench.measurement.client_pool import ClientPool, closed_loop_ramped, new_event_loop
-    from claimbench.schema.records import LoadLevel
     from claimbench.measurement.workload import WorkloadSpec, make_prompts
+    from claimbench.schema.records import LoadLevel
 
     cfg = ClientConfig(base_url=server.base_url, model=server.options.model, request_timeout_s=request_timeout_s)
-    spec = WorkloadSpec(input_len=input_len, output_len=output_len, num_prompts=streams * rounds, seed=0, vocab_size=1000)
+    spec = WorkloadSpec(
+        input_len=input_len, output_len=output_len, num_prompts=streams * rounds, seed=0, vocab_size=1000
+    )
     prompts = make_prompts(spec)
     level = LoadLevel(0, concurrency=streams, num_prompts=len(prompts))
     records: list[Any] = []
@@ -226,8 +269,10 @@ def measure_client_error(server: Any, streams: int, *, output_len: int = 32, inp
         own_pool = pool = ClientPool(processes, loop=loop)
     try:
         # warm-up: imports, first connections (not compared)
-        warm = make_prompts(WorkloadSpec(input_len=input_len, output_len=2, num_prompts=min(streams, 8), seed=0,
-                                         vocab_size=1000), stream=1)
+        warm = make_prompts(
+            WorkloadSpec(input_len=input_len, output_len=2, num_prompts=min(streams, 8), seed=0, vocab_size=1000),
+            stream=1,
+        )
         wl = LoadLevel(0, concurrency=len(warm), num_prompts=len(warm))
         if pool is not None:
             pool.run_level(cfg, wl, warm, time.monotonic(), [], warmup=True)
@@ -254,15 +299,29 @@ def measure_client_error(server: Any, streams: int, *, output_len: int = 32, inp
     summ = stats["summary"]
     n_chunks = summ.get("n_chunks") or 0
     thr = out["throughput"]["server_tok_per_s"]
-    out.update({
-        "streams": streams, "processes": processes, "arrivals": arrivals, "ramp_s": ramp_s,
-        "loop": (sorted(set(pool.loop_names))[0] if pool is not None else loop if loop != "auto" else new_loop_name()),
-        "n_requests": len(prompts), "output_len": output_len, "input_len": input_len,
-        "ttft_ms": server.options.ttft_ms, "gap_ms": server.options.gap_ms,
-        "chunks_per_s": round(thr, 1) if thr else None, "n_chunks": n_chunks,
-        "server": {"lateness_ms": summ.get("lateness_ms"), "first_chunk_lateness_ms": summ.get("first_chunk_lateness_ms"),
-                   "loop": stats.get("loop")},
-    })
+    out.update(
+        {
+            "streams": streams,
+            "processes": processes,
+            "arrivals": arrivals,
+            "ramp_s": ramp_s,
+            "loop": (
+                sorted(set(pool.loop_names))[0] if pool is not None else loop if loop != "auto" else new_loop_name()
+            ),
+            "n_requests": len(prompts),
+            "output_len": output_len,
+            "input_len": input_len,
+            "ttft_ms": server.options.ttft_ms,
+            "gap_ms": server.options.gap_ms,
+            "chunks_per_s": round(thr, 1) if thr else None,
+            "n_chunks": n_chunks,
+            "server": {
+                "lateness_ms": summ.get("lateness_ms"),
+                "first_chunk_lateness_ms": summ.get("first_chunk_lateness_ms"),
+                "loop": stats.get("loop"),
+            },
+        }
+    )
     out["server_held"] = server_held(out)
     out["within"] = level_within(out)
     return out
@@ -286,13 +345,18 @@ def failure_reason(level: Mapping[str, Any], max_error_ms: float = 1.0) -> str |
         return "server"
     if level.get("within"):
         return None
-    recv = ((level.get("recv_ms") or {}).get("p50"))
-    send = ((level.get("send_ms") or {}).get("p50"))
-    ttft = ((level.get("ttft_err_ms") or {}).get("p50"))
-    tpot = ((level.get("tpot_err_ms") or {}).get("p50"))
-    rel = ((level.get("throughput") or {}).get("rel_err"))
-    client_ok = (recv is not None and recv <= max_error_ms and (tpot is None or abs(tpot) <= 0.5)
-                 and rel is not None and abs(rel) <= 0.01)
+    recv = (level.get("recv_ms") or {}).get("p50")
+    send = (level.get("send_ms") or {}).get("p50")
+    ttft = (level.get("ttft_err_ms") or {}).get("p50")
+    tpot = (level.get("tpot_err_ms") or {}).get("p50")
+    rel = (level.get("throughput") or {}).get("rel_err")
+    client_ok = (
+        recv is not None
+        and recv <= max_error_ms
+        and (tpot is None or abs(tpot) <= 0.5)
+        and rel is not None
+        and abs(rel) <= 0.01
+    )
     if client_ok and send is not None and ttft is not None and ttft - send <= max_error_ms:
         return "send_side"
     return "client"
@@ -325,10 +389,20 @@ def ceiling_of(levels: Sequence[Mapping[str, Any]], max_error_ms: float = 1.0) -
     }
 
 
-def calibrate_client(streams: Sequence[int] = DEFAULT_STREAMS, *, gap_ms: float = 50.0, ttft_ms: float = 100.0,
-                     output_len: int = 32, input_len: int = 32, rounds: int = 2, processes: int = 1,
-                     loop: str = "asyncio", max_error_ms: float = 1.0, server: Any = None,
-                     arrivals: str = "ramp") -> dict[str, Any]:
+def calibrate_client(
+    streams: Sequence[int] = DEFAULT_STREAMS,
+    *,
+    gap_ms: float = 50.0,
+    ttft_ms: float = 100.0,
+    output_len: int = 32,
+    input_len: int = 32,
+    rounds: int = 2,
+    processes: int = 1,
+    loop: str = "asyncio",
+    max_error_ms: float = 1.0,
+    server: Any = None,
+    arrivals: str = "ramp",
+) -> dict[str, Any]:
     """Measure the client's timing error against a fresh mock server at each stream count.
 
     Returns (JSON-able)::
@@ -362,8 +436,19 @@ def calibrate_client(streams: Sequence[int] = DEFAULT_STREAMS, *, gap_ms: float 
     levels = []
     try:
         for s in sorted(set(int(x) for x in streams)):
-            levels.append(measure_client_error(server, s, output_len=output_len, input_len=input_len, rounds=rounds,
-                                               processes=processes, loop=loop, pool=pool, arrivals=arrivals))
+            levels.append(
+                measure_client_error(
+                    server,
+                    s,
+                    output_len=output_len,
+                    input_len=input_len,
+                    rounds=rounds,
+                    processes=processes,
+                    loop=loop,
+                    pool=pool,
+                    arrivals=arrivals,
+                )
+            )
     finally:
         if pool is not None:
             pool.close()
@@ -377,8 +462,15 @@ def calibrate_client(streams: Sequence[int] = DEFAULT_STREAMS, *, gap_ms: float 
         "instrument": "claimbench.measurement.mockserver",
         "created": utc_now_iso(),
         "client": {"kind": "claimbench", "processes": processes, "loop": loop_name},
-        "settings": {"gap_ms": gap_ms, "ttft_ms": ttft_ms, "output_len": output_len, "input_len": input_len,
-                     "rounds": rounds, "max_error_ms": max_error_ms, "arrivals": arrivals},
+        "settings": {
+            "gap_ms": gap_ms,
+            "ttft_ms": ttft_ms,
+            "output_len": output_len,
+            "input_len": input_len,
+            "rounds": rounds,
+            "max_error_ms": max_error_ms,
+            "arrivals": arrivals,
+        },
         "host": host_description(),
         "levels": levels,
         "ceiling": ceiling_of(levels),
@@ -386,8 +478,9 @@ def calibrate_client(streams: Sequence[int] = DEFAULT_STREAMS, *, gap_ms: float 
     }
 
 
-def ceiling_warning(summary_row: Mapping[str, Any], calibration: Mapping[str, Any] | None,
-                    margin: float = 0.8) -> str | None:
+def ceiling_warning(
+    summary_row: Mapping[str, Any], calibration: Mapping[str, Any] | None, margin: float = 0.8
+) -> str | None:
     """A one-line warning when a run's load approaches or passes the client's calibrated ceiling.
 
     ``summary_row`` is a summary.parquet row (``concurrency``, ``output_tok_per_s``; with one token
@@ -403,13 +496,19 @@ def ceiling_warning(summary_row: Mapping[str, Any], calibration: Mapping[str, An
     rate = summary_row.get("output_tok_per_s")
     label = f"level {summary_row.get('level')}" if summary_row.get("level") is not None else "this level"
     if c_streams is None:
-        return f"{label}: the client calibration found no stream count with timing error within " \
-               f"{(calibration.get('settings') or {}).get('max_error_ms', 1.0):g} ms; timings are unverified"
+        return (
+            f"{label}: the client calibration found no stream count with timing error within "
+            f"{(calibration.get('settings') or {}).get('max_error_ms', 1.0):g} ms; timings are unverified"
+        )
     problems = []
     limited = ceiling.get("limited_by")
     if conc is not None and conc >= margin * c_streams:
         if conc > c_streams:
-            beyond = "past the highest level calibrated" if limited == "untested_beyond" else "past the client's calibrated ceiling"
+            beyond = (
+                "past the highest level calibrated"
+                if limited == "untested_beyond"
+                else "past the client's calibrated ceiling"
+            )
             problems.append(f"concurrency {conc} is {beyond} ({c_streams} streams)")
         else:
             problems.append(f"concurrency {conc} is near the client's calibrated ceiling ({c_streams} streams)")
@@ -418,7 +517,15 @@ def ceiling_warning(summary_row: Mapping[str, Any], calibration: Mapping[str, An
         problems.append(f"{rate:,.0f} tok/s is {word} the calibrated chunk rate ({c_rate:,.0f} chunks/s)")
     if not problems:
         return None
-    why = {"client": "the client's error grows beyond it", "server": "the reference server gave out first",
-           "send_side": "beyond it the send side (server intake) grows", "untested_beyond": "not calibrated beyond it"}.get(limited, "")
-    return f"{label}: " + "; ".join(problems) + (f" ({why})" if why else "") + \
-        "; client timing error may exceed 1 ms: consider more client processes"
+    why = {
+        "client": "the client's error grows beyond it",
+        "server": "the reference server gave out first",
+        "send_side": "beyond it the send side (server intake) grows",
+        "untested_beyond": "not calibrated beyond it",
+    }.get(limited, "")
+    return (
+        f"{label}: "
+        + "; ".join(problems)
+        + (f" ({why})" if why else "")
+        + "; client timing error may exceed 1 ms: consider more client processes"
+    )

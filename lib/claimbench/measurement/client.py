@@ -16,21 +16,22 @@ from __future__ import annotations
 import asyncio
 import json
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 from claimbench.measurement.loadgen import arrival_offsets_s
-from claimbench.schema.records import LoadLevel, RequestRecord
 from claimbench.measurement.workload import Prompt
+from claimbench.schema.records import LoadLevel, RequestRecord
 
 _DATA = b"data:"
 
 
 @dataclass
 class ClientConfig:
-    base_url: str                  # server root, without /v1
-    model: str                     # served model name
-    api: str = "completions"       # completions | chat
+    base_url: str  # server root, without /v1
+    model: str  # served model name
+    api: str = "completions"  # completions | chat
     api_key: str | None = None
     request_timeout_s: float | None = 600.0
     continuous_usage: bool = False  # ask vLLM for usage in every chunk (exact tokens per chunk)
@@ -75,7 +76,11 @@ def _url(cfg: ClientConfig) -> str:
 
 def _has_output(event: dict[str, Any]) -> bool:
     for choice in event.get("choices") or ():
-        if choice.get("text") or (choice.get("delta") or {}).get("content") or (choice.get("delta") or {}).get("reasoning_content"):
+        if (
+            choice.get("text")
+            or (choice.get("delta") or {}).get("content")
+            or (choice.get("delta") or {}).get("reasoning_content")
+        ):
             return True
     return False
 
@@ -94,8 +99,9 @@ async def send_one(session, cfg: ClientConfig, prompt: Prompt, rec: RequestRecor
     rec.sent_s = clock() - run_t0  # replaced by the time the body was written, when tracing reports it
     ctx = {"run_t0": run_t0, "rec": rec}
     try:
-        async with session.post(_url(cfg), data=body, headers=_headers(cfg, rec.request_id), timeout=timeout,
-                                trace_request_ctx=ctx) as resp:
+        async with session.post(
+            _url(cfg), data=body, headers=_headers(cfg, rec.request_id), timeout=timeout, trace_request_ctx=ctx
+        ) as resp:
             if resp.status != 200:
                 text = (await resp.text())[:300].replace("\n", " ")
                 rec.done_s = clock() - run_t0
@@ -169,9 +175,12 @@ def make_session(limit: int):
     # sent_s is when the request body was handed to the socket, not when the coroutine started:
     # with many streams starting together the event loop sends them one after another.
     trace.on_request_chunk_sent.append(_on_body_sent)
-    connector = aiohttp.TCPConnector(limit=max(1, limit), limit_per_host=0, ttl_dns_cache=300, enable_cleanup_closed=True)
-    return aiohttp.ClientSession(connector=connector, timeout=aiohttp.ClientTimeout(total=None), read_bufsize=2**16,
-                                 trace_configs=[trace])
+    connector = aiohttp.TCPConnector(
+        limit=max(1, limit), limit_per_host=0, ttl_dns_cache=300, enable_cleanup_closed=True
+    )
+    return aiohttp.ClientSession(
+        connector=connector, timeout=aiohttp.ClientTimeout(total=None), read_bufsize=2**16, trace_configs=[trace]
+    )
 
 
 async def run_level_async(
@@ -224,8 +233,14 @@ async def run_level_async(
             await asyncio.gather(*(worker(i) for i in range(n_streams)))
         else:
             offsets = arrival_offsets_s(len(prompts), level.request_rate, level.burstiness, seed + level.level)
-            await dispatch_open_loop(list(zip(offsets, prompts)), start, run_t0, deadline, should_stop,
-                                     lambda prompt, due: fire(session, prompt, due))
+            await dispatch_open_loop(
+                list(zip(offsets, prompts)),
+                start,
+                run_t0,
+                deadline,
+                should_stop,
+                lambda prompt, due: fire(session, prompt, due),
+            )
 
 
 async def dispatch_open_loop(items, start: float, run_t0: float, deadline: float | None, should_stop, fire) -> None:

@@ -31,13 +31,14 @@ import asyncio
 import math
 import os
 import time
+from collections.abc import Callable, Sequence
 from dataclasses import fields
-from typing import Any, Callable, Sequence
+from typing import Any
 
 from claimbench.measurement.client import ClientConfig, dispatch_open_loop, make_session, run_level_async, send_one
 from claimbench.measurement.loadgen import arrival_offsets_s
-from claimbench.schema.records import LoadLevel, RequestRecord
 from claimbench.measurement.workload import Prompt
+from claimbench.schema.records import LoadLevel, RequestRecord
 
 __all__ = ["ClientPool", "split_streams", "run_level_pool", "new_event_loop"]
 
@@ -83,8 +84,16 @@ def _record_from_row(row: dict[str, Any]) -> RequestRecord:
     return RequestRecord(**{k: v for k, v in row.items() if k in names})
 
 
-async def _open_loop_share(cfg: ClientConfig, level: LoadLevel, items: list[tuple[float, Prompt]], run_t0: float,
-                           start: float, records: list[RequestRecord], warmup: bool, should_stop) -> None:
+async def _open_loop_share(
+    cfg: ClientConfig,
+    level: LoadLevel,
+    items: list[tuple[float, Prompt]],
+    run_t0: float,
+    start: float,
+    records: list[RequestRecord],
+    warmup: bool,
+    should_stop,
+) -> None:
     """Send ``items`` (offset from ``start``, prompt) at their scheduled times (open loop)."""
     deadline = None if level.duration_s is None or warmup else start + level.duration_s
 
@@ -94,12 +103,22 @@ async def _open_loop_share(cfg: ClientConfig, level: LoadLevel, items: list[tupl
         await send_one(session, cfg, prompt, rec, run_t0)
 
     async with make_session(len(items) or 1) as session:
-        await dispatch_open_loop(items, start, run_t0, deadline, should_stop, lambda prompt, due: fire(session, prompt, due))
+        await dispatch_open_loop(
+            items, start, run_t0, deadline, should_stop, lambda prompt, due: fire(session, prompt, due)
+        )
 
 
-async def closed_loop_ramped(cfg: ClientConfig, level: LoadLevel, prompts: Sequence[Prompt], run_t0: float,
-                             records: list[RequestRecord], ramp_s: float, warmup: bool = False,
-                             should_stop: Callable[[], bool] = lambda: False, loop: str = "auto") -> None:
+async def closed_loop_ramped(
+    cfg: ClientConfig,
+    level: LoadLevel,
+    prompts: Sequence[Prompt],
+    run_t0: float,
+    records: list[RequestRecord],
+    ramp_s: float,
+    warmup: bool = False,
+    should_stop: Callable[[], bool] = lambda: False,
+    loop: str = "auto",
+) -> None:
     """Closed loop like :func:`claimbench.client.run_level_async`, but stream ``j`` of ``n`` starts
     ``j · ramp_s / n`` after the level's start (a linear ramp-up). With equal requests the streams
     stay spread out, so the server sees a steady arrival rate instead of synchronized bursts."""
@@ -153,8 +172,9 @@ def _worker_main(conn, stop_event, loop_kind: str, parent_pid: int) -> None:  # 
             if mode == "closed" and ramp:
                 coro = closed_loop_ramped(cfg, level, share, run_t0, records, ramp, warmup, should_stop)
             elif mode == "closed":
-                coro = run_level_async(cfg, level, share, run_t0, records, warmup=warmup, seed=seed,
-                                       should_stop=should_stop)
+                coro = run_level_async(
+                    cfg, level, share, run_t0, records, warmup=warmup, seed=seed, should_stop=should_stop
+                )
             else:
                 coro = _open_loop_share(cfg, level, share, run_t0, start_at - run_t0, records, warmup, should_stop)
             loop.run_until_complete(coro)
@@ -201,14 +221,27 @@ class ClientPool:
             raise
 
     def describe(self) -> dict[str, Any]:
-        return {"processes": self.processes, "loop": sorted(set(self.loop_names)), "pids": list(self.pids),
-                "clock": "time.monotonic (CLOCK_MONOTONIC, shared by all processes)"}
+        return {
+            "processes": self.processes,
+            "loop": sorted(set(self.loop_names)),
+            "pids": list(self.pids),
+            "clock": "time.monotonic (CLOCK_MONOTONIC, shared by all processes)",
+        }
 
-    def run_level(self, cfg: ClientConfig, level: LoadLevel, prompts: Sequence[Prompt], run_t0: float,
-                  records: list[RequestRecord], warmup: bool = False, seed: int = 0,
-                  on_request_done: Callable[[RequestRecord], None] | None = None,
-                  should_stop: Callable[[], bool] = lambda: False, timeout_s: float | None = None,
-                  ramp_s: float = 0.0) -> None:
+    def run_level(
+        self,
+        cfg: ClientConfig,
+        level: LoadLevel,
+        prompts: Sequence[Prompt],
+        run_t0: float,
+        records: list[RequestRecord],
+        warmup: bool = False,
+        seed: int = 0,
+        on_request_done: Callable[[RequestRecord], None] | None = None,
+        should_stop: Callable[[], bool] = lambda: False,
+        timeout_s: float | None = None,
+        ramp_s: float = 0.0,
+    ) -> None:
         """Run one level over the workers (see the module docstring); records are appended when
         every worker is done. ``timeout_s`` bounds the wait (default: generous, from the request
         timeout and the prompt count). ``ramp_s`` > 0 (closed loop): streams start spread evenly
@@ -219,8 +252,10 @@ class ClientPool:
         if level.concurrency is not None:
             shares_n = split_streams(min(level.concurrency, max(1, len(prompts))), self.processes)
             prompt_shares = _split_prompts(prompts, shares_n)
-            jobs = [(LoadLevel(level.level, concurrency=n, num_prompts=len(ps), duration_s=level.duration_s),
-                     ps, "closed") for n, ps in zip(shares_n, prompt_shares)]
+            jobs = [
+                (LoadLevel(level.level, concurrency=n, num_prompts=len(ps), duration_s=level.duration_s), ps, "closed")
+                for n, ps in zip(shares_n, prompt_shares)
+            ]
         else:
             offsets = arrival_offsets_s(len(prompts), level.request_rate, level.burstiness, seed + level.level)
             items = list(zip(offsets, prompts))
@@ -261,10 +296,10 @@ class ClientPool:
                 if not p.is_alive() and pending:
                     raise RuntimeError(f"client worker {p.pid} exited with {p.exitcode}")
         recs = [_record_from_row(r) for r in rows]
-        recs.sort(key=lambda r: (r.sent_s if r.sent_s is not None else math.inf))
+        recs.sort(key=lambda r: r.sent_s if r.sent_s is not None else math.inf)
         records.extend(recs)
         if on_request_done:
-            for r in sorted(recs, key=lambda r: (r.done_s if r.done_s is not None else math.inf)):
+            for r in sorted(recs, key=lambda r: r.done_s if r.done_s is not None else math.inf):
                 on_request_done(r)
         if errors:
             raise RuntimeError("client worker failed: " + "; ".join(errors))
@@ -284,15 +319,23 @@ class ClientPool:
             c.close()
         self._conns, self._procs = [], []
 
-    def __enter__(self) -> "ClientPool":
+    def __enter__(self) -> ClientPool:
         return self
 
     def __exit__(self, *exc: Any) -> None:
         self.close()
 
 
-def run_level_pool(cfg: ClientConfig, level: LoadLevel, prompts: Sequence[Prompt], run_t0: float,
-                   records: list[RequestRecord], processes: int = 2, loop: str = "auto", **kw: Any) -> None:
+def run_level_pool(
+    cfg: ClientConfig,
+    level: LoadLevel,
+    prompts: Sequence[Prompt],
+    run_t0: float,
+    records: list[RequestRecord],
+    processes: int = 2,
+    loop: str = "auto",
+    **kw: Any,
+) -> None:
     """One level on a throwaway :class:`ClientPool` (start cost ~0.5–1 s per worker; keep a pool
     open across levels when that matters)."""
     with ClientPool(processes, loop=loop) as pool:

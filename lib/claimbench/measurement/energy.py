@@ -31,8 +31,9 @@ import shutil
 import subprocess
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
-from typing import Callable, Optional
+from typing import Optional
 
 
 @dataclass(frozen=True)
@@ -96,8 +97,9 @@ class RaplBackend(_Backend):
         self._acc = 0.0
 
     def open(self) -> None:
-        zones = sorted(p for p in glob.glob(os.path.join(self.root, "intel-rapl:*"))
-                       if os.path.basename(p).count(":") == 1)
+        zones = sorted(
+            p for p in glob.glob(os.path.join(self.root, "intel-rapl:*")) if os.path.basename(p).count(":") == 1
+        )
         if not zones:
             raise BackendUnavailable(f"no RAPL package zones under {self.root}")
         if self.device_indices is not None:
@@ -266,8 +268,11 @@ class NpuSmiBackend(_Backend):
         if self.device_indices is None:
             try:
                 out = self._run(["npu-smi", "info", "-l"])
-                found = [int(line.split(":", 1)[1]) for line in out.splitlines()
-                         if line.strip().lower().startswith("npu id") and ":" in line]
+                found = [
+                    int(line.split(":", 1)[1])
+                    for line in out.splitlines()
+                    if line.strip().lower().startswith("npu id") and ":" in line
+                ]
                 ids = found or ids
             except Exception:
                 pass
@@ -296,7 +301,9 @@ def _make(name: str, device_indices, rapl_root: str) -> _Backend:
         return RaplBackend(rapl_root, device_indices)
     from claimbench.errors import UserError, did_you_mean
 
-    raise UserError(f"unknown energy backend {name!r}{did_you_mean(name, BACKENDS)}; known: auto, {', '.join(BACKENDS)}")
+    raise UserError(
+        f"unknown energy backend {name!r}{did_you_mean(name, BACKENDS)}; known: auto, {', '.join(BACKENDS)}"
+    )
 
 
 class EnergyMeter:
@@ -307,8 +314,9 @@ class EnergyMeter:
     ``EnergyReading(None, None, reason)``.
     """
 
-    def __init__(self, backend="auto", interval_s: float = 0.1, device_indices=None,
-                 rapl_root: str = "/sys/class/powercap"):
+    def __init__(
+        self, backend="auto", interval_s: float = 0.1, device_indices=None, rapl_root: str = "/sys/class/powercap"
+    ):
         self.backend_spec = backend
         self.interval_s = float(interval_s)
         self.device_indices = device_indices
@@ -340,7 +348,7 @@ class EnergyMeter:
                 reasons.append(f"{b.name}: {exc}")
         self._reason = "no energy source available (" + "; ".join(reasons) + ")"
 
-    def start(self) -> "EnergyMeter":
+    def start(self) -> EnergyMeter:
         if self._thread is not None:
             raise RuntimeError("EnergyMeter already started")
         self._open()

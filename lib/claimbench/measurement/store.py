@@ -13,14 +13,14 @@ import secrets
 import shutil
 import tempfile
 import time
+from collections.abc import Iterable
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 import polars as pl
 
 from claimbench.schema.records import REQUESTS_POLARS_SCHEMA, RequestRecord
-
 
 
 def new_run_id(now: datetime | None = None) -> str:

@@ -62,7 +62,11 @@ def _tensor_shapes(cfg: dict) -> dict[str, tuple[int, ...]]:
     h, i, v = cfg["hidden_size"], cfg["intermediate_size"], cfg["vocab_size"]
     hd = cfg["head_dim"]
     q, kv = cfg["num_attention_heads"] * hd, cfg["num_key_value_heads"] * hd
-    shapes: dict[str, tuple[int, ...]] = {"model.embed_tokens.weight": (v, h), "model.norm.weight": (h,), "lm_head.weight": (v, h)}
+    shapes: dict[str, tuple[int, ...]] = {
+        "model.embed_tokens.weight": (v, h),
+        "model.norm.weight": (h,),
+        "lm_head.weight": (v, h),
+    }
     for layer in range(cfg["num_hidden_layers"]):
         p = f"model.layers.{layer}."
         shapes |= {
@@ -99,8 +103,36 @@ def _corpus(n_lines: int = 4000) -> list[str]:
     import numpy as np
 
     rng = np.random.default_rng(_SEED)
-    syllables = ["ka", "lo", "mi", "ne", "ru", "sa", "to", "vi", "be", "do", "fu", "ga", "hi", "je", "pu", "qo",
-                 "ze", "wa", "xi", "yo", "an", "el", "is", "on", "ut", "ch", "th", "st"]
+    syllables = [
+        "ka",
+        "lo",
+        "mi",
+        "ne",
+        "ru",
+        "sa",
+        "to",
+        "vi",
+        "be",
+        "do",
+        "fu",
+        "ga",
+        "hi",
+        "je",
+        "pu",
+        "qo",
+        "ze",
+        "wa",
+        "xi",
+        "yo",
+        "an",
+        "el",
+        "is",
+        "on",
+        "ut",
+        "ch",
+        "th",
+        "st",
+    ]
     lines = []
     for _ in range(n_lines):
         words = []
@@ -151,17 +183,33 @@ def build_tiny_model(root: Path | None = None) -> Path:
         _write_json(tmp / "generation_config.json", {"bos_token_id": 1, "eos_token_id": 2, "do_sample": False})
         tok = _train_tokenizer(cfg["vocab_size"])
         (tmp / "tokenizer.json").write_text(tok.to_str(pretty=True) + "\n")
-        _write_json(tmp / "tokenizer_config.json", {
-            "tokenizer_class": "PreTrainedTokenizerFast",
-            "bos_token": "<s>", "eos_token": "</s>", "unk_token": "<unk>", "pad_token": "<pad>",
-            "model_max_length": cfg["max_position_embeddings"],
-            "clean_up_tokenization_spaces": False,
-            # a plain template so the chat API can be measured too
-            "chat_template": "{% for m in messages %}{{ m['role'] }}: {{ m['content'] }}\n{% endfor %}assistant:",
-        })
-        _write_json(tmp / "special_tokens_map.json", {"bos_token": "<s>", "eos_token": "</s>", "unk_token": "<unk>", "pad_token": "<pad>"})
-        _write_json(tmp / "claimbench_tiny.json", {"name": TINY_NAME, "version": TINY_VERSION, "seed": _SEED,
-                                                   "note": "random weights: outputs are meaningless; for timing only"})
+        _write_json(
+            tmp / "tokenizer_config.json",
+            {
+                "tokenizer_class": "PreTrainedTokenizerFast",
+                "bos_token": "<s>",
+                "eos_token": "</s>",
+                "unk_token": "<unk>",
+                "pad_token": "<pad>",
+                "model_max_length": cfg["max_position_embeddings"],
+                "clean_up_tokenization_spaces": False,
+                # a plain template so the chat API can be measured too
+                "chat_template": "{% for m in messages %}{{ m['role'] }}: {{ m['content'] }}\n{% endfor %}assistant:",
+            },
+        )
+        _write_json(
+            tmp / "special_tokens_map.json",
+            {"bos_token": "<s>", "eos_token": "</s>", "unk_token": "<unk>", "pad_token": "<pad>"},
+        )
+        _write_json(
+            tmp / "claimbench_tiny.json",
+            {
+                "name": TINY_NAME,
+                "version": TINY_VERSION,
+                "seed": _SEED,
+                "note": "random weights: outputs are meaningless; for timing only",
+            },
+        )
         try:
             os.rename(tmp, target)
         except OSError:

@@ -31,7 +31,11 @@ class WorkloadSpec:
     output_len_range: tuple[int, int] | None = None
 
     def validate(self, max_model_len: int | None = None) -> None:
-        for name, v in (("--input-len", self.input_len), ("--output-len", self.output_len), ("--num-prompts", self.num_prompts)):
+        for name, v in (
+            ("--input-len", self.input_len),
+            ("--output-len", self.output_len),
+            ("--num-prompts", self.num_prompts),
+        ):
             if not isinstance(v, int) or v < 1:
                 raise UserError(f"{name} must be a positive integer, got {v!r}")
         if self.vocab_size <= FIRST_ORDINARY_TOKEN_ID + 1:
@@ -83,8 +87,16 @@ def make_prompts(spec: WorkloadSpec, count: int | None = None, stream: int = 0) 
     rng = np.random.default_rng([spec.seed, stream])
     prompts = []
     for i in range(n):
-        in_len = int(rng.integers(spec.input_len_range[0], spec.input_len_range[1] + 1)) if spec.input_len_range else spec.input_len
-        out_len = int(rng.integers(spec.output_len_range[0], spec.output_len_range[1] + 1)) if spec.output_len_range else spec.output_len
+        in_len = (
+            int(rng.integers(spec.input_len_range[0], spec.input_len_range[1] + 1))
+            if spec.input_len_range
+            else spec.input_len
+        )
+        out_len = (
+            int(rng.integers(spec.output_len_range[0], spec.output_len_range[1] + 1))
+            if spec.output_len_range
+            else spec.output_len
+        )
         ids = rng.integers(FIRST_ORDINARY_TOKEN_ID, spec.vocab_size, size=in_len)
         prompts.append(Prompt(i, tuple(int(t) for t in ids), out_len))
     return prompts

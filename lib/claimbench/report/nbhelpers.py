@@ -12,8 +12,9 @@ from __future__ import annotations
 import html
 import math
 import os
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 import polars as pl
 
@@ -60,8 +61,18 @@ def html_table(frame: pl.DataFrame, caption: str | None = None) -> str:
     return f'<table class="cb-table">{cap}<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
 
 
-_LATEX_SPECIAL = {"&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#", "_": r"\_", "{": r"\{", "}": r"\}",
-                  "~": r"\textasciitilde{}", "^": r"\textasciicircum{}", "\\": r"\textbackslash{}"}
+_LATEX_SPECIAL = {
+    "&": r"\&",
+    "%": r"\%",
+    "$": r"\$",
+    "#": r"\#",
+    "_": r"\_",
+    "{": r"\{",
+    "}": r"\}",
+    "~": r"\textasciitilde{}",
+    "^": r"\textasciicircum{}",
+    "\\": r"\textbackslash{}",
+}
 
 
 def latex_escape(text: str) -> str:
@@ -70,8 +81,14 @@ def latex_escape(text: str) -> str:
 
 def latex_table(frame: pl.DataFrame, caption: str | None = None) -> str:
     cols = "l" * len(frame.columns)
-    lines = [r"\begin{table}[ht]", r"\centering", rf"\begin{{tabular}}{{{cols}}}", r"\hline",
-             " & ".join(latex_escape(str(c)) for c in frame.columns) + r" \\", r"\hline"]
+    lines = [
+        r"\begin{table}[ht]",
+        r"\centering",
+        rf"\begin{{tabular}}{{{cols}}}",
+        r"\hline",
+        " & ".join(latex_escape(str(c)) for c in frame.columns) + r" \\",
+        r"\hline",
+    ]
     lines += [" & ".join(latex_escape(fmt_cell(v)) for v in row) + r" \\" for row in frame.iter_rows()]
     lines += [r"\hline", r"\end{tabular}"]
     if caption:
@@ -84,13 +101,20 @@ def _export_frame(frame: pl.DataFrame, name: str, caption: str | None) -> None:
     out = _state["export_dir"]
     if out is None:
         return
-    flat = frame.with_columns([pl.col(c).cast(pl.List(pl.String)).list.join(", ") for c, t in frame.schema.items() if isinstance(t, pl.List)])
+    flat = frame.with_columns(
+        [pl.col(c).cast(pl.List(pl.String)).list.join(", ") for c, t in frame.schema.items() if isinstance(t, pl.List)]
+    )
     flat.write_csv(out / f"{name}.csv")
     (out / f"{name}.tex").write_text(latex_table(flat, caption))
 
 
-def show_table(frame: pl.DataFrame, name: str, caption: str | None = None, columns: Iterable[str] | None = None,
-               empty: str = "no rows") -> None:
+def show_table(
+    frame: pl.DataFrame,
+    name: str,
+    caption: str | None = None,
+    columns: Iterable[str] | None = None,
+    empty: str = "no rows",
+) -> None:
     """Display ``frame`` as an escaped HTML table; export CSV + LaTeX when exporting.
 
     Returns nothing, so a notebook cell ending with it shows the table once."""
@@ -153,21 +177,33 @@ def claim_cards_html(verdicts_json: list[dict]) -> str:
             conds = "; ".join(f"{k['condition']}: {k['status']}" for k in r.get("conditions_compared", [])) or "–"
             margin = r.get("margin_rel")
             rows.append(
-                "<tr>" + "".join(f"<td>{e(str(x))}</td>" for x in (
-                    r.get("reading_label") or r.get("reading"), r.get("predicate") or "–", r.get("verdict"),
-                    fmt_cell(r.get("observed")), "–" if margin is None else f"{margin:+.1%}", ci_txt, evid, conds,
-                )) + "</tr>")
+                "<tr>"
+                + "".join(
+                    f"<td>{e(str(x))}</td>"
+                    for x in (
+                        r.get("reading_label") or r.get("reading"),
+                        r.get("predicate") or "–",
+                        r.get("verdict"),
+                        fmt_cell(r.get("observed")),
+                        "–" if margin is None else f"{margin:+.1%}",
+                        ci_txt,
+                        evid,
+                        conds,
+                    )
+                )
+                + "</tr>"
+            )
             notes = [n for n in r.get("notes", []) if n]
             if notes:
                 rows.append(f'<tr><td colspan="8" class="cb-notes">{e(" | ".join(notes))}</td></tr>')
         src = c.get("source") or ""
         cards.append(
             f'<div class="cb-card"><h3>{e(str(c.get("id")))} — {e(str(c.get("verdict")))}</h3>'
-            f'<blockquote>{e(str(c.get("quote") or ""))}</blockquote>'
-            f'<p>source: {e(str(src))}</p>'
+            f"<blockquote>{e(str(c.get('quote') or ''))}</blockquote>"
+            f"<p>source: {e(str(src))}</p>"
             '<table class="cb-table"><thead><tr><th>reading</th><th>predicate</th><th>verdict</th><th>observed</th>'
-            '<th>margin</th><th>95% CI</th><th>evidence used</th><th>conditions compared</th></tr></thead>'
-            f'<tbody>{"".join(rows)}</tbody></table></div>'
+            "<th>margin</th><th>95% CI</th><th>evidence used</th><th>conditions compared</th></tr></thead>"
+            f"<tbody>{''.join(rows)}</tbody></table></div>"
         )
     return "\n".join(cards)
 

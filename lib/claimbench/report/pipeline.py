@@ -21,12 +21,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from claimbench.load.paths import notebooks_dir
 from claimbench.errors import UserError, did_you_mean
+from claimbench.load.paths import notebooks_dir
 
 STEP_TITLES = {
-    "01_measure": "Measure", "02_analyze": "Analyze", "03_compare": "Compare",
-    "04_plausibility": "Plausibility", "05_verify": "Verify",
+    "01_measure": "Measure",
+    "02_analyze": "Analyze",
+    "03_compare": "Compare",
+    "04_plausibility": "Plausibility",
+    "05_verify": "Verify",
 }
 _TYPES = {"str": str, "int": int, "float": float, "bool": bool}
 
@@ -39,8 +42,10 @@ def declared_parameters(notebook: Path) -> dict[str, dict[str, Any]]:
     """Name → {type, default, help} from the notebook's ``parameters`` cell (papermill's parser)."""
     import papermill as pm
 
-    return {k: {"type": v["inferred_type_name"], "default": v["default"], "help": v["help"]}
-            for k, v in pm.inspect_notebook(str(notebook)).items()}
+    return {
+        k: {"type": v["inferred_type_name"], "default": v["default"], "help": v["help"]}
+        for k, v in pm.inspect_notebook(str(notebook)).items()
+    }
 
 
 def coerce(notebook: str, name: str, value: Any, type_name: str) -> Any:
@@ -68,7 +73,7 @@ def coerce(notebook: str, name: str, value: Any, type_name: str) -> Any:
 @dataclass
 class StepResult:
     step: str
-    status: str                    # ok | failed | skipped
+    status: str  # ok | failed | skipped
     seconds: float | None = None
     error: str | None = None
     parameters: dict[str, Any] = field(default_factory=dict)
@@ -80,8 +85,11 @@ class StepFailed(Exception):
         self.folder = folder
 
 
-def plan_parameters(steps: list[str], overrides: dict[str, Any], folder: Path, nb_dir: Path) -> dict[str, dict[str, Any]]:
+def plan_parameters(
+    steps: list[str], overrides: dict[str, Any], folder: Path, nb_dir: Path
+) -> dict[str, dict[str, Any]]:
     """Parameters per step: pipeline wiring + user overrides (``name`` for all, ``step.name`` for one)."""
+
     # Notebooks run with the report folder as their working directory; paths are passed relative to
     # it so that no absolute (home) path ends up in a report.
     def rel(p) -> str:
@@ -109,8 +117,10 @@ def plan_parameters(steps: list[str], overrides: dict[str, Any], folder: Path, n
                 params[name] = value
                 used.add(key)
             elif target == step:
-                raise UserError(f"{nb_name}: unknown parameter {name!r}{did_you_mean(name, declared)}; "
-                                f"it takes {', '.join(declared)}")
+                raise UserError(
+                    f"{nb_name}: unknown parameter {name!r}{did_you_mean(name, declared)}; "
+                    f"it takes {', '.join(declared)}"
+                )
         plans[step] = params
     for key in overrides:
         if key not in used and key != "runs_dir":
@@ -123,8 +133,14 @@ def plan_parameters(steps: list[str], overrides: dict[str, Any], folder: Path, n
     return plans
 
 
-def run_report(out_root: str | Path = "reports", overrides: dict[str, Any] | None = None, steps: list[str] | None = None,
-               nb_dir: Path | None = None, run_id: str | None = None, log=None) -> Path:
+def run_report(
+    out_root: str | Path = "reports",
+    overrides: dict[str, Any] | None = None,
+    steps: list[str] | None = None,
+    nb_dir: Path | None = None,
+    run_id: str | None = None,
+    log=None,
+) -> Path:
     """Execute the steps into ``out_root/<run-id>/`` and return that folder."""
     import papermill as pm
     from papermill.exceptions import PapermillExecutionError
@@ -158,12 +174,22 @@ def run_report(out_root: str | Path = "reports", overrides: dict[str, Any] | Non
         if log:
             log(f"{step}: running")
         try:
-            pm.execute_notebook(str(nb_dir / f"{step}.ipynb"), str(out_nb), parameters=plans[step], cwd=str(folder),
-                                kernel_name="python3", progress_bar=False, log_output=False, report_mode=False)
+            pm.execute_notebook(
+                str(nb_dir / f"{step}.ipynb"),
+                str(out_nb),
+                parameters=plans[step],
+                cwd=str(folder),
+                kernel_name="python3",
+                progress_bar=False,
+                log_output=False,
+                report_mode=False,
+            )
             results.append(StepResult(step, "ok", time.monotonic() - t0, parameters=plans[step]))
         except PapermillExecutionError as exc:
-            failure = (f"step {step} failed in {step}.ipynb cell {exc.exec_count} ({exc.ename}: "
-                       f"{str(exc.evalue).splitlines()[0][:300] if exc.evalue else ''})")
+            failure = (
+                f"step {step} failed in {step}.ipynb cell {exc.exec_count} ({exc.ename}: "
+                f"{str(exc.evalue).splitlines()[0][:300] if exc.evalue else ''})"
+            )
             results.append(StepResult(step, "failed", time.monotonic() - t0, failure, plans[step]))
         if out_nb.exists():
             (folder / f"{step}.html").write_text(notebook_html(out_nb, STEP_TITLES.get(step, step)), encoding="utf-8")
@@ -189,8 +215,10 @@ pre{background:#f6f8fa;padding:.6em;overflow-x:auto;font-size:12px}
 
 
 def _page(title: str, body: str) -> str:
-    return (f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title>{html.escape(title)}</title>'
-            f"<style>{CSS}</style></head><body>{body}</body></html>\n")
+    return (
+        f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title>{html.escape(title)}</title>'
+        f"<style>{CSS}</style></head><body>{body}</body></html>\n"
+    )
 
 
 def notebook_html(path: Path, title: str) -> str:
@@ -210,15 +238,27 @@ def index_html(folder: Path, results: list[StepResult]) -> str:
     e = html.escape
     rows = []
     for r in results:
-        link = f'<a href="{e(r.step)}.html">{e(STEP_TITLES.get(r.step, r.step))}</a>' if (folder / f"{r.step}.html").exists() else e(r.step)
+        link = (
+            f'<a href="{e(r.step)}.html">{e(STEP_TITLES.get(r.step, r.step))}</a>'
+            if (folder / f"{r.step}.html").exists()
+            else e(r.step)
+        )
         nb_link = f'<a href="{e(r.step)}.ipynb">notebook</a>' if (folder / f"{r.step}.ipynb").exists() else ""
         exports = folder / "exports" / r.step
-        ex_link = f'<a href="exports/{e(r.step)}/">exports ({len(list(exports.iterdir()))} files)</a>' if exports.is_dir() else ""
+        ex_link = (
+            f'<a href="exports/{e(r.step)}/">exports ({len(list(exports.iterdir()))} files)</a>'
+            if exports.is_dir()
+            else ""
+        )
         secs = f"{r.seconds:.1f} s" if r.seconds is not None else ""
-        rows.append(f"<tr><td>{link}</td><td class='cb-status-{e(r.status)}'>{e(r.status)}</td><td>{secs}</td>"
-                    f"<td>{nb_link}</td><td>{ex_link}</td><td>{e(r.error or '')}</td></tr>")
-    body = (f"<h1>claimbench report {e(folder.name)}</h1>"
-            "<table class='cb-table'><thead><tr><th>step</th><th>status</th><th>time</th><th>executed notebook</th>"
-            f"<th>tables and charts for papers</th><th>error</th></tr></thead><tbody>{''.join(rows)}</tbody></table>"
-            "<p>Run bundles of this report are in <code>runs/</code>, verdict files in <code>verify/</code>.</p>")
+        rows.append(
+            f"<tr><td>{link}</td><td class='cb-status-{e(r.status)}'>{e(r.status)}</td><td>{secs}</td>"
+            f"<td>{nb_link}</td><td>{ex_link}</td><td>{e(r.error or '')}</td></tr>"
+        )
+    body = (
+        f"<h1>claimbench report {e(folder.name)}</h1>"
+        "<table class='cb-table'><thead><tr><th>step</th><th>status</th><th>time</th><th>executed notebook</th>"
+        f"<th>tables and charts for papers</th><th>error</th></tr></thead><tbody>{''.join(rows)}</tbody></table>"
+        "<p>Run bundles of this report are in <code>runs/</code>, verdict files in <code>verify/</code>.</p>"
+    )
     return _page(f"claimbench report {folder.name}", body)

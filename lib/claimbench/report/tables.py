@@ -5,10 +5,20 @@ from __future__ import annotations
 import polars as pl
 
 SUMMARY_VIEW = [
-    ("level", "level"), ("concurrency", "conc"), ("request_rate", "rate/s"), ("n_ok", "ok"), ("n_failed", "failed"),
-    ("output_tok_per_s", "out tok/s"), ("request_per_s", "req/s"), ("goodput_req_per_s", "goodput/s"),
-    ("ttft_p50_ms", "TTFT p50 ms"), ("ttft_p99_ms", "TTFT p99 ms"), ("tpot_p50_ms", "TPOT p50 ms"),
-    ("tpot_p99_ms", "TPOT p99 ms"), ("itl_p99_ms", "ITL p99 ms"), ("e2el_p50_ms", "E2EL p50 ms"),
+    ("level", "level"),
+    ("concurrency", "conc"),
+    ("request_rate", "rate/s"),
+    ("n_ok", "ok"),
+    ("n_failed", "failed"),
+    ("output_tok_per_s", "out tok/s"),
+    ("request_per_s", "req/s"),
+    ("goodput_req_per_s", "goodput/s"),
+    ("ttft_p50_ms", "TTFT p50 ms"),
+    ("ttft_p99_ms", "TTFT p99 ms"),
+    ("tpot_p50_ms", "TPOT p50 ms"),
+    ("tpot_p99_ms", "TPOT p99 ms"),
+    ("itl_p99_ms", "ITL p99 ms"),
+    ("e2el_p50_ms", "E2EL p50 ms"),
 ]
 
 

@@ -17,9 +17,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import Field, model_validator
 
 from claimbench.errors import did_you_mean
+from claimbench.schema.base import Strict
 
 __all__ = [
     "Basis",
@@ -61,24 +62,18 @@ LatencyStat = Literal["mean", "p50", "p90", "p99"]
 Phase = Literal["decode-only", "end-to-end", "prefill-only"]
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class Source(_Strict):
+class Source(Strict):
     """Where a claim (or a published result) comes from. ``quote`` is verbatim."""
 
     url: str
     date: str = Field(description="Publication date as given, ISO-like: 2025-11, 2025-10-04")
     quote: str
     publisher: str | None = None
-    secondary: bool = Field(
-        default=False, description="True for a blog, news item or AI-written note"
-    )
+    secondary: bool = Field(default=False, description="True for a blog, news item or AI-written note")
     note: str | None = None
 
 
-class SloBound(_Strict):
+class SloBound(Strict):
     """A latency bound the throughput is claimed at: ``metric`` ``stat`` ≤ ``max_ms``.
 
     ``stat`` null means the source does not say which statistic (mean, median, p99); the verdict
@@ -90,7 +85,7 @@ class SloBound(_Strict):
     max_ms: float = Field(gt=0)
 
 
-class Speculative(_Strict):
+class Speculative(Strict):
     """Speculative decoding used: method (e.g. MTP), draft tokens, acceptance rate (0–1)."""
 
     method: str
@@ -98,7 +93,7 @@ class Speculative(_Strict):
     acceptance: float | None = Field(default=None, ge=0, le=1)
 
 
-class Deployment(_Strict):
+class Deployment(Strict):
     """How the serving behind a figure was deployed: what the roofline bound needs beyond chip,
     model, precision, speculative decoding and the TPOT bound (:mod:`claimbench.roofline`).
 
@@ -119,7 +114,7 @@ class Deployment(_Strict):
     note: str | None = None
 
 
-class ClaimConditions(_Strict):
+class ClaimConditions(Strict):
     """Conditions a figure holds under. Every field is required; null means unknown."""
 
     hardware: str | None = Field(description="Hardware registry id of the package")
@@ -139,7 +134,7 @@ class ClaimConditions(_Strict):
 CONDITION_NAMES: tuple[str, ...] = tuple(ClaimConditions.model_fields)
 
 
-class RatioBaseline(_Strict):
+class RatioBaseline(Strict):
     """For a ratio claim (``3× the throughput of H20``): the baseline's conditions that differ
     from the claim's own (at least the hardware)."""
 
@@ -147,7 +142,7 @@ class RatioBaseline(_Strict):
     note: str | None = None
 
 
-class Predicate(_Strict):
+class Predicate(Strict):
     """What must hold: ``metric comparator value`` (per ``basis``).
 
     ``approx`` needs ``tolerance_rel`` (|observed − value| ≤ tolerance_rel · value). ``>=`` and
@@ -181,7 +176,7 @@ class Predicate(_Strict):
         return self
 
 
-class ConditionsOverride(_Strict):
+class ConditionsOverride(Strict):
     """A partial set of conditions; only the keys written in the YAML are applied."""
 
     hardware: str | None = None
@@ -196,7 +191,7 @@ class ConditionsOverride(_Strict):
     deployment: Deployment | None = None
 
 
-class Reading(_Strict):
+class Reading(Strict):
     """An alternative reading of an ambiguous claim (e.g. "per 910C chip" vs "per 910C die"),
     judged beside the reading as worded."""
 
@@ -207,7 +202,7 @@ class Reading(_Strict):
     source_note: str = Field(description="Why this reading exists, with its source")
 
 
-class Claim(_Strict):
+class Claim(Strict):
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
     title: str
     source: Source
@@ -221,9 +216,7 @@ class Claim(_Strict):
         description="Conditions filled in by us, not stated by the source, with the reason",
     )
     readings: list[Reading] = Field(default_factory=list)
-    self_test: bool = Field(
-        default=False, description="A claim claimbench checks against its own CPU measurement"
-    )
+    self_test: bool = Field(default=False, description="A claim claimbench checks against its own CPU measurement")
     notes: list[str] = Field(default_factory=list)
 
     @model_validator(mode="after")
@@ -240,8 +233,7 @@ class Claim(_Strict):
             value = getattr(self.conditions, name)
             if value is None and name not in self.unknown:
                 raise ValueError(
-                    f"conditions.{name}: null but not listed under 'unknown' "
-                    "(give a value, or list it as unknown)"
+                    f"conditions.{name}: null but not listed under 'unknown' (give a value, or list it as unknown)"
                 )
             if value is not None and name in self.unknown:
                 raise ValueError(f"unknown: {name!r} has a value in conditions")
@@ -290,9 +282,5 @@ def resolved_readings(claim: Claim) -> list[ResolvedReading]:
     for reading in claim.readings:
         patch = {k: getattr(reading.conditions, k) for k in reading.conditions.model_fields_set}
         conditions = claim.conditions.model_copy(update=patch)
-        out.append(
-            ResolvedReading(reading.id, reading.label, conditions, reading.basis, reading.source_note)
-        )
+        out.append(ResolvedReading(reading.id, reading.label, conditions, reading.basis, reading.source_note))
     return out
-
-

@@ -26,8 +26,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
+from claimbench.schema.base import Strict
 from claimbench.schema.claims import Basis, Phase, Source, Speculative
 
 __all__ = ["Evidence", "EvidenceConditions", "EvidenceImportError", "LoadPoint", "RequestSamples"]
@@ -39,11 +40,7 @@ _LAT = ("ttft", "tpot", "itl", "e2el")
 _STATS = ("mean", "p50", "p90", "p99")
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class RequestSamples(_Strict):
+class RequestSamples(Strict):
     """Per-request values of one load level, for bootstrap intervals.
 
     Throughput replicates resample requests with replacement; see :mod:`claimbench.verdict`
@@ -58,7 +55,7 @@ class RequestSamples(_Strict):
     e2el_ms: list[float | None] | None = None
 
 
-class LoadPoint(_Strict):
+class LoadPoint(Strict):
     """One load level (or one published operating point). Missing measurements are null."""
 
     level: str | None = None
@@ -93,7 +90,7 @@ class LoadPoint(_Strict):
     note: str | None = None
 
 
-class EvidenceConditions(_Strict):
+class EvidenceConditions(Strict):
     """Conditions a result was obtained under; every field is required, null = not stated."""
 
     hardware: str | None
@@ -105,7 +102,7 @@ class EvidenceConditions(_Strict):
     phase: Phase | None
 
 
-class Evidence(_Strict):
+class Evidence(Strict):
     """One body of evidence: conditions, per-unit basis and one or more load points.
 
     Throughput values are per ``basis``; for ``node``/``system`` basis ``packages`` says how many
@@ -144,5 +141,3 @@ class EvidenceImportError:
 
     path: Path
     message: str
-
-

@@ -26,9 +26,10 @@ from __future__ import annotations
 
 from typing import Literal, Optional
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import Field, ValidationError, field_validator, model_validator
 
 from claimbench.errors import UserError, did_you_mean
+from claimbench.schema.base import Strict
 
 DTYPES: tuple[str, ...] = ("bf16", "fp16", "fp8", "int8")
 """Dtypes with a peak dense TFLOPS figure in the hardware registry."""
@@ -43,7 +44,15 @@ DTYPE_ALIASES: dict[str, str] = {
     "w8a8": "int8",
 }
 
-DTYPE_BYTES: dict[str, float] = {"fp32": 4.0, "bf16": 2.0, "fp16": 2.0, "fp8": 1.0, "int8": 1.0, "int4": 0.5, "fp4": 0.5}
+DTYPE_BYTES: dict[str, float] = {
+    "fp32": 4.0,
+    "bf16": 2.0,
+    "fp16": 2.0,
+    "fp8": 1.0,
+    "int8": 1.0,
+    "int4": 0.5,
+    "fp4": 0.5,
+}
 """Bytes per element of a storage dtype (weights, KV cache, activations)."""
 
 
@@ -53,14 +62,10 @@ def canonical_dtype(dtype: str) -> str:
     return DTYPE_ALIASES.get(d, d)
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
 # --------------------------------------------------------------------------------------------
 # Sources and alternatives (shared by hardware, models and prices)
 # --------------------------------------------------------------------------------------------
-class Source(_Strict):
+class Source(Strict):
     """Where one or more figures come from.
 
     Exactly one of ``url``, ``repo`` (with ``path``) or ``derived`` locates it. ``fields`` lists
@@ -100,7 +105,7 @@ class Source(_Strict):
         return f"derived: {self.derived}"
 
 
-class Alternative(_Strict):
+class Alternative(Strict):
     """A value for ``field`` that another source gives and that is not used by default."""
 
     field: str
@@ -125,7 +130,7 @@ def _check_source_refs(sources: list[Source], alternatives: list[Alternative], d
 # --------------------------------------------------------------------------------------------
 # Hardware
 # --------------------------------------------------------------------------------------------
-class PeakDenseTflops(_Strict):
+class PeakDenseTflops(Strict):
     """Peak *dense* (not 2:4 sparse) tensor throughput per package, TFLOPS (TOPS for int8)."""
 
     bf16: Optional[float] = Field(default=None, gt=0)
@@ -134,7 +139,7 @@ class PeakDenseTflops(_Strict):
     int8: Optional[float] = Field(default=None, gt=0)
 
 
-class HardwareSpec(_Strict):
+class HardwareSpec(Strict):
     """One accelerator package (the unit a vendor calls card/chip/GPU).
 
     ``dies_per_package``: compute dies a runtime exposes as separate devices where that is so
@@ -232,7 +237,7 @@ class HardwareSpec(_Strict):
         dies_per_package: Optional[int] = None,
         packages_per_node: Optional[int] = None,
         says: str = "figures given by the user",
-    ) -> "HardwareSpec":
+    ) -> HardwareSpec:
         """A copy with user-given figures (e.g. a CPU's peak FLOPS), sourced as ``user-override``.
 
         Raises :class:`UserError` for a non-positive figure or an unknown dtype.
@@ -246,8 +251,13 @@ class HardwareSpec(_Strict):
             data["peak_dense_tflops"][d] = val
             data["unsupported_dtypes"] = [x for x in data["unsupported_dtypes"] if x != d]
             changed.append(f"peak_dense_tflops.{d}")
-        for name, val in (("hbm_tb_per_s", hbm_tb_per_s), ("hbm_gib", hbm_gib), ("tdp_w", tdp_w),
-                          ("dies_per_package", dies_per_package), ("packages_per_node", packages_per_node)):
+        for name, val in (
+            ("hbm_tb_per_s", hbm_tb_per_s),
+            ("hbm_gib", hbm_gib),
+            ("tdp_w", tdp_w),
+            ("dies_per_package", dies_per_package),
+            ("packages_per_node", packages_per_node),
+        ):
             if val is not None:
                 data[name] = val
                 changed.append(name)
@@ -270,8 +280,16 @@ class HardwareSpec(_Strict):
     def figure_fields(self) -> list[str]:
         """Dotted paths of every non-null figure (and unsupported-dtype statement) in the file."""
         out: list[str] = []
-        for name in ("dies_per_package", "devices_per_package", "hbm_gib", "hbm_tb_per_s", "scale_up_gb_per_s",
-                     "tdp_w", "launch_year", "packages_per_node"):
+        for name in (
+            "dies_per_package",
+            "devices_per_package",
+            "hbm_gib",
+            "hbm_tb_per_s",
+            "scale_up_gb_per_s",
+            "tdp_w",
+            "launch_year",
+            "packages_per_node",
+        ):
             if getattr(self, name) is not None:
                 out.append(name)
         for d in DTYPES:
@@ -283,7 +301,7 @@ class HardwareSpec(_Strict):
 # --------------------------------------------------------------------------------------------
 # Models
 # --------------------------------------------------------------------------------------------
-class MLA(_Strict):
+class MLA(Strict):
     """Multi-head latent attention ranks (DeepSeek-V2/V3 style)."""
 
     q_lora_rank: Optional[int] = Field(default=None, ge=1, description="null: q is projected directly")
@@ -293,7 +311,7 @@ class MLA(_Strict):
     v_head_dim: int = Field(ge=1)
 
 
-class MoE(_Strict):
+class MoE(Strict):
     experts_routed: int = Field(ge=1)
     experts_shared: int = Field(ge=0)
     experts_active: int = Field(ge=1, description="routed experts chosen per token (top-k)")
@@ -309,7 +327,7 @@ class MoE(_Strict):
         return self
 
 
-class ModelArch(_Strict):
+class ModelArch(Strict):
     """A decoder-only transformer architecture, enough for a roofline bound.
 
     Attention is either GQA/MHA (``kv_heads``, ``head_dim``) or MLA (``mla``). ``dense_ffn`` is
@@ -373,8 +391,22 @@ class ModelArch(_Strict):
         return [s for s in self.sources if field in s.fields]
 
     def figure_fields(self) -> list[str]:
-        out = [n for n in ("layers", "hidden", "heads", "kv_heads", "head_dim", "dense_ffn", "vocab", "max_context",
-                           "params_total_b", "params_active_b") if getattr(self, n) is not None]
+        out = [
+            n
+            for n in (
+                "layers",
+                "hidden",
+                "heads",
+                "kv_heads",
+                "head_dim",
+                "dense_ffn",
+                "vocab",
+                "max_context",
+                "params_total_b",
+                "params_active_b",
+            )
+            if getattr(self, n) is not None
+        ]
         out.append("mtp_modules")
         if self.mla is not None:
             out += [f"mla.{k}" for k, v in self.mla.model_dump().items() if v is not None]
@@ -386,7 +418,7 @@ class ModelArch(_Strict):
 # --------------------------------------------------------------------------------------------
 # Prices
 # --------------------------------------------------------------------------------------------
-class PriceEntry(_Strict):
+class PriceEntry(Strict):
     """Hourly price of one package (per-GPU-hour), with where and when it was published."""
 
     hardware: str
@@ -398,7 +430,7 @@ class PriceEntry(_Strict):
     note: Optional[str] = None
 
 
-class PriceTable(_Strict):
+class PriceTable(Strict):
     id: str
     description: Optional[str] = None
     currency: Literal["USD"] = "USD"
@@ -413,5 +445,3 @@ class PriceTable(_Strict):
             if p.source not in ids:
                 raise ValueError(f"price for {p.hardware} cites unknown source {p.source!r}")
         return self
-
-

@@ -6,24 +6,24 @@ Times are seconds on a monotonic clock, measured from the run's start (``run_t0`
 from __future__ import annotations
 
 import math
-
-import polars as pl
 from dataclasses import dataclass, field, fields
 from typing import Any
+
+import polars as pl
 
 # requests.parquet: one row per request (column order is the file's order)
 REQUEST_SCHEMA: dict[str, str] = {
     "request_id": "str",
     "level": "int",
     "warmup": "bool",
-    "scheduled_s": "float",       # when the load plan wanted it sent
-    "sent_s": "float",            # when the client actually sent it (client wait = sent_s - scheduled_s)
-    "first_token_s": "float",     # first streamed chunk carrying output (null if none arrived)
-    "done_s": "float",            # last byte / completion / failure time
+    "scheduled_s": "float",  # when the load plan wanted it sent
+    "sent_s": "float",  # when the client actually sent it (client wait = sent_s - scheduled_s)
+    "first_token_s": "float",  # first streamed chunk carrying output (null if none arrived)
+    "done_s": "float",  # last byte / completion / failure time
     "chunk_times_s": "list[float]",  # arrival time of every streamed chunk carrying output tokens
     "chunk_tokens": "list[int]",  # output tokens carried by each chunk (engine-side counts where known)
     "prompt_tokens": "int",
-    "output_tokens": "int",       # server-reported usage where available
+    "output_tokens": "int",  # server-reported usage where available
     "requested_output_tokens": "int",
     "token_count_source": "str",  # usage | engine | chunks | tokenize
     "ok": "bool",
@@ -50,10 +50,17 @@ class RequestRecord:
     warmup: bool = False
 
     @classmethod
-    def for_prompt(cls, level: int, prompt, scheduled_s: float, warmup: bool = False, **fields_) -> "RequestRecord":
+    def for_prompt(cls, level: int, prompt, scheduled_s: float, warmup: bool = False, **fields_) -> RequestRecord:
         """The record of one prompt at one level, before it is sent (id ``L<level>-<m|w><index>``)."""
-        return cls(request_id=f"L{level}-{'w' if warmup else 'm'}{prompt.index}", level=level, scheduled_s=scheduled_s,
-                   warmup=warmup, prompt_tokens=len(prompt.token_ids), requested_output_tokens=prompt.output_len, **fields_)
+        return cls(
+            request_id=f"L{level}-{'w' if warmup else 'm'}{prompt.index}",
+            level=level,
+            scheduled_s=scheduled_s,
+            warmup=warmup,
+            prompt_tokens=len(prompt.token_ids),
+            requested_output_tokens=prompt.output_len,
+            **fields_,
+        )
 
     def as_row(self) -> dict[str, Any]:
         return {f.name: getattr(self, f.name) for f in fields(self)}
@@ -98,7 +105,11 @@ SCHEMA_VERSION = 1
 """Version of the run bundle layout (manifest ``schema_version``)."""
 
 _POLARS_TYPES = {
-    "str": pl.String, "int": pl.Int64, "float": pl.Float64, "bool": pl.Boolean,
-    "list[float]": pl.List(pl.Float64), "list[int]": pl.List(pl.Int64),
+    "str": pl.String,
+    "int": pl.Int64,
+    "float": pl.Float64,
+    "bool": pl.Boolean,
+    "list[float]": pl.List(pl.Float64),
+    "list[int]": pl.List(pl.Int64),
 }
 REQUESTS_POLARS_SCHEMA = {name: _POLARS_TYPES[kind] for name, kind in REQUEST_SCHEMA.items()}

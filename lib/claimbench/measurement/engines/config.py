@@ -13,8 +13,8 @@ class VllmArgs:
     model: str
     dtype: str = "auto"
     max_model_len: int | None = None
-    enforce_eager: bool | None = None   # None: eager on CPU (starts in seconds), vLLM's default elsewhere
-    kv_cache_gib: float | None = None   # CPU: VLLM_CPU_KVCACHE_SPACE (default 1); else kv_cache_memory_bytes
+    enforce_eager: bool | None = None  # None: eager on CPU (starts in seconds), vLLM's default elsewhere
+    kv_cache_gib: float | None = None  # CPU: VLLM_CPU_KVCACHE_SPACE (default 1); else kv_cache_memory_bytes
     seed: int = 0
     tensor_parallel_size: int = 1
     extra: dict[str, Any] = field(default_factory=dict)

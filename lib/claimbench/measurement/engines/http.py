@@ -11,10 +11,10 @@ import urllib.request
 from dataclasses import dataclass
 from typing import Any
 
-from claimbench.measurement.client import ClientConfig, run_level_async
 from claimbench.errors import UserError
-from claimbench.schema.records import LoadLevel, RequestRecord
+from claimbench.measurement.client import ClientConfig, run_level_async
 from claimbench.measurement.runner import EngineDied
+from claimbench.schema.records import LoadLevel, RequestRecord
 
 
 @dataclass
@@ -24,7 +24,7 @@ class HttpEngineConfig:
     api_key: str | None = None
     api_key_env: str | None = None
     token_counts: str = "usage"
-    client_processes: int = 1   # >1: the level is split over that many client processes (ClientPool)
+    client_processes: int = 1  # >1: the level is split over that many client processes (ClientPool)
 
 
 def normalize_base_url(url: str) -> str:
@@ -89,7 +89,9 @@ class HttpEngine:
         except urllib.error.HTTPError as exc:
             if exc.code in (401, 403):
                 hint = f" (is {self.config.api_key_env} right?)" if self.config.api_key_env else " (pass --api-key-env)"
-                raise UserError(f"endpoint {_public_url(self.base_url)} refused the API key: HTTP {exc.code}{hint}") from None
+                raise UserError(
+                    f"endpoint {_public_url(self.base_url)} refused the API key: HTTP {exc.code}{hint}"
+                ) from None
             raise UserError(f"endpoint {_public_url(self.base_url)}/v1/models answered HTTP {exc.code}") from None
         except (urllib.error.URLError, OSError, ValueError) as exc:
             reason = getattr(exc, "reason", exc)
@@ -117,7 +119,10 @@ class HttpEngine:
         except (urllib.error.URLError, OSError, ValueError, AttributeError):
             self.server_version = None
         self.client = ClientConfig(
-            base_url=self.base_url, model=wanted, api=self.config.api, api_key=self.config.api_key,
+            base_url=self.base_url,
+            model=wanted,
+            api=self.config.api,
+            api_key=self.config.api_key,
             # vLLM reports usage in every chunk when asked: exact tokens per chunk (MTP, multi-token chunks)
             continuous_usage=self.server_version is not None and self.config.token_counts == "usage",
         )
@@ -134,7 +139,9 @@ class HttpEngine:
 
     def _on_done(self, rec: RequestRecord, callback) -> None:
         err = rec.error or ""
-        self._consecutive_connect_errors = self._consecutive_connect_errors + 1 if "Connect" in err or "Disconnected" in err else 0
+        self._consecutive_connect_errors = (
+            self._consecutive_connect_errors + 1 if "Connect" in err or "Disconnected" in err else 0
+        )
         if callback:
             callback(rec)
 
@@ -143,25 +150,56 @@ class HttpEngine:
             return True
         return self._consecutive_connect_errors >= 3
 
-    def run_level(self, level: LoadLevel, prompts, run_t0: float, records: list[RequestRecord], warmup: bool = False,
-                  seed: int = 0, request_timeout_s: float | None = None, on_request_done=None) -> None:
+    def run_level(
+        self,
+        level: LoadLevel,
+        prompts,
+        run_t0: float,
+        records: list[RequestRecord],
+        warmup: bool = False,
+        seed: int = 0,
+        request_timeout_s: float | None = None,
+        on_request_done=None,
+    ) -> None:
         self.client.request_timeout_s = request_timeout_s
         if self._pool is not None:
-            self._pool.run_level(self.client, level, prompts, run_t0, records, warmup=warmup, seed=seed,
-                                 on_request_done=lambda r: self._on_done(r, on_request_done), should_stop=self.server_down,
-                                 ramp_s=level.ramp_s)
+            self._pool.run_level(
+                self.client,
+                level,
+                prompts,
+                run_t0,
+                records,
+                warmup=warmup,
+                seed=seed,
+                on_request_done=lambda r: self._on_done(r, on_request_done),
+                should_stop=self.server_down,
+                ramp_s=level.ramp_s,
+            )
             if self.server_down() or not self._healthy():
                 raise EngineDied(f"server stopped answering during level {level.level} ({level.label()})")
             return
-        coro = run_level_async(self.client, level, prompts, run_t0, records, warmup=warmup, seed=seed,
-                               on_request_done=lambda r: self._on_done(r, on_request_done), should_stop=self.server_down)
+        coro = run_level_async(
+            self.client,
+            level,
+            prompts,
+            run_t0,
+            records,
+            warmup=warmup,
+            seed=seed,
+            on_request_done=lambda r: self._on_done(r, on_request_done),
+            should_stop=self.server_down,
+        )
         try:
             self._loop.run_until_complete(coro)
         except KeyboardInterrupt:
             self._cancel_pending()
             raise
         if self.server_down() or not self._healthy():
-            what = "vllm serve exited" if self.server is not None and not self.server.alive() else "server stopped answering"
+            what = (
+                "vllm serve exited"
+                if self.server is not None and not self.server.alive()
+                else "server stopped answering"
+            )
             raise EngineDied(f"{what} during level {level.level} ({level.label()})")
 
     def _cancel_pending(self) -> None:
@@ -191,12 +229,21 @@ class HttpEngine:
 
     def describe(self) -> dict[str, Any]:
         d = {
-            "name": self.name, "base_url": _public_url(self.base_url) if self.base_url else None, "api": self.config.api,
-            "served_model_name": self.served_model, "server_version": self.server_version,
-            "api_key_env": self.config.api_key_env, "token_counts": "usage (continuous per chunk)" if self.client and self.client.continuous_usage else self.config.token_counts,
+            "name": self.name,
+            "base_url": _public_url(self.base_url) if self.base_url else None,
+            "api": self.config.api,
+            "served_model_name": self.served_model,
+            "server_version": self.server_version,
+            "api_key_env": self.config.api_key_env,
+            "token_counts": "usage (continuous per chunk)"
+            if self.client and self.client.continuous_usage
+            else self.config.token_counts,
             "max_model_len": self.max_model_len,
-            "client": {"kind": "claimbench streaming client (asyncio + aiohttp)", "processes": self.config.client_processes,
-                       "clock": "time.monotonic (CLOCK_MONOTONIC)"},
+            "client": {
+                "kind": "claimbench streaming client (asyncio + aiohttp)",
+                "processes": self.config.client_processes,
+                "clock": "time.monotonic (CLOCK_MONOTONIC)",
+            },
         }
         if self.server is not None:
             d["server"] = self.server.describe()

@@ -11,16 +11,17 @@ from __future__ import annotations
 import os
 import time
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
+from claimbench.errors import UserError
 from claimbench.measurement.engines.amx import request_amx_permission
 from claimbench.measurement.engines.config import VllmArgs
-from claimbench.errors import UserError
 from claimbench.measurement.loadgen import arrival_offsets_s
-from claimbench.schema.records import LoadLevel, RequestRecord
 from claimbench.measurement.runner import EngineDied
 from claimbench.measurement.workload import Prompt
+from claimbench.schema.records import LoadLevel, RequestRecord
 
 
 @dataclass
@@ -147,11 +148,16 @@ class OfflineEngine:
             while queue and not stop_admitting and len(in_flight) < cap and start + queue[0][0] <= now:
                 offset, prompt = queue.popleft()
                 scheduled = max(start + offset, now) if level.concurrency is not None else start + offset
-                rec = RequestRecord.for_prompt(level.level, prompt, scheduled, warmup, token_count_source="engine", output_tokens=0)
+                rec = RequestRecord.for_prompt(
+                    level.level, prompt, scheduled, warmup, token_count_source="engine", output_tokens=0
+                )
                 rid = rec.request_id
                 params = SamplingParams(
-                    max_tokens=prompt.output_len, ignore_eos=True, detokenize=False,
-                    temperature=0.0, output_kind=RequestOutputKind.DELTA,
+                    max_tokens=prompt.output_len,
+                    ignore_eos=True,
+                    detokenize=False,
+                    temperature=0.0,
+                    output_kind=RequestOutputKind.DELTA,
                 )
                 rec.sent_s = clock() - run_t0
                 try:

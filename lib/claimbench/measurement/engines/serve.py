@@ -21,8 +21,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from claimbench.measurement.engines.config import VllmArgs
 from claimbench.errors import UserError
+from claimbench.measurement.engines.config import VllmArgs
 
 
 @dataclass
@@ -33,8 +33,20 @@ class ServeConfig(VllmArgs):
     served_model_name: str | None = None
 
     def argv(self, port: int) -> list[str]:
-        args = ["serve", self.model, "--host", "127.0.0.1", "--port", str(port), "--dtype", self.dtype,
-                "--seed", str(self.seed), "--tensor-parallel-size", str(self.tensor_parallel_size)]
+        args = [
+            "serve",
+            self.model,
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--dtype",
+            self.dtype,
+            "--seed",
+            str(self.seed),
+            "--tensor-parallel-size",
+            str(self.tensor_parallel_size),
+        ]
         if self.served_model_name:
             args += ["--served-model-name", self.served_model_name]
         if self.max_model_len:
@@ -92,8 +104,15 @@ class ServeProcess:
         self._log_fh = open(self.log_path, "wb")
         cmd = [sys.executable, "-m", "claimbench.measurement.engines.vllm_cli", *cfg.argv(self.port)]
         t0 = time.monotonic()
-        self.proc = subprocess.Popen(cmd, stdout=self._log_fh, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                                     env=env, start_new_session=True, preexec_fn=_set_pdeathsig)
+        self.proc = subprocess.Popen(
+            cmd,
+            stdout=self._log_fh,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            env=env,
+            start_new_session=True,
+            preexec_fn=_set_pdeathsig,
+        )
         atexit.register(self.stop)
         try:
             self._wait_ready(t0)
@@ -107,7 +126,9 @@ class ServeProcess:
         deadline = t0 + self.config.ready_timeout_s
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
-                raise UserError(f"vllm serve exited with status {self.proc.returncode} before becoming ready: {self.last_error_line()}")
+                raise UserError(
+                    f"vllm serve exited with status {self.proc.returncode} before becoming ready: {self.last_error_line()}"
+                )
             try:
                 with urllib.request.urlopen(self.base_url + "/health", timeout=2) as resp:
                     if resp.status == 200:
@@ -115,7 +136,9 @@ class ServeProcess:
             except (urllib.error.URLError, OSError):
                 pass
             time.sleep(0.5)
-        raise UserError(f"vllm serve did not become ready within {self.config.ready_timeout_s:g} s (--server-timeout); last log line: {self.last_error_line()}")
+        raise UserError(
+            f"vllm serve did not become ready within {self.config.ready_timeout_s:g} s (--server-timeout); last log line: {self.last_error_line()}"
+        )
 
     def last_error_line(self) -> str:
         if not self.log_path or not self.log_path.exists():
@@ -160,5 +183,9 @@ class ServeProcess:
             pass
 
     def describe(self) -> dict[str, Any]:
-        return {"argv": ["vllm", *self.config.argv(self.port or 0)], "environment": self.environment,
-                "ready_s": self.ready_s, "port": self.port}
+        return {
+            "argv": ["vllm", *self.config.argv(self.port or 0)],
+            "environment": self.environment,
+            "ready_s": self.ready_s,
+            "port": self.port,
+        }

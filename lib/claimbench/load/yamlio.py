@@ -1,0 +1,89 @@
+"""The one YAML reader of claimbench and its one error format.
+
+Every data file (hardware, models, prices, claims, references) is read with
+:func:`yaml.safe_load` (a python object tag is refused) and validated by a strict schema. Every
+problem is a :class:`~claimbench.errors.UserError` of one line: ``<file>: field <loc>: <what>``,
+or ``<file>: line N: invalid YAML: <problem>``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from claimbench.errors import UserError
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def _loc(loc: Iterable[Any]) -> str:
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += ("." if out else "") + str(part)
+    return out or "(top level)"
+
+
+def validation_message(exc: ValidationError) -> str:
+    """``field <loc>: <message> (+N more)`` for the first error of a pydantic validation."""
+    errors = exc.errors()
+    first = errors[0]
+    loc = _loc(p for p in first["loc"] if not str(p).startswith("function-after"))
+    msg = first["msg"]
+    if first["type"] == "extra_forbidden":
+        msg = "unknown key (not allowed by the schema)"
+    elif msg.startswith("Value error, "):
+        msg = msg[len("Value error, ") :]
+        head = msg.split(" ")[0]
+        if head.endswith(":"):
+            sub = head[:-1]
+            loc = sub if loc == "(top level)" else f"{loc}.{sub}"
+            msg = msg[len(head) :].strip()
+    elif first["type"] == "missing":
+        msg = "required field missing (no default: write a value, or null and list it as unknown)"
+    more = f" (+{len(errors) - 1} more)" if len(errors) > 1 else ""
+    return f"field {loc}: {msg}{more}"
+
+
+def read_yaml(path: Path) -> Any:
+    """Parse YAML with ``yaml.safe_load``; errors are a one-line UserError naming the file."""
+    import yaml
+
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise UserError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    except UnicodeDecodeError as exc:
+        raise UserError(f"{path}: not UTF-8 text (byte {exc.start})") from None
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}" if mark is not None else "YAML"
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise UserError(f"{path}: {where}: invalid YAML: {problem}") from None
+    except RecursionError:
+        raise UserError(f"{path}: YAML nested too deeply") from None
+
+
+def validate(data: Any, model: type[M], path: Path, what: str = "fields") -> M:
+    """Validate one mapping read from ``path`` against ``model``; one-line UserError otherwise."""
+    if not isinstance(data, dict):
+        raise UserError(f"{path}: field (top level): expected a mapping of {what}")
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        raise UserError(f"{path}: {validation_message(exc)}") from None
+
+
+def load_yaml_model(path: Path, model: type[M], what: str = "fields") -> M:
+    """Read ``path`` and validate it as ``model``; an ``id`` field must equal the file name."""
+    obj = validate(read_yaml(path), model, path, what)
+    if hasattr(obj, "id") and obj.id != path.stem:
+        raise UserError(f"{path}: field id: {obj.id!r} must equal the file name {path.stem!r}")
+    return obj

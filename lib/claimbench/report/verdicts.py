@@ -1,0 +1,132 @@
+"""Serialize verdicts: JSON per claim (CLI ``--json``, notebooks, claim cards), Markdown, short notes."""
+
+from __future__ import annotations
+
+
+def _use_dict(u) -> dict:
+    return {
+        "evidence_id": u.evidence_id,
+        "kind": u.kind,
+        "source": u.source_url,
+        "secondary": u.secondary,
+        "derived": u.derived,
+        "reported_by": u.reported_by,
+        "observed": u.observed,
+        "outcome": u.outcome,
+        "interval": list(u.interval) if u.interval else None,
+        "read": u.read.method if u.read else None,
+        "read_kind": u.read.kind if u.read else None,
+        "bracket": list(u.read.bracket) if u.read and u.read.bracket else None,
+        "conversion": u.conversion,
+        "reasons_not_comparable": list(u.reasons),
+        "notes": [n for n in u.notes if n],
+    }
+
+
+def _cond_dict(c) -> dict:
+    return {
+        "condition": c.name,
+        "claim": c.claim,
+        "evidence": c.evidence,
+        "status": c.status,
+        "binding": c.binding,
+        "note": c.note,
+    }
+
+
+def _verdict_dict(v) -> dict:
+    return {
+        "reading": v.reading_id,
+        "reading_label": v.reading_label,
+        "predicate": v.predicate,
+        "verdict": v.verdict,
+        "claimed": v.claimed,
+        "observed": v.observed,
+        "unit": v.unit,
+        "basis": v.basis,
+        "margin_rel": v.margin_rel,
+        "interval": list(v.interval) if v.interval else None,
+        "interval_method": v.interval_method,
+        "read_method": v.read_method,
+        "evidence_used": [_use_dict(u) for u in v.evidence_used],
+        "evidence_set_aside": [
+            {"evidence_id": u.evidence_id, "reasons": list(u.reasons) or list(u.notes)} for u in v.evidence_set_aside
+        ],
+        "conditions_compared": [_cond_dict(c) for c in v.conditions],
+        "bound": None
+        if v.bound is None
+        else {
+            "max_value": v.bound.max_value,
+            "basis": v.bound.basis,
+            "binding_roof": v.bound.binding_roof,
+            "explanation": v.bound.explanation,
+        },
+        "notes": [n for n in v.notes if n],
+    }
+
+
+def verdicts_json(verdicts) -> list[dict]:
+    """Per claim: id, quote, source, and the reading as worded at top level plus all readings."""
+    out: dict[str, dict] = {}
+    for v in verdicts:
+        d = out.get(v.claim_id)
+        if d is None:
+            d = out[v.claim_id] = {
+                "id": v.claim_id,
+                "title": v.title,
+                "quote": v.quote,
+                "source": v.source_url,
+                **_verdict_dict(v),
+                "readings": [],
+            }
+        d["readings"].append(_verdict_dict(v))
+    return list(out.values())
+
+
+def _short(text: str, limit: int = 300) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def notes_text(verdicts) -> str:
+    """Notes under the table: per reading, what decided it (short; full text in --json / --out)."""
+    lines = ["", "Notes (full text: --json or --out):"]
+    for v in verdicts:
+        notes = [n for n in v.notes if n]
+        if v.read_method and v.verdict in ("SUPPORTED", "REFUTED", "INCONCLUSIVE"):
+            notes.insert(0, f"read: {v.read_method}")
+        if not notes:
+            continue
+        lines.append(f"- {v.claim_id} / {v.reading_id} ({v.reading_label}): {v.verdict}")
+        lines.extend(f"    {_short(n)}" for n in notes)
+    return "\n".join(lines)
+
+
+def verdicts_markdown(table) -> str:
+    cols = [
+        "claim_id",
+        "reading",
+        "verdict",
+        "predicate",
+        "observed",
+        "margin_rel",
+        "ci_low",
+        "ci_high",
+        "bound_max",
+        "evidence_used",
+    ]
+    lines = ["# claimbench verdicts", "", "| " + " | ".join(cols) + " |", "|" + "---|" * len(cols)]
+    for row in table.select(cols).iter_rows(named=True):
+        cells = []
+        for c in cols:
+            x = row[c]
+            if isinstance(x, float):
+                x = f"{x:.4g}"
+            cells.append("" if x is None else str(x).replace("|", "\\|"))
+        lines.append("| " + " | ".join(cells) + " |")
+    notes = table.select("claim_id", "reading", "notes", "ci_method").iter_rows(named=True)
+    lines += ["", "## Notes", ""]
+    for row in notes:
+        if row["notes"] or row["ci_method"]:
+            extra = f" Interval: {row['ci_method']}." if row["ci_method"] else ""
+            lines.append(f"- **{row['claim_id']} / {row['reading']}**: {row['notes'] or ''}{extra}")
+    return "\n".join(lines) + "\n"
