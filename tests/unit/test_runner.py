@@ -2,7 +2,8 @@ import polars as pl
 import pytest
 
 from claimbench.errors import UserError
-from claimbench.measurement.runner import parse_slos, with_energy
+from claimbench.measurement.options import parse_slos
+from claimbench.measurement.runner import with_energy
 
 
 def summary():

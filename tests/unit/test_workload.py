@@ -4,11 +4,11 @@ import pytest
 
 from claimbench.errors import UserError
 from claimbench.measurement.loadgen import arrival_offsets_s, build_levels
+from claimbench.measurement.options import parse_range
 from claimbench.measurement.workload import (
     FIRST_ORDINARY_TOKEN_ID,
     WorkloadSpec,
     make_prompts,
-    parse_range,
     prompt_set_sha256,
 )
 

@@ -34,7 +34,7 @@ def run(args: argparse.Namespace) -> int:
 
     from claimbench.analyze import metrics
     from claimbench.load.bundles import find_bundles, read_bundle
-    from claimbench.measurement.runner import parse_slos
+    from claimbench.measurement.options import parse_slos
     from claimbench.report.tables import format_summary
 
     slos = parse_slos(args.slo) if args.slo else None

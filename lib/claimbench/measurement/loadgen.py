@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 
 from claimbench.errors import UserError
+from claimbench.measurement.options import parse_numbers
 from claimbench.schema.records import LoadLevel
 
 
@@ -26,29 +28,9 @@ def arrival_offsets_s(n: int, request_rate: float, burstiness: float, seed: int)
     return [0.0] + [float(x) for x in np.cumsum(gaps)]
 
 
-def _numbers(text: str, option: str, kind: type) -> list:
-    out = []
-    for part in str(text).split(","):
-        part = part.strip()
-        if not part:
-            continue
-        try:
-            value = math.inf if kind is float and part.lower() in ("inf", "infinity") else kind(part)
-        except ValueError:
-            raise UserError(
-                f"{option} takes a comma-separated list of {'integers' if kind is int else 'numbers'}, got {part!r}"
-            ) from None
-        if not value > 0 or (isinstance(value, float) and math.isnan(value)):
-            raise UserError(f"{option} values must be positive, got {part!r}")
-        out.append(value)
-    if not out:
-        raise UserError(f"{option} is empty")
-    return out
-
-
 def build_levels(
-    concurrency: str | None,
-    request_rate: str | None,
+    concurrency: str | Sequence[int] | None,
+    request_rate: str | Sequence[float] | None,
     num_prompts: int,
     burstiness: float = 1.0,
     duration_s: float | None = None,
@@ -78,9 +60,9 @@ def build_levels(
                 duration_s=duration_s,
                 warmup_prompts=warmup_prompts,
             )
-            for i, r in enumerate(_numbers(request_rate, "--request-rate", float))
+            for i, r in enumerate(parse_numbers(request_rate, "--request-rate", float))
         ]
-    values = _numbers(concurrency or "1", "--concurrency", int)
+    values = parse_numbers(concurrency or [1], "--concurrency", int)
     return [
         LoadLevel(
             level=i,

@@ -7,20 +7,18 @@ says whether the sweep completed (``complete``), ended early (``incomplete``) or
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
 import polars as pl
 
-import claimbench
 from claimbench.analyze import metrics
-from claimbench.errors import UserError
 from claimbench.measurement.progress import Progress
 from claimbench.measurement.store import monotonic, new_run_id, requests_frame, utc_now_iso, write_bundle
 from claimbench.measurement.workload import WorkloadSpec, make_prompts, prompt_set_sha256
 from claimbench.schema.records import LoadLevel, RequestRecord
+from claimbench.version import __version__
 
 
 class EngineDied(RuntimeError):
@@ -67,26 +65,6 @@ class MeasureConfig:
     search_max_levels: int = 6
     search_max_concurrency: int = 1024
     calibrate: Any = None  # () -> client calibration dict, called once the engine is reachable
-
-
-def parse_slos(items: list[str] | None) -> dict[str, float]:
-    """``["tpot_ms=50", "ttft_ms=2000"]`` → ``{"tpot_ms": 50.0, "ttft_ms": 2000.0}``."""
-    slos: dict[str, float] = {}
-    for item in items or []:
-        name, sep, value = item.partition("=")
-        name = name.strip()
-        if not sep:
-            raise UserError(f"--slo must be METRIC=VALUE (e.g. tpot_ms=50), got {item!r}")
-        if name not in metrics.SLO_METRICS:
-            raise UserError(f"--slo: unknown metric {name!r}; use one of {', '.join(metrics.SLO_METRICS)}")
-        try:
-            bound = float(value)
-        except ValueError:
-            raise UserError(f"--slo {name}: {value!r} is not a number") from None
-        if not bound > 0 or math.isinf(bound):
-            raise UserError(f"--slo {name}: must be a positive finite number, got {value}")
-        slos[name] = bound
-    return slos
 
 
 def levels_frame(levels: list[LoadLevel]) -> pl.DataFrame:
@@ -215,7 +193,7 @@ def run_measurement(
         "status": status,
         "status_reason": status_reason,
         "levels_completed": completed,
-        "claimbench": {"version": claimbench.__version__, "git_sha": _git_sha()},
+        "claimbench": {"version": __version__, "git_sha": _git_sha()},
         "engine": engine.describe(),
         "model": {"source": cfg.model_source, "path_or_name": cfg.model, "dtype": cfg.dtype},
         "workload": {**spec.as_dict(), "prompt_set_sha256": prompt_set_sha256(prompts)},

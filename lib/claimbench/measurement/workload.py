@@ -108,13 +108,3 @@ def prompt_set_sha256(prompts: list[Prompt]) -> str:
     for p in prompts:
         h.update(json.dumps([p.output_len, list(p.token_ids)], separators=(",", ":")).encode())
     return h.hexdigest()
-
-
-def parse_range(text: str | None, option: str) -> tuple[int, int] | None:
-    if text is None:
-        return None
-    try:
-        lo, hi = (int(x) for x in str(text).split(":"))
-    except ValueError:
-        raise UserError(f"{option} must be LO:HI (two integers), got {text!r}") from None
-    return lo, hi

@@ -205,7 +205,7 @@ SUMMARY_VIEW = [
 
 def measure(**options) -> Path:
     """:func:`claimbench.measure` without a progress bar (notebook output stays clean)."""
-    from claimbench import measure as _measure
+    from claimbench.measurement.api import measure as _measure
 
     options.setdefault("progress", False)
     return _measure(**{k: v for k, v in options.items() if v is not None})

@@ -1,0 +1,221 @@
+"""Run a measurement: options in, bundle folder out. The one entry point for the CLI, notebooks and scripts.
+
+:func:`measure` validates :class:`~claimbench.measurement.options.MeasureOptions` before anything
+starts (no engine, no network), resolves the model, fingerprints the platform, starts the engine
+and runs the load plan through :func:`~claimbench.measurement.runner.run_measurement`.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+from claimbench.errors import UserError
+from claimbench.measurement.options import MeasureOptions, parse_search
+
+
+def measure(options: MeasureOptions | None = None, **overrides: Any) -> Path:
+    """Run a measurement and return the bundle folder.
+
+    ``measure(engine="serve", concurrency=[1, 8], slo={"tpot_ms": 50})`` or
+    ``measure(MeasureOptions(...))``; keyword overrides apply on top of ``options``.
+    Bad options raise :class:`~claimbench.errors.UserError` before any engine starts.
+    """
+    if options is None:
+        opts = MeasureOptions.build(**overrides)
+    else:
+        opts = MeasureOptions.build(**{**options.model_dump(), **overrides}) if overrides else options
+        opts.check()
+    return _run(opts)
+
+
+def _resolve_model(args: MeasureOptions) -> tuple[str, int | None, int | None]:
+    """(model path or name, vocab size, max positions) — local config read where there is one."""
+    from claimbench.measurement.tinymodel import resolve_model
+
+    model = args.model
+    if args.engine != "endpoint":
+        looks_like_path = model.startswith((".", "/", "~")) or os.sep in model and Path(model).expanduser().exists()
+        if model.startswith((".", "/", "~")) and not Path(model).expanduser().exists():
+            raise UserError(f"--model: no such model folder {model!r}")
+        model = resolve_model(model)
+        cfg = Path(model).expanduser() / "config.json"
+        if (looks_like_path or model != args.model) and not cfg.is_file():
+            raise UserError(f"--model: {model!r} has no config.json; not a Hugging Face model folder")
+    else:
+        cfg = Path(model).expanduser() / "config.json"
+    if cfg.is_file():
+        try:
+            conf = json.loads(cfg.read_text())
+        except (OSError, json.JSONDecodeError) as exc:
+            raise UserError(f"--model: cannot read {cfg}: {exc}") from None
+        return model, conf.get("vocab_size"), conf.get("max_position_embeddings")
+    return model, None, None
+
+
+def _run(args: MeasureOptions) -> Path:
+    from claimbench.measurement.loadgen import build_levels
+    from claimbench.measurement.progress import Progress
+    from claimbench.measurement.runner import MeasureConfig, run_measurement
+    from claimbench.measurement.workload import SAFE_VOCAB_SIZE, WorkloadSpec
+
+    slos = dict(args.slo)
+    search = _search_slo(args)
+    levels = build_levels(
+        args.concurrency,
+        args.request_rate,
+        args.num_prompts,
+        args.burstiness,
+        args.duration,
+        args.warmup_prompts,
+        args.ramp_up,
+    )
+    engine_extra = dict(args.engine_arg)
+    api_key = None
+    if args.api_key_env:
+        api_key = os.environ.get(args.api_key_env)
+        if not api_key:
+            raise UserError(f"--api-key-env: environment variable {args.api_key_env} is not set or empty")
+    model, vocab, max_pos = _resolve_model(args)
+    max_len = args.max_model_len or max_pos
+    spec = WorkloadSpec(
+        input_len=args.input_len,
+        output_len=args.output_len,
+        num_prompts=args.num_prompts,
+        seed=args.seed,
+        vocab_size=args.vocab_size or vocab or SAFE_VOCAB_SIZE,
+        input_len_range=args.input_len_range,
+        output_len_range=args.output_len_range,
+    )
+    spec.validate(max_len)  # fail before an engine starts when the config already tells
+    out_dir = Path(args.out)
+    if out_dir.exists() and not out_dir.is_dir():
+        raise UserError(f"--out: {out_dir} exists and is not a folder")
+
+    from claimbench.measurement.platform import fingerprint
+
+    fp = fingerprint()
+    hardware = _hardware_id(args, fp)
+    engine = _make_engine(args, model, fp, engine_extra, api_key)
+    cfg = MeasureConfig(
+        model=model,
+        model_source=args.model,
+        workload=spec,
+        levels=levels,
+        out_dir=out_dir,
+        slos=slos,
+        percentile_method=args.percentile_method,
+        request_timeout_s=args.request_timeout,
+        dtype=args.dtype,
+        redact=[api_key] if api_key else [],
+        vocab_size_given=args.vocab_size is not None,
+        extra_manifest={"options": _options_record(args), "hardware": hardware},
+        search=search,
+        search_max_levels=args.search_max_levels,
+        search_max_concurrency=args.search_max_concurrency,
+        calibrate=(lambda: _calibration(args)) if args.engine != "offline" and args.calibrate != "never" else None,
+    )
+    progress = Progress(enabled=args.progress)
+    return run_measurement(cfg, engine, fp, progress)
+
+
+def _search_slo(args: MeasureOptions):
+    parsed = parse_search(args.find_max_under, args.search_percentile)
+    if parsed is None:
+        return None
+    from claimbench.analyze.slo_search import SLO
+
+    try:
+        return SLO(*parsed)
+    except ValueError as exc:
+        raise UserError(f"--find-max-under: {exc}") from None
+
+
+def _calibration(args: MeasureOptions) -> dict | None:
+    """The client's calibration for serve/endpoint runs: cached per host for 7 days unless 'always'."""
+    if args.engine == "offline" or args.calibrate == "never":
+        return None
+    import hashlib
+    import time as _time
+
+    from claimbench.measurement.calibration import calibrate_client, host_description
+    from claimbench.measurement.tinymodel import cache_dir
+
+    host = host_description()
+    key = hashlib.sha256(json.dumps(host, sort_keys=True, default=str).encode()).hexdigest()[:16]
+    path = cache_dir() / "calibration" / f"client-{key}.json"
+    if args.calibrate == "auto" and path.is_file() and _time.time() - path.stat().st_mtime < 7 * 86400:
+        try:
+            return {**json.loads(path.read_text()), "reused_from_cache": True}
+        except (OSError, ValueError):
+            pass
+    print("claimbench: calibrating the streaming client (~15 s; --calibrate never skips)", file=sys.stderr)
+    cal = calibrate_client()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(cal, indent=2, sort_keys=True, default=str) + "\n")
+    return {**cal, "reused_from_cache": False}
+
+
+def _hardware_id(args: MeasureOptions, fp: dict) -> dict:
+    """The registry id of the measured device: given, or cpu-host for a local CPU run; else null with a reason."""
+    if args.hardware:
+        from claimbench.load.registry import load_hardware
+
+        load_hardware(args.hardware)  # unknown id: UserError with did-you-mean
+        return {"id": args.hardware, "source": "--hardware"}
+    if args.engine == "endpoint":
+        return {"id": None, "reason": "remote endpoint: its hardware is not observable; pass --hardware"}
+    if fp.get("backend") == "cpu":
+        return {"id": "cpu-host", "source": "default for the cpu backend"}
+    return {
+        "id": None,
+        "reason": f"no registry id is inferred for backend {fp.get('backend')!r} device {fp.get('device_name')!r}; pass --hardware",
+    }
+
+
+def _make_engine(args: MeasureOptions, model: str, fp: dict, engine_extra: dict, api_key: str | None):
+    backend = fp.get("backend") or "unknown"
+    common = dict(
+        model=model,
+        dtype=args.dtype,
+        max_model_len=args.max_model_len,
+        enforce_eager=args.enforce_eager,
+        kv_cache_gib=args.kv_cache_gib,
+        seed=args.seed,
+        tensor_parallel_size=args.tensor_parallel_size,
+        extra=engine_extra,
+    )
+    if args.engine == "offline":
+        from claimbench.measurement.engines.offline import OfflineEngine, OfflineEngineConfig
+
+        return OfflineEngine(OfflineEngineConfig(**common), backend)
+    from claimbench.measurement.engines.http import HttpEngine, HttpEngineConfig
+
+    conf = HttpEngineConfig(
+        api=args.api,
+        served_model_name=args.served_model_name,
+        api_key=api_key,
+        api_key_env=args.api_key_env,
+        token_counts=args.token_counts,
+        client_processes=args.client_processes,
+    )
+    if args.engine == "endpoint":
+        return HttpEngine(conf, base_url=args.base_url, model=model)
+    from claimbench.measurement.engines.serve import ServeConfig, ServeProcess
+
+    server = ServeProcess(ServeConfig(**common, port=args.port, ready_timeout_s=args.server_timeout, backend=backend))
+    return HttpEngine(conf, server=server, model=model)
+
+
+def _options_record(args: MeasureOptions) -> dict:
+    """Every measure option as resolved (CLI or Python call alike), for the manifest. API keys are
+    only ever passed by the name of their environment variable, so none can appear here."""
+    out = args.record()
+    if out.get("base_url"):
+        from claimbench.measurement.engines.http import _public_url
+
+        out["base_url"] = _public_url(out["base_url"])  # no user:password@ or query tokens
+    return out
