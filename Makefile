@@ -2,7 +2,7 @@
 # the environment first (idempotent: env/cpu/setup.sh does nothing when it is up to date).
 PY := .venv/bin/python
 
-.PHONY: setup report browser test test-unit bench clean
+.PHONY: setup report browser check test test-unit bench clean
 
 setup:
 	bash env/cpu/setup.sh
@@ -15,8 +15,15 @@ browser:
 	@command -v chromium >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && (apt-get update -qq && apt-get install -y -qq chromium >/dev/null) \
 		|| echo "chromium not installed: the render test will be skipped (install Debian's chromium)"; }
 
+# Static checks: lint and format (ruff), the layer contracts (import-linter), types (mypy).
+check: setup
+	.venv/bin/ruff check lib tests benchmarks tools
+	.venv/bin/ruff format --check lib tests benchmarks tools
+	.venv/bin/lint-imports
+	.venv/bin/mypy
+
 # Unit tests first: the integration tests keep one vLLM server alive until the session ends.
-test: setup browser
+test: check browser
 	$(PY) -m pytest -q --nbval-lax --nbval-sanitize-with tests/notebooks/nbval_sanitize.cfg \
 		tests/unit tests/notebooks notebooks tests/integration
 

@@ -30,35 +30,20 @@ def register(sub) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    import polars as pl
-
-    from claimbench.analyze import metrics
-    from claimbench.load.bundles import find_bundles, read_bundle
     from claimbench.measurement.options import parse_slos
+    from claimbench.report.steps import summarize_bundles
     from claimbench.report.tables import format_summary
 
     slos = parse_slos(args.slo) if args.slo else None
-    frames = []
-    statuses = []
-    for path in find_bundles(args.bundles):
-        b = read_bundle(path)
-        summary = b.summary
-        if slos is not None or args.percentile_method:
-            levels = pl.DataFrame(b.summary.select("level", "concurrency", "request_rate"))
-            summary = metrics.summarize(
-                b.requests,
-                levels,
-                slos if slos is not None else (b.manifest.get("slos") or None),
-                args.percentile_method or b.manifest.get("percentile_method", "linear"),
-            )
-        frames.append(summary.with_columns(run_id=pl.lit(b.run_id), status=pl.lit(b.manifest.get("status"))))
-        statuses.append((b.run_id, b.manifest.get("status"), b.manifest.get("status_reason"), str(path)))
-    table = pl.concat(frames, how="diagonal_relaxed")
+    table = summarize_bundles(args.bundles, slos=slos, percentile_method=args.percentile_method)
+    shown = table.drop("status_reason")
     if args.json:
-        print(json.dumps(table.to_dicts(), indent=2, default=str))
+        print(json.dumps(shown.to_dicts(), indent=2, default=str))
         return 0
-    print(format_summary(table if len(frames) > 1 else table.drop("run_id")))
-    for run_id, status, reason, _path in statuses:
-        if status != "complete":
-            print(f"note: {run_id} is {status}: {reason}")
+    several = table["run_id"].n_unique() > 1
+    print(format_summary(shown if several else shown.drop("run_id")))
+    notes = table.unique(subset=["run_id"], keep="first", maintain_order=True)
+    for row in notes.iter_rows(named=True):
+        if row["status"] != "complete":
+            print(f"note: {row['run_id']} is {row['status']}: {row['status_reason']}")
     return 0

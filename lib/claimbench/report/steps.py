@@ -268,3 +268,38 @@ def plausibility(claims_dir: str | Path | None = None) -> pl.DataFrame:
         "explanation": pl.String,
     }
     return pl.DataFrame(rows, schema=schema, orient="row")
+
+
+def summarize_bundles(
+    paths: list[str | Path] | str | Path,
+    slos: dict[str, float] | None = None,
+    percentile_method: str | None = None,
+) -> pl.DataFrame:
+    """Per-level summary of every bundle under ``paths`` (``claimbench summarize``).
+
+    The stored summary, or recomputed from the raw requests when ``slos`` (goodput) or
+    ``percentile_method`` is given; each row carries ``run_id``, ``status`` and ``status_reason``.
+    """
+    from claimbench.analyze import metrics
+    from claimbench.load.bundles import find_bundles, read_bundle
+
+    frames = []
+    for path in find_bundles([paths] if isinstance(paths, (str, Path)) else paths):
+        b = read_bundle(path)
+        summary = b.summary
+        if slos is not None or percentile_method:
+            levels = pl.DataFrame(b.summary.select("level", "concurrency", "request_rate"))
+            summary = metrics.summarize(
+                b.requests,
+                levels,
+                slos if slos is not None else (b.manifest.get("slos") or None),
+                percentile_method or b.manifest.get("percentile_method", "linear"),
+            )
+        frames.append(
+            summary.with_columns(
+                run_id=pl.lit(b.run_id),
+                status=pl.lit(b.manifest.get("status")),
+                status_reason=pl.lit(b.manifest.get("status_reason"), dtype=pl.String),
+            )
+        )
+    return pl.concat(frames, how="diagonal_relaxed")
