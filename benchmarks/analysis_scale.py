@@ -2,13 +2,13 @@
 
     .venv/bin/python -m benchmarks.analysis_scale [--quick] [--rows N] [--repeats R]
 
-Synthesizes a requests.parquet-shaped frame (``claimbench.records.REQUEST_SCHEMA``, 10 load
+Synthesizes a requests.parquet-shaped frame (``claimbench.schema.records.REQUEST_SCHEMA``, 10 load
 levels, lognormal TTFT/TPOT, 16–256 output tokens) and times, each ``--repeats`` times (median,
 min, max recorded):
 
-- ``summarize``: :func:`claimbench.metrics.summarize` (every summary column, TPOT SLO goodput);
+- ``summarize``: :func:`claimbench.analyze.metrics.summarize` (every summary column, TPOT SLO goodput);
 - ``bootstrap``: 95 % percentile-bootstrap intervals per level of output tok/s (requests resampled
-  within the level, level wall time held fixed, as :mod:`claimbench.verdict` does) and of p50 TPOT,
+  within the level, level wall time held fixed, as :mod:`claimbench.judge.verdict` does) and of p50 TPOT,
   B = 1000, computed *exactly* without materializing resamples: a resample's token sum depends only
   on how many times each distinct token count is drawn (multinomial over the distinct values), and
   a resample's nearest-rank p50 is ≤ the j-th order statistic iff Binomial(n, j/n) ≥ ⌈n/2⌉ (normal
@@ -318,7 +318,7 @@ def run_size(n: int, chunks: int, repeats: int, pandas: bool, naive_b: int) -> l
     log(f"rows {n:,} chunks {chunks}: synthesized in {gen:.1f} s, {size_gb:.2f} GB")
     lv = levels_frame()
     ts, s = timed(lambda: summarize(df, lv, {"tpot_ms": 50}), repeats)
-    out.append(_row(n, chunks, "summarize", "polars (claimbench.metrics)", ts, frame_gb=round(size_gb, 2)))
+    out.append(_row(n, chunks, "summarize", "polars (claimbench.analyze.metrics)", ts, frame_gb=round(size_gb, 2)))
     log(out[-1]["step"], out[-1]["tool"], f"{out[-1]['median_s']:.2f} s")
     ts, b = timed(lambda: bootstrap_level_ci(df, n_boot=1000), repeats)
     out.append(_row(n, chunks, "bootstrap CI (tok/s, p50 TPOT), B=1000", "polars+numpy, exact", ts))

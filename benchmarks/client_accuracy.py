@@ -2,13 +2,13 @@
 
     .venv/bin/python -m benchmarks.client_accuracy [--quick] [--streams 1,8,32] [--no-vllm]
 
-One mock server (:mod:`claimbench.mockserver`: TTFT 100 ms, one token every 50 ms, exact schedule,
+One mock server (:mod:`claimbench.measurement.mockserver`: TTFT 100 ms, one token every 50 ms, exact schedule,
 records when it received each request and wrote each chunk on CLOCK_MONOTONIC) serves every
 client in turn, at each stream count. Clients:
 
 - ``claimbench asyncio`` — the streaming client as ``HttpEngine`` runs it today (asyncio loop);
 - ``claimbench uvloop``  — the same client on uvloop;
-- ``claimbench pool×2``  — :class:`claimbench.client_pool.ClientPool`, 2 processes (uvloop);
+- ``claimbench pool×2``  — :class:`claimbench.measurement.client_pool.ClientPool`, 2 processes (uvloop);
 - ``vllm bench serve``   — vLLM's own benchmark client, as a subprocess, on the same server;
   it reports aggregates only, so its error is its reported median minus the server's median.
 
@@ -17,7 +17,7 @@ sees a steady arrival rate (vllm bench: ``--request-rate S/duration --burstiness
 --max-concurrency S``); ``--burst`` also runs all-at-once starts (vllm bench ``--request-rate
 inf``), which additionally loads the server's intake.
 
-Errors are client minus truth, in ms; see :mod:`claimbench.calibration` for the decomposition
+Errors are client minus truth, in ms; see :mod:`claimbench.measurement.calibration` for the decomposition
 (send side = server received − client sent, i.e. loopback + server intake; receive side = client
 chunk time − server write). The server is run with ``precise=False`` (asyncio timers only): its
 default precise wait blocks its event loop before each deadline, which delays reading new requests
@@ -199,7 +199,7 @@ def _diff(a, b):
 
 
 def ceilings(levels: list[dict[str, Any]]) -> dict[str, Any]:
-    """Per client and arrivals: :func:`claimbench.calibration.ceiling_of` (levels where the server
+    """Per client and arrivals: :func:`claimbench.measurement.calibration.ceiling_of` (levels where the server
     did not hold its schedule are skipped as not checkable)."""
     from claimbench.measurement.calibration import ceiling_of
 

@@ -62,7 +62,7 @@ def client_accuracy_section(r: dict[str, Any]) -> str:
         "",
         _machine(r.get("machine")),
         "",
-        f"Reference server: `claimbench.mockserver`, TTFT {srv['ttft_ms']:g} ms, one token every {srv['gap_ms']:g} ms, "
+        f"Reference server: `claimbench.measurement.mockserver`, TTFT {srv['ttft_ms']:g} ms, one token every {srv['gap_ms']:g} ms, "
         f"precise wait {'on' if srv.get('precise') else 'off'}; {st['output_len']} output tokens per request, "
         f"≥{st['min_requests']} requests per level, arrivals: {', '.join(st['arrivals'])} "
         "(ramp = streams' starts spread over one request's duration, steady state). Client and server share the "

@@ -4,7 +4,7 @@
 
 Synthetic frontiers: TPOT(c) = a + b·c ms (optionally ×(1 ± noise), uniform, seeded), throughput =
 c·1000/TPOT tok/s; the true maximum under ``TPOT ≤ 50 ms`` is at c* = ⌊(50 − a)/b⌋. Each frontier is
-searched by :func:`claimbench.slo_search.find_max_under_slo` (≤ 6 levels, ±5 %) and by the
+searched by :func:`claimbench.analyze.slo_search.find_max_under_slo` (≤ 6 levels, ±5 %) and by the
 doubling grid 1, 2, 4 … until the SLO breaks; the table gives levels run and the error of the
 answer against the true maximum.
 

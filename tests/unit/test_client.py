@@ -58,6 +58,7 @@ def measure_against_truth(streams: int):
     return t0, recs, truth
 
 
+@pytest.mark.timing
 @pytest.mark.parametrize("streams", [1, 64])
 def test_ttft_and_tpot_medians_are_within_1ms_of_the_servers_ground_truth(streams):
     # Client TTFT = (server received - client sent) + server TTFT + (client first chunk - server first write).

@@ -203,6 +203,7 @@ def test_bad_max_tokens_is_rejected_with_400(server):
 # Schedule and ground truth
 
 
+@pytest.mark.timing
 def test_measured_ttft_and_gaps_match_the_configured_schedule():
     ttft_ms, gap_ms, n_tokens = 30.0, 10.0, 12
     with start_mock_server(ttft_ms=ttft_ms, gap_ms=gap_ms) as h:

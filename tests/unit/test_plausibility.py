@@ -1,4 +1,4 @@
-"""Roofline plausibility bounds of claim readings, pinned against claimbench.roofline directly."""
+"""Roofline plausibility bounds of claim readings, pinned against claimbench.judge.roofline directly."""
 
 from pathlib import Path
 

@@ -50,7 +50,9 @@ def test_summaries_from_python_equal_the_cli(capsys):
     from claimbench.report.steps import summarize_bundles
 
     table = summarize_bundles(RECORDED).drop("status_reason")
-    assert json.dumps(table.to_dicts(), indent=2, default=str) + "\n" == _cli(capsys, "summarize", str(RECORDED), "--json")
+    assert json.dumps(table.to_dicts(), indent=2, default=str) + "\n" == _cli(
+        capsys, "summarize", str(RECORDED), "--json"
+    )
 
 
 def test_verdicts_from_python_equal_the_cli(capsys):

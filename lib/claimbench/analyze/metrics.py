@@ -91,7 +91,7 @@ def _complete(requests: pl.DataFrame) -> pl.DataFrame:
     if not missing:
         return requests
     return requests.with_columns(
-        [pl.lit(False if k == "warmup" else None, dtype=t).alias(k) for k, t in missing.items()]
+        [pl.lit(False if k == "warmup" else None, dtype=t).alias(k) for k, t in missing.items()]  # type: ignore[arg-type]
     )
 
 

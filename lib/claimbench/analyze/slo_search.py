@@ -114,20 +114,22 @@ class SearchResult:
     def warnings(self) -> list[str]:
         """Signs that the frontier measured is not monotone (noise), which the bracket assumes."""
         out = []
-        passing = [p for p in self.levels if p.meets and p.throughput is not None]
-        for v in (p for p in self.levels if not p.meets and p.throughput is not None):
-            lower_passing = [p for p in passing if p.concurrency < v.concurrency and p.throughput > v.throughput]
+        passing = [(p.concurrency, p.throughput) for p in self.levels if p.meets and p.throughput is not None]
+        for v in self.levels:
+            if v.meets or v.throughput is None:
+                continue
+            lower_passing = [tp for c, tp in passing if c < v.concurrency and tp > v.throughput]
             if lower_passing:
                 out.append(
                     f"non-monotone frontier: concurrency {v.concurrency} broke the SLO at {v.throughput:,.0f} tok/s, "
-                    f"below {max(p.throughput for p in lower_passing):,.0f} tok/s that passed at a lower concurrency; "
+                    f"below {max(lower_passing):,.0f} tok/s that passed at a lower concurrency; "
                     "the levels are noisy (use warmup, longer levels or repeats)"
                 )
-        for p in passing:
-            higher_failing = [v for v in self.levels if not v.meets and v.concurrency < p.concurrency]
+        for c, _tp in passing:
+            higher_failing = [v for v in self.levels if not v.meets and v.concurrency < c]
             if higher_failing:
                 out.append(
-                    f"non-monotone frontier: concurrency {p.concurrency} met the SLO although "
+                    f"non-monotone frontier: concurrency {c} met the SLO although "
                     f"{min(v.concurrency for v in higher_failing)} broke it"
                 )
                 break
@@ -309,6 +311,7 @@ def find_max_under_slo(
             return _result(book, "slo_unmet" if hi is not None and hi.concurrency == 1 else "max_levels", tolerance)
     lo, hi = book.bracket()
     while hi is None:
+        assert lo is not None  # the start passed, or walking down found a pass
         if book.left <= 0:
             return _result(book, "max_levels", tolerance)
         if lo.concurrency >= max_concurrency:
@@ -336,6 +339,7 @@ def find_max_under_slo(
             return _result(book, "converged", tolerance)
         if book.left <= 0:
             return _result(book, "max_levels", tolerance)
+        assert hi is not None  # the bracket loop above ends only with a violating level
         span = hi.concurrency - lo.concurrency
         x = _crossing(lo, hi, slo.bound)
         if x is None or (len(last_moved) >= 2 and last_moved[-1] == last_moved[-2]):

@@ -1,6 +1,6 @@
 """The ``claimbench`` command line.
 
-Subcommands live in :mod:`claimbench.commands`, one module each, discovered at start. A module
+Subcommands live in :mod:`claimbench.cli`, one module each, discovered at start. A module
 defines ``register(subparsers)`` which adds its parser and sets ``func`` (called with the parsed
 namespace, returning an exit status). Command modules must stay light to import: heavy packages
 (vllm, torch, altair) are imported inside the functions that use them.

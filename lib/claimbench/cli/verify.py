@@ -1,12 +1,12 @@
 """``claimbench verify``: judge claims (data/claims) against evidence (bundles, peer files,
 data/reference) and print a verdict table, with each throughput reading checked against its
-roofline bound (:mod:`claimbench.plausibility`).
+roofline bound (:mod:`claimbench.judge.plausibility`).
 
 Evidence: ``--evidence PATH`` (repeatable) or, by default, data/reference, data/runs and the run
 bundles under ./runs (``--runs DIR`` for another folder); the first stderr line says which were
 used and how many records each gave. Output: a table and short notes (default), ``--json`` (one
 object per claim, the reading as worded at top level plus ``readings``), ``--out DIR``
-(verdicts.parquet with the columns documented in :mod:`claimbench.verdict`, and verdicts.md).
+(verdicts.parquet with the columns documented in :mod:`claimbench.judge.verdict`, and verdicts.md).
 
 Bad claim or evidence files are reported one line each on stderr and skipped; the other claims are
 still judged and printed; the exit status is then 2.

@@ -1,7 +1,7 @@
 """Put measured runs and published results on a common footing (pure).
 
 For each piece of evidence with a throughput, take its best output tok/s (optionally only levels
-meeting a TPOT bound), then every normalized form of it (:func:`claimbench.normalize.normalize`):
+meeting a TPOT bound), then every normalized form of it (:func:`claimbench.judge.normalize.normalize`):
 per card, die, node, dense TFLOP, HBM TB/s, W, $/h. Each row keeps the evidence's own basis and
 the arithmetic that converted it.
 """

@@ -8,7 +8,7 @@ conversion applies. The only conversions are between unit bases of the same chip
 * node/system → card: ÷ the packages the figure spans (the evidence's ``packages``, else the
   hardware's ``packages_per_node`` for a node); card → node: × ``packages_per_node``.
 
-Conversions go through :func:`claimbench.normalize.convert_basis` (the one code path for basis
+Conversions go through :func:`claimbench.judge.normalize.convert_basis` (the one code path for basis
 arithmetic); each is returned with its factor and the sentence saying how it was made. Differences in
 input/output length, speculative decoding and phase are reported but not binding: they rank the
 evidence (fewer differences first) instead of excluding it.
@@ -120,7 +120,7 @@ def _hw(hardware: Mapping[str, HardwareLike], hw_id: str | None) -> HardwareLike
 
 @dataclass(frozen=True)
 class _SpecView:
-    """The figures :func:`claimbench.normalize.convert_basis` reads, from any HardwareLike."""
+    """The figures :func:`claimbench.judge.normalize.convert_basis` reads, from any HardwareLike."""
 
     id: str
     dies_per_package: int | None

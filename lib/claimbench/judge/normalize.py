@@ -1,7 +1,7 @@
 """Vendor-neutral normalization of a throughput figure: per card, die, node, TFLOP, TB/s, W, $/h.
 
-Pure: no files, environment or printing. Hardware records come from :mod:`claimbench.registry`
-(the caller loads them); prices are passed in as :class:`~claimbench.registry.PriceEntry` records
+Pure: no files, environment or printing. Hardware records come from :mod:`claimbench.load.registry`
+(the caller loads them); prices are passed in as :class:`~claimbench.load.registry.PriceEntry` records
 or as a user figure.
 
 Bases

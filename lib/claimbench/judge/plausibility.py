@@ -1,16 +1,16 @@
 """Roofline plausibility bounds for claims (pure): claim readings + registry records in,
-:class:`~claimbench.verdict.PlausibilityBound` records out.
+:class:`~claimbench.judge.verdict.PlausibilityBound` records out.
 
 For each reading of an output-throughput claim whose deployment is known, the physical upper
-bound on output tok/s per package comes from :mod:`claimbench.roofline`:
+bound on output tok/s per package comes from :mod:`claimbench.judge.roofline`:
 
-* at the stated batch (``deployment.batch_per_device``): :func:`~claimbench.roofline.decode_bound`;
+* at the stated batch (``deployment.batch_per_device``): :func:`~claimbench.judge.roofline.decode_bound`;
 * at the claim's TPOT bound (an SLO on ``tpot``, any statistic: every step obeys the roof):
-  :func:`~claimbench.roofline.max_batch_at_tpot`, the largest batch whose bounded TPOT meets it;
+  :func:`~claimbench.judge.roofline.max_batch_at_tpot`, the largest batch whose bounded TPOT meets it;
 * both given: the smaller of the two (each alone is a valid ceiling);
 * neither: the batch HBM can hold at that context (``capacity``).
 
-A ratio claim ("3x chip B") is bounded by :func:`~claimbench.roofline.ratio_bound` (per package or
+A ratio claim ("3x chip B") is bounded by :func:`~claimbench.judge.roofline.ratio_bound` (per package or
 per die, following the reading's basis) at the TPOT bound or batch, same deployment on both chips.
 
 Unknowns stay explicit: a reading whose model, hardware figures, speculative decoding, context,

@@ -1,6 +1,6 @@
 """Roofline bounds on LLM inference speed: model x hardware x precision x deployment.
 
-Pure: takes :class:`~claimbench.registry.ModelArch` and :class:`~claimbench.registry.HardwareSpec`
+Pure: takes :class:`~claimbench.load.registry.ModelArch` and :class:`~claimbench.load.registry.HardwareSpec`
 records and numbers, returns frozen dataclasses. No files, environment or printing.
 
 What is bounded

@@ -36,7 +36,7 @@ Single published figures get no interval (null), never a made-up one.
 
 Plausibility
 ------------
-``bounds`` (from :mod:`claimbench.plausibility`, roofline) maps (claim id, reading id) to a
+``bounds`` (from :mod:`claimbench.judge.plausibility`, roofline) maps (claim id, reading id) to a
 :class:`PlausibilityBound`. A claim whose floor (value × (1 − tolerance)) exceeds the bound, on the
 bound's basis, is ``IMPLAUSIBLE``; otherwise the verdict's notes say it is within the bound, which
 roof binds and the bound's value — or why no bound could be computed.
@@ -129,7 +129,7 @@ class VerdictConfig:
 @dataclass(frozen=True)
 class PlausibilityBound:
     """A precomputed physical bound on the claim's metric (e.g. roofline max output tok/s per
-    ``basis``, or the largest ratio for a ratio claim), made by :mod:`claimbench.plausibility`.
+    ``basis``, or the largest ratio for a ratio claim), made by :mod:`claimbench.judge.plausibility`.
 
     ``max_value`` None: no bound could be computed; ``explanation`` says which input is unknown.
     """

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Literal
 
@@ -200,7 +201,7 @@ def _bundle_samples(requests, level: int) -> RequestSamples | None:
 
 def load_run_bundle(path: Path | str) -> Evidence:
     """A claimbench run bundle directory as evidence (one point per summary row), read with
-    :func:`claimbench.store.read_bundle`. A bundle whose status is not ``complete`` is still
+    :func:`claimbench.measurement.store.read_bundle`. A bundle whose status is not ``complete`` is still
     evidence (its completed levels), flagged in ``status`` and in the notes."""
     from claimbench.load.bundles import read_bundle
 
@@ -265,7 +266,8 @@ _VLLM_REQUIRED = ("completed", "output_throughput")
 def _json_objects(text: str) -> list[Any]:
     """One JSON document, or several concatenated/line-separated ones (``--append-result``)."""
     decoder = json.JSONDecoder()
-    out, i, n = [], 0, len(text)
+    out: list[Any] = []
+    i, n = 0, len(text)
     while True:
         while i < n and text[i].isspace():
             i += 1
@@ -348,7 +350,9 @@ def load_vllm_bench(path: Path | str) -> Evidence:
         "linear interpolation; throughput = tokens / benchmark duration."
     ]
     if len(models) > 1:
-        raise UserError(f"{p}: field model_id: the appended results name different models {sorted(models)}")
+        raise UserError(
+            f"{p}: field model_id: the appended results name different models {sorted(str(m) for m in models)}"
+        )
     hardware = first.get("hardware")  # --metadata hardware=<registry id>
     precision = first.get("precision") or first.get("dtype")
     packages = first.get("packages")
@@ -707,7 +711,7 @@ def _expand(path: Path) -> list[Path]:
 
 
 def import_evidence(
-    paths: list[Path | str], hardware_ids: set[str] | None = None
+    paths: Sequence[Path | str], hardware_ids: set[str] | None = None
 ) -> tuple[list[Evidence], list[EvidenceImportError]]:
     """Import every bundle/file under ``paths``; files that fail are returned as errors."""
     evidence: list[Evidence] = []

@@ -178,7 +178,7 @@ def _hardware_id(args: MeasureOptions, fp: dict) -> dict:
 
 def _make_engine(args: MeasureOptions, model: str, fp: dict, engine_extra: dict, api_key: str | None):
     backend = fp.get("backend") or "unknown"
-    common = dict(
+    common: dict[str, Any] = dict(
         model=model,
         dtype=args.dtype,
         max_model_len=args.max_model_len,

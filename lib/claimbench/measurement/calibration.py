@@ -1,7 +1,7 @@
 """Client calibration: how accurate is the streaming client here, and up to what load.
 
 The client's timestamps are checked against the reference mock server
-(:mod:`claimbench.mockserver`), which emits every chunk on an exact schedule and records, on the
+(:mod:`claimbench.measurement.mockserver`), which emits every chunk on an exact schedule and records, on the
 same CLOCK_MONOTONIC, when it received each request and wrote each chunk. For each stream count the
 client runs a closed-loop level against it and every request is matched to its ground truth by
 request id. Errors (ms, client minus truth):
@@ -239,9 +239,9 @@ def measure_client_error(
     arrivals: str = "ramp",
 ) -> dict[str, Any]:
     """One closed-loop level of ``streams`` streams × ``rounds`` requests each against a running
-    mock server (a :class:`claimbench.mockserver.MockServerHandle`), compared to its ground truth.
+    mock server (a :class:`claimbench.measurement.mockserver.MockServerHandle`), compared to its ground truth.
 
-    ``processes`` > 1 runs the client as a :class:`claimbench.client_pool.ClientPool` (``pool`` may
+    ``processes`` > 1 runs the client as a :class:`claimbench.measurement.client_pool.ClientPool` (``pool`` may
     pass an open one); ``loop`` is the event loop of a one-process client (``asyncio``, as
     ``HttpEngine`` uses, or ``uvloop``/``auto``). ``arrivals``: ``ramp`` spreads the streams'
     starts evenly over one request's duration (steady state: the server sees a constant arrival

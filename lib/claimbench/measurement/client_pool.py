@@ -3,7 +3,7 @@
 One Python process parses every streamed chunk of every request on one core; at a few thousand
 chunks per second it falls behind and its timestamps grow late (see ``benchmarks/README.md``).
 :class:`ClientPool` splits a level over ``processes`` worker processes, each running the same
-recording client (:func:`claimbench.client.run_level_async`) on its own event loop, and merges
+recording client (:func:`claimbench.measurement.client.run_level_async`) on its own event loop, and merges
 their records. ``time.monotonic()`` is CLOCK_MONOTONIC on Linux, shared by every process on the
 host, so the workers' timestamps (relative to the caller's ``run_t0``) are directly comparable.
 
@@ -12,7 +12,7 @@ Splitting:
   ``concurrency % p``) and a contiguous share of the prompts proportional to its streams; no
   worker gets zero streams (``p`` is capped at the concurrency).
 - open loop (``request_rate``): the arrival times are drawn once, exactly as the one-process client
-  does (:func:`claimbench.loadgen.arrival_offsets_s` with ``seed + level``), and dealt round-robin;
+  does (:func:`claimbench.measurement.loadgen.arrival_offsets_s` with ``seed + level``), and dealt round-robin;
   every worker sends its requests at their scheduled offsets from one common start.
 All workers start at the same monotonic instant (a start time sent with the command, after every
 worker reported ready). ``duration_s`` deadlines apply per worker from that common start.
@@ -119,7 +119,7 @@ async def closed_loop_ramped(
     should_stop: Callable[[], bool] = lambda: False,
     loop: str = "auto",
 ) -> None:
-    """Closed loop like :func:`claimbench.client.run_level_async`, but stream ``j`` of ``n`` starts
+    """Closed loop like :func:`claimbench.measurement.client.run_level_async`, but stream ``j`` of ``n`` starts
     ``j · ramp_s / n`` after the level's start (a linear ramp-up). With equal requests the streams
     stay spread out, so the server sees a steady arrival rate instead of synchronized bursts."""
     clock = time.monotonic
@@ -186,7 +186,7 @@ def _worker_main(conn, stop_event, loop_kind: str, parent_pid: int) -> None:  # 
 class ClientPool:
     """``processes`` client worker processes; use as a context manager.
 
-    ``run_level`` has the signature of :meth:`claimbench.engines.http.HttpEngine.run_level`'s
+    ``run_level`` has the signature of :meth:`claimbench.measurement.engines.http.HttpEngine.run_level`'s
     client part and appends the merged records to ``records``.
     """
 

@@ -45,7 +45,7 @@ Faults (all off by default)
     Generation requests are counted (1, 2, …) after the API-key and slow-start checks.
 
 Running
-    ``python -m claimbench.mockserver --host 127.0.0.1 --port 0 --ttft-ms 20 --gap-ms 5`` prints
+    ``python -m claimbench.measurement.mockserver --host 127.0.0.1 --port 0 --ttft-ms 20 --gap-ms 5`` prints
     ``READY http://127.0.0.1:PORT`` on stdout once listening. From Python,
     :func:`start_mock_server` runs it as a subprocess and returns a :class:`MockServerHandle`
     (a context manager that always terminates it). Only loopback addresses can be bound.
@@ -420,7 +420,7 @@ def app_state(app: web.Application) -> MockServerState:
 def create_app(options: Optional[MockServerOptions] = None) -> web.Application:
     """The aiohttp application; :func:`app_state` gives its :class:`MockServerState`.
 
-    Run it in its own process (:func:`serve` / ``python -m claimbench.mockserver``): a client on
+    Run it in its own process (:func:`serve` / ``python -m claimbench.measurement.mockserver``): a client on
     the same event loop would distort both sides' timing.
     """
     import asyncio
@@ -730,15 +730,15 @@ async def serve(options: MockServerOptions, host: str = "127.0.0.1", port: int =
     bound_host, bound_port = addr[0], addr[1]
     shown = f"[{bound_host}]" if ":" in bound_host else bound_host
     state.started_s = time.monotonic()
-    out = ready_file or sys.stdout
-    out.write(f"READY http://{shown}:{bound_port}\n")
-    out.flush()
     stop = asyncio.Event()
-    for sig in (signal.SIGTERM, signal.SIGINT):
+    for sig in (signal.SIGTERM, signal.SIGINT):  # before READY: a launcher may stop us at once
         try:
             loop.add_signal_handler(sig, stop.set)
         except (NotImplementedError, RuntimeError):  # pragma: no cover
             pass
+    out = ready_file or sys.stdout
+    out.write(f"READY http://{shown}:{bound_port}\n")
+    out.flush()
     try:
         await stop.wait()
     finally:
@@ -747,7 +747,7 @@ async def serve(options: MockServerOptions, host: str = "127.0.0.1", port: int =
 
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
-        prog="python -m claimbench.mockserver",
+        prog="python -m claimbench.measurement.mockserver",
         description="OpenAI-compatible streaming mock server with an exact emission schedule "
         "(a test instrument for claimbench's client).",
     )
@@ -946,7 +946,7 @@ def start_mock_server(
     env: Optional[dict[str, str]] = None,
     **options: Any,
 ) -> MockServerHandle:
-    """Launch ``sys.executable -m claimbench.mockserver`` and wait for its READY line.
+    """Launch ``sys.executable -m claimbench.measurement.mockserver`` and wait for its READY line.
 
     ``options`` are :class:`MockServerOptions` fields (``ttft_ms=20, gap_ms=5, fail_every=3``…).
     The child exits if this process dies (``--exit-with-parent``). On any failure to start, the

@@ -1,6 +1,6 @@
 """Altair charts with one theme (frames in, chart specs out; nothing is rendered or saved here).
 
-Rendering for reports is static SVG through vl-convert (see :mod:`claimbench.nbhelpers`), so
+Rendering for reports is static SVG through vl-convert (see :mod:`claimbench.report.nbhelpers`), so
 charts draw with no network.
 """
 

@@ -244,7 +244,8 @@ def plausibility(claims_dir: str | Path | None = None) -> pl.DataFrame:
             b = bounds.get((claim.id, r.reading_id))
             if b is None:
                 continue
-            claimed = claim.predicate.value if claim.predicate is not None else None
+            value = claim.predicate.value if claim.predicate is not None else None
+            claimed = value if isinstance(value, (int, float)) else None
             rows.append(
                 {
                     "claim_id": claim.id,

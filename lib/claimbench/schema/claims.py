@@ -95,7 +95,7 @@ class Speculative(Strict):
 
 class Deployment(Strict):
     """How the serving behind a figure was deployed: what the roofline bound needs beyond chip,
-    model, precision, speculative decoding and the TPOT bound (:mod:`claimbench.roofline`).
+    model, precision, speculative decoding and the TPOT bound (:mod:`claimbench.judge.roofline`).
 
     Every field is required; null means the source does not say, and the bound is then not
     computed (``kv_precision`` null is bounded at 1 byte per KV element, the loosest in use, and

