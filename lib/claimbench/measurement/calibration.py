@@ -35,6 +35,9 @@ import time
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
+from claimbench.analyze.metrics import percentile, request_metrics
+from claimbench.measurement.store import requests_frame
+
 __all__ = ["measure_client_error", "calibrate_client", "ceiling_warning", "level_within", "host_description"]
 
 CALIBRATION_SCHEMA = 1
@@ -42,13 +45,8 @@ DEFAULT_STREAMS = (1, 32, 128)
 
 
 def _q(values: Sequence[float], q: float) -> float | None:
-    if not values:
-        return None
-    xs = sorted(values)
-    h = (len(xs) - 1) * q / 100
-    lo = math.floor(h)
-    hi = min(lo + 1, len(xs) - 1)
-    return float(xs[lo] + (h - lo) * (xs[hi] - xs[lo]))
+    """Linear-interpolation percentile: the one definition in :mod:`claimbench.analyze.metrics`."""
+    return percentile(values, q, "linear")
 
 
 def _stats(values: Sequence[float]) -> dict[str, float | None]:
@@ -132,6 +130,14 @@ def compare_to_truth(records: Iterable[Any], truth: Sequence[Mapping[str, Any]],
     client_tokens = 0
     first_sent, last_done = math.inf, -math.inf
     matched = []
+    records = list(records)
+    # the client's TTFT and TPOT by the one definition of each (analyze.metrics.request_metrics)
+    client = {
+        row["request_id"]: row
+        for row in request_metrics(requests_frame(records))
+        .select("request_id", "ttft_ms", "tpot_ms")
+        .iter_rows(named=True)
+    }
     for r in records:
         if getattr(r, "warmup", False):
             continue
@@ -154,16 +160,17 @@ def compare_to_truth(records: Iterable[Any], truth: Sequence[Mapping[str, Any]],
         recv.extend(lags)
         if lags:
             recv_first.append(lags[0])
-        ttft_err.append(((r.first_token_s - r.sent_s) - (writes[0] - received)) * 1e3)
-        c_ttft.append((r.first_token_s - r.sent_s) * 1e3)
-        t_ttft.append((writes[0] - received) * 1e3)
-        n = r.output_tokens or 0
-        if n > 1 and len(writes) > 1:
-            client_tpot = (r.done_s - r.first_token_s) / (n - 1)
-            true_tpot = (writes[-1] - writes[0]) / (len(writes) - 1)
-            tpot_err.append((client_tpot - true_tpot) * 1e3)
-            c_tpot.append(client_tpot * 1e3)
-            t_tpot.append(true_tpot * 1e3)
+        client_ttft_ms = client[r.request_id]["ttft_ms"]
+        true_ttft_ms = (writes[0] - received) * 1e3
+        ttft_err.append(client_ttft_ms - true_ttft_ms)
+        c_ttft.append(client_ttft_ms)
+        t_ttft.append(true_ttft_ms)
+        client_tpot_ms = client[r.request_id]["tpot_ms"]
+        if client_tpot_ms is not None and len(writes) > 1:
+            true_tpot_ms = (writes[-1] - writes[0]) / (len(writes) - 1) * 1e3  # ground truth: the server's writes
+            tpot_err.append(client_tpot_ms - true_tpot_ms)
+            c_tpot.append(client_tpot_ms)
+            t_tpot.append(true_tpot_ms)
     client_dur = last_done - first_sent
     client_thr = client_tokens / client_dur if n_ok and client_dur > 0 else None
     server_thr = None
