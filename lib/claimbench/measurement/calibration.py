@@ -508,7 +508,7 @@ def ceiling_warning(
             f"{(calibration.get('settings') or {}).get('max_error_ms', 1.0):g} ms; timings are unverified"
         )
     problems = []
-    limited = ceiling.get("limited_by")
+    limited = str(ceiling.get("limited_by") or "")
     if conc is not None and conc >= margin * c_streams:
         if conc > c_streams:
             beyond = (

@@ -133,7 +133,7 @@ class RaplBackend(_Backend):
             now = self._read(z)
             delta = now - self._last[i]
             if delta < 0:  # counter wrapped
-                delta += wrap if wrap > 0 else 0
+                delta += wrap if wrap > 0 else 0  # type: ignore[assignment]  # int counters, float wrap
             self._acc += max(delta, 0) / 1e6
             self._last[i] = now
         return self._acc
@@ -372,6 +372,7 @@ class EnergyMeter:
 
     def _sample(self) -> None:
         b = self._backend
+        assert b is not None  # started
         if b.kind == "counter":
             self._joules = b.counter_j() - self._c0
         else:
@@ -386,7 +387,8 @@ class EnergyMeter:
             try:
                 self._sample()
             except Exception as exc:
-                self._error = f"{self._backend.name}: sampling failed: {exc}"
+                name = self._backend.name if self._backend is not None else "energy"
+                self._error = f"{name}: sampling failed: {exc}"
                 return
 
     def stop(self) -> EnergyReading:

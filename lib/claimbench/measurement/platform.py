@@ -104,7 +104,7 @@ def fingerprint(load_torch: bool = True) -> dict[str, Any]:
         "python": _pf.python_version(),
         "packages": {name: _version(name) for name in _PACKAGES if _version(name)},
     }
-    torch = None
+    torch: Any = None
     if load_torch and importlib.util.find_spec("torch"):
         import torch
     if torch is None:

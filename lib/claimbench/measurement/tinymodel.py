@@ -181,7 +181,7 @@ def build_tiny_model(root: Path | None = None) -> Path:
         save_file(_weights(cfg), str(tmp / "model.safetensors"), metadata={"format": "pt"})
         _write_json(tmp / "config.json", cfg)
         _write_json(tmp / "generation_config.json", {"bos_token_id": 1, "eos_token_id": 2, "do_sample": False})
-        tok = _train_tokenizer(cfg["vocab_size"])
+        tok = _train_tokenizer(int(cfg["vocab_size"]))  # type: ignore[call-overload]
         (tmp / "tokenizer.json").write_text(tok.to_str(pretty=True) + "\n")
         _write_json(
             tmp / "tokenizer_config.json",

@@ -87,7 +87,7 @@ class ServeProcess:
         self.log_path: Path | None = None
         self.ready_s: float | None = None
         self.environment: dict[str, str] = {}
-        self._log_fh = None
+        self._log_fh: Any = None
 
     @property
     def base_url(self) -> str:
@@ -123,6 +123,7 @@ class ServeProcess:
         return self.base_url
 
     def _wait_ready(self, t0: float) -> None:
+        assert self.proc is not None  # started
         deadline = t0 + self.config.ready_timeout_s
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:

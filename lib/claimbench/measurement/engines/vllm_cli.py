@@ -36,7 +36,7 @@ def _patch_version_lookup() -> None:
             raise
 
     version._claimbench = True  # type: ignore[attr-defined]
-    _md.version = version
+    _md.version = version  # type: ignore[assignment]
 
 
 def vllm_version() -> str | None:
