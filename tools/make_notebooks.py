@@ -100,17 +100,17 @@ export_dir: str = ""  # empty: no CSV, LaTeX, SVG exports
 """,
         [
             """cmp = steps.compare(runs_dir, max_tpot_ms or None)
-nb.show_table(steps.ranked(cmp, "per_card"), "ranked_per_card", columns=steps.RANKED_VIEW)""",
-            """nb.show_chart(charts.normalized_chart(cmp, "per_card"), "per_card")""",
-            """nb.show_chart(charts.normalized_chart(cmp, "per_die"), "per_die")""",
-            """nb.show_chart(charts.normalized_chart(cmp, "per_dense_tflop"), "per_dense_tflop")""",
+nb.show_table(steps.ranked(cmp, "per_card"), "ranked_per_card", columns=steps.RANKED_VIEW, group_by="group")""",
+            """nb.show_chart(charts.normalized_chart(cmp, "per_card"), "per_card", empty="no group holds two results per card")""",
+            """nb.show_chart(charts.normalized_chart(cmp, "per_die"), "per_die", empty="no group holds two results per die")""",
+            """nb.show_chart(charts.normalized_chart(cmp, "per_dense_tflop"), "per_dense_tflop", empty="no group holds two results per dense TFLOP")""",
             "## Pareto: throughput per accelerator vs tok/s per user\n\nEvery load point that states a TPOT, own runs and published results together, one row of panels per model; claims are red crosses at the slowest per-user speed their TPOT bound allows. Hover a point for its conditions and source.",
             """par = steps.pareto(runs_dir, claims_dir or None)
 nb.show_chart(charts.pareto_chart(par.points, par.claims), "pareto")""",
-            """nb.show_table(par.points, "pareto_points", columns=steps.PARETO_VIEW)""",
+            """nb.show_table(par.points, "pareto_points", columns=steps.PARETO_VIEW, group_by="group")""",
             "## Every normalized form and its arithmetic",
-            """nb.show_table(steps.pivot_forms(cmp), "normalized")""",
-            """nb.show_table(cmp, "conversions", columns=["group", "label", "form", "value", "unit", "explanation", "reason"])""",
+            """nb.show_table(steps.pivot_forms(cmp), "normalized", group_by="group")""",
+            """nb.show_table(cmp, "conversions", columns=["label", "form", "value", "unit", "explanation", "reason"])""",
         ],
     ),
     "04_plausibility": nb(

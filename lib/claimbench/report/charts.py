@@ -57,6 +57,15 @@ def _tips(frame: pl.DataFrame, cols) -> list:
     return out
 
 
+def hardware_color(ids, title: str = "hardware"):
+    """One colour per hardware id, fixed by the sorted ids given (the same across a page's charts
+    when they are given the same frame)."""
+    alt = _alt()
+    domain = sorted({i for i in ids if i})
+    rng = [PALETTE[i % len(PALETTE)] for i in range(len(domain))]
+    return alt.Color("hardware:N", title=title, scale=alt.Scale(domain=domain, range=rng))
+
+
 def _n(x: float | None) -> str:
     if x is None:
         return "–"
@@ -170,32 +179,41 @@ def request_timeline_chart(timeline: pl.DataFrame, title: str | None = None):
 
 def normalized_chart(frame: pl.DataFrame, form: str, title: str | None = None):
     """Horizontal bars of one normalized form (e.g. 'per_die'): one panel per like-with-like group
-    (model, precision, ISL/OSL, speculative decoding, phase), never ranked across groups."""
+    (model, precision, ISL/OSL, speculative decoding, phase) that holds more than one result, ranked
+    only within its panel. A group with a single result has nothing to be ranked against: it is
+    left to the table. None when no group has two results."""
     alt = _alt()
+    color = hardware_color(frame["hardware"].to_list() if "hardware" in frame.columns else [])
     data = frame.filter(pl.col("form") == form).drop_nulls("value")
     unit = data["unit"][0] if data.height else ""
-    groups = data["group"].unique(maintain_order=True).sort().to_list() if "group" in data.columns else [None]
+    if "group" not in data.columns:
+        data = data.with_columns(group=pl.lit("all"))
+    sizes = data.group_by("group").len()
+    multi = sorted(sizes.filter(pl.col("len") > 1)["group"].to_list())
+    single = sizes.height - len(multi)
+    if not multi:
+        return None
     panels = []
-    for g in groups:
-        d = data.filter(pl.col("group") == g) if g is not None else data
+    for g in multi:
+        d = data.filter(pl.col("group") == g)
         panels.append(
             alt.Chart(_data(d))
             .mark_bar()
             .encode(
                 y=alt.Y("label:N", title=None, sort="-x"),
                 x=alt.X("value:Q", title=f"{form.replace('_', ' ')} ({unit})"),
-                color=alt.Color("hardware:N", title="hardware"),
+                color=color,
                 tooltip=_tips(
                     d, ("label", "hardware", "value", "unit", "source_basis", "operating_point", "explanation")
                 ),
             )
-            .properties(width=WIDTH - 120, height=max(24, 22 * d.height), title=g or "")
+            .properties(width=WIDTH - 120, height=max(24, 22 * d.height), title=g)
         )
-    multi = [g for g in groups if g is not None and data.filter(pl.col("group") == g).height > 1]
     desc = (
         f"Bar charts of output throughput {form.replace('_', ' ')} ({unit}), one panel per group of equal model, "
-        f"precision, input/output lengths, speculative decoding and phase ({len(groups)} groups, {len(multi)} with "
-        f"more than one result); bars are ranked only within their panel; values from {_extent(data, 'value')}."
+        f"precision, input/output lengths, speculative decoding and phase that holds more than one result "
+        f"({len(multi)} groups; {single} more groups hold a single result and are only in the table); bars are "
+        f"ranked only within their panel."
     )
     return (
         alt.vconcat(*panels, spacing=18)
@@ -264,7 +282,9 @@ def pareto_chart(points: pl.DataFrame, claims: pl.DataFrame | None = None, title
         "per_card",
         "per_die",
     )
+    color = hardware_color(pts["hardware"].to_list() + (cls["hardware"].to_list() if cls.height else []))
     rows = []
+    n_panel = 0
     for m in models:
         d = pts.filter(pl.col("model") == m)
         c = cls.filter(pl.col("model") == m) if cls.height else cls
@@ -275,9 +295,17 @@ def pareto_chart(points: pl.DataFrame, claims: pl.DataFrame | None = None, title
             if dd.height == 0 and cc.height == 0:
                 continue
             x = alt.X(
-                "tok_s_per_user:Q", title="output tok/s per user (1000 / TPOT)", scale=alt.Scale(type="log", nice=False)
+                "tok_s_per_user:Q",
+                title="output tok/s per user (1000 / TPOT)",
+                scale=alt.Scale(type="log", padding=18),
+                axis=alt.Axis(format="~g", tickCount=6),
             )
-            y = alt.Y(f"{col}:Q", title=_basis_title(col), scale=alt.Scale(type="log", nice=False))
+            y = alt.Y(
+                f"{col}:Q",
+                title=_basis_title(col),
+                scale=alt.Scale(type="log", padding=18),
+                axis=alt.Axis(format="~g", tickCount=6),
+            )
             layers = []
             if dd.height:
                 b = alt.Chart(_data(dd))
@@ -285,7 +313,7 @@ def pareto_chart(points: pl.DataFrame, claims: pl.DataFrame | None = None, title
                     b.mark_line(opacity=0.5).encode(
                         x=x,
                         y=y,
-                        color=alt.Color("hardware:N", title="hardware"),
+                        color=color,
                         detail="evidence_id:N",
                         order="tok_s_per_user:Q",
                     )
@@ -294,7 +322,7 @@ def pareto_chart(points: pl.DataFrame, claims: pl.DataFrame | None = None, title
                     b.mark_point(filled=True, size=60).encode(
                         x=x,
                         y=y,
-                        color=alt.Color("hardware:N", title="hardware"),
+                        color=color,
                         shape=alt.Shape(
                             "source:N",
                             title="source",
@@ -318,11 +346,10 @@ def pareto_chart(points: pl.DataFrame, claims: pl.DataFrame | None = None, title
                         x=x, y=y, text="claim_id:N"
                     )
                 )
-            panels.append(
-                alt.layer(*layers)
-                .properties(width=330, height=240, title=f"{m}: {col.replace('_', ' ')}")
-                .interactive()
-            )
+            n_panel += 1
+            zoom = alt.selection_interval(bind="scales", name=f"zoom{n_panel}")
+            layers[0] = layers[0].add_params(zoom)  # drag to pan, wheel to zoom (one selection per panel)
+            panels.append(alt.layer(*layers).properties(width=330, height=240, title=f"{m}: {col.replace('_', ' ')}"))
         if panels:
             rows.append(alt.hconcat(*panels, spacing=24))
     n_claims = claims.height if claims is not None else 0

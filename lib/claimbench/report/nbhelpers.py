@@ -56,16 +56,23 @@ def fmt_cell(value: Any) -> str:
     return str(value)
 
 
-def html_table(frame: pl.DataFrame, caption: str | None = None) -> str:
+def html_table(frame: pl.DataFrame, caption: str | None = None, group_by: str | None = None) -> str:
     """An escaped HTML table (every header and cell passes through html.escape); numeric columns are
-    right-aligned (class ``cb-num``), text columns left-aligned."""
-    numeric = [t.is_numeric() for t in frame.schema.values()]
+    right-aligned (class ``cb-num``), text columns left-aligned. With ``group_by``, that column becomes
+    a header row above each run of equal values instead of a column."""
+    shown = [c for c in frame.columns if c != group_by]
+    numeric = [frame.schema[c].is_numeric() for c in shown]
     cls = [' class="cb-num"' if n else "" for n in numeric]
-    head = "".join(f"<th{k}>{html.escape(str(c))}</th>" for c, k in zip(frame.columns, cls))
-    body = "".join(
-        "<tr>" + "".join(f"<td{k}>{html.escape(fmt_cell(v))}</td>" for v, k in zip(row, cls)) + "</tr>"
-        for row in frame.iter_rows()
-    )
+    head = "".join(f"<th{k}>{html.escape(str(c))}</th>" for c, k in zip(shown, cls))
+    rows, last = [], object()
+    for row in frame.iter_rows(named=True):
+        if group_by is not None and row[group_by] != last:
+            last = row[group_by]
+            rows.append(f'<tr class="cb-group"><th colspan="{len(shown)}">{html.escape(fmt_cell(last))}</th></tr>')
+        rows.append(
+            "<tr>" + "".join(f"<td{k}>{html.escape(fmt_cell(row[c]))}</td>" for c, k in zip(shown, cls)) + "</tr>"
+        )
+    body = "".join(rows)
     cap = f"<caption>{html.escape(caption)}</caption>" if caption else ""
     return f'<table class="cb-table">{cap}<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
 
@@ -123,6 +130,7 @@ def show_table(
     caption: str | None = None,
     columns: Iterable[str] | None = None,
     empty: str = "no rows",
+    group_by: str | None = None,
 ) -> None:
     """Display ``frame`` as an escaped HTML table; export CSV + LaTeX when exporting.
 
@@ -134,7 +142,7 @@ def show_table(
     if frame.height == 0:
         show_note(empty)
         return
-    _display(HTML(html_table(frame, caption)))
+    _display(HTML(html_table(frame, caption, group_by if group_by in frame.columns else None)))
     _export_frame(frame, name, caption)
 
 
@@ -191,14 +199,17 @@ def _png_width(png: bytes) -> int:
     return int.from_bytes(png[16:20], "big")  # IHDR width
 
 
-def show_chart(chart, name: str, description: str | None = None) -> None:
+def show_chart(chart, name: str, description: str | None = None, empty: str | None = None) -> None:
     """Display a chart (Vega-Lite spec + PNG + SVG + alt text); export SVG, PDF and PNG when exporting.
+    A chart function that had nothing to draw returns None: ``empty`` is then shown as a note.
 
     Returns nothing: a returned chart would be displayed again by altair's default renderer,
     which loads its JavaScript from a CDN (blank offline)."""
     from IPython.display import display
 
     if chart is None:
+        if empty:
+            show_note(empty)
         return
     data, metadata = chart_bundle(chart, name, description)
     display(data, raw=True, metadata=metadata)

@@ -51,7 +51,9 @@ table.cb-table,table.dataframe{border-collapse:collapse;font-size:13px;margin:.6
 blockquote{border-left:4px solid #1f5fa8;margin:.5em 0;padding:.2em .8em;background:#f7f9fc}
 pre{background:#f6f8fa;padding:.6em;overflow-x:auto;font-size:12px}
 code{background:#f6f8fa;padding:0 3px}
-.cb-scorecard td.cb-claim{max-width:340px}
+.cb-scorecard td.cb-claim{min-width:230px;max-width:340px}
+.cb-table tr.cb-group th{background:#e8eef6;text-align:left;font-weight:bold}
+.jp-OutputArea-output,.output_html{overflow-x:auto}
 .cb-scorecard td.cb-why{max-width:300px}
 .cb-status-ok{color:#2e7d32}.cb-status-failed{color:#c62828}.cb-status-skipped{color:#757575}
 .jp-InputPrompt,.jp-OutputPrompt{display:none}
@@ -153,6 +155,8 @@ def why_text(r: dict) -> str:
     if v in ("SUPPORTED", "REFUTED", "INCONCLUSIVE") and r.get("read_method"):
         return _short(f"read: {r['read_method']}")
     if v == "NOT-COMPARABLE":
+        if notes:
+            return _short(notes[0])
         for aside in r.get("evidence_set_aside") or []:
             if aside.get("reasons"):
                 return _short(f"{aside['evidence_id']}: {aside['reasons'][0]}")
@@ -248,6 +252,37 @@ def _list(items, empty: str | None = None) -> str:
     return "<ul>" + "".join(f"<li>{i}</li>" for i in items) + "</ul>"
 
 
+_METRIC_WORDS = {
+    "output_tok_per_s": "output tokens/s",
+    "total_tok_per_s": "total tokens/s",
+    "input_tok_per_s": "input tokens/s",
+    "request_per_s": "requests/s",
+    "goodput_req_per_s": "goodput (requests/s meeting the SLOs)",
+    "tpot_mean_ms": "mean time per output token",
+    "ttft_mean_ms": "mean time to first token",
+    "models_supported": "models supported",
+}
+_COMPARATOR_WORDS = {">=": "at least", "<=": "at most", "approx": "about", "includes": "includes"}
+
+
+def predicate_words(text: Any) -> str:
+    """The predicate in words: 'output_tok_per_s >= 1943 tok/s per card' -> 'output tokens/s at least
+    1,943 tok/s per card'."""
+    if not text:
+        return "–"
+    words = []
+    for tok in str(text).split(" "):
+        if tok in _METRIC_WORDS:
+            words.append(_METRIC_WORDS[tok])
+        elif tok in _COMPARATOR_WORDS:
+            words.append(_COMPARATOR_WORDS[tok])
+        elif re.fullmatch(r"\d{4,}(\.\d+)?", tok):
+            words.append(f"{float(tok):,.{len(tok.split('.')[1]) if '.' in tok else 0}f}")
+        else:
+            words.append(tok)
+    return " ".join(words)
+
+
 def _differences(r: dict) -> list[str]:
     """What differs between the claim and the evidence, and what was assumed or unknown (escaped)."""
     out = []
@@ -263,12 +298,16 @@ def _differences(r: dict) -> list[str]:
         # older records: the compared conditions that did not match, and the notes
         for cond in r.get("conditions_compared") or []:
             status = str(cond.get("status") or "")
-            if status and status not in ("match", "matches", "equal", "same"):
+            if status and status != "match":
                 note = f" ({cond['note']})" if cond.get("note") else ""
-                out.append(
-                    f"<b>{_e(str(cond.get('condition')))}</b> {_e(status)}: claim {_e(num(cond.get('claim')))}, "
-                    f"evidence {_e(num(cond.get('evidence')))}{_e(note)}"
-                )
+                name = _e(str(cond.get("condition")))
+                cv, ev = cond.get("claim"), cond.get("evidence")
+                if status == "unknown" and cv is None and ev is None:
+                    out.append(f"<b>{name}</b> unknown: neither the claim nor the evidence states it{_e(note)}")
+                else:
+                    claim_v = "not stated" if cv is None else num(cv)
+                    ev_v = "not stated" if ev is None else num(ev)
+                    out.append(f"<b>{name}</b> {_e(status)}: claim {_e(claim_v)}, evidence {_e(ev_v)}{_e(note)}")
         out += [_e(_short(str(n), 400)) for n in r.get("notes") or [] if n]
     return out
 
@@ -283,7 +322,7 @@ def claim_card_html(c: dict) -> str:
             "<tr>"
             f"<td>{_e(str(r.get('reading_label') or r.get('reading')))}</td>"
             f"<td>{badge(r.get('verdict'))}</td>"
-            f"<td>{_e(str(r.get('predicate') or '–'))}</td>"
+            f"<td>{_e(predicate_words(r.get('predicate')))}</td>"
             f'<td class="cb-num">{_e(num(r.get("claimed")))}</td>'
             f'<td class="cb-num">{_e(observed_text(r))}</td>'
             f'<td class="cb-num">{_e(margin_text(r))}</td>'

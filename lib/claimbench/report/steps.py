@@ -242,16 +242,12 @@ RANKED_VIEW = [
     "n_in_group",
     "label",
     "hardware",
-    "model",
-    "precision",
-    "input_len",
-    "output_len",
-    "speculative",
-    "phase",
     "operating_point",
     "value",
     "unit",
 ]
+"""The ranked table's columns; the group (model, precision, ISL/OSL, speculative decoding, phase)
+is a header row above its members (and a column in the CSV/LaTeX export)."""
 
 
 def request_timeline(runs: Runs) -> pl.DataFrame:
