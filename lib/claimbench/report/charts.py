@@ -158,11 +158,14 @@ def request_timeline_chart(timeline: pl.DataFrame, title: str | None = None):
     wait = base.mark_bar(height=3, color="#edae49").encode(
         x=alt.X("sent_s:Q", title="seconds since the level's first request was sent"), x2="first_token_s:Q"
     )
-    decode = base.mark_bar(height=3, color=PALETTE[0]).encode(x="first_token_s:Q", x2="done_s:Q")
-    failed = base.transform_filter("!datum.ok").mark_point(color="#c62828", shape="cross").encode(x="sent_s:Q")
+    decode = base.mark_bar(height=3).encode(
+        x="first_token_s:Q",
+        x2="done_s:Q",
+        color=alt.condition("datum.ok", alt.value(PALETTE[0]), alt.value("#c62828")),
+    )
     levels = data["level"].n_unique() if data.height else 0
     return (
-        alt.layer(wait, decode, failed, data=_data(data))
+        alt.layer(wait, decode, data=_data(data))
         .properties(width=WIDTH, height=max(60, min(260, 4 * (data.height // max(levels, 1)))))
         .facet(row=alt.Row("level:N", title=None, header=alt.Header(labelAngle=0, labelAlign="left")))
         .resolve_scale(y="independent", x="independent")
@@ -170,8 +173,8 @@ def request_timeline_chart(timeline: pl.DataFrame, title: str | None = None):
             title=title or "Request timeline per level (orange: waiting for the first token; blue: decoding)",
             description=(
                 f"Timeline of {data.height} requests in {levels} load levels: for each request a bar from its send "
-                "time to its first token (orange) and from the first to the last token (blue); failed requests "
-                "are red crosses."
+                "time to its first token (orange) and from the first to the last token (blue, red for a failed "
+                "request)."
             ),
         )
     )
@@ -417,7 +420,8 @@ def claim_card_chart(claim: dict, title: str | None = None):
     if ef.height:
         eb = alt.Chart(_data(ef))
         outcomes = ["SUPPORTED", "REFUTED", "INCONCLUSIVE", "context"]
-        layers.append(eb.transform_filter("datum.ci_low != null").mark_rule().encode(x=x, x2="ci_high:Q", y=y))
+        if ef["ci_low"].drop_nulls().len():  # an empty layer would make Vega warn about an infinite extent
+            layers.append(eb.transform_filter("datum.ci_low != null").mark_rule().encode(x=x, x2="ci_high:Q", y=y))
         layers.append(
             eb.mark_point(filled=True, size=70, opacity=0.8).encode(
                 x=x,
@@ -468,7 +472,12 @@ def claim_evidence_chart(verdicts: pl.DataFrame, title: str | None = None):
             data, ("claim_id", "reading", "verdict", "claimed", "observed", "ci_low", "ci_high", "unit", "basis")
         ),
     )
-    whiskers = base.transform_filter("datum.ci_low != null").mark_rule().encode(x="ci_low:Q", x2="ci_high:Q", y=y)
+    layers = [claimed]
+    if data.height and data["ci_low"].drop_nulls().len():  # an empty layer makes Vega warn (infinite extent)
+        layers.append(
+            base.transform_filter("datum.ci_low != null").mark_rule().encode(x="ci_low:Q", x2="ci_high:Q", y=y)
+        )
+    layers.append(observed)
     counts = data["verdict"].value_counts().sort("verdict").iter_rows() if data.height else []
     desc = (
         f"Dot plot of {data.height} claim readings with both a claimed and an observed value: the claimed value as a "
@@ -476,7 +485,7 @@ def claim_evidence_chart(verdicts: pl.DataFrame, title: str | None = None):
         + ", ".join(f"{n} {v}" for v, n in counts)
         + "), interval whiskers where computed, log scale."
     )
-    return alt.layer(claimed, whiskers, observed).properties(
+    return alt.layer(*layers).properties(
         width=WIDTH,
         height=max(80, 24 * data.height),
         title=title or "Claim (tick) vs evidence (dot, CI whisker)",
