@@ -2,7 +2,7 @@
 # the environment first (idempotent: env/cpu/setup.sh does nothing when it is up to date).
 PY := .venv/bin/python
 
-.PHONY: setup report browser test test-unit bench clean
+.PHONY: setup report browser screenshot test test-unit bench clean
 
 setup:
 	bash env/cpu/setup.sh
@@ -14,6 +14,10 @@ report: setup
 browser:
 	@command -v chromium >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && (apt-get update -qq && apt-get install -y -qq chromium >/dev/null) \
 		|| echo "chromium not installed: the render test will be skipped (install Debian's chromium)"; }
+
+# The README's scorecard picture: a report of the shipped recorded run (data/runs), opened in Chromium.
+screenshot: setup browser
+	$(PY) tools/screenshot_scorecard.py docs/scorecard.png
 
 # Unit tests first: the integration tests keep one vLLM server alive until the session ends.
 test: setup browser

@@ -100,7 +100,7 @@ export_dir: str = ""  # empty: no CSV, LaTeX, SVG exports
 """,
         [
             """cmp = steps.compare(runs_dir, max_tpot_ms or None)
-nb.show_table(steps.ranked(cmp, "per_card"), "ranked_per_card", columns=steps.RANKED_VIEW, group_by="group")""",
+nb.show_table(steps.ranked(cmp, "per_card"), "ranked_per_card", columns=steps.RANKED_VIEW, group_by="group", export_only=steps.GROUP_CONDITIONS)""",
             """nb.show_chart(charts.normalized_chart(cmp, "per_card"), "per_card", empty="no group holds two results per card")""",
             """nb.show_chart(charts.normalized_chart(cmp, "per_die"), "per_die", empty="no group holds two results per die")""",
             """nb.show_chart(charts.normalized_chart(cmp, "per_dense_tflop"), "per_dense_tflop", empty="no group holds two results per dense TFLOP")""",

@@ -192,3 +192,17 @@ def test_provenance_names_version_data_hashes_and_run_ids(tmp_path):
     }
     assert len(doc["environment"]["installed_sha256"]) == 64 and "pyproject.toml" in doc["install_spec_sha256"]
     assert doc["claimbench"]["version"]
+
+
+def test_export_only_columns_reach_the_paper_kit_but_not_the_page(tmp_path, monkeypatch):
+    shown = []
+    monkeypatch.setattr(nbhelpers, "_display", lambda obj: shown.append(obj.data))
+    nbhelpers.setup(tmp_path)
+    try:
+        frame = pl.DataFrame({"group": ["g"], "label": ["a"], "model": ["deepseek-r1"], "value": [1.5]})
+        nbhelpers.show_table(frame, "ranked", group_by="group", export_only=("model",))
+    finally:
+        nbhelpers.setup(None)
+    assert "deepseek-r1" not in shown[0] and '<tr class="cb-group"><th colspan="2">g</th></tr>' in shown[0]
+    assert (tmp_path / "ranked.csv").read_text() == "group,label,model,value\ng,a,deepseek-r1,1.5\n"
+    assert "deepseek-r1" in (tmp_path / "ranked.tex").read_text()

@@ -131,8 +131,12 @@ def show_table(
     columns: Iterable[str] | None = None,
     empty: str = "no rows",
     group_by: str | None = None,
+    export_only: Iterable[str] = (),
 ) -> None:
     """Display ``frame`` as an escaped HTML table; export CSV + LaTeX when exporting.
+
+    ``group_by``: a column shown as a header row above each run of equal values; ``export_only``:
+    columns written to the CSV/LaTeX export but not shown (e.g. what the group header already says).
 
     Returns nothing, so a notebook cell ending with it shows the table once."""
     from IPython.display import HTML
@@ -142,7 +146,8 @@ def show_table(
     if frame.height == 0:
         show_note(empty)
         return
-    _display(HTML(html_table(frame, caption, group_by if group_by in frame.columns else None)))
+    shown = frame.drop([c for c in export_only if c in frame.columns])
+    _display(HTML(html_table(shown, caption, group_by if group_by in shown.columns else None)))
     _export_frame(frame, name, caption)
 
 

@@ -155,8 +155,10 @@ def why_text(r: dict) -> str:
     if v in ("SUPPORTED", "REFUTED", "INCONCLUSIVE") and r.get("read_method"):
         return _short(f"read: {r['read_method']}")
     if v == "NOT-COMPARABLE":
-        if notes:
-            return _short(notes[0])
+        # the first note that says why the evidence does not compare (not the roofline remark)
+        telling = [n for n in notes if not str(n).startswith("no roofline bound")]
+        if telling:
+            return _short(telling[0])
         for aside in r.get("evidence_set_aside") or []:
             if aside.get("reasons"):
                 return _short(f"{aside['evidence_id']}: {aside['reasons'][0]}")

@@ -236,6 +236,8 @@ def ranked(comparison: pl.DataFrame, form: str) -> pl.DataFrame:
     return rank_within_groups(comparison, form)
 
 
+GROUP_CONDITIONS = ("model", "precision", "input_len", "output_len", "speculative", "phase")
+
 RANKED_VIEW = [
     "group",
     "rank_in_group",
@@ -245,9 +247,10 @@ RANKED_VIEW = [
     "operating_point",
     "value",
     "unit",
+    *GROUP_CONDITIONS,
 ]
-"""The ranked table's columns; the group (model, precision, ISL/OSL, speculative decoding, phase)
-is a header row above its members (and a column in the CSV/LaTeX export)."""
+"""The ranked table's columns. In the page the group is a header row above its members, so its
+conditions (:data:`GROUP_CONDITIONS`) are export-only columns (CSV/LaTeX for papers)."""
 
 
 def request_timeline(runs: Runs) -> pl.DataFrame:
