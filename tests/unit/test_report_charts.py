@@ -79,6 +79,65 @@ def test_a_chart_output_carries_png_svg_the_vega_lite_spec_and_its_description()
                 }
             ),
         ),
+        lambda: charts.latency_cdf_chart(
+            pl.DataFrame({"metric": ["ttft_ms"] * 2, "level": [0, 0], "value_ms": [1.0, 2.0], "fraction": [0.5, 1.0]}),
+            "ttft_ms",
+        ),
+        lambda: charts.request_timeline_chart(
+            pl.DataFrame(
+                {
+                    "level": ["level 0"],
+                    "order": [0],
+                    "sent_s": [0.0],
+                    "first_token_s": [0.1],
+                    "done_s": [0.5],
+                    "ok": [True],
+                }
+            )
+        ),
+        lambda: charts.claim_card_chart(
+            {
+                "id": "c",
+                "readings": [
+                    {
+                        "reading": "r",
+                        "basis": "card",
+                        "unit": "tok/s",
+                        "claimed": 10.0,
+                        "verdict": "SUPPORTED",
+                        "evidence_used": [
+                            {"evidence_id": "e", "observed": 12.0, "outcome": "SUPPORTED", "interval": [11.0, 13.0]}
+                        ],
+                    }
+                ],
+            }
+        ),
+        lambda: charts.claim_evidence_chart(
+            pl.DataFrame(
+                {
+                    "claim_id": ["c"],
+                    "reading": ["r"],
+                    "verdict": ["REFUTED"],
+                    "claimed": [10.0],
+                    "observed": [5.0],
+                    "ci_low": [4.0],
+                    "ci_high": [6.0],
+                    "unit": ["tok/s"],
+                    "basis": ["card"],
+                }
+            )
+        ),
+        lambda: charts.roofline_chart(
+            pl.DataFrame(
+                {
+                    "claim_id": ["c"],
+                    "reading": ["r"],
+                    "bound_value": [100.0],
+                    "claimed": [120.0],
+                    "binding_roof": ["memory"],
+                }
+            )
+        ),
     ],
 )
 def test_the_spec_given_to_jupyterlab_compiles_with_its_vega_lite_5(make):

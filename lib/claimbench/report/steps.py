@@ -253,6 +253,21 @@ RANKED_VIEW = [
 conditions (:data:`GROUP_CONDITIONS`) are export-only columns (CSV/LaTeX for papers)."""
 
 
+def _level_names(summary: pl.DataFrame) -> dict[str, str]:
+    """'0' -> 'level 0 (concurrency 1)' / '(rate 2/s)' from the summary, when it says."""
+    out = {}
+    if summary.height == 0 or "level" not in summary.columns:
+        return out
+    for r in summary.iter_rows(named=True):
+        load = None
+        if r.get("concurrency") is not None:
+            load = f"concurrency {r['concurrency']:g}"
+        elif r.get("request_rate") is not None:
+            load = f"rate {r['request_rate']:g}/s"
+        out[str(r["level"])] = f"level {r['level']}" + (f" ({load})" if load else "")
+    return out
+
+
 def request_timeline(runs: Runs) -> pl.DataFrame:
     """Per level, one row per measured request (warm-up excluded) on the level's own clock (seconds
     from its first send): send, first token, last token, in send order (``order``)."""
@@ -273,7 +288,11 @@ def request_timeline(runs: Runs) -> pl.DataFrame:
             (pl.col("done_s") - t0).alias("done_s"),
             ((pl.col("first_token_s") - pl.col("sent_s")) * 1000).alias("ttft_ms"),
             pl.int_range(pl.len()).over(keys).alias("order"),
-            ("level " + pl.col("level").cast(pl.String)).alias("level"),
+            pl.col("level")
+            .cast(pl.String)
+            .replace_strict(_level_names(runs.summary), default=None)
+            .fill_null("level " + pl.col("level").cast(pl.String))
+            .alias("level"),
         )
         .select(["level", "order", *cols, "sent_s", "first_token_s", "done_s", "ttft_ms"])
     )
