@@ -258,6 +258,8 @@ def _level_names(summary: pl.DataFrame) -> dict[str, str]:
     out = {}
     if summary.height == 0 or "level" not in summary.columns:
         return out
+    if "run_id" in summary.columns and summary["run_id"].n_unique() > 1:
+        return out  # level numbers repeat across runs: keep "level N"
     for r in summary.iter_rows(named=True):
         load = None
         if r.get("concurrency") is not None:
