@@ -134,3 +134,18 @@ def test_badges_colour_each_verdict_and_anchors_are_url_safe():
 def test_a_predicate_reads_in_words():
     assert predicate_words("tpot_mean_ms <= 50 ms") == "mean time per output token at most 50 ms"
     assert predicate_words(None) == "–"
+
+
+def test_the_index_is_the_scorecard_when_verdicts_exist_and_says_so_when_not(tmp_path):
+    import json
+
+    from claimbench.report.pipeline import StepResult, index_html
+
+    steps = [StepResult("05_verify", "failed", 1.0, "step 05_verify failed")]
+    assert "no verdicts: the verify step did not run or did not finish" in index_html(tmp_path, steps)
+    (tmp_path / "verify").mkdir()
+    (tmp_path / "verify" / "verdicts.json").write_text(json.dumps([claim("a")]))
+    page = index_html(tmp_path, steps)
+    assert page.index("<h2>Scorecard</h2>") < page.index("<h2>Pipeline steps</h2>")
+    assert "claim-a" not in page and "<b>Title a</b>" in page  # no Verify page holds the cards: no dead link
+    assert "@media print" in page and "<script" not in page  # the index has no chart: no script at all

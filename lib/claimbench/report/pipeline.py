@@ -383,7 +383,7 @@ def index_html(folder: Path, results: list[StepResult]) -> str:
     verdicts = _read_verdicts(folder)
     if verdicts is not None:
         verify_page = "05_verify.html" if (folder / "05_verify.html").exists() else ""
-        card_href = f"{verify_page}#{{anchor}}" if verify_page else "#{anchor}"
+        card_href = f"{verify_page}#{{anchor}}" if verify_page else None
         score = "<h2>Scorecard</h2>" + scorecard_html(verdicts, card_href=card_href) + legend_html()
     else:
         score = (

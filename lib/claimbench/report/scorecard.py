@@ -203,16 +203,18 @@ def scorecard_rows(verdicts_json: list[dict]) -> list[dict]:
     return rows
 
 
-def scorecard_html(verdicts_json: list[dict], card_href: str = "05_verify.html#{anchor}") -> str:
+def scorecard_html(verdicts_json: list[dict], card_href: str | None = "05_verify.html#{anchor}") -> str:
     """The scorecard table: per claim its quote and source, per reading a verdict badge, corroboration,
     claimed vs observed with interval, why, and what would decide it; each claim links to its card."""
     body = []
     for c in verdicts_json:
         readings = c.get("readings") or [c]
-        href = card_href.format(anchor=anchor(c.get("id")))
+        title = f"<b>{_e(str(c.get('title') or c.get('id')))}</b>"
+        if card_href:  # None: no page holds the cards (the verify step did not write its page)
+            title = f'<a href="{_e(card_href.format(anchor=anchor(c.get("id"))))}">{title}</a>'
         claimant = f' <span class="cb-muted">by {_e(str(c["claimant"]))}</span>' if c.get("claimant") else ""
         claim_cell = (
-            f'<td class="cb-claim" rowspan="{len(readings)}"><a href="{_e(href)}"><b>{_e(str(c.get("title") or c.get("id")))}</b></a>'
+            f'<td class="cb-claim" rowspan="{len(readings)}">{title}'
             f"{claimant}<blockquote>{_e(str(c.get('quote') or ''))}</blockquote>"
             f'<span class="cb-muted">{link(c.get("source"), "source")} · <code>{_e(str(c.get("id")))}</code></span></td>'
         )
