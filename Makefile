@@ -2,7 +2,7 @@
 # the environment first (idempotent: env/cpu/setup.sh does nothing when it is up to date).
 PY := .venv/bin/python
 
-.PHONY: setup report browser check test test-unit test-timing bench clean
+.PHONY: setup report browser screenshot check test test-unit test-timing bench clean
 
 setup:
 	bash env/cpu/setup.sh
@@ -21,6 +21,10 @@ check: setup
 	.venv/bin/ruff format --check lib tests benchmarks tools
 	.venv/bin/lint-imports
 	.venv/bin/mypy
+
+# The README's scorecard picture: a report of the shipped recorded run (data/runs), opened in Chromium.
+screenshot: setup browser
+	$(PY) tools/screenshot_scorecard.py docs/scorecard.png
 
 # Unit tests first: the integration tests keep one vLLM server alive until the session ends.
 test: check browser

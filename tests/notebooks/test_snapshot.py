@@ -1,7 +1,9 @@
-"""Snapshot of the verdict table for pinned inputs (data/claims, data/reference, data/runs, seed 0).
+"""Snapshots for pinned inputs (data/claims, data/reference, data/runs, seed 0): the verdict table
+and the scorecard (the HTML table index.html opens with).
 
-A change in a verdict, a margin or an interval shows up as a diff here. After an intended change,
-regenerate with: CLAIMBENCH_UPDATE_SNAPSHOTS=1 .venv/bin/python -m pytest tests/notebooks/test_snapshot.py
+A change in a verdict, a margin, an interval or the scorecard's wording shows up as a diff here.
+After an intended change, regenerate with:
+CLAIMBENCH_UPDATE_SNAPSHOTS=1 .venv/bin/python -m pytest tests/notebooks/test_snapshot.py
 """
 
 import os
@@ -14,6 +16,7 @@ from claimbench.report import steps
 
 REPO = Path(__file__).resolve().parents[2]
 SNAPSHOT = Path(__file__).parent / "snapshots" / "verdicts.csv"
+SCORECARD = Path(__file__).parent / "snapshots" / "scorecard.html"
 COLUMNS = ["claim_id", "reading", "verdict", "claimed", "observed", "margin_rel", "ci_low", "ci_high", "unit", "basis", "evidence_used"]
 
 
@@ -24,3 +27,13 @@ def test_the_verdict_table_for_pinned_inputs_matches_its_snapshot():
         table.write_csv(SNAPSHOT)
     expected = pl.read_csv(SNAPSHOT, schema=table.schema)
     assert_frame_equal(table, expected, check_exact=False, rel_tol=1e-9)
+
+
+def test_the_scorecard_for_pinned_inputs_matches_its_snapshot():
+    from claimbench.report.scorecard import scorecard_html
+
+    html = scorecard_html(steps.verify(REPO / "data" / "runs", seed=0).verdicts_json)
+    pretty = html.replace("<tr", "\n<tr").replace("</tbody>", "\n</tbody>") + "\n"  # one row per line: readable diffs
+    if os.environ.get("CLAIMBENCH_UPDATE_SNAPSHOTS"):
+        SCORECARD.write_text(pretty, encoding="utf-8")
+    assert pretty == SCORECARD.read_text(encoding="utf-8")

@@ -1,7 +1,9 @@
 """Altair charts with one theme (frames in, chart specs out; nothing is rendered or saved here).
 
-Rendering for reports is static SVG through vl-convert (see :mod:`claimbench.report.nbhelpers`), so
-charts draw with no network.
+Every chart carries a ``description`` (what it shows, in words, with its data's extent): it becomes
+the alt text of the static image and the caption for screen readers. Rendering is done by
+:mod:`claimbench.report.nbhelpers`: static SVG and PNG through vl-convert, and the spec itself for
+interactive views (JupyterLab's built-in Vega renderer, or the Vega bundle a report ships locally).
 """
 
 from __future__ import annotations
@@ -32,9 +34,10 @@ def themed(chart):
     return (
         chart.configure(font=FONT, background="white")
         .configure_range(category=PALETTE)
-        .configure_axis(labelFontSize=11, titleFontSize=12, gridColor="#e6e6e6")
-        .configure_title(fontSize=14, anchor="start")
-        .configure_legend(labelFontSize=11, titleFontSize=11)
+        .configure_axis(labelFontSize=11, titleFontSize=12, gridColor="#e6e6e6", labelLimit=0, titleLimit=0)
+        .configure_title(fontSize=14, anchor="start", limit=0)
+        .configure_legend(labelFontSize=11, titleFontSize=11, labelLimit=0, titleLimit=0)
+        .configure_header(labelLimit=0, titleLimit=0, labelFontSize=12, labelAnchor="start")
         .configure_view(stroke=None)
     )
 
@@ -54,6 +57,26 @@ def _tips(frame: pl.DataFrame, cols) -> list:
     return out
 
 
+def hardware_color(ids, title: str = "hardware"):
+    """One colour per hardware id, fixed by the sorted ids given (the same across a page's charts
+    when they are given the same frame)."""
+    alt = _alt()
+    domain = sorted({i for i in ids if i})
+    rng = [PALETTE[i % len(PALETTE)] for i in range(len(domain))]
+    return alt.Color("hardware:N", title=title, scale=alt.Scale(domain=domain, range=rng))
+
+
+def _n(x: float | None) -> str:
+    if x is None:
+        return "–"
+    return f"{x:,.0f}" if abs(x) >= 100 else f"{x:.3g}"
+
+
+def _extent(frame: pl.DataFrame, col: str) -> str:
+    vals = frame[col].drop_nulls() if col in frame.columns else []
+    return f"{_n(min(vals))} to {_n(max(vals))}" if len(vals) else "no values"
+
+
 def frontier_chart(frontier: pl.DataFrame, slo_tpot_ms: float | None = None, title: str | None = None):
     """Output tok/s vs interactivity (tok/s/user), one point per level; the SLO as a vertical rule."""
     alt = _alt()
@@ -62,7 +85,8 @@ def frontier_chart(frontier: pl.DataFrame, slo_tpot_ms: float | None = None, tit
         if "run_id" in frontier.columns and frontier["run_id"].n_unique() > 1
         else alt.value(PALETTE[0])
     )
-    base = alt.Chart(_data(frontier.drop_nulls(["interactivity_tok_per_s_per_user", "output_tok_per_s"])))
+    data = frontier.drop_nulls(["interactivity_tok_per_s_per_user", "output_tok_per_s"])
+    base = alt.Chart(_data(data))
     enc = dict(
         x=alt.X("interactivity_tok_per_s_per_user:Q", title="interactivity (output tok/s per user = 1000 / TPOT p50)"),
         y=alt.Y("output_tok_per_s:Q", title="output tok/s (all requests)"),
@@ -81,8 +105,17 @@ def frontier_chart(frontier: pl.DataFrame, slo_tpot_ms: float | None = None, tit
             r.mark_rule(color="#c62828", strokeDash=[4, 3]).encode(x="x:Q"),
             r.mark_text(align="left", dx=4, dy=-120, color="#c62828").encode(x="x:Q", text="label:N"),
         ]
+    desc = (
+        f"Line chart of output tokens per second against tokens per second per user, one point per load level "
+        f"({data.height} levels); throughput from {_extent(data, 'output_tok_per_s')} tok/s, interactivity from "
+        f"{_extent(data, 'interactivity_tok_per_s_per_user')} tok/s per user"
+        + (f"; the TPOT SLO of {slo_tpot_ms:g} ms is a dashed vertical line." if slo_tpot_ms else ".")
+    )
     return alt.layer(*layers).properties(
-        width=WIDTH, height=HEIGHT, title=title or "Throughput vs interactivity (SLO side: right of the line)"
+        width=WIDTH,
+        height=HEIGHT,
+        title=title or "Throughput vs interactivity (SLO side: right of the line)",
+        description=desc,
     )
 
 
@@ -90,38 +123,333 @@ def latency_cdf_chart(ecdf_frame: pl.DataFrame, metric: str, title: str | None =
     """Empirical CDF of one latency metric, one line per level."""
     alt = _alt()
     data = ecdf_frame.filter(pl.col("metric") == metric)
+    name = metric.replace("_ms", "").upper()
+    levels = data["level"].n_unique() if data.height else 0
     return (
         alt.Chart(_data(data))
         .mark_line(interpolate="step-after")
         .encode(
-            x=alt.X("value_ms:Q", title=f"{metric.replace('_ms', '').upper()} (ms)", scale=alt.Scale(type="log")),
+            x=alt.X("value_ms:Q", title=f"{name} (ms)", scale=alt.Scale(type="log")),
             y=alt.Y("fraction:Q", title="fraction of requests ≤ x", scale=alt.Scale(domain=[0, 1])),
             color=alt.Color("level:N", title="level"),
+            tooltip=_tips(data, ("level", "value_ms", "fraction")),
         )
         .properties(
-            width=WIDTH, height=220, title=title or f"{metric.replace('_ms', '').upper()} distribution per load level"
+            width=WIDTH,
+            height=220,
+            title=title or f"{name} distribution per load level",
+            description=(
+                f"Cumulative distribution of {name} per request, one step line per load level ({levels} levels); "
+                f"values from {_extent(data, 'value_ms')} ms on a log axis."
+            ),
+        )
+    )
+
+
+def request_timeline_chart(timeline: pl.DataFrame, title: str | None = None):
+    """Per level, one row per request: waiting for the first token (send → first token) and decoding
+    (first → last token), on the level's own clock (seconds from its first send)."""
+    alt = _alt()
+    data = timeline.drop_nulls(["sent_s", "done_s"])
+    base = alt.Chart().encode(
+        y=alt.Y("order:O", title="request (in send order)", axis=alt.Axis(labels=False, ticks=False)),
+        tooltip=_tips(data, ("level", "request_id", "sent_s", "first_token_s", "done_s", "ttft_ms", "output_tokens")),
+    )
+    wait = base.mark_bar(height=3, color="#edae49").encode(
+        x=alt.X("sent_s:Q", title="seconds since the level's first request was sent"), x2="first_token_s:Q"
+    )
+    decode = base.mark_bar(height=3).encode(
+        x="first_token_s:Q",
+        x2="done_s:Q",
+        color=alt.condition("datum.ok", alt.value(PALETTE[0]), alt.value("#c62828")),
+    )
+    levels = data["level"].n_unique() if data.height else 0
+    return (
+        alt.layer(wait, decode, data=_data(data))
+        .properties(width=WIDTH, height=max(60, min(260, 4 * (data.height // max(levels, 1)))))
+        .facet(row=alt.Row("level:N", title=None, header=alt.Header(labelAngle=0, labelAlign="left")))
+        .resolve_scale(y="independent", x="independent")
+        .properties(
+            title=title or "Request timeline per level (orange: waiting for the first token; blue: decoding)",
+            description=(
+                f"Timeline of {data.height} requests in {levels} load levels: for each request a bar from its send "
+                "time to its first token (orange) and from the first to the last token (blue, red for a failed "
+                "request)."
+            ),
         )
     )
 
 
 def normalized_chart(frame: pl.DataFrame, form: str, title: str | None = None):
-    """Horizontal bars of one normalized form (e.g. 'per die'), labelled with the source's basis."""
+    """Horizontal bars of one normalized form (e.g. 'per_die'): one panel per like-with-like group
+    (model, precision, ISL/OSL, speculative decoding, phase) that holds more than one result, ranked
+    only within its panel. A group with a single result has nothing to be ranked against: it is
+    left to the table. None when no group has two results."""
     alt = _alt()
+    color = hardware_color(frame["hardware"].to_list() if "hardware" in frame.columns else [])
     data = frame.filter(pl.col("form") == form).drop_nulls("value")
+    unit = data["unit"][0] if data.height else ""
+    if "group" not in data.columns:
+        data = data.with_columns(group=pl.lit("all"))
+    sizes = data.group_by("group").len()
+    multi = sorted(sizes.filter(pl.col("len") > 1)["group"].to_list())
+    single = sizes.height - len(multi)
+    if not multi:
+        return None
+    panels = []
+    for g in multi:
+        d = data.filter(pl.col("group") == g)
+        panels.append(
+            alt.Chart(_data(d))
+            .mark_bar()
+            .encode(
+                y=alt.Y("label:N", title=None, sort="-x"),
+                x=alt.X("value:Q", title=f"{form.replace('_', ' ')} ({unit})"),
+                color=color,
+                tooltip=_tips(
+                    d, ("label", "hardware", "value", "unit", "source_basis", "operating_point", "explanation")
+                ),
+            )
+            .properties(width=WIDTH - 120, height=max(24, 22 * d.height), title=g)
+        )
+    desc = (
+        f"Bar charts of output throughput {form.replace('_', ' ')} ({unit}), one panel per group of equal model, "
+        f"precision, input/output lengths, speculative decoding and phase that holds more than one result "
+        f"({len(multi)} groups; {single} more groups hold a single result and are only in the table); bars are "
+        f"ranked only within their panel."
+    )
     return (
-        alt.Chart(_data(data))
-        .mark_bar()
-        .encode(
-            y=alt.Y("label:N", title=None, sort="-x"),
-            x=alt.X("value:Q", title=f"{form} ({data['unit'][0] if data.height else ''})"),
-            color=alt.Color("hardware:N", title="hardware"),
-            tooltip=_tips(data, ("label", "value", "unit", "source_basis", "explanation")),
-        )
+        alt.vconcat(*panels, spacing=18)
+        .resolve_scale(x="independent", y="independent", color="shared")
         .properties(
-            width=WIDTH,
-            height=max(60, 22 * data.height),
-            title=title or f"Throughput {form} (source basis in the label)",
+            title=title or f"Throughput {form.replace('_', ' ')}, compared only like with like",
+            description=desc,
         )
+    )
+
+
+def _basis_title(col: str) -> str:
+    return {"per_card": "output tok/s per card (accelerator package)", "per_die": "output tok/s per die"}[col]
+
+
+def pareto_chart(points: pl.DataFrame, claims: pl.DataFrame | None = None, title: str | None = None):
+    """Throughput per accelerator (card, die) vs tok/s per user, one row of panels per model.
+
+    Own runs and published points together (shape: measured here / published), one line per
+    evidence record across its load points, claims as red stars at the slowest per-user speed they
+    allow (1000 / the TPOT bound). Hover shows every condition; drag/zoom in a browser."""
+    alt = _alt()
+    claims = claims if claims is not None else pl.DataFrame()
+    models = sorted(
+        {m or "?" for m in points["model"].to_list()} | {m or "?" for m in claims["model"].to_list()}
+        if claims.height
+        else {m or "?" for m in points["model"].to_list()}
+    )
+    pts = points.with_columns(
+        model=pl.col("model").fill_null("?"),
+        isl_osl=pl.format(
+            "{}/{}",
+            pl.col("input_len").cast(pl.String).fill_null("?"),
+            pl.col("output_len").cast(pl.String).fill_null("?"),
+        ),
+    )
+    cls = claims.with_columns(model=pl.col("model").fill_null("?")) if claims.height else claims
+    tips = (
+        "label",
+        "source",
+        "publisher",
+        "hardware",
+        "model",
+        "precision",
+        "isl_osl",
+        "speculative",
+        "phase",
+        "level",
+        "concurrency",
+        "tpot_ms",
+        "tpot_stat",
+        "tok_s_per_user",
+        "per_card",
+        "per_die",
+        "source_basis",
+    )
+    ctips = (
+        "label",
+        "hardware",
+        "model",
+        "precision",
+        "comparator",
+        "claimed",
+        "basis",
+        "tpot_ms",
+        "per_card",
+        "per_die",
+    )
+    color = hardware_color(pts["hardware"].to_list() + (cls["hardware"].to_list() if cls.height else []))
+    rows = []
+    n_panel = 0
+    for m in models:
+        d = pts.filter(pl.col("model") == m)
+        c = cls.filter(pl.col("model") == m) if cls.height else cls
+        panels = []
+        for col in ("per_card", "per_die"):
+            dd = d.drop_nulls(col)
+            cc = c.drop_nulls(col) if c.height else c
+            if dd.height == 0 and cc.height == 0:
+                continue
+            x = alt.X(
+                "tok_s_per_user:Q",
+                title="output tok/s per user (1000 / TPOT)",
+                scale=alt.Scale(type="log", padding=18),
+                axis=alt.Axis(format="~g", tickCount=6),
+            )
+            y = alt.Y(
+                f"{col}:Q",
+                title=_basis_title(col),
+                scale=alt.Scale(type="log", padding=18),
+                axis=alt.Axis(format="~g", tickCount=6),
+            )
+            layers = []
+            if dd.height:
+                b = alt.Chart(_data(dd))
+                layers.append(
+                    b.mark_line(opacity=0.5).encode(
+                        x=x,
+                        y=y,
+                        color=color,
+                        detail="evidence_id:N",
+                        order="tok_s_per_user:Q",
+                    )
+                )
+                layers.append(
+                    b.mark_point(filled=True, size=60).encode(
+                        x=x,
+                        y=y,
+                        color=color,
+                        shape=alt.Shape(
+                            "source:N",
+                            title="source",
+                            scale=alt.Scale(
+                                domain=["measured here", "measured (peer tool)", "published"],
+                                range=["circle", "diamond", "square"],
+                            ),
+                        ),
+                        tooltip=_tips(dd, tips),
+                    )
+                )
+            if cc.height:
+                b = alt.Chart(_data(cc))
+                layers.append(
+                    b.mark_point(shape="cross", size=160, color="#c62828", strokeWidth=2.5).encode(
+                        x=x, y=y, tooltip=_tips(cc, ctips)
+                    )
+                )
+                layers.append(
+                    b.mark_text(align="left", dx=8, dy=-6, fontSize=10, color="#c62828").encode(
+                        x=x, y=y, text="claim_id:N"
+                    )
+                )
+            n_panel += 1
+            zoom = alt.selection_interval(bind="scales", name=f"zoom{n_panel}")
+            layers[0] = layers[0].add_params(zoom)  # drag to pan, wheel to zoom (one selection per panel)
+            panels.append(alt.layer(*layers).properties(width=330, height=240, title=f"{m}: {col.replace('_', ' ')}"))
+        if panels:
+            rows.append(alt.hconcat(*panels, spacing=24))
+    n_claims = claims.height if claims is not None else 0
+    desc = (
+        f"Scatter plots, one row per model ({len(models)} models: {', '.join(models)}), of output throughput per card "
+        f"and per die (log scale) against output tokens per second per user (log scale): {points.height} load points "
+        f"from {points['evidence_id'].n_unique() if points.height else 0} results (measured here and published), coloured "
+        f"by hardware, lines joining the points of one result, and {n_claims} claim readings as red crosses at the "
+        "slowest per-user speed their TPOT bound allows."
+    )
+    return (
+        alt.vconcat(*rows, spacing=20)
+        .resolve_scale(color="shared", shape="shared")
+        .properties(
+            title=title or "Throughput per accelerator vs tok/s per user (up and right is better)", description=desc
+        )
+    )
+
+
+def claim_card_chart(claim: dict, title: str | None = None):
+    """One claim against its evidence on the claim's basis: per reading, the claimed value (black
+    tick), each piece of evidence used (dot, coloured by its outcome, interval whisker)."""
+    alt = _alt()
+    claimed, evid = [], []
+    for r in claim.get("readings", []):
+        row = f"{r.get('reading')} (per {r.get('basis') or '?'}, {r.get('unit') or '?'})"
+        if isinstance(r.get("claimed"), (int, float)):
+            claimed.append({"row": row, "claimed": float(r["claimed"]), "verdict": r.get("verdict")})
+        for u in r.get("evidence_used", []):
+            if isinstance(u.get("observed"), (int, float)) and u["observed"] > 0:
+                iv = u.get("interval") or [None, None]
+                evid.append(
+                    {
+                        "row": row,
+                        "evidence": u.get("evidence_id"),
+                        "observed": float(u["observed"]),
+                        "outcome": u.get("outcome") or "?",
+                        "ci_low": iv[0],
+                        "ci_high": iv[1],
+                        "read": u.get("read"),
+                    }
+                )
+    cf = pl.DataFrame(claimed, schema={"row": pl.String, "claimed": pl.Float64, "verdict": pl.String})
+    ef = pl.DataFrame(
+        evid,
+        schema={
+            "row": pl.String,
+            "evidence": pl.String,
+            "observed": pl.Float64,
+            "outcome": pl.String,
+            "ci_low": pl.Float64,
+            "ci_high": pl.Float64,
+            "read": pl.String,
+        },
+    )
+    values = [v for v in cf["claimed"].to_list() + ef["observed"].to_list() if v and v > 0]
+    if not values:
+        return None
+    log = max(values) / min(values) > 20
+    scale = alt.Scale(type="log") if log else alt.Scale(zero=True)
+    rows = sorted(set(cf["row"].to_list() + ef["row"].to_list()))
+    y = alt.Y("row:N", title=None, sort=rows)
+    x = alt.X("observed:Q", title=f"value in the reading's basis{' (log scale)' if log else ''}", scale=scale)
+    layers = []
+    if ef.height:
+        eb = alt.Chart(_data(ef))
+        outcomes = ["SUPPORTED", "REFUTED", "INCONCLUSIVE", "context"]
+        if ef["ci_low"].drop_nulls().len():  # an empty layer would make Vega warn about an infinite extent
+            layers.append(eb.transform_filter("datum.ci_low != null").mark_rule().encode(x=x, x2="ci_high:Q", y=y))
+        layers.append(
+            eb.mark_point(filled=True, size=70, opacity=0.8).encode(
+                x=x,
+                y=y,
+                color=alt.Color(
+                    "outcome:N",
+                    title="evidence outcome",
+                    scale=alt.Scale(domain=outcomes, range=["#2e7d32", "#c62828", "#f9a825", "#90a4ae"]),
+                ),
+                tooltip=_tips(ef, ("evidence", "observed", "outcome", "ci_low", "ci_high", "read")),
+            )
+        )
+    if cf.height:
+        layers.append(
+            alt.Chart(_data(cf))
+            .mark_tick(color="black", thickness=3, size=22)
+            .encode(x=alt.X("claimed:Q", scale=scale), y=y, tooltip=_tips(cf, ("row", "claimed", "verdict")))
+        )
+    desc = (
+        f"Claim {claim.get('id')}: for each of its {len(rows)} readings, the claimed value as a black tick and "
+        f"{ef.height} pieces of evidence as dots coloured by their outcome, on the reading's own basis"
+        f"{' (log scale)' if log else ''}; values from {_n(min(values))} to {_n(max(values))}."
+    )
+    return alt.layer(*layers).properties(
+        width=WIDTH - 80,
+        height=max(50, 34 * len(rows)),
+        title=title or "Claim (black tick) vs evidence (dots)",
+        description=desc,
     )
 
 
@@ -144,9 +472,24 @@ def claim_evidence_chart(verdicts: pl.DataFrame, title: str | None = None):
             data, ("claim_id", "reading", "verdict", "claimed", "observed", "ci_low", "ci_high", "unit", "basis")
         ),
     )
-    whiskers = base.transform_filter("datum.ci_low != null").mark_rule().encode(x="ci_low:Q", x2="ci_high:Q", y=y)
-    return alt.layer(claimed, whiskers, observed).properties(
-        width=WIDTH, height=max(80, 24 * data.height), title=title or "Claim (tick) vs evidence (dot, CI whisker)"
+    layers = [claimed]
+    if data.height and data["ci_low"].drop_nulls().len():  # an empty layer makes Vega warn (infinite extent)
+        layers.append(
+            base.transform_filter("datum.ci_low != null").mark_rule().encode(x="ci_low:Q", x2="ci_high:Q", y=y)
+        )
+    layers.append(observed)
+    counts = data["verdict"].value_counts().sort("verdict").iter_rows() if data.height else []
+    desc = (
+        f"Dot plot of {data.height} claim readings with both a claimed and an observed value: the claimed value as a "
+        "black tick, the observed value as a dot coloured by verdict ("
+        + ", ".join(f"{n} {v}" for v, n in counts)
+        + "), interval whiskers where computed, log scale."
+    )
+    return alt.layer(*layers).properties(
+        width=WIDTH,
+        height=max(80, 24 * data.height),
+        title=title or "Claim (tick) vs evidence (dot, CI whisker)",
+        description=desc,
     )
 
 
@@ -162,6 +505,14 @@ def roofline_chart(bounds: pl.DataFrame, title: str | None = None):
         tooltip=_tips(data, ("claim_id", "reading", "bound_value", "binding_roof", "claimed")),
     )
     ticks = base.mark_tick(color="#c62828", thickness=3, size=18).encode(x="claimed:Q", y=y)
+    above = data.filter(pl.col("claimed") > pl.col("bound_value")).height if data.height else 0
+    desc = (
+        f"Bar chart of the roofline upper bound for {data.height} claim readings (grey bars) with the claimed value "
+        f"as a red tick; {above} claimed values lie above their bound."
+    )
     return alt.layer(bars, ticks).properties(
-        width=WIDTH, height=max(80, 26 * data.height), title=title or "Claimed value (red) vs physical bound (bar)"
+        width=WIDTH,
+        height=max(80, 26 * data.height),
+        title=title or "Claimed value (red) vs physical bound (bar)",
+        description=desc,
     )

@@ -2,9 +2,14 @@
 
 Everything shown is escaped: strings from data/, bundles or endpoints are HTML-escaped before
 they reach a notebook's HTML output, so a claim quote containing ``<script>`` renders as text.
-Charts are rendered to static SVG with vl-convert (no JavaScript, no network). When an export
-folder is set (:func:`setup`), each table is also written as CSV and LaTeX and each chart as SVG
-and PNG, for papers.
+
+A chart is displayed as one output holding four representations: the Vega-Lite spec (JupyterLab
+draws it interactively with its built-in renderer, hover details included, no network), a PNG
+(what an untrusted notebook shows: JupyterLab does not render SVG there), the static SVG, and the
+chart's description as text (alt text). The HTML report turns that output into the SVG with its
+alt text plus an interactive view (:mod:`claimbench.report.pipeline`). When an export folder is set
+(:func:`setup`), each table is also written as CSV and LaTeX and each chart as SVG, PDF and PNG,
+for papers.
 """
 
 from __future__ import annotations
@@ -51,12 +56,23 @@ def fmt_cell(value: Any) -> str:
     return str(value)
 
 
-def html_table(frame: pl.DataFrame, caption: str | None = None) -> str:
-    """An escaped HTML table (every header and cell passes through html.escape)."""
-    head = "".join(f"<th>{html.escape(str(c))}</th>" for c in frame.columns)
-    body = "".join(
-        "<tr>" + "".join(f"<td>{html.escape(fmt_cell(v))}</td>" for v in row) + "</tr>" for row in frame.iter_rows()
-    )
+def html_table(frame: pl.DataFrame, caption: str | None = None, group_by: str | None = None) -> str:
+    """An escaped HTML table (every header and cell passes through html.escape); numeric columns are
+    right-aligned (class ``cb-num``), text columns left-aligned. With ``group_by``, that column becomes
+    a header row above each run of equal values instead of a column."""
+    shown = [c for c in frame.columns if c != group_by]
+    numeric = [frame.schema[c].is_numeric() for c in shown]
+    cls = [' class="cb-num"' if n else "" for n in numeric]
+    head = "".join(f"<th{k}>{html.escape(str(c))}</th>" for c, k in zip(shown, cls))
+    rows, last = [], object()
+    for row in frame.iter_rows(named=True):
+        if group_by is not None and row[group_by] != last:
+            last = row[group_by]
+            rows.append(f'<tr class="cb-group"><th colspan="{len(shown)}">{html.escape(fmt_cell(last))}</th></tr>')
+        rows.append(
+            "<tr>" + "".join(f"<td{k}>{html.escape(fmt_cell(row[c]))}</td>" for c, k in zip(shown, cls)) + "</tr>"
+        )
+    body = "".join(rows)
     cap = f"<caption>{html.escape(caption)}</caption>" if caption else ""
     return f'<table class="cb-table">{cap}<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
 
@@ -114,8 +130,13 @@ def show_table(
     caption: str | None = None,
     columns: Iterable[str] | None = None,
     empty: str = "no rows",
+    group_by: str | None = None,
+    export_only: Iterable[str] = (),
 ) -> None:
     """Display ``frame`` as an escaped HTML table; export CSV + LaTeX when exporting.
+
+    ``group_by``: a column shown as a header row above each run of equal values; ``export_only``:
+    columns written to the CSV/LaTeX export but not shown (e.g. what the group header already says).
 
     Returns nothing, so a notebook cell ending with it shows the table once."""
     from IPython.display import HTML
@@ -125,36 +146,86 @@ def show_table(
     if frame.height == 0:
         show_note(empty)
         return
-    _display(HTML(html_table(frame, caption)))
+    shown = frame.drop([c for c in export_only if c in frame.columns])
+    _display(HTML(html_table(shown, caption, group_by if group_by in shown.columns else None)))
     _export_frame(frame, name, caption)
+
+
+VEGALITE_MIME = "application/vnd.vegalite.v5+json"
+"""The Vega-Lite MIME type JupyterLab 4 renders (its bundled Vega-Lite is v5)."""
+JUPYTERLAB_VL_VERSION = "5.20"
+CHART_METADATA_KEY = "claimbench_chart"
+
+
+def chart_spec(chart) -> dict:
+    """The themed Vega-Lite spec of an altair chart, data inlined."""
+    from claimbench.report.charts import themed
+
+    return themed(chart).to_dict()
 
 
 def chart_svg(chart) -> str:
     """Static SVG of an altair chart (themed), rendered by vl-convert with no network."""
     import vl_convert as vlc
 
-    from claimbench.report.charts import themed
-
-    return vlc.vegalite_to_svg(themed(chart).to_dict())
+    return vlc.vegalite_to_svg(chart_spec(chart))
 
 
-def show_chart(chart, name: str) -> None:
-    """Display a chart as static SVG; export SVG + PNG when exporting.
+def chart_bundle(chart, name: str, description: str | None = None) -> tuple[dict, dict]:
+    """(data, metadata) of one chart output: Vega-Lite v5 spec, PNG, SVG and the description as text."""
+    import base64
+
+    import vl_convert as vlc
+
+    spec = chart_spec(chart)
+    desc = description or spec.get("description") or f"chart {name}"
+    svg = vlc.vegalite_to_svg(spec)
+    png = vlc.vegalite_to_png(spec, scale=1)  # the notebook's view; exports are at scale 2
+    lab_spec = {
+        **spec,
+        "$schema": f"https://vega.github.io/schema/vega-lite/v{JUPYTERLAB_VL_VERSION.split('.')[0]}.json",
+    }
+    data = {
+        VEGALITE_MIME: lab_spec,
+        "image/png": base64.b64encode(png).decode("ascii"),
+        "image/svg+xml": svg,
+        "text/plain": f"Chart: {desc}",
+    }
+    width = _png_width(png)
+    metadata = {
+        "image/png": {"width": width, "alt": desc},
+        "image/svg+xml": {"alt": desc},
+        CHART_METADATA_KEY: {"name": name, "alt": desc, "spec_schema": spec.get("$schema")},
+    }
+    return data, metadata
+
+
+def _png_width(png: bytes) -> int:
+    return int.from_bytes(png[16:20], "big")  # IHDR width
+
+
+def show_chart(chart, name: str, description: str | None = None, empty: str | None = None) -> None:
+    """Display a chart (Vega-Lite spec + PNG + SVG + alt text); export SVG, PDF and PNG when exporting.
+    A chart function that had nothing to draw returns None: ``empty`` is then shown as a note.
 
     Returns nothing: a returned chart would be displayed again by altair's default renderer,
     which loads its JavaScript from a CDN (blank offline)."""
-    from IPython.display import SVG
+    from IPython.display import display
 
-    svg = chart_svg(chart)
-    _display(SVG(svg))
+    if chart is None:
+        if empty:
+            show_note(empty)
+        return
+    data, metadata = chart_bundle(chart, name, description)
+    display(data, raw=True, metadata=metadata)
     out = _state["export_dir"]
     if out is not None:
         import vl_convert as vlc
 
-        from claimbench.report.charts import themed
-
-        (out / f"{name}.svg").write_text(svg)
-        (out / f"{name}.png").write_bytes(vlc.vegalite_to_png(themed(chart).to_dict(), scale=2))
+        (out / f"{name}.svg").write_text(data["image/svg+xml"])
+        spec = chart_spec(chart)
+        (out / f"{name}.png").write_bytes(vlc.vegalite_to_png(spec, scale=2))
+        (out / f"{name}.pdf").write_bytes(vlc.vegalite_to_pdf(spec))
 
 
 def show_note(text: str, kind: str = "note") -> None:
@@ -165,50 +236,28 @@ def show_note(text: str, kind: str = "note") -> None:
 
 
 def claim_cards_html(verdicts_json: list[dict]) -> str:
-    """One card per claim: quote, source, predicate, verdict per reading, margin, CI, evidence, conditions."""
-    e = html.escape
-    cards = []
-    for c in verdicts_json:
-        rows = []
-        for r in c.get("readings", []):
-            ci = r.get("interval")
-            ci_txt = f"[{fmt_cell(ci[0])}, {fmt_cell(ci[1])}]" if ci else "–"
-            evid = "; ".join(u["evidence_id"] for u in r.get("evidence_used", [])) or "–"
-            conds = "; ".join(f"{k['condition']}: {k['status']}" for k in r.get("conditions_compared", [])) or "–"
-            margin = r.get("margin_rel")
-            rows.append(
-                "<tr>"
-                + "".join(
-                    f"<td>{e(str(x))}</td>"
-                    for x in (
-                        r.get("reading_label") or r.get("reading"),
-                        r.get("predicate") or "–",
-                        r.get("verdict"),
-                        fmt_cell(r.get("observed")),
-                        "–" if margin is None else f"{margin:+.1%}",
-                        ci_txt,
-                        evid,
-                        conds,
-                    )
-                )
-                + "</tr>"
-            )
-            notes = [n for n in r.get("notes", []) if n]
-            if notes:
-                rows.append(f'<tr><td colspan="8" class="cb-notes">{e(" | ".join(notes))}</td></tr>')
-        src = c.get("source") or ""
-        cards.append(
-            f'<div class="cb-card"><h3>{e(str(c.get("id")))} — {e(str(c.get("verdict")))}</h3>'
-            f"<blockquote>{e(str(c.get('quote') or ''))}</blockquote>"
-            f"<p>source: {e(str(src))}</p>"
-            '<table class="cb-table"><thead><tr><th>reading</th><th>predicate</th><th>verdict</th><th>observed</th>'
-            "<th>margin</th><th>95% CI</th><th>evidence used</th><th>conditions compared</th></tr></thead>"
-            f"<tbody>{''.join(rows)}</tbody></table></div>"
-        )
-    return "\n".join(cards)
+    """Every claim card (see :func:`claimbench.report.scorecard.claim_card_html`)."""
+    from claimbench.report.scorecard import claim_card_html
+
+    return "\n".join(claim_card_html(c) for c in verdicts_json)
+
+
+def show_scorecard(verdicts_json: list[dict]) -> None:
+    """The scorecard table (every claim, a verdict badge per reading), cards linked in this page."""
+    from IPython.display import HTML
+
+    from claimbench.report.scorecard import legend_html, scorecard_html
+
+    _display(HTML(scorecard_html(verdicts_json, card_href="#{anchor}") + legend_html()))
 
 
 def show_claim_cards(verdicts_json: list[dict]) -> None:
+    """One card per claim, each followed by its chart (the claim against its evidence, on its basis)."""
     from IPython.display import HTML
 
-    _display(HTML(claim_cards_html(verdicts_json)))
+    from claimbench.report.charts import claim_card_chart
+    from claimbench.report.scorecard import anchor, claim_card_html
+
+    for c in verdicts_json:
+        _display(HTML(claim_card_html(c)))
+        show_chart(claim_card_chart(c), f"card_{anchor(c.get('id'))}")

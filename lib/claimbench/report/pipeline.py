@@ -1,10 +1,17 @@
 """The report pipeline: run the notebooks with papermill into ``reports/<run-id>/``.
 
 Each step's executed notebook (``NN_step.ipynb``) and its HTML (``NN_step.html``) land in the
-report folder, with an ``index.html`` linking them. Step outputs pass to the next step through
-shared folders: ``runs/`` (bundles from the measure step), ``verify/`` (verdict files) and
-``exports/<step>/`` (CSV, LaTeX, SVG, PNG for papers). The HTML uses no JavaScript and no network:
-tables are escaped HTML and charts static SVG.
+report folder. ``index.html`` is the scorecard: every claim with its quote and source, a verdict
+badge per reading, corroboration, claimed vs observed with interval, why, and what would decide it,
+linked to the claim cards in the Verify page; the pipeline steps are listed below it. Step outputs
+pass to the next step through shared folders: ``runs/`` (bundles from the measure step),
+``verify/`` (verdict files) and ``exports/`` (the paper kit: tables as CSV and LaTeX, figures as
+SVG, PDF and PNG per step, and ``provenance.json`` to cite).
+
+The HTML pages hide the code cells (the executed notebooks keep them). Each chart is its static
+SVG with descriptive alt text, upgraded to an interactive Vega view (hover details, zoom) by the
+Vega/Vega-Lite/Vega-Embed bundle written once into ``assets/vega.js`` -- a local file, no network;
+printing or a browser without JavaScript shows the SVG.
 
 Parameters are checked against each notebook's ``parameters`` cell before anything runs: an
 unknown name or a value of the wrong type is a :class:`UserError` naming the notebook. A step that
@@ -163,6 +170,7 @@ def run_report(
     except UserError:
         folder.rmdir()  # nothing ran: leave no empty report behind
         raise
+    write_assets(folder)
     results: list[StepResult] = []
     failure: str | None = None
     for step in steps:
@@ -195,46 +203,139 @@ def run_report(
             (folder / f"{step}.html").write_text(notebook_html(out_nb, STEP_TITLES.get(step, step)), encoding="utf-8")
         if log:
             log(f"{step}: {results[-1].status} in {results[-1].seconds:.1f} s")
+    _write_provenance(folder, overrides, results)
     (folder / "index.html").write_text(index_html(folder, results), encoding="utf-8")
     if failure:
         raise StepFailed(f"{failure}; the finished steps are in {folder}", folder)
     return folder
 
 
-CSS = """
-body{font-family:DejaVu Sans,Helvetica,Arial,sans-serif;max-width:1100px;margin:2em auto;padding:0 1em;color:#222}
-table.cb-table,table.dataframe{border-collapse:collapse;font-size:13px;margin:.6em 0}
-.cb-table th,.cb-table td,.dataframe th,.dataframe td{border:1px solid #ddd;padding:3px 7px;text-align:right}
-.cb-table th{background:#f4f6f8}.cb-table td:first-child{text-align:left}
-.cb-card{border:1px solid #ccc;border-radius:6px;padding:.4em 1em;margin:1em 0}
-blockquote{border-left:4px solid #1f5fa8;margin:.5em 0;padding:.2em .8em;background:#f7f9fc}
-pre{background:#f6f8fa;padding:.6em;overflow-x:auto;font-size:12px}
-.cb-status-ok{color:#2e7d32}.cb-status-failed{color:#c62828}.cb-status-skipped{color:#757575}
-.jp-InputPrompt,.jp-OutputPrompt{display:none}
+ASSET_JS = "assets/vega.js"
+
+_EMBED_JS = """
+(function(){
+  if (typeof vegaEmbed !== 'function') return;
+  document.querySelectorAll('figure.cb-chart').forEach(function(fig){
+    var el = fig.querySelector('script.cb-spec'), target = fig.querySelector('.cb-vega');
+    if (!el || !target) return;
+    vegaEmbed(target, JSON.parse(el.textContent), {actions: false, renderer: 'svg'})
+      .then(function(){ fig.classList.add('cb-live'); })
+      .catch(function(){ target.remove(); });
+  });
+})();
 """
 
 
-def _page(title: str, body: str) -> str:
+def _css() -> str:
+    from claimbench.report.scorecard import CSS
+
+    return CSS
+
+
+def _page(title: str, body: str, scripts: bool = False) -> str:
+    tail = f'<script src="{ASSET_JS}"></script><script>{_EMBED_JS}</script>' if scripts else ""
     return (
-        f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title>{html.escape(title)}</title>'
-        f"<style>{CSS}</style></head><body>{body}</body></html>\n"
+        f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+        f'<meta name="viewport" content="width=device-width, initial-scale=1"><title>{html.escape(title)}</title>'
+        f"<style>{_css()}</style></head><body>{body}{tail}</body></html>\n"
     )
 
 
+def _json_in_script(obj) -> str:
+    """JSON safe inside a <script> element: no '<', '>' or '&' survive (escaped as \\u003c …)."""
+    import json
+
+    text = json.dumps(obj, ensure_ascii=False, separators=(",", ":"))
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def chart_figure_html(data: dict, metadata: dict) -> str:
+    """A chart output as HTML: the static SVG with its alt text and caption, and the spec for the
+    interactive view (drawn by :data:`_EMBED_JS` when the page's scripts run)."""
+    import base64
+
+    from claimbench.report.nbhelpers import CHART_METADATA_KEY, VEGALITE_MIME
+
+    meta = metadata.get(CHART_METADATA_KEY) or {}
+    alt = meta.get("alt") or "chart"
+    svg = data.get("image/svg+xml") or ""
+    if isinstance(svg, list):
+        svg = "".join(svg)
+    src = "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii")
+    spec = dict(data.get(VEGALITE_MIME) or {})
+    if meta.get("spec_schema"):
+        spec["$schema"] = meta["spec_schema"]  # the report's bundle is the current Vega-Lite
+    e = html.escape
+    return (
+        f'<figure class="cb-chart" data-name="{e(str(meta.get("name") or ""))}">'
+        f'<div class="cb-vega"></div><img class="cb-static" src="{src}" alt="{e(alt)}">'
+        f"<figcaption>{e(alt)}</figcaption>"
+        f'<script type="application/json" class="cb-spec">{_json_in_script(spec)}</script></figure>'
+    )
+
+
+def _prepare_for_html(book) -> int:
+    """Turn chart outputs into figure HTML (SVG + alt + spec); return how many charts there are."""
+    from claimbench.report.nbhelpers import CHART_METADATA_KEY
+
+    n = 0
+    for cell in book.cells:
+        if cell.cell_type != "code":
+            continue
+        for i, out in enumerate(cell.get("outputs", [])):
+            if out.get("output_type") in ("display_data", "execute_result") and CHART_METADATA_KEY in out.get(
+                "metadata", {}
+            ):
+                cell.outputs[i] = {
+                    "output_type": "display_data",
+                    "data": {"text/html": chart_figure_html(out["data"], out["metadata"])},
+                    "metadata": {},
+                }
+                n += 1
+    return n
+
+
 def notebook_html(path: Path, title: str) -> str:
-    """Static HTML of an executed notebook (nbconvert's 'basic' template: no scripts, no CDN)."""
+    """HTML of an executed notebook: nbconvert's 'basic' template with the code cells hidden (they
+    stay in the notebook), charts as SVG + alt text + interactive view, no CDN."""
     import nbformat
     from nbconvert import HTMLExporter
 
+    book = nbformat.read(str(path), as_version=4)
+    n_charts = _prepare_for_html(book)
     exporter = HTMLExporter(template_name="basic")
+    exporter.exclude_input = True
     exporter.exclude_input_prompt = True
     exporter.exclude_output_prompt = True
-    body, _ = exporter.from_notebook_node(nbformat.read(str(path), as_version=4))
-    nav = '<p><a href="index.html">← report index</a></p>'
-    return _page(f"claimbench — {title}", nav + body)
+    body, _ = exporter.from_notebook_node(book)
+    nav = (
+        f'<nav><p><a href="index.html">← scorecard</a> · <a href="{html.escape(path.name)}">executed notebook '
+        "(with its code)</a></p></nav>"
+    )
+    return _page(f"claimbench — {title}", nav + body, scripts=n_charts > 0)
 
 
-def index_html(folder: Path, results: list[StepResult]) -> str:
+def _write_provenance(folder: Path, overrides: dict[str, Any], results: list[StepResult]) -> None:
+    from datetime import datetime, timezone
+
+    from claimbench.report.paperkit import write_provenance
+
+    runs = [Path(overrides["runs_dir"])] if overrides.get("runs_dir") else [folder / "runs"]
+    steps = [{"step": r.step, "status": r.status, "parameters": r.parameters} for r in results]
+    created = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    write_provenance(folder, runs, steps, created)
+
+
+def write_assets(folder: Path) -> None:
+    """The Vega, Vega-Lite and Vega-Embed JavaScript as one local file (no CDN)."""
+    import vl_convert as vlc
+
+    target = folder / ASSET_JS
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(vlc.javascript_bundle(), encoding="utf-8")
+
+
+def _steps_table(folder: Path, results: list[StepResult]) -> str:
     e = html.escape
     rows = []
     for r in results:
@@ -252,13 +353,51 @@ def index_html(folder: Path, results: list[StepResult]) -> str:
         )
         secs = f"{r.seconds:.1f} s" if r.seconds is not None else ""
         rows.append(
-            f"<tr><td>{link}</td><td class='cb-status-{e(r.status)}'>{e(r.status)}</td><td>{secs}</td>"
+            f"<tr><td>{link}</td><td class='cb-status-{e(r.status)}'>{e(r.status)}</td><td class='cb-num'>{secs}</td>"
             f"<td>{nb_link}</td><td>{ex_link}</td><td>{e(r.error or '')}</td></tr>"
         )
+    return (
+        "<table class='cb-table'><thead><tr><th>step</th><th>status</th><th class='cb-num'>time</th>"
+        "<th>executed notebook</th><th>tables and charts for papers</th><th>error</th></tr></thead>"
+        f"<tbody>{''.join(rows)}</tbody></table>"
+    )
+
+
+def _read_verdicts(folder: Path) -> list[dict] | None:
+    import json
+
+    path = folder / "verify" / "verdicts.json"
+    if not path.is_file():
+        return None
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def index_html(folder: Path, results: list[StepResult]) -> str:
+    """The scorecard (when the verify step wrote verdicts.json), then the pipeline steps."""
+    from claimbench.report.scorecard import legend_html, scorecard_html
+
+    e = html.escape
+    verdicts = _read_verdicts(folder)
+    if verdicts is not None:
+        verify_page = "05_verify.html" if (folder / "05_verify.html").exists() else ""
+        card_href = f"{verify_page}#{{anchor}}" if verify_page else None
+        score = "<h2>Scorecard</h2>" + scorecard_html(verdicts, card_href=card_href) + legend_html()
+    else:
+        score = (
+            "<h2>Scorecard</h2><p class='cb-muted'>no verdicts: the verify step did not run or did not finish "
+            "(see the steps below).</p>"
+        )
+    kit = (
+        "<p>Paper kit: <a href='exports/'>exports/</a> (tables as CSV and LaTeX, figures as SVG, PDF and PNG, "
+        "<a href='exports/provenance.json'>provenance.json</a> to cite). Run bundles of this report are in "
+        "<code>runs/</code>, verdict files in <code>verify/</code>.</p>"
+        if (folder / "exports" / "provenance.json").is_file()
+        else "<p>Run bundles of this report are in <code>runs/</code>, verdict files in <code>verify/</code>.</p>"
+    )
     body = (
-        f"<h1>claimbench report {e(folder.name)}</h1>"
-        "<table class='cb-table'><thead><tr><th>step</th><th>status</th><th>time</th><th>executed notebook</th>"
-        f"<th>tables and charts for papers</th><th>error</th></tr></thead><tbody>{''.join(rows)}</tbody></table>"
-        "<p>Run bundles of this report are in <code>runs/</code>, verdict files in <code>verify/</code>.</p>"
+        f"<h1>claimbench report {e(folder.name)}</h1>{score}<h2>Pipeline steps</h2>{_steps_table(folder, results)}{kit}"
     )
     return _page(f"claimbench report {folder.name}", body)

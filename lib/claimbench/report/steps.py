@@ -129,8 +129,11 @@ def judge(
     )
 
 
-def write_verdict_files(table: pl.DataFrame, out_dir: str | Path) -> None:
-    """verdicts.parquet and verdicts.md in ``out_dir`` (read by reports and papers)."""
+def write_verdict_files(table: pl.DataFrame, out_dir: str | Path, verdicts_json: list[dict] | None = None) -> None:
+    """verdicts.parquet and verdicts.md in ``out_dir`` (read by reports and papers), and
+    verdicts.json (per claim, every reading; the report's scorecard) when ``verdicts_json`` is given."""
+    import json
+
     from claimbench.report.verdicts import verdicts_markdown
 
     out = Path(out_dir)
@@ -138,6 +141,9 @@ def write_verdict_files(table: pl.DataFrame, out_dir: str | Path) -> None:
         out.mkdir(parents=True, exist_ok=True)
         table.write_parquet(out / "verdicts.parquet")
         (out / "verdicts.md").write_text(verdicts_markdown(table), encoding="utf-8")
+        if verdicts_json is not None:
+            text = json.dumps(verdicts_json, indent=2, sort_keys=True, ensure_ascii=False, default=str)
+            (out / "verdicts.json").write_text(text + "\n", encoding="utf-8")
     except OSError as exc:
         raise UserError(f"cannot write verdict files to {out}: {exc.strerror or exc}") from None
 
@@ -164,24 +170,137 @@ def verify(
         paths.append(Path(runs_dir))
     result = judge(claims_dir, paths, seed=seed)
     if out_dir is not None:
-        write_verdict_files(result.table, out_dir)
+        write_verdict_files(result.table, out_dir, result.verdicts_json)
     return result
 
 
-def compare(runs_dir: str | Path | None = None, max_tpot_ms: float | None = None) -> pl.DataFrame:
-    """Measured runs and published results normalized per card / die / TFLOP / TB/s / W / $."""
-    from claimbench.judge.comparison import comparison_frame
+def _evidence(runs_dir: str | Path | None):
     from claimbench.load.claims import default_data_dir
     from claimbench.load.evidence import default_evidence_paths, import_evidence
-    from claimbench.load.registry import list_hardware, list_price_tables
+    from claimbench.load.registry import list_hardware
 
     hardware = {h.id: h for h in list_hardware()}
     paths = [p for p in default_evidence_paths(default_data_dir()) if p.name != "runs" or runs_dir is None]
     if runs_dir is not None:
         paths.append(Path(runs_dir))
     evidence, _ = import_evidence(paths, set(hardware))
+    return evidence, hardware
+
+
+def compare(runs_dir: str | Path | None = None, max_tpot_ms: float | None = None) -> pl.DataFrame:
+    """Measured runs and published results normalized per card / die / TFLOP / TB/s / W / $, each row
+    with its like-with-like group (model, precision, ISL/OSL, speculative decoding, phase)."""
+    from claimbench.judge.comparison import comparison_frame
+    from claimbench.load.registry import list_price_tables
+
+    evidence, hardware = _evidence(runs_dir)
     prices = [e for t in list_price_tables() for e in t.prices] or None
     return comparison_frame(evidence, hardware, max_tpot_ms=max_tpot_ms, prices=prices)
+
+
+@dataclass
+class Pareto:
+    points: pl.DataFrame
+    claims: pl.DataFrame
+
+
+def pareto(runs_dir: str | Path | None = None, claims_dir: str | Path | None = None) -> Pareto:
+    """Every load point (own runs and published) and every claim on the throughput-per-accelerator
+    vs tok/s-per-user plane."""
+    from claimbench.judge.comparison import claim_points, pareto_frame
+    from claimbench.load.claims import load_claims
+
+    evidence, hardware = _evidence(runs_dir)
+    claims, _ = load_claims(claims_dir, set(hardware))
+    return Pareto(pareto_frame(evidence, hardware), claim_points(claims, hardware))
+
+
+PARETO_VIEW = [
+    "group",
+    "evidence_id",
+    "source",
+    "publisher",
+    "hardware",
+    "level",
+    "tpot_ms",
+    "tok_s_per_user",
+    "per_card",
+    "per_die",
+]
+
+
+def ranked(comparison: pl.DataFrame, form: str) -> pl.DataFrame:
+    """One normalized form, ranked only within each like-with-like group."""
+    from claimbench.judge.comparison import rank_within_groups
+
+    return rank_within_groups(comparison, form)
+
+
+GROUP_CONDITIONS = ("model", "precision", "input_len", "output_len", "speculative", "phase")
+
+RANKED_VIEW = [
+    "group",
+    "rank_in_group",
+    "n_in_group",
+    "label",
+    "hardware",
+    "operating_point",
+    "value",
+    "unit",
+    *GROUP_CONDITIONS,
+]
+"""The ranked table's columns. In the page the group is a header row above its members, so its
+conditions (:data:`GROUP_CONDITIONS`) are export-only columns (CSV/LaTeX for papers)."""
+
+
+def _level_names(summary: pl.DataFrame) -> dict[str, str]:
+    """'0' -> 'level 0 (concurrency 1)' / '(rate 2/s)' from the summary, when it says."""
+    out = {}
+    if summary.height == 0 or "level" not in summary.columns:
+        return out
+    if "run_id" in summary.columns and summary["run_id"].n_unique() > 1:
+        return out  # level numbers repeat across runs: keep "level N"
+    for r in summary.iter_rows(named=True):
+        load = None
+        if r.get("concurrency") is not None:
+            load = f"concurrency {r['concurrency']:g}"
+        elif r.get("request_rate") is not None:
+            load = f"rate {r['request_rate']:g}/s"
+        out[str(r["level"])] = f"level {r['level']}" + (f" ({load})" if load else "")
+    return out
+
+
+def request_timeline(runs: Runs) -> pl.DataFrame:
+    """Per level, one row per measured request (warm-up excluded) on the level's own clock (seconds
+    from its first send): send, first token, last token, in send order (``order``)."""
+    req = runs.requests
+    if "warmup" in req.columns:
+        req = req.filter(~pl.col("warmup").fill_null(False))
+    need = {"level", "sent_s", "first_token_s", "done_s"}
+    if req.height == 0 or not need <= set(req.columns):
+        return pl.DataFrame()
+    keys = ["run_id", "level"] if "run_id" in req.columns and req["run_id"].n_unique() > 1 else ["level"]
+    t0 = pl.col("sent_s").min().over(keys)
+    cols = [c for c in ("run_id", "request_id", "ok", "output_tokens") if c in req.columns]
+    out = (
+        req.sort([*keys, "sent_s"])
+        .with_columns(
+            (pl.col("sent_s") - t0).alias("sent_s"),
+            (pl.col("first_token_s") - t0).alias("first_token_s"),
+            (pl.col("done_s") - t0).alias("done_s"),
+            ((pl.col("first_token_s") - pl.col("sent_s")) * 1000).alias("ttft_ms"),
+            pl.int_range(pl.len()).over(keys).alias("order"),
+            pl.col("level")
+            .cast(pl.String)
+            .replace_strict(_level_names(runs.summary), default=None)
+            .fill_null("level " + pl.col("level").cast(pl.String))
+            .alias("level"),
+        )
+        .select(["level", "order", *cols, "sent_s", "first_token_s", "done_s", "ttft_ms"])
+    )
+    if "ok" not in out.columns:
+        out = out.with_columns(ok=pl.lit(True))
+    return out
 
 
 SUMMARY_VIEW = [
@@ -216,9 +335,10 @@ def pivot_forms(comparison: pl.DataFrame) -> pl.DataFrame:
     if comparison.height == 0:
         return comparison
     units = {r["form"]: r["unit"] for r in comparison.iter_rows(named=True) if r["unit"]}
-    wide = comparison.pivot(
-        on="form", index=["label", "hardware", "operating_point"], values="value", aggregate_function="first"
-    )
+    index = [c for c in ("group", "label", "hardware", "operating_point") if c in comparison.columns]
+    wide = comparison.pivot(on="form", index=index, values="value", aggregate_function="first")
+    if "group" in wide.columns:
+        wide = wide.sort("group", "label")
     return wide.rename({f: f"{f} [{units[f]}]" for f in units if f in wide.columns})
 
 
