@@ -179,6 +179,11 @@ class Predicate(Strict):
     basis: Basis | None
     tolerance_rel: float | None = Field(ge=0)
     ratio_to: RatioBaseline | None
+    value_pm: float | None = Field(
+        default=None,
+        ge=0,
+        description="the claimed figure's own stated precision, ± absolute (half its last digit: 1,943 -> 0.5)",
+    )
 
     @model_validator(mode="after")
     def _consistent(self) -> Predicate:
