@@ -42,6 +42,7 @@ def claim(
     data = {
         "id": "c",
         "title": "t",
+        "claimant": "acme",
         "source": {"url": "u", "date": "2025", "quote": "q"},
         "predicate": None
         if not predicate

@@ -37,8 +37,7 @@ def register(sub) -> None:
         action="append",
         metavar="PATH",
         default=None,
-        help="bundle dir, result file or directory of them (repeatable; default: "
-        "data/reference and data/runs)",
+        help="bundle dir, result file or directory of them (repeatable; default: data/reference and data/runs)",
     )
     p.add_argument(
         "--runs",

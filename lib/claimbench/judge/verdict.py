@@ -405,8 +405,7 @@ def _read(
         if thr_metric and conditions.concurrency is None and (best.operating_point or "fixed-load") != "max-throughput":
             kind = "lower_bound"
             how += (
-                f"; a {_op_text(best)} point is a lower bound of the maximum a claim without a latency "
-                "bound speaks of"
+                f"; a {_op_text(best)} point is a lower bound of the maximum a claim without a latency bound speaks of"
             )
         value = getattr(best, metric)
         interval, imethod = (None, None)
@@ -417,10 +416,10 @@ def _read(
         return ReadOut(value, kind, None, None, how, reps, interval, imethod), None
     primary, extra = slos[0], slos[1:]
     lat_field, stat_note = latency_field(primary)
-    if primary.stat is None and not any(getattr(p, lat_field) is not None for p in pts):
-        if any(getattr(p, f"{primary.metric}_p50_ms") is not None for p in pts):
-            lat_field = f"{primary.metric}_p50_ms"
-            stat_note = "the source does not say which statistic and the evidence has no mean: the median is read"
+    no_mean = not any(getattr(p, lat_field) is not None for p in pts)
+    if primary.stat is None and no_mean and any(getattr(p, f"{primary.metric}_p50_ms") is not None for p in pts):
+        lat_field = f"{primary.metric}_p50_ms"
+        stat_note = "the source does not say which statistic and the evidence has no mean: the median is read"
     for slo in extra:  # further bounds must hold at the levels used
         f, _ = latency_field(slo)
         pts = [p for p in pts if getattr(p, f) is not None and getattr(p, f) <= slo.max_ms]
@@ -783,7 +782,9 @@ def _differences(comps: Sequence[ConditionComparison]) -> list[str]:
     out = []
     for c in comps:
         if c.status == "unknown" and c.claim is not None and c.evidence is not None:
-            out.append(f"{c.name}: claim {c.claim}, evidence {c.evidence} ({c.note or 'not comparable as stated'}) [unknown]")
+            out.append(
+                f"{c.name}: claim {c.claim}, evidence {c.evidence} ({c.note or 'not comparable as stated'}) [unknown]"
+            )
         if c.status in ("differs", "converted"):
             out.append(
                 f"{c.name}: claim {c.claim}, evidence {c.evidence}"
@@ -882,7 +883,11 @@ def _hints(
     if verdict == "NOT-COMPARABLE" and aside and not (claim.predicate and claim.predicate.ratio_to):
         reasons = sorted({x for u in aside for x in u.reasons})[:3]
         if reasons:
-            out.append("Evidence matching the reading's binding conditions; the closest records differ in: " + "; ".join(reasons) + ".")
+            out.append(
+                "Evidence matching the reading's binding conditions; the closest records differ in: "
+                + "; ".join(reasons)
+                + "."
+            )
     if verdict == "IMPLAUSIBLE":
         out.append(
             "Nothing short of new hardware figures: the claim exceeds the physical bound; a measurement above it "
@@ -895,7 +900,11 @@ def _hints(
                 f"Both chips measured with one workload (same model, precision, lengths, speculative decoding, "
                 f"phase and latency bound): run the command below on {hw} and again with --hardware {base}."
             )
-    if cmd and verdict != "IMPLAUSIBLE" and not (verdict in ("SUPPORTED", "REFUTED") and corroboration == "measured-here"):
+    if (
+        cmd
+        and verdict != "IMPLAUSIBLE"
+        and not (verdict in ("SUPPORTED", "REFUTED") and corroboration == "measured-here")
+    ):
         if bound is not None and bound.min_devices:
             out.append(
                 f"A measurement: `{cmd}` (the weights alone need at least {bound.min_devices} "
@@ -910,14 +919,17 @@ def _hints(
 
 
 def _why(v: str, **kw) -> str:
-    return kw.get("text") or {
-        "SUPPORTED": "The best-matched evidence meets the claim.",
-        "REFUTED": "The best-matched evidence falls short of the claim.",
-        "INCONCLUSIVE": "The evidence neither confirms nor rules out the claim.",
-        "NOT-COMPARABLE": "No evidence matches the reading's binding conditions.",
-        "IMPLAUSIBLE": "The claim exceeds a physical bound.",
-        "UNVERIFIABLE": "The claim cannot be measured.",
-    }[v]
+    return (
+        kw.get("text")
+        or {
+            "SUPPORTED": "The best-matched evidence meets the claim.",
+            "REFUTED": "The best-matched evidence falls short of the claim.",
+            "INCONCLUSIVE": "The evidence neither confirms nor rules out the claim.",
+            "NOT-COMPARABLE": "No evidence matches the reading's binding conditions.",
+            "IMPLAUSIBLE": "The claim exceeds a physical bound.",
+            "UNVERIFIABLE": "The claim cannot be measured.",
+        }[v]
+    )
 
 
 def _fmtn(x: float | None) -> str:
@@ -1014,7 +1026,11 @@ def _judge_coverage(claim: Claim, r: ResolvedReading, evidence: Sequence[Evidenc
     by_id = {u.evidence_id: u.corroboration for u in used}
     fam_corr = [_strongest(by_id.get(x.rsplit("(", 1)[1].rstrip(")")) for x in v) for v in covered.values() if v]
     corr = _weakest(fam_corr) if used else None
-    self_only = [f for f, v in covered.items() if v and _strongest(by_id.get(x.rsplit("(", 1)[1].rstrip(")")) for x in v) == "self-reported"]
+    self_only = [
+        f
+        for f, v in covered.items()
+        if v and _strongest(by_id.get(x.rsplit("(", 1)[1].rstrip(")")) for x in v) == "self-reported"
+    ]
     hints: list[str] = []
     if self_only:
         hints.append(
@@ -1022,7 +1038,9 @@ def _judge_coverage(claim: Claim, r: ResolvedReading, evidence: Sequence[Evidenc
             "claimant's own publication lists it."
         )
     for f in missing:
-        hints.append(f"A published list or a run showing a {f} model served on {r.conditions.hardware or 'the platform'}.")
+        hints.append(
+            f"A published list or a run showing a {f} model served on {r.conditions.hardware or 'the platform'}."
+        )
     why = (
         f"{n_cov} of {len(fams)} model families are listed as served on {r.conditions.hardware}"
         + (f"; {', '.join(self_only)} only by the claimant itself" if self_only else "")
@@ -1238,7 +1256,9 @@ def _judge_single(claim, r, evidence, hardware, bound, cfg, prices, equivalent) 
         else:
             for u in group:
                 method = u.read.interval_method if u.interval is not None else None
-                out = decide(p.comparator, float(p.value), p.tolerance_rel, u.observed, u.read.kind, u.interval, p.value_pm)
+                out = decide(
+                    p.comparator, float(p.value), p.tolerance_rel, u.observed, u.read.kind, u.interval, p.value_pm
+                )
                 decided.append((u, out, u.observed, u.interval, method))
     outcomes = {o for _, o, *_ in decided if o != "INCONCLUSIVE"}
     if len(outcomes) == 1:

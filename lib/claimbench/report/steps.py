@@ -105,10 +105,10 @@ def judge(
     claims_dir: str | Path | None, evidence_paths: list[Path], only: list[str] | None = None, seed: int = 0
 ) -> VerifyResult:
     """Load claims and evidence, compute roofline bounds, judge every claim (the `verify` command's core)."""
-    from claimbench.judge.plausibility import claim_bounds
-    from claimbench.judge.verdict import VerdictConfig, judge_claims, verdict_table
     import math
 
+    from claimbench.judge.plausibility import claim_bounds
+    from claimbench.judge.verdict import VerdictConfig, judge_claims, verdict_table
     from claimbench.load.claims import load_claims, load_model_equivalence
     from claimbench.load.evidence import import_evidence
     from claimbench.load.registry import list_hardware, list_models, list_price_tables

@@ -74,7 +74,12 @@ Derived metrics (read from the evidence's output tok/s per card and the registri
 A reading that needs a figure the registries do not hold (a TDP, a price) is UNVERIFIABLE and
 names the figure."""
 
-DERIVED_METRICS: tuple[str, ...] = ("output_tok_per_s_per_user", "output_tok_per_j", "output_tok_per_usd", "usd_per_mtok")
+DERIVED_METRICS: tuple[str, ...] = (
+    "output_tok_per_s_per_user",
+    "output_tok_per_j",
+    "output_tok_per_usd",
+    "usd_per_mtok",
+)
 
 LatencyMetric = Literal["tpot", "ttft", "itl", "e2el"]
 LatencyStat = Literal["mean", "p50", "p90", "p99"]

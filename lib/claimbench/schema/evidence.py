@@ -125,7 +125,7 @@ class LoadPoint(Strict):
         for name in type(self).model_fields:
             v = getattr(self, name)
             if isinstance(v, float | int) and not isinstance(v, bool):
-                if not math.isfinite(v):
+                if math.isnan(v) or (math.isinf(v) and name != "request_rate"):  # rate inf = all at once
                     raise ValueError(f"{name}: {v} is not a finite number")
                 if v < 0:
                     raise ValueError(f"{name}: {v:g} is negative")
