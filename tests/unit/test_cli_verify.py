@@ -122,9 +122,14 @@ def test_out_table_columns_are_stable(tmp_path, capsys):
         "bound_max",
         "bound_basis",
         "bound_roof",
+        "corroboration",
+        "why",
+        "what_would_decide",
+        "decide_command",
+        "indicative",
         "notes",
     ]
-    assert t.height == 13 and set(t["verdict"]) <= {
+    assert t.height == 15 and set(t["verdict"]) <= {
         "SUPPORTED",
         "REFUTED",
         "INCONCLUSIVE",
@@ -151,7 +156,10 @@ def test_default_evidence_adds_bundles_under_runs_and_says_what_it_used(tmp_path
     (tmp_path / "runs" / "notes.json").write_text("{not a result}")  # not a bundle: not read
     assert main(["verify", "--claim", "tiny-cpu-host-min-throughput-c1"]) == 0
     err = capsys.readouterr().err
-    assert "; runs (default, 1 record)" in err and "error" not in err
+    assert "; runs (" not in err  # bundles under ./runs are used only when asked (--runs)
+    assert main(["verify", "--claim", "tiny-cpu-host-min-throughput-c1", "--runs", "runs"]) == 0
+    err = capsys.readouterr().err
+    assert "; runs (--runs, 1 record)" in err and "error" not in err
 
 
 def test_runs_option_points_elsewhere_and_a_missing_folder_is_exit_2(tmp_path, capsys):

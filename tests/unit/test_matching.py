@@ -119,9 +119,10 @@ def test_per_user_and_per_system_targets_do_not_convert():
     assert convert(3.0, "user", "user", None, HWS, None)[0].factor == 1.0
 
 
-def test_lengths_that_differ_rank_lower_but_do_not_exclude():
-    m = match(cond(input_len=4096), "card", ev(), HWS)
-    assert m.comparable and m.n_differs == 1
+def test_lengths_beyond_the_tolerance_set_the_evidence_aside_and_lengths_within_it_match():
+    m = match(cond(input_len=4096), "card", ev(), HWS)  # 4096 vs 2048: 50 % apart
+    assert not m.comparable and any("input_len" in r for r in m.reasons)
+    assert match(cond(input_len=2000), "card", ev(), HWS).comparable  # 2000 vs 2048: 2.3 % < 5 %
 
 
 def test_unknown_claim_conditions_are_reported_as_unknown_not_as_matches():

@@ -1349,6 +1349,41 @@ def _judge_ratio(claim, r, evidence, hardware, cfg, bound, prices, equivalent) -
         )
     if bound is not None and bound.max_value is None:
         notes.append(bound.explanation)
+    if den and bound is not None and bound.max_value is not None and bound.kind == "numerator":
+        # plausibility: A's bound over B's observed (the best-matched baseline record)
+        d = den[0]
+        corr = None
+        caveats = _caveats([d])
+        if bound is not None and bound.max_value is not None and bound.kind == "numerator":
+            ceiling = tf_a.fn(bound.max_value) / d.observed if not tf_a.decreasing else None
+            if ceiling is not None:
+                floor = float(p.value) * (1.0 - (p.tolerance_rel or 0.0))
+                text = (
+                    f"ratio ceiling: {r.conditions.hardware}'s bound {_fmtn(bound.max_value)} per {bound.basis} / "
+                    f"{d.evidence_id}'s observed {_fmtn(d.observed)} = {ceiling:.3g}x; {bound.explanation}"
+                )
+                if p.comparator in (">=", "approx") and floor > ceiling:
+                    decide_l, _ = _hints(claim, r, "IMPLAUSIBLE", None, bound, None)
+                    return Verdict(
+                        **base,
+                        **_empty(
+                            verdict="IMPLAUSIBLE",
+                            observed=ceiling,
+                            margin_rel=(ceiling - float(p.value)) / float(p.value),
+                            evidence_used=tuple(num[:1]) + (d,),
+                            evidence_set_aside=aside,
+                            bound=replace(bound, max_value=ceiling, basis=bound.basis),
+                            notes=tuple(notes + [text]),
+                            read_method="A's roofline bound / B's observed",
+                        ),
+                        corroboration=corr,
+                        why=f"The claimed {p.value:g}x exceeds the ceiling {ceiling:.3g}x = {r.conditions.hardware}'s "
+                        f"roofline bound over {base_hw}'s observed throughput.",
+                        what_would_decide=tuple(decide_l),
+                        caveats=caveats,
+                    )
+                notes.append(f"within the {text}")
+                bound = replace(bound, max_value=ceiling, binding_roof=bound.binding_roof)
     if not num or not den:
         side = "numerator" if not num else "denominator"
         notes.append(f"no comparable evidence for the {side} ({r.conditions.hardware if not num else base_hw})")
@@ -1380,37 +1415,6 @@ def _judge_ratio(claim, r, evidence, hardware, cfg, bound, prices, equivalent) -
     ratio = n.observed / d.observed
     corr = _weakest([n.corroboration, d.corroboration])
     caveats = _caveats([n, d])
-    # plausibility: A's bound over B's observed
-    if bound is not None and bound.max_value is not None and bound.kind == "numerator":
-        ceiling = tf_a.fn(bound.max_value) / d.observed if not tf_a.decreasing else None
-        if ceiling is not None:
-            floor = float(p.value) * (1.0 - (p.tolerance_rel or 0.0))
-            text = (
-                f"ratio ceiling: {r.conditions.hardware}'s bound {_fmtn(bound.max_value)} per {bound.basis} / "
-                f"{d.evidence_id}'s observed {_fmtn(d.observed)} = {ceiling:.3g}x; {bound.explanation}"
-            )
-            if p.comparator in (">=", "approx") and floor > ceiling:
-                decide_l, _ = _hints(claim, r, "IMPLAUSIBLE", None, bound, None)
-                return Verdict(
-                    **base,
-                    **_empty(
-                        verdict="IMPLAUSIBLE",
-                        observed=ceiling,
-                        margin_rel=(ceiling - float(p.value)) / float(p.value),
-                        evidence_used=(n, d),
-                        evidence_set_aside=aside,
-                        bound=replace(bound, max_value=ceiling, basis=bound.basis),
-                        notes=tuple(notes + [text]),
-                        read_method="A's roofline bound / B's observed",
-                    ),
-                    corroboration=corr,
-                    why=f"The claimed {p.value:g}x exceeds the ceiling {ceiling:.3g}x = {r.conditions.hardware}'s "
-                    f"roofline bound over {base_hw}'s observed throughput.",
-                    what_would_decide=tuple(decide_l),
-                    caveats=caveats,
-                )
-            notes.append(f"within the {text}")
-            bound = replace(bound, max_value=ceiling, binding_roof=bound.binding_roof)
     if not ok:
         diffs = [c for c in comps if c.binding and c.status == "differs"]
         dtext = "; ".join(f"{c.name} {c.claim} vs {c.evidence}" for c in diffs)

@@ -109,6 +109,8 @@ def notes_text(verdicts, limit: int = 300) -> str:
         lines.append(f"- {v.claim_id} / {v.reading_id}: {v.verdict} [{corr}]")
         if v.why:
             lines.append(f"    why: {_short(v.why, limit)}")
+        for n in [n for n in v.notes if n][:3]:
+            lines.append(f"    note: {_short(n, limit)}")
         if v.indicative is not None:
             lines.append(f"    indicative only (not a verdict value): {v.indicative:.4g}")
         used = ", ".join(u.evidence_id for u in v.evidence_used)
