@@ -858,6 +858,8 @@ def _hints(
     c = r.conditions
     hw = c.hardware
     cmd = decide_command(claim, r, hw, bound)
+    if claim.predicate is None:
+        return [claim.unverifiable_reason or "A measurable predicate."], None
     if missing:
         out.append(f"The missing figure: {missing}.")
     if c.model is None:
