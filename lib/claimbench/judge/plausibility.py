@@ -319,8 +319,23 @@ def reading_bound(
             blocking=str(exc),
         )
     except (_NoBound, UserError) as exc:
+        n_dev, mem, device = None, None, None
+        model = models.get(c.model) if c.model else None
+        if model is not None and hw is not None:  # the memory fit needs no deployment
+            device = "die" if (c.deployment is not None and c.deployment.device == "die") else "package"
+            try:
+                n_dev, mem = memory_fit(model, hw, c.precision, device)
+            except UserError:
+                n_dev, mem = None, None
+        expl = f"no roofline bound: {exc}" + (f"; {mem}" if mem else "")
         return PlausibilityBound(
-            max_value=None, basis=reading.basis or "card", binding_roof="none", explanation=f"no roofline bound: {exc}"
+            max_value=None,
+            basis=reading.basis or "card",
+            binding_roof="none",
+            explanation=expl,
+            min_devices=n_dev,
+            memory_note=mem,
+            device=device,
         )
     target = reading.basis or "card"
     if target != "card":  # the bound on the reading's own basis, when a declared conversion applies

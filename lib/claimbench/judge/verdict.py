@@ -883,10 +883,13 @@ def _hints(
     if verdict == "INCONCLUSIVE" and kind not in ("lower_bound", "upper_bound"):
         out.append("A narrower interval: more repeats, or per-request samples, under the same conditions.")
     if verdict == "NOT-COMPARABLE" and aside and not (claim.predicate and claim.predicate.ratio_to):
-        reasons = sorted({x for u in aside for x in u.reasons})[:3]
+        ranked = sorted((u for u in aside if u.reasons), key=_closeness)
+        closest = [u for u in ranked if _closeness(u)[:2] == _closeness(ranked[0])[:2]] if ranked else []
+        reasons = sorted({x for u in closest for x in u.reasons})[:3]
         if reasons:
+            ids = ", ".join(u.evidence_id for u in closest[:3])
             out.append(
-                "Evidence matching the reading's binding conditions; the closest records differ in: "
+                f"Evidence under the reading's own conditions: the closest records ({ids}) differ in "
                 + "; ".join(reasons)
                 + "."
             )
@@ -932,6 +935,13 @@ def _why(v: str, **kw) -> str:
             "UNVERIFIABLE": "The claim cannot be measured.",
         }[v]
     )
+
+
+def _closeness(u: EvidenceUse) -> tuple[int, bool, tuple[int, int, int]]:
+    """Sort key of set-aside records, nearest miss first: fewest binding differences, a named chip
+    before an unnamed one, then the usual rank."""
+    unnamed = any(c.name == "hardware" and c.evidence is None for c in u.comparisons)
+    return (len(u.reasons), unnamed, u.rank)
 
 
 def _fmtn(x: float | None) -> str:
@@ -1107,6 +1117,8 @@ def _indicative_single(r, aside, evidence, tf, hardware, cfg, basis) -> tuple[fl
     by_id = {e.id: e for e in evidence}
     cands = sorted(aside, key=lambda u: (len(u.reasons), u.rank))
     for u in cands:
+        if any(c.name == "hardware" and c.status == "differs" for c in u.comparisons):
+            continue  # another chip's figure is not indicative of this one (the card/die notes say more)
         ev = by_id[u.evidence_id]
         ro, _ = _read(ev, tf.base_metric, r.conditions.model_copy(update={"slo": r.conditions.slo}), cfg)
         if ro is None:
@@ -1227,10 +1239,10 @@ def _judge_single(claim, r, evidence, hardware, bound, cfg, prices, equivalent) 
         if ind_note:
             notes.append(ind_note)
         hints, cmd = _hints(claim, r, verdict, None, bound, None, aside=aside)
-        reasons = sorted({x for u in aside for x in u.reasons})
+        near = sorted((u for u in aside if u.reasons), key=_closeness)
         why = (
             f"None of {len(aside)} evidence record(s) matches the reading's binding conditions"
-            + (f" (e.g. {reasons[0]})" if reasons else "")
+            + (f"; the nearest, {near[0].evidence_id}, differs in {'; '.join(near[0].reasons)}" if near else "")
             + "."
             if aside
             else "There is no evidence for this reading."
@@ -1242,7 +1254,7 @@ def _judge_single(claim, r, evidence, hardware, bound, cfg, prices, equivalent) 
             what_would_decide=tuple(hints),
             decide_command=cmd,
             indicative=indicative,
-            differences=tuple(_differences(min(aside, key=lambda u: len(u.reasons)).comparisons)) if aside else (),
+            differences=tuple(_differences(min(aside, key=_closeness).comparisons)) if aside else (),
         )
     ev_by_id = {e.id: e for e in evidence}
     best_rank = used[0].rank
@@ -1336,6 +1348,9 @@ def _judge_ratio(claim, r, evidence, hardware, cfg, bound, prices, equivalent) -
     num, aside_n = _gather(r.conditions, r.basis, metric, evidence, hardware, cfg, claim.claimant, equivalent, tf_a)
     den, aside_d = _gather(base_cond, r.basis, metric, evidence, hardware, cfg, claim.claimant, equivalent, tf_b)
     den = [d for d in den if d.evidence_id not in {n.evidence_id for n in num}]
+    used_ids = {x.evidence_id for x in num} | {x.evidence_id for x in den}
+    aside_n = [a for a in aside_n if a.evidence_id not in used_ids]
+    aside_d = [a for a in aside_d if a.evidence_id not in used_ids]
     notes: list[str] = []
     if r.basis is None:
         notes.append("the claim does not state the unit basis: both sides read per card")
@@ -1420,6 +1435,8 @@ def _judge_ratio(claim, r, evidence, hardware, cfg, bound, prices, equivalent) -
     if not ok:
         diffs = [c for c in comps if c.binding and c.status == "differs"]
         dtext = "; ".join(f"{c.name} {c.claim} vs {c.evidence}" for c in diffs)
+        unk = [c for c in comps if c.status == "unknown" and c.claim and c.evidence]
+        utext = ("; unknown: " + "; ".join(f"{c.name} {c.claim} vs {c.evidence}" for c in unk)) if unk else ""
         notes.append(
             f"indicative only: {n.evidence_id} / {d.evidence_id} = {_fmtn(n.observed)} / {_fmtn(d.observed)} = "
             f"{ratio:.2f}{p.unit}; numerator and denominator differ in {dtext}"
@@ -1443,7 +1460,7 @@ def _judge_ratio(claim, r, evidence, hardware, cfg, bound, prices, equivalent) -
             ),
             corroboration=corr,
             why=f"The only ratio the evidence allows, {n.evidence_id} / {d.evidence_id} = {ratio:.2f}x, compares "
-            f"different workloads ({dtext}).",
+            f"different workloads ({dtext}{utext}).",
             what_would_decide=tuple(decide_l),
             decide_command=cmd,
             differences=tuple(_differences(comps)),

@@ -122,7 +122,12 @@ def notes_text(verdicts, limit: int = 300) -> str:
                 why = (list(u.reasons) or [n for n in u.notes if n] or ["not comparable"])[0]
                 reasons.setdefault(why, []).append(u.evidence_id)
             lines.append(f"    set aside ({len(v.evidence_set_aside)}):")
-            for why, ids in sorted(reasons.items(), key=lambda kv: -len(kv[1]))[:4]:
+
+            # near misses first: reasons other than another chip
+            def order(kv):
+                return (kv[0].startswith("hardware:"), -len(kv[1]))
+
+            for why, ids in sorted(reasons.items(), key=order)[:4]:
                 lines.append(f"      {_short(why, 160)}: {_short(', '.join(ids), 140)}")
         for d in v.what_would_decide[:3]:
             lines.append(f"    would decide: {_short(d, limit)}")
