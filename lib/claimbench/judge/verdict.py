@@ -3,72 +3,96 @@ records and a polars table out.
 
 Classes
 -------
-* ``UNVERIFIABLE`` — the claim has no measurable predicate.
-* ``IMPLAUSIBLE`` — the claimed figure (per card) exceeds the precomputed roofline bound.
-* ``NOT-COMPARABLE`` — there is evidence, but none matches the claim's binding conditions (chip,
-  model, precision, basis without a declared conversion, load level, latency data).
+* ``UNVERIFIABLE`` — the claim has no measurable predicate, or the reading needs a figure no
+  registry holds (a chip's board power for a per-watt reading, an hourly price for a per-dollar
+  one); the figure is named.
+* ``IMPLAUSIBLE`` — the claimed figure exceeds a physical bound: the roofline bound per card, or
+  for a ratio claim A's roofline bound over B's *observed* throughput; or the reading asks for a
+  precision the chip cannot execute natively (``unsupported_dtypes``).
+* ``NOT-COMPARABLE`` — there is evidence, but none matches the reading's binding conditions
+  (:mod:`claimbench.judge.matching`: chip, model, precision, basis, speculative decoding, phase,
+  deployment scale, lengths within 5 %, load level, latency data), or a ratio's two sides compare
+  different workloads. No ``observed`` value or margin; an ``indicative`` value may be shown.
 * ``SUPPORTED`` / ``REFUTED`` — the best-matched comparable evidence decides it (ranked by fewest
   non-binding differences, then primary before secondary, published before derived); when those
   disagree, or an observation only bounds the value on the wrong side, ``INCONCLUSIVE``.
 * ``INCONCLUSIVE`` — also when there is no evidence at all.
 
-Reading throughput at a latency bound
--------------------------------------
-Levels are sorted by the latency metric. The value at the bound is interpolated linearly between
-the two bracketing levels (the highest-latency level at or under the bound and the lowest-latency
-level over it); it is never extrapolated. When every level is under the bound the best of them is a
-*lower bound* of the throughput at the bound; when every level is over it, the lowest-latency level
-is an *upper bound* (assuming throughput does not fall as the allowed latency rises). A level within
-``LATENCY_AT_BOUND_REL`` (2 %) of the bound is read as *at* the bound.
+Corroboration (beside the class)
+--------------------------------
+Each evidence record is ``measured-here`` (a claimbench run bundle), ``self-reported`` (its
+``reported_by`` is the claim's ``claimant``) or ``independent``. A verdict's corroboration is the
+strongest among the records that decided it; a ratio's is the weaker of its two sides (the
+claimant's own numerator makes "3x H20" self-reported whatever the denominator). A reading resting
+only on the claimant's figures says so in its notes and in what would decide it.
+
+Reading the claim's metric
+--------------------------
+At a latency bound: levels sorted by the latency metric, interpolated linearly between the two
+bracketing levels, never extrapolated (:func:`claimbench.analyze.reading.read_at_bound`). A point
+published with a TPOT *ceiling* (an SLA tier, ``tpot_limit_ms``) and no measured TPOT is read at
+its ceiling (the mean is at most that); a ceiling over the claim's bound tells nothing. Without a
+latency bound a throughput claim speaks of a maximum: only a ``max-throughput`` point reads as that
+maximum; latency-limited, fixed-load and production points are *lower bounds* (they cannot refute
+it). Derived metrics: per user = 1000 / TPOT (:func:`claimbench.analyze.metrics.interactivity_tok_per_s`);
+per W = tok/s per card ÷ TDP; per $ = tok/s per card × 3600 ÷ USD per package-hour.
 
 Intervals
 ---------
-Percentile bootstrap, seeded ``numpy.random.default_rng(seed)``, ``n_boot`` resamples, 95 %:
-over requests within each level when per-request samples exist (the level's wall time and the
-bracket are held fixed), or over repeats (several measured records with the same conditions).
-A throughput replicate is the level's throughput × (Σ output tokens / Σ E2EL of the resampled
-requests) / (the same over all requests): request-to-request variation in speed, not only in
-length, widens it (with ``--ignore-eos`` every request has the same length, and resampling token
-counts over a fixed wall time alone would give a zero-width interval). Without per-request E2EL,
-the replicate is the resampled output tokens over the fixed wall time. A
-ratio's interval comes from the ratio of independent replicates of numerator and denominator.
-Single published figures get no interval (null), never a made-up one.
+* Requests within a level: percentile bootstrap (``n_boot``, ``confidence``), one independent random
+  stream per evidence record (seeded by ``seed`` and the record id), so a ratio's numerator and
+  denominator never share resampling indices. A throughput replicate is the level's throughput ×
+  (Σ output tokens / Σ E2EL of the resampled requests) / (the same over all requests).
+* Repeats (several measured records with the same conditions): a Student-t interval of the mean
+  (valid for few repeats; a percentile bootstrap over 2–4 repeats is about [min, max]); under 5
+  repeats the method says so.
+* Published figures: their stated precision (``throughput_pm``, half the last stated digit); the
+  claimed figure's own (``predicate.value_pm``) widens the threshold.
+* Interpolation: the bracket's two values are carried into the interval.
+* Ratios: independent replicates divided, or the two intervals' extremes.
 
-Plausibility
+Explanations
 ------------
-``bounds`` (from :mod:`claimbench.plausibility`, roofline) maps (claim id, reading id) to a
-:class:`PlausibilityBound`. A claim whose floor (value × (1 − tolerance)) exceeds the bound, on the
-bound's basis, is ``IMPLAUSIBLE``; otherwise the verdict's notes say it is within the bound, which
-roof binds and the bound's value — or why no bound could be computed.
+Every verdict carries ``why`` (one sentence), ``differences`` (claim vs evidence, conversions),
+``assumed`` and ``unknown`` (from the claim file), ``caveats`` (notes of the evidence files used),
+``what_would_decide`` (the missing figure; an independent figure for a self-reported reading; the
+measurement) and ``decide_command`` (the exact ``claimbench measure …`` command with the claim's
+model, hardware, precision, speculative decoding, lengths, SLO search and the tensor-parallel size
+the model's weights need).
 
 Verdict table (:func:`verdict_table`; ``claimbench verify --out`` writes it as verdicts.parquet)
 -----------------------------------------------------------------------------------------------
 One row per (claim, reading), the reading as worded first. Columns, in order (stable: notebooks
 and a snapshot test read them; new columns are only ever appended before ``notes``):
 
-=============  ========  ==============================================================================
-column         type      meaning
-=============  ========  ==============================================================================
-claim_id       str       claim id (= file name in data/claims)
-reading        str       ``as-worded`` or the id of an alternative reading
-verdict        str       one of :data:`CLASSES`
-predicate      str       the predicate in words, e.g. ``output_tok_per_s >= 2400 tok/s per card``
-claimed        f64       the claimed value (null for coverage/unverifiable claims)
-observed       f64       value read from the deciding evidence on the claim's basis; for IMPLAUSIBLE
-                         the bound; for a ratio the ratio; for coverage the families found
-margin_rel     f64       (observed − claimed) / claimed
-ci_low/ci_high f64       interval of ``observed`` (null when there is none: single published figures)
-ci_method      str       how the interval was made (bootstrap, B, seed, confidence)
-unit           str       unit of claimed/observed (``tok/s``, ``x``, ``models``)
-basis          str       unit basis of the reading (card, die, node, system; null = unknown)
-read_method    str       how ``observed`` was read (level, interpolation bracket, bound kind)
-evidence_used  str       comma-separated evidence ids used (deciding and context)
-n_set_aside    i64       number of evidence records set aside as not comparable
-bound_max      f64       roofline bound on the claim's metric (null: none computed or not a throughput)
-bound_basis    str       basis of ``bound_max`` (card, die; ratios: per package or per die)
-bound_roof     str       which roof binds (compute, memory, interconnect) and at which batch/TPOT
-notes          str       notes joined by `` | ``: conversions, card-vs-die, bound, flags
-=============  ========  ==============================================================================
+=================  ========  ==========================================================================
+column             type      meaning
+=================  ========  ==========================================================================
+claim_id           str       claim id (= file name in data/claims)
+reading            str       ``as-worded`` or the id of an alternative reading
+verdict            str       one of :data:`CLASSES`
+predicate          str       the predicate in words, e.g. ``output_tok_per_s >= 2400 tok/s per card``
+claimed            f64       the claimed value (null for coverage/unverifiable claims)
+observed           f64       value read from the deciding evidence on the claim's basis; for IMPLAUSIBLE
+                             the bound; for a ratio the ratio; null for NOT-COMPARABLE/UNVERIFIABLE
+margin_rel         f64       (observed − claimed) / claimed
+ci_low/ci_high     f64       interval of ``observed`` (see Intervals)
+ci_method          str       how the interval was made, and why that method
+unit               str       unit of claimed/observed (``tok/s``, ``x``, ``tok/J``, ``models``)
+basis              str       unit basis of the reading (card, die, node, system; null = unknown)
+read_method        str       how ``observed`` was read (level, interpolation bracket, bound kind)
+evidence_used      str       comma-separated evidence ids used (deciding and context)
+n_set_aside        i64       number of evidence records set aside as not comparable
+bound_max          f64       roofline bound (ratios: A's bound / B's observed); null: none computed
+bound_basis        str       basis of ``bound_max`` (card, die)
+bound_roof         str       which roof binds (compute, memory, interconnect) and at which batch/TPOT
+corroboration      str       self-reported, independent, measured-here; null when no evidence was used
+why                str       one sentence
+what_would_decide  str       what would decide the reading, joined by `` | ``
+decide_command     str       the ``claimbench measure …`` command that would settle it (or null)
+indicative         f64       an indicative value for NOT-COMPARABLE (never a verdict value)
+notes              str       notes joined by `` | ``: conversions, card-vs-die, bound, flags
+=================  ========  ==========================================================================
 """
 
 from __future__ import annotations
