@@ -899,6 +899,11 @@ def _hints(
             "An independent figure (a third party's, or a claimbench measurement) under the same conditions: "
             "today only the claimant's own publication supports it."
         )
+    if verdict in ("SUPPORTED", "REFUTED") and corroboration == "independent":
+        out.append(
+            "Decided on a third party's figures; a claimbench measurement under the same conditions would "
+            "make it measured here (and narrow the interval to what this run shows)."
+        )
     if verdict in ("INCONCLUSIVE",) and kind == "lower_bound":
         out.append(
             "A maximum-throughput figure (not a latency-limited, fixed-load or production point), or a point at "
@@ -1076,6 +1081,13 @@ def _judge_coverage(claim: Claim, r: ResolvedReading, evidence: Sequence[Evidenc
     for f in missing:
         hints.append(
             f"A published list or a run showing a {f} model served on {r.conditions.hardware or 'the platform'}."
+        )
+    if used and not self_only and not missing:
+        hw = r.conditions.hardware or "<id>"
+        hints.append(
+            "Decided on listings (what a platform documents as supported), not on a served model: a claimbench "
+            f"run of each family on {hw} (`claimbench measure --engine serve --model <id> --hardware {hw}`) "
+            "would make it measured here."
         )
     why = (
         f"{n_cov} of {len(fams)} model families are listed as served on {r.conditions.hardware}"
