@@ -899,6 +899,11 @@ def _hints(
             "An independent figure (a third party's, or a claimbench measurement) under the same conditions: "
             "today only the claimant's own publication supports it."
         )
+    if verdict in ("SUPPORTED", "REFUTED") and corroboration == "measured-here":
+        out.append(
+            f"Decided by a claimbench measurement here; {FEW_REPEATS} or more repeats of the same run would give an "
+            "interval across runs as well as within one."
+        )
     if verdict in ("SUPPORTED", "REFUTED") and corroboration == "independent":
         out.append(
             "Decided on a third party's figures; a claimbench measurement under the same conditions would "
