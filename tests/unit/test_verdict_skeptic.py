@@ -316,3 +316,39 @@ def test_a_bad_claimed_value_is_one_line_naming_file_and_field(tmp_path, value):
         load_claim(p, {"chip-a", "chip-b"})
     msg = str(e.value)
     assert "\n" not in msg and str(p) in msg and "value" in msg
+
+
+# --- 9. per-user, per-W and per-$ readings ----------------------------------------------------------
+def _single(metric, value, comparator, unit):
+    c = make_claim(value=value)
+    data = c.model_dump(mode="json")
+    data["predicate"].update(metric=metric, comparator=comparator, unit=unit)
+    return Claim.model_validate(data)
+
+
+def test_per_user_speed_is_1000_over_the_mean_tpot():
+    # TPOT 40 ms -> 1000 / 40 = 25 tok/s per user >= 20
+    e = make_ev("u", [LoadPoint(level="x", tpot_mean_ms=40.0, output_tok_per_s=900.0)])
+    v = judge_claim(_single("output_tok_per_s_per_user", 20.0, ">=", "tok/s/user"), [e], HWS, None, CFG)[0]
+    assert (v.verdict, v.observed, v.unit) == ("SUPPORTED", 25.0, "tok/s/user")
+
+
+def test_tokens_per_joule_divide_throughput_per_card_by_the_tdp():
+    # 800 tok/s on chip-b (TDP 400 W) = 2 tok/J
+    e = make_ev(
+        "w", [LoadPoint(level="x", output_tok_per_s=800.0, operating_point="max-throughput")], hardware="chip-b"
+    )
+    c = _single("output_tok_per_j", 1.5, ">=", "tok/J")
+    c = c.model_copy(update={"conditions": c.conditions.model_copy(update={"hardware": "chip-b"})})
+    v = judge_claim(c, [e], HWS, None, CFG)[0]
+    assert (v.verdict, v.observed) == ("SUPPORTED", 2.0)
+
+
+def test_usd_per_million_tokens_uses_the_hourly_price_and_flips_a_lower_bound():
+    # 1,000 tok/s at 1.8 USD/h: 1.8 / (3600 x 1000) x 1e6 = 0.5 USD/Mtok. A fixed-load point is a
+    # lower bound of throughput, hence an upper bound of cost: it supports "<= 1 USD/Mtok".
+    e = make_ev("p", [LoadPoint(level="x", output_tok_per_s=1000.0, operating_point="fixed-load")])
+    c = _single("usd_per_mtok", 1.0, "<=", "USD/Mtok")
+    v = judge_claim(c, [e], HWS, None, CFG, prices={"chip-a": 1.8})[0]
+    assert v.verdict == "SUPPORTED" and v.observed == pytest.approx(0.5)
+    assert judge_claim(c, [e], HWS, None, CFG)[0].verdict == "UNVERIFIABLE"  # no price: names it

@@ -366,9 +366,14 @@ def _replicates(
 
 
 def _percentile_interval(reps: Sequence[float], cfg: VerdictConfig) -> tuple[float, float]:
+    """The (1 − confidence)/2 and (1 + confidence)/2 percentiles of the replicates, through the one
+    percentile definition (:func:`claimbench.analyze.metrics.percentile`, ``cfg.percentile_method``)."""
     a = (1.0 - cfg.confidence) / 2.0
-    arr = np.asarray(reps, dtype=float)
-    return float(np.quantile(arr, a)), float(np.quantile(arr, 1.0 - a))
+    vals = [float(x) for x in reps]
+    return (
+        percentile(vals, 100 * a, cfg.percentile_method),
+        percentile(vals, 100 * (1.0 - a), cfg.percentile_method),
+    )
 
 
 def _boot_method(cfg: VerdictConfig, what: str = "requests within each level") -> str:

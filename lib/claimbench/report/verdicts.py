@@ -113,6 +113,10 @@ def notes_text(verdicts, limit: int = 300) -> str:
             lines.append(f"    note: {_short(n, limit)}")
         if v.indicative is not None:
             lines.append(f"    indicative only (not a verdict value): {v.indicative:.4g}")
+        if v.unknown:
+            lines.append("    unknown: " + _short(", ".join(u.split(":")[0] for u in v.unknown), limit))
+        if v.assumed:
+            lines.append("    assumed: " + _short(", ".join(a.split(":")[0] for a in v.assumed), limit))
         used = ", ".join(u.evidence_id for u in v.evidence_used)
         if used:
             lines.append(f"    evidence used: {_short(used, limit)}")
