@@ -291,6 +291,24 @@ def _ratio(claim: Claim, r: ResolvedReading, models, hardware) -> PlausibilityBo
     )
 
 
+def _check_fit(c: ClaimConditions, models: Mapping[str, ModelArch], hw: HardwareSpec | None) -> None:
+    """Raise _Blocked when the deployment's stated scale cannot even hold the model's weights."""
+    dep = c.deployment
+    model = models.get(c.model) if c.model else None
+    if dep is None or dep.devices is None or model is None or hw is None:
+        return
+    device = "die" if dep.device == "die" else "package"
+    try:
+        n, mem = memory_fit(model, hw, c.precision, device)
+    except UserError:
+        return
+    if n is not None and n > dep.devices:
+        raise _Blocked(
+            f"the model does not fit on the claimed unit: {mem}, but the reading deploys it on "
+            f"{dep.devices} {dep.device}{'s' if dep.devices > 1 else ''}"
+        )
+
+
 def reading_bound(
     claim: Claim,
     reading: ResolvedReading,
@@ -307,6 +325,7 @@ def reading_bound(
     try:
         if hw is not None and c.precision is not None and canonical_dtype(c.precision) in (hw.unsupported_dtypes or []):
             _precision(c, hw, [])  # raises _Blocked with the reason
+        _check_fit(c, models, hw)
         if p.ratio_to is not None:
             return _ratio(claim, reading, models, hardware)
         bound = _single(reading.conditions, models, hardware)

@@ -932,7 +932,12 @@ def _hints(
                 + "; ".join(reasons)
                 + "."
             )
-    if verdict == "IMPLAUSIBLE":
+    if verdict == "IMPLAUSIBLE" and bound is not None and bound.blocking:
+        out.append(
+            "Nothing measured can rescue this reading as stated; another reading of the same words (a precision "
+            "the chip runs natively, or enough devices to hold the model) is what a measurement can judge."
+        )
+    elif verdict == "IMPLAUSIBLE":
         out.append(
             "Nothing short of new hardware figures: the claim exceeds the physical bound; a measurement above it "
             "would mean a registry figure (peak FLOPS, HBM bandwidth, link speed) is wrong."
@@ -1238,7 +1243,7 @@ def _judge_single(claim, r, evidence, hardware, bound, cfg, prices, equivalent) 
         return Verdict(
             **base,
             **_empty(verdict="IMPLAUSIBLE", bound=bound, notes=(bound.blocking,), read_method="hardware registry"),
-            why=f"As stated the reading cannot run natively: {bound.blocking}.",
+            why=f"As stated the reading cannot hold: {bound.blocking}.",
             what_would_decide=tuple(hints),
         )
     basis = r.basis
@@ -1407,7 +1412,7 @@ def _judge_ratio(claim, r, evidence, hardware, cfg, bound, prices, equivalent) -
         return Verdict(
             **base,
             **_empty(verdict="IMPLAUSIBLE", bound=bound, notes=(bound.blocking,)),
-            why=f"As stated the reading cannot run natively: {bound.blocking}.",
+            why=f"As stated the reading cannot hold: {bound.blocking}.",
             what_would_decide=tuple(decide_l),
         )
     if bound is not None and bound.max_value is None:
