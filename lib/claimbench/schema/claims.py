@@ -6,6 +6,12 @@ concurrency, phase, deployment, unit basis) have no defaults: a claim file state
 or as ``null`` — and a ``null`` must be listed under ``unknown`` (what the source leaves open),
 so a missing condition is always a visible decision, never an accident.
 
+A claim names its ``claimant`` (an organisation id): evidence whose ``reported_by`` is the claimant
+is *self-reported*, and the verdict says so. A claimed number must be finite and positive; its own
+stated precision (``predicate.value_pm``: 1,943 -> 0.5) widens the threshold it is judged against.
+A reading may change the chip, the basis, any condition, or the metric (``three times more
+efficient`` read per watt: ``metric: output_tok_per_j``).
+
 YAML is read with :func:`yaml.safe_load` only; a python object tag is refused. Every problem is a
 :class:`claimbench.errors.UserError` of one line naming the file and the field. When a whole
 directory is loaded, bad files are returned as errors alongside the good claims, so one broken
@@ -174,7 +180,8 @@ class Predicate(Strict):
 
     ``approx`` needs ``tolerance_rel`` (|observed − value| ≤ tolerance_rel · value). ``>=`` and
     ``<=`` may have one for figures stated as "around N" (observed ≥ (1 − tolerance_rel) · value);
-    ``includes`` may not. A ratio claim sets ``ratio_to`` and its value is the factor.
+    ``includes`` may not. A ratio claim sets ``ratio_to`` and its value is the factor. ``value``
+    must be finite and > 0; ``value_pm`` is its stated precision (half its last digit).
     """
 
     metric: PredicateMetric
