@@ -352,3 +352,64 @@ def test_usd_per_million_tokens_uses_the_hourly_price_and_flips_a_lower_bound():
     v = judge_claim(c, [e], HWS, None, CFG, prices={"chip-a": 1.8})[0]
     assert v.verdict == "SUPPORTED" and v.observed == pytest.approx(0.5)
     assert judge_claim(c, [e], HWS, None, CFG)[0].verdict == "UNVERIFIABLE"  # no price: names it
+
+
+# --- 10. a length difference bridged by an explicit adjustment that widens the interval -----------
+def test_a_bridged_length_difference_scales_the_value_and_widens_the_interval():
+    # evidence at 2048/256 (claim 1024/1024): set aside without a bridge; with a x0.8 bridge the
+    # 1,000 tok/s (± 0.5) becomes 800, and the interval covers both: [799.6, 1000.5]
+    e = make_ev(
+        "short", [LoadPoint(level="x", output_tok_per_s=1000.0, throughput_pm=0.5, operating_point="max-throughput")]
+    )
+    e = e.model_copy(update={"conditions": e.conditions.model_copy(update={"input_len": 2048, "output_len": 256})})
+    c = make_claim(value=700.0)
+    assert judge_claim(c, [e], HWS, None, CFG)[0].verdict == "NOT-COMPARABLE"
+    v = judge_claim(c, [e], HWS, None, CFG, bridge=lambda cond, ev: (0.8, "test bridge"))[0]
+    assert v.observed == pytest.approx(800.0)
+    assert v.interval == pytest.approx((999.5 * 0.8, 1000.5))
+    assert v.verdict == "SUPPORTED" and any("bridged" in d for d in v.differences)
+
+
+def test_the_roofline_length_bridge_is_explicit_and_refuses_what_it_cannot_carry():
+    from claimbench.judge.plausibility import length_bridge
+    from claimbench.load.registry import list_hardware, list_models
+    from claimbench.schema.claims import Deployment
+
+    bridge = length_bridge({m.id: m for m in list_models()}, {h.id: h for h in list_hardware()})
+    dep = Deployment(
+        device="card", devices=160, batch_per_device=None, context_tokens=4096, tp=1, ep=160, kv_precision="int8"
+    )
+    c = make_claim(slo=[{"metric": "tpot", "stat": None, "max_ms": 50}]).conditions.model_copy(
+        update={
+            "hardware": "ascend-910c",
+            "model": "deepseek-r1",
+            "precision": "int8",
+            "input_len": 4096,
+            "output_len": None,
+            "phase": "decode-only",
+            "deployment": dep,
+        }
+    )
+    spec = {"method": "mtp", "tokens": 1, "acceptance": 0.7}
+    e = make_ev("e", [LoadPoint(level="x", output_tok_per_s=2360.0)], hardware="ascend-910c", speculative=spec)
+    near = e.model_copy(
+        update={
+            "conditions": e.conditions.model_copy(
+                update={
+                    "model": "deepseek-r1",
+                    "precision": "int8",
+                    "input_len": 2048,
+                    "output_len": 256,
+                    "phase": "decode-only",
+                }
+            )
+        }
+    )
+    factor, text = bridge(c, near)
+    assert 0 < factor < 1 and "2176 -> 4096" in text  # a longer context lowers the roof
+    far = near.model_copy(
+        update={"conditions": near.conditions.model_copy(update={"input_len": 1024, "output_len": 256})}
+    )
+    assert bridge(c, far) is None  # 1152 -> 4096 is more than 2x apart
+    e2e = near.model_copy(update={"conditions": near.conditions.model_copy(update={"phase": "end-to-end"})})
+    assert bridge(c, e2e) is None  # the decode roofline does not bridge end-to-end figures

@@ -387,3 +387,81 @@ def claim_bounds(
             if b is not None:
                 out[(claim.id, r.reading_id)] = b
     return out
+
+
+BRIDGE_MAX_CONTEXT_RATIO = 2.0
+"""A length bridge spans at most a factor 2 in context: further apart, the workloads differ in more
+than the KV length the roofline scales (prefill share, cache behaviour), and the record is set aside."""
+
+
+def _context(input_len: int | None, output_len: int | None) -> float | None:
+    """Mean KV length during decode: the prompt plus half the output (the prompt alone when the
+    output length is not stated)."""
+    if input_len is None:
+        return None
+    return input_len + (output_len / 2 if output_len else 0)
+
+
+def length_bridge(models: Mapping[str, ModelArch], hardware: Mapping[str, HardwareSpec]):
+    """A bridge for :func:`claimbench.judge.verdict.judge_claims`: carries a decode throughput
+    measured at other input/output lengths to the reading's, by the ratio of the chip's roofline
+    bounds at the two mean contexts (same model, precision, deployment, speculative decoding, and
+    the reading's TPOT bound or batch). None when any of those is unknown, the phase is not
+    decode-only, or the contexts are more than ``BRIDGE_MAX_CONTEXT_RATIO`` apart."""
+    from claimbench.judge import roofline as rl
+
+    def bridge(c: ClaimConditions, ev) -> tuple[float, str] | None:
+        e = ev.conditions
+        if e.phase != "decode-only" or c.phase not in ("decode-only", None):
+            return None
+        model = models.get(e.model or "") or models.get(c.model or "")
+        hw = hardware.get(e.hardware or "")
+        dep = c.deployment or e.deployment
+        if model is None or hw is None or dep is None or dep.tp is None or dep.ep is None:
+            return None
+        spec = e.speculative
+        if spec is None:
+            return None
+        tokens, acc = (0, 0.0) if spec == "none" else (spec.tokens, spec.acceptance)
+        if tokens is None or acc is None:
+            return None
+        precision = e.precision or c.precision
+        if precision is None:
+            return None
+        ctx_c, ctx_e = _context(c.input_len, c.output_len), _context(e.input_len, e.output_len)
+        if not ctx_c or not ctx_e or max(ctx_c, ctx_e) / min(ctx_c, ctx_e) > BRIDGE_MAX_CONTEXT_RATIO:
+            return None
+        kv = canonical_dtype(dep.kv_precision) if dep.kv_precision else "int8"
+        try:
+            compute = canonical_dtype(precision)
+            kw = dict(
+                precision=rl.Precision(compute=compute, weights=compute, kv=kv),
+                deployment=rl.Deployment(tp=dep.tp, ep=dep.ep),
+                spec_tokens=tokens,
+                acceptance=acc,
+                device="die" if dep.device == "die" else "package",
+            )
+            tpot = _tpot_limit(c)
+            if tpot is not None:
+                a = rl.max_batch_at_tpot(model, hw, tpot_ms=tpot, context_tokens=ctx_c, **kw).bound
+                b = rl.max_batch_at_tpot(model, hw, tpot_ms=tpot, context_tokens=ctx_e, **kw).bound
+                at = f"TPOT <= {tpot:g} ms"
+            elif dep.batch_per_device is not None:
+                a = rl.decode_bound(model, hw, batch_per_device=dep.batch_per_device, context_tokens=ctx_c, **kw)
+                b = rl.decode_bound(model, hw, batch_per_device=dep.batch_per_device, context_tokens=ctx_e, **kw)
+                at = f"batch {dep.batch_per_device:g}"
+            else:
+                return None
+        except UserError:
+            return None
+        if a is None or b is None or not b.output_tok_per_s_per_package:
+            return None
+        factor = a.output_tok_per_s_per_package / b.output_tok_per_s_per_package
+        text = (
+            f"roofline-scaled length bridge {e.input_len}/{e.output_len} -> {c.input_len}/{c.output_len} "
+            f"(mean context {ctx_e:g} -> {ctx_c:g}): x {factor:.3g}, the ratio of {hw.id}'s roofline bounds at "
+            f"the two contexts ({model.id}, {compute}, TP{dep.tp}/EP{dep.ep}, {at})"
+        )
+        return factor, text
+
+    return bridge

@@ -149,6 +149,11 @@ CLASSES: tuple[str, ...] = (
 CORROBORATION: tuple[str, ...] = ("self-reported", "independent", "measured-here")
 """Weakest first: the claimant's own publications only; a third party; our own run bundles."""
 
+Bridge = Callable[[ClaimConditions, Evidence], "tuple[float, str] | None"]
+"""A length bridge: (factor, sentence) that carries an evidence value to the reading's lengths, or
+None when it cannot (see :func:`claimbench.judge.plausibility.length_bridge`)."""
+BRIDGEABLE = ("input_len", "output_len")
+
 _THROUGHPUT = ("output_tok_per_s", "total_tok_per_s", "input_tok_per_s", "request_per_s", "goodput_req_per_s")
 _PER_CARD_DERIVED = ("output_tok_per_j", "output_tok_per_usd", "usd_per_mtok")
 FEW_REPEATS = 5
@@ -695,8 +700,13 @@ def _gather(
     claimant: str | None = None,
     equivalent: Mapping[str, str] | None = None,
     tf: _Transform | None = None,
+    bridge: Bridge | None = None,
 ) -> tuple[list[EvidenceUse], list[EvidenceUse]]:
-    """Comparable uses (with values on the claim's basis) and set-aside ones."""
+    """Comparable uses (with values on the claim's basis) and set-aside ones.
+
+    A record whose only binding differences are its lengths is *bridged* when ``bridge`` can carry
+    it to the reading's lengths: its value is scaled by the roofline factor, its interval widened to
+    cover both the unbridged and the bridged value, and it ranks after every unbridged record."""
     tf = tf or _Transform(metric, lambda v: v, False, "", False)
     base = tf.base_metric
     used, aside = [], []
@@ -705,6 +715,13 @@ def _gather(
             continue
         target = "card" if tf.per_card else (ev.basis if base == "tpot_mean_ms" else basis)
         m = match(conditions, target, ev, hardware, metric=base, equivalent=equivalent)
+        bridged: tuple[float, str] | None = None
+        if not m.comparable and bridge is not None and base == "output_tok_per_s" and tf.text == "":
+            diffs = [c for c in m.comparisons if c.binding and c.status == "differs"]
+            if diffs and all(c.name in BRIDGEABLE for c in diffs):
+                bridged = bridge(conditions, ev)
+                if bridged is not None:
+                    m = replace(m, comparable=True, reasons=())
         if not m.comparable:
             aside.append(_use(ev, m, claimant))
             continue
@@ -729,7 +746,23 @@ def _gather(
         interval = ro2.interval
         if ro2.replicates:
             interval = _percentile_interval(ro2.replicates, cfg)
-        use = _use(ev, m, claimant, observed=value, read=ro2, interval=interval, notes=m.notes)
+        notes = m.notes
+        if bridged is not None:
+            factor, text = bridged
+            lo, hi = interval if interval is not None else (value, value)
+            interval = (min(lo, lo * factor), max(hi, hi * factor))
+            imethod = (ro2.interval_method + "; " if ro2.interval_method else "") + (
+                f"widened to cover the unbridged and the bridged value (x {factor:.3g})"
+            )
+            value = value * factor
+            ro2 = replace(ro2, value=value, replicates=None, interval=interval, interval_method=imethod)
+            ro2 = replace(ro2, method=f"{ro2.method}; bridged: {text}")
+            notes = tuple(notes) + (f"bridged, not matched: {text}",)
+            conv_text = "; ".join(x for x in (conv_text, f"bridged: {text}") if x)
+        use = _use(ev, m, claimant, observed=value, read=ro2, interval=interval, notes=notes)
+        if bridged is not None:
+            n_bridged = sum(1 for c in m.comparisons if c.binding and c.status == "differs")
+            use = replace(use, rank=(use.rank[0] + 10 * n_bridged, use.rank[1], use.rank[2]))
         if conv_text is not None:
             use = replace(use, conversion=conv_text)
         used.append(use)
@@ -1231,7 +1264,7 @@ def _unverifiable(claim: Claim, r: ResolvedReading, missing: str, bound=None) ->
     )
 
 
-def _judge_single(claim, r, evidence, hardware, bound, cfg, prices, equivalent) -> Verdict:
+def _judge_single(claim, r, evidence, hardware, bound, cfg, prices, equivalent, bridge=None) -> Verdict:
     p = claim.predicate
     metric = r.metric or p.metric
     tf, missing = _transform(metric, r.conditions.hardware, hardware, prices)
@@ -1247,7 +1280,7 @@ def _judge_single(claim, r, evidence, hardware, bound, cfg, prices, equivalent) 
             what_would_decide=tuple(hints),
         )
     basis = r.basis
-    used, aside = _gather(r.conditions, basis, metric, evidence, hardware, cfg, claim.claimant, equivalent, tf)
+    used, aside = _gather(r.conditions, basis, metric, evidence, hardware, cfg, claim.claimant, equivalent, tf, bridge)
     over = _bound_check(claim, r, bound, hardware)
     notes: list[str] = []
     if over is not None:
@@ -1376,7 +1409,7 @@ def _judge_single(claim, r, evidence, hardware, bound, cfg, prices, equivalent) 
     )
 
 
-def _judge_ratio(claim, r, evidence, hardware, cfg, bound, prices, equivalent) -> Verdict:
+def _judge_ratio(claim, r, evidence, hardware, cfg, bound, prices, equivalent, bridge=None) -> Verdict:
     p = claim.predicate
     metric = r.metric or p.metric
     base_hw = p.ratio_to.hardware
@@ -1396,7 +1429,9 @@ def _judge_ratio(claim, r, evidence, hardware, cfg, bound, prices, equivalent) -
             "deployment": None,
         }
     )
-    num, aside_n = _gather(r.conditions, r.basis, metric, evidence, hardware, cfg, claim.claimant, equivalent, tf_a)
+    num, aside_n = _gather(
+        r.conditions, r.basis, metric, evidence, hardware, cfg, claim.claimant, equivalent, tf_a, bridge
+    )
     den, aside_d = _gather(base_cond, r.basis, metric, evidence, hardware, cfg, claim.claimant, equivalent, tf_b)
     den = [d for d in den if d.evidence_id not in {n.evidence_id for n in num}]
     used_ids = {x.evidence_id for x in num} | {x.evidence_id for x in den}
@@ -1581,12 +1616,14 @@ def judge_claim(
     config: VerdictConfig | None = None,
     prices: Mapping[str, float] | None = None,
     equivalent: Mapping[str, str] | None = None,
+    bridge: Bridge | None = None,
 ) -> list[Verdict]:
     """One verdict per reading of the claim (the reading as worded first).
 
     ``bounds`` maps (claim id, reading id) to a precomputed plausibility bound; ``prices`` maps a
     hardware id to USD per package-hour (per-dollar readings); ``equivalent`` maps model ids to the
-    id they share an architecture with (data/aliases/models.yaml).
+    id they share an architecture with (data/aliases/models.yaml); ``bridge`` carries evidence
+    taken at other lengths to the reading's (:func:`claimbench.judge.plausibility.length_bridge`).
     """
     cfg = config or VerdictConfig()
     prices = prices or {}
@@ -1606,9 +1643,9 @@ def judge_claim(
         elif claim.predicate.metric == "models_supported":
             out.append(_judge_coverage(claim, r, evidence, hardware, equivalent))
         elif claim.predicate.ratio_to is not None:
-            out.append(_judge_ratio(claim, r, evidence, hardware, cfg, bound, prices, equivalent))
+            out.append(_judge_ratio(claim, r, evidence, hardware, cfg, bound, prices, equivalent, bridge))
         else:
-            out.append(_judge_single(claim, r, evidence, hardware, bound, cfg, prices, equivalent))
+            out.append(_judge_single(claim, r, evidence, hardware, bound, cfg, prices, equivalent, bridge))
     return [_finish(v) for v in out]
 
 
@@ -1619,8 +1656,10 @@ def _finish(v: Verdict) -> Verdict:
     return v
 
 
-def judge_claims(claims, evidence, hardware, bounds=None, config=None, prices=None, equivalent=None) -> list[Verdict]:
-    return [v for c in claims for v in judge_claim(c, evidence, hardware, bounds, config, prices, equivalent)]
+def judge_claims(
+    claims, evidence, hardware, bounds=None, config=None, prices=None, equivalent=None, bridge=None
+) -> list[Verdict]:
+    return [v for c in claims for v in judge_claim(c, evidence, hardware, bounds, config, prices, equivalent, bridge)]
 
 
 def _fmt(x: float | None) -> str:

@@ -107,7 +107,7 @@ def judge(
     """Load claims and evidence, compute roofline bounds, judge every claim (the `verify` command's core)."""
     import math
 
-    from claimbench.judge.plausibility import claim_bounds
+    from claimbench.judge.plausibility import claim_bounds, length_bridge
     from claimbench.judge.verdict import VerdictConfig, judge_claims, verdict_table
     from claimbench.load.claims import load_claims, load_model_equivalence
     from claimbench.load.evidence import import_evidence
@@ -117,7 +117,8 @@ def judge(
     hardware = {h.id: h for h in list_hardware()}
     claims, claim_errors = load_claims(claims_dir, set(hardware), only=only)
     evidence, ev_errors = import_evidence(evidence_paths, set(hardware))
-    bounds = claim_bounds(claims, {m.id: m for m in list_models()}, hardware)
+    models = {m.id: m for m in list_models()}
+    bounds = claim_bounds(claims, models, hardware)
     prices: dict[str, float] = {}
     for table in list_price_tables():  # the lowest published price per package-hour (most favourable)
         for entry in table.prices:
@@ -130,6 +131,7 @@ def judge(
         config=VerdictConfig(seed=seed),
         prices=prices,
         equivalent=load_model_equivalence(),
+        bridge=length_bridge(models, hardware),
     )
     return VerifyResult(
         table=verdict_table(verdicts),
