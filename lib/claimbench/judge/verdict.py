@@ -13,6 +13,10 @@ Classes
   (:mod:`claimbench.judge.matching`: chip, model, precision, basis, speculative decoding, phase,
   deployment scale, lengths within 5 %, load level, latency data), or a ratio's two sides compare
   different workloads. No ``observed`` value or margin; an ``indicative`` value may be shown.
+  A record whose only binding differences are its input/output lengths may instead be *bridged*
+  (``bridge``: :func:`claimbench.judge.plausibility.length_bridge`, a roofline-scaled conversion
+  between the two mean contexts, at most 2x apart): the adjustment is shown, the record ranks after
+  every matched one, and its interval covers both the unbridged and the bridged value.
 * ``SUPPORTED`` / ``REFUTED`` — the best-matched comparable evidence decides it (ranked by fewest
   non-binding differences, then primary before secondary, published before derived); when those
   disagree, or an observation only bounds the value on the wrong side, ``INCONCLUSIVE``.
