@@ -6,8 +6,9 @@ acceptance within ``ACCEPTANCE_TOLERANCE`` = 0.05), phase (decode-only / prefill
 end-to-end), deployment scale and shape (devices and EP size, counted in dies), input/output
 lengths within ``LENGTH_TOLERANCE_REL`` (5 %: 2,000 vs 2,048 match, 2,048 vs 4,096 do not), and the
 load level (concurrency) or latency data a predicate needs. A condition that either side leaves
-unstated is ``unknown``: it does not set the evidence aside, and the verdict lists it. The only
-conversions are between unit bases of the same chip:
+unstated is ``unknown``: it does not set the evidence aside, and the verdict lists it. (A length
+difference may be bridged by the verdict with an explicit roofline-scaled adjustment; matching only
+reports it.) The only conversions are between unit bases of the same chip:
 
 * die ↔ card: × or ÷ ``dies_per_package`` of the evidence's hardware (hardware registry);
 * node/system → card: ÷ the packages the figure spans (the evidence's ``packages``, else the
