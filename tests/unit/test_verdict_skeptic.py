@@ -278,7 +278,7 @@ REF = {
             "packages": None,
             "derived": False,
             "operating_point": "latency-limited",
-            "points": [{"output_tok_per_s": 1.0, "tpot_mean_ms": 10.0}],
+            "points": [{"output_tok_per_s": 1.0, "tpot_mean_ms": 10.0, "throughput_pm": 0.5}],
         }
     ],
 }
@@ -287,11 +287,16 @@ REF = {
 @pytest.mark.parametrize(
     "point, field",
     [
-        ({"output_tok_per_s": float("nan"), "tpot_mean_ms": 10.0}, "output_tok_per_s"),
-        ({"output_tok_per_s": float("inf"), "tpot_mean_ms": 10.0}, "output_tok_per_s"),
-        ({"output_tok_per_s": -5.0, "tpot_mean_ms": 10.0}, "output_tok_per_s"),
+        ({"output_tok_per_s": float("nan"), "tpot_mean_ms": 10.0, "throughput_pm": 0.5}, "output_tok_per_s"),
+        ({"output_tok_per_s": float("inf"), "tpot_mean_ms": 10.0, "throughput_pm": 0.5}, "output_tok_per_s"),
+        ({"output_tok_per_s": -5.0, "tpot_mean_ms": 10.0, "throughput_pm": 0.5}, "output_tok_per_s"),
         # batch 32 at a mean TPOT of 50 ms emits at most 32 x 1000 / 50 = 640 tok/s: 675 is above
-        ({"output_tok_per_s": 675.0, "tpot_mean_ms": 50.0, "batch_per_unit": 32}, "output_tok_per_s"),
+        (
+            {"output_tok_per_s": 675.0, "tpot_mean_ms": 50.0, "batch_per_unit": 32, "throughput_pm": 0.5},
+            "output_tok_per_s",
+        ),
+        # a published figure without its stated precision
+        ({"output_tok_per_s": 600.0, "tpot_mean_ms": 10.0}, "throughput_pm"),
     ],
 )
 def test_a_bad_reference_value_is_one_line_naming_file_and_field(tmp_path, point, field):

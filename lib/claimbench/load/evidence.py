@@ -617,6 +617,13 @@ def load_reference(path: Path | str, hardware_ids: set[str] | None = None) -> li
                 f"{conditions.hardware!r}{did_you_mean(conditions.hardware, hardware_ids)}"
             )
         for j, pt in enumerate(res.points):
+            if pt.throughput_pm is None and any(
+                v is not None for v in (pt.output_tok_per_s, pt.input_tok_per_s, pt.total_tok_per_s)
+            ):
+                raise UserError(
+                    f"{p}: field results[{i}].points[{j}].throughput_pm: required with a published throughput "
+                    "(its stated precision, half the last digit given: 14.8k -> 50, 1,943 -> 0.5)"
+                )
             bad = check_point_physics(LoadPoint(**pt.model_dump()))
             if bad:
                 raise UserError(f"{p}: field results[{i}].points[{j}].output_tok_per_s: {bad}")
