@@ -202,6 +202,11 @@ def test_repeats_under_five_are_flagged_in_the_interval_method():
     )
     v = judge_claim(c, evs, HWS, None, CFG)[0]
     assert "Student-t" in v.interval_method and "WARNING: only 2 repeats" in v.interval_method
+    assert any("only 2 repeats" in n for n in v.notes)  # the text view shows the warning too
+    # runs of 400 tokens over 10 s and 11 s: 40 and 36.364 tok/s, mean 38.182; s = 3.636/√2 = 2.571,
+    # se = s/√2 = 1.818; t(0.975, df 1) = 12.706 -> 38.182 ± 23.102 = [15.08, 61.28]
+    assert v.observed == pytest.approx((40.0 + 400 / 11) / 2)
+    assert v.interval == pytest.approx((15.08, 61.28), abs=0.05)
 
 
 def test_a_published_figure_carries_its_stated_precision():

@@ -1353,6 +1353,11 @@ def _judge_single(claim, r, evidence, hardware, bound, cfg, prices, equivalent, 
             vals = [u.observed for u in group]
             mean = float(np.mean(vals))
             ci, method = _repeats_interval(vals, cfg)
+            if len(vals) < FEW_REPEATS:
+                notes.append(
+                    f"only {len(vals)} repeats of {group[0].evidence_id}'s conditions (< {FEW_REPEATS}): the "
+                    "interval across runs is a Student-t interval resting on normality, and wide"
+                )
             out = decide(p.comparator, float(p.value), p.tolerance_rel, mean, "point", ci, p.value_pm)
             decided.append((group[0], out, mean, ci, method))
         else:
