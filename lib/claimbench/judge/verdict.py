@@ -933,8 +933,6 @@ def _hints(
     if hw is None:
         out.append("The chip the figure was obtained on (the source does not name it).")
     if verdict == "UNVERIFIABLE":
-        if claim.predicate is None:
-            out.append(claim.unverifiable_reason or "A measurable predicate.")
         return out, None
     if verdict == "SUPPORTED" and corroboration == "self-reported":
         out.append(
@@ -999,23 +997,7 @@ def _hints(
             )
         else:
             out.append(f"A measurement: `{cmd}` (then `claimbench verify --runs runs --claim {claim.id}`).")
-    elif c.model is not None and hw is not None and cmd is None:
-        pass
     return out, (cmd if verdict != "IMPLAUSIBLE" else None)
-
-
-def _why(v: str, **kw) -> str:
-    return (
-        kw.get("text")
-        or {
-            "SUPPORTED": "The best-matched evidence meets the claim.",
-            "REFUTED": "The best-matched evidence falls short of the claim.",
-            "INCONCLUSIVE": "The evidence neither confirms nor rules out the claim.",
-            "NOT-COMPARABLE": "No evidence matches the reading's binding conditions.",
-            "IMPLAUSIBLE": "The claim exceeds a physical bound.",
-            "UNVERIFIABLE": "The claim cannot be measured.",
-        }[v]
-    )
 
 
 def _closeness(u: EvidenceUse) -> tuple[int, bool, tuple[int, int, int]]:
@@ -1208,7 +1190,7 @@ def _indicative_single(r, aside, evidence, tf, hardware, cfg, basis) -> tuple[fl
         if any(c.name == "hardware" and c.status == "differs" for c in u.comparisons):
             continue  # another chip's figure is not indicative of this one (the card/die notes say more)
         ev = by_id[u.evidence_id]
-        ro, _ = _read(ev, tf.base_metric, r.conditions.model_copy(update={"slo": r.conditions.slo}), cfg)
+        ro, _ = _read(ev, tf.base_metric, r.conditions, cfg)
         if ro is None:
             continue
         target = "card" if tf.per_card else (basis or "card")
