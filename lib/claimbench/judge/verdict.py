@@ -785,13 +785,6 @@ def _repeat_groups(uses: list[EvidenceUse], evidence_by_id: Mapping[str, Evidenc
     return list(groups.values())
 
 
-def _bootstrap_mean(values: Sequence[float], cfg: VerdictConfig) -> tuple[float, float]:
-    rng = _stream(cfg, "repeats")
-    arr = np.asarray(values, dtype=float)
-    idx = rng.integers(0, arr.size, size=(cfg.n_boot, arr.size))
-    return _percentile_interval(arr[idx].mean(axis=1), cfg)
-
-
 def _repeats_interval(values: Sequence[float], cfg: VerdictConfig) -> tuple[tuple[float, float], str]:
     """Interval of the mean over repeats, valid for their number: a Student-t interval (a
     percentile bootstrap over a handful of repeats is just about [min, max] and far too narrow)."""
@@ -1651,12 +1644,6 @@ def judge_claims(
     claims, evidence, hardware, bounds=None, config=None, prices=None, equivalent=None, bridge=None
 ) -> list[Verdict]:
     return [v for c in claims for v in judge_claim(c, evidence, hardware, bounds, config, prices, equivalent, bridge)]
-
-
-def _fmt(x: float | None) -> str:
-    if x is None or (isinstance(x, float) and math.isnan(x)):
-        return ""
-    return f"{x:.4g}"
 
 
 def verdict_table(verdicts: Sequence[Verdict]):
