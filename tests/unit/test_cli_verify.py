@@ -4,6 +4,7 @@ import json
 from pathlib import Path
 
 import polars as pl
+import pytest
 import yaml
 
 from claimbench.cli import main
@@ -38,6 +39,7 @@ def test_json_gives_quote_predicate_verdict_margin_interval_evidence_and_conditi
         "as-worded": "NOT-COMPARABLE",
         "per-910c-chip-huawei-report": "SUPPORTED",
         "per-910c-die": "REFUTED",
+        "one-910c-card-alone": "IMPLAUSIBLE",  # the weights need >= 5 packages
     }
 
 
@@ -122,9 +124,14 @@ def test_out_table_columns_are_stable(tmp_path, capsys):
         "bound_max",
         "bound_basis",
         "bound_roof",
+        "corroboration",
+        "why",
+        "what_would_decide",
+        "decide_command",
+        "indicative",
         "notes",
     ]
-    assert t.height == 13 and set(t["verdict"]) <= {
+    assert t.height == 16 and set(t["verdict"]) <= {
         "SUPPORTED",
         "REFUTED",
         "INCONCLUSIVE",
@@ -151,7 +158,10 @@ def test_default_evidence_adds_bundles_under_runs_and_says_what_it_used(tmp_path
     (tmp_path / "runs" / "notes.json").write_text("{not a result}")  # not a bundle: not read
     assert main(["verify", "--claim", "tiny-cpu-host-min-throughput-c1"]) == 0
     err = capsys.readouterr().err
-    assert "; runs (default, 1 record)" in err and "error" not in err
+    assert "; runs (" not in err  # bundles under ./runs are used only when asked (--runs)
+    assert main(["verify", "--claim", "tiny-cpu-host-min-throughput-c1", "--runs", "runs"]) == 0
+    err = capsys.readouterr().err
+    assert "; runs (--runs, 1 record)" in err and "error" not in err
 
 
 def test_runs_option_points_elsewhere_and_a_missing_folder_is_exit_2(tmp_path, capsys):
@@ -174,3 +184,125 @@ def test_runs_option_points_elsewhere_and_a_missing_folder_is_exit_2(tmp_path, c
     assert item["verdict"] == "SUPPORTED" and item["evidence_used"][0]["kind"] == "run_bundle"
     assert main(["verify", "--runs", str(tmp_path / "nope")]) == 2
     assert "--runs" in capsys.readouterr().err
+
+
+# --- issue 11: corroboration, what would decide, --fail-on, analyst-written data ------------------
+CONTRACT_KEYS = {
+    "corroboration",
+    "claimant",
+    "what_would_decide",
+    "decide_command",
+    "differences",
+    "assumed",
+    "unknown",
+    "caveats",
+    "indicative",
+    "why",
+}
+
+
+def test_every_reading_in_the_json_has_the_explanation_keys_and_not_comparable_has_no_observed(capsys):
+    assert main(["verify", "--json"]) == 0
+    items = json.loads(capsys.readouterr().out)
+    for item in items:
+        assert set(item) >= CONTRACT_KEYS
+        for r in item["readings"]:
+            assert set(r) >= CONTRACT_KEYS
+            if r["verdict"] in ("NOT-COMPARABLE", "UNVERIFIABLE"):
+                assert r["observed"] is None and r["margin_rel"] is None and r["interval"] is None
+
+
+def test_each_seed_claim_shows_its_corroboration_and_what_would_decide_it(capsys):
+    assert main(["verify", "--json"]) == 0
+    items = {i["id"]: i for i in json.loads(capsys.readouterr().out)}
+    r2400 = {r["reading"]: r for r in items["huawei-2400-tok-s-per-card-at-50ms"]["readings"]}
+    chip = r2400["per-910c-chip-huawei-report"]
+    assert (chip["verdict"], chip["corroboration"], chip["claimant"]) == ("SUPPORTED", "self-reported", "huawei")
+    assert chip["decide_command"].startswith(
+        "claimbench measure --engine serve --model deepseek-r1 --hardware ascend-910c"
+    )
+    assert "--find-max-under tpot_ms=50" in chip["decide_command"]
+    r3x = {r["reading"]: r for r in items["huawei-3x-h20-throughput"]["readings"]}
+    # the 50 ms decode tier (675), not the per-node end-to-end 712.5: 2400 / 675 = 3.56
+    assert r3x["per-chip-50ms-decode"]["verdict"] == "NOT-COMPARABLE"
+    assert r3x["per-chip-50ms-decode"]["indicative"] == pytest.approx(2400 / 675)
+    assert r3x["per-watt"]["verdict"] == "UNVERIFIABLE" and "tdp_w" in r3x["per-watt"]["why"]
+    assert r3x["per-dollar"]["verdict"] == "UNVERIFIABLE"
+    for cid in (
+        "huawei-2400-tok-s-per-card-at-50ms",
+        "huawei-3x-h20-throughput",
+        "huawei-runs-pangu-deepseek-kimi",
+        "huawei-cloud-756-days-no-major-incident",
+    ):
+        for r in items[cid]["readings"]:
+            assert r["what_would_decide"], (cid, r["reading"])
+            assert "corroboration" in r and r["why"]
+
+
+def test_fail_on_exits_1_when_a_listed_class_occurs_and_2_for_an_unknown_class(capsys):
+    assert main(["verify", "--claim", "huawei-2400-tok-s-per-card-at-50ms", "--fail-on", "refuted"]) == 1
+    assert "--fail-on: REFUTED found" in capsys.readouterr().err
+    assert main(["verify", "--claim", "huawei-3x-h20-throughput", "--fail-on", "IMPLAUSIBLE,REFUTED"]) == 0
+    capsys.readouterr()
+    assert main(["verify", "--fail-on", "WRONG"]) == 2
+    err = capsys.readouterr().err
+    assert "--fail-on" in err and "'WRONG'" in err and len(err.strip().splitlines()) == 1
+
+
+def test_the_text_view_shows_corroboration_set_aside_reasons_and_what_would_decide(capsys):
+    assert main(["verify", "--claim", "huawei-3x-h20-throughput"]) == 0
+    out = capsys.readouterr().out
+    assert "NOT-COMPARABLE [self-reported]" in out and "set aside (" in out and "would decide:" in out
+    assert "evidence used: xdeepserve-2508.02520#run1-colocated-peak-decode" in out
+
+
+ANALYST_CLAIM = """
+id: acme-h20-500
+claimant: acme
+title: "Acme: 500 output tok/s per nvidia-h20 at TPOT under 50 ms"
+source: {url: "https://example.org/acme", date: "2026-01", quote: "500 tokens per second per card"}
+predicate: {metric: output_tok_per_s, comparator: ">=", value: 500, unit: tok/s, basis: card, tolerance_rel: null,
+            ratio_to: null}
+conditions:
+  hardware: nvidia-h20
+  model: deepseek-r1
+  precision: fp8
+  input_len: 4096
+  output_len: 1536
+  slo: [{metric: tpot, stat: null, max_ms: 50}]
+  speculative: null
+  concurrency: null
+  phase: decode-only
+  deployment: null
+unknown: [speculative, concurrency, deployment]
+"""
+
+ANALYST_REF = """
+id: lab-h20
+title: "A lab's H20 run"
+source: {url: "https://example.org/lab", date: "2026-02", quote: "600 tok/s per GPU at TPOT < 50 ms"}
+reported_by: lab
+shared_conditions: {hardware: nvidia-h20, model: deepseek-v3, precision: fp8, input_len: 4096, output_len: 1536,
+                    speculative: none, phase: decode-only, deployment: null}
+results:
+  - id: tier-50
+    label: "TPOT < 50 ms tier"
+    conditions: {}
+    basis: card
+    packages: null
+    derived: false
+    operating_point: latency-limited
+    points: [{level: "tier 50", output_tok_per_s: 600, tpot_limit_ms: 50, throughput_pm: 0.5}]
+"""
+
+
+def test_an_analyst_adds_a_claim_and_its_evidence_as_yaml_with_no_code(tmp_path, capsys):
+    (tmp_path / "claims").mkdir()
+    (tmp_path / "claims" / "acme-h20-500.yaml").write_text(ANALYST_CLAIM)
+    (tmp_path / "lab-h20.yaml").write_text(ANALYST_REF)
+    args = ["verify", "--json", "--claims-dir", str(tmp_path / "claims"), "--evidence", str(tmp_path / "lab-h20.yaml")]
+    assert main(args) == 0
+    (item,) = json.loads(capsys.readouterr().out)
+    # 600 read at the 50 ms ceiling >= 500; deepseek-v3 counts as deepseek-r1 (data/aliases/models.yaml)
+    assert (item["verdict"], item["observed"], item["corroboration"]) == ("SUPPORTED", 600.0, "independent")
+    assert item["interval"] == [599.5, 600.5]

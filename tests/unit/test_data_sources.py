@@ -69,3 +69,44 @@ def test_architecture_parameter_count_agrees_with_the_published_count(m):
     pb = param_breakdown(m)
     assert pb.total / 1e9 == pytest.approx(m.params_total_b, rel=0.03)
     assert pb.active / 1e9 == pytest.approx(m.params_active_b, rel=0.03)
+
+
+# --- issue 11: the re-checked reference figures (REFERENCE_FACTS, 2026-11-28) ----------------------
+def _ref(rid):
+    from claimbench.load.evidence import load_reference
+
+    return {e.id.split("#")[1]: e for e in load_reference(default_data_dir() / "reference" / f"{rid}.yaml")}
+
+
+def test_the_h20_tpot_tiers_are_sla_ceilings_with_the_published_blog_figures():
+    tiers = _ref("lmsys-ant-h20")["decode-ep16-tpot-tiers"]
+    got = [(p.batch_per_unit, p.tpot_limit_ms, p.tpot_mean_ms, p.output_tok_per_s) for p in tiers.points]
+    assert got == [(12, 30, None, 423), (32, 50, None, 675), (48, 70, None, 714)]
+    base = _ref("lmsys-ant-h20")["decode-per-node-base-tier"]
+    assert base.conditions.phase == "decode-only" and base.points[0].output_tok_per_s == 5700
+    assert "2025-09-26" in base.source.url  # the published post, not the 19 Sep draft
+
+
+def test_deepseek_day6_output_is_per_decode_node_and_a_production_figure():
+    dec = _ref("deepseek-h800-day6")["per-decode-node"]
+    assert (dec.conditions.phase, dec.basis, dec.packages) == ("decode-only", "node", 8)
+    assert dec.points[0].output_tok_per_s == 14800 and dec.points[0].operating_point == "production"
+
+
+def test_lmsys_h100_22282_is_decode_only_at_2000_tokens_and_the_mtp_run_at_60_percent():
+    recs = _ref("lmsys-h100-large-scale-ep")
+    d = recs["decode-batch256-kv2k"]
+    assert (d.conditions.phase, d.conditions.input_len, d.conditions.speculative) == ("decode-only", 2000, "none")
+    assert recs["decode-simulated-mtp-kv4k"].conditions.speculative.acceptance == 0.6
+    assert not any(e.conditions.phase == "end-to-end" for e in recs.values())
+
+
+def test_inferencex_dashboard_values_are_derived_latency_limited_points():
+    for e in _ref("inferencex-semianalysis").values():
+        assert e.derived and all(p.operating_point == "latency-limited" and p.tpot_limit_ms for p in e.points)
+
+
+def test_qwen25_instruct_max_context_is_32768_without_yarn():
+    for m in MODELS:
+        if m.id.startswith("qwen2.5-"):
+            assert m.max_context == 32768

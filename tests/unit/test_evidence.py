@@ -187,7 +187,7 @@ def test_a_reference_result_that_omits_a_condition_is_rejected(tmp_path):
         "id: ref-x\ntitle: t\nsource: {url: u, date: '2025', quote: q}\nreported_by: x\n"
         "shared_conditions: {hardware: nvidia-h20, model: m, precision: fp8}\n"
         "results:\n  - id: r\n    label: l\n    conditions: {input_len: 1}\n    basis: card\n"
-        "    packages: null\n    derived: false\n    points: [{output_tok_per_s: 1}]\n"
+        "    packages: null\n    derived: false\n    operating_point: max-throughput\n    points: [{output_tok_per_s: 1, throughput_pm: 0.5}]\n"
     )
     ev, errors = import_evidence([p])
     assert ev == [] and "results[0].conditions.output_len" in errors[0].message

@@ -119,9 +119,10 @@ def test_per_user_and_per_system_targets_do_not_convert():
     assert convert(3.0, "user", "user", None, HWS, None)[0].factor == 1.0
 
 
-def test_lengths_that_differ_rank_lower_but_do_not_exclude():
-    m = match(cond(input_len=4096), "card", ev(), HWS)
-    assert m.comparable and m.n_differs == 1
+def test_lengths_beyond_the_tolerance_set_the_evidence_aside_and_lengths_within_it_match():
+    m = match(cond(input_len=4096), "card", ev(), HWS)  # 4096 vs 2048: 50 % apart
+    assert not m.comparable and any("input_len" in r for r in m.reasons)
+    assert match(cond(input_len=2000), "card", ev(), HWS).comparable  # 2000 vs 2048: 2.3 % < 5 %
 
 
 def test_unknown_claim_conditions_are_reported_as_unknown_not_as_matches():
@@ -133,3 +134,45 @@ def test_unknown_claim_conditions_are_reported_as_unknown_not_as_matches():
 def test_a_claim_at_a_concurrency_the_evidence_lacks_is_not_comparable():
     m = match(cond(concurrency=8), "card", ev(), HWS)
     assert not m.comparable and any("concurrency" in r for r in m.reasons)
+
+
+# --- issue 11: conditions that change the number bind ---------------------------------------------
+def _dep(device="die", devices=288, ep=288, batch=60):
+    from claimbench.schema.claims import Deployment
+
+    return Deployment(
+        device=device, devices=devices, batch_per_device=batch, context_tokens=3072, tp=1, ep=ep, kv_precision="int8"
+    )
+
+
+def test_a_different_phase_sets_the_evidence_aside_and_an_unstated_one_does_not():
+    m = match(cond(phase="end-to-end"), "card", ev(phase="decode-only"), HWS)
+    assert not m.comparable and any(r.startswith("phase:") for r in m.reasons)
+    assert match(cond(phase=None), "card", ev(phase="decode-only"), HWS).comparable
+
+
+def test_speculative_none_versus_mtp_binds_and_acceptance_within_005_matches():
+    mtp = {"method": "mtp", "tokens": 1, "acceptance": 0.9}
+    assert not match(cond(speculative="none"), "card", ev(speculative=mtp), HWS).comparable
+    near = {"method": "mtp", "tokens": 1, "acceptance": 0.87}  # |0.90 - 0.87| = 0.03 <= 0.05
+    assert match(cond(speculative=mtp), "card", ev(speculative=near), HWS).comparable
+    unstated = {"method": "mtp", "tokens": 1, "acceptance": None}
+    m = match(cond(speculative=mtp), "card", ev(speculative=unstated), HWS)
+    assert m.comparable and next(c for c in m.comparisons if c.name == "speculative").status == "unknown"
+
+
+def test_deployment_scale_is_compared_in_dies_and_binds():
+    # 144 packages of a 2-die chip = 288 dies: the same scale; 160 packages = 320 dies: not
+    same = match(cond(deployment=_dep()), "card", ev(deployment=_dep("card", 144, 144, 120)), HWS)
+    assert same.comparable
+    other = match(cond(deployment=_dep()), "card", ev(deployment=_dep("card", 160, 160, 96)), HWS)
+    assert not other.comparable and any("devices 288 vs 320 dies" in r for r in other.reasons)
+
+
+def test_model_equivalence_comes_from_data_not_code():
+    from claimbench.load.claims import load_model_equivalence
+
+    eq = load_model_equivalence()
+    assert eq["deepseek-v3"] == "deepseek-r1"
+    assert match(cond(), "card", ev(model="deepseek-v3"), HWS, equivalent=eq).comparable
+    assert not match(cond(), "card", ev(model="deepseek-v3"), HWS).comparable  # no table, no equivalence

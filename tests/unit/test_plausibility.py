@@ -89,9 +89,10 @@ def test_a_ratio_above_the_ratio_of_roofs_is_implausible():
         spec_tokens=1,
         acceptance=0.9,
     )
-    assert b.max_value == pytest.approx(ref.ratio_per_package) and b.max_value < 10
-    (v,) = judge_claim(claim, [], HW, {(claim.id, "as-worded"): b})
-    assert v.verdict == "IMPLAUSIBLE" and "ratio bound" in v.notes[0]
+    # the bound is A's own roof (per package), divided in the verdict by B's observed throughput
+    assert b.kind == "numerator" and b.max_value == pytest.approx(ref.a.bound.output_tok_per_s_per_package)
+    # the ratio of roofs (ref.ratio_per_package) is not the ceiling: B's observed is far below B's roof
+    assert b.max_value / 675.0 > ref.ratio_per_package
 
 
 def _variant(claim, **conditions):
@@ -138,7 +139,19 @@ def test_every_shipped_throughput_reading_has_a_bound_record_and_none_is_implaus
     bounds = claim_bounds(claims, MODELS, HW)
     for c in claims:
         for r in resolved_readings(c):
-            if c.predicate is not None and c.predicate.metric == "output_tok_per_s":
+            if c.predicate is not None and r.metric == "output_tok_per_s":
                 assert (c.id, r.reading_id) in bounds
     for c in claims:
-        assert all(v.verdict != "IMPLAUSIBLE" for v in judge_claim(c, [], HW, bounds))
+        for v in judge_claim(c, [], HW, bounds):
+            # the only implausible seed reading is the literal "one card alone", which cannot hold the model
+            assert v.verdict != "IMPLAUSIBLE" or v.reading_id == "one-910c-card-alone", (c.id, v.reading_id)
+
+
+def test_a_reading_whose_deployment_cannot_hold_the_model_is_implausible_with_the_memory_arithmetic():
+    claim = next(c for c in load_claims(DATA / "claims")[0] if c.id == "huawei-2400-tok-s-per-card-at-50ms")
+    r = next(r for r in resolved_readings(claim) if r.reading_id == "one-910c-card-alone")
+    b = reading_bound(claim, r, MODELS, HW)
+    # DeepSeek-R1 at INT8 (1 byte per weight) is ~625 GiB; a 910C package holds 128 GiB -> ceil(4.9) = 5
+    assert b.blocking and "at least 5 packages" in b.blocking and "1 card" in b.blocking
+    (v,) = [x for x in judge_claim(claim, [], HW, {(claim.id, r.reading_id): b}) if x.reading_id == r.reading_id]
+    assert v.verdict == "IMPLAUSIBLE" and v.observed is None

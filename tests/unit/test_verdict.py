@@ -42,6 +42,7 @@ def claim(
     data = {
         "id": "c",
         "title": "t",
+        "claimant": "acme",
         "source": {"url": "u", "date": "2025", "quote": "q"},
         "predicate": None
         if not predicate
@@ -138,9 +139,12 @@ def test_decide_uses_the_interval_and_the_tolerance():
 
 # --- every verdict class -----------------------------------------------------------------------
 def test_supported_when_matching_evidence_meets_the_claim_at_the_slo():
-    v = one(claim(), [ev(points=((40.0, 2000.0), (60.0, 3000.0)))])
-    assert v.verdict == "SUPPORTED" and v.observed == 2500.0 and v.margin_rel == pytest.approx(2500 / 2400 - 1)
-    assert "interpolation" in v.read_method
+    # (40 ms, 2500) and (60 ms, 3000) bracket 50 ms -> 2750; the bracket [2500, 3000] is >= 2400
+    v = one(claim(), [ev(points=((40.0, 2500.0), (60.0, 3000.0)))])
+    assert v.verdict == "SUPPORTED" and v.observed == 2750.0 and v.margin_rel == pytest.approx(2750 / 2400 - 1)
+    assert "interpolation" in v.read_method and v.interval == (2500.0, 3000.0)
+    # a bracket straddling the claim cannot support it: (40, 2000)-(60, 3000) reads 2500 in [2000, 3000]
+    assert one(claim(), [ev(points=((40.0, 2000.0), (60.0, 3000.0)))]).verdict == "INCONCLUSIVE"
 
 
 def test_refuted_when_matching_evidence_falls_short_at_the_slo():

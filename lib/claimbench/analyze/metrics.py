@@ -59,6 +59,14 @@ def percentile(values: Iterable[float | None], q: float, method: str = "linear")
     return float(xs[lo] + (h - lo) * (xs[hi] - xs[lo]))
 
 
+def interactivity_tok_per_s(tpot_ms: float | None) -> float | None:
+    """Interactivity (output tok/s per user) = 1000 / TPOT_ms: the one definition; None for a
+    missing or non-positive TPOT."""
+    if tpot_ms is None or not tpot_ms > 0 or not math.isfinite(tpot_ms):
+        return None
+    return 1000.0 / tpot_ms
+
+
 def _pct_expr(col: str, q: float, method: str) -> pl.Expr:
     """Aggregation expression for the q-th percentile of ``col`` (nulls and NaNs ignored)."""
     return _pct_expr_of(pl.col(col), q, method)

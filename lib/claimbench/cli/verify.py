@@ -2,14 +2,17 @@
 data/reference) and print a verdict table, with each throughput reading checked against its
 roofline bound (:mod:`claimbench.judge.plausibility`).
 
-Evidence: ``--evidence PATH`` (repeatable) or, by default, data/reference, data/runs and the run
-bundles under ./runs (``--runs DIR`` for another folder); the first stderr line says which were
-used and how many records each gave. Output: a table and short notes (default), ``--json`` (one
-object per claim, the reading as worded at top level plus ``readings``), ``--out DIR``
-(verdicts.parquet with the columns documented in :mod:`claimbench.judge.verdict`, and verdicts.md).
+Evidence: ``--evidence PATH`` (repeatable) or, by default, data/reference and data/runs; run
+bundles under a folder such as ./runs only when asked (``--runs DIR``). The first stderr line says
+which sources were used and how many records each gave, and every reading lists the evidence it
+used. Output: a table (verdict and corroboration per reading) and, per reading, why, what was set
+aside and why, and what would decide it (default); ``--json`` (one object per claim, the reading as
+worded at top level plus ``readings``), ``--out DIR`` (verdicts.parquet with the columns documented
+in :mod:`claimbench.judge.verdict`, and verdicts.md).
 
-Bad claim or evidence files are reported one line each on stderr and skipped; the other claims are
-still judged and printed; the exit status is then 2.
+``--fail-on CLASS[,CLASS]`` (e.g. ``REFUTED,IMPLAUSIBLE``) exits 1 when any reading gets one of
+those classes: for CI. Bad claim or evidence files are reported one line each on stderr and
+skipped; the other claims are still judged and printed; the exit status is then 2.
 """
 
 from __future__ import annotations
@@ -34,15 +37,20 @@ def register(sub) -> None:
         action="append",
         metavar="PATH",
         default=None,
-        help="bundle dir, result file or directory of them (repeatable; default: "
-        "data/reference, data/runs and the run bundles under --runs)",
+        help="bundle dir, result file or directory of them (repeatable; default: data/reference and data/runs)",
     )
     p.add_argument(
         "--runs",
         metavar="DIR",
         default=None,
-        help="folder of claimbench run bundles to use as evidence (default: ./runs when it "
-        "exists and no --evidence is given)",
+        help="also use the claimbench run bundles in this folder as evidence (e.g. --runs runs); "
+        "bundles are never picked up unless asked",
+    )
+    p.add_argument(
+        "--fail-on",
+        metavar="CLASS[,CLASS]",
+        default=None,
+        help="exit 1 when any reading gets one of these verdict classes (e.g. REFUTED,IMPLAUSIBLE)",
     )
     p.add_argument("--json", action="store_true", help="print JSON, one object per claim")
     p.add_argument("--out", metavar="DIR", help="also write verdicts.parquet and verdicts.md here")
@@ -69,17 +77,16 @@ def _evidence_paths(args: argparse.Namespace, data_dir: Path) -> tuple[list[Path
         for d in default_evidence_paths(data_dir):
             sources.append(("default", d))
             paths.append(d)
-    runs = Path(args.runs) if args.runs else (None if args.evidence else Path("runs"))
+    runs = Path(args.runs) if args.runs else None
     if runs is not None:
         if not runs.is_dir():
-            if args.runs:
-                raise UserError(f"--runs: {runs} is not a directory")
+            raise UserError(f"--runs: {runs} is not a directory")
         else:
             try:
                 bundles = find_bundles([runs])
             except UserError:
                 bundles = []
-            sources.append(("--runs" if args.runs else "default", runs))
+            sources.append(("--runs", runs))
             paths.extend(b for b in bundles if b not in paths)
     return paths, sources
 
@@ -102,6 +109,7 @@ def run(args: argparse.Namespace) -> int:
     from claimbench.report.steps import judge, write_verdict_files
     from claimbench.report.verdicts import notes_text, verdicts_json
 
+    fail_on = _fail_on(args.fail_on)
     paths, sources = _evidence_paths(args, default_data_dir())
     result = judge(args.claims_dir, paths, only=args.claim, seed=args.seed)
     verdicts, table, evidence = result.verdicts, result.table, result.evidence
@@ -129,6 +137,7 @@ def run(args: argparse.Namespace) -> int:
                     "claim_id",
                     "reading",
                     "verdict",
+                    "corroboration",
                     "claimed",
                     "observed",
                     "margin_rel",
@@ -142,4 +151,26 @@ def run(args: argparse.Namespace) -> int:
         print(notes_text(verdicts))
     if args.out:
         write_verdict_files(table, args.out)
-    return 2 if (claim_errors or evidence_errors) else 0
+    if claim_errors or evidence_errors:
+        return 2
+    hit = sorted({v.verdict for v in verdicts} & fail_on)
+    if hit:
+        print(f"claimbench: --fail-on: {', '.join(hit)} found", file=sys.stderr)
+        return 1
+    return 0
+
+
+def _fail_on(text: str | None) -> set[str]:
+    """The classes of --fail-on; a name that is not a class is a UserError naming the option."""
+    from claimbench.errors import UserError, did_you_mean
+    from claimbench.judge.verdict import CLASSES
+
+    if not text:
+        return set()
+    out = set()
+    for raw in text.split(","):
+        name = raw.strip().upper().replace("_", "-")
+        if name not in CLASSES:
+            raise UserError(f"--fail-on: {raw.strip()!r} is not a verdict class{did_you_mean(name, CLASSES)}")
+        out.add(name)
+    return out

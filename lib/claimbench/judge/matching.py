@@ -1,17 +1,25 @@
 """Which conditions of a claim an evidence record matches, differs on, or leaves unknown (pure).
 
-A difference in a *binding* condition — chip, model, precision, unit basis, and the load level
-(concurrency) or latency data a predicate needs — makes the pair not comparable, unless a declared
-conversion applies. The only conversions are between unit bases of the same chip:
+A difference in a *binding* condition makes the pair not comparable, unless a declared conversion
+applies. Binding: chip, model, precision, unit basis, speculative decoding (method, draft tokens,
+acceptance within ``ACCEPTANCE_TOLERANCE`` = 0.05), phase (decode-only / prefill-only /
+end-to-end), deployment scale and shape (devices and EP size, counted in dies), input/output
+lengths within ``LENGTH_TOLERANCE_REL`` (5 %: 2,000 vs 2,048 match, 2,048 vs 4,096 do not), and the
+load level (concurrency) or latency data a predicate needs. A condition that either side leaves
+unstated is ``unknown``: it does not set the evidence aside, and the verdict lists it. (A length
+difference may be bridged by the verdict with an explicit roofline-scaled adjustment; matching only
+reports it.) The only conversions are between unit bases of the same chip:
 
 * die ↔ card: × or ÷ ``dies_per_package`` of the evidence's hardware (hardware registry);
 * node/system → card: ÷ the packages the figure spans (the evidence's ``packages``, else the
   hardware's ``packages_per_node`` for a node); card → node: × ``packages_per_node``.
 
 Conversions go through :func:`claimbench.judge.normalize.convert_basis` (the one code path for basis
-arithmetic); each is returned with its factor and the sentence saying how it was made. Differences in
-input/output length, speculative decoding and phase are reported but not binding: they rank the
-evidence (fewer differences first) instead of excluding it.
+arithmetic); each is returned with its factor and the sentence saying how it was made. The batch per
+device is reported but not binding (at a latency bound the batch is an outcome, not a condition).
+
+Model equivalence (DeepSeek-V3 and R1 share one architecture) is data: ``data/aliases/models.yaml``,
+read by :func:`claimbench.load.claims.load_model_equivalence` and passed in as ``equivalent``.
 
 No I/O, printing or environment reads: inputs are claim conditions, an evidence record and a
 mapping of hardware id → spec (anything with ``dies_per_package`` and ``packages_per_node``).
@@ -35,18 +43,36 @@ __all__ = [
     "MatchResult",
     "compare_pair",
     "convert",
+    "compare_deployment",
+    "compare_speculative",
     "latency_field",
+    "lengths_match",
     "match",
 ]
 
 Status = Literal["match", "differs", "unknown", "converted"]
 
-BINDING = ("hardware", "model", "precision", "basis", "concurrency", "slo")
-PAIR_BINDING = ("model", "precision", "input_len", "output_len")
-"""For a ratio, numerator and denominator must share model, precision and workload lengths."""
+BINDING = (
+    "hardware",
+    "model",
+    "precision",
+    "basis",
+    "concurrency",
+    "slo",
+    "speculative",
+    "phase",
+    "input_len",
+    "output_len",
+    "deployment",
+)
+PAIR_BINDING = ("model", "precision", "input_len", "output_len", "phase", "speculative")
+"""For a ratio, numerator and denominator must share model, precision, workload lengths, phase
+and speculative decoding."""
 
-MODEL_EQUIVALENT: dict[str, str] = {"deepseek-v3": "deepseek-r1"}
-"""Model ids with one architecture (DeepSeek-V3 and R1): a match, noted as such."""
+LENGTH_TOLERANCE_REL = 0.05
+"""Input/output lengths within 5 % of each other match (2,000 vs 2,048; 4,000 vs 4,096)."""
+ACCEPTANCE_TOLERANCE = 0.05
+"""Speculative acceptance rates within 0.05 of each other match."""
 
 
 class HardwareLike(Protocol):
@@ -105,6 +131,78 @@ def _canon_precision(p: str | None) -> str | None:
         return canonical_dtype(p)
     except ImportError:  # pragma: no cover
         return p.lower()
+
+
+def _canon_model(m: str, equivalent: Mapping[str, str] | None) -> str:
+    return (equivalent or {}).get(m, m)
+
+
+def lengths_match(a: int, b: int, tol: float = LENGTH_TOLERANCE_REL) -> bool:
+    """Two token lengths within ``tol`` of the larger."""
+    return abs(a - b) <= tol * max(a, b)
+
+
+def compare_speculative(cs, es) -> tuple[Status, str | None]:
+    """Speculative decoding of two sides: none vs a method differs; a method differs in name,
+    draft tokens or acceptance (beyond ``ACCEPTANCE_TOLERANCE``); an unstated figure is unknown."""
+    if cs is None or es is None:
+        return "unknown", None
+    if cs == "none" or es == "none":
+        return ("match" if cs == es else "differs"), None
+    if cs.method.lower() != es.method.lower():
+        return "differs", f"method {cs.method} vs {es.method}"
+    if cs.tokens is not None and es.tokens is not None and cs.tokens != es.tokens:
+        return "differs", f"draft tokens {cs.tokens} vs {es.tokens}"
+    if cs.acceptance is not None and es.acceptance is not None:
+        if abs(cs.acceptance - es.acceptance) > ACCEPTANCE_TOLERANCE:
+            return "differs", f"acceptance {cs.acceptance:g} vs {es.acceptance:g} (changes tokens per step)"
+        return "match", None
+    if cs.acceptance is None and es.acceptance is None:
+        return "match", "acceptance not stated on either side"
+    return "unknown", "acceptance stated on one side only"
+
+
+def _in_dies(n: float | None, device: str, hw: HardwareLike | None) -> float | None:
+    if n is None:
+        return None
+    if device == "die":
+        return float(n)
+    dies = getattr(hw, "dies_per_package", None)
+    return float(n) * dies if dies else None
+
+
+def compare_deployment(cd, ed, hw: HardwareLike | None) -> list[tuple[str, Status, str | None, str | None, str | None]]:
+    """Scale (devices) and shape (EP size, batch) of two deployments, each counted in dies.
+
+    Returns (name, status, claim text, evidence text, note); ``deployment`` binds, ``batch`` does not."""
+    if cd is None or ed is None:
+        return [("deployment", "unknown", None if cd is None else "stated", None if ed is None else "stated", None)]
+    out = []
+    for field, label in (("devices", "devices"), ("ep", "EP size")):
+        a = _in_dies(getattr(cd, field), cd.device, hw)
+        b = _in_dies(getattr(ed, field), ed.device, hw)
+        ta = None if getattr(cd, field) is None else f"{getattr(cd, field)} {cd.device}s"
+        tb = None if getattr(ed, field) is None else f"{getattr(ed, field)} {ed.device}s"
+        if a is None or b is None:
+            out.append(("deployment", "unknown", f"{label} {ta}", f"{label} {tb}", None))
+        elif abs(a - b) > 1e-9:
+            out.append(("deployment", "differs", f"{label} {ta}", f"{label} {tb}", f"{label} {a:g} vs {b:g} dies"))
+        else:
+            out.append(("deployment", "match", f"{label} {ta}", f"{label} {tb}", None))
+    a, b = cd.batch_per_device, ed.batch_per_device
+    if a is not None and b is not None:
+        a_d = a if cd.device == "die" else a / max(1, getattr(hw, "dies_per_package", None) or 1)
+        b_d = b if ed.device == "die" else b / max(1, getattr(hw, "dies_per_package", None) or 1)
+        out.append(
+            (
+                "batch",
+                "match" if abs(a_d - b_d) < 1e-9 else "differs",
+                f"{a:g} per {cd.device}",
+                f"{b:g} per {ed.device}",
+                None,
+            )
+        )
+    return out
 
 
 def latency_field(slo: SloBound) -> tuple[str, str | None]:
@@ -178,8 +276,11 @@ def match(
     evidence: Evidence,
     hardware: Mapping[str, HardwareLike],
     metric: str | None = None,
+    equivalent: Mapping[str, str] | None = None,
 ) -> MatchResult:
-    """Compare a claim reading (conditions, basis) with one evidence record."""
+    """Compare a claim reading (conditions, basis) with one evidence record.
+
+    ``equivalent`` maps model ids to the id they share an architecture with (data/aliases)."""
     ev: EvidenceConditions = evidence.conditions
     comps: list[ConditionComparison] = []
     notes: list[str] = []
@@ -222,8 +323,8 @@ def match(
         add("model", cm, em, "unknown")
     elif cm == em:
         add("model", cm, em, "match")
-    elif MODEL_EQUIVALENT.get(cm, cm) == MODEL_EQUIVALENT.get(em, em):
-        add("model", cm, em, "match", "same architecture")
+    elif _canon_model(cm, equivalent) == _canon_model(em, equivalent):
+        add("model", cm, em, "match", "same architecture (data/aliases/models.yaml)")
     else:
         add("model", cm, em, "differs")
 
@@ -234,25 +335,24 @@ def match(
     else:
         add("precision", conditions.precision, ev.precision, "match" if cp == ep else "differs")
 
-    # non-binding workload conditions
-    for name in ("input_len", "output_len", "phase"):
+    # workload conditions that change the number (binding when both sides state them)
+    for name in ("input_len", "output_len"):
         cv, evv = getattr(conditions, name), getattr(ev, name)
         if cv is None or evv is None:
             add(name, cv, evv, "unknown")
+        elif cv == evv:
+            add(name, cv, evv, "match")
+        elif lengths_match(cv, evv):
+            add(name, cv, evv, "match", f"within {LENGTH_TOLERANCE_REL:.0%}")
         else:
-            add(name, cv, evv, "match" if cv == evv else "differs")
-    cs, es = conditions.speculative, ev.speculative
-    if cs is None or es is None:
-        add("speculative", cs, es, "unknown")
-    elif cs == "none" or es == "none":
-        add("speculative", cs, es, "match" if cs == es else "differs")
-    else:
-        same = cs.method.lower() == es.method.lower()
-        acc_note = None
-        if same and cs.acceptance is not None and es.acceptance is not None and cs.acceptance != es.acceptance:
-            same = False
-            acc_note = f"acceptance {cs.acceptance} vs {es.acceptance}"
-        add("speculative", cs, es, "match" if same else "differs", acc_note)
+            add(name, cv, evv, "differs", f"beyond the {LENGTH_TOLERANCE_REL:.0%} length tolerance")
+    cv, evv = conditions.phase, ev.phase
+    add("phase", cv, evv, "unknown" if cv is None or evv is None else ("match" if cv == evv else "differs"))
+    status, spec_note = compare_speculative(conditions.speculative, ev.speculative)
+    add("speculative", conditions.speculative, ev.speculative, status, spec_note)
+    hw_dep = _hw(hardware, ev.hardware or conditions.hardware)
+    for name, st, ct, et, note in compare_deployment(conditions.deployment, getattr(ev, "deployment", None), hw_dep):
+        comps.append(ConditionComparison(name, ct, et, st, name in BINDING, note))
 
     # load level (binding: the predicate is defined at it)
     if conditions.concurrency is not None:
@@ -269,6 +369,8 @@ def match(
         for slo in conditions.slo:
             field, stat_note = latency_field(slo)
             fields = [field] if slo.stat is not None else [field, f"{slo.metric}_p50_ms"]
+            if slo.metric == "tpot":
+                fields.append("tpot_limit_ms")
             have = [f for f in fields if any(getattr(p, f) is not None for p in evidence.points)]
             label = f"{slo.metric} {slo.stat or '(stat unknown)'} ≤ {slo.max_ms:g} ms"
             if have:
@@ -300,26 +402,29 @@ def match(
     return MatchResult(evidence.id, not reasons, tuple(comps), conversion, reasons, tuple(notes))
 
 
-def compare_pair(numerator: Evidence, denominator: Evidence) -> tuple[ConditionComparison, ...]:
-    """Workload conditions of the two sides of a ratio; model, precision and lengths bind."""
+def compare_pair(
+    numerator: Evidence, denominator: Evidence, equivalent: Mapping[str, str] | None = None
+) -> tuple[ConditionComparison, ...]:
+    """Workload conditions of the two sides of a ratio: model, precision, lengths (within
+    tolerance), phase and speculative decoding bind."""
     out = []
     a, b = numerator.conditions, denominator.conditions
     for name in ("model", "precision", "input_len", "output_len", "phase", "speculative"):
         av, bv = getattr(a, name), getattr(b, name)
-        if name == "model" and av and bv:
-            av_, bv_ = MODEL_EQUIVALENT.get(av, av), MODEL_EQUIVALENT.get(bv, bv)
-        elif name == "precision":
-            av_, bv_ = _canon_precision(av), _canon_precision(bv)
-        else:
-            av_, bv_ = av, bv
+        note = None
         if av is None or bv is None:
             status: Status = "unknown"
+        elif name == "model":
+            status = "match" if _canon_model(av, equivalent) == _canon_model(bv, equivalent) else "differs"
+        elif name == "precision":
+            status = "match" if _canon_precision(av) == _canon_precision(bv) else "differs"
+        elif name in ("input_len", "output_len"):
+            status = "match" if lengths_match(av, bv) else "differs"
+        elif name == "speculative":
+            status, note = compare_speculative(av, bv)
         else:
-            status = "match" if av_ == bv_ else "differs"
+            status = "match" if av == bv else "differs"
         binding = name in PAIR_BINDING
-        out.append(
-            ConditionComparison(
-                name, _s(av), _s(bv), status, binding, "numerator vs denominator" if status != "match" else None
-            )
-        )
+        text = "numerator vs denominator" + (f": {note}" if note else "")
+        out.append(ConditionComparison(name, _s(av), _s(bv), status, binding, text if status != "match" else None))
     return tuple(out)

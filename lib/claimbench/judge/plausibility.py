@@ -10,8 +10,16 @@ bound on output tok/s per package comes from :mod:`claimbench.judge.roofline`:
 * both given: the smaller of the two (each alone is a valid ceiling);
 * neither: the batch HBM can hold at that context (``capacity``).
 
-A ratio claim ("3x chip B") is bounded by :func:`~claimbench.judge.roofline.ratio_bound` (per package or
-per die, following the reading's basis) at the TPOT bound or batch, same deployment on both chips.
+A ratio claim ("3x chip B") is bounded by A's roof over **B's observed** throughput: this module
+returns A's bound (``kind="numerator"``, per package or per die following the reading's basis) and
+:mod:`claimbench.judge.verdict` divides it by the denominator evidence it reads for B. Dividing by
+B's *roof* instead (the old ratio of roofs) is not a ceiling on a claim against B's measured
+figure: a B running far below its roof allows a far larger ratio (``roofline.ratio_bound`` says so).
+
+A precision the chip cannot execute natively (``unsupported_dtypes`` in data/hardware, e.g. FP8
+on the 910C) is reported as such (``blocking``), never as "no bound". Every bound also says whether
+the model's weights fit on the claimed unit (``min_devices``: the fewest devices whose HBM holds the
+weights at the reading's precision).
 
 Unknowns stay explicit: a reading whose model, hardware figures, speculative decoding, context,
 TP or EP is unknown gets a bound with ``max_value`` None and the reason. Two unknowns are bounded
@@ -42,11 +50,20 @@ class _NoBound(Exception):
     pass
 
 
+class _Blocked(Exception):
+    pass
+
+
 def _precision(c: ClaimConditions, hw: HardwareSpec, notes: list[str]):
     from claimbench.judge.roofline import Precision
 
     if c.precision is not None:
         compute = canonical_dtype(c.precision)
+        if compute in (hw.unsupported_dtypes or []):
+            raise _Blocked(
+                f"{hw.id} cannot execute {compute} natively (data/hardware/{hw.id}.yaml unsupported_dtypes); "
+                f"a {compute} figure on it would need emulation or another precision"
+            )
     else:
         best = None
         for d in DTYPES:
@@ -103,6 +120,8 @@ def _inputs(c: ClaimConditions, models: Mapping[str, ModelArch], hardware: Mappi
     hw = hardware.get(c.hardware)
     if hw is None:
         raise _NoBound(f"hardware {c.hardware!r} is not in the registry")
+    if c.precision is not None and canonical_dtype(c.precision) in (hw.unsupported_dtypes or []):
+        _precision(c, hw, [])  # raises _Blocked with the reason
     dep = c.deployment
     if dep is None:
         raise _NoBound("deployment unknown (batch, context, TP/EP)")
@@ -123,6 +142,36 @@ def _inputs(c: ClaimConditions, models: Mapping[str, ModelArch], hardware: Mappi
         device="die" if dep.device == "die" else "package",
     )
     return model, hw, kw, notes
+
+
+def memory_fit(model: ModelArch, hw: HardwareSpec, precision: str | None, device: str = "package"):
+    """(min devices, sentence): the fewest devices (packages or dies) whose HBM holds the weights at
+    ``precision`` (weights only; KV cache and activations need more). (None, why) when unknown."""
+    import math as _m
+
+    from claimbench.judge.roofline import param_breakdown
+
+    if hw.hbm_gib is None:
+        return None, f"{hw.id} HBM capacity unknown: whether {model.id} fits is not known"
+    dtype = canonical_dtype(precision) if precision else None
+    nbytes = DTYPE_BYTES.get(dtype, None) if dtype else None
+    if nbytes is None:
+        dtype = "int8"
+        nbytes = 1
+        loose = " (precision unknown: 1 byte per weight, the loosest in use)"
+    else:
+        loose = ""
+    total = param_breakdown(model).total * nbytes
+    dies = hw.dies_per_package or 1
+    per_dev = hw.hbm_gib * 2**30 / (dies if device == "die" else 1)
+    n = max(1, _m.ceil(total / per_dev))
+    text = (
+        f"memory: {model.id} weights at {dtype} are {total / 2**30:,.0f} GiB{loose}; one {hw.id} "
+        f"{'die' if device == 'die' else 'package'} holds {per_dev / 2**30:,.0f} GiB, so at least {n} "
+        f"{'dies' if device == 'die' else 'packages'} are needed for the weights alone"
+        + ("" if n > 1 else " (fits on one)")
+    )
+    return n, text
 
 
 def _setup(model: ModelArch, hw: HardwareSpec, kw: dict) -> str:
@@ -203,51 +252,61 @@ def _single(c: ClaimConditions, models, hardware) -> PlausibilityBound:
     expl = f"roofline {_setup(model, hw, kw)}: {text}"
     if notes:
         expl += "; " + "; ".join(notes)
-    return PlausibilityBound(max_value=value, basis="card", binding_roof=roof, explanation=expl)
+    n_dev, mem = memory_fit(model, hw, kw["precision"].compute, kw["device"])
+    return PlausibilityBound(
+        max_value=value,
+        basis="card",
+        binding_roof=roof,
+        explanation=f"{expl}; {mem}",
+        min_devices=n_dev,
+        memory_note=mem,
+        device=kw["device"],
+    )
 
 
 def _ratio(claim: Claim, r: ResolvedReading, models, hardware) -> PlausibilityBound:
-    from claimbench.judge import roofline as rl
-
+    """A's own bound (per package, or per die for a per-die reading), to be divided by B's observed
+    throughput in the verdict (``kind="numerator"``)."""
     c = r.conditions
-    model, hw_a, kw, notes = _inputs(c, models, hardware)
     base = claim.predicate.ratio_to.hardware
-    hw_b = hardware.get(base)
-    if hw_b is None:
+    if hardware.get(base) is None:
         raise _NoBound(f"baseline hardware {base!r} is not in the registry")
-    tpot = _tpot_limit(c)
-    batch = c.deployment.batch_per_device
-    if tpot is None and batch is None:
+    if _tpot_limit(c) is None and (c.deployment is None or c.deployment.batch_per_device is None):
         raise _NoBound("neither batch nor TPOT bound stated for the ratio")
-    rb = rl.ratio_bound(
-        model,
-        hw_a,
-        hw_b,
-        context_tokens=kw["context_tokens"],
-        precision_a=kw["precision"],
-        deployment_a=kw["deployment"],
-        tpot_ms=tpot,
-        batch_per_device=None if tpot else batch,
-        spec_tokens=kw["spec_tokens"],
-        acceptance=kw["acceptance"],
-        device=kw["device"],
-    )
-    per_die = r.basis == "die"
-    value = rb.ratio_per_die if per_die else rb.ratio_per_package
-    if value is None:
-        raise _NoBound(rb.explanation)
-    expl = (
-        f"roofline ratio, same model, precision and deployment on both chips "
-        f"({_setup(model, hw_a, kw)}): {rb.explanation}"
-    )
-    if notes:
-        expl += "; " + "; ".join(notes)
+    a = _single(c, models, hardware)
+    value, basis = a.max_value, "card"
+    if r.basis == "die":
+        dies = hardware[c.hardware].dies_per_package or 1
+        value, basis = value / dies, "die"
     return PlausibilityBound(
         max_value=value,
-        basis="die" if per_die else "card",
-        binding_roof=f"ratio of roofs per {'die' if per_die else 'package'}",
-        explanation=expl,
+        basis=basis,
+        binding_roof=f"{c.hardware} roof ({a.binding_roof}) over {base}'s observed",
+        explanation=f"ratio ceiling = {c.hardware}'s roofline bound / {base}'s observed throughput; "
+        f"the bound: {a.explanation}",
+        kind="numerator",
+        min_devices=a.min_devices,
+        memory_note=a.memory_note,
+        device=a.device,
     )
+
+
+def _check_fit(c: ClaimConditions, models: Mapping[str, ModelArch], hw: HardwareSpec | None) -> None:
+    """Raise _Blocked when the deployment's stated scale cannot even hold the model's weights."""
+    dep = c.deployment
+    model = models.get(c.model) if c.model else None
+    if dep is None or dep.devices is None or model is None or hw is None:
+        return
+    device = "die" if dep.device == "die" else "package"
+    try:
+        n, mem = memory_fit(model, hw, c.precision, device)
+    except UserError:
+        return
+    if n is not None and n > dep.devices:
+        raise _Blocked(
+            f"the model does not fit on the claimed unit: {mem}, but the reading deploys it on "
+            f"{dep.devices} {dep.device}{'s' if dep.devices > 1 else ''}"
+        )
 
 
 def reading_bound(
@@ -259,15 +318,43 @@ def reading_bound(
     """The bound for one reading; None when the predicate is not a throughput (nothing to bound);
     a bound with ``max_value`` None and the reason when an input is unknown."""
     p = claim.predicate
-    if p is None or p.metric not in _THROUGHPUT:
+    if p is None or (reading.metric or p.metric) not in _THROUGHPUT:
         return None
+    c = reading.conditions
+    hw = hardware.get(c.hardware) if c.hardware else None
     try:
+        if hw is not None and c.precision is not None and canonical_dtype(c.precision) in (hw.unsupported_dtypes or []):
+            _precision(c, hw, [])  # raises _Blocked with the reason
+        _check_fit(c, models, hw)
         if p.ratio_to is not None:
             return _ratio(claim, reading, models, hardware)
         bound = _single(reading.conditions, models, hardware)
-    except (_NoBound, UserError) as exc:
+    except _Blocked as exc:
         return PlausibilityBound(
-            max_value=None, basis=reading.basis or "card", binding_roof="none", explanation=f"no roofline bound: {exc}"
+            max_value=None,
+            basis=reading.basis or "card",
+            binding_roof="none",
+            explanation=str(exc),
+            blocking=str(exc),
+        )
+    except (_NoBound, UserError) as exc:
+        n_dev, mem, device = None, None, None
+        model = models.get(c.model) if c.model else None
+        if model is not None and hw is not None:  # the memory fit needs no deployment
+            device = "die" if (c.deployment is not None and c.deployment.device == "die") else "package"
+            try:
+                n_dev, mem = memory_fit(model, hw, c.precision, device)
+            except UserError:
+                n_dev, mem = None, None
+        expl = f"no roofline bound: {exc}" + (f"; {mem}" if mem else "")
+        return PlausibilityBound(
+            max_value=None,
+            basis=reading.basis or "card",
+            binding_roof="none",
+            explanation=expl,
+            min_devices=n_dev,
+            memory_note=mem,
+            device=device,
         )
     target = reading.basis or "card"
     if target != "card":  # the bound on the reading's own basis, when a declared conversion applies
@@ -280,6 +367,9 @@ def reading_bound(
                 basis=target,
                 binding_roof=bound.binding_roof,
                 explanation=f"{bound.explanation}; {conv.explanation}",
+                min_devices=bound.min_devices,
+                memory_note=bound.memory_note,
+                device=bound.device,
             )
     return bound
 
@@ -297,3 +387,81 @@ def claim_bounds(
             if b is not None:
                 out[(claim.id, r.reading_id)] = b
     return out
+
+
+BRIDGE_MAX_CONTEXT_RATIO = 2.0
+"""A length bridge spans at most a factor 2 in context: further apart, the workloads differ in more
+than the KV length the roofline scales (prefill share, cache behaviour), and the record is set aside."""
+
+
+def _context(input_len: int | None, output_len: int | None) -> float | None:
+    """Mean KV length during decode: the prompt plus half the output (the prompt alone when the
+    output length is not stated)."""
+    if input_len is None:
+        return None
+    return input_len + (output_len / 2 if output_len else 0)
+
+
+def length_bridge(models: Mapping[str, ModelArch], hardware: Mapping[str, HardwareSpec]):
+    """A bridge for :func:`claimbench.judge.verdict.judge_claims`: carries a decode throughput
+    measured at other input/output lengths to the reading's, by the ratio of the chip's roofline
+    bounds at the two mean contexts (same model, precision, deployment, speculative decoding, and
+    the reading's TPOT bound or batch). None when any of those is unknown, the phase is not
+    decode-only, or the contexts are more than ``BRIDGE_MAX_CONTEXT_RATIO`` apart."""
+    from claimbench.judge import roofline as rl
+
+    def bridge(c: ClaimConditions, ev) -> tuple[float, str] | None:
+        e = ev.conditions
+        if e.phase != "decode-only" or c.phase not in ("decode-only", None):
+            return None
+        model = models.get(e.model or "") or models.get(c.model or "")
+        hw = hardware.get(e.hardware or "")
+        dep = c.deployment or e.deployment
+        if model is None or hw is None or dep is None or dep.tp is None or dep.ep is None:
+            return None
+        spec = e.speculative
+        if spec is None:
+            return None
+        tokens, acc = (0, 0.0) if spec == "none" else (spec.tokens, spec.acceptance)
+        if tokens is None or acc is None:
+            return None
+        precision = e.precision or c.precision
+        if precision is None:
+            return None
+        ctx_c, ctx_e = _context(c.input_len, c.output_len), _context(e.input_len, e.output_len)
+        if not ctx_c or not ctx_e or max(ctx_c, ctx_e) / min(ctx_c, ctx_e) > BRIDGE_MAX_CONTEXT_RATIO:
+            return None
+        kv = canonical_dtype(dep.kv_precision) if dep.kv_precision else "int8"
+        try:
+            compute = canonical_dtype(precision)
+            kw = dict(
+                precision=rl.Precision(compute=compute, weights=compute, kv=kv),
+                deployment=rl.Deployment(tp=dep.tp, ep=dep.ep),
+                spec_tokens=tokens,
+                acceptance=acc,
+                device="die" if dep.device == "die" else "package",
+            )
+            tpot = _tpot_limit(c)
+            if tpot is not None:
+                a = rl.max_batch_at_tpot(model, hw, tpot_ms=tpot, context_tokens=ctx_c, **kw).bound
+                b = rl.max_batch_at_tpot(model, hw, tpot_ms=tpot, context_tokens=ctx_e, **kw).bound
+                at = f"TPOT <= {tpot:g} ms"
+            elif dep.batch_per_device is not None:
+                a = rl.decode_bound(model, hw, batch_per_device=dep.batch_per_device, context_tokens=ctx_c, **kw)
+                b = rl.decode_bound(model, hw, batch_per_device=dep.batch_per_device, context_tokens=ctx_e, **kw)
+                at = f"batch {dep.batch_per_device:g}"
+            else:
+                return None
+        except UserError:
+            return None
+        if a is None or b is None or not b.output_tok_per_s_per_package:
+            return None
+        factor = a.output_tok_per_s_per_package / b.output_tok_per_s_per_package
+        text = (
+            f"roofline-scaled length bridge {e.input_len}/{e.output_len} -> {c.input_len}/{c.output_len} "
+            f"(mean context {ctx_e:g} -> {ctx_c:g}): x {factor:.3g}, the ratio of {hw.id}'s roofline bounds at "
+            f"the two contexts ({model.id}, {compute}, TP{dep.tp}/EP{dep.ep}, {at})"
+        )
+        return factor, text
+
+    return bridge

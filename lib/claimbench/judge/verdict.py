@@ -3,84 +3,114 @@ records and a polars table out.
 
 Classes
 -------
-* ``UNVERIFIABLE`` — the claim has no measurable predicate.
-* ``IMPLAUSIBLE`` — the claimed figure (per card) exceeds the precomputed roofline bound.
-* ``NOT-COMPARABLE`` — there is evidence, but none matches the claim's binding conditions (chip,
-  model, precision, basis without a declared conversion, load level, latency data).
+* ``UNVERIFIABLE`` — the claim has no measurable predicate, or the reading needs a figure no
+  registry holds (a chip's board power for a per-watt reading, an hourly price for a per-dollar
+  one); the figure is named.
+* ``IMPLAUSIBLE`` — the claimed figure exceeds a physical bound: the roofline bound per card, or
+  for a ratio claim A's roofline bound over B's *observed* throughput; or the reading asks for a
+  precision the chip cannot execute natively (``unsupported_dtypes``).
+* ``NOT-COMPARABLE`` — there is evidence, but none matches the reading's binding conditions
+  (:mod:`claimbench.judge.matching`: chip, model, precision, basis, speculative decoding, phase,
+  deployment scale, lengths within 5 %, load level, latency data), or a ratio's two sides compare
+  different workloads. No ``observed`` value or margin; an ``indicative`` value may be shown.
+  A record whose only binding differences are its input/output lengths may instead be *bridged*
+  (``bridge``: :func:`claimbench.judge.plausibility.length_bridge`, a roofline-scaled conversion
+  between the two mean contexts, at most 2x apart): the adjustment is shown, the record ranks after
+  every matched one, and its interval covers both the unbridged and the bridged value.
 * ``SUPPORTED`` / ``REFUTED`` — the best-matched comparable evidence decides it (ranked by fewest
   non-binding differences, then primary before secondary, published before derived); when those
   disagree, or an observation only bounds the value on the wrong side, ``INCONCLUSIVE``.
 * ``INCONCLUSIVE`` — also when there is no evidence at all.
 
-Reading throughput at a latency bound
--------------------------------------
-Levels are sorted by the latency metric. The value at the bound is interpolated linearly between
-the two bracketing levels (the highest-latency level at or under the bound and the lowest-latency
-level over it); it is never extrapolated. When every level is under the bound the best of them is a
-*lower bound* of the throughput at the bound; when every level is over it, the lowest-latency level
-is an *upper bound* (assuming throughput does not fall as the allowed latency rises). A level within
-``LATENCY_AT_BOUND_REL`` (2 %) of the bound is read as *at* the bound.
+Corroboration (beside the class)
+--------------------------------
+Each evidence record is ``measured-here`` (a claimbench run bundle), ``self-reported`` (its
+``reported_by`` is the claim's ``claimant``) or ``independent``. A verdict's corroboration is the
+strongest among the records that decided it; a ratio's is the weaker of its two sides (the
+claimant's own numerator makes "3x H20" self-reported whatever the denominator). A reading resting
+only on the claimant's figures says so in its notes and in what would decide it.
+
+Reading the claim's metric
+--------------------------
+At a latency bound: levels sorted by the latency metric, interpolated linearly between the two
+bracketing levels, never extrapolated (:func:`claimbench.analyze.reading.read_at_bound`). A point
+published with a TPOT *ceiling* (an SLA tier, ``tpot_limit_ms``) and no measured TPOT is read at
+its ceiling (the mean is at most that); a ceiling over the claim's bound tells nothing. Without a
+latency bound a throughput claim speaks of a maximum: only a ``max-throughput`` point reads as that
+maximum; latency-limited, fixed-load and production points are *lower bounds* (they cannot refute
+it). Derived metrics: per user = 1000 / TPOT (:func:`claimbench.analyze.metrics.interactivity_tok_per_s`);
+per W = tok/s per card ÷ TDP; per $ = tok/s per card × 3600 ÷ USD per package-hour.
 
 Intervals
 ---------
-Percentile bootstrap, seeded ``numpy.random.default_rng(seed)``, ``n_boot`` resamples, 95 %:
-over requests within each level when per-request samples exist (the level's wall time and the
-bracket are held fixed), or over repeats (several measured records with the same conditions).
-A throughput replicate is the level's throughput × (Σ output tokens / Σ E2EL of the resampled
-requests) / (the same over all requests): request-to-request variation in speed, not only in
-length, widens it (with ``--ignore-eos`` every request has the same length, and resampling token
-counts over a fixed wall time alone would give a zero-width interval). Without per-request E2EL,
-the replicate is the resampled output tokens over the fixed wall time. A
-ratio's interval comes from the ratio of independent replicates of numerator and denominator.
-Single published figures get no interval (null), never a made-up one.
+* Requests within a level: percentile bootstrap (``n_boot``, ``confidence``), one independent random
+  stream per evidence record (seeded by ``seed`` and the record id), so a ratio's numerator and
+  denominator never share resampling indices. A throughput replicate is the level's throughput ×
+  (Σ output tokens / Σ E2EL of the resampled requests) / (the same over all requests).
+* Repeats (several measured records with the same conditions): a Student-t interval of the mean
+  (valid for few repeats; a percentile bootstrap over 2–4 repeats is about [min, max]); under 5
+  repeats the method says so.
+* Published figures: their stated precision (``throughput_pm``, half the last stated digit); the
+  claimed figure's own (``predicate.value_pm``) widens the threshold.
+* Interpolation: the bracket's two values are carried into the interval.
+* Ratios: independent replicates divided, or the two intervals' extremes.
 
-Plausibility
+Explanations
 ------------
-``bounds`` (from :mod:`claimbench.judge.plausibility`, roofline) maps (claim id, reading id) to a
-:class:`PlausibilityBound`. A claim whose floor (value × (1 − tolerance)) exceeds the bound, on the
-bound's basis, is ``IMPLAUSIBLE``; otherwise the verdict's notes say it is within the bound, which
-roof binds and the bound's value — or why no bound could be computed.
+Every verdict carries ``why`` (one sentence), ``differences`` (claim vs evidence, conversions),
+``assumed`` and ``unknown`` (from the claim file), ``caveats`` (notes of the evidence files used),
+``what_would_decide`` (the missing figure; an independent figure for a self-reported reading; the
+measurement) and ``decide_command`` (the exact ``claimbench measure …`` command with the claim's
+model, hardware, precision, speculative decoding, lengths, SLO search and the tensor-parallel size
+the model's weights need).
 
 Verdict table (:func:`verdict_table`; ``claimbench verify --out`` writes it as verdicts.parquet)
 -----------------------------------------------------------------------------------------------
 One row per (claim, reading), the reading as worded first. Columns, in order (stable: notebooks
 and a snapshot test read them; new columns are only ever appended before ``notes``):
 
-=============  ========  ==============================================================================
-column         type      meaning
-=============  ========  ==============================================================================
-claim_id       str       claim id (= file name in data/claims)
-reading        str       ``as-worded`` or the id of an alternative reading
-verdict        str       one of :data:`CLASSES`
-predicate      str       the predicate in words, e.g. ``output_tok_per_s >= 2400 tok/s per card``
-claimed        f64       the claimed value (null for coverage/unverifiable claims)
-observed       f64       value read from the deciding evidence on the claim's basis; for IMPLAUSIBLE
-                         the bound; for a ratio the ratio; for coverage the families found
-margin_rel     f64       (observed − claimed) / claimed
-ci_low/ci_high f64       interval of ``observed`` (null when there is none: single published figures)
-ci_method      str       how the interval was made (bootstrap, B, seed, confidence)
-unit           str       unit of claimed/observed (``tok/s``, ``x``, ``models``)
-basis          str       unit basis of the reading (card, die, node, system; null = unknown)
-read_method    str       how ``observed`` was read (level, interpolation bracket, bound kind)
-evidence_used  str       comma-separated evidence ids used (deciding and context)
-n_set_aside    i64       number of evidence records set aside as not comparable
-bound_max      f64       roofline bound on the claim's metric (null: none computed or not a throughput)
-bound_basis    str       basis of ``bound_max`` (card, die; ratios: per package or per die)
-bound_roof     str       which roof binds (compute, memory, interconnect) and at which batch/TPOT
-notes          str       notes joined by `` | ``: conversions, card-vs-die, bound, flags
-=============  ========  ==============================================================================
+=================  ========  ==========================================================================
+column             type      meaning
+=================  ========  ==========================================================================
+claim_id           str       claim id (= file name in data/claims)
+reading            str       ``as-worded`` or the id of an alternative reading
+verdict            str       one of :data:`CLASSES`
+predicate          str       the predicate in words, e.g. ``output_tok_per_s >= 2400 tok/s per card``
+claimed            f64       the claimed value (null for coverage/unverifiable claims)
+observed           f64       value read from the deciding evidence on the claim's basis; for IMPLAUSIBLE
+                             the bound; for a ratio the ratio; null for NOT-COMPARABLE/UNVERIFIABLE
+margin_rel         f64       (observed − claimed) / claimed
+ci_low/ci_high     f64       interval of ``observed`` (see Intervals)
+ci_method          str       how the interval was made, and why that method
+unit               str       unit of claimed/observed (``tok/s``, ``x``, ``tok/J``, ``models``)
+basis              str       unit basis of the reading (card, die, node, system; null = unknown)
+read_method        str       how ``observed`` was read (level, interpolation bracket, bound kind)
+evidence_used      str       comma-separated evidence ids used (deciding and context)
+n_set_aside        i64       number of evidence records set aside as not comparable
+bound_max          f64       roofline bound (ratios: A's bound / B's observed); null: none computed
+bound_basis        str       basis of ``bound_max`` (card, die)
+bound_roof         str       which roof binds (compute, memory, interconnect) and at which batch/TPOT
+corroboration      str       self-reported, independent, measured-here; null when no evidence was used
+why                str       one sentence
+what_would_decide  str       what would decide the reading, joined by `` | ``
+decide_command     str       the ``claimbench measure …`` command that would settle it (or null)
+indicative         f64       an indicative value for NOT-COMPARABLE (never a verdict value)
+notes              str       notes joined by `` | ``: conversions, card-vs-die, bound, flags
+=================  ========  ==========================================================================
 """
 
 from __future__ import annotations
 
+import hashlib
 import math
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
 import numpy as np
 
-from claimbench.analyze.reading import ReadKind, _interp, read_at_bound
+from claimbench.analyze.metrics import interactivity_tok_per_s, percentile
+from claimbench.analyze.reading import LATENCY_AT_BOUND_REL, ReadKind, _interp, read_at_bound
 from claimbench.judge.matching import (
     ConditionComparison,
     HardwareLike,
@@ -91,20 +121,23 @@ from claimbench.judge.matching import (
     match,
 )
 from claimbench.schema.claims import Claim, ClaimConditions, ResolvedReading, SloBound, resolved_readings
-from claimbench.schema.evidence import Evidence, LoadPoint
+from claimbench.schema.evidence import MEASURED_KINDS, Evidence, LoadPoint
 
 __all__ = [
     "CLASSES",
+    "CORROBORATION",
     "EvidenceUse",
     "PlausibilityBound",
     "ReadOut",
     "Verdict",
     "VerdictConfig",
     "bootstrap_ratio_interval",
+    "corroboration_of",
     "decide",
     "judge_claim",
     "judge_claims",
     "read_at_bound",
+    "t_interval",
     "verdict_table",
 ]
 
@@ -117,6 +150,17 @@ CLASSES: tuple[str, ...] = (
     "IMPLAUSIBLE",
     "UNVERIFIABLE",
 )
+CORROBORATION: tuple[str, ...] = ("self-reported", "independent", "measured-here")
+"""Weakest first: the claimant's own publications only; a third party; our own run bundles."""
+
+Bridge = Callable[[ClaimConditions, Evidence], "tuple[float, str] | None"]
+"""A length bridge: (factor, sentence) that carries an evidence value to the reading's lengths, or
+None when it cannot (see :func:`claimbench.judge.plausibility.length_bridge`)."""
+BRIDGEABLE = ("input_len", "output_len")
+
+_THROUGHPUT = ("output_tok_per_s", "total_tok_per_s", "input_tok_per_s", "request_per_s", "goodput_req_per_s")
+_PER_CARD_DERIVED = ("output_tok_per_j", "output_tok_per_usd", "usd_per_mtok")
+FEW_REPEATS = 5
 
 
 @dataclass(frozen=True)
@@ -124,20 +168,30 @@ class VerdictConfig:
     seed: int = 0
     n_boot: int = 2000
     confidence: float = 0.95
+    percentile_method: str = "linear"
 
 
 @dataclass(frozen=True)
 class PlausibilityBound:
     """A precomputed physical bound on the claim's metric (e.g. roofline max output tok/s per
-    ``basis``, or the largest ratio for a ratio claim), made by :mod:`claimbench.judge.plausibility`.
+    ``basis``), made by :mod:`claimbench.judge.plausibility`.
 
     ``max_value`` None: no bound could be computed; ``explanation`` says which input is unknown.
+    ``kind="numerator"``: for a ratio claim, A's own bound, divided by B's observed throughput in
+    the verdict. ``blocking``: the reading cannot hold as stated (a precision the chip cannot
+    execute natively). ``min_devices``: fewest devices (``device``: package or die) whose HBM
+    holds the model's weights.
     """
 
     max_value: float | None
     basis: str
     binding_roof: str
     explanation: str
+    kind: str = "absolute"
+    blocking: str | None = None
+    min_devices: int | None = None
+    memory_note: str | None = None
+    device: str | None = None
 
 
 @dataclass(frozen=True)
@@ -150,6 +204,8 @@ class ReadOut:
     latency_field: str | None
     method: str
     replicates: tuple[float, ...] | None = None
+    interval: tuple[float, float] | None = None
+    interval_method: str | None = None
 
 
 @dataclass(frozen=True)
@@ -173,6 +229,8 @@ class EvidenceUse:
     interval: tuple[float, float] | None = None
     rank: tuple[int, int, int] = (0, 0, 0)
     notes: tuple[str, ...] = ()
+    corroboration: str | None = None
+    caveats: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -198,9 +256,62 @@ class Verdict:
     conditions: tuple[ConditionComparison, ...]
     bound: PlausibilityBound | None
     notes: tuple[str, ...] = field(default=())
+    claimant: str | None = None
+    corroboration: str | None = None
+    why: str = ""
+    what_would_decide: tuple[str, ...] = ()
+    decide_command: str | None = None
+    differences: tuple[str, ...] = ()
+    assumed: tuple[str, ...] = ()
+    unknown: tuple[str, ...] = ()
+    caveats: tuple[str, ...] = ()
+    indicative: float | None = None
 
 
-def _sample_stat(values: np.ndarray, field_name: str) -> float | None:
+# ----------------------------------------------------------------------------------------------
+# intervals
+# ----------------------------------------------------------------------------------------------
+def _stream(cfg: VerdictConfig, key: str) -> np.random.Generator:
+    """An independent random stream per evidence record: (seed, stable hash of the record id)."""
+    h = int.from_bytes(hashlib.sha256(key.encode("utf-8")).digest()[:8], "little")
+    return np.random.default_rng([cfg.seed, h])
+
+
+def _t_cdf(t: float, df: int) -> float:
+    """Student-t CDF by numerical integration of the density (no SciPy dependency)."""
+    if t == 0:
+        return 0.5
+    x = np.linspace(0.0, abs(t), 4001)
+    c = math.gamma((df + 1) / 2) / (math.sqrt(df * math.pi) * math.gamma(df / 2))
+    y = c * (1 + x * x / df) ** (-(df + 1) / 2)
+    area = float(np.sum((y[1:] + y[:-1]) * np.diff(x)) / 2)
+    return 0.5 + area if t > 0 else 0.5 - area
+
+
+def _t_quantile(p: float, df: int) -> float:
+    lo, hi = 0.0, 1000.0
+    for _ in range(100):
+        mid = (lo + hi) / 2
+        if _t_cdf(mid, df) < p:
+            lo = mid
+        else:
+            hi = mid
+    return (lo + hi) / 2
+
+
+def t_interval(values: Sequence[float], confidence: float = 0.95) -> tuple[float, float]:
+    """Student-t interval of the mean of ``values`` (n ≥ 2): mean ± t(n−1) · s / √n."""
+    arr = np.asarray(values, dtype=float)
+    n = arr.size
+    if n < 2:
+        raise ValueError("a t interval needs at least 2 repeats")
+    m = float(arr.mean())
+    se = float(arr.std(ddof=1)) / math.sqrt(n)
+    q = _t_quantile(1 - (1 - confidence) / 2, n - 1)
+    return m - q * se, m + q * se
+
+
+def _sample_stat(values: np.ndarray, field_name: str, method: str) -> float | None:
     vals = values[~np.isnan(values)]
     if vals.size == 0:
         return None
@@ -208,7 +319,7 @@ def _sample_stat(values: np.ndarray, field_name: str) -> float | None:
     if stat == "mean":
         return float(vals.mean())
     q = {"p50": 50, "p90": 90, "p99": 99}[stat]
-    return float(np.percentile(vals, q))
+    return percentile(vals.tolist(), q, method)
 
 
 def _replicates(
@@ -218,6 +329,7 @@ def _replicates(
     bound: float | None,
     bracket_labels: set[str] | None,
     cfg: VerdictConfig,
+    rng: np.random.Generator,
 ) -> tuple[float, ...] | None:
     """Bootstrap replicates of the read value, resampling requests within each level."""
     if metric not in ("output_tok_per_s",):
@@ -226,7 +338,6 @@ def _replicates(
         return None
     if lat_field is not None and lat_field.split("_")[0] not in ("tpot", "ttft"):
         return None
-    rng = np.random.default_rng(cfg.seed)
     arrays = []
     for p in used:
         s = p.samples
@@ -246,7 +357,7 @@ def _replicates(
                 thr = float(out[idx].sum() / wall)
             else:  # level throughput x resampled (tokens per request-second) / observed
                 thr = float(out.sum() / wall * (out[idx].sum() / e2el[idx].sum()) / (out.sum() / e2el.sum()))
-            lv = _sample_stat(lat[idx], lat_field) if lat_field else None
+            lv = _sample_stat(lat[idx], lat_field, cfg.percentile_method) if lat_field else None
             levels.append((label, lv, thr))
         if lat_field is None or bound is None:
             reps.append(max(t for _, _, t in levels))
@@ -264,15 +375,51 @@ def _replicates(
 
 
 def _percentile_interval(reps: Sequence[float], cfg: VerdictConfig) -> tuple[float, float]:
+    """The (1 − confidence)/2 and (1 + confidence)/2 percentiles of the replicates, through the one
+    percentile definition (:func:`claimbench.analyze.metrics.percentile`, ``cfg.percentile_method``)."""
     a = (1.0 - cfg.confidence) / 2.0
-    arr = np.asarray(reps, dtype=float)
-    return float(np.quantile(arr, a)), float(np.quantile(arr, 1.0 - a))
+    vals = [float(x) for x in reps]
+    return (
+        percentile(vals, 100 * a, cfg.percentile_method),
+        percentile(vals, 100 * (1.0 - a), cfg.percentile_method),
+    )
+
+
+def _boot_method(cfg: VerdictConfig, what: str = "requests within each level") -> str:
+    return (
+        f"percentile bootstrap over {what}, B={cfg.n_boot}, seed={cfg.seed} with an independent stream "
+        f"per evidence record, {cfg.confidence:.0%}; level wall time and bracket held fixed"
+    )
+
+
+def _stated(point: LoadPoint, value: float) -> tuple[tuple[float, float] | None, str | None]:
+    if point.throughput_pm is None:
+        return None, None
+    pm = point.throughput_pm
+    return (value - pm, value + pm), f"stated precision of the published figure (± {pm:g}, half its last digit)"
+
+
+# ----------------------------------------------------------------------------------------------
+# reading one evidence record
+# ----------------------------------------------------------------------------------------------
+def _op_text(p: LoadPoint) -> str:
+    op = p.operating_point or "fixed-load"
+    lim = f" (TPOT < {p.tpot_limit_ms:g} ms)" if p.tpot_limit_ms is not None else ""
+    return f"{op}{lim}"
 
 
 def _read(
     evidence: Evidence, metric: str, conditions: ClaimConditions, cfg: VerdictConfig
 ) -> tuple[ReadOut | None, str | None]:
-    """Read ``metric`` from evidence under the claim's load level and SLOs."""
+    """Read ``metric`` from evidence under the claim's load level and SLOs (on the evidence's basis).
+
+    A throughput claim without a latency bound speaks of the system's maximum: only a point taken
+    at maximum throughput reads as that maximum; a latency-limited, fixed-load or production point
+    is a *lower bound* of it (it cannot refute such a claim). A point published with a TPOT ceiling
+    (``tpot_limit_ms``) and no measured TPOT is read at that ceiling: the mean is at most the
+    ceiling, so a ceiling at or under the claim's bound meets it; a ceiling over it tells nothing.
+    """
+    rng = _stream(cfg, evidence.id)
     pts = [p for p in evidence.points if getattr(p, metric) is not None]
     if conditions.concurrency is not None:
         pts = [p for p in pts if p.concurrency is not None and abs(p.concurrency - conditions.concurrency) < 1e-9]
@@ -281,13 +428,8 @@ def _read(
             f" at concurrency {conditions.concurrency}" if conditions.concurrency else ""
         )
     slos: list[SloBound] = list(conditions.slo or [])
-    if not slos or metric not in (
-        "output_tok_per_s",
-        "total_tok_per_s",
-        "input_tok_per_s",
-        "request_per_s",
-        "goodput_req_per_s",
-    ):
+    thr_metric = metric in _THROUGHPUT
+    if not slos or not thr_metric:
         higher_better = metric.endswith("_per_s")
         best = (
             max(pts, key=lambda p: getattr(p, metric)) if higher_better else min(pts, key=lambda p: getattr(p, metric))
@@ -295,28 +437,74 @@ def _read(
         how = (
             "the single level" if len(pts) == 1 else f"the {'best' if higher_better else 'lowest'} of {len(pts)} levels"
         )
-        reps = _replicates([best], metric, None, None, None, cfg) if len(pts) == 1 else None
-        return ReadOut(getattr(best, metric), "point", None, None, f"{how} ({best.level})", reps), None
+        how = f"{how} ({best.level})"
+        reps = _replicates([best], metric, None, None, None, cfg, rng) if len(pts) == 1 else None
+        kind: ReadKind = "point"
+        if thr_metric and conditions.concurrency is None and (best.operating_point or "fixed-load") != "max-throughput":
+            kind = "lower_bound"
+            how += (
+                f"; a {_op_text(best)} point is a lower bound of the maximum a claim without a latency bound speaks of"
+            )
+        value = getattr(best, metric)
+        interval, imethod = (None, None)
+        if reps:
+            interval, imethod = _percentile_interval(reps, cfg), _boot_method(cfg)
+        elif thr_metric:
+            interval, imethod = _stated(best, value)
+        return ReadOut(value, kind, None, None, how, reps, interval, imethod), None
     primary, extra = slos[0], slos[1:]
     lat_field, stat_note = latency_field(primary)
-    if primary.stat is None and not any(getattr(p, lat_field) is not None for p in pts):
+    no_mean = not any(getattr(p, lat_field) is not None for p in pts)
+    if primary.stat is None and no_mean and any(getattr(p, f"{primary.metric}_p50_ms") is not None for p in pts):
         lat_field = f"{primary.metric}_p50_ms"
         stat_note = "the source does not say which statistic and the evidence has no mean: the median is read"
     for slo in extra:  # further bounds must hold at the levels used
         f, _ = latency_field(slo)
         pts = [p for p in pts if getattr(p, f) is not None and getattr(p, f) <= slo.max_ms]
-    pts = [p for p in pts if getattr(p, lat_field) is not None]
-    if not pts:
-        return None, f"no level reports {lat_field} (with every other SLO met)"
-    triples = [(p.level or str(i), getattr(p, lat_field), getattr(p, metric)) for i, p in enumerate(pts)]
-    value, kind, bracket, how = read_at_bound(triples, primary.max_ms)
+    bound = primary.max_ms
+    near = bound * (1 + LATENCY_AT_BOUND_REL)
+    lat_of: dict[int, tuple[float, bool]] = {}
+    for i, p in enumerate(pts):
+        v = getattr(p, lat_field)
+        if v is not None:
+            lat_of[i] = (v, False)
+        elif primary.metric == "tpot" and p.tpot_limit_ms is not None and p.tpot_limit_ms <= near:
+            lat_of[i] = (p.tpot_limit_ms, True)
+    if not lat_of:
+        limits = [p.tpot_limit_ms for p in pts if p.tpot_limit_ms is not None]
+        why = f"no level reports {lat_field} (with every other SLO met)"
+        if limits:
+            why += f"; its TPOT ceilings ({', '.join(f'{x:g}' for x in limits)} ms) are over the {bound:g} ms bound"
+        return None, why
+    idx = sorted(lat_of)
+    pts = [pts[i] for i in idx]
+    triples = [(p.level or str(i), lat_of[i][0], getattr(p, metric)) for i, p in zip(idx, pts)]
+    value, kind, bracket, how = read_at_bound(triples, bound)
+    if any(lat_of[i][1] for i in idx):
+        how += "; TPOT ceilings (SLA limits, not measured means) are read at the ceiling: the mean is at most that"
     if stat_note:
         how += f"; {stat_note}"
     used = pts if bracket is None else [p for p in pts if (p.level or "") in bracket]
     if bracket is None:
         used = [p for p, t in zip(pts, triples) if t[2] == value][:1]
-    reps = _replicates(used, metric, lat_field, primary.max_ms, set(bracket) if bracket else None, cfg)
-    return ReadOut(value, kind, bracket, lat_field, how, reps), None
+    reps = _replicates(used, metric, lat_field, bound, set(bracket) if bracket else None, cfg, rng)
+    interval, imethod = None, None
+    if reps:
+        interval, imethod = _percentile_interval(reps, cfg), _boot_method(cfg)
+    elif len(used) == 1:
+        interval, imethod = _stated(used[0], value)
+    if kind == "interpolated" and bracket:
+        ys = [t[2] for t in triples if t[0] in bracket]
+        pms = [p.throughput_pm or 0.0 for p in used]
+        lo, hi = min(ys) - max(pms), max(ys) + max(pms)
+        if interval is not None:
+            lo, hi = min(lo, interval[0]), max(hi, interval[1])
+        interval = (lo, hi)
+        imethod = (imethod + "; " if imethod else "") + (
+            f"the interpolation bracket [{min(ys):g}, {max(ys):g}] is carried into the interval "
+            "(throughput at the bound lies between its two levels)"
+        )
+    return ReadOut(value, kind, bracket, lat_field, how, reps, interval, imethod), None
 
 
 # ----------------------------------------------------------------------------------------------
@@ -329,38 +517,43 @@ def decide(
     observed: float,
     kind: ReadKind,
     interval: tuple[float, float] | None,
+    value_pm: float | None = None,
 ) -> str:
-    """SUPPORTED / REFUTED / INCONCLUSIVE for one observation of the claim's metric."""
+    """SUPPORTED / REFUTED / INCONCLUSIVE for one observation of the claim's metric.
+
+    ``value_pm``: the claimed figure's own stated precision (a claim of "1,943" is 1,942.5–1,943.5),
+    which widens the threshold by that much."""
     tol = tolerance_rel or 0.0
     lo, hi = interval if interval is not None else (observed, observed)
+    pm = value_pm or 0.0
     if comparator == ">=":
-        t = claimed * (1.0 - tol)
+        t = claimed * (1.0 - tol) - pm
         if kind == "lower_bound":
-            return "SUPPORTED" if observed >= t else "INCONCLUSIVE"
+            return "SUPPORTED" if lo >= t else "INCONCLUSIVE"
         if kind == "upper_bound":
-            return "REFUTED" if observed < t else "INCONCLUSIVE"
+            return "REFUTED" if hi < t else "INCONCLUSIVE"
         if lo >= t:
             return "SUPPORTED"
         if hi < t:
             return "REFUTED"
         return "INCONCLUSIVE"
     if comparator == "<=":
-        t = claimed * (1.0 + tol)
+        t = claimed * (1.0 + tol) + pm
         if kind == "upper_bound":
-            return "SUPPORTED" if observed <= t else "INCONCLUSIVE"
+            return "SUPPORTED" if hi <= t else "INCONCLUSIVE"
         if kind == "lower_bound":
-            return "REFUTED" if observed > t else "INCONCLUSIVE"
+            return "REFUTED" if lo > t else "INCONCLUSIVE"
         if hi <= t:
             return "SUPPORTED"
         if lo > t:
             return "REFUTED"
         return "INCONCLUSIVE"
     if comparator == "approx":
-        a, b = claimed * (1.0 - tol), claimed * (1.0 + tol)
+        a, b = claimed * (1.0 - tol) - pm, claimed * (1.0 + tol) + pm
         if kind == "lower_bound":
-            return "REFUTED" if observed > b else "INCONCLUSIVE"
+            return "REFUTED" if lo > b else "INCONCLUSIVE"
         if kind == "upper_bound":
-            return "REFUTED" if observed < a else "INCONCLUSIVE"
+            return "REFUTED" if hi < a else "INCONCLUSIVE"
         if a <= lo and hi <= b:
             return "SUPPORTED"
         if hi < a or lo > b:
@@ -369,25 +562,53 @@ def decide(
     raise ValueError(f"comparator {comparator!r} is not numeric")
 
 
-def _predicate_text(claim: Claim, basis: str | None) -> str:
+def corroboration_of(ev: Evidence, claimant: str | None) -> str:
+    """measured-here (our run bundles), self-reported (published by the claimant) or independent."""
+    if ev.kind == "run_bundle":
+        return "measured-here"
+    if claimant is not None and (ev.reported_by or "").lower() == claimant.lower():
+        return "self-reported"
+    return "independent"
+
+
+def _strongest(labels) -> str | None:
+    labels = [x for x in labels if x]
+    return max(labels, key=CORROBORATION.index) if labels else None
+
+
+def _weakest(labels) -> str | None:
+    labels = [x for x in labels if x]
+    return min(labels, key=CORROBORATION.index) if labels else None
+
+
+def _metric_text(metric: str) -> str:
+    return {
+        "output_tok_per_s_per_user": "output tok/s per user (1000 / TPOT)",
+        "output_tok_per_j": "output tok/J at TDP",
+        "output_tok_per_usd": "output tokens per USD",
+        "usd_per_mtok": "USD per million output tokens",
+    }.get(metric, metric)
+
+
+def _predicate_text(claim: Claim, basis: str | None, metric: str | None = None) -> str:
     p = claim.predicate
     if p is None:
         return "(none: not measurable)"
+    metric = metric or p.metric
     tol = f" (tolerance {p.tolerance_rel:.0%})" if p.tolerance_rel else ""
     per = f" per {basis}" if basis else " (basis unknown)"
     if p.ratio_to is not None:
-        return f"{p.metric} ratio vs {p.ratio_to.hardware} {p.comparator} {p.value:g}{p.unit}{per}{tol}"
+        return f"{_metric_text(metric)} ratio vs {p.ratio_to.hardware} {p.comparator} {p.value:g}{p.unit}{per}{tol}"
     if isinstance(p.value, list):
         return f"{p.metric} includes {', '.join(p.value)}"
-    slo = ""
-    return f"{p.metric} {p.comparator} {p.value:g} {p.unit}{per}{tol}{slo}"
+    return f"{_metric_text(metric)} {p.comparator} {p.value:g} {p.unit}{per}{tol}"
 
 
 def _rank(ev: Evidence, m: MatchResult) -> tuple[int, int, int]:
     return (m.n_differs, int(ev.secondary), int(ev.derived))
 
 
-def _use(ev: Evidence, m: MatchResult, **kw) -> EvidenceUse:
+def _use(ev: Evidence, m: MatchResult, claimant: str | None = None, **kw) -> EvidenceUse:
     if ev.status is not None and ev.status != "complete":
         flag = f"flagged: run status {ev.status!r}, not 'complete' (its completed levels are used)"
         kw["notes"] = (flag,) + tuple(kw.get("notes") or ())
@@ -404,12 +625,73 @@ def _use(ev: Evidence, m: MatchResult, **kw) -> EvidenceUse:
         comparisons=m.comparisons,
         conversion=m.conversion.explanation if m.conversion and m.conversion.factor != 1.0 else None,
         rank=_rank(ev, m),
+        corroboration=corroboration_of(ev, claimant),
+        caveats=tuple(n for n in ev.notes if n),
         **kw,
     )
 
 
 def _metric_unit(metric: str) -> str:
     return {"request_per_s": "req/s", "goodput_req_per_s": "req/s"}.get(metric, "tok/s")
+
+
+# ----------------------------------------------------------------------------------------------
+# derived metrics: per user, per W, per $
+# ----------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class _Transform:
+    base_metric: str
+    fn: Callable[[float], float]
+    decreasing: bool
+    text: str
+    per_card: bool
+
+
+def _transform(metric: str, hw_id: str | None, hardware, prices: Mapping[str, float]) -> tuple[_Transform | None, str]:
+    """How a derived metric comes from what evidence reports, or (None, the missing figure)."""
+    if metric == "output_tok_per_s_per_user":
+        return _Transform("tpot_mean_ms", interactivity_tok_per_s, True, "1000 / mean TPOT", False), ""
+    if metric not in _PER_CARD_DERIVED:
+        return _Transform(metric, lambda v: v, False, "", False), ""
+    if hw_id is None:
+        return None, "the chip (hardware), needed for its power or price"
+    if metric == "output_tok_per_j":
+        tdp = getattr(hardware.get(hw_id), "tdp_w", None)
+        if tdp is None:
+            return None, f"the board power (tdp_w) of {hw_id}: no source gives it (data/hardware/{hw_id}.yaml)"
+        return _Transform("output_tok_per_s", lambda v: v / tdp, False, f"÷ {tdp:g} W TDP of {hw_id}", True), ""
+    price = prices.get(hw_id)
+    if price is None:
+        return None, f"an hourly price of one {hw_id} package (usd_per_package_hour): data/prices has none"
+    if metric == "output_tok_per_usd":
+        return (
+            _Transform("output_tok_per_s", lambda v: v * 3600 / price, False, f"× 3600 / {price:g} USD/h", True),
+            "",
+        )
+    return (
+        _Transform("output_tok_per_s", lambda v: price / (3600 * v) * 1e6, True, f"{price:g} USD/h ÷ tokens", True),
+        "",
+    )
+
+
+def _apply(tf: _Transform, ro: ReadOut, factor: float) -> tuple[float, ReadOut]:
+    """Scale a read by a basis factor, then apply a derived-metric transform (flipping bounds when
+    the transform decreases)."""
+
+    def f(v: float) -> float:
+        return tf.fn(v * factor)
+
+    value = f(ro.value)
+    reps = tuple(f(r) for r in ro.replicates) if ro.replicates else None
+    interval = None
+    if ro.interval is not None:
+        a, b = f(ro.interval[0]), f(ro.interval[1])
+        interval = (min(a, b), max(a, b))
+    kind = ro.kind
+    if tf.decreasing and kind in ("lower_bound", "upper_bound"):
+        kind = "upper_bound" if kind == "lower_bound" else "lower_bound"
+    method = ro.method + (f"; then {tf.text}" if tf.text else "")
+    return value, ReadOut(value, kind, ro.bracket, ro.latency_field, method, reps, interval, ro.interval_method)
 
 
 def _gather(
@@ -419,39 +701,74 @@ def _gather(
     evidence: Sequence[Evidence],
     hardware: Mapping[str, HardwareLike],
     cfg: VerdictConfig,
+    claimant: str | None = None,
+    equivalent: Mapping[str, str] | None = None,
+    tf: _Transform | None = None,
+    bridge: Bridge | None = None,
 ) -> tuple[list[EvidenceUse], list[EvidenceUse]]:
-    """Comparable uses (with values on the claim's basis) and set-aside ones."""
+    """Comparable uses (with values on the claim's basis) and set-aside ones.
+
+    A record whose only binding differences are its lengths is *bridged* when ``bridge`` can carry
+    it to the reading's lengths: its value is scaled by the roofline factor, its interval widened to
+    cover both the unbridged and the bridged value, and it ranks after every unbridged record."""
+    tf = tf or _Transform(metric, lambda v: v, False, "", False)
+    base = tf.base_metric
     used, aside = [], []
     for ev in evidence:
         if ev.kind == "coverage":
             continue
-        m = match(conditions, basis, ev, hardware, metric=metric)
+        target = "card" if tf.per_card else (ev.basis if base == "tpot_mean_ms" else basis)
+        m = match(conditions, target, ev, hardware, metric=base, equivalent=equivalent)
+        bridged: tuple[float, str] | None = None
+        if not m.comparable and bridge is not None and base == "output_tok_per_s" and tf.text == "":
+            diffs = [c for c in m.comparisons if c.binding and c.status == "differs"]
+            if diffs and all(c.name in BRIDGEABLE for c in diffs):
+                bridged = bridge(conditions, ev)
+                if bridged is not None:
+                    m = replace(m, comparable=True, reasons=())
         if not m.comparable:
-            aside.append(_use(ev, m))
+            aside.append(_use(ev, m, claimant))
             continue
-        ro, why = _read(ev, metric, conditions, cfg)
+        ro, why = _read(ev, base, conditions, cfg)
         if ro is None:
-            aside.append(_use(ev, m, notes=(why or "",)))
+            aside.append(_use(ev, m, claimant, notes=(why or "",)))
             continue
-        f = m.conversion.factor if m.conversion else 1.0
+        f = m.conversion.factor if (m.conversion and base != "tpot_mean_ms") else 1.0
         conv_text = None
         if f != 1.0:
             conv, _ = convert(
                 ro.value,
                 ev.basis,
-                basis or "card",
+                target or "card",
                 ev.conditions.hardware or conditions.hardware,
                 hardware,
                 ev.packages,
-                _metric_unit(metric),
+                _metric_unit(base),
             )
             conv_text = conv.explanation if conv is not None else m.conversion.explanation
-        reps = tuple(r * f for r in ro.replicates) if ro.replicates else None
-        ro2 = ReadOut(ro.value * f, ro.kind, ro.bracket, ro.latency_field, ro.method, reps)
-        interval = _percentile_interval(reps, cfg) if reps else None
-        use = _use(ev, m, observed=ro.value * f, read=ro2, interval=interval, notes=m.notes)
+        value, ro2 = _apply(tf, ro, f)
+        interval = ro2.interval
+        if ro2.replicates:
+            interval = _percentile_interval(ro2.replicates, cfg)
+        notes = m.notes
+        if bridged is not None:
+            factor, text = bridged
+            lo, hi = interval if interval is not None else (value, value)
+            interval = (min(lo, lo * factor), max(hi, hi * factor))
+            imethod = (ro2.interval_method + "; " if ro2.interval_method else "") + (
+                f"widened to cover the unbridged and the bridged value (x {factor:.3g})"
+            )
+            value = value * factor
+            ro2 = replace(ro2, value=value, replicates=None, interval=interval, interval_method=imethod)
+            ro2 = replace(ro2, method=f"{ro2.method}; bridged: {text}")
+            notes = tuple(notes) + (f"bridged, not matched: {text}",)
+            conv_text = "; ".join(x for x in (conv_text, f"bridged: {text}") if x)
+        use = _use(ev, m, claimant, observed=value, read=ro2, interval=interval, notes=notes)
+        if bridged is not None:
+            n_bridged = sum(1 for c in m.comparisons if c.binding and c.status == "differs")
+            use = replace(use, rank=(use.rank[0] + 10 * n_bridged, use.rank[1], use.rank[2]))
         if conv_text is not None:
-            use = EvidenceUse(**{**use.__dict__, "conversion": conv_text})
+            use = replace(use, conversion=conv_text)
         used.append(use)
     used.sort(key=lambda u: u.rank)
     return used, aside
@@ -461,35 +778,232 @@ def _repeat_groups(uses: list[EvidenceUse], evidence_by_id: Mapping[str, Evidenc
     groups: dict[tuple, list[EvidenceUse]] = {}
     for u in uses:
         ev = evidence_by_id[u.evidence_id]
-        key = (
-            ev.kind in ("run_bundle", "vllm_bench", "guidellm"),
-            ev.conditions.model_dump_json(),
-            u.read.kind if u.read else None,
-        )
+        key = (ev.kind in MEASURED_KINDS, ev.conditions.model_dump_json(), u.read.kind if u.read else None)
         if not key[0]:
             key = (False, u.evidence_id, None)
         groups.setdefault(key, []).append(u)
     return list(groups.values())
 
 
-def _bootstrap_mean(values: Sequence[float], cfg: VerdictConfig) -> tuple[float, float]:
-    rng = np.random.default_rng(cfg.seed)
-    arr = np.asarray(values, dtype=float)
-    idx = rng.integers(0, arr.size, size=(cfg.n_boot, arr.size))
-    return _percentile_interval(arr[idx].mean(axis=1), cfg)
+def _repeats_interval(values: Sequence[float], cfg: VerdictConfig) -> tuple[tuple[float, float], str]:
+    """Interval of the mean over repeats, valid for their number: a Student-t interval (a
+    percentile bootstrap over a handful of repeats is just about [min, max] and far too narrow)."""
+    n = len(values)
+    ci = t_interval(values, cfg.confidence)
+    method = (
+        f"Student-t interval of the mean over {n} repeats (df {n - 1}), {cfg.confidence:.0%}: valid for few "
+        "repeats under approximate normality, where a percentile bootstrap collapses to about [min, max]"
+    )
+    if n < FEW_REPEATS:
+        method += f"; WARNING: only {n} repeats (< {FEW_REPEATS}): the interval is wide and rests on normality"
+    return ci, method
 
 
 def bootstrap_ratio_interval(
     numerator: Sequence[float], denominator: Sequence[float], cfg: VerdictConfig
 ) -> tuple[float, float]:
     """Percentile bootstrap interval of mean(numerator)/mean(denominator), resampling each side
-    independently with replacement (one seeded generator, numerator first)."""
-    rng = np.random.default_rng(cfg.seed)
+    with its own independent stream."""
     n = np.asarray(numerator, dtype=float)
     d = np.asarray(denominator, dtype=float)
-    ni = rng.integers(0, n.size, size=(cfg.n_boot, n.size))
-    di = rng.integers(0, d.size, size=(cfg.n_boot, d.size))
+    ni = _stream(cfg, "numerator").integers(0, n.size, size=(cfg.n_boot, n.size))
+    di = _stream(cfg, "denominator").integers(0, d.size, size=(cfg.n_boot, d.size))
     return _percentile_interval(n[ni].mean(axis=1) / d[di].mean(axis=1), cfg)
+
+
+# ----------------------------------------------------------------------------------------------
+# explanation
+# ----------------------------------------------------------------------------------------------
+_LABEL = {
+    "self-reported": "self-reported only (the claimant's own publications)",
+    "independent": "independent (a third party's figures)",
+    "measured-here": "measured here (claimbench run bundles)",
+}
+
+
+def _unknown_list(claim: Claim, r: ResolvedReading) -> tuple[str, ...]:
+    out = []
+    for name in claim.unknown:
+        if name == "basis":
+            if r.basis is None:
+                out.append("basis: the source does not say per what unit (card, die, node)")
+            continue
+        if getattr(r.conditions, name, None) is None:
+            out.append(f"{name}: not stated by the source")
+    return tuple(out)
+
+
+def _assumed_list(claim: Claim) -> tuple[str, ...]:
+    return tuple(f"{k}: {v}" for k, v in claim.assumed.items())
+
+
+def _differences(comps: Sequence[ConditionComparison]) -> list[str]:
+    out = []
+    for c in comps:
+        if c.status == "unknown" and c.claim is not None and c.evidence is not None:
+            out.append(
+                f"{c.name}: claim {c.claim}, evidence {c.evidence} ({c.note or 'not comparable as stated'}) [unknown]"
+            )
+        if c.status in ("differs", "converted"):
+            out.append(
+                f"{c.name}: claim {c.claim}, evidence {c.evidence}"
+                + (f" ({c.note})" if c.note else "")
+                + ("" if c.binding else " [not binding]")
+            )
+    return out
+
+
+def _dtype_flag(precision: str | None) -> str | None:
+    if precision is None:
+        return None
+    p = precision.lower()
+    if p in ("bf16", "bfloat16"):
+        return "--dtype bfloat16"
+    if p in ("fp16", "float16"):
+        return "--dtype float16"
+    return f"--engine-arg quantization={p}"
+
+
+def decide_command(claim: Claim, r: ResolvedReading, hw_id: str | None, bound: PlausibilityBound | None) -> str | None:
+    """The exact ``claimbench measure`` command that would settle the reading on ``hw_id``, or None
+    when the model or the chip is unknown (then the missing figure is what would decide)."""
+    c = r.conditions
+    if c.model is None or hw_id is None:
+        return None
+    parts = ["claimbench measure --engine serve", f"--model {c.model}", f"--hardware {hw_id}"]
+    flag = _dtype_flag(c.precision)
+    if flag:
+        parts.append(flag)
+    if bound is not None and bound.min_devices:
+        n = bound.min_devices
+        tp = 1 << (n - 1).bit_length()
+        parts.append(f"--tensor-parallel-size {tp}")
+    if isinstance(c.speculative, type(None)) or c.speculative == "none":
+        pass
+    else:
+        n = c.speculative.tokens or 1
+        parts.append(
+            f'--engine-arg \'speculative_config={{"method": "{c.speculative.method}", "num_speculative_tokens": {n}}}\''
+        )
+    if c.input_len:
+        parts.append(f"--input-len {c.input_len}")
+    if c.output_len:
+        parts.append(f"--output-len {c.output_len}")
+    tpot = [s for s in (c.slo or []) if s.metric == "tpot"]
+    if c.concurrency is not None:
+        parts.append(f"--concurrency {c.concurrency}")
+    elif tpot:
+        s = tpot[0]
+        pct = {"p90": 90, "p99": 99}.get(s.stat or "", 50)
+        parts.append(f"--find-max-under tpot_ms={s.max_ms:g} --search-percentile {pct}")
+    else:
+        parts.append("--concurrency 1,8,32,128,512")
+    parts.append("--out runs")
+    return " ".join(parts)
+
+
+def _hints(
+    claim: Claim,
+    r: ResolvedReading,
+    verdict: str,
+    corroboration: str | None,
+    bound: PlausibilityBound | None,
+    kind: str | None,
+    missing: str | None = None,
+    aside: Sequence[EvidenceUse] = (),
+) -> tuple[list[str], str | None]:
+    """What would decide the reading: the missing figure, and the measurement that settles it."""
+    out: list[str] = []
+    c = r.conditions
+    hw = c.hardware
+    cmd = decide_command(claim, r, hw, bound)
+    if claim.predicate is None:
+        return [claim.unverifiable_reason or "A measurable predicate."], None
+    if missing:
+        out.append(f"The missing figure: {missing}.")
+    if c.model is None:
+        out.append("The model the figure was obtained on (the source does not name it).")
+    if hw is None:
+        out.append("The chip the figure was obtained on (the source does not name it).")
+    if verdict == "UNVERIFIABLE":
+        return out, None
+    if verdict == "SUPPORTED" and corroboration == "self-reported":
+        out.append(
+            "An independent figure (a third party's, or a claimbench measurement) under the same conditions: "
+            "today only the claimant's own publication supports it."
+        )
+    if verdict in ("SUPPORTED", "REFUTED") and corroboration == "measured-here":
+        out.append(
+            f"Decided by a claimbench measurement here; {FEW_REPEATS} or more repeats of the same run would give an "
+            "interval across runs as well as within one."
+        )
+    if verdict in ("SUPPORTED", "REFUTED") and corroboration == "independent":
+        out.append(
+            "Decided on a third party's figures; a claimbench measurement under the same conditions would "
+            "make it measured here (and narrow the interval to what this run shows)."
+        )
+    if verdict in ("INCONCLUSIVE",) and kind == "lower_bound":
+        out.append(
+            "A maximum-throughput figure (not a latency-limited, fixed-load or production point), or a point at "
+            "the claim's own latency bound."
+        )
+    if verdict == "INCONCLUSIVE" and kind not in ("lower_bound", "upper_bound"):
+        out.append("A narrower interval: more repeats, or per-request samples, under the same conditions.")
+    if verdict == "NOT-COMPARABLE" and aside and not (claim.predicate and claim.predicate.ratio_to):
+        ranked = sorted((u for u in aside if u.reasons), key=_closeness)
+        closest = [u for u in ranked if _closeness(u)[:2] == _closeness(ranked[0])[:2]] if ranked else []
+        reasons = sorted({x for u in closest for x in u.reasons})[:3]
+        if reasons:
+            ids = ", ".join(u.evidence_id for u in closest[:3])
+            out.append(
+                f"Evidence under the reading's own conditions: the closest records ({ids}) differ in "
+                + "; ".join(reasons)
+                + "."
+            )
+    if verdict == "IMPLAUSIBLE" and bound is not None and bound.blocking:
+        out.append(
+            "Nothing measured can rescue this reading as stated; another reading of the same words (a precision "
+            "the chip runs natively, or enough devices to hold the model) is what a measurement can judge."
+        )
+    elif verdict == "IMPLAUSIBLE":
+        out.append(
+            "Nothing short of new hardware figures: the claim exceeds the physical bound; a measurement above it "
+            "would mean a registry figure (peak FLOPS, HBM bandwidth, link speed) is wrong."
+        )
+    if claim.predicate is not None and claim.predicate.ratio_to is not None and verdict != "IMPLAUSIBLE":
+        base = claim.predicate.ratio_to.hardware
+        if c.model is not None:
+            out.append(
+                f"Both chips measured with one workload (same model, precision, lengths, speculative decoding, "
+                f"phase and latency bound): run the command below on {hw} and again with --hardware {base}."
+            )
+    if (
+        cmd
+        and verdict != "IMPLAUSIBLE"
+        and not (verdict in ("SUPPORTED", "REFUTED") and corroboration == "measured-here")
+    ):
+        if bound is not None and bound.min_devices:
+            out.append(
+                f"A measurement: `{cmd}` (the weights alone need at least {bound.min_devices} "
+                f"{bound.device or 'package'}{'s' if bound.min_devices > 1 else ''}; then `claimbench verify --runs runs "
+                f"--claim {claim.id}`)."
+            )
+        else:
+            out.append(f"A measurement: `{cmd}` (then `claimbench verify --runs runs --claim {claim.id}`).")
+    return out, (cmd if verdict != "IMPLAUSIBLE" else None)
+
+
+def _closeness(u: EvidenceUse) -> tuple[int, bool, tuple[int, int, int]]:
+    """Sort key of set-aside records, nearest miss first: fewest binding differences, a named chip
+    before an unnamed one, then the usual rank."""
+    unnamed = any(c.name == "hardware" and c.evidence is None for c in u.comparisons)
+    return (len(u.reasons), unnamed, u.rank)
+
+
+def _fmtn(x: float | None) -> str:
+    if x is None:
+        return "?"
+    return f"{x:,.0f}" if abs(x) >= 100 else f"{x:.3g}"
 
 
 def _base(claim: Claim, r: ResolvedReading) -> dict:
@@ -501,11 +1015,28 @@ def _base(claim: Claim, r: ResolvedReading) -> dict:
         title=claim.title,
         quote=claim.source.quote,
         source_url=claim.source.url,
-        predicate=_predicate_text(claim, r.basis),
+        predicate=_predicate_text(claim, r.basis, r.metric),
         claimed=float(p.value) if p is not None and not isinstance(p.value, list) else None,
-        unit=p.unit if p is not None else None,
+        unit=_unit(claim, r),
         basis=r.basis,
+        claimant=claim.claimant,
+        assumed=_assumed_list(claim),
+        unknown=_unknown_list(claim, r),
     )
+
+
+def _unit(claim: Claim, r: ResolvedReading) -> str | None:
+    p = claim.predicate
+    if p is None:
+        return None
+    if p.ratio_to is not None or isinstance(p.value, list):
+        return p.unit
+    return {
+        "output_tok_per_s_per_user": "tok/s/user",
+        "output_tok_per_j": "tok/J",
+        "output_tok_per_usd": "tok/USD",
+        "usd_per_mtok": "USD/Mtok",
+    }.get(r.metric or p.metric, p.unit)
 
 
 def _empty(**kw) -> dict:
@@ -525,24 +1056,32 @@ def _empty(**kw) -> dict:
     return base
 
 
-def _judge_coverage(claim: Claim, r: ResolvedReading, evidence: Sequence[Evidence], hardware) -> Verdict:
+def _caveats(uses: Sequence[EvidenceUse]) -> tuple[str, ...]:
+    out: list[str] = []
+    for u in uses:
+        for c in u.caveats:
+            t = f"{u.evidence_id}: {c}"
+            if t not in out:
+                out.append(t)
+    return tuple(out)
+
+
+def _judge_coverage(claim: Claim, r: ResolvedReading, evidence: Sequence[Evidence], hardware, equivalent) -> Verdict:
     fams = [str(f).lower() for f in claim.predicate.value]
     covered: dict[str, list[str]] = {f: [] for f in fams}
     used, aside = [], []
     for ev in evidence:
         if ev.kind != "coverage":
             continue
-        m = match(r.conditions, r.basis, ev, hardware)
+        m = match(r.conditions, r.basis, ev, hardware, equivalent=equivalent)
         if not m.comparable:
-            aside.append(_use(ev, m))
+            aside.append(_use(ev, m, claim.claimant))
             continue
-        hits = []
         for f in fams:
             for model in ev.models_supported or []:
                 if model.lower().startswith(f):
                     covered[f].append(f"{model} ({ev.id})")
-                    hits.append(model)
-        used.append(_use(ev, m, notes=(f"lists: {', '.join(ev.models_supported or [])}",)))
+        used.append(_use(ev, m, claim.claimant, notes=(f"lists: {', '.join(ev.models_supported or [])}",)))
     missing = [f for f, v in covered.items() if not v]
     notes = tuple(f"{f}: " + ("; ".join(v) if v else "no evidence found") for f, v in covered.items())
     if not used:
@@ -551,37 +1090,70 @@ def _judge_coverage(claim: Claim, r: ResolvedReading, evidence: Sequence[Evidenc
         verdict = "SUPPORTED" if not missing else "INCONCLUSIVE"
     extra = () if not missing else ("absence from a published list is not a refutation",)
     n_cov = len(fams) - len(missing)
+    # corroboration per family: the strongest source listing it; the claim's: the weakest family
+    by_id = {u.evidence_id: u.corroboration for u in used}
+    fam_corr = [_strongest(by_id.get(x.rsplit("(", 1)[1].rstrip(")")) for x in v) for v in covered.values() if v]
+    corr = _weakest(fam_corr) if used else None
+    self_only = [
+        f
+        for f, v in covered.items()
+        if v and _strongest(by_id.get(x.rsplit("(", 1)[1].rstrip(")")) for x in v) == "self-reported"
+    ]
+    hints: list[str] = []
+    if self_only:
+        hints.append(
+            "An independent listing or a run of " + ", ".join(self_only) + " on the claimed hardware: today only the "
+            "claimant's own publication lists it."
+        )
+    for f in missing:
+        hints.append(
+            f"A published list or a run showing a {f} model served on {r.conditions.hardware or 'the platform'}."
+        )
+    if used and not self_only and not missing:
+        hw = r.conditions.hardware or "<id>"
+        hints.append(
+            "Decided on listings (what a platform documents as supported), not on a served model: a claimbench "
+            f"run of each family on {hw} (`claimbench measure --engine serve --model <id> --hardware {hw}`) "
+            "would make it measured here."
+        )
+    why = (
+        f"{n_cov} of {len(fams)} model families are listed as served on {r.conditions.hardware}"
+        + (f"; {', '.join(self_only)} only by the claimant itself" if self_only else "")
+        + (f"; not found: {', '.join(missing)}" if missing else "")
+        + "."
+    )
     return Verdict(
         **_base(claim, r),
         **_empty(
             verdict=verdict,
-            observed=float(n_cov),
-            margin_rel=n_cov / len(fams) - 1.0,
+            observed=float(n_cov) if verdict in ("SUPPORTED", "INCONCLUSIVE") and used else None,
+            margin_rel=(n_cov / len(fams) - 1.0) if used else None,
             evidence_used=tuple(used),
             evidence_set_aside=tuple(aside),
             conditions=used[0].comparisons if used else (),
             notes=notes + extra,
             read_method="model families matched by id prefix in each record's list",
         ),
+        corroboration=corr,
+        why=why,
+        what_would_decide=tuple(hints),
+        caveats=_caveats(used),
     )
 
 
 def _bound_check(
     claim: Claim, r: ResolvedReading, bound: PlausibilityBound | None, hardware
 ) -> tuple[float, float] | None:
-    """(claimed on the bound's basis, margin) when the claim exceeds the bound, else None."""
+    """(claimed on the bound's basis, margin) when the claim exceeds an absolute bound, else None."""
     p = claim.predicate
-    if bound is None or bound.max_value is None or p.comparator not in (">=", "approx"):
+    if bound is None or bound.max_value is None or bound.kind != "absolute" or p.comparator not in (">=", "approx"):
         return None
-    if p.ratio_to is not None:
-        claimed = float(p.value)
-    else:
-        if not p.metric.endswith("_per_s"):
-            return None
-        conv, _ = convert(float(p.value), r.basis or "card", bound.basis, r.conditions.hardware, hardware, None)
-        if conv is None:
-            return None
-        claimed = conv.value
+    if not (r.metric or p.metric).endswith("_per_s"):
+        return None
+    conv, _ = convert(float(p.value), r.basis or "card", bound.basis, r.conditions.hardware, hardware, None)
+    if conv is None:
+        return None
+    claimed = conv.value
     floor = claimed * (1.0 - (p.tolerance_rel or 0.0))
     if floor > bound.max_value:
         return claimed, (bound.max_value - claimed) / claimed if claimed else 0.0
@@ -589,17 +1161,11 @@ def _bound_check(
 
 
 def _bound_note(claim: Claim, r: ResolvedReading, bound: PlausibilityBound | None, hardware) -> str | None:
-    """The verdict note for a bound that the claim does not exceed: which roof binds, the value."""
     if bound is None:
         return None
-    if bound.max_value is None:
-        return bound.explanation
+    if bound.max_value is None or bound.kind != "absolute":
+        return bound.explanation if bound.max_value is None else None
     p = claim.predicate
-    if p.ratio_to is not None:
-        return (
-            f"within the roofline bound: claimed {float(p.value):g}{p.unit} <= {bound.max_value:.3g}x "
-            f"per {bound.basis} ({bound.binding_roof}); {bound.explanation}"
-        )
     conv, _ = convert(float(p.value), r.basis or "card", bound.basis, r.conditions.hardware, hardware, None)
     if conv is None:
         return f"roofline bound {bound.max_value:,.0f} {p.unit} per {bound.basis} not compared: {bound.explanation}"
@@ -607,6 +1173,28 @@ def _bound_note(claim: Claim, r: ResolvedReading, bound: PlausibilityBound | Non
         f"within the roofline bound: claimed {conv.value:,.0f} {p.unit} per {bound.basis} <= "
         f"{bound.max_value:,.0f} ({bound.binding_roof}); {bound.explanation}"
     )
+
+
+def _indicative_single(r, aside, evidence, tf, hardware, cfg, basis) -> tuple[float | None, str | None]:
+    """The closest set-aside record's value on the reading's basis, shown as indicative only."""
+    by_id = {e.id: e for e in evidence}
+    cands = sorted(aside, key=lambda u: (len(u.reasons), u.rank))
+    for u in cands:
+        if any(c.name == "hardware" and c.status == "differs" for c in u.comparisons):
+            continue  # another chip's figure is not indicative of this one (the card/die notes say more)
+        ev = by_id[u.evidence_id]
+        ro, _ = _read(ev, tf.base_metric, r.conditions, cfg)
+        if ro is None:
+            continue
+        target = "card" if tf.per_card else (basis or "card")
+        conv, _ = convert(
+            ro.value, ev.basis, target, ev.conditions.hardware, hardware, ev.packages, _metric_unit(tf.base_metric)
+        )
+        if conv is None:
+            continue
+        v = tf.fn(conv.value)
+        return v, f"indicative only: {ev.id} reads {_fmtn(v)} ({ro.method}); set aside because " + "; ".join(u.reasons)
+    return None, None
 
 
 def _chip_notes(r: ResolvedReading, aside, evidence, metric, hardware, cfg, limit: int = 3) -> list[str]:
@@ -644,27 +1232,46 @@ def _chip_notes(r: ResolvedReading, aside, evidence, metric, hardware, cfg, limi
     return [text for _, text in out[:limit]]
 
 
-def _judge_single(
-    claim: Claim,
-    r: ResolvedReading,
-    evidence: Sequence[Evidence],
-    hardware,
-    bound: PlausibilityBound | None,
-    cfg: VerdictConfig,
-) -> Verdict:
+def _unverifiable(claim: Claim, r: ResolvedReading, missing: str, bound=None) -> Verdict:
+    hints, cmd = _hints(claim, r, "UNVERIFIABLE", None, bound, None, missing=missing)
+    return Verdict(
+        **_base(claim, r),
+        **_empty(verdict="UNVERIFIABLE", bound=bound, notes=(f"needs {missing}",)),
+        why=f"This reading needs a figure no source gives: {missing}.",
+        what_would_decide=tuple(hints),
+        decide_command=None,
+    )
+
+
+def _judge_single(claim, r, evidence, hardware, bound, cfg, prices, equivalent, bridge=None) -> Verdict:
     p = claim.predicate
+    metric = r.metric or p.metric
+    tf, missing = _transform(metric, r.conditions.hardware, hardware, prices)
+    if tf is None:
+        return _unverifiable(claim, r, missing, bound)
     base = _base(claim, r)
+    if bound is not None and bound.blocking:
+        hints, _ = _hints(claim, r, "IMPLAUSIBLE", None, bound, None)
+        return Verdict(
+            **base,
+            **_empty(verdict="IMPLAUSIBLE", bound=bound, notes=(bound.blocking,), read_method="hardware registry"),
+            why=f"As stated the reading cannot hold: {bound.blocking}.",
+            what_would_decide=tuple(hints),
+        )
+    basis = r.basis
+    used, aside = _gather(r.conditions, basis, metric, evidence, hardware, cfg, claim.claimant, equivalent, tf, bridge)
     over = _bound_check(claim, r, bound, hardware)
-    used, aside = _gather(r.conditions, r.basis, p.metric, evidence, hardware, cfg)
     notes: list[str] = []
     if over is not None:
         claimed_b, margin = over
-        notes.append(
+        text = (
             f"claimed {claimed_b:,.0f} {p.unit} per {bound.basis} exceeds the roofline bound "
             f"{bound.max_value:,.0f} ({bound.binding_roof}); {bound.explanation}"
         )
+        notes.append(text)
         if used:
             notes.append("comparable evidence exists beside the bound: " + ", ".join(u.evidence_id for u in used))
+        hints, _ = _hints(claim, r, "IMPLAUSIBLE", None, bound, None)
         return Verdict(
             **base,
             **_empty(
@@ -677,43 +1284,63 @@ def _judge_single(
                 notes=tuple(notes),
                 read_method="roofline bound",
             ),
+            corroboration=_strongest(u.corroboration for u in used),
+            why=f"The claimed {claimed_b:,.0f} per {bound.basis} exceeds the physical bound {bound.max_value:,.0f} "
+            f"({bound.binding_roof}).",
+            what_would_decide=tuple(hints),
+            caveats=_caveats(used),
         )
     bnote = _bound_note(claim, r, bound, hardware)
     if bnote:
         notes.append(bnote)
     if not used:
-        notes.extend(_chip_notes(r, aside, evidence, p.metric, hardware, cfg))
+        notes.extend(_chip_notes(r, aside, evidence, tf.base_metric, hardware, cfg))
         verdict = "NOT-COMPARABLE" if aside else "INCONCLUSIVE"
         if not evidence:
             notes.append("no evidence given")
+        indicative, ind_note = _indicative_single(r, aside, evidence, tf, hardware, cfg, basis)
+        if ind_note:
+            notes.append(ind_note)
+        hints, cmd = _hints(claim, r, verdict, None, bound, None, aside=aside)
+        near = sorted((u for u in aside if u.reasons), key=_closeness)
+        why = (
+            f"None of {len(aside)} evidence record(s) matches the reading's binding conditions"
+            + (f"; the nearest, {near[0].evidence_id}, differs in {'; '.join(near[0].reasons)}" if near else "")
+            + "."
+            if aside
+            else "There is no evidence for this reading."
+        )
         return Verdict(
-            **base, **_empty(verdict=verdict, evidence_set_aside=tuple(aside), bound=bound, notes=tuple(notes))
+            **base,
+            **_empty(verdict=verdict, evidence_set_aside=tuple(aside), bound=bound, notes=tuple(notes)),
+            why=why,
+            what_would_decide=tuple(hints),
+            decide_command=cmd,
+            indicative=indicative,
+            differences=tuple(_differences(min(aside, key=_closeness).comparisons)) if aside else (),
         )
     ev_by_id = {e.id: e for e in evidence}
     best_rank = used[0].rank
     top = [u for u in used if u.rank == best_rank]
-    # repeats of measured evidence with identical conditions: mean and bootstrap over repeats
     decided: list[tuple[EvidenceUse, str, float, tuple[float, float] | None, str | None]] = []
     for group in _repeat_groups(top, ev_by_id):
         if len(group) > 1 and all(u.read.kind in ("point", "interpolated") for u in group):
             vals = [u.observed for u in group]
             mean = float(np.mean(vals))
-            ci = _bootstrap_mean(vals, cfg)
-            method = (
-                f"percentile bootstrap over {len(vals)} repeats (mean), B={cfg.n_boot}, "
-                f"seed={cfg.seed}, {cfg.confidence:.0%}"
-            )
-            out = decide(p.comparator, float(p.value), p.tolerance_rel, mean, "point", ci)
+            ci, method = _repeats_interval(vals, cfg)
+            if len(vals) < FEW_REPEATS:
+                notes.append(
+                    f"only {len(vals)} repeats of {group[0].evidence_id}'s conditions (< {FEW_REPEATS}): the "
+                    "interval across runs is a Student-t interval resting on normality, and wide"
+                )
+            out = decide(p.comparator, float(p.value), p.tolerance_rel, mean, "point", ci, p.value_pm)
             decided.append((group[0], out, mean, ci, method))
         else:
             for u in group:
-                method = None
-                if u.interval is not None:
-                    method = (
-                        f"percentile bootstrap over requests within each level, B={cfg.n_boot}, "
-                        f"seed={cfg.seed}, {cfg.confidence:.0%}; level wall time and bracket held fixed"
-                    )
-                out = decide(p.comparator, float(p.value), p.tolerance_rel, u.observed, u.read.kind, u.interval)
+                method = u.read.interval_method if u.interval is not None else None
+                out = decide(
+                    p.comparator, float(p.value), p.tolerance_rel, u.observed, u.read.kind, u.interval, p.value_pm
+                )
                 decided.append((u, out, u.observed, u.interval, method))
     outcomes = {o for _, o, *_ in decided if o != "INCONCLUSIVE"}
     if len(outcomes) == 1:
@@ -724,15 +1351,24 @@ def _judge_single(
             notes.append("the best-matched evidence disagrees")
     pick = next((d for d in decided if d[1] == verdict), decided[0])
     u, _, observed, ci, method = pick
-    used_final = []
     outcome_by_id = {d[0].evidence_id: d[1] for d in decided}
-    for x in used:
-        used_final.append(EvidenceUse(**{**x.__dict__, "outcome": outcome_by_id.get(x.evidence_id, "context")}))
+    used_final = [replace(x, outcome=outcome_by_id.get(x.evidence_id, "context")) for x in used]
+    deciding = [x for x in used_final if x.outcome != "context"]
+    corr = _strongest(x.corroboration for x in deciding)
     if len(used) > len(top):
         notes.append(f"{len(used) - len(top)} less closely matched record(s) listed as context")
     notes.extend(u.notes)
     if u.read.kind in ("lower_bound", "upper_bound"):
         notes.append(f"the evidence gives a {u.read.kind.replace('_', ' ')} only: {u.read.method}")
+    if corr == "self-reported":
+        notes.append("self-reported: this reading rests only on the claimant's own figures")
+    decide_list, cmd = _hints(claim, r, verdict, corr, bound, u.read.kind, aside=aside)
+    iv = f" (interval {_fmtn(ci[0])}–{_fmtn(ci[1])})" if ci else ""
+    bound_word = {"lower_bound": "at least ", "upper_bound": "at most "}.get(u.read.kind, "")
+    why = (
+        f"{u.evidence_id} gives {bound_word}{_fmtn(observed)} {base['unit']} per {basis or 'card'}{iv} against the "
+        f"claimed {p.value:g}: {verdict}; {_LABEL.get(corr, 'no corroboration')}."
+    )
     return Verdict(
         **base,
         **_empty(
@@ -748,53 +1384,98 @@ def _judge_single(
             bound=bound,
             notes=tuple(notes),
         ),
+        corroboration=corr,
+        why=why,
+        what_would_decide=tuple(decide_list),
+        decide_command=cmd,
+        differences=tuple(_differences(u.comparisons)) + ((u.conversion,) if u.conversion else ()),
+        caveats=_caveats(deciding),
     )
 
 
-def _judge_ratio(
-    claim: Claim,
-    r: ResolvedReading,
-    evidence: Sequence[Evidence],
-    hardware,
-    cfg: VerdictConfig,
-    bound: PlausibilityBound | None = None,
-) -> Verdict:
+def _judge_ratio(claim, r, evidence, hardware, cfg, bound, prices, equivalent, bridge=None) -> Verdict:
     p = claim.predicate
-    base_cond = r.conditions.model_copy(update={"hardware": p.ratio_to.hardware})
-    num, aside_n = _gather(r.conditions, r.basis, p.metric, evidence, hardware, cfg)
-    den, aside_d = _gather(base_cond, r.basis, p.metric, evidence, hardware, cfg)
+    metric = r.metric or p.metric
+    base_hw = p.ratio_to.hardware
+    tf_a, miss_a = _transform(metric, r.conditions.hardware, hardware, prices)
+    tf_b, miss_b = _transform(metric, base_hw, hardware, prices)
+    if tf_a is None or tf_b is None:
+        return _unverifiable(claim, r, "; ".join(x for x in (miss_a, miss_b) if x), bound)
+    # the baseline is read under the reading's model, phase, SLO and basis; its workload
+    # (precision, lengths, speculative decoding, deployment) is compared with the numerator's
+    base_cond = r.conditions.model_copy(
+        update={
+            "hardware": base_hw,
+            "precision": None,
+            "speculative": None,
+            "input_len": None,
+            "output_len": None,
+            "deployment": None,
+        }
+    )
+    num, aside_n = _gather(
+        r.conditions, r.basis, metric, evidence, hardware, cfg, claim.claimant, equivalent, tf_a, bridge
+    )
+    den, aside_d = _gather(base_cond, r.basis, metric, evidence, hardware, cfg, claim.claimant, equivalent, tf_b)
     den = [d for d in den if d.evidence_id not in {n.evidence_id for n in num}]
+    used_ids = {x.evidence_id for x in num} | {x.evidence_id for x in den}
+    aside_n = [a for a in aside_n if a.evidence_id not in used_ids]
+    aside_d = [a for a in aside_d if a.evidence_id not in used_ids]
     notes: list[str] = []
     if r.basis is None:
         notes.append("the claim does not state the unit basis: both sides read per card")
     aside = tuple(aside_n) + tuple(a for a in aside_d if a.evidence_id not in {x.evidence_id for x in aside_n})
     base = _base(claim, r)
-    over = _bound_check(claim, r, bound, hardware)
-    if over is not None:
-        notes.append(
-            f"claimed {float(p.value):g}{p.unit} exceeds the roofline ratio bound {bound.max_value:.3g}x "
-            f"({bound.binding_roof}); {bound.explanation}"
-        )
+    if bound is not None and bound.blocking:
+        decide_l, _ = _hints(claim, r, "IMPLAUSIBLE", None, bound, None)
         return Verdict(
             **base,
-            **_empty(
-                verdict="IMPLAUSIBLE",
-                observed=bound.max_value,
-                margin_rel=over[1],
-                evidence_used=tuple(num + den),
-                evidence_set_aside=aside,
-                bound=bound,
-                notes=tuple(notes),
-                read_method="roofline bound",
-            ),
+            **_empty(verdict="IMPLAUSIBLE", bound=bound, notes=(bound.blocking,)),
+            why=f"As stated the reading cannot hold: {bound.blocking}.",
+            what_would_decide=tuple(decide_l),
         )
-    bnote = _bound_note(claim, r, bound, hardware)
-    if bnote:
-        notes.append(bnote)
+    if bound is not None and bound.max_value is None:
+        notes.append(bound.explanation)
+    if den and bound is not None and bound.max_value is not None and bound.kind == "numerator":
+        # plausibility: A's bound over B's observed (the best-matched baseline record)
+        d = den[0]
+        corr = None
+        caveats = _caveats([d])
+        if bound is not None and bound.max_value is not None and bound.kind == "numerator":
+            ceiling = tf_a.fn(bound.max_value) / d.observed if not tf_a.decreasing else None
+            if ceiling is not None:
+                floor = float(p.value) * (1.0 - (p.tolerance_rel or 0.0))
+                text = (
+                    f"ratio ceiling: {r.conditions.hardware}'s bound {_fmtn(bound.max_value)} per {bound.basis} / "
+                    f"{d.evidence_id}'s observed {_fmtn(d.observed)} = {ceiling:.3g}x; {bound.explanation}"
+                )
+                if p.comparator in (">=", "approx") and floor > ceiling:
+                    decide_l, _ = _hints(claim, r, "IMPLAUSIBLE", None, bound, None)
+                    return Verdict(
+                        **base,
+                        **_empty(
+                            verdict="IMPLAUSIBLE",
+                            observed=ceiling,
+                            margin_rel=(ceiling - float(p.value)) / float(p.value),
+                            evidence_used=tuple(num[:1]) + (d,),
+                            evidence_set_aside=aside,
+                            bound=replace(bound, max_value=ceiling, basis=bound.basis),
+                            notes=tuple(notes + [text]),
+                            read_method="A's roofline bound / B's observed",
+                        ),
+                        corroboration=corr,
+                        why=f"The claimed {p.value:g}x exceeds the ceiling {ceiling:.3g}x = {r.conditions.hardware}'s "
+                        f"roofline bound over {base_hw}'s observed throughput.",
+                        what_would_decide=tuple(decide_l),
+                        caveats=caveats,
+                    )
+                notes.append(f"within the {text}")
+                bound = replace(bound, max_value=ceiling, binding_roof=bound.binding_roof)
     if not num or not den:
         side = "numerator" if not num else "denominator"
-        notes.append(f"no comparable evidence for the {side}")
+        notes.append(f"no comparable evidence for the {side} ({r.conditions.hardware if not num else base_hw})")
         verdict = "NOT-COMPARABLE" if evidence else "INCONCLUSIVE"
+        decide_l, cmd = _hints(claim, r, verdict, None, bound, None, aside=aside)
         return Verdict(
             **base,
             **_empty(
@@ -804,29 +1485,42 @@ def _judge_ratio(
                 bound=bound,
                 notes=tuple(notes),
             ),
+            corroboration=None,
+            why=f"No evidence for the {side} matches the reading's binding conditions.",
+            what_would_decide=tuple(decide_l),
+            decide_command=cmd,
         )
     ev_by_id = {e.id: e for e in evidence}
     pairs = []
     for n in num:
         for d in den:
-            comps = compare_pair(ev_by_id[n.evidence_id], ev_by_id[d.evidence_id])
+            comps = compare_pair(ev_by_id[n.evidence_id], ev_by_id[d.evidence_id], equivalent)
             ok = not any(c.binding and c.status == "differs" for c in comps)
             pairs.append((ok, n.rank, d.rank, -(n.observed or 0), -(d.observed or 0), n, d, comps))
     pairs.sort(key=lambda t: (not t[0], t[1], t[2], t[3], t[4]))
     ok, _, _, _, _, n, d, comps = pairs[0]
     ratio = n.observed / d.observed
+    corr = _weakest([n.corroboration, d.corroboration])
+    caveats = _caveats([n, d])
     if not ok:
-        diffs = "; ".join(f"{c.name} {c.claim} vs {c.evidence}" for c in comps if c.binding and c.status == "differs")
+        diffs = [c for c in comps if c.binding and c.status == "differs"]
+        dtext = "; ".join(f"{c.name} {c.claim} vs {c.evidence}" for c in diffs)
+        unk = [c for c in comps if c.status == "unknown" and c.claim and c.evidence]
+        utext = ("; unknown: " + "; ".join(f"{c.name} {c.claim} vs {c.evidence}" for c in unk)) if unk else ""
         notes.append(
-            f"indicative only: {n.evidence_id} / {d.evidence_id} = {n.observed:g} / {d.observed:g} = "
-            f"{ratio:.2f}{p.unit}; numerator and denominator differ in {diffs}"
+            f"indicative only: {n.evidence_id} / {d.evidence_id} = {_fmtn(n.observed)} / {_fmtn(d.observed)} = "
+            f"{ratio:.2f}{p.unit}; numerator and denominator differ in {dtext}"
+        )
+        decide_l, cmd = _hints(claim, r, "NOT-COMPARABLE", corr, bound, None, aside=aside)
+        decide_l.insert(
+            0,
+            f"A {base_hw} figure under the numerator's workload ({dtext.replace(' vs ', ' instead of ')}), "
+            f"or a {r.conditions.hardware} figure under the baseline's.",
         )
         return Verdict(
             **base,
             **_empty(
                 verdict="NOT-COMPARABLE",
-                observed=ratio,
-                margin_rel=(ratio - float(p.value)) / float(p.value),
                 evidence_used=(n, d),
                 evidence_set_aside=aside,
                 conditions=comps,
@@ -834,6 +1528,14 @@ def _judge_ratio(
                 notes=tuple(notes),
                 read_method="ratio of the best-matched numerator and denominator records",
             ),
+            corroboration=corr,
+            why=f"The only ratio the evidence allows, {n.evidence_id} / {d.evidence_id} = {ratio:.2f}x, compares "
+            f"different workloads ({dtext}{utext}).",
+            what_would_decide=tuple(decide_l),
+            decide_command=cmd,
+            differences=tuple(_differences(comps)),
+            caveats=caveats,
+            indicative=ratio,
         )
     interval, method = None, None
     n_reps = n.read.replicates if n.read else None
@@ -843,9 +1545,14 @@ def _judge_ratio(
         rr = np.asarray(n_reps[:k]) / np.asarray(d_reps[:k])
         interval = _percentile_interval(rr, cfg)
         method = (
-            f"ratio of independent percentile-bootstrap replicates (requests within levels), "
-            f"B={k}, seed={cfg.seed}, {cfg.confidence:.0%}"
+            f"ratio of independent percentile-bootstrap replicates (requests within levels; one random stream "
+            f"per record), B={k}, seed={cfg.seed}, {cfg.confidence:.0%}"
         )
+    elif n.interval is not None or d.interval is not None:
+        nlo, nhi = n.interval or (n.observed, n.observed)
+        dlo, dhi = d.interval or (d.observed, d.observed)
+        interval = (nlo / dhi, nhi / dlo)
+        method = "ratio of the two sides' interval extremes (independent figures, each at its stated precision)"
     kinds = {n.read.kind, d.read.kind}
     kind: ReadKind = "point"
     if n.read.kind == "lower_bound" or d.read.kind == "upper_bound":
@@ -854,9 +1561,12 @@ def _judge_ratio(
         kind = "upper_bound" if kind == "point" else "point"
         if len(kinds) > 1 and "point" not in kinds:
             notes.append("numerator and denominator bounds point in opposite directions")
-    verdict = decide(p.comparator, float(p.value), p.tolerance_rel, ratio, kind, interval)
+    verdict = decide(p.comparator, float(p.value), p.tolerance_rel, ratio, kind, interval, p.value_pm)
     if kind == "point" and len(kinds) > 1 and "point" not in kinds:
         verdict = "INCONCLUSIVE"
+    if corr == "self-reported":
+        notes.append("self-reported: the numerator rests only on the claimant's own figures")
+    decide_l, cmd = _hints(claim, r, verdict, corr, bound, kind, aside=aside)
     return Verdict(
         **base,
         **_empty(
@@ -872,6 +1582,13 @@ def _judge_ratio(
             bound=bound,
             notes=tuple(notes),
         ),
+        corroboration=corr,
+        why=f"{n.evidence_id} / {d.evidence_id} = {ratio:.2f}x against the claimed {p.value:g}x: {verdict}; "
+        f"{_LABEL.get(corr, 'no corroboration')}.",
+        what_would_decide=tuple(decide_l),
+        decide_command=cmd,
+        differences=tuple(_differences(comps)),
+        caveats=caveats,
     )
 
 
@@ -881,37 +1598,52 @@ def judge_claim(
     hardware: Mapping[str, HardwareLike],
     bounds: Mapping[tuple[str, str], PlausibilityBound] | None = None,
     config: VerdictConfig | None = None,
+    prices: Mapping[str, float] | None = None,
+    equivalent: Mapping[str, str] | None = None,
+    bridge: Bridge | None = None,
 ) -> list[Verdict]:
     """One verdict per reading of the claim (the reading as worded first).
 
-    ``bounds`` maps (claim id, reading id) to a precomputed plausibility bound.
+    ``bounds`` maps (claim id, reading id) to a precomputed plausibility bound; ``prices`` maps a
+    hardware id to USD per package-hour (per-dollar readings); ``equivalent`` maps model ids to the
+    id they share an architecture with (data/aliases/models.yaml); ``bridge`` carries evidence
+    taken at other lengths to the reading's (:func:`claimbench.judge.plausibility.length_bridge`).
     """
     cfg = config or VerdictConfig()
+    prices = prices or {}
     out = []
     for r in resolved_readings(claim):
+        bound = (bounds or {}).get((claim.id, r.reading_id))
         if claim.predicate is None:
+            decide_l, _ = _hints(claim, r, "UNVERIFIABLE", None, None, None)
             out.append(
-                Verdict(**_base(claim, r), **_empty(verdict="UNVERIFIABLE", notes=(claim.unverifiable_reason or "",)))
+                Verdict(
+                    **_base(claim, r),
+                    **_empty(verdict="UNVERIFIABLE", notes=(claim.unverifiable_reason or "",)),
+                    why=claim.unverifiable_reason or "The claim has no measurable predicate.",
+                    what_would_decide=tuple(decide_l),
+                )
             )
         elif claim.predicate.metric == "models_supported":
-            out.append(_judge_coverage(claim, r, evidence, hardware))
+            out.append(_judge_coverage(claim, r, evidence, hardware, equivalent))
         elif claim.predicate.ratio_to is not None:
-            bound = (bounds or {}).get((claim.id, r.reading_id))
-            out.append(_judge_ratio(claim, r, evidence, hardware, cfg, bound))
+            out.append(_judge_ratio(claim, r, evidence, hardware, cfg, bound, prices, equivalent, bridge))
         else:
-            bound = (bounds or {}).get((claim.id, r.reading_id))
-            out.append(_judge_single(claim, r, evidence, hardware, bound, cfg))
-    return out
+            out.append(_judge_single(claim, r, evidence, hardware, bound, cfg, prices, equivalent, bridge))
+    return [_finish(v) for v in out]
 
 
-def judge_claims(claims, evidence, hardware, bounds=None, config=None) -> list[Verdict]:
-    return [v for c in claims for v in judge_claim(c, evidence, hardware, bounds, config)]
+def _finish(v: Verdict) -> Verdict:
+    """NOT-COMPARABLE and UNVERIFIABLE carry no observed value or margin (``indicative`` may)."""
+    if v.verdict in ("NOT-COMPARABLE", "UNVERIFIABLE"):
+        return replace(v, observed=None, margin_rel=None, interval=None, interval_method=None)
+    return v
 
 
-def _fmt(x: float | None) -> str:
-    if x is None or (isinstance(x, float) and math.isnan(x)):
-        return ""
-    return f"{x:.4g}"
+def judge_claims(
+    claims, evidence, hardware, bounds=None, config=None, prices=None, equivalent=None, bridge=None
+) -> list[Verdict]:
+    return [v for c in claims for v in judge_claim(c, evidence, hardware, bounds, config, prices, equivalent, bridge)]
 
 
 def verdict_table(verdicts: Sequence[Verdict]):
@@ -940,6 +1672,11 @@ def verdict_table(verdicts: Sequence[Verdict]):
                 "bound_max": v.bound.max_value if v.bound else None,
                 "bound_basis": v.bound.basis if v.bound and v.bound.max_value is not None else None,
                 "bound_roof": v.bound.binding_roof if v.bound and v.bound.max_value is not None else None,
+                "corroboration": v.corroboration,
+                "why": v.why,
+                "what_would_decide": " | ".join(v.what_would_decide),
+                "decide_command": v.decide_command,
+                "indicative": v.indicative,
                 "notes": " | ".join(n for n in v.notes if n),
             }
         )
@@ -962,6 +1699,11 @@ def verdict_table(verdicts: Sequence[Verdict]):
         "bound_max": pl.Float64,
         "bound_basis": pl.String,
         "bound_roof": pl.String,
+        "corroboration": pl.String,
+        "why": pl.String,
+        "what_would_decide": pl.String,
+        "decide_command": pl.String,
+        "indicative": pl.Float64,
         "notes": pl.String,
     }
     return pl.DataFrame(rows, schema=schema, orient="row") if rows else pl.DataFrame(schema=schema)

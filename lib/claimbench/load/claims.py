@@ -16,7 +16,18 @@ from pydantic import ValidationError
 from claimbench.errors import UserError, did_you_mean
 from claimbench.load.paths import default_data_dir
 from claimbench.load.yamlio import read_yaml, validation_message
+from claimbench.schema.base import Strict
 from claimbench.schema.claims import Claim
+
+
+class _AliasGroup(Strict):
+    canonical: str
+    equivalent: list[str]
+    source: str
+
+
+class _AliasFile(Strict):
+    groups: list[_AliasGroup]
 
 
 @dataclass(frozen=True)
@@ -101,3 +112,22 @@ def load_claims(
                 )
             )
     return claims, errors
+
+
+def load_model_equivalence(data_dir: Path | None = None) -> dict[str, str]:
+    """Model id -> canonical id for models sharing one architecture (``data/aliases/models.yaml``).
+
+    A missing file means no equivalences; a bad one is a UserError naming the file and field."""
+    path = (data_dir or default_data_dir()) / "aliases" / "models.yaml"
+    if not path.is_file():
+        return {}
+    data = read_yaml(path)
+    try:
+        parsed = _AliasFile.model_validate(data)
+    except ValidationError as exc:
+        raise UserError(f"{path}: {validation_message(exc)}") from None
+    out: dict[str, str] = {}
+    for g in parsed.groups:
+        for m in [g.canonical, *g.equivalent]:
+            out[m] = g.canonical
+    return out

@@ -12,12 +12,12 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import Field, ValidationError
+from pydantic import Field, ValidationError, model_validator
 
 from claimbench.errors import UserError, did_you_mean
 from claimbench.load.yamlio import read_yaml, validation_message
 from claimbench.schema.base import Strict
-from claimbench.schema.claims import Basis, Phase, Source, Speculative
+from claimbench.schema.claims import Basis, Deployment, Phase, Source, Speculative
 from claimbench.schema.evidence import (
     _LAT,
     _STATS,
@@ -25,7 +25,9 @@ from claimbench.schema.evidence import (
     EvidenceConditions,
     EvidenceImportError,
     LoadPoint,
+    OperatingPoint,
     RequestSamples,
+    check_point_physics,
 )
 
 
@@ -516,6 +518,7 @@ class _ConditionsPatch(Strict):
     output_len: int | None = Field(default=None, ge=1)
     speculative: Speculative | Literal["none"] | None = None
     phase: Phase | None = None
+    deployment: Deployment | None = None
 
 
 class _RefPoint(Strict):
@@ -530,7 +533,20 @@ class _RefPoint(Strict):
     tpot_p99_ms: float | None = None
     ttft_mean_ms: float | None = None
     ttft_p99_ms: float | None = None
+    tpot_limit_ms: float | None = None
+    throughput_pm: float | None = None
     note: str | None = None
+
+    @model_validator(mode="after")
+    def _finite_positive(self) -> _RefPoint:
+        for name in type(self).model_fields:
+            v = getattr(self, name)
+            if isinstance(v, float | int) and not isinstance(v, bool):
+                if not math.isfinite(v):
+                    raise ValueError(f"{name}: {v} is not a finite number")
+                if v < 0 or (v == 0 and name != "throughput_pm"):
+                    raise ValueError(f"{name}: {v:g} must be positive")
+        return self
 
 
 class _RefResult(Strict):
@@ -540,6 +556,9 @@ class _RefResult(Strict):
     basis: Basis
     packages: int | None = Field(ge=1)
     derived: bool
+    operating_point: OperatingPoint = Field(
+        description="how the points were taken: max-throughput, latency-limited, fixed-load or production"
+    )
     points: list[_RefPoint] = Field(min_length=1)
     note: str | None = None
 
@@ -601,7 +620,23 @@ def load_reference(path: Path | str, hardware_ids: set[str] | None = None) -> li
                 f"{p}: field results[{i}].conditions.hardware: unknown hardware "
                 f"{conditions.hardware!r}{did_you_mean(conditions.hardware, hardware_ids)}"
             )
-        points = [LoadPoint(**pt.model_dump()) for pt in res.points]
+        for j, pt in enumerate(res.points):
+            if pt.throughput_pm is None and any(
+                v is not None for v in (pt.output_tok_per_s, pt.input_tok_per_s, pt.total_tok_per_s)
+            ):
+                raise UserError(
+                    f"{p}: field results[{i}].points[{j}].throughput_pm: required with a published throughput "
+                    "(its stated precision, half the last digit given: 14.8k -> 50, 1,943 -> 0.5)"
+                )
+            bad = check_point_physics(LoadPoint(**pt.model_dump()))
+            if bad:
+                raise UserError(f"{p}: field results[{i}].points[{j}].output_tok_per_s: {bad}")
+            if res.operating_point == "latency-limited" and pt.tpot_limit_ms is None and pt.tpot_mean_ms is None:
+                raise UserError(
+                    f"{p}: field results[{i}].points[{j}].tpot_limit_ms: a latency-limited point needs "
+                    "its TPOT limit (or a measured tpot_mean_ms)"
+                )
+        points = [LoadPoint(**pt.model_dump(), operating_point=res.operating_point) for pt in res.points]
         notes = list(ref.notes)
         if res.note:
             notes.insert(0, res.note)

@@ -105,18 +105,34 @@ def judge(
     claims_dir: str | Path | None, evidence_paths: list[Path], only: list[str] | None = None, seed: int = 0
 ) -> VerifyResult:
     """Load claims and evidence, compute roofline bounds, judge every claim (the `verify` command's core)."""
-    from claimbench.judge.plausibility import claim_bounds
+    import math
+
+    from claimbench.judge.plausibility import claim_bounds, length_bridge
     from claimbench.judge.verdict import VerdictConfig, judge_claims, verdict_table
-    from claimbench.load.claims import load_claims
+    from claimbench.load.claims import load_claims, load_model_equivalence
     from claimbench.load.evidence import import_evidence
-    from claimbench.load.registry import list_hardware, list_models
+    from claimbench.load.registry import list_hardware, list_models, list_price_tables
     from claimbench.report.verdicts import verdicts_json
 
     hardware = {h.id: h for h in list_hardware()}
     claims, claim_errors = load_claims(claims_dir, set(hardware), only=only)
     evidence, ev_errors = import_evidence(evidence_paths, set(hardware))
-    bounds = claim_bounds(claims, {m.id: m for m in list_models()}, hardware)
-    verdicts = judge_claims(claims, evidence, hardware, bounds=bounds, config=VerdictConfig(seed=seed))
+    models = {m.id: m for m in list_models()}
+    bounds = claim_bounds(claims, models, hardware)
+    prices: dict[str, float] = {}
+    for table in list_price_tables():  # the lowest published price per package-hour (most favourable)
+        for entry in table.prices:
+            prices[entry.hardware] = min(prices.get(entry.hardware, math.inf), entry.usd_per_package_hour)
+    verdicts = judge_claims(
+        claims,
+        evidence,
+        hardware,
+        bounds=bounds,
+        config=VerdictConfig(seed=seed),
+        prices=prices,
+        equivalent=load_model_equivalence(),
+        bridge=length_bridge(models, hardware),
+    )
     return VerifyResult(
         table=verdict_table(verdicts),
         verdicts_json=verdicts_json(verdicts),

@@ -20,6 +20,8 @@ def _use_dict(u) -> dict:
         "conversion": u.conversion,
         "reasons_not_comparable": list(u.reasons),
         "notes": [n for n in u.notes if n],
+        "corroboration": u.corroboration,
+        "caveats": list(u.caveats),
     }
 
 
@@ -50,7 +52,8 @@ def _verdict_dict(v) -> dict:
         "read_method": v.read_method,
         "evidence_used": [_use_dict(u) for u in v.evidence_used],
         "evidence_set_aside": [
-            {"evidence_id": u.evidence_id, "reasons": list(u.reasons) or list(u.notes)} for u in v.evidence_set_aside
+            {"evidence_id": u.evidence_id, "reasons": list(u.reasons) or [n for n in u.notes if n]}
+            for u in v.evidence_set_aside
         ],
         "conditions_compared": [_cond_dict(c) for c in v.conditions],
         "bound": None
@@ -62,6 +65,16 @@ def _verdict_dict(v) -> dict:
             "explanation": v.bound.explanation,
         },
         "notes": [n for n in v.notes if n],
+        "corroboration": v.corroboration,
+        "claimant": v.claimant,
+        "what_would_decide": list(v.what_would_decide),
+        "decide_command": v.decide_command,
+        "differences": list(v.differences),
+        "assumed": list(v.assumed),
+        "unknown": list(v.unknown),
+        "caveats": list(v.caveats),
+        "indicative": v.indicative,
+        "why": v.why,
     }
 
 
@@ -87,17 +100,41 @@ def _short(text: str, limit: int = 300) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def notes_text(verdicts) -> str:
-    """Notes under the table: per reading, what decided it (short; full text in --json / --out)."""
-    lines = ["", "Notes (full text: --json or --out):"]
+def notes_text(verdicts, limit: int = 300) -> str:
+    """Per reading: verdict, corroboration, why, what was set aside and why, what would decide it
+    (short; full text in --json or --out)."""
+    lines = ["", "Per reading (full text: --json or --out):"]
     for v in verdicts:
-        notes = [n for n in v.notes if n]
-        if v.read_method and v.verdict in ("SUPPORTED", "REFUTED", "INCONCLUSIVE"):
-            notes.insert(0, f"read: {v.read_method}")
-        if not notes:
-            continue
-        lines.append(f"- {v.claim_id} / {v.reading_id} ({v.reading_label}): {v.verdict}")
-        lines.extend(f"    {_short(n)}" for n in notes)
+        corr = v.corroboration or "no evidence used"
+        lines.append(f"- {v.claim_id} / {v.reading_id}: {v.verdict} [{corr}]")
+        if v.why:
+            lines.append(f"    why: {_short(v.why, limit)}")
+        for n in [n for n in v.notes if n][:3]:
+            lines.append(f"    note: {_short(n, limit)}")
+        if v.indicative is not None:
+            lines.append(f"    indicative only (not a verdict value): {v.indicative:.4g}")
+        if v.unknown:
+            lines.append("    unknown: " + _short(", ".join(u.split(":")[0] for u in v.unknown), limit))
+        if v.assumed:
+            lines.append("    assumed: " + _short(", ".join(a.split(":")[0] for a in v.assumed), limit))
+        used = ", ".join(u.evidence_id for u in v.evidence_used)
+        if used:
+            lines.append(f"    evidence used: {_short(used, limit)}")
+        if v.evidence_set_aside:
+            reasons: dict[str, list[str]] = {}
+            for u in v.evidence_set_aside:
+                why = (list(u.reasons) or [n for n in u.notes if n] or ["not comparable"])[0]
+                reasons.setdefault(why, []).append(u.evidence_id)
+            lines.append(f"    set aside ({len(v.evidence_set_aside)}):")
+
+            # near misses first: reasons other than another chip
+            def order(kv):
+                return (kv[0].startswith("hardware:"), -len(kv[1]))
+
+            for why, ids in sorted(reasons.items(), key=order)[:4]:
+                lines.append(f"      {_short(why, 160)}: {_short(', '.join(ids), 140)}")
+        for d in v.what_would_decide[:3]:
+            lines.append(f"    would decide: {_short(d, limit)}")
     return "\n".join(lines)
 
 
@@ -112,6 +149,7 @@ def verdicts_markdown(table) -> str:
         "ci_low",
         "ci_high",
         "bound_max",
+        "corroboration",
         "evidence_used",
     ]
     lines = ["# claimbench verdicts", "", "| " + " | ".join(cols) + " |", "|" + "---|" * len(cols)]
@@ -123,10 +161,10 @@ def verdicts_markdown(table) -> str:
                 x = f"{x:.4g}"
             cells.append("" if x is None else str(x).replace("|", "\\|"))
         lines.append("| " + " | ".join(cells) + " |")
-    notes = table.select("claim_id", "reading", "notes", "ci_method").iter_rows(named=True)
-    lines += ["", "## Notes", ""]
+    notes = table.select("claim_id", "reading", "why", "what_would_decide", "notes", "ci_method").iter_rows(named=True)
+    lines += ["", "## Why, and what would decide each reading", ""]
     for row in notes:
-        if row["notes"] or row["ci_method"]:
-            extra = f" Interval: {row['ci_method']}." if row["ci_method"] else ""
-            lines.append(f"- **{row['claim_id']} / {row['reading']}**: {row['notes'] or ''}{extra}")
+        extra = f" Interval: {row['ci_method']}." if row["ci_method"] else ""
+        decide = f" What would decide it: {row['what_would_decide']}" if row["what_would_decide"] else ""
+        lines.append(f"- **{row['claim_id']} / {row['reading']}**: {row['why'] or ''}{decide}{extra}")
     return "\n".join(lines) + "\n"

@@ -6,6 +6,12 @@ concurrency, phase, deployment, unit basis) have no defaults: a claim file state
 or as ``null`` — and a ``null`` must be listed under ``unknown`` (what the source leaves open),
 so a missing condition is always a visible decision, never an accident.
 
+A claim names its ``claimant`` (an organisation id): evidence whose ``reported_by`` is the claimant
+is *self-reported*, and the verdict says so. A claimed number must be finite and positive; its own
+stated precision (``predicate.value_pm``: 1,943 -> 0.5) widens the threshold it is judged against.
+A reading may change the chip, the basis, any condition, or the metric (``three times more
+efficient`` read per watt: ``metric: output_tok_per_j``).
+
 YAML is read with :func:`yaml.safe_load` only; a python object tag is refused. Every problem is a
 :class:`claimbench.errors.UserError` of one line naming the file and the field. When a whole
 directory is loaded, bad files are returned as errors alongside the good claims, so one broken
@@ -14,6 +20,7 @@ file does not stop the others from being judged.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Literal
 
@@ -36,6 +43,7 @@ __all__ = [
     "Speculative",
     "CONDITION_NAMES",
     "resolved_readings",
+    "DERIVED_METRICS",
 ]
 
 Basis = Literal["card", "die", "node", "system", "user"]
@@ -52,10 +60,32 @@ PredicateMetric = Literal[
     "goodput_req_per_s",
     "tpot_mean_ms",
     "ttft_mean_ms",
+    "output_tok_per_s_per_user",
+    "output_tok_per_j",
+    "output_tok_per_usd",
+    "usd_per_mtok",
     "models_supported",
 ]
 """Metric a predicate is about. Throughputs are per the predicate's basis. ``models_supported``
-is a coverage predicate: its value is a list of model families."""
+is a coverage predicate: its value is a list of model families.
+
+Derived metrics (read from the evidence's output tok/s per card and the registries):
+
+* ``output_tok_per_s_per_user`` — interactivity, 1000 / TPOT_ms (:func:`claimbench.analyze.metrics.interactivity_tok_per_s`);
+* ``output_tok_per_j`` — output tok/s per card ÷ the card's TDP in W (``tdp_w`` of data/hardware), i.e.
+  tokens per joule at TDP: an upper estimate of energy efficiency, never a measured power;
+* ``output_tok_per_usd`` — output tok/s per card × 3600 ÷ the hourly price of one package (data/prices);
+* ``usd_per_mtok`` — that price ÷ (3600 × tok/s per card) × 1e6.
+
+A reading that needs a figure the registries do not hold (a TDP, a price) is UNVERIFIABLE and
+names the figure."""
+
+DERIVED_METRICS: tuple[str, ...] = (
+    "output_tok_per_s_per_user",
+    "output_tok_per_j",
+    "output_tok_per_usd",
+    "usd_per_mtok",
+)
 
 LatencyMetric = Literal["tpot", "ttft", "itl", "e2el"]
 LatencyStat = Literal["mean", "p50", "p90", "p99"]
@@ -82,7 +112,7 @@ class SloBound(Strict):
 
     metric: LatencyMetric
     stat: LatencyStat | None
-    max_ms: float = Field(gt=0)
+    max_ms: float = Field(gt=0, allow_inf_nan=False)
 
 
 class Speculative(Strict):
@@ -104,6 +134,9 @@ class Deployment(Strict):
     """
 
     device: Literal["card", "die"]
+    devices: int | None = Field(
+        ge=1, description="deployment scale: how many devices (of ``device``) the serving behind the figure spans"
+    )
     batch_per_device: float | None = Field(gt=0, description="sequences resident per device")
     context_tokens: float | None = Field(
         ge=0, description="KV length each sequence attends over during decode (average)"
@@ -147,7 +180,8 @@ class Predicate(Strict):
 
     ``approx`` needs ``tolerance_rel`` (|observed − value| ≤ tolerance_rel · value). ``>=`` and
     ``<=`` may have one for figures stated as "around N" (observed ≥ (1 − tolerance_rel) · value);
-    ``includes`` may not. A ratio claim sets ``ratio_to`` and its value is the factor.
+    ``includes`` may not. A ratio claim sets ``ratio_to`` and its value is the factor. ``value``
+    must be finite and > 0; ``value_pm`` is its stated precision (half its last digit).
     """
 
     metric: PredicateMetric
@@ -157,6 +191,11 @@ class Predicate(Strict):
     basis: Basis | None
     tolerance_rel: float | None = Field(ge=0)
     ratio_to: RatioBaseline | None
+    value_pm: float | None = Field(
+        default=None,
+        ge=0,
+        description="the claimed figure's own stated precision, ± absolute (half its last digit: 1,943 -> 0.5)",
+    )
 
     @model_validator(mode="after")
     def _consistent(self) -> Predicate:
@@ -173,6 +212,13 @@ class Predicate(Strict):
             raise ValueError("value: must be a number for this metric")
         if self.ratio_to is not None and self.unit != "x":
             raise ValueError("unit: a ratio claim's unit is 'x'")
+        if not isinstance(self.value, list):
+            if not math.isfinite(self.value):
+                raise ValueError(f"value: {self.value} is not a finite number")
+            if self.value <= 0:
+                raise ValueError(f"value: {self.value:g} must be positive (a throughput, latency or ratio is > 0)")
+        if self.tolerance_rel is not None and not (0 <= self.tolerance_rel < 1):
+            raise ValueError(f"tolerance_rel: {self.tolerance_rel} must be in [0, 1)")
         return self
 
 
@@ -199,12 +245,22 @@ class Reading(Strict):
     label: str
     conditions: ConditionsOverride
     basis: Basis | None
+    metric: PredicateMetric | None = Field(
+        default=None,
+        description="another metric for this reading (e.g. output_tok_per_j for 'three times more efficient'); "
+        "null = the predicate's",
+    )
     source_note: str = Field(description="Why this reading exists, with its source")
 
 
 class Claim(Strict):
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
     title: str
+    claimant: str = Field(
+        pattern=r"^[a-z0-9][a-z0-9-]*$",
+        description="Who makes the claim (an organisation id, e.g. huawei); evidence whose "
+        "``reported_by`` is the claimant is self-reported",
+    )
     source: Source
     also_reported: list[Source] = Field(default_factory=list)
     predicate: Predicate | None
@@ -273,14 +329,21 @@ class ResolvedReading:
     conditions: ClaimConditions
     basis: Basis | None
     note: str | None
+    metric: str | None = None
+    """The metric this reading is about (the predicate's unless the reading names another)."""
 
 
 def resolved_readings(claim: Claim) -> list[ResolvedReading]:
     """The reading as worded first, then each alternative with its overrides applied."""
     basis = claim.predicate.basis if claim.predicate is not None else None
-    out = [ResolvedReading("as-worded", "as worded by the source", claim.conditions, basis, None)]
+    metric = claim.predicate.metric if claim.predicate is not None else None
+    out = [ResolvedReading("as-worded", "as worded by the source", claim.conditions, basis, None, metric)]
     for reading in claim.readings:
         patch = {k: getattr(reading.conditions, k) for k in reading.conditions.model_fields_set}
         conditions = claim.conditions.model_copy(update=patch)
-        out.append(ResolvedReading(reading.id, reading.label, conditions, reading.basis, reading.source_note))
+        out.append(
+            ResolvedReading(
+                reading.id, reading.label, conditions, reading.basis, reading.source_note, reading.metric or metric
+            )
+        )
     return out

@@ -22,16 +22,32 @@ not null, when nothing was measured, so an all-failed vLLM result has its latenc
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from claimbench.schema.base import Strict
-from claimbench.schema.claims import Basis, Phase, Source, Speculative
+from claimbench.schema.claims import Basis, Deployment, Phase, Source, Speculative
 
-__all__ = ["Evidence", "EvidenceConditions", "EvidenceImportError", "LoadPoint", "RequestSamples"]
+__all__ = [
+    "Evidence",
+    "EvidenceConditions",
+    "EvidenceImportError",
+    "LoadPoint",
+    "OperatingPoint",
+    "RequestSamples",
+    "check_point_physics",
+]
+
+OperatingPoint = Literal["max-throughput", "latency-limited", "fixed-load", "production"]
+"""How a load point was taken: the system's maximum throughput (``max-throughput``), the best
+throughput under a latency limit (``latency-limited``: an SLA tier or interactivity target, see
+``tpot_limit_ms``), one fixed load level (``fixed-load``: a concurrency or request rate), or a
+production average (``production``). Only a ``max-throughput`` point is the maximum a no-SLO claim
+speaks of; every other point is a lower bound of it."""
 
 EvidenceKind = Literal["run_bundle", "vllm_bench", "guidellm", "reference", "coverage"]
 MEASURED_KINDS = ("run_bundle", "vllm_bench", "guidellm")
@@ -87,7 +103,53 @@ class LoadPoint(Strict):
     e2el_p90_ms: float | None = None
     e2el_p99_ms: float | None = None
     samples: RequestSamples | None = None
+    tpot_limit_ms: float | None = Field(
+        default=None,
+        gt=0,
+        description="the TPOT ceiling the point was taken under (an SLA tier, or 1000 / an interactivity "
+        "target), when that is what the source gives instead of a measured TPOT",
+    )
+    operating_point: OperatingPoint | None = Field(
+        default=None, description="how the point was taken (null for measured levels: a fixed load)"
+    )
+    throughput_pm: float | None = Field(
+        default=None,
+        ge=0,
+        description="stated precision of the published throughput figures on this point, as ± absolute "
+        "on the record's basis (half the last stated digit: 14.8k -> 50)",
+    )
     note: str | None = None
+
+    @model_validator(mode="after")
+    def _finite_non_negative(self) -> LoadPoint:
+        for name in type(self).model_fields:
+            v = getattr(self, name)
+            if isinstance(v, float | int) and not isinstance(v, bool):
+                if math.isnan(v) or (math.isinf(v) and name != "request_rate"):  # rate inf = all at once
+                    raise ValueError(f"{name}: {v} is not a finite number")
+                if v < 0:
+                    raise ValueError(f"{name}: {v:g} is negative")
+        return self
+
+
+def check_point_physics(point: LoadPoint, slack_rel: float = 0.02) -> str | None:
+    """Why a point's output throughput is above its own physical bound, or None.
+
+    A point that states its batch per unit and its mean TPOT cannot produce more than
+    batch × 1000 / TPOT output tok/s per unit (every sequence emits one token per TPOT on
+    average, speculative decoding included, since TPOT is per output token). ``slack_rel`` (2 %)
+    absorbs the rounding of published figures.
+    """
+    b, t, thr = point.batch_per_unit, point.tpot_mean_ms, point.output_tok_per_s
+    if b is None or t is None or thr is None or t <= 0:
+        return None
+    cap = b * 1000.0 / t
+    if thr > cap * (1.0 + slack_rel):
+        return (
+            f"output_tok_per_s {thr:g} exceeds its own bound batch_per_unit x 1000 / tpot_mean_ms = "
+            f"{b:g} x 1000 / {t:g} = {cap:.1f} (a TPOT ceiling recorded as a mean? use tpot_limit_ms)"
+        )
+    return None
 
 
 class EvidenceConditions(Strict):
@@ -100,6 +162,9 @@ class EvidenceConditions(Strict):
     output_len: int | None
     speculative: Speculative | Literal["none"] | None
     phase: Phase | None
+    deployment: Deployment | None = Field(
+        default=None, description="scale and shape of the serving (devices, batch, EP); null = not stated"
+    )
 
 
 class Evidence(Strict):
