@@ -116,6 +116,7 @@ def claim(basis="card", value=2400, slo=50.0, hardware="ascend-910c"):
         {
             "id": "c1",
             "title": "t",
+            "claimant": "example-vendor",
             "source": {"url": "https://example.org", "date": "2025", "quote": "q"},
             "predicate": {
                 "metric": "output_tok_per_s",

@@ -382,6 +382,16 @@ def plausibility(claims_dir: str | Path | None = None) -> pl.DataFrame:
                 continue
             value = claim.predicate.value if claim.predicate is not None else None
             claimed = value if isinstance(value, (int, float)) else None
+            explanation = b.explanation
+            within = None if b.max_value is None or claimed is None else claimed <= b.max_value
+            if b.kind == "numerator":  # a ratio: A's bound in tok/s, not comparable with the claimed factor
+                within = None
+                explanation = (
+                    f"ratio claim: {b.max_value:,.0f} tok/s is the bound of the claim's own chip; the ceiling on the "
+                    "ratio divides it by the baseline's observed throughput (the Verify step shows it). " + explanation
+                    if b.max_value is not None
+                    else explanation
+                )
             rows.append(
                 {
                     "claim_id": claim.id,
@@ -390,8 +400,8 @@ def plausibility(claims_dir: str | Path | None = None) -> pl.DataFrame:
                     "basis": b.basis,
                     "bound_value": b.max_value,
                     "binding_roof": b.binding_roof,
-                    "within_bound": None if b.max_value is None or claimed is None else claimed <= b.max_value,
-                    "explanation": b.explanation,
+                    "within_bound": within,
+                    "explanation": explanation,
                 }
             )
     schema = {
