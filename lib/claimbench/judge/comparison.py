@@ -95,7 +95,7 @@ def best_point(evidence, max_tpot_ms: float | None = None):
     TPOT is within it (2 % tolerance) or that state none (their label says 'TPOT not stated')."""
     pts = [p for p in evidence.points if p.output_tok_per_s is not None]
     if max_tpot_ms is not None:
-        pts = [p for p in pts if point_tpot_ms(p) is None or point_tpot_ms(p) <= max_tpot_ms * 1.02]
+        pts = [p for p in pts if (t := point_tpot_ms(p)) is None or t <= max_tpot_ms * 1.02]
     return max(pts, key=lambda p: p.output_tok_per_s, default=None)
 
 

@@ -76,8 +76,13 @@ ACCEPTANCE_TOLERANCE = 0.05
 
 
 class HardwareLike(Protocol):
-    dies_per_package: int | None
-    packages_per_node: int | None
+    """What basis conversion reads from a hardware record (read-only: records are frozen)."""
+
+    @property
+    def dies_per_package(self) -> int | None: ...
+
+    @property
+    def packages_per_node(self) -> int | None: ...
 
 
 @dataclass(frozen=True)
@@ -177,7 +182,7 @@ def compare_deployment(cd, ed, hw: HardwareLike | None) -> list[tuple[str, Statu
     Returns (name, status, claim text, evidence text, note); ``deployment`` binds, ``batch`` does not."""
     if cd is None or ed is None:
         return [("deployment", "unknown", None if cd is None else "stated", None if ed is None else "stated", None)]
-    out = []
+    out: list[tuple[str, Status, str | None, str | None, str | None]] = []
     for field, label in (("devices", "devices"), ("ep", "EP size")):
         a = _in_dies(getattr(cd, field), cd.device, hw)
         b = _in_dies(getattr(ed, field), ed.device, hw)

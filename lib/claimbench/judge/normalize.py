@@ -131,13 +131,13 @@ def convert_basis(
         raise UserError(f"{hardware.id}: dies per package unknown; no per-die figure")
 
     # factor from `fb` to per-card, and from per-card to `tb`
-    to_card = {
+    to_card: dict[str, tuple[Optional[float], str]] = {
         "card": (1.0, ""),
         "die": (float(dies or 1), f"× {dies} dies per package"),
         "node": (1.0 / ppn if ppn else None, f"÷ {ppn_text}"),
         "system": (1.0 / pis if pis else None, f"÷ {pis} packages in the system"),
     }
-    from_card = {
+    from_card: dict[str, tuple[Optional[float], str]] = {
         "card": (1.0, ""),
         "die": (1.0 / dies if dies else None, f"÷ {dies} dies per package"),
         "node": (float(ppn) if ppn else None, f"× {ppn_text}"),
@@ -145,6 +145,9 @@ def convert_basis(
     }
     f1, t1 = to_card[fb]
     f2, t2 = from_card[tb]
+    # Invariant: each count a basis needs was checked above (missing -> UserError; the schema and
+    # _check_count make every count >= 1), so both factors are set.
+    assert f1 is not None and f2 is not None
     factor = f1 * f2
     out = v * factor
     if fb == tb:
@@ -200,13 +203,22 @@ def normalize(
 
     v = _check_value(value)
     b = canonical_basis(basis)
-    kw = dict(packages_per_node=packages_per_node, packages_in_system=packages_in_system, unit=unit)
     rows: list[dict] = []
-    card = convert_basis(v, b, "card", hardware, **kw)
+    card = convert_basis(
+        v, b, "card", hardware, packages_per_node=packages_per_node, packages_in_system=packages_in_system, unit=unit
+    )
     per_card = card.value
     for target in BASES:
         try:
-            c = convert_basis(v, b, target, hardware, **kw)
+            c = convert_basis(
+                v,
+                b,
+                target,
+                hardware,
+                packages_per_node=packages_per_node,
+                packages_in_system=packages_in_system,
+                unit=unit,
+            )
             rows.append(_row(f"per_{target}", c.value, c.unit, b, c.factor, c.explanation))
         except UserError as exc:
             if target == b:

@@ -31,11 +31,16 @@ Loosening never makes a plausible claim look implausible.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, TypedDict
 
 from claimbench.errors import UserError
 from claimbench.judge.verdict import PlausibilityBound
 from claimbench.schema.claims import Claim, ClaimConditions, ResolvedReading, resolved_readings
 from claimbench.schema.hardware import DTYPE_BYTES, DTYPES, HardwareSpec, ModelArch, canonical_dtype
+
+if TYPE_CHECKING:  # roofline is imported where it is used, as before
+    from claimbench.judge.roofline import Deployment as RDeployment
+    from claimbench.judge.roofline import Device, Precision
 
 __all__ = ["claim_bounds", "reading_bound"]
 
@@ -52,6 +57,22 @@ class _NoBound(Exception):
 
 class _Blocked(Exception):
     pass
+
+
+class _DecodeArgs(TypedDict):
+    """Keyword arguments of roofline.decode_bound / max_batch_at_tpot besides batch or TPOT and context."""
+
+    precision: Precision
+    deployment: RDeployment
+    spec_tokens: int
+    acceptance: float
+    device: Device
+
+
+class _RooflineArgs(_DecodeArgs):
+    """:class:`_DecodeArgs` with the reading's mean KV context."""
+
+    context_tokens: float
 
 
 def _precision(c: ClaimConditions, hw: HardwareSpec, notes: list[str]):
@@ -79,6 +100,9 @@ def _precision(c: ClaimConditions, hw: HardwareSpec, notes: list[str]):
         compute = best[1]
         notes.append(f"precision unknown: bounded at {compute}, the fastest dtype {hw.id} supports")
     dep = c.deployment
+    # callers reach here only with a deployment: _inputs checks it first, and the unsupported-precision
+    # calls raise _Blocked above
+    assert dep is not None
     if dep.kv_precision is not None:
         kv = canonical_dtype(dep.kv_precision)
     else:
@@ -106,7 +130,9 @@ def _tpot_limit(c: ClaimConditions) -> float | None:
     return min(limits) if limits else None
 
 
-def _inputs(c: ClaimConditions, models: Mapping[str, ModelArch], hardware: Mapping[str, HardwareSpec]):
+def _inputs(
+    c: ClaimConditions, models: Mapping[str, ModelArch], hardware: Mapping[str, HardwareSpec]
+) -> tuple[ModelArch, HardwareSpec, _RooflineArgs, list[str]]:
     """Model, hardware, roofline keyword arguments and notes, or _NoBound naming what is unknown."""
     from claimbench.judge.roofline import Deployment as RDeployment
 
@@ -128,12 +154,13 @@ def _inputs(c: ClaimConditions, models: Mapping[str, ModelArch], hardware: Mappi
     missing = [n for n in ("context_tokens", "tp", "ep") if getattr(dep, n) is None]
     if missing:
         raise _NoBound("deployment " + ", ".join(missing) + " unknown")
+    assert dep.context_tokens is not None and dep.tp is not None and dep.ep is not None  # `missing` says so
     if c.phase == "prefill-only":
         raise _NoBound("a prefill-only figure has no decode bound")
     notes: list[str] = []
     precision = _precision(c, hw, notes)
     spec, acc = _spec(c, notes)
-    kw = dict(
+    kw = _RooflineArgs(
         context_tokens=dep.context_tokens,
         precision=precision,
         deployment=RDeployment(tp=dep.tp, ep=dep.ep),
@@ -174,7 +201,7 @@ def memory_fit(model: ModelArch, hw: HardwareSpec, precision: str | None, device
     return n, text
 
 
-def _setup(model: ModelArch, hw: HardwareSpec, kw: dict) -> str:
+def _setup(model: ModelArch, hw: HardwareSpec, kw: _RooflineArgs) -> str:
     d = kw["deployment"]
     spec = f", MTP {kw['spec_tokens']} @ {kw['acceptance']:g}" if kw["spec_tokens"] else ""
     return (
@@ -197,6 +224,7 @@ def _single(c: ClaimConditions, models, hardware) -> PlausibilityBound:
     model, hw, kw, notes = _inputs(c, models, hardware)
     dev = kw["device"]
     tpot = _tpot_limit(c)
+    assert c.deployment is not None  # _inputs raised _NoBound otherwise
     batch = c.deployment.batch_per_device
     options: list[tuple[float, str, str]] = []  # (tok/s per package, binding roof, explanation)
     if batch is not None:
@@ -242,11 +270,11 @@ def _single(c: ClaimConditions, models, hardware) -> PlausibilityBound:
         )
     pick = min(range(len(options)), key=lambda i: options[i][0])
     value, roof, text = options[pick]
-    for i, (v, r, t) in enumerate(options):
+    for i, (v, r, other) in enumerate(options):
         if i == pick:
             continue
         if v <= value * 1.005:
-            text += f"; the same bound {t}"
+            text += f"; the same bound {other}"
         else:
             text += f"; looser: {r} allows {_n(v)} per package"
     expl = f"roofline {_setup(model, hw, kw)}: {text}"
@@ -268,12 +296,15 @@ def _ratio(claim: Claim, r: ResolvedReading, models, hardware) -> PlausibilityBo
     """A's own bound (per package, or per die for a per-die reading), to be divided by B's observed
     throughput in the verdict (``kind="numerator"``)."""
     c = r.conditions
-    base = claim.predicate.ratio_to.hardware
+    p = claim.predicate
+    assert p is not None and p.ratio_to is not None  # reading_bound calls this for a ratio predicate only
+    base = p.ratio_to.hardware
     if hardware.get(base) is None:
         raise _NoBound(f"baseline hardware {base!r} is not in the registry")
     if _tpot_limit(c) is None and (c.deployment is None or c.deployment.batch_per_device is None):
         raise _NoBound("neither batch nor TPOT bound stated for the ratio")
     a = _single(c, models, hardware)
+    assert a.max_value is not None  # _single always bounds (it raises _NoBound instead)
     value, basis = a.max_value, "card"
     if r.basis == "die":
         dies = hardware[c.hardware].dies_per_package or 1
@@ -360,6 +391,7 @@ def reading_bound(
     if target != "card":  # the bound on the reading's own basis, when a declared conversion applies
         from claimbench.judge.matching import convert
 
+        assert bound.max_value is not None  # from _single, which always bounds (it raises _NoBound instead)
         conv, _ = convert(bound.max_value, "card", target, reading.conditions.hardware, hardware, None)
         if conv is not None:
             bound = PlausibilityBound(
@@ -434,7 +466,7 @@ def length_bridge(models: Mapping[str, ModelArch], hardware: Mapping[str, Hardwa
         kv = canonical_dtype(dep.kv_precision) if dep.kv_precision else "int8"
         try:
             compute = canonical_dtype(precision)
-            kw = dict(
+            kw = _DecodeArgs(
                 precision=rl.Precision(compute=compute, weights=compute, kv=kv),
                 deployment=rl.Deployment(tp=dep.tp, ep=dep.ep),
                 spec_tokens=tokens,

@@ -291,6 +291,8 @@ def param_breakdown(model: ModelArch) -> ParamBreakdown:
         )
         attn = q + kv + nh * m.v_head_dim * H
     else:
+        # not MLA: ModelArch's validator requires kv_heads and head_dim
+        assert model.kv_heads is not None and model.head_dim is not None
         hd, kvh = model.head_dim, model.kv_heads
         attn = H * nh * hd + 2 * H * kvh * hd + nh * hd * H
         if model.attention_bias:
@@ -339,6 +341,8 @@ def kv_bytes_per_token(model: ModelArch, precision: Precision, layers: Optional[
             "kv_rope"
         )
     else:
+        # not MLA: ModelArch's validator requires kv_heads and head_dim
+        assert model.kv_heads is not None and model.head_dim is not None
         per_layer = 2 * model.kv_heads * model.head_dim * precision.bytes_of("kv")
     return per_layer * L
 
@@ -353,6 +357,8 @@ def _attention_flops_per_token(model: ModelArch, context: float, absorbed: bool)
         else:
             per = 2 * nh * (m.qk_nope_head_dim + m.qk_rope_head_dim) + 2 * nh * m.v_head_dim
     else:
+        # not MLA: ModelArch's validator requires kv_heads and head_dim
+        assert model.head_dim is not None
         per = 4 * nh * model.head_dim
     return per * context * model.layers
 
@@ -480,6 +486,8 @@ def decode_bound(
         if tp > 1:
             notes.append(f"MLA under TP{tp}: each rank reads the whole latent KV of its replica")
     else:
+        # not MLA: ModelArch's validator requires kv_heads and head_dim
+        assert model.kv_heads is not None
         kv_shard = min(tp, model.kv_heads)
     kv_per_seq_dev = context_tokens * kv_tok * tp / kv_shard  # per sequence resident on this device
     kv_bytes = batch_per_device * kv_per_seq_dev
@@ -527,7 +535,7 @@ def decode_bound(
     roofs = {"memory": t_mem, "compute": t_cmp}
     if t_comm is not None:
         roofs["interconnect"] = t_comm
-    binding = max(roofs, key=roofs.get)
+    binding = max(roofs, key=roofs.__getitem__)
     step = roofs[binding]
     per_dev = batch_per_device * accepted / step
     dies = fig.dies_per_package
@@ -535,6 +543,8 @@ def decode_bound(
         per_pkg = per_dev
         per_die = per_dev / dies if dies else None
     else:
+        # device == "die": device_figures raised unless dies_per_package is known
+        assert dies is not None
         per_pkg = per_dev * dies
         per_die = per_dev
 
@@ -604,20 +614,25 @@ def max_batch_at_tpot(
     batch; the throughput at that batch is the upper bound on tok/s per device at this TPOT.
     """
     _check_num("tpot_ms", tpot_ms, 0, strict=True)
-    kw = dict(
-        context_tokens=context_tokens,
-        precision=precision,
-        deployment=deployment,
-        spec_tokens=spec_tokens,
-        acceptance=acceptance,
-        device=device,
-        hbm_usable_fraction=hbm_usable_fraction,
-    )
+
+    def bound_at(b: int) -> DecodeBound:
+        return decode_bound(
+            model,
+            hardware,
+            batch_per_device=b,
+            context_tokens=context_tokens,
+            precision=precision,
+            deployment=deployment,
+            spec_tokens=spec_tokens,
+            acceptance=acceptance,
+            device=device,
+            hbm_usable_fraction=hbm_usable_fraction,
+        )
 
     def ok(b: int) -> bool:
-        return decode_bound(model, hardware, batch_per_device=b, **kw).tpot_ms <= tpot_ms
+        return bound_at(b).tpot_ms <= tpot_ms
 
-    first = decode_bound(model, hardware, batch_per_device=1, **kw)
+    first = bound_at(1)
     cap = first.capacity_batch_per_device
     hi_limit = max_batch if cap is None else min(max_batch, cap)
     if hi_limit < 1:
@@ -640,7 +655,7 @@ def max_batch_at_tpot(
                 lo = mid
             else:
                 hi = mid
-    bound = decode_bound(model, hardware, batch_per_device=lo, **kw)
+    bound = bound_at(lo)
     limited = "memory_capacity" if (cap is not None and lo == cap and lo < max_batch) else "tpot"
     if lo == max_batch:
         limited = "max_batch"
@@ -693,7 +708,12 @@ def prefill_bound(
     binding = "compute" if t_cmp >= t_mem else "memory"
     step = max(t_cmp, t_mem)
     per_dev = chunk / step
-    per_pkg = per_dev if device == "package" else per_dev * fig.dies_per_package
+    if device == "package":
+        per_pkg = per_dev
+    else:
+        # device == "die": device_figures raised unless dies_per_package is known
+        assert fig.dies_per_package is not None
+        per_pkg = per_dev * fig.dies_per_package
     return PrefillBound(
         model.id,
         hardware.id,

@@ -73,7 +73,7 @@ def _n(x: float | None) -> str:
 
 
 def _extent(frame: pl.DataFrame, col: str) -> str:
-    vals = frame[col].drop_nulls() if col in frame.columns else []
+    vals: pl.Series | list[float] = frame[col].drop_nulls() if col in frame.columns else []
     return f"{_n(min(vals))} to {_n(max(vals))}" if len(vals) else "no values"
 
 

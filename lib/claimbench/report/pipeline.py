@@ -24,9 +24,10 @@ from __future__ import annotations
 import html
 import os
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from claimbench.errors import UserError, did_you_mean
 from claimbench.load.paths import notebooks_dir
@@ -332,7 +333,10 @@ def write_assets(folder: Path) -> None:
 
     target = folder / ASSET_JS
     target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(vlc.javascript_bundle(), encoding="utf-8")
+    # vl-convert's stub marks `snippet` as required; at runtime it defaults to None (the default snippet,
+    # which puts vegaEmbed, vegaLite and vega on window), so call it without arguments as before.
+    bundle = cast(Callable[[], str], vlc.javascript_bundle)
+    target.write_text(bundle(), encoding="utf-8")
 
 
 def _steps_table(folder: Path, results: list[StepResult]) -> str:

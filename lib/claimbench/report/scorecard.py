@@ -74,7 +74,7 @@ figure.cb-chart.cb-live img.cb-static{display:none}
 _e = html.escape
 
 
-def anchor(claim_id: str) -> str:
+def anchor(claim_id: object) -> str:
     """The HTML id of a claim's card (stable, safe in a URL fragment)."""
     return "claim-" + re.sub(r"[^a-z0-9-]", "-", str(claim_id).lower())
 

@@ -271,7 +271,7 @@ conditions (:data:`GROUP_CONDITIONS`) are export-only columns (CSV/LaTeX for pap
 
 def _level_names(summary: pl.DataFrame) -> dict[str, str]:
     """'0' -> 'level 0 (concurrency 1)' / '(rate 2/s)' from the summary, when it says."""
-    out = {}
+    out: dict[str, str] = {}
     if summary.height == 0 or "level" not in summary.columns:
         return out
     if "run_id" in summary.columns and summary["run_id"].n_unique() > 1:
