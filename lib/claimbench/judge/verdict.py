@@ -120,7 +120,7 @@ from claimbench.judge.matching import (
     latency_field,
     match,
 )
-from claimbench.schema.claims import Claim, ClaimConditions, ResolvedReading, SloBound, resolved_readings
+from claimbench.schema.claims import Basis, Claim, ClaimConditions, ResolvedReading, SloBound, resolved_readings
 from claimbench.schema.evidence import MEASURED_KINDS, Evidence, LoadPoint
 
 __all__ = [
@@ -341,6 +341,7 @@ def _replicates(
     arrays = []
     for p in used:
         s = p.samples
+        assert s is not None  # returned above when any level has no samples
         out = np.asarray(s.output_tokens, dtype=float)
         lat_src = s.tpot_ms if (lat_field or "").startswith("tpot") else s.ttft_ms
         lat = np.asarray([np.nan if v is None else v for v in lat_src], dtype=float)
@@ -362,15 +363,15 @@ def _replicates(
         if lat_field is None or bound is None:
             reps.append(max(t for _, _, t in levels))
             continue
-        levels = [lv for lv in levels if lv[1] is not None]
-        if not levels:
+        known = [(label, lv, thr) for label, lv, thr in levels if lv is not None]
+        if not known:
             continue
         if bracket_labels:  # hold the bracket fixed
-            pair = sorted((lv for lv in levels if lv[0] in bracket_labels), key=lambda x: x[1])
+            pair = sorted((k for k in known if k[0] in bracket_labels), key=lambda x: x[1])
             if len(pair) == 2:
                 reps.append(_interp(pair[0][1], pair[0][2], pair[1][1], pair[1][2], bound))
                 continue
-        reps.append(read_at_bound(levels, bound)[0])
+        reps.append(read_at_bound(known, bound)[0])
     return tuple(reps) if reps else None
 
 
@@ -379,7 +380,7 @@ def _percentile_interval(reps: Sequence[float], cfg: VerdictConfig) -> tuple[flo
     percentile definition (:func:`claimbench.analyze.metrics.percentile`, ``cfg.percentile_method``)."""
     a = (1.0 - cfg.confidence) / 2.0
     vals = [float(x) for x in reps]
-    return (
+    return (  # type: ignore[return-value]  # (None, None) when every replicate is NaN; kept as it was
         percentile(vals, 100 * a, cfg.percentile_method),
         percentile(vals, 100 * (1.0 - a), cfg.percentile_method),
     )
@@ -650,7 +651,14 @@ class _Transform:
 def _transform(metric: str, hw_id: str | None, hardware, prices: Mapping[str, float]) -> tuple[_Transform | None, str]:
     """How a derived metric comes from what evidence reports, or (None, the missing figure)."""
     if metric == "output_tok_per_s_per_user":
-        return _Transform("tpot_mean_ms", interactivity_tok_per_s, True, "1000 / mean TPOT", False), ""
+        tf = _Transform(
+            "tpot_mean_ms",
+            interactivity_tok_per_s,  # type: ignore[arg-type]  # None for a TPOT <= 0 (evidence allows it), as before
+            True,
+            "1000 / mean TPOT",
+            False,
+        )
+        return tf, ""
     if metric not in _PER_CARD_DERIVED:
         return _Transform(metric, lambda v: v, False, "", False), ""
     if hw_id is None:
@@ -696,7 +704,7 @@ def _apply(tf: _Transform, ro: ReadOut, factor: float) -> tuple[float, ReadOut]:
 
 def _gather(
     conditions: ClaimConditions,
-    basis: str | None,
+    basis: Basis | None,
     metric: str,
     evidence: Sequence[Evidence],
     hardware: Mapping[str, HardwareLike],
@@ -717,7 +725,7 @@ def _gather(
     for ev in evidence:
         if ev.kind == "coverage":
             continue
-        target = "card" if tf.per_card else (ev.basis if base == "tpot_mean_ms" else basis)
+        target: Basis | None = "card" if tf.per_card else (ev.basis if base == "tpot_mean_ms" else basis)
         m = match(conditions, target, ev, hardware, metric=base, equivalent=equivalent)
         bridged: tuple[float, str] | None = None
         if not m.comparable and bridge is not None and base == "output_tok_per_s" and tf.text == "":
@@ -745,6 +753,7 @@ def _gather(
                 ev.packages,
                 _metric_unit(base),
             )
+            assert m.conversion is not None  # f != 1.0 comes only from m.conversion
             conv_text = conv.explanation if conv is not None else m.conversion.explanation
         value, ro2 = _apply(tf, ro, f)
         interval = ro2.interval
@@ -772,6 +781,18 @@ def _gather(
         used.append(use)
     used.sort(key=lambda u: u.rank)
     return used, aside
+
+
+def _read_of(u: EvidenceUse) -> ReadOut:
+    """The read of a use :func:`_gather` returned as comparable (it sets ``read`` on every one)."""
+    assert u.read is not None
+    return u.read
+
+
+def _observed_of(u: EvidenceUse) -> float:
+    """The observed value of a use :func:`_gather` returned as comparable (it sets ``observed`` on every one)."""
+    assert u.observed is not None
+    return u.observed
 
 
 def _repeat_groups(uses: list[EvidenceUse], evidence_by_id: Mapping[str, Evidence]) -> list[list[EvidenceUse]]:
@@ -814,7 +835,7 @@ def bootstrap_ratio_interval(
 # ----------------------------------------------------------------------------------------------
 # explanation
 # ----------------------------------------------------------------------------------------------
-_LABEL = {
+_LABEL: dict[str | None, str] = {
     "self-reported": "self-reported only (the claimant's own publications)",
     "independent": "independent (a third party's figures)",
     "measured-here": "measured here (claimbench run bundles)",
@@ -1067,6 +1088,8 @@ def _caveats(uses: Sequence[EvidenceUse]) -> tuple[str, ...]:
 
 
 def _judge_coverage(claim: Claim, r: ResolvedReading, evidence: Sequence[Evidence], hardware, equivalent) -> Verdict:
+    # judge_claim sends only models_supported predicates here, whose value the schema makes a list
+    assert claim.predicate is not None and isinstance(claim.predicate.value, list)
     fams = [str(f).lower() for f in claim.predicate.value]
     covered: dict[str, list[str]] = {f: [] for f in fams}
     used, aside = [], []
@@ -1146,6 +1169,8 @@ def _bound_check(
 ) -> tuple[float, float] | None:
     """(claimed on the bound's basis, margin) when the claim exceeds an absolute bound, else None."""
     p = claim.predicate
+    # called from _judge_single: a predicate whose value the schema makes a number
+    assert p is not None and not isinstance(p.value, list)
     if bound is None or bound.max_value is None or bound.kind != "absolute" or p.comparator not in (">=", "approx"):
         return None
     if not (r.metric or p.metric).endswith("_per_s"):
@@ -1166,6 +1191,8 @@ def _bound_note(claim: Claim, r: ResolvedReading, bound: PlausibilityBound | Non
     if bound.max_value is None or bound.kind != "absolute":
         return bound.explanation if bound.max_value is None else None
     p = claim.predicate
+    # called from _judge_single: a predicate whose value the schema makes a number
+    assert p is not None and not isinstance(p.value, list)
     conv, _ = convert(float(p.value), r.basis or "card", bound.basis, r.conditions.hardware, hardware, None)
     if conv is None:
         return f"roofline bound {bound.max_value:,.0f} {p.unit} per {bound.basis} not compared: {bound.explanation}"
@@ -1323,9 +1350,11 @@ def _judge_single(claim, r, evidence, hardware, bound, cfg, prices, equivalent, 
     best_rank = used[0].rank
     top = [u for u in used if u.rank == best_rank]
     decided: list[tuple[EvidenceUse, str, float, tuple[float, float] | None, str | None]] = []
+    ci: tuple[float, float] | None
+    method: str | None
     for group in _repeat_groups(top, ev_by_id):
-        if len(group) > 1 and all(u.read.kind in ("point", "interpolated") for u in group):
-            vals = [u.observed for u in group]
+        if len(group) > 1 and all(_read_of(u).kind in ("point", "interpolated") for u in group):
+            vals = [_observed_of(u) for u in group]
             mean = float(np.mean(vals))
             ci, method = _repeats_interval(vals, cfg)
             if len(vals) < FEW_REPEATS:
@@ -1337,11 +1366,10 @@ def _judge_single(claim, r, evidence, hardware, bound, cfg, prices, equivalent, 
             decided.append((group[0], out, mean, ci, method))
         else:
             for u in group:
-                method = u.read.interval_method if u.interval is not None else None
-                out = decide(
-                    p.comparator, float(p.value), p.tolerance_rel, u.observed, u.read.kind, u.interval, p.value_pm
-                )
-                decided.append((u, out, u.observed, u.interval, method))
+                ro, obs = _read_of(u), _observed_of(u)
+                method = ro.interval_method if u.interval is not None else None
+                out = decide(p.comparator, float(p.value), p.tolerance_rel, obs, ro.kind, u.interval, p.value_pm)
+                decided.append((u, out, obs, u.interval, method))
     outcomes = {o for _, o, *_ in decided if o != "INCONCLUSIVE"}
     if len(outcomes) == 1:
         verdict = outcomes.pop()
@@ -1351,6 +1379,7 @@ def _judge_single(claim, r, evidence, hardware, bound, cfg, prices, equivalent, 
             notes.append("the best-matched evidence disagrees")
     pick = next((d for d in decided if d[1] == verdict), decided[0])
     u, _, observed, ci, method = pick
+    u_read = _read_of(u)
     outcome_by_id = {d[0].evidence_id: d[1] for d in decided}
     used_final = [replace(x, outcome=outcome_by_id.get(x.evidence_id, "context")) for x in used]
     deciding = [x for x in used_final if x.outcome != "context"]
@@ -1358,13 +1387,13 @@ def _judge_single(claim, r, evidence, hardware, bound, cfg, prices, equivalent, 
     if len(used) > len(top):
         notes.append(f"{len(used) - len(top)} less closely matched record(s) listed as context")
     notes.extend(u.notes)
-    if u.read.kind in ("lower_bound", "upper_bound"):
-        notes.append(f"the evidence gives a {u.read.kind.replace('_', ' ')} only: {u.read.method}")
+    if u_read.kind in ("lower_bound", "upper_bound"):
+        notes.append(f"the evidence gives a {u_read.kind.replace('_', ' ')} only: {u_read.method}")
     if corr == "self-reported":
         notes.append("self-reported: this reading rests only on the claimant's own figures")
-    decide_list, cmd = _hints(claim, r, verdict, corr, bound, u.read.kind, aside=aside)
+    decide_list, cmd = _hints(claim, r, verdict, corr, bound, u_read.kind, aside=aside)
     iv = f" (interval {_fmtn(ci[0])}–{_fmtn(ci[1])})" if ci else ""
-    bound_word = {"lower_bound": "at least ", "upper_bound": "at most "}.get(u.read.kind, "")
+    bound_word = {"lower_bound": "at least ", "upper_bound": "at most "}.get(u_read.kind, "")
     why = (
         f"{u.evidence_id} gives {bound_word}{_fmtn(observed)} {base['unit']} per {basis or 'card'}{iv} against the "
         f"claimed {p.value:g}: {verdict}; {_LABEL.get(corr, 'no corroboration')}."
@@ -1377,7 +1406,7 @@ def _judge_single(claim, r, evidence, hardware, bound, cfg, prices, equivalent, 
             margin_rel=(observed - float(p.value)) / float(p.value),
             interval=ci,
             interval_method=method,
-            read_method=u.read.method,
+            read_method=u_read.method,
             evidence_used=tuple(used_final),
             evidence_set_aside=tuple(aside),
             conditions=u.comparisons,
@@ -1442,7 +1471,7 @@ def _judge_ratio(claim, r, evidence, hardware, cfg, bound, prices, equivalent, b
         corr = None
         caveats = _caveats([d])
         if bound is not None and bound.max_value is not None and bound.kind == "numerator":
-            ceiling = tf_a.fn(bound.max_value) / d.observed if not tf_a.decreasing else None
+            ceiling = tf_a.fn(bound.max_value) / _observed_of(d) if not tf_a.decreasing else None
             if ceiling is not None:
                 floor = float(p.value) * (1.0 - (p.tolerance_rel or 0.0))
                 text = (
@@ -1499,7 +1528,7 @@ def _judge_ratio(claim, r, evidence, hardware, cfg, bound, prices, equivalent, b
             pairs.append((ok, n.rank, d.rank, -(n.observed or 0), -(d.observed or 0), n, d, comps))
     pairs.sort(key=lambda t: (not t[0], t[1], t[2], t[3], t[4]))
     ok, _, _, _, _, n, d, comps = pairs[0]
-    ratio = n.observed / d.observed
+    ratio = _observed_of(n) / _observed_of(d)
     corr = _weakest([n.corroboration, d.corroboration])
     caveats = _caveats([n, d])
     if not ok:
@@ -1549,15 +1578,16 @@ def _judge_ratio(claim, r, evidence, hardware, cfg, bound, prices, equivalent, b
             f"per record), B={k}, seed={cfg.seed}, {cfg.confidence:.0%}"
         )
     elif n.interval is not None or d.interval is not None:
-        nlo, nhi = n.interval or (n.observed, n.observed)
-        dlo, dhi = d.interval or (d.observed, d.observed)
+        nlo, nhi = n.interval or (_observed_of(n), _observed_of(n))
+        dlo, dhi = d.interval or (_observed_of(d), _observed_of(d))
         interval = (nlo / dhi, nhi / dlo)
         method = "ratio of the two sides' interval extremes (independent figures, each at its stated precision)"
-    kinds = {n.read.kind, d.read.kind}
+    n_read, d_read = _read_of(n), _read_of(d)
+    kinds = {n_read.kind, d_read.kind}
     kind: ReadKind = "point"
-    if n.read.kind == "lower_bound" or d.read.kind == "upper_bound":
+    if n_read.kind == "lower_bound" or d_read.kind == "upper_bound":
         kind = "lower_bound"
-    if n.read.kind == "upper_bound" or d.read.kind == "lower_bound":
+    if n_read.kind == "upper_bound" or d_read.kind == "lower_bound":
         kind = "upper_bound" if kind == "point" else "point"
         if len(kinds) > 1 and "point" not in kinds:
             notes.append("numerator and denominator bounds point in opposite directions")
@@ -1575,7 +1605,7 @@ def _judge_ratio(claim, r, evidence, hardware, cfg, bound, prices, equivalent, b
             margin_rel=(ratio - float(p.value)) / float(p.value),
             interval=interval,
             interval_method=method,
-            read_method=f"{n.evidence_id} ({n.read.method}) / {d.evidence_id} ({d.read.method})",
+            read_method=f"{n.evidence_id} ({n_read.method}) / {d.evidence_id} ({d_read.method})",
             evidence_used=(n, d),
             evidence_set_aside=aside,
             conditions=comps,
