@@ -23,6 +23,7 @@ from typing import Any
 
 from claimbench.errors import UserError, did_you_mean
 from claimbench.load.paths import notebooks_dir
+from claimbench.redact import Redactor
 
 STEP_TITLES = {
     "01_measure": "Measure",
@@ -60,11 +61,13 @@ def coerce(notebook: str, name: str, value: Any, type_name: str) -> Any:
                 if text.lower() not in ("true", "false", "1", "0"):
                     raise ValueError
                 return text.lower() in ("true", "1")
-            return want(text) if want is not float or text.lower() not in ("inf", "infinity") else float("inf")
+            value = want(text) if want is not float or text.lower() not in ("inf", "infinity") else float("inf")
         except ValueError:
             raise UserError(f"{notebook}: parameter {name} must be {type_name}, got {value!r}") from None
     if want is float and isinstance(value, int) and not isinstance(value, bool):
         return float(value)
+    if want is float and isinstance(value, float) and value != value:
+        raise UserError(f"{notebook}: parameter {name} must be a number, got NaN")
     if not isinstance(value, want) or (want is int and isinstance(value, bool)):
         raise UserError(f"{notebook}: parameter {name} must be {type_name}, got {type(value).__name__} {value!r}")
     return value
@@ -133,6 +136,36 @@ def plan_parameters(
     return plans
 
 
+_INPUT_SUFFIXES = ("_dir", "_path", "_file", "_bundle")
+_OUTPUT_PARAMS = ("out_dir", "export_dir")
+
+
+def _check_input_paths(overrides: dict[str, Any]) -> None:
+    """A path parameter the user gives (``runs_dir``, ``02_analyze.bundle_path``…) must exist,
+    checked before any kernel starts; outputs (``out_dir``, ``export_dir``) are created later."""
+    for key, value in overrides.items():
+        name = key.rpartition(".")[2]
+        if name in _OUTPUT_PARAMS or not name.endswith(_INPUT_SUFFIXES):
+            continue
+        if not isinstance(value, str) or not value.strip():
+            if value in (None, ""):
+                continue
+            raise UserError(f"-p {key}: expected a path, got {value!r}")
+        if not Path(value).exists():
+            raise UserError(f"-p {key}: {value} does not exist")
+
+
+def _redact_file(path: Path) -> None:
+    """Rewrite ``path`` through the one redactor (credentials, home folder) when it holds any."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return
+    clean = Redactor().text(text)
+    if clean != text:
+        path.write_text(clean, encoding="utf-8")
+
+
 def run_report(
     out_root: str | Path = "reports",
     overrides: dict[str, Any] | None = None,
@@ -154,15 +187,19 @@ def run_report(
         if s not in known:
             raise UserError(f"--steps: unknown step {s!r}{did_you_mean(s, known)}; steps: {', '.join(known)}")
     overrides = dict(overrides or {})
-    if "runs_dir" in overrides and not Path(overrides["runs_dir"]).exists():
-        raise UserError(f"-p runs_dir: {overrides['runs_dir']} does not exist")
-    folder = Path(out_root) / (run_id or new_run_id())
-    folder.mkdir(parents=True, exist_ok=False)
+    _check_input_paths(overrides)
+    root = Path(out_root)
+    if not str(out_root).strip():
+        raise UserError("--out must name a folder, got an empty string")
+    if root.exists() and not root.is_dir():
+        raise UserError(f"--out: {root} exists and is not a folder")
+    folder = root / (run_id or new_run_id())
+    # every parameter is checked before anything is created or any kernel starts
+    plans = plan_parameters(steps, overrides, folder.resolve(), nb_dir)
     try:
-        plans = plan_parameters(steps, overrides, folder.resolve(), nb_dir)
-    except UserError:
-        folder.rmdir()  # nothing ran: leave no empty report behind
-        raise
+        folder.mkdir(parents=True, exist_ok=False)
+    except OSError as exc:
+        raise UserError(f"--out: cannot create {folder}: {exc.strerror or exc}") from None
     results: list[StepResult] = []
     failure: str | None = None
     for step in steps:
@@ -192,10 +229,13 @@ def run_report(
             )
             results.append(StepResult(step, "failed", time.monotonic() - t0, failure, plans[step]))
         if out_nb.exists():
-            (folder / f"{step}.html").write_text(notebook_html(out_nb, STEP_TITLES.get(step, step)), encoding="utf-8")
+            _redact_file(out_nb)
+            (folder / f"{step}.html").write_text(
+                Redactor().text(notebook_html(out_nb, STEP_TITLES.get(step, step))), encoding="utf-8"
+            )
         if log:
             log(f"{step}: {results[-1].status} in {results[-1].seconds:.1f} s")
-    (folder / "index.html").write_text(index_html(folder, results), encoding="utf-8")
+    (folder / "index.html").write_text(Redactor().text(index_html(folder, results)), encoding="utf-8")
     if failure:
         raise StepFailed(f"{failure}; the finished steps are in {folder}", folder)
     return folder
