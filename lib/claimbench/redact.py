@@ -27,7 +27,7 @@ _HEADER_VALUE = re.compile(
     r"""(?ix)
     (?P<name>\b(?:proxy-)?authorization|\bx-api-key|\bapi-key|\bx-goog-api-key|\bapi_key)
     (?P<sep>["']?\s*[:=]\s*["']?)
-    (?P<value>(?:(?:bearer|basic|token)\s+)?[^\s"',;}\]]+)
+    (?P<value>(?:(?:bearer|basic|token)\s+)?[^\s"',;}\]&]+)
     """
 )
 _SCHEME_TOKEN = re.compile(r"(?i)\b(bearer|basic)\s+[A-Za-z0-9._~+/=\-]{4,}")

@@ -299,7 +299,7 @@ def _vllm_point(obj: dict, idx: int) -> LoadPoint:
     failed = obj.get("failed")
     values: dict[str, Any] = {
         "level": str(idx),
-        "concurrency": _num(obj.get("max_concurrency")),
+        "concurrency": _strict(obj.get("max_concurrency"), "max_concurrency"),
         "request_rate": _rate(obj.get("request_rate")),
         "n_ok": completed,
         "n_failed": int(failed) if isinstance(failed, int) else None,
@@ -309,9 +309,13 @@ def _vllm_point(obj: dict, idx: int) -> LoadPoint:
         "total_tok_per_s": _strict(obj.get("total_token_throughput"), "total_token_throughput"),
         "goodput_req_per_s": _strict(obj.get("request_goodput"), "request_goodput"),
     }
+    rate = values["request_rate"]
+    if rate is not None and (rate != rate or rate < 0):
+        raise BadField(f"field request_rate: {rate} is not a positive rate")
     dur = values["duration_s"]
-    if dur and isinstance(obj.get("total_input_tokens"), (int, float)):
-        values["input_tok_per_s"] = obj["total_input_tokens"] / dur
+    total_in = _strict(obj.get("total_input_tokens"), "total_input_tokens")
+    if dur and total_in is not None:
+        values["input_tok_per_s"] = total_in / dur
     for metric in _LAT:
         values[f"{metric}_mean_ms"] = _strict(obj.get(f"mean_{metric}_ms"), f"mean_{metric}_ms")
         values[f"{metric}_p50_ms"] = _strict(obj.get(f"median_{metric}_ms"), f"median_{metric}_ms")
@@ -457,9 +461,9 @@ def _load_guidellm(p: Path) -> Evidence:
         if stype == "synchronous":
             conc = 1.0
         elif stype == "concurrent":
-            conc = _num(strategy.get("streams"))
+            conc = _strict(strategy.get("streams"), f"benchmarks[{i}].config.strategy.streams")
         elif stype in ("constant", "poisson"):
-            rate = _num(strategy.get("rate"))
+            rate = _strict(strategy.get("rate"), f"benchmarks[{i}].config.strategy.rate")
         elif stype == "throughput":
             rate = math.inf
         totals = metrics.get("request_totals") or {}
@@ -469,7 +473,7 @@ def _load_guidellm(p: Path) -> Evidence:
             "request_rate": rate,
             "n_ok": totals.get("successful") if isinstance(totals.get("successful"), int) else None,
             "n_failed": totals.get("errored") if isinstance(totals.get("errored"), int) else None,
-            "duration_s": _num(bench.get("duration")),
+            "duration_s": _strict(bench.get("duration"), f"benchmarks[{i}].duration"),
             "request_per_s": _gl_stat(metrics, "requests_per_second", "mean"),
             "output_tok_per_s": _gl_stat(metrics, "output_tokens_per_second", "mean"),
             "total_tok_per_s": _gl_stat(metrics, "tokens_per_second", "mean"),
