@@ -36,7 +36,7 @@ def run(capsys, *argv):
         (["--request-timeout", "nan"], "--request-timeout must be a finite number, got nan"),
         (["--seed", "-1"], "--seed must be at least 0"),
         (["--concurrency", "1,,2"], "--concurrency has an empty item in '1,,2'"),
-        (["--num-prompts", "1000000000"], "--num-prompts must be at least 1 and at most 10,000,000"),
+        (["--num-prompts", "1000000000"], "--num-prompts must be at least 1 and at most 1,000,000"),
         (["--ramp-up", "-1"], "--ramp-up must be at least 0"),
         (["--search-percentile", "101"], "--search-percentile must be greater than 0 and at most 100"),
         (["--engine", "endpoint", "--base-url", "http://[::1"], "--base-url is not a valid URL"),

@@ -26,7 +26,7 @@ SEARCH_METRICS = ("tpot_ms", "ttft_ms", "itl_ms", "e2el_ms")
 
 # Upper bounds of plan sizes: beyond them a run cannot finish on any machine (and would only
 # build work up front); a real need for more is a plan split over several runs.
-MAX_PROMPTS = 10_000_000
+MAX_PROMPTS = 1_000_000
 MAX_TOKENS = 10_000_000
 MAX_CONCURRENCY = 1_000_000
 MAX_SECONDS = 366 * 86400.0  # durations and timeouts: finite and at most a year
