@@ -155,6 +155,51 @@ def _check_input_paths(overrides: dict[str, Any]) -> None:
             raise UserError(f"-p {key}: {value} does not exist")
 
 
+def _declared_value(spec: dict[str, Any]) -> Any:
+    import ast
+
+    try:
+        return ast.literal_eval(str(spec.get("default")))
+    except (ValueError, SyntaxError):
+        return None
+
+
+def _check_measure_step(params: dict[str, Any], declared: dict[str, dict[str, Any]]) -> None:
+    """The measure step's options through the one options validator (finite, in range), so a bad
+    value fails here rather than inside a started kernel."""
+    from claimbench.measurement.options import MeasureOptions
+
+    v = {name: params.get(name, _declared_value(spec)) for name, spec in declared.items()}
+    values = {
+        "engine": v.get("engine"),
+        "model": v.get("model"),
+        "hardware": v.get("hardware") or None,
+        "base_url": v.get("base_url") or None,
+        "concurrency": v.get("concurrency"),
+        "input_len": v.get("input_len"),
+        "output_len": v.get("output_len"),
+        "num_prompts": v.get("num_prompts"),
+        "warmup_prompts": v.get("warmup_prompts"),
+        "slo": {"tpot_ms": v.get("slo_tpot_ms")},
+        "seed": v.get("seed"),
+    }
+    try:
+        MeasureOptions.build(**{k: x for k, x in values.items() if x is not None})
+    except UserError as exc:
+        raise UserError(f"01_measure.ipynb: {exc}") from None
+
+
+_STEP_CHECKS = {"01_measure": _check_measure_step}
+
+
+def check_step_parameters(plans: dict[str, dict[str, Any]], nb_dir: Path) -> None:
+    """Step-specific checks of the planned parameters (before any kernel starts)."""
+    for step, params in plans.items():
+        check = _STEP_CHECKS.get(step)
+        if check is not None:
+            check(params, declared_parameters(nb_dir / f"{step}.ipynb"))
+
+
 def _redact_file(path: Path) -> None:
     """Rewrite ``path`` through the one redactor (credentials, home folder) when it holds any."""
     try:
@@ -196,6 +241,7 @@ def run_report(
     folder = root / (run_id or new_run_id())
     # every parameter is checked before anything is created or any kernel starts
     plans = plan_parameters(steps, overrides, folder.resolve(), nb_dir)
+    check_step_parameters(plans, nb_dir)
     try:
         folder.mkdir(parents=True, exist_ok=False)
     except OSError as exc:
