@@ -198,6 +198,13 @@ def test_a_journal_killed_before_its_first_level_reads_as_an_empty_partial_bundl
     assert b.partial and b.requests.height == 0 and b.summary.height == 0
 
 
+def test_summarize_reads_a_journal_killed_before_its_first_level(tmp_path, capsys):
+    j = BundleJournal(tmp_path, "20260101T000000Z-abcdef")
+    j.open({"schema_version": 1, "run_id": j.run_id, "status": "partial", "status_reason": "killed"})
+    code, out, err = run(capsys, "summarize", "--slo", "tpot_ms=50", str(tmp_path))
+    assert code == 0 and "note: 20260101T000000Z-abcdef is partial: killed" in out
+
+
 def test_a_journal_beside_its_finalized_bundle_is_not_read_twice(tmp_path):
     final = run_measurement(config(tmp_path, n_levels=1), FakeEngine(), {})
     shutil.copytree(final, tmp_path / (final.name + ".partial"))

@@ -45,7 +45,7 @@ class Bundle:
 MAX_MANIFEST_BYTES = 64 * 2**20
 # columns every reader relies on (metrics, evidence); others are optional
 REQUIRED_REQUEST_COLUMNS = ("request_id", "level", "sent_s", "first_token_s", "done_s", "output_tokens", "ok")
-REQUIRED_SUMMARY_COLUMNS = ("level",)
+REQUIRED_SUMMARY_COLUMNS = ("level", "concurrency", "request_rate")
 _REQUIRED_MANIFEST = {"run_id": str, "status": str}
 
 
@@ -113,7 +113,10 @@ def read_bundle(path: str | Path) -> Bundle:
     parts = sorted(p.glob("requests-L*.parquet"))
     if manifest["status"] == "partial" and not req_file.exists() and not parts:  # killed before any level ended
         return Bundle(
-            p, manifest, pl.DataFrame(schema=REQUESTS_POLARS_SCHEMA), pl.DataFrame(schema={"level": pl.Int64})
+            p,
+            manifest,
+            pl.DataFrame(schema=REQUESTS_POLARS_SCHEMA),
+            pl.DataFrame(schema={"level": pl.Int64, "concurrency": pl.Int64, "request_rate": pl.Float64}),
         )
     if req_file.exists() or not parts:
         requests = _read_parquet(req_file)
