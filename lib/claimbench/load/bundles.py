@@ -45,7 +45,7 @@ class Bundle:
 MAX_MANIFEST_BYTES = 64 * 2**20
 # columns every reader relies on (metrics, evidence); others are optional
 REQUIRED_REQUEST_COLUMNS = ("request_id", "level", "sent_s", "first_token_s", "done_s", "output_tokens", "ok")
-REQUIRED_SUMMARY_COLUMNS = ("level", "concurrency", "request_rate")
+REQUIRED_SUMMARY_COLUMNS = ("level",)
 _REQUIRED_MANIFEST = {"run_id": str, "status": str}
 
 

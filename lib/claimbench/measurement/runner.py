@@ -149,7 +149,11 @@ def run_measurement(
                 "requests_ok": len(measured),
                 "requests_short": sum(1 for r in measured if (r.output_tokens or 0) < (r.requested_output_tokens or 0)),
                 "requests_long": sum(1 for r in measured if (r.output_tokens or 0) > (r.requested_output_tokens or 0)),
+            },
+            "token_count_audit": {
                 "requests_usage_flagged": len(flagged),
+                "rule": "usage below the streamed chunk count or above the requested length is not trusted: "
+                "the chunk count is used and token_count_note says why",
             },
             **cfg.extra_manifest,
         }
