@@ -175,7 +175,8 @@ def run_measurement(
                 f"measuring (or killed) after level {level.level}: the levels in levels_completed are durable, "
                 "the level in flight is lost"
             )
-            journal.add_level(level.level, mine, summary_of(done), manifest_for("partial", reason, summary_of(done)))
+            summary = summary_of(done)
+            journal.add_level(level.level, mine, summary, manifest_for("partial", reason, summary))
         except Exception as exc:  # disk full mid-run: keep measuring; the final write is tried anyway
             journal_notes.append(f"journal write failed after level {level.level}: {type(exc).__name__}: {exc}")
 
