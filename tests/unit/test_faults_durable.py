@@ -4,6 +4,7 @@ the journal and says where it is."""
 
 import errno
 import json
+import os
 import shutil
 from pathlib import Path
 
@@ -76,6 +77,18 @@ def test_an_out_that_is_a_file_fails_before_the_engine_is_contacted(capsys, tmp_
 def test_an_out_that_cannot_be_created_fails_before_the_engine_is_contacted(capsys):
     code, out, err = run(capsys, *unreachable_endpoint("/proc/claimbench-cannot-exist/runs"))
     assert code == 2 and "--out: cannot create /proc/claimbench-cannot-exist/runs" in err
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root writes into read-only folders; /proc covers root above")
+def test_a_read_only_out_fails_before_the_engine_is_contacted(capsys, tmp_path):
+    ro = tmp_path / "ro"
+    ro.mkdir()
+    ro.chmod(0o555)
+    try:
+        code, out, err = run(capsys, *unreachable_endpoint(ro))
+    finally:
+        ro.chmod(0o755)
+    assert code == 2 and f"--out: {ro} is not writable: Permission denied" in err
 
 
 def test_a_full_out_fails_before_the_engine_is_contacted(capsys, tmp_path, monkeypatch):
