@@ -43,6 +43,10 @@ def run(capsys, *argv):
         (["--engine", "endpoint", "--base-url", "http://[::1"], "--base-url is not a valid URL"),
         (["--engine", "endpoint", "--base-url", "http://127.0.0.1:99999"], "--base-url is not a valid URL"),
         (["--request-rate", "nan"], "--request-rate values must be positive"),
+        (
+            ["--engine-arg", "gpu_memory_utilization=NaN"],
+            "--engine-arg gpu_memory_utilization: must be a finite number",
+        ),
     ],
 )
 def test_non_finite_or_out_of_range_options_are_one_line_before_anything_starts(capsys, tmp_path, argv, needle):

@@ -115,9 +115,12 @@ def parse_engine_args(items: Any) -> dict[str, Any]:
         if not sep or not key.strip():
             raise UserError(f"--engine-arg must be KEY=VALUE, got {item!r}")
         try:
-            out[key.strip().replace("-", "_")] = json.loads(value)
-        except json.JSONDecodeError:
-            out[key.strip().replace("-", "_")] = value
+            parsed = json.loads(value)
+        except (json.JSONDecodeError, RecursionError):
+            parsed = value
+        if isinstance(parsed, float) and not math.isfinite(parsed):
+            raise UserError(f"--engine-arg {key.strip()}: must be a finite number, got {value!r}")
+        out[key.strip().replace("-", "_")] = parsed
     return out
 
 
