@@ -2,7 +2,8 @@
 outputs) passes through :func:`redact` / :class:`Redactor` before it is written.
 
 What is removed:
-- the secrets given (API keys read from ``--api-key-env``), wherever they appear, as ``***``;
+- the secrets given (API keys read from ``--api-key-env``), wherever they appear, as ``***``, and
+  any clipped copy of one (its first 8 characters and what follows them, for keys of 16+);
 - the value of any ``Authorization`` / ``Proxy-Authorization`` / ``X-Api-Key`` / ``Api-Key``
   header echoed in text (``Authorization: Bearer abc``, ``"authorization": "Basic abc"``),
   and any ``Bearer <token>`` / ``Basic <token>``;
@@ -22,6 +23,7 @@ from typing import Any
 
 MASK = "***"
 _MIN_SECRET_LEN = 4
+_PREFIX_LEN = 8
 
 _HEADER_VALUE = re.compile(
     r"""(?ix)
@@ -49,6 +51,12 @@ class Redactor:
         found = {s for s in secrets if isinstance(s, str) and len(s) >= _MIN_SECRET_LEN}
         # longest first, so a secret containing another is replaced whole
         self.secrets: tuple[str, ...] = tuple(sorted(found, key=len, reverse=True))
+        # a secret clipped by a length limit still starts with its first characters: mask those too
+        self._prefixes = [
+            re.compile(re.escape(s[:_PREFIX_LEN]) + r"[A-Za-z0-9._~+/=\-]*")
+            for s in self.secrets
+            if len(s) >= 2 * _PREFIX_LEN
+        ]
         self._home = _home()
 
     def text(self, value: str) -> str:
@@ -58,6 +66,8 @@ class Redactor:
         out = value
         for secret in self.secrets:
             out = out.replace(secret, MASK)
+        for prefix in self._prefixes:
+            out = prefix.sub(MASK, out)
         out = _URL_CREDENTIALS.sub(lambda m: m.group(1) + MASK + "@", out)
         out = _QUERY_TOKEN.sub(lambda m: m.group(1) + MASK, out)
         out = _HEADER_VALUE.sub(lambda m: m.group("name") + m.group("sep") + MASK, out)

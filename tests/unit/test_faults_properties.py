@@ -309,6 +309,13 @@ def test_a_secret_never_survives_redaction_wherever_it_sits(secret, before, afte
         assert secret not in Redactor([secret]).text(text)
 
 
+@SETTINGS
+@given(secret=st.text(alphabet=string.ascii_letters + string.digits, min_size=16, max_size=40), cut=st.integers(8, 40))
+def test_a_clipped_copy_of_a_secret_is_masked_too(secret, cut):
+    clipped = f"error body: {{'key': '{secret}'}}"[: len("error body: {'key': '") + cut]
+    assert secret[:8] not in Redactor([secret]).text(clipped)
+
+
 @pytest.mark.parametrize(
     "text,expected",
     [

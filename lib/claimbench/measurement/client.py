@@ -209,6 +209,11 @@ async def send_one(session, cfg: ClientConfig, prompt: Prompt, rec: RequestRecor
     from claimbench.redact import Redactor
 
     clock = time.monotonic
+    red = Redactor([cfg.api_key])  # redact before clipping: a cut can never leave half a secret
+
+    def clip(text: str, n: int) -> str:
+        return red.text(text)[:n]
+
     rec.requested_output_tokens = prompt.output_len
     body = json.dumps(request_body(cfg, prompt)).encode()
     usage: dict[str, Any] | None = None
@@ -222,7 +227,7 @@ async def send_one(session, cfg: ClientConfig, prompt: Prompt, rec: RequestRecor
         ) as resp:
             if resp.status != 200:
                 raw = await resp.content.read(4096)
-                text = raw.decode("utf-8", "replace")[:300].replace("\n", " ")
+                text = clip(raw.decode("utf-8", "replace"), 300).replace("\n", " ")
                 rec.done_s = clock() - run_t0
                 rec.error = f"HTTP {resp.status}: {text}"
                 return
@@ -238,7 +243,7 @@ async def send_one(session, cfg: ClientConfig, prompt: Prompt, rec: RequestRecor
                     break
                 event = parse_event(payload)
                 if "error" in event and not event.get("choices"):
-                    rec.error = f"stream error: {str(event['error'])[:200]}"
+                    rec.error = f"stream error: {clip(str(event['error']), 200)}"
                     break
                 u = event.get("usage")
                 if u:
@@ -257,20 +262,20 @@ async def send_one(session, cfg: ClientConfig, prompt: Prompt, rec: RequestRecor
             if rec.error is None and not done:
                 rec.error = "stream ended before [DONE]"
     except BadEvent as exc:
-        rec.error = f"malformed response: {exc}"
+        rec.error = f"malformed response: {clip(str(exc), 300)}"
     except asyncio.TimeoutError:
         rec.error = f"timeout after {cfg.request_timeout_s:g} s"
     except aiohttp.ClientError as exc:
-        rec.error = f"{type(exc).__name__}: {str(exc)[:200]}"
+        rec.error = f"{type(exc).__name__}: {clip(str(exc), 200)}"
     except OSError as exc:
-        rec.error = f"{type(exc).__name__}: {str(exc)[:200]}"
+        rec.error = f"{type(exc).__name__}: {clip(str(exc), 200)}"
     except Exception as exc:  # anything else a hostile server provokes fails this request only
-        rec.error = f"client error: {type(exc).__name__}: {str(exc)[:200]}"
+        rec.error = f"client error: {type(exc).__name__}: {clip(str(exc), 200)}"
     if rec.done_s is None:
         rec.done_s = clock() - run_t0
     reconcile_tokens(rec, usage, len(prompt.token_ids), cfg.api)
     if rec.error is not None:
-        rec.error = Redactor([cfg.api_key]).text(rec.error)
+        rec.error = red.text(rec.error)
     rec.ok = rec.error is None and rec.first_token_s is not None
     if rec.error is None and rec.first_token_s is None:
         rec.error = "no output tokens received"
