@@ -372,3 +372,33 @@ def test_verify_on_an_empty_evidence_folder_exits_2_naming_it(tmp_path, capsys):
     code = main(["verify", "--evidence", str(tmp_path / "empty")])
     err = capsys.readouterr().err
     assert code == 2 and f"--evidence: {tmp_path / 'empty'} holds no evidence" in err
+
+
+# ------------------------------------------------------------------ the one number check
+@pytest.mark.parametrize(
+    "value,kw,message",
+    [
+        (float("nan"), {}, "x must be a finite number, got nan"),
+        (float("inf"), {"lo": 0}, "x must be a finite number, got inf"),
+        (True, {}, "x must be a number, got 'True'"),
+        ("12", {}, "x must be a number, got '12'"),
+        (-1, {"lo": 0}, "x must be at least 0, got -1"),
+        (0.0, {"lo": 0, "lo_open": True, "hi": 100}, "x must be greater than 0 and at most 100, got 0.0"),
+        (1.5, {"integer": True}, "x must be an integer, got 1.5"),
+        (2**63, {"hi": 2**63 - 1}, "x must be at most 9,223,372,036,854,775,807, got 9223372036854775808"),
+    ],
+)
+def test_the_one_number_check_names_what_is_wrong(value, kw, message):
+    from claimbench.numbers import BadNumber, checked_number
+
+    with pytest.raises(BadNumber) as exc:
+        checked_number(value, "x", **kw)
+    assert str(exc.value) == message
+
+
+def test_the_one_number_check_passes_good_numbers_unchanged():
+    from claimbench.numbers import checked_number
+
+    assert checked_number(None, "x", lo=0) is None
+    assert checked_number(3, "x", lo=1, hi=3, integer=True) == 3
+    assert checked_number(0.5, "x", lo=0, lo_open=True) == 0.5

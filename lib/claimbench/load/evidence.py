@@ -15,6 +15,7 @@ from pydantic import Field, ValidationError
 
 from claimbench.errors import UserError, did_you_mean
 from claimbench.load.yamlio import read_yaml, validation_message
+from claimbench.numbers import BadNumber, checked_number
 from claimbench.schema.base import Strict
 from claimbench.schema.claims import Basis, Phase, Source, Speculative
 from claimbench.schema.evidence import (
@@ -42,23 +43,15 @@ def _num(x: Any) -> float | None:
     return v if math.isfinite(v) else None
 
 
-class BadField(ValueError):
-    """A peer-file field with the wrong type or an impossible value (the loader names the file)."""
+BadField = BadNumber  # a peer-file field with the wrong type or an impossible value
 
 
 def _strict(x: Any, field: str) -> float | None:
     """A peer file's measured number: missing stays None; a non-number, NaN, inf or a negative
-    value is a :class:`BadField` naming the field (never judged, never silently dropped)."""
-    if x is None:
-        return None
-    if isinstance(x, bool) or not isinstance(x, (int, float)):
-        raise BadField(f"field {field}: expected a number, got {str(x)[:40]!r}")
-    v = float(x)
-    if not math.isfinite(v):
-        raise BadField(f"field {field}: {v} is not a finite number")
-    if v < 0:
-        raise BadField(f"field {field}: negative value {v:g}")
-    return v
+    value is a :class:`BadNumber` naming the field (never judged, never silently dropped). The one
+    number check of :mod:`claimbench.numbers`."""
+    v = checked_number(x, f"field {field}", lo=0)
+    return None if v is None else float(v)
 
 
 def _rate(x: Any) -> float | None:

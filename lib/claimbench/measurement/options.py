@@ -19,6 +19,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
 from claimbench.analyze.metrics import SLO_METRICS
 from claimbench.errors import UserError, did_you_mean
+from claimbench.numbers import BadNumber, checked_number
 
 Engine = Literal["offline", "serve", "endpoint"]
 ENGINES: tuple[str, ...] = ("offline", "serve", "endpoint")
@@ -288,22 +289,13 @@ class MeasureOptions(BaseModel):
         return {k: out[k] for k in sorted(out)}
 
 
-def _finite(name: str, value: Any, lo: float, hi: float, lo_open: bool = False, allow_none: bool = True) -> None:
-    """``value`` is a finite number in [lo, hi] (or (lo, hi] with ``lo_open``); else one UserError."""
-    if value is None and allow_none:
-        return
-    flag = _flag(name)
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise UserError(f"{flag} must be a number, got {value!r}")
-    if not math.isfinite(value):
-        raise UserError(f"{flag} must be a finite number, got {value!r}")
-    if value < lo or (lo_open and value == lo) or value > hi:
-        low = f"greater than {_fmt(lo)}" if lo_open else f"at least {_fmt(lo)}"
-        raise UserError(f"{flag} must be {low} and at most {_fmt(hi)}, got {value!r}")
-
-
-def _fmt(x: float) -> str:
-    return f"{int(x):,}" if float(x).is_integer() else f"{x:g}"
+def _finite(name: str, value: Any, lo: float, hi: float, lo_open: bool = False) -> None:
+    """``value`` is a finite number in [lo, hi] (or (lo, hi] with ``lo_open``); else one UserError
+    naming the CLI option (through the one number check, :func:`claimbench.numbers.checked_number`)."""
+    try:
+        checked_number(value, _flag(name), lo, hi, lo_open)
+    except BadNumber as exc:
+        raise UserError(str(exc)) from None
 
 
 def check_numbers(opts: MeasureOptions) -> None:
