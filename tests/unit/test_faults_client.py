@@ -151,3 +151,12 @@ def test_a_prompt_count_that_differs_from_the_ids_sent_is_noted_and_the_sent_len
     reconcile_tokens(r, {"completion_tokens": 10, "prompt_tokens": 9}, 8, "completions")
     assert r.prompt_tokens == 8 and r.output_tokens == 10
     assert r.token_count_note == "usage reports 9 prompt tokens, 8 were sent: kept 8"
+
+
+def test_an_unknown_hostile_mode_is_refused_and_known_ones_round_trip_to_the_command_line():
+    from claimbench.measurement.mockserver import HOSTILE_MODES, MockServerOptions
+
+    with pytest.raises(ValueError, match="invalid mock server option hostile='nope'"):
+        MockServerOptions(hostile="nope")
+    opts = MockServerOptions(hostile=",".join(HOSTILE_MODES), hostile_every=3, stall_s=2.5)
+    assert opts.to_argv() == ["--hostile", ",".join(HOSTILE_MODES), "--hostile-every", "3", "--stall-s", "2.5"]
