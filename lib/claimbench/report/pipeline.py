@@ -200,6 +200,9 @@ def check_step_parameters(plans: dict[str, dict[str, Any]], nb_dir: Path) -> Non
             check(params, declared_parameters(nb_dir / f"{step}.ipynb"))
 
 
+_TEXT_OUTPUTS = {".csv", ".tex", ".md", ".txt", ".json", ".svg", ".html", ".ipynb", ".yaml"}
+
+
 def _redact_file(path: Path) -> None:
     """Rewrite ``path`` through the one redactor (credentials, home folder) when it holds any."""
     try:
@@ -281,6 +284,9 @@ def run_report(
             )
         if log:
             log(f"{step}: {results[-1].status} in {results[-1].seconds:.1f} s")
+    for f in folder.rglob("*"):  # exports and verdict texts the notebooks wrote
+        if f.is_file() and f.suffix.lower() in _TEXT_OUTPUTS:
+            _redact_file(f)
     (folder / "index.html").write_text(Redactor().text(index_html(folder, results)), encoding="utf-8")
     if failure:
         raise StepFailed(f"{failure}; the finished steps are in {folder}", folder)
