@@ -267,3 +267,13 @@ def test_summarize_of_a_malformed_bundle_is_exit_2(tmp_path, capsys):
     write_bundle_files(tmp_path / "b", [1])
     code, out, err = run(capsys, "summarize", str(tmp_path / "b"))
     assert code == 2 and "expected a JSON object" in err and len(err.strip().splitlines()) == 1
+
+
+def test_a_kill_between_a_levels_rows_and_its_manifest_reads_only_the_listed_levels(tmp_path):
+    j = BundleJournal(tmp_path, "20260101T000000Z-abcdef")
+    j.open({"schema_version": 1, "run_id": j.run_id, "status": "partial", "levels_completed": []})
+    from claimbench.measurement.store import requests_frame
+
+    requests_frame([rec(0, i) for i in range(3)]).write_parquet(j.path / "requests-L0000.parquet")
+    b = read_bundle(j.path)  # the part is there, the manifest does not list level 0 yet
+    assert b.requests.height == 0 and b.summary.height == 0

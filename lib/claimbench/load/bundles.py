@@ -111,13 +111,10 @@ def read_bundle(path: str | Path) -> Bundle:
     manifest = _read_manifest(mf)
     req_file = p / "requests.parquet"
     parts = sorted(p.glob("requests-L*.parquet"))
-    if manifest["status"] == "partial" and not req_file.exists() and not parts:  # killed before any level ended
-        return Bundle(
-            p,
-            manifest,
-            pl.DataFrame(schema=REQUESTS_POLARS_SCHEMA),
-            pl.DataFrame(schema={"level": pl.Int64, "concurrency": pl.Int64, "request_rate": pl.Float64}),
-        )
+    partial = manifest["status"] == "partial"
+    empty_summary = pl.DataFrame(schema={"level": pl.Int64, "concurrency": pl.Int64, "request_rate": pl.Float64})
+    if partial and not req_file.exists() and not parts:  # killed before any level ended
+        return Bundle(p, manifest, pl.DataFrame(schema=REQUESTS_POLARS_SCHEMA), empty_summary)
     if req_file.exists() or not parts:
         requests = _read_parquet(req_file)
     else:  # a partial bundle: one part per durable level
@@ -126,6 +123,13 @@ def read_bundle(path: str | Path) -> Bundle:
         req_file = parts[0]
     _check_columns(req_file, requests, REQUIRED_REQUEST_COLUMNS)
     sum_file = p / "summary.parquet"
+    if partial:
+        # killed between writing a level's part and its manifest: only the levels the manifest
+        # lists are durable (and summarized)
+        done = manifest.get("levels_completed") or []
+        requests = requests.filter(pl.col("level").is_in(done))
+        if not sum_file.exists():
+            return Bundle(p, manifest, requests, empty_summary)
     summary = _read_parquet(sum_file)
     _check_columns(sum_file, summary, REQUIRED_SUMMARY_COLUMNS)
     return Bundle(p, manifest, requests, summary)
