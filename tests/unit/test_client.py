@@ -165,7 +165,9 @@ def test_a_server_killed_mid_sweep_keeps_completed_levels_and_marks_the_bundle_i
     s = b.summary.to_dicts()
     assert s[0]["n_ok"] == 8 and s[0]["n_failed"] == 0
     lvl1 = b.requests.filter(pl.col("level") == 1)
-    assert lvl1.filter(pl.col("ok")).height == 3 and lvl1.filter(~pl.col("ok")).height >= 1
+    # requests 9 and 10 complete; 11 completes only if its stream got ahead of the one that sent the
+    # fatal 12th (a race between two streams, measured to go either way about half the time)
+    assert lvl1.filter(pl.col("ok")).height in (2, 3) and lvl1.filter(~pl.col("ok")).height >= 1
     assert lvl1.filter(~pl.col("ok"))["error"].null_count() == 0
     assert b.requests.filter(pl.col("level") == 2).height == 0
 

@@ -95,3 +95,29 @@ def test_levels_come_from_concurrency_or_rate_lists():
 def test_malformed_load_options_are_user_errors(conc, rate, msg):
     with pytest.raises(UserError, match=msg):
         build_levels(conc, rate, 10)
+
+
+def test_a_million_prompt_plan_costs_nothing_up_front_and_any_prompt_regenerates_alone():
+    import time
+
+    from claimbench.measurement.workload import PromptSet
+
+    t0 = time.perf_counter()
+    ps = make_prompts(spec(num_prompts=1_000_000))
+    assert isinstance(ps, PromptSet) and len(ps) == 1_000_000
+    assert time.perf_counter() - t0 < 0.5  # nothing generated yet (all of them: minutes)
+    last = ps[999_999]
+    assert last.index == 999_999 and len(last.token_ids) == 16
+    assert ps[-1] == last and make_prompts(spec(num_prompts=1_000_000))[999_999] == last
+    assert list(ps[:3]) == [p for p, _ in zip(ps, range(3))]  # slicing and iteration agree
+    with pytest.raises(IndexError):
+        ps[1_000_000]
+
+
+def test_lazy_arrival_offsets_equal_the_precomputed_schedule():
+    from claimbench.measurement.loadgen import iter_arrival_offsets_s
+
+    for rate, burst in ((5.0, 1.0), (40.0, 0.3), (math.inf, 1.0)):
+        eager = arrival_offsets_s(10_000, rate, burst, seed=7)
+        lazy = list(iter_arrival_offsets_s(10_000, rate, burst, seed=7, block=999))
+        assert lazy == pytest.approx(eager, rel=1e-12, abs=1e-12)

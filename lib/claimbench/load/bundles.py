@@ -1,8 +1,16 @@
-"""Read run bundles (``manifest.json``, ``requests.parquet``, ``summary.parquet``) as polars frames."""
+"""Read run bundles (``manifest.json``, ``requests.parquet``, ``summary.parquet``) as polars frames.
+
+A partial bundle (the journal ``<run_id>.partial/`` of a run that was killed, or whose final write
+failed) is read the same way: its requests are the per-level parts ``requests-L*.parquet``, its
+manifest says ``status: "partial"`` and lists the durable levels in ``levels_completed``.
+Everything read is checked: a manifest that is not a JSON object, a missing column or a file that
+is not a regular file is one :class:`UserError` naming the file and field.
+"""
 
 from __future__ import annotations
 
 import json
+import stat
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -11,7 +19,7 @@ from typing import Any
 import polars as pl
 
 from claimbench.errors import UserError
-from claimbench.schema.records import SCHEMA_VERSION
+from claimbench.schema.records import REQUESTS_POLARS_SCHEMA, SCHEMA_VERSION
 
 
 @dataclass
@@ -29,27 +37,102 @@ class Bundle:
     def complete(self) -> bool:
         return self.manifest.get("status") == "complete"
 
+    @property
+    def partial(self) -> bool:
+        return self.manifest.get("status") == "partial"
 
-def read_bundle(path: str | Path) -> Bundle:
-    """Load one bundle; a missing or malformed one is a :class:`UserError` naming the file."""
-    p = Path(path)
-    mf = p / "manifest.json"
-    if not mf.is_file():
-        raise UserError(f"{p}: not a run bundle (no manifest.json)")
+
+MAX_MANIFEST_BYTES = 64 * 2**20
+# columns every reader relies on (metrics, evidence); others are optional
+REQUIRED_REQUEST_COLUMNS = ("request_id", "level", "sent_s", "first_token_s", "done_s", "output_tokens", "ok")
+REQUIRED_SUMMARY_COLUMNS = ("level",)
+_REQUIRED_MANIFEST = {"run_id": str, "status": str}
+
+
+def _regular(f: Path, limit: int | None = None) -> None:
     try:
-        manifest = json.loads(mf.read_text())
+        st = f.stat()
+    except OSError as exc:
+        raise UserError(f"{f}: cannot be read ({exc.strerror or exc})") from None
+    if not stat.S_ISREG(st.st_mode):
+        raise UserError(f"{f}: not a regular file")
+    if limit is not None and st.st_size > limit:
+        raise UserError(f"{f}: larger than {limit // 2**20} MiB; not a claimbench file")
+
+
+def _read_manifest(mf: Path) -> dict[str, Any]:
+    _regular(mf, MAX_MANIFEST_BYTES)
+    try:
+        manifest = json.loads(mf.read_bytes().decode("utf-8"))
+    except UnicodeDecodeError:
+        raise UserError(f"{mf}: not UTF-8 text") from None
     except json.JSONDecodeError as exc:
         raise UserError(f"{mf}: not valid JSON ({exc.msg} at line {exc.lineno})") from None
+    except RecursionError:
+        raise UserError(f"{mf}: JSON nested too deeply") from None
+    except OSError as exc:
+        raise UserError(f"{mf}: cannot be read ({exc.strerror or exc})") from None
+    if not isinstance(manifest, dict):
+        raise UserError(f"{mf}: expected a JSON object, got a {type(manifest).__name__}")
     if manifest.get("schema_version") != SCHEMA_VERSION:
         raise UserError(f"{mf}: schema_version {manifest.get('schema_version')!r} is not {SCHEMA_VERSION}")
-    frames = {}
-    for name in ("requests", "summary"):
-        f = p / f"{name}.parquet"
-        try:
-            frames[name] = pl.read_parquet(f)
-        except Exception as exc:
-            raise UserError(f"{f}: cannot be read as parquet ({type(exc).__name__})") from None
-    return Bundle(p, manifest, frames["requests"], frames["summary"])
+    for key, typ in _REQUIRED_MANIFEST.items():
+        if not isinstance(manifest.get(key), typ):
+            raise UserError(f"{mf}: field {key}: expected a {typ.__name__}, got {manifest.get(key)!r}"[:300])
+    done = manifest.get("levels_completed")
+    if done is not None and not (isinstance(done, list) and all(isinstance(x, int) for x in done)):
+        raise UserError(f"{mf}: field levels_completed: expected a list of integers")
+    return manifest
+
+
+def _read_parquet(f: Path) -> pl.DataFrame:
+    _regular(f)
+    try:
+        return pl.read_parquet(f)
+    except Exception as exc:
+        raise UserError(f"{f}: cannot be read as parquet ({type(exc).__name__})") from None
+
+
+def _check_columns(f: Path, frame: pl.DataFrame, required: tuple[str, ...]) -> None:
+    missing = [c for c in required if c not in frame.columns]
+    if missing:
+        raise UserError(
+            f"{f}: field {missing[0]}: column missing" + (f" (and {len(missing) - 1} more)" if len(missing) > 1 else "")
+        )
+
+
+def read_bundle(path: str | Path) -> Bundle:
+    """Load one bundle, complete or partial; a missing or malformed one is a :class:`UserError`
+    naming the file."""
+    p = Path(path)
+    mf = p / "manifest.json"
+    if not mf.exists():
+        raise UserError(f"{p}: not a run bundle (no manifest.json)")
+    manifest = _read_manifest(mf)
+    req_file = p / "requests.parquet"
+    parts = sorted(p.glob("requests-L*.parquet"))
+    partial = manifest["status"] == "partial"
+    empty_summary = pl.DataFrame(schema={"level": pl.Int64, "concurrency": pl.Int64, "request_rate": pl.Float64})
+    if partial and not req_file.exists() and not parts:  # killed before any level ended
+        return Bundle(p, manifest, pl.DataFrame(schema=REQUESTS_POLARS_SCHEMA), empty_summary)
+    if req_file.exists() or not parts:
+        requests = _read_parquet(req_file)
+    else:  # a partial bundle: one part per durable level
+        frames = [_read_parquet(f) for f in parts]
+        requests = pl.concat(frames, how="diagonal_relaxed")
+        req_file = parts[0]
+    _check_columns(req_file, requests, REQUIRED_REQUEST_COLUMNS)
+    sum_file = p / "summary.parquet"
+    if partial:
+        # killed between writing a level's part and its manifest: only the levels the manifest
+        # lists are durable (and summarized)
+        done = manifest.get("levels_completed") or []
+        requests = requests.filter(pl.col("level").is_in(done))
+        if not sum_file.exists():
+            return Bundle(p, manifest, requests, empty_summary)
+    summary = _read_parquet(sum_file)
+    _check_columns(sum_file, summary, REQUIRED_SUMMARY_COLUMNS)
+    return Bundle(p, manifest, requests, summary)
 
 
 def find_bundles(paths: Iterable[str | Path]) -> list[Path]:
@@ -63,6 +146,9 @@ def find_bundles(paths: Iterable[str | Path]) -> list[Path]:
             kids = sorted(
                 c for c in p.iterdir() if c.is_dir() and not c.name.startswith(".") and (c / "manifest.json").is_file()
             )
+            names = {c.name for c in kids}
+            # a journal whose final bundle exists (finalized, removal cut short) is the same run twice
+            kids = [c for c in kids if not (c.name.endswith(".partial") and c.name[: -len(".partial")] in names)]
             if not kids:
                 raise UserError(f"{p}: no run bundles found")
             found.extend(kids)

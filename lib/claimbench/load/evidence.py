@@ -16,6 +16,7 @@ from pydantic import Field, ValidationError, model_validator
 
 from claimbench.errors import UserError, did_you_mean
 from claimbench.load.yamlio import read_yaml, validation_message
+from claimbench.numbers import BadNumber, checked_number
 from claimbench.schema.base import Strict
 from claimbench.schema.claims import Basis, Deployment, Phase, Source, Speculative
 from claimbench.schema.evidence import (
@@ -43,6 +44,17 @@ def _num(x: Any) -> float | None:
     except (TypeError, ValueError):
         return None
     return v if math.isfinite(v) else None
+
+
+BadField = BadNumber  # a peer-file field with the wrong type or an impossible value
+
+
+def _strict(x: Any, field: str) -> float | None:
+    """A peer file's measured number: missing stays None; a non-number, NaN, inf or a negative
+    value is a :class:`BadNumber` naming the field (never judged, never silently dropped). The one
+    number check of :mod:`claimbench.numbers`."""
+    v = checked_number(x, f"field {field}", lo=0)
+    return None if v is None else float(v)
 
 
 def _rate(x: Any) -> float | None:
@@ -284,24 +296,28 @@ def _vllm_point(obj: dict, idx: int) -> LoadPoint:
     failed = obj.get("failed")
     values: dict[str, Any] = {
         "level": str(idx),
-        "concurrency": _num(obj.get("max_concurrency")),
+        "concurrency": _strict(obj.get("max_concurrency"), "max_concurrency"),
         "request_rate": _rate(obj.get("request_rate")),
         "n_ok": completed,
         "n_failed": int(failed) if isinstance(failed, int) else None,
-        "duration_s": _num(obj.get("duration")),
-        "request_per_s": _num(obj.get("request_throughput")),
-        "output_tok_per_s": _num(obj.get("output_throughput")),
-        "total_tok_per_s": _num(obj.get("total_token_throughput")),
-        "goodput_req_per_s": _num(obj.get("request_goodput")),
+        "duration_s": _strict(obj.get("duration"), "duration"),
+        "request_per_s": _strict(obj.get("request_throughput"), "request_throughput"),
+        "output_tok_per_s": _strict(obj.get("output_throughput"), "output_throughput"),
+        "total_tok_per_s": _strict(obj.get("total_token_throughput"), "total_token_throughput"),
+        "goodput_req_per_s": _strict(obj.get("request_goodput"), "request_goodput"),
     }
+    rate = values["request_rate"]
+    if rate is not None and (rate != rate or rate < 0):
+        raise BadField(f"field request_rate: {rate} is not a positive rate")
     dur = values["duration_s"]
-    if dur and isinstance(obj.get("total_input_tokens"), (int, float)):
-        values["input_tok_per_s"] = obj["total_input_tokens"] / dur
+    total_in = _strict(obj.get("total_input_tokens"), "total_input_tokens")
+    if dur and total_in is not None:
+        values["input_tok_per_s"] = total_in / dur
     for metric in _LAT:
-        values[f"{metric}_mean_ms"] = _num(obj.get(f"mean_{metric}_ms"))
-        values[f"{metric}_p50_ms"] = _num(obj.get(f"median_{metric}_ms"))
-        for p in ("90", "99"):
-            values[f"{metric}_p{p}_ms"] = _num(obj.get(f"p{p}_{metric}_ms"))
+        values[f"{metric}_mean_ms"] = _strict(obj.get(f"mean_{metric}_ms"), f"mean_{metric}_ms")
+        values[f"{metric}_p50_ms"] = _strict(obj.get(f"median_{metric}_ms"), f"median_{metric}_ms")
+        for q in ("90", "99"):
+            values[f"{metric}_p{q}_ms"] = _strict(obj.get(f"p{q}_{metric}_ms"), f"p{q}_{metric}_ms")
     if completed == 0:  # vLLM writes 0 for empty statistics; missing is null here
         for metric in _LAT:
             for stat in _STATS:
@@ -329,10 +345,7 @@ def _vllm_point(obj: dict, idx: int) -> LoadPoint:
 def load_vllm_bench(path: Path | str) -> Evidence:
     """A ``vllm bench serve --save-result`` JSON file (one object, or several appended)."""
     p = Path(path)
-    try:
-        objs = _json_objects(p.read_text(encoding="utf-8"))
-    except (OSError, json.JSONDecodeError, ValueError) as exc:
-        raise UserError(f"{p}: not valid JSON: {exc}") from None
+    objs = read_json_documents(p)
     if not objs:
         raise UserError(f"{p}: empty file")
     points = []
@@ -342,9 +355,12 @@ def load_vllm_bench(path: Path | str) -> Evidence:
         for key in _VLLM_REQUIRED:
             if key not in obj:
                 raise UserError(f"{p}: field {key}: missing (not a vllm bench serve result)")
-        if not isinstance(obj["completed"], int):
-            raise UserError(f"{p}: field completed: expected an integer")
-        points.append(_vllm_point(obj, i))
+        if not isinstance(obj["completed"], int) or isinstance(obj["completed"], bool) or obj["completed"] < 0:
+            raise UserError(f"{p}: field completed: expected a non-negative integer")
+        try:
+            points.append(_vllm_point(obj, i))
+        except BadField as exc:
+            raise UserError(f"{p}: {exc}" + (f" (result {i})" if len(objs) > 1 else "")) from None
     first = objs[0]
     models = {_model_id(o.get("model_id")) for o in objs}
     notes = [
@@ -406,20 +422,30 @@ def _gl_stat(metrics: dict, name: str, stat: str) -> float | None:
     dist = _dig(metrics, name, "successful")
     if not isinstance(dist, dict):
         return None
+    where = f"metrics.{name}.successful"
     if stat == "mean":
-        return _num(dist.get("mean"))
+        return _strict(dist.get("mean"), f"{where}.mean")
     if stat == "p50":
-        return _num(dist.get("median")) if dist.get("median") is not None else _num(_dig(dist, "percentiles", "p50"))
-    return _num(_dig(dist, "percentiles", stat))
+        if dist.get("median") is not None:
+            return _strict(dist.get("median"), f"{where}.median")
+        return _strict(_dig(dist, "percentiles", "p50"), f"{where}.percentiles.p50")
+    return _strict(_dig(dist, "percentiles", stat), f"{where}.percentiles.{stat}")
 
 
 def load_guidellm(path: Path | str) -> Evidence:
-    """A GuideLLM ``benchmarks.json`` report: one point per benchmark (strategy)."""
-    p = Path(path)
+    """A GuideLLM ``benchmarks.json`` report: one point per benchmark (strategy). A wrong-typed,
+    non-finite or negative measured number is one UserError naming the file and field."""
     try:
-        report = json.loads(p.read_text(encoding="utf-8"))
-    except (OSError, json.JSONDecodeError) as exc:
-        raise UserError(f"{p}: not valid JSON: {exc}") from None
+        return _load_guidellm(Path(path))
+    except BadField as exc:
+        raise UserError(f"{path}: {exc}") from None
+
+
+def _load_guidellm(p: Path) -> Evidence:
+    docs = read_json_documents(p)
+    if len(docs) != 1:
+        raise UserError(f"{p}: expected one JSON document, found {len(docs)}")
+    report = docs[0]
     if not isinstance(report, dict) or not isinstance(report.get("benchmarks"), list):
         raise UserError(f"{p}: field benchmarks: missing (not a GuideLLM report)")
     points = []
@@ -434,9 +460,9 @@ def load_guidellm(path: Path | str) -> Evidence:
         if stype == "synchronous":
             conc = 1.0
         elif stype == "concurrent":
-            conc = _num(strategy.get("streams"))
+            conc = _strict(strategy.get("streams"), f"benchmarks[{i}].config.strategy.streams")
         elif stype in ("constant", "poisson"):
-            rate = _num(strategy.get("rate"))
+            rate = _strict(strategy.get("rate"), f"benchmarks[{i}].config.strategy.rate")
         elif stype == "throughput":
             rate = math.inf
         totals = metrics.get("request_totals") or {}
@@ -446,7 +472,7 @@ def load_guidellm(path: Path | str) -> Evidence:
             "request_rate": rate,
             "n_ok": totals.get("successful") if isinstance(totals.get("successful"), int) else None,
             "n_failed": totals.get("errored") if isinstance(totals.get("errored"), int) else None,
-            "duration_s": _num(bench.get("duration")),
+            "duration_s": _strict(bench.get("duration"), f"benchmarks[{i}].duration"),
             "request_per_s": _gl_stat(metrics, "requests_per_second", "mean"),
             "output_tok_per_s": _gl_stat(metrics, "output_tokens_per_second", "mean"),
             "total_tok_per_s": _gl_stat(metrics, "tokens_per_second", "mean"),
@@ -697,12 +723,67 @@ def load_reference(path: Path | str, hardware_ids: set[str] | None = None) -> li
 # ----------------------------------------------------------------------------------------------
 # dispatch
 # ----------------------------------------------------------------------------------------------
-def _sniff_json(path: Path) -> str:
+MAX_EVIDENCE_BYTES = 64 * 2**20
+"""Largest peer/reference file read (a result file is kilobytes to a few megabytes)."""
+
+
+def check_regular_file(path: Path, limit: int = MAX_EVIDENCE_BYTES) -> None:
+    """``path`` is a regular file of at most ``limit`` bytes, else one UserError: a FIFO, a device
+    (``/dev/zero``), a socket or a symlink loop is never opened, so reading cannot block or run away."""
+    import stat as _stat
+
     try:
-        text = path.read_text(encoding="utf-8")
-        objs = _json_objects(text)
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError, ValueError) as exc:
-        raise UserError(f"{path}: not valid JSON: {str(exc).splitlines()[0]}") from None
+        st = path.stat()
+    except OSError as exc:
+        if exc.errno == 40:  # ELOOP
+            raise UserError(f"{path}: symlink loop") from None
+        raise UserError(f"{path}: cannot be read ({exc.strerror or exc})") from None
+    if not _stat.S_ISREG(st.st_mode):
+        kind = (
+            "a named pipe"
+            if _stat.S_ISFIFO(st.st_mode)
+            else "a device"
+            if _stat.S_ISCHR(st.st_mode) or _stat.S_ISBLK(st.st_mode)
+            else "a socket"
+            if _stat.S_ISSOCK(st.st_mode)
+            else "not a regular file"
+        )
+        raise UserError(f"{path}: {kind}; evidence must be a regular file")
+    if st.st_size > limit:
+        raise UserError(
+            f"{path}: {st.st_size / 2**20:,.0f} MiB, larger than the {limit // 2**20} MiB limit for evidence"
+        )
+
+
+def read_text_file(path: Path, limit: int = MAX_EVIDENCE_BYTES) -> str:
+    """The UTF-8 text of a regular file of at most ``limit`` bytes (one UserError otherwise)."""
+    check_regular_file(path, limit)
+    try:
+        with open(path, "rb") as fh:
+            raw = fh.read(limit + 1)
+    except OSError as exc:
+        raise UserError(f"{path}: cannot be read ({exc.strerror or exc})") from None
+    if len(raw) > limit:
+        raise UserError(f"{path}: larger than the {limit // 2**20} MiB limit for evidence")
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise UserError(f"{path}: not UTF-8 text (byte {exc.start})") from None
+
+
+def read_json_documents(path: Path) -> list[Any]:
+    """Every JSON document in ``path`` (one, or several appended); one UserError on any problem."""
+    text = read_text_file(path)
+    try:
+        return _json_objects(text)
+    except RecursionError:
+        raise UserError(f"{path}: not valid JSON: nested too deeply") from None
+    except ValueError as exc:  # JSONDecodeError is a ValueError
+        raise UserError(f"{path}: not valid JSON: {str(exc).splitlines()[0] if str(exc) else 'empty'}") from None
+
+
+def _sniff_json(path: Path) -> str:
+    objs = read_json_documents(path)
     first = objs[0] if objs else None
     if isinstance(first, dict) and "benchmarks" in first:
         return "guidellm"
@@ -722,6 +803,7 @@ def default_evidence_paths(data_dir: Path | None = None) -> list[Path]:
 def _import_one(path: Path, hardware_ids: set[str] | None) -> list[Evidence]:
     if path.is_dir():
         return [load_run_bundle(path)]
+    check_regular_file(path)  # never open a FIFO, a device or a giant file
     suffix = path.suffix.lower()
     if suffix in (".yaml", ".yml"):
         return load_reference(path, hardware_ids)
@@ -731,18 +813,44 @@ def _import_one(path: Path, hardware_ids: set[str] | None) -> list[Evidence]:
     raise UserError(f"{path}: unsupported evidence file (expected a bundle dir, .json or .yaml)")
 
 
-def _expand(path: Path) -> list[Path]:
-    if path.is_dir() and not (path / "manifest.json").is_file():
-        found: list[Path] = []
-        for child in sorted(path.iterdir()):
-            if child.name.startswith(".") or child.name.startswith("_"):
-                continue
-            if child.is_dir():
-                found.extend(_expand(child))
-            elif child.suffix.lower() in (".yaml", ".yml", ".json"):
-                found.append(child)
-        return found
-    return [path]
+def _expand(path: Path, errors: list[EvidenceImportError] | None = None, _seen: set[str] | None = None) -> list[Path]:
+    """Evidence files and bundles under ``path``. Each folder is visited once by its real path, so
+    a symlink loop ends (noted in ``errors``); hidden and ``_`` entries are skipped."""
+    import os
+
+    errors = errors if errors is not None else []
+    seen = _seen if _seen is not None else set()
+    try:
+        is_dir = path.is_dir()
+    except OSError as exc:
+        errors.append(EvidenceImportError(path, f"{path}: cannot be read ({exc.strerror or exc})"))
+        return []
+    if not is_dir or (path / "manifest.json").is_file():
+        return [path]
+    real = os.path.realpath(path)
+    if real in seen:
+        errors.append(EvidenceImportError(path, f"{path}: symlink loop (folder already visited as {real})"))
+        return []
+    seen.add(real)
+    found: list[Path] = []
+    try:
+        children = sorted(path.iterdir())
+    except OSError as exc:
+        errors.append(EvidenceImportError(path, f"{path}: cannot list folder ({exc.strerror or exc})"))
+        return []
+    for child in children:
+        if child.name.startswith(".") or child.name.startswith("_"):
+            continue
+        try:
+            child_is_dir = child.is_dir()
+        except OSError as exc:  # e.g. ELOOP
+            errors.append(EvidenceImportError(child, f"{child}: cannot be read ({exc.strerror or exc})"))
+            continue
+        if child_is_dir:
+            found.extend(_expand(child, errors, seen))
+        elif child.suffix.lower() in (".yaml", ".yml", ".json"):
+            found.append(child)
+    return found
 
 
 def import_evidence(
@@ -754,17 +862,35 @@ def import_evidence(
     seen: set[str] = set()
     for raw in paths:
         root = Path(raw)
-        if not root.exists():
+        try:
+            exists = root.exists()
+        except OSError as exc:
+            errors.append(EvidenceImportError(root, f"--evidence: {root}: {exc.strerror or exc}"))
+            continue
+        if not exists:
             errors.append(EvidenceImportError(root, f"--evidence: {root} does not exist"))
             continue
-        for path in _expand(root):
+        found = _expand(root, errors)
+        if not found and root.is_dir():
+            errors.append(EvidenceImportError(root, f"--evidence: {root} holds no evidence (bundles, .json, .yaml)"))
+        for path in found:
             try:
                 records = _import_one(path, hardware_ids)
             except UserError as exc:
                 errors.append(EvidenceImportError(path, str(exc)))
                 continue
-            except (ValidationError, ValueError, TypeError, KeyError) as exc:
-                errors.append(EvidenceImportError(path, f"{path}: cannot import: {exc}".splitlines()[0]))
+            except RecursionError:
+                errors.append(EvidenceImportError(path, f"{path}: cannot import: nested too deeply"))
+                continue
+            except (ValidationError, ValueError, TypeError, KeyError, AttributeError, IndexError, OverflowError) as exc:
+                errors.append(EvidenceImportError(path, f"{path}: cannot import: {exc}".splitlines()[0][:400]))
+                continue
+            except Exception as exc:  # a hostile file is set aside, never a traceback
+                errors.append(
+                    EvidenceImportError(
+                        path, f"{path}: cannot import ({type(exc).__name__}): {exc}".splitlines()[0][:400]
+                    )
+                )
                 continue
             for rec in records:
                 if rec.id in seen:

@@ -60,6 +60,7 @@ def _run(args: MeasureOptions) -> Path:
     from claimbench.measurement.loadgen import build_levels
     from claimbench.measurement.progress import Progress
     from claimbench.measurement.runner import MeasureConfig, run_measurement
+    from claimbench.measurement.store import check_out_dir
     from claimbench.measurement.workload import SAFE_VOCAB_SIZE, WorkloadSpec
 
     slos = dict(args.slo)
@@ -91,9 +92,7 @@ def _run(args: MeasureOptions) -> Path:
         output_len_range=args.output_len_range,
     )
     spec.validate(max_len)  # fail before an engine starts when the config already tells
-    out_dir = Path(args.out)
-    if out_dir.exists() and not out_dir.is_dir():
-        raise UserError(f"--out: {out_dir} exists and is not a folder")
+    out_dir = check_out_dir(args.out, _plan_bytes(args, levels))  # before any engine starts
 
     from claimbench.measurement.platform import fingerprint
 
@@ -120,6 +119,18 @@ def _run(args: MeasureOptions) -> Path:
     )
     progress = Progress(enabled=args.progress)
     return run_measurement(cfg, engine, fp, progress)
+
+
+def _plan_bytes(args: MeasureOptions, levels) -> int:
+    """Bytes the plan may write (journal and bundle): every level's requests and warmups."""
+    from claimbench.measurement.store import estimate_bundle_bytes
+
+    if args.find_max_under is not None:
+        n = args.search_max_levels * (max(args.num_prompts, 2 * args.search_max_concurrency) + args.warmup_prompts)
+    else:
+        n = sum(lv.num_prompts + lv.warmup_prompts for lv in levels)
+    out_len = args.output_len_range[1] if args.output_len_range else args.output_len
+    return estimate_bundle_bytes(n, out_len)
 
 
 def _search_slo(args: MeasureOptions):

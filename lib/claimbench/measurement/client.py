@@ -20,7 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from claimbench.measurement.loadgen import arrival_offsets_s
+from claimbench.measurement.loadgen import iter_arrival_offsets_s
 from claimbench.measurement.workload import Prompt
 from claimbench.schema.records import LoadLevel, RequestRecord
 
@@ -36,6 +36,8 @@ class ClientConfig:
     request_timeout_s: float | None = 600.0
     continuous_usage: bool = False  # ask vLLM for usage in every chunk (exact tokens per chunk)
     ignore_eos: bool = True
+    max_line_bytes: int = 4 * 2**20  # one SSE line longer than this fails the request
+    max_body_bytes: int = 256 * 2**20  # a response body longer than this fails the request
 
 
 def synthetic_text(prompt: Prompt) -> str:
@@ -74,6 +76,50 @@ def _url(cfg: ClientConfig) -> str:
     return cfg.base_url.rstrip("/") + ("/v1/chat/completions" if cfg.api == "chat" else "/v1/completions")
 
 
+class BadEvent(ValueError):
+    """A server-sent event that is not a valid completion chunk (the request fails, the sweep goes on)."""
+
+
+def _is_count(x: Any) -> bool:
+    return isinstance(x, int) and not isinstance(x, bool) and x >= 0
+
+
+def parse_event(payload: bytes) -> dict[str, Any]:
+    """One SSE ``data:`` payload as a checked completion chunk, else :class:`BadEvent` with the reason.
+
+    Checked: a JSON object; ``choices`` a list of objects whose ``text`` / ``delta.content`` /
+    ``delta.reasoning_content`` are strings (or null); ``usage`` an object (its counts are judged
+    by :func:`reconcile_tokens`). Unknown fields are ignored (servers add their own)."""
+    try:
+        event = json.loads(payload)
+    except RecursionError:
+        raise BadEvent("stream event nested too deeply") from None
+    except ValueError:
+        raise BadEvent(f"unparseable stream event: {payload[:120]!r}") from None
+    if not isinstance(event, dict):
+        raise BadEvent(f"stream event is a JSON {type(event).__name__}, not an object")
+    choices = event.get("choices")
+    if choices is not None:
+        if not isinstance(choices, list):
+            raise BadEvent(f"stream event: choices is a {type(choices).__name__}, not a list")
+        for i, choice in enumerate(choices):
+            if not isinstance(choice, dict):
+                raise BadEvent(f"stream event: choices[{i}] is a {type(choice).__name__}, not an object")
+            if choice.get("text") is not None and not isinstance(choice["text"], str):
+                raise BadEvent(f"stream event: choices[{i}].text is not a string")
+            delta = choice.get("delta")
+            if delta is not None:
+                if not isinstance(delta, dict):
+                    raise BadEvent(f"stream event: choices[{i}].delta is not an object")
+                for key in ("content", "reasoning_content"):
+                    if delta.get(key) is not None and not isinstance(delta[key], str):
+                        raise BadEvent(f"stream event: choices[{i}].delta.{key} is not a string")
+    usage = event.get("usage")
+    if usage is not None and not isinstance(usage, dict):
+        raise BadEvent(f"stream event: usage is a {type(usage).__name__}, not an object")
+    return event  # usage counts are cross-checked after the stream (reconcile_tokens), not trusted here
+
+
 def _has_output(event: dict[str, Any]) -> bool:
     for choice in event.get("choices") or ():
         if (
@@ -85,16 +131,93 @@ def _has_output(event: dict[str, Any]) -> bool:
     return False
 
 
+def reconcile_tokens(rec: RequestRecord, usage: dict[str, Any] | None, prompt_len: int, api: str) -> None:
+    """Set ``rec.output_tokens`` / ``prompt_tokens`` / ``token_count_source`` from the server's
+    usage cross-checked with what the client saw; a disagreement is recorded in ``token_count_note``.
+
+    Rules: every chunk carrying output holds at least one token, and a server never returns more
+    than ``max_tokens`` (the requested length). Usage below the chunk count or above the requested
+    length is absurd: the client's count (one token per chunk) wins and the note says why. A
+    prompt count that differs from the token-id prompt sent (completions API) is noted and the
+    exact length sent is kept."""
+    n_chunks = len(rec.chunk_times_s)
+    requested = rec.requested_output_tokens
+    notes: list[str] = []
+    if usage is None:
+        rec.output_tokens = sum(rec.chunk_tokens) if rec.chunk_tokens else (0 if rec.error is None else None)
+        rec.token_count_source = "chunks"
+        return
+    u_out = usage.get("completion_tokens")
+    u_in = usage.get("prompt_tokens")
+    absurd = None
+    if not _is_count(u_out):
+        absurd = f"usage completion_tokens {u_out!r} is not a count"
+    elif u_out < n_chunks:
+        absurd = f"usage reports {u_out} output tokens but {n_chunks} chunks carried output"
+    elif requested is not None and u_out > requested:
+        absurd = f"usage reports {u_out} output tokens, more than the {requested} requested (max_tokens)"
+    elif rec.chunk_tokens and any(n < 0 for n in rec.chunk_tokens):
+        absurd = "usage went backwards between chunks"
+    if absurd is None:
+        rec.output_tokens = int(u_out)
+        rec.token_count_source = "usage"
+    else:
+        notes.append(f"{absurd}: counted {n_chunks} from the chunks")
+        rec.chunk_tokens = [1] * n_chunks
+        rec.output_tokens = n_chunks
+        rec.token_count_source = "chunks"
+    if u_in is not None:
+        if not _is_count(u_in):
+            notes.append(f"usage prompt_tokens {u_in!r} is not a count: kept {prompt_len}")
+        elif api == "completions":
+            if u_in != prompt_len:
+                notes.append(f"usage reports {u_in} prompt tokens, {prompt_len} were sent: kept {prompt_len}")
+        else:
+            rec.prompt_tokens = int(u_in) or rec.prompt_tokens
+    rec.token_count_note = "; ".join(notes) or None
+
+
+async def _lines(content, max_line: int, max_body: int):
+    """SSE lines of a response body with per-line and per-body size limits (BadEvent beyond)."""
+    buf = b""
+    total = 0
+    async for data in content.iter_any():
+        total += len(data)
+        if total > max_body:
+            raise BadEvent(f"response body larger than {max_body:,} bytes")
+        buf += data
+        while True:
+            cut = buf.find(b"\n")
+            if cut < 0:
+                break
+            line, buf = buf[: cut + 1], buf[cut + 1 :]
+            yield line
+        if len(buf) > max_line:
+            raise BadEvent(f"stream line longer than {max_line:,} bytes")
+    if buf:
+        yield buf
+
+
 async def send_one(session, cfg: ClientConfig, prompt: Prompt, rec: RequestRecord, run_t0: float) -> None:
-    """Send one streaming request and fill ``rec``; never raises for request-level failures."""
+    """Send one streaming request and fill ``rec``; never raises for request-level failures.
+
+    Every event is checked (:func:`parse_event`): a malformed one fails this request with the
+    reason, the sweep goes on. Lines and bodies are size-limited; the server's usage is
+    cross-checked (:func:`reconcile_tokens`); errors are redacted (:mod:`claimbench.redact`)."""
     import aiohttp
 
+    from claimbench.redact import Redactor
+
     clock = time.monotonic
+    red = Redactor([cfg.api_key])  # redact before clipping: a cut can never leave half a secret
+
+    def clip(text: str, n: int) -> str:
+        return red.text(text)[:n]
+
     rec.requested_output_tokens = prompt.output_len
     body = json.dumps(request_body(cfg, prompt)).encode()
     usage: dict[str, Any] | None = None
     last_completion_tokens = 0
-    n_events_with_output = 0
     timeout = aiohttp.ClientTimeout(total=cfg.request_timeout_s)
     rec.sent_s = clock() - run_t0  # replaced by the time the body was written, when tracing reports it
     ctx = {"run_t0": run_t0, "rec": rec}
@@ -103,12 +226,13 @@ async def send_one(session, cfg: ClientConfig, prompt: Prompt, rec: RequestRecor
             _url(cfg), data=body, headers=_headers(cfg, rec.request_id), timeout=timeout, trace_request_ctx=ctx
         ) as resp:
             if resp.status != 200:
-                text = (await resp.text())[:300].replace("\n", " ")
+                raw = await resp.content.read(4096)
+                text = clip(raw.decode("utf-8", "replace"), 300).replace("\n", " ")
                 rec.done_s = clock() - run_t0
                 rec.error = f"HTTP {resp.status}: {text}"
                 return
             done = False
-            async for line in resp.content:
+            async for line in _lines(resp.content, cfg.max_line_bytes, cfg.max_body_bytes):
                 t = clock() - run_t0
                 if not line.startswith(_DATA):
                     continue
@@ -117,46 +241,41 @@ async def send_one(session, cfg: ClientConfig, prompt: Prompt, rec: RequestRecor
                     done = True
                     rec.done_s = t
                     break
-                try:
-                    event = json.loads(payload)
-                except ValueError:
-                    rec.error = f"unparseable stream event: {payload[:120]!r}"
-                    break
+                event = parse_event(payload)
                 if "error" in event and not event.get("choices"):
-                    rec.error = f"stream error: {str(event['error'])[:200]}"
+                    rec.error = f"stream error: {clip(str(event['error']), 200)}"
                     break
                 u = event.get("usage")
                 if u:
                     usage = u
                 carries = _has_output(event)
                 n_tok = None
-                if cfg.continuous_usage and u and event.get("choices"):
-                    n_tok = int(u.get("completion_tokens") or 0) - last_completion_tokens
-                    last_completion_tokens = int(u.get("completion_tokens") or 0)
+                if cfg.continuous_usage and u and event.get("choices") and _is_count(u.get("completion_tokens")):
+                    n_tok = int(u["completion_tokens"]) - last_completion_tokens
+                    last_completion_tokens = int(u["completion_tokens"])
                     carries = carries or n_tok > 0
                 if carries:
-                    n_events_with_output += 1
                     if rec.first_token_s is None:
                         rec.first_token_s = t
                     rec.chunk_times_s.append(t)
                     rec.chunk_tokens.append(n_tok if n_tok is not None else 1)
             if rec.error is None and not done:
                 rec.error = "stream ended before [DONE]"
+    except BadEvent as exc:
+        rec.error = f"malformed response: {clip(str(exc), 300)}"
     except asyncio.TimeoutError:
         rec.error = f"timeout after {cfg.request_timeout_s:g} s"
     except aiohttp.ClientError as exc:
-        rec.error = f"{type(exc).__name__}: {str(exc)[:200]}"
+        rec.error = f"{type(exc).__name__}: {clip(str(exc), 200)}"
     except OSError as exc:
-        rec.error = f"{type(exc).__name__}: {str(exc)[:200]}"
+        rec.error = f"{type(exc).__name__}: {clip(str(exc), 200)}"
+    except Exception as exc:  # anything else a hostile server provokes fails this request only
+        rec.error = f"client error: {type(exc).__name__}: {clip(str(exc), 200)}"
     if rec.done_s is None:
         rec.done_s = clock() - run_t0
-    if usage is not None:
-        rec.output_tokens = int(usage.get("completion_tokens") or 0)
-        rec.prompt_tokens = int(usage.get("prompt_tokens") or 0) or rec.prompt_tokens
-        rec.token_count_source = "usage"
-    else:
-        rec.output_tokens = sum(rec.chunk_tokens) if rec.chunk_tokens else (0 if rec.error is None else None)
-        rec.token_count_source = "chunks"
+    reconcile_tokens(rec, usage, len(prompt.token_ids), cfg.api)
+    if rec.error is not None:
+        rec.error = red.text(rec.error)
     rec.ok = rec.error is None and rec.first_token_s is not None
     if rec.error is None and rec.first_token_s is None:
         rec.error = "no output tokens received"
@@ -217,24 +336,27 @@ async def run_level_async(
     limit = level.concurrency or len(prompts)
     async with make_session(limit) as session:
         if level.concurrency is not None:
-            queue = list(reversed(prompts))
+            queue = iter(prompts)  # lazy: prompts are generated as they are sent
 
             n_streams = min(level.concurrency, len(prompts))
 
             async def worker(i: int) -> None:
                 if level.ramp_s > 0 and i:
                     await asyncio.sleep(max(0.0, start + level.ramp_s * i / n_streams - (clock() - run_t0)))
-                while queue and not should_stop():
+                while not should_stop():
                     now = clock() - run_t0
                     if deadline is not None and now >= deadline:
                         return
-                    await fire(session, queue.pop(), now)
+                    prompt = next(queue, None)
+                    if prompt is None:
+                        return
+                    await fire(session, prompt, now)
 
             await asyncio.gather(*(worker(i) for i in range(n_streams)))
         else:
-            offsets = arrival_offsets_s(len(prompts), level.request_rate, level.burstiness, seed + level.level)
+            offsets = iter_arrival_offsets_s(len(prompts), level.request_rate, level.burstiness, seed + level.level)
             await dispatch_open_loop(
-                list(zip(offsets, prompts)),
+                zip(offsets, prompts),
                 start,
                 run_t0,
                 deadline,

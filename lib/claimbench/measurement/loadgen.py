@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 from claimbench.errors import UserError
 from claimbench.measurement.options import parse_numbers
@@ -26,6 +26,31 @@ def arrival_offsets_s(n: int, request_rate: float, burstiness: float, seed: int)
     rng = np.random.default_rng([seed, 7919])
     gaps = rng.gamma(shape=burstiness, scale=1.0 / (request_rate * burstiness), size=n - 1)
     return [0.0] + [float(x) for x in np.cumsum(gaps)]
+
+
+def iter_arrival_offsets_s(
+    n: int, request_rate: float, burstiness: float, seed: int, block: int = 4096
+) -> Iterator[float]:
+    """The offsets of :func:`arrival_offsets_s`, identical values, drawn lazily in blocks (a plan of
+    millions of requests costs nothing up front)."""
+    import numpy as np
+
+    if n <= 0:
+        return
+    if math.isinf(request_rate):
+        for _ in range(n):
+            yield 0.0
+        return
+    rng = np.random.default_rng([seed, 7919])
+    yield 0.0
+    t, left = 0.0, n - 1
+    while left > 0:
+        size = min(block, left)
+        gaps = rng.gamma(shape=burstiness, scale=1.0 / (request_rate * burstiness), size=size)
+        for x in np.cumsum(gaps) + t:
+            yield float(x)
+        t = float(x)
+        left -= size
 
 
 def build_levels(

@@ -44,6 +44,16 @@ Faults (all off by default)
     ``Authorization: Bearer K`` and answers 401 otherwise (like ``vllm serve --api-key``).
     Generation requests are counted (1, 2, …) after the API-key and slow-start checks.
 
+Hostile modes (the fault suite's server; all off by default)
+    ``hostile="mode[,mode…]"`` on every ``hostile_every``-th generation request (others are
+    answered normally, so a sweep goes on): ``bad_choice`` (a chunk whose ``choices`` item is a
+    string), ``not_json`` (an event that is not JSON), ``giant_line`` (one SSE line of
+    ``giant_line_bytes``), ``echo_auth`` (HTTP 400 whose body echoes the request headers,
+    Authorization included, as a careless gateway does), ``absurd_usage`` (usage of 10¹² output
+    and −5 prompt tokens), ``triple_usage`` (usage of 3× ``max_tokens``), ``stall`` (after the
+    first chunk, nothing for ``stall_s``), ``list_models`` (``/v1/models`` answers a JSON list;
+    applies to every call).
+
 Running
     ``python -m claimbench.measurement.mockserver --host 127.0.0.1 --port 0 --ttft-ms 20 --gap-ms 5`` prints
     ``READY http://127.0.0.1:PORT`` on stdout once listening. From Python,
@@ -89,6 +99,18 @@ __all__ = [
     "serve",
     "start_mock_server",
 ]
+
+#: Hostile modes of the fault suite (``MockServerOptions.hostile``).
+HOSTILE_MODES = (
+    "bad_choice",
+    "not_json",
+    "giant_line",
+    "echo_auth",
+    "absurd_usage",
+    "triple_usage",
+    "stall",
+    "list_models",
+)
 
 #: Exit status of the server process when ``die_after_requests`` fires.
 DIED_EXIT_CODE = 3
@@ -163,6 +185,12 @@ class MockServerOptions:
     """``auto`` (uvloop if installed), ``asyncio`` or ``uvloop``."""
     max_records: int = 100_000
     """Oldest request records are dropped beyond this many (the summary covers kept ones)."""
+    hostile: str = ""
+    """Comma-separated hostile modes (see the module doc), '' for none."""
+    hostile_every: int = 1
+    """Hostile modes apply to every Nth generation request."""
+    giant_line_bytes: int = 5 * 2**20
+    stall_s: float = 3600.0
 
     def __post_init__(self) -> None:
         checks = [
@@ -180,10 +208,18 @@ class MockServerOptions:
             ("spin_us", self.spin_us >= 0),
             ("loop", self.loop in ("auto", "asyncio", "uvloop")),
             ("max_records", self.max_records >= 1),
+            ("hostile", all(m in HOSTILE_MODES for m in self.hostile_modes)),
+            ("hostile_every", self.hostile_every >= 1),
+            ("giant_line_bytes", self.giant_line_bytes >= 1),
+            ("stall_s", self.stall_s >= 0),
         ]
         for name, ok in checks:
             if not ok:
                 raise ValueError(f"invalid mock server option {name}={getattr(self, name)!r}")
+
+    @property
+    def hostile_modes(self) -> tuple[str, ...]:
+        return tuple(m.strip() for m in self.hostile.split(",") if m.strip())
 
     def public_dict(self) -> dict[str, Any]:
         """The options as JSON-able data, with the API key redacted."""
@@ -412,6 +448,21 @@ def _state_key() -> Any:
     return _STATE_KEY
 
 
+async def _hostile_after_first_chunk(sresp: Any, hostile: set[str], opts: MockServerOptions) -> None:
+    """The hostile events written after a request's first token chunk."""
+    import asyncio
+
+    if "bad_choice" in hostile:
+        await sresp.write(b'data: {"id":"x","object":"text_completion","choices":["not an object"]}\n\n')
+    if "not_json" in hostile:
+        await sresp.write(b"data: {this is not json\n\n")
+    if "giant_line" in hostile:
+        text = "x" * opts.giant_line_bytes
+        await sresp.write(b'data: {"choices":[{"index":0,"text":" ' + text.encode() + b'"}]}\n\n')
+    if "stall" in hostile:
+        await asyncio.sleep(opts.stall_s)
+
+
 def app_state(app: web.Application) -> MockServerState:
     """The :class:`MockServerState` of an application made by :func:`create_app`."""
     return app[_state_key()]
@@ -451,6 +502,8 @@ def create_app(options: Optional[MockServerOptions] = None) -> web.Application:
         return web.Response(status=200)
 
     async def models(request: web.Request) -> web.Response:
+        if "list_models" in opts.hostile_modes:
+            return web.json_response([{"id": opts.model}])
         created = int(time.time())
         return web.json_response(
             {
@@ -563,6 +616,11 @@ def create_app(options: Optional[MockServerOptions] = None) -> web.Application:
         die_at: Optional[int] = None
         if opts.die_after_chunks is not None and nth % opts.die_every == 0:
             die_at = opts.die_after_chunks
+        hostile = set(opts.hostile_modes) if opts.hostile and nth % opts.hostile_every == 0 else set()
+        if "echo_auth" in hostile:
+            finish("error", 400, "hostile echo_auth")
+            echoed = "; ".join(f"{k}: {v}" for k, v in request.headers.items())
+            return error(400, f"invalid request; received headers {echoed}", "BadRequestError")
 
         model = str(body.get("model") or opts.model)
         created = int(time.time())
@@ -572,6 +630,10 @@ def create_app(options: Optional[MockServerOptions] = None) -> web.Application:
         rec["chunk_scheduled_s"] = deadlines
 
         def usage(n_out: int) -> dict[str, int]:
+            if "absurd_usage" in hostile:
+                return {"prompt_tokens": -5, "completion_tokens": 10**12, "total_tokens": 10**12 - 5}
+            if "triple_usage" in hostile:
+                n_out *= 3
             return {"prompt_tokens": n_prompt, "completion_tokens": n_out, "total_tokens": n_prompt + n_out}
 
         def abort() -> None:
@@ -646,6 +708,8 @@ def create_app(options: Optional[MockServerOptions] = None) -> web.Application:
                 await sresp.write(data)
                 writes.append(time.monotonic())
                 rec["completion_tokens"] = k + 1
+                if k == 0 and hostile:
+                    await _hostile_after_first_chunk(sresp, hostile, opts)
             if include_usage:
                 final = {
                     "id": cid,

@@ -19,10 +19,19 @@ from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
 from claimbench.analyze.metrics import SLO_METRICS
 from claimbench.errors import UserError, did_you_mean
+from claimbench.numbers import BadNumber, checked_number
 
 Engine = Literal["offline", "serve", "endpoint"]
 ENGINES: tuple[str, ...] = ("offline", "serve", "endpoint")
 SEARCH_METRICS = ("tpot_ms", "ttft_ms", "itl_ms", "e2el_ms")
+
+# Upper bounds of plan sizes: beyond them a run cannot finish on any machine (and would only
+# build work up front); a real need for more is a plan split over several runs.
+MAX_PROMPTS = 1_000_000
+MAX_TOKENS = 10_000_000
+MAX_CONCURRENCY = 1_000_000
+MAX_SECONDS = 366 * 86400.0  # durations and timeouts: finite and at most a year
+MAX_SEED = 2**63 - 1
 
 
 def _flag(name: str) -> str:
@@ -50,6 +59,8 @@ def parse_numbers(value: Any, option: str, kind: type) -> list:
             ) from None
         if not number > 0 or (isinstance(number, float) and math.isnan(number)):
             raise UserError(f"{option} values must be positive, got {text!r}")
+        if kind is int and number > MAX_CONCURRENCY:
+            raise UserError(f"{option} values must be at most {MAX_CONCURRENCY:,}, got {text!r}")
         out.append(number)
     if not out:
         raise UserError(f"{option} is empty")
@@ -105,9 +116,12 @@ def parse_engine_args(items: Any) -> dict[str, Any]:
         if not sep or not key.strip():
             raise UserError(f"--engine-arg must be KEY=VALUE, got {item!r}")
         try:
-            out[key.strip().replace("-", "_")] = json.loads(value)
-        except json.JSONDecodeError:
-            out[key.strip().replace("-", "_")] = value
+            parsed = json.loads(value)
+        except (json.JSONDecodeError, RecursionError):
+            parsed = value
+        if isinstance(parsed, float) and not math.isfinite(parsed):
+            raise UserError(f"--engine-arg {key.strip()}: must be a finite number, got {value!r}")
+        out[key.strip().replace("-", "_")] = parsed
     return out
 
 
@@ -238,7 +252,12 @@ class MeasureOptions(BaseModel):
         return opts
 
     def check(self) -> None:
-        """Cross-field and range checks that need no engine, model or network."""
+        """Cross-field and range checks that need no engine, model or network.
+
+        Every number is checked here, the one validation path for numeric options: finite, in
+        range, of the right type (``--duration inf``, ``--seed -1``, ``--request-timeout nan``
+        are one-line errors before anything starts)."""
+        check_numbers(self)
         if self.max_model_len is not None and self.max_model_len < 2:
             raise UserError(f"--max-model-len must be at least 2, got {self.max_model_len}")
         if self.kv_cache_gib is not None and not self.kv_cache_gib > 0:
@@ -268,3 +287,72 @@ class MeasureOptions(BaseModel):
         """Every option as resolved, for the manifest (sorted; the API key never is an option)."""
         out = self.model_dump(mode="json")
         return {k: out[k] for k in sorted(out)}
+
+
+def _finite(name: str, value: Any, lo: float, hi: float, lo_open: bool = False) -> None:
+    """``value`` is a finite number in [lo, hi] (or (lo, hi] with ``lo_open``); else one UserError
+    naming the CLI option (through the one number check, :func:`claimbench.numbers.checked_number`)."""
+    try:
+        checked_number(value, _flag(name), lo, hi, lo_open)
+    except BadNumber as exc:
+        raise UserError(str(exc)) from None
+
+
+def check_numbers(opts: MeasureOptions) -> None:
+    """Finiteness and range of every numeric option (see :meth:`MeasureOptions.check`)."""
+    _finite("input_len", opts.input_len, 1, MAX_TOKENS)
+    _finite("output_len", opts.output_len, 1, MAX_TOKENS)
+    _finite("num_prompts", opts.num_prompts, 1, MAX_PROMPTS)
+    _finite("warmup_prompts", opts.warmup_prompts, 0, MAX_PROMPTS)
+    _finite("seed", opts.seed, 0, MAX_SEED)
+    _finite("max_model_len", opts.max_model_len, 2, 2 * MAX_TOKENS)
+    _finite("vocab_size", opts.vocab_size, 16, 2**31 - 1)
+    _finite("kv_cache_gib", opts.kv_cache_gib, 0, 2**20, lo_open=True)
+    _finite("tensor_parallel_size", opts.tensor_parallel_size, 1, 4096)
+    _finite("burstiness", opts.burstiness, 0, 1e6, lo_open=True)
+    _finite("duration", opts.duration, 0, MAX_SECONDS, lo_open=True)
+    _finite("ramp_up", opts.ramp_up, 0, MAX_SECONDS)
+    _finite("request_timeout", opts.request_timeout, 0, MAX_SECONDS, lo_open=True)
+    _finite("server_timeout", opts.server_timeout, 0, MAX_SECONDS, lo_open=True)
+    _finite("search_percentile", opts.search_percentile, 0, 100, lo_open=True)
+    _finite("search_max_levels", opts.search_max_levels, 1, 1000)
+    _finite("search_max_concurrency", opts.search_max_concurrency, 1, MAX_CONCURRENCY)
+    _finite("port", opts.port, 0, 65535)
+    _finite("client_processes", opts.client_processes, 1, 256)
+    for rng_name in ("input_len_range", "output_len_range"):
+        rng = getattr(opts, rng_name)
+        if rng is not None:
+            for v in rng:
+                _finite(rng_name, v, 1, MAX_TOKENS)
+    for rate in opts.request_rate or []:
+        if math.isnan(rate) or rate <= 0 or (math.isfinite(rate) and rate > 1e9):
+            raise UserError(f"--request-rate values must be positive (at most 1e9, or inf), got {rate!r}")
+    if not opts.out or not str(opts.out).strip():
+        raise UserError("--out must name a folder, got an empty string")
+    if "\x00" in str(opts.out):
+        raise UserError("--out must not contain a NUL character")
+    if opts.base_url is not None:
+        check_base_url(opts.base_url)
+
+
+def check_base_url(url: str) -> str:
+    """``url`` parsed as an http(s) URL with a host (a malformed IPv6 address or port is one line)."""
+    import urllib.parse
+
+    text = str(url).strip()
+    try:
+        parsed = urllib.parse.urlsplit(text)
+        port = parsed.port  # raises ValueError on a bad port
+        host = parsed.hostname
+    except ValueError as exc:
+        raise UserError(f"--base-url is not a valid URL ({exc}): {_public(text)!r}") from None
+    if parsed.scheme not in ("http", "https") or not parsed.netloc or not host:
+        raise UserError(f"--base-url must be an http(s) URL such as http://127.0.0.1:8000, got {_public(text)!r}")
+    del port
+    return text
+
+
+def _public(url: str) -> str:
+    from claimbench.redact import Redactor
+
+    return Redactor().text(url)

@@ -3,6 +3,8 @@
 Whatever happens mid-sweep (the engine or server dies, a request times out, Ctrl-C), what was
 measured is written: failed requests are rows with their error, and the manifest's ``status``
 says whether the sweep completed (``complete``), ended early (``incomplete``) or was interrupted.
+Each completed level is made durable as it ends (:class:`~claimbench.measurement.store.BundleJournal`),
+so even a SIGKILL or an OOM kill loses at most the level in flight.
 """
 
 from __future__ import annotations
@@ -14,8 +16,9 @@ from typing import Any, Protocol
 import polars as pl
 
 from claimbench.analyze import metrics
+from claimbench.errors import UserError
 from claimbench.measurement.progress import Progress
-from claimbench.measurement.store import monotonic, new_run_id, requests_frame, utc_now_iso, write_bundle
+from claimbench.measurement.store import BundleJournal, monotonic, new_run_id, requests_frame, utc_now_iso
 from claimbench.measurement.workload import WorkloadSpec, make_prompts, prompt_set_sha256
 from claimbench.schema.records import LoadLevel, RequestRecord
 from claimbench.version import __version__
@@ -89,22 +92,107 @@ def run_measurement(
     progress = progress or Progress(enabled=False)
     run_id = new_run_id()
     created = utc_now_iso()
+    journal = BundleJournal(cfg.out_dir, run_id, cfg.redact)
+    journal_notes: list[str] = []
     engine.start()
     calibration = None
+    spec = cfg.workload
+    records: list[RequestRecord] = []
+    search_result = None
+    energy: dict[int, dict[str, Any]] = {}
+    completed: list[int] = []
+    levels_run: list[LoadLevel] = []
+    prompts = None
+
+    def manifest_for(status: str, status_reason: str | None, summary: pl.DataFrame) -> dict[str, Any]:
+        warnings = [w for w in (client_warning(row, calibration, engine) for row in summary.to_dicts()) if w]
+        if search_result is not None:
+            warnings += [f"SLO search: {w}" for w in search_result.warnings]
+        warnings += journal_notes
+        measured = [r for r in records if not r.warmup and r.ok]
+        flagged = [r for r in measured if r.token_count_note]
+        if flagged:
+            warnings.append(
+                f"{len(flagged)} requests: the server's usage disagreed with the streamed chunks or the requested "
+                f"length (see token_count_note in requests.parquet), e.g. {flagged[0].token_count_note}"
+            )
+        final = status != "partial"
+        return {
+            "schema_version": 1,
+            "run_id": run_id,
+            "created": created,
+            "status": status,
+            "status_reason": status_reason,
+            "levels_completed": list(completed),
+            "claimbench": {"version": __version__, "git_sha": _git_sha()},
+            "engine": engine.describe(),
+            "model": {"source": cfg.model_source, "path_or_name": cfg.model, "dtype": cfg.dtype},
+            "workload": {
+                **spec.as_dict(),
+                "prompt_set_sha256": prompt_set_sha256(prompts) if final and prompts is not None else None,
+            },
+            "load_plan": [lv.as_dict() for lv in levels_run],
+            "slo_search": None
+            if cfg.search is None
+            else {
+                "slo": {"metric": cfg.search.metric, "bound": cfg.search.bound, "percentile": cfg.search.percentile},
+                "result": search_result.as_dict() if search_result is not None else None,
+            },
+            "client_calibration": calibration,
+            "warnings": warnings,
+            "slos": cfg.slos,
+            "percentile_method": cfg.percentile_method,
+            "request_timeout_s": cfg.request_timeout_s,
+            "platform": fingerprint,
+            "energy": {str(k): v for k, v in sorted(energy.items())},
+            "output_length_audit": {
+                "requests_ok": len(measured),
+                "requests_short": sum(1 for r in measured if (r.output_tokens or 0) < (r.requested_output_tokens or 0)),
+                "requests_long": sum(1 for r in measured if (r.output_tokens or 0) > (r.requested_output_tokens or 0)),
+            },
+            "token_count_audit": {
+                "requests_usage_flagged": len(flagged),
+                "rule": "usage below the streamed chunk count or above the requested length is not trusted: "
+                "the chunk count is used and token_count_note says why",
+            },
+            **cfg.extra_manifest,
+        }
+
+    def summary_of(levels: list[LoadLevel]) -> pl.DataFrame:
+        req = requests_frame(records)
+        return with_energy(
+            metrics.summarize(req, levels_frame(levels), cfg.slos or None, cfg.percentile_method), energy
+        )
+
+    def make_durable(level: LoadLevel) -> None:
+        """Write the level just completed into the journal (a failure is noted, never fatal)."""
+        if journal_notes:
+            return  # the journal already failed once: the run goes on in memory
+        try:
+            mine = requests_frame([r for r in records if r.level == level.level])
+            done = [lv for lv in levels_run if lv.level in completed]
+            reason = (
+                f"measuring (or killed) after level {level.level}: the levels in levels_completed are durable, "
+                "the level in flight is lost"
+            )
+            summary = summary_of(done)
+            journal.add_level(level.level, mine, summary, manifest_for("partial", reason, summary))
+        except Exception as exc:  # disk full mid-run: keep measuring; the final write is tried anyway
+            journal_notes.append(f"journal write failed after level {level.level}: {type(exc).__name__}: {exc}")
+
     try:
         calibration = cfg.calibrate() if cfg.calibrate else None
-        spec = cfg.workload
         vocab = engine.vocab_size()
         if vocab and vocab != spec.vocab_size and not cfg.vocab_size_given:
             spec = WorkloadSpec(**{**spec.__dict__, "vocab_size": vocab})
         spec.validate(engine.max_model_len)
         prompts = make_prompts(spec)
-        records: list[RequestRecord] = []
-        search_result = None
-        energy: dict[int, dict[str, Any]] = {}
-        status, status_reason, completed = "complete", None, []
+        try:
+            journal.open(manifest_for("partial", "measuring: no level completed yet", summary_of([])))
+        except OSError as exc:
+            raise UserError(f"--out: cannot write into {cfg.out_dir}: {exc.strerror or exc}") from None
+        status, status_reason = "complete", None
         run_t0 = monotonic()
-        levels_run: list[LoadLevel] = []
 
         def run_one(level: LoadLevel) -> None:
             levels_run.append(level)
@@ -141,6 +229,7 @@ def run_measurement(
                 energy[level.level] = _stop_meter(meter, cfg, engine)
             progress.end_level()
             completed.append(level.level)
+            make_durable(level)
 
         def run_at(concurrency: int) -> dict[str, Any]:
             """One closed-loop level of the SLO search; returns its summary row."""
@@ -179,47 +268,10 @@ def run_measurement(
     finally:
         engine.stop()
     req = requests_frame(records)
-    summary = with_energy(
-        metrics.summarize(req, levels_frame(levels_run), cfg.slos or None, cfg.percentile_method), energy
-    )
-    warnings = [w for w in (client_warning(row, calibration, engine) for row in summary.to_dicts()) if w]
-    if search_result is not None:
-        warnings += [f"SLO search: {w}" for w in search_result.warnings]
-    measured = [r for r in records if not r.warmup and r.ok]
-    manifest: dict[str, Any] = {
-        "schema_version": 1,
-        "run_id": run_id,
-        "created": created,
-        "status": status,
-        "status_reason": status_reason,
-        "levels_completed": completed,
-        "claimbench": {"version": __version__, "git_sha": _git_sha()},
-        "engine": engine.describe(),
-        "model": {"source": cfg.model_source, "path_or_name": cfg.model, "dtype": cfg.dtype},
-        "workload": {**spec.as_dict(), "prompt_set_sha256": prompt_set_sha256(prompts)},
-        "load_plan": [lv.as_dict() for lv in levels_run],
-        "slo_search": None
-        if cfg.search is None
-        else {
-            "slo": {"metric": cfg.search.metric, "bound": cfg.search.bound, "percentile": cfg.search.percentile},
-            "result": search_result.as_dict() if search_result is not None else None,
-        },
-        "client_calibration": calibration,
-        "warnings": warnings,
-        "slos": cfg.slos,
-        "percentile_method": cfg.percentile_method,
-        "request_timeout_s": cfg.request_timeout_s,
-        "platform": fingerprint,
-        "energy": {str(k): v for k, v in sorted(energy.items())},
-        "output_length_audit": {
-            "requests_ok": len(measured),
-            "requests_short": sum(1 for r in measured if (r.output_tokens or 0) < (r.requested_output_tokens or 0)),
-            "requests_long": sum(1 for r in measured if (r.output_tokens or 0) > (r.requested_output_tokens or 0)),
-        },
-        **cfg.extra_manifest,
-    }
+    summary = summary_of(levels_run)
+    manifest = manifest_for(status, status_reason, summary)
     extra_files = getattr(engine, "bundle_files", lambda: {})()
-    return write_bundle(cfg.out_dir, manifest, req, summary, extra_files=extra_files, redact=cfg.redact)
+    return journal.finalize(manifest, req, summary, extra_files=extra_files)
 
 
 def client_warning(row: dict[str, Any], calibration: dict[str, Any] | None, engine: Engine) -> str | None:

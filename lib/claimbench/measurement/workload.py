@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from typing import overload
 
 from claimbench.errors import UserError
 
@@ -79,14 +81,25 @@ class Prompt:
     output_len: int
 
 
-def make_prompts(spec: WorkloadSpec, count: int | None = None, stream: int = 0) -> list[Prompt]:
-    """Deterministic prompts for ``spec``; ``stream`` separates e.g. warmup (1) from measured (0)."""
-    import numpy as np
+class PromptSet(Sequence[Prompt]):
+    """``count`` prompts of ``spec``, generated lazily: prompt ``i`` is drawn from its own seeded
+    generator (``seed``, ``stream``, ``i``) when it is asked for, so a plan of millions of prompts
+    costs nothing up front and any prompt can be regenerated alone. Deterministic: the same spec,
+    stream and index always give the same prompt."""
 
-    n = spec.num_prompts if count is None else count
-    rng = np.random.default_rng([spec.seed, stream])
-    prompts = []
-    for i in range(n):
+    def __init__(self, spec: WorkloadSpec, count: int, stream: int = 0):
+        if count < 0:
+            raise ValueError(f"count must be 0 or more, got {count}")
+        self.spec, self.count, self.stream = spec, count, stream
+
+    def __len__(self) -> int:
+        return self.count
+
+    def _one(self, i: int) -> Prompt:
+        import numpy as np
+
+        spec = self.spec
+        rng = np.random.default_rng([spec.seed, self.stream, i])
         in_len = (
             int(rng.integers(spec.input_len_range[0], spec.input_len_range[1] + 1))
             if spec.input_len_range
@@ -98,11 +111,36 @@ def make_prompts(spec: WorkloadSpec, count: int | None = None, stream: int = 0) 
             else spec.output_len
         )
         ids = rng.integers(FIRST_ORDINARY_TOKEN_ID, spec.vocab_size, size=in_len)
-        prompts.append(Prompt(i, tuple(int(t) for t in ids), out_len))
-    return prompts
+        return Prompt(i, tuple(ids.tolist()), out_len)
+
+    @overload
+    def __getitem__(self, i: int) -> Prompt: ...
+    @overload
+    def __getitem__(self, i: slice) -> list[Prompt]: ...
+    def __getitem__(self, i):
+        if isinstance(i, slice):
+            return [self._one(k) for k in range(*i.indices(self.count))]
+        if i < 0:
+            i += self.count
+        if not 0 <= i < self.count:
+            raise IndexError(f"prompt {i} out of range (0..{self.count - 1})")
+        return self._one(i)
+
+    def __iter__(self) -> Iterator[Prompt]:
+        for i in range(self.count):
+            yield self._one(i)
+
+    def __repr__(self) -> str:
+        return f"PromptSet({self.count} prompts, seed={self.spec.seed}, stream={self.stream})"
 
 
-def prompt_set_sha256(prompts: list[Prompt]) -> str:
+def make_prompts(spec: WorkloadSpec, count: int | None = None, stream: int = 0) -> PromptSet:
+    """Deterministic prompts for ``spec`` (a lazy :class:`PromptSet`); ``stream`` separates e.g.
+    warmup (1) from measured (0)."""
+    return PromptSet(spec, spec.num_prompts if count is None else count, stream)
+
+
+def prompt_set_sha256(prompts: Iterable[Prompt]) -> str:
     """Hash of the prompt set (token ids and output lengths, in order) recorded in the manifest."""
     h = hashlib.sha256()
     for p in prompts:

@@ -31,6 +31,7 @@ from typing import Any, cast
 
 from claimbench.errors import UserError, did_you_mean
 from claimbench.load.paths import notebooks_dir
+from claimbench.redact import Redactor
 
 STEP_TITLES = {
     "01_measure": "Measure",
@@ -68,11 +69,13 @@ def coerce(notebook: str, name: str, value: Any, type_name: str) -> Any:
                 if text.lower() not in ("true", "false", "1", "0"):
                     raise ValueError
                 return text.lower() in ("true", "1")
-            return want(text) if want is not float or text.lower() not in ("inf", "infinity") else float("inf")
+            value = want(text) if want is not float or text.lower() not in ("inf", "infinity") else float("inf")
         except ValueError:
             raise UserError(f"{notebook}: parameter {name} must be {type_name}, got {value!r}") from None
     if want is float and isinstance(value, int) and not isinstance(value, bool):
         return float(value)
+    if want is float and isinstance(value, float) and value != value:
+        raise UserError(f"{notebook}: parameter {name} must be a number, got NaN")
     if not isinstance(value, want) or (want is int and isinstance(value, bool)):
         raise UserError(f"{notebook}: parameter {name} must be {type_name}, got {type(value).__name__} {value!r}")
     return value
@@ -141,6 +144,84 @@ def plan_parameters(
     return plans
 
 
+_INPUT_SUFFIXES = ("_dir", "_path", "_file", "_bundle")
+_OUTPUT_PARAMS = ("out_dir", "export_dir")
+
+
+def _check_input_paths(overrides: dict[str, Any]) -> None:
+    """A path parameter the user gives (``runs_dir``, ``02_analyze.bundle_path``…) must exist,
+    checked before any kernel starts; outputs (``out_dir``, ``export_dir``) are created later."""
+    for key, value in overrides.items():
+        name = key.rpartition(".")[2]
+        if name in _OUTPUT_PARAMS or not name.endswith(_INPUT_SUFFIXES):
+            continue
+        if not isinstance(value, str) or not value.strip():
+            if value in (None, ""):
+                continue
+            raise UserError(f"-p {key}: expected a path, got {value!r}")
+        if not Path(value).exists():
+            raise UserError(f"-p {key}: {value} does not exist")
+
+
+def _declared_value(spec: dict[str, Any]) -> Any:
+    import ast
+
+    try:
+        return ast.literal_eval(str(spec.get("default")))
+    except (ValueError, SyntaxError):
+        return None
+
+
+def _check_measure_step(params: dict[str, Any], declared: dict[str, dict[str, Any]]) -> None:
+    """The measure step's options through the one options validator (finite, in range), so a bad
+    value fails here rather than inside a started kernel."""
+    from claimbench.measurement.options import MeasureOptions
+
+    v = {name: params.get(name, _declared_value(spec)) for name, spec in declared.items()}
+    values = {
+        "engine": v.get("engine"),
+        "model": v.get("model"),
+        "hardware": v.get("hardware") or None,
+        "base_url": v.get("base_url") or None,
+        "concurrency": v.get("concurrency"),
+        "input_len": v.get("input_len"),
+        "output_len": v.get("output_len"),
+        "num_prompts": v.get("num_prompts"),
+        "warmup_prompts": v.get("warmup_prompts"),
+        "slo": {"tpot_ms": v.get("slo_tpot_ms")},
+        "seed": v.get("seed"),
+    }
+    try:
+        MeasureOptions.build(**{k: x for k, x in values.items() if x is not None})
+    except UserError as exc:
+        raise UserError(f"01_measure.ipynb: {exc}") from None
+
+
+_STEP_CHECKS = {"01_measure": _check_measure_step}
+
+
+def check_step_parameters(plans: dict[str, dict[str, Any]], nb_dir: Path) -> None:
+    """Step-specific checks of the planned parameters (before any kernel starts)."""
+    for step, params in plans.items():
+        check = _STEP_CHECKS.get(step)
+        if check is not None:
+            check(params, declared_parameters(nb_dir / f"{step}.ipynb"))
+
+
+_TEXT_OUTPUTS = {".csv", ".tex", ".md", ".txt", ".json", ".svg", ".html", ".ipynb", ".yaml"}
+
+
+def _redact_file(path: Path) -> None:
+    """Rewrite ``path`` through the one redactor (credentials, home folder) when it holds any."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return
+    clean = Redactor().text(text)
+    if clean != text:
+        path.write_text(clean, encoding="utf-8")
+
+
 def run_report(
     out_root: str | Path = "reports",
     overrides: dict[str, Any] | None = None,
@@ -162,15 +243,20 @@ def run_report(
         if s not in known:
             raise UserError(f"--steps: unknown step {s!r}{did_you_mean(s, known)}; steps: {', '.join(known)}")
     overrides = dict(overrides or {})
-    if "runs_dir" in overrides and not Path(overrides["runs_dir"]).exists():
-        raise UserError(f"-p runs_dir: {overrides['runs_dir']} does not exist")
-    folder = Path(out_root) / (run_id or new_run_id())
-    folder.mkdir(parents=True, exist_ok=False)
+    _check_input_paths(overrides)
+    root = Path(out_root)
+    if not str(out_root).strip():
+        raise UserError("--out must name a folder, got an empty string")
+    if root.exists() and not root.is_dir():
+        raise UserError(f"--out: {root} exists and is not a folder")
+    folder = root / (run_id or new_run_id())
+    # every parameter is checked before anything is created or any kernel starts
+    plans = plan_parameters(steps, overrides, folder.resolve(), nb_dir)
+    check_step_parameters(plans, nb_dir)
     try:
-        plans = plan_parameters(steps, overrides, folder.resolve(), nb_dir)
-    except UserError:
-        folder.rmdir()  # nothing ran: leave no empty report behind
-        raise
+        folder.mkdir(parents=True, exist_ok=False)
+    except OSError as exc:
+        raise UserError(f"--out: cannot create {folder}: {exc.strerror or exc}") from None
     write_assets(folder)
     results: list[StepResult] = []
     failure: str | None = None
@@ -201,11 +287,19 @@ def run_report(
             )
             results.append(StepResult(step, "failed", time.monotonic() - t0, failure, plans[step]))
         if out_nb.exists():
-            (folder / f"{step}.html").write_text(notebook_html(out_nb, STEP_TITLES.get(step, step)), encoding="utf-8")
+            _redact_file(out_nb)
+            (folder / f"{step}.html").write_text(
+                Redactor().text(notebook_html(out_nb, STEP_TITLES.get(step, step))), encoding="utf-8"
+            )
         if log:
             log(f"{step}: {results[-1].status} in {results[-1].seconds:.1f} s")
-    _write_provenance(folder, overrides, results)
-    (folder / "index.html").write_text(index_html(folder, results), encoding="utf-8")
+    for f in folder.rglob("*"):  # exports and verdict texts the notebooks wrote
+        if f.is_file() and f.suffix.lower() in _TEXT_OUTPUTS:
+            _redact_file(f)
+    _write_provenance(folder, overrides, results)  # after redaction: its hashes are of the files as kept
+    for f in (folder / "exports").glob("provenance*"):
+        _redact_file(f)
+    (folder / "index.html").write_text(Redactor().text(index_html(folder, results)), encoding="utf-8")
     if failure:
         raise StepFailed(f"{failure}; the finished steps are in {folder}", folder)
     return folder

@@ -435,7 +435,10 @@ def summarize_bundles(
         b = read_bundle(path)
         summary = b.summary
         if slos is not None or percentile_method:
-            levels = pl.DataFrame(b.summary.select("level", "concurrency", "request_rate"))
+            plan = {"level": pl.Int64, "concurrency": pl.Int64, "request_rate": pl.Float64}
+            levels = b.summary.with_columns(
+                [pl.lit(None, dtype=t).alias(c) for c, t in plan.items() if c not in b.summary.columns]
+            ).select(list(plan))
             summary = metrics.summarize(
                 b.requests,
                 levels,

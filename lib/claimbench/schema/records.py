@@ -26,6 +26,7 @@ REQUEST_SCHEMA: dict[str, str] = {
     "output_tokens": "int",  # server-reported usage where available
     "requested_output_tokens": "int",
     "token_count_source": "str",  # usage | engine | chunks | tokenize
+    "token_count_note": "str",  # why the server's usage was not trusted or disagreed (null when it agreed)
     "ok": "bool",
     "error": "str",
 }
@@ -45,6 +46,7 @@ class RequestRecord:
     output_tokens: int | None = None
     requested_output_tokens: int | None = None
     token_count_source: str | None = None
+    token_count_note: str | None = None
     ok: bool = False
     error: str | None = None
     warmup: bool = False

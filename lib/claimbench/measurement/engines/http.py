@@ -29,7 +29,9 @@ class HttpEngineConfig:
 
 def normalize_base_url(url: str) -> str:
     """``http://host:8000/v1/`` → ``http://host:8000``; rejects what is not an http(s) URL."""
-    parsed = urllib.parse.urlparse(url.strip())
+    from claimbench.measurement.options import check_base_url
+
+    parsed = urllib.parse.urlparse(check_base_url(url))
     if parsed.scheme not in ("http", "https") or not parsed.netloc:
         raise UserError(f"--base-url must be an http(s) URL such as http://127.0.0.1:8000, got {url!r}")
     path = parsed.path.rstrip("/")
@@ -39,9 +41,21 @@ def normalize_base_url(url: str) -> str:
 
 
 def _public_url(url: str) -> str:
-    p = urllib.parse.urlparse(url)
-    host = p.hostname or ""
-    return urllib.parse.urlunparse((p.scheme, host + (f":{p.port}" if p.port else ""), p.path, "", "", ""))
+    """``url`` without user:password@, query or fragment (IPv6 hosts keep their brackets)."""
+    try:
+        p = urllib.parse.urlparse(url)
+        host = p.hostname or ""
+        port = p.port
+    except ValueError:
+        from claimbench.redact import Redactor
+
+        return Redactor().text(url)
+    if ":" in host:
+        host = f"[{host}]"
+    return urllib.parse.urlunparse((p.scheme, host + (f":{port}" if port else ""), p.path, "", "", ""))
+
+
+_MAX_JSON_BYTES = 16 * 2**20
 
 
 def _local_vocab_size(root: str | None) -> int | None:
@@ -51,10 +65,12 @@ def _local_vocab_size(root: str | None) -> int | None:
         return None
     cfg = os.path.join(os.path.expanduser(root), "config.json")
     try:
+        if not os.path.isfile(cfg) or os.path.getsize(cfg) > 2**20:
+            return None
         with open(cfg) as fh:
             vocab = json.load(fh).get("vocab_size")
-        return int(vocab) if vocab else None
-    except (OSError, ValueError, TypeError):
+        return int(vocab) if isinstance(vocab, int) and 16 <= vocab < 2**31 else None
+    except (OSError, ValueError, TypeError, AttributeError, RecursionError):
         return None
 
 
@@ -79,7 +95,13 @@ class HttpEngine:
         if self.config.api_key:
             req.add_header("Authorization", f"Bearer {self.config.api_key}")
         with urllib.request.urlopen(req, timeout=timeout) as resp:
-            return json.loads(resp.read() or b"null")
+            raw = resp.read(_MAX_JSON_BYTES + 1)
+        if len(raw) > _MAX_JSON_BYTES:
+            raise ValueError(f"{path} answered more than {_MAX_JSON_BYTES:,} bytes")
+        try:
+            return json.loads(raw or b"null")
+        except RecursionError:
+            raise ValueError(f"{path} answered JSON nested too deeply") from None
 
     def start(self) -> None:
         if self.server is not None:
@@ -96,7 +118,18 @@ class HttpEngine:
         except (urllib.error.URLError, OSError, ValueError) as exc:
             reason = getattr(exc, "reason", exc)
             raise UserError(f"cannot reach endpoint {_public_url(self.base_url)}: {reason}") from None
-        ids = [m.get("id") for m in (models or {}).get("data", []) if isinstance(m, dict)]
+        data = models.get("data") if isinstance(models, dict) else None
+        if not isinstance(data, list):
+            what = (
+                type(models).__name__
+                if not isinstance(models, dict)
+                else f"an object whose data is {type(data).__name__}"
+            )
+            raise UserError(
+                f"endpoint {_public_url(self.base_url)}/v1/models answered {what}, not an OpenAI model list "
+                '({"data": [{"id": ...}]})'
+            )
+        ids = [m.get("id") for m in data if isinstance(m, dict) and isinstance(m.get("id"), str)]
         wanted = self.config.served_model_name or (self.model if self.server is not None else None)
         if wanted is None:
             if len(ids) == 1:
@@ -109,13 +142,17 @@ class HttpEngine:
             raise UserError(f"--served-model-name: endpoint does not serve {wanted!r}; it serves {ids[:5]}")
         self.served_model = wanted
         self._vocab_size = None
-        for m in (models or {}).get("data", []):
+        for m in data:
             if isinstance(m, dict) and m.get("id") == wanted:
-                if m.get("max_model_len"):
-                    self.max_model_len = int(m["max_model_len"])
-                self._vocab_size = _local_vocab_size(m.get("root"))
+                mml = m.get("max_model_len")
+                if isinstance(mml, int) and not isinstance(mml, bool) and 1 < mml < 2**31:
+                    self.max_model_len = mml
+                root = m.get("root")
+                self._vocab_size = _local_vocab_size(root) if isinstance(root, str) else None
         try:
-            self.server_version = (self._get("/version", timeout=5) or {}).get("version")
+            version = self._get("/version", timeout=5)
+            v = version.get("version") if isinstance(version, dict) else None
+            self.server_version = v[:100] if isinstance(v, str) else None
         except (urllib.error.URLError, OSError, ValueError, AttributeError):
             self.server_version = None
         self.client = ClientConfig(

@@ -8,23 +8,49 @@ tokenizer: prompts are token ids, outputs are counted by the engine.
 
 from __future__ import annotations
 
+import itertools
 import os
 import time
-from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
 from claimbench.errors import UserError
 from claimbench.measurement.engines.amx import request_amx_permission
 from claimbench.measurement.engines.config import VllmArgs
-from claimbench.measurement.loadgen import arrival_offsets_s
+from claimbench.measurement.loadgen import iter_arrival_offsets_s
 from claimbench.measurement.runner import EngineDied
 from claimbench.measurement.workload import Prompt
 from claimbench.schema.records import LoadLevel, RequestRecord
 
 
 @dataclass
+class _Lookahead:
+    """A lazy queue over an iterator: peek the head (``q[0]``), ``popleft``, ``clear``, truthiness."""
+
+    _END = object()
+
+    def __init__(self, items: Iterable[Any]):
+        self._it: Iterator[Any] = iter(items)
+        self._head: Any = next(self._it, self._END)
+
+    def __bool__(self) -> bool:
+        return self._head is not self._END
+
+    def __getitem__(self, i: int) -> Any:
+        if i != 0 or self._head is self._END:
+            raise IndexError(i)
+        return self._head
+
+    def popleft(self) -> Any:
+        head = self[0]
+        self._head = next(self._it, self._END)
+        return head
+
+    def clear(self) -> None:
+        self._it, self._head = iter(()), self._END
+
+
 class OfflineEngineConfig(VllmArgs):
     def engine_kwargs(self, backend: str) -> dict[str, Any]:
         kw: dict[str, Any] = {
@@ -125,13 +151,13 @@ class OfflineEngine:
         clock = time.monotonic
         start = clock() - run_t0
         if level.concurrency is not None:
-            offsets = [0.0] * len(prompts)
+            offsets: Iterable[float] = itertools.repeat(0.0, len(prompts))
             cap = level.concurrency
         else:
-            offsets = arrival_offsets_s(len(prompts), level.request_rate, level.burstiness, seed + level.level)
+            offsets = iter_arrival_offsets_s(len(prompts), level.request_rate, level.burstiness, seed + level.level)
             cap = len(prompts)
         deadline = None if level.duration_s is None or warmup else start + level.duration_s
-        queue = deque(zip(offsets, prompts))
+        queue = _Lookahead(zip(offsets, prompts))  # lazy: prompts are generated as they are admitted
         in_flight: dict[str, RequestRecord] = {}
 
         def finish(rec: RequestRecord, ok: bool, error: str | None, t: float) -> None:
