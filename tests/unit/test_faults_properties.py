@@ -343,11 +343,6 @@ def test_a_claim_whose_figure_is_not_finite_and_positive_is_a_user_error(tmp_pat
         load_claim(_claim_with_value(tmp_path, value))
 
 
-@pytest.mark.xfail(
-    reason="issue #11 (reference-file schema in load/evidence.py, not this branch) is to reject NaN/inf/negative "
-    "figures in references; until it lands they are accepted",
-    strict=False,
-)
 @pytest.mark.parametrize("value", [float("nan"), float("inf"), -5.0])
 def test_a_reference_whose_figure_is_not_finite_and_positive_is_a_user_error(tmp_path, value):
     src = Path(__file__).resolve().parents[2] / "data" / "reference" / "deepseek-h800-day6.yaml"

@@ -31,7 +31,7 @@ def register(sub) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from claimbench.measurement.options import parse_slos
-    from claimbench.report.steps import summarize_bundles
+    from claimbench.report.steps import bundle_statuses, summarize_bundles
     from claimbench.report.tables import format_summary
 
     slos = parse_slos(args.slo) if args.slo else None
@@ -42,8 +42,7 @@ def run(args: argparse.Namespace) -> int:
         return 0
     several = table["run_id"].n_unique() > 1
     print(format_summary(shown if several else shown.drop("run_id")))
-    notes = table.unique(subset=["run_id"], keep="first", maintain_order=True)
-    for row in notes.iter_rows(named=True):
+    for row in bundle_statuses(args.bundles):
         if row["status"] != "complete":
             print(f"note: {row['run_id']} is {row['status']}: {row['status_reason']}")
     return 0

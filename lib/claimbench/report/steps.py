@@ -453,3 +453,15 @@ def summarize_bundles(
             )
         )
     return pl.concat(frames, how="diagonal_relaxed")
+
+
+def bundle_statuses(paths: list[str | Path] | str | Path) -> list[dict[str, Any]]:
+    """``run_id``, ``status`` and ``status_reason`` of every bundle under ``paths`` (also those
+    that ended before their first level, which have no summary rows)."""
+    from claimbench.load.bundles import find_bundles, read_bundle
+
+    out = []
+    for path in find_bundles([paths] if isinstance(paths, (str, Path)) else paths):
+        m = read_bundle(path).manifest
+        out.append({"run_id": m.get("run_id"), "status": m.get("status"), "status_reason": m.get("status_reason")})
+    return out
