@@ -673,11 +673,12 @@ def _sniff_json(path: Path) -> str:
 
 
 def default_evidence_paths(data_dir: Path | None = None) -> list[Path]:
-    """``data/reference`` and ``data/runs`` when they exist."""
-    from claimbench.load.claims import default_data_dir
+    """``reference/`` then ``runs/`` of every data layer that has them (the user's layers first,
+    then the shipped data; with ``data_dir``, that folder alone). A reference file in a user
+    layer replaces the shipped file of the same name (see :func:`import_evidence`)."""
+    from claimbench.load.paths import layer_dirs
 
-    root = data_dir or default_data_dir()
-    return [d for d in (root / "reference", root / "runs") if d.is_dir()]
+    return layer_dirs("reference", data_dir) + layer_dirs("runs", data_dir)
 
 
 def _import_one(path: Path, hardware_ids: set[str] | None) -> list[Evidence]:
@@ -713,12 +714,17 @@ def import_evidence(
     evidence: list[Evidence] = []
     errors: list[EvidenceImportError] = []
     seen: set[str] = set()
+    ref_files: dict[str, Path] = {}  # reference file id -> the folder it was first read from
     for raw in paths:
         root = Path(raw)
         if not root.exists():
             errors.append(EvidenceImportError(root, f"--evidence: {root} does not exist"))
             continue
         for path in _expand(root):
+            if path.suffix.lower() in (".yaml", ".yml") and path.parent.name == "reference":
+                first = ref_files.setdefault(path.stem, path.parent)
+                if first != path.parent:
+                    continue  # shadowed: a higher data layer has a reference file of the same id
             try:
                 records = _import_one(path, hardware_ids)
             except UserError as exc:
@@ -736,3 +742,12 @@ def import_evidence(
                 seen.add(rec.id)
                 evidence.append(rec)
     return evidence, errors
+
+
+def require_evidence(evidence: list[Evidence], errors: list[EvidenceImportError], paths: list[Path | str]) -> None:
+    """An empty evidence set is a UserError (one line), never an empty success."""
+    if evidence:
+        return
+    where = ", ".join(str(p) for p in paths) or "(no evidence paths)"
+    why = f"; first error: {errors[0].message}" if errors else ""
+    raise UserError(f"--evidence: no evidence could be imported from {where}{why}")
