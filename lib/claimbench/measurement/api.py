@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import os
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -118,7 +117,9 @@ def _run(args: MeasureOptions) -> Path:
         search_max_concurrency=args.search_max_concurrency,
         calibrate=(lambda: _calibration(args)) if args.engine != "offline" and args.calibrate != "never" else None,
     )
-    progress = Progress(enabled=args.progress)
+    from claimbench.measurement.logcapture import terminal_stream
+
+    progress = Progress(enabled=args.progress, stream=terminal_stream())
     return run_measurement(cfg, engine, fp, progress)
 
 
@@ -152,7 +153,9 @@ def _calibration(args: MeasureOptions) -> dict | None:
             return {**json.loads(path.read_text()), "reused_from_cache": True}
         except (OSError, ValueError):
             pass
-    print("claimbench: calibrating the streaming client (~15 s; --calibrate never skips)", file=sys.stderr)
+    from claimbench.measurement.logcapture import terminal_stream
+
+    print("claimbench: calibrating the streaming client (~15 s; --calibrate never skips)", file=terminal_stream())
     cal = calibrate_client()
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(cal, indent=2, sort_keys=True, default=str) + "\n")

@@ -218,7 +218,9 @@ def run_measurement(
         },
         **cfg.extra_manifest,
     }
-    extra_files = getattr(engine, "bundle_files", lambda: {})()
+    from claimbench.measurement import logcapture
+
+    extra_files = {**getattr(engine, "bundle_files", lambda: {})(), **logcapture.bundle_files()}
     return write_bundle(cfg.out_dir, manifest, req, summary, extra_files=extra_files, redact=cfg.redact)
 
 
