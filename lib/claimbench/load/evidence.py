@@ -393,112 +393,13 @@ def load_vllm_bench(path: Path | str) -> Evidence:
 
 
 # ----------------------------------------------------------------------------------------------
-# GuideLLM reports
+# GuideLLM reports (the importer lives in claimbench.load.peers.guidellm)
 # ----------------------------------------------------------------------------------------------
-def _gl_stat(metrics: dict, name: str, stat: str) -> float | None:
-    """``metrics[name].successful.{mean|median|percentiles.pNN}`` of a GuideLLM report."""
-    dist = _dig(metrics, name, "successful")
-    if not isinstance(dist, dict):
-        return None
-    if stat == "mean":
-        return _num(dist.get("mean"))
-    if stat == "p50":
-        return _num(dist.get("median")) if dist.get("median") is not None else _num(_dig(dist, "percentiles", "p50"))
-    return _num(_dig(dist, "percentiles", stat))
-
-
 def load_guidellm(path: Path | str) -> Evidence:
-    """A GuideLLM ``benchmarks.json`` report: one point per benchmark (strategy)."""
-    p = Path(path)
-    try:
-        report = json.loads(p.read_text(encoding="utf-8"))
-    except (OSError, json.JSONDecodeError) as exc:
-        raise UserError(f"{p}: not valid JSON: {exc}") from None
-    if not isinstance(report, dict) or not isinstance(report.get("benchmarks"), list):
-        raise UserError(f"{p}: field benchmarks: missing (not a GuideLLM report)")
-    points = []
-    for i, bench in enumerate(report["benchmarks"]):
-        metrics = bench.get("metrics") if isinstance(bench, dict) else None
-        if not isinstance(metrics, dict):
-            raise UserError(f"{p}: field benchmarks[{i}].metrics: missing")
-        strategy = _dig(bench, "config", "strategy") or _dig(bench, "args", "strategy") or {}
-        stype = strategy.get("type_") if isinstance(strategy, dict) else None
-        conc = None
-        rate = None
-        if stype == "synchronous":
-            conc = 1.0
-        elif stype == "concurrent":
-            conc = _num(strategy.get("streams"))
-        elif stype in ("constant", "poisson"):
-            rate = _num(strategy.get("rate"))
-        elif stype == "throughput":
-            rate = math.inf
-        totals = metrics.get("request_totals") or {}
-        values: dict[str, Any] = {
-            "level": f"{i}:{stype}" if stype else str(i),
-            "concurrency": conc,
-            "request_rate": rate,
-            "n_ok": totals.get("successful") if isinstance(totals.get("successful"), int) else None,
-            "n_failed": totals.get("errored") if isinstance(totals.get("errored"), int) else None,
-            "duration_s": _num(bench.get("duration")),
-            "request_per_s": _gl_stat(metrics, "requests_per_second", "mean"),
-            "output_tok_per_s": _gl_stat(metrics, "output_tokens_per_second", "mean"),
-            "total_tok_per_s": _gl_stat(metrics, "tokens_per_second", "mean"),
-            "input_tok_per_s": _gl_stat(metrics, "prompt_tokens_per_second", "mean"),
-        }
-        for stat in _STATS:
-            values[f"ttft_{stat}_ms"] = _gl_stat(metrics, "time_to_first_token_ms", stat)
-            # GuideLLM's inter_token_latency_ms = (last - first token) / (n - 1): our TPOT.
-            values[f"tpot_{stat}_ms"] = _gl_stat(metrics, "inter_token_latency_ms", stat)
-            lat = _gl_stat(metrics, "request_latency", stat)
-            values[f"e2el_{stat}_ms"] = lat * 1000.0 if lat is not None else None
-        if values["n_ok"] == 0:
-            for metric in _LAT:
-                for stat in _STATS:
-                    values[f"{metric}_{stat}_ms"] = None
-        points.append(LoadPoint(**values))
-    args = report.get("args") or {}
-    model = None
-    for key in ("model", "processor"):
-        if isinstance(args.get(key), str):
-            model = args[key]
-            break
-    if model is None and report["benchmarks"]:
-        model = _dig(report["benchmarks"][0], "config", "backend", "model")
-    extras = report.get("output_extras") or args.get("output_extras") or {}
-    hardware = extras.get("hardware") if isinstance(extras, dict) else None
-    packages = extras.get("packages") if isinstance(extras, dict) else None
-    if hardware == "cpu-host":
-        packages = 1
-    notes = [
-        "GuideLLM: TPOT here is its inter_token_latency_ms (first token excluded); its own "
-        "time_per_output_token_ms includes the first token and is not used. Throughput is the "
-        "time-weighted mean of its output_tokens_per_second distribution."
-    ]
-    if hardware is None:
-        notes.append("no hardware in output_extras: unknown")
-    return Evidence(
-        id=f"guidellm:{p.name}",
-        kind="guidellm",
-        path=str(p),
-        title="GuideLLM report",
-        secondary=False,
-        reported_by="peer file",
-        derived=False,
-        conditions=EvidenceConditions(
-            hardware=hardware,
-            model=_model_id(model),
-            precision=None,
-            input_len=None,
-            output_len=None,
-            speculative=None,
-            phase="end-to-end",
-        ),
-        basis="card" if packages == 1 else "system",
-        packages=int(packages) if isinstance(packages, int) else None,
-        points=points,
-        notes=notes,
-    )
+    """A GuideLLM ``benchmarks.json`` report: see :mod:`claimbench.load.peers.guidellm`."""
+    from claimbench.load.peers.guidellm import load_guidellm as _load
+
+    return _load(path)
 
 
 # ----------------------------------------------------------------------------------------------
@@ -659,6 +560,11 @@ def load_reference(path: Path | str, hardware_ids: set[str] | None = None) -> li
 # dispatch
 # ----------------------------------------------------------------------------------------------
 def _sniff_json(path: Path) -> str:
+    """Which importer reads this JSON file, by its content."""
+    from claimbench.load.peers.aiperf import is_aiperf
+    from claimbench.load.peers.inferencex import is_inferencex
+    from claimbench.load.peers.mlperf import is_mlperf_rows
+
     try:
         text = path.read_text(encoding="utf-8")
         objs = _json_objects(text)
@@ -667,9 +573,25 @@ def _sniff_json(path: Path) -> str:
     first = objs[0] if objs else None
     if isinstance(first, dict) and "benchmarks" in first:
         return "guidellm"
+    if is_aiperf(first):
+        return "aiperf"
+    if is_inferencex(first):
+        return "inferencex"
+    if is_mlperf_rows(first):
+        return "mlperf"
     if isinstance(first, dict) and ("output_throughput" in first or "completed" in first):
         return "vllm_bench"
-    raise UserError(f"{path}: not a recognised result file (neither vllm bench serve nor GuideLLM)")
+    raise UserError(
+        f"{path}: not a recognised result file (vllm bench serve, GuideLLM, AIPerf, InferenceX or MLPerf Inference)"
+    )
+
+
+def _is_mlperf_csv(path: Path) -> bool:
+    try:
+        with path.open(encoding="utf-8-sig") as fh:
+            return "Performance_Result" in fh.readline()
+    except (OSError, UnicodeDecodeError):
+        return False
 
 
 def default_evidence_paths(data_dir: Path | None = None) -> list[Path]:
@@ -687,10 +609,30 @@ def _import_one(path: Path, hardware_ids: set[str] | None) -> list[Evidence]:
     suffix = path.suffix.lower()
     if suffix in (".yaml", ".yml"):
         return load_reference(path, hardware_ids)
+    if suffix == ".csv":
+        if not _is_mlperf_csv(path):
+            raise UserError(f"{path}: not an MLPerf Inference results table (no Performance_Result column)")
+        from claimbench.load.peers.mlperf import load_mlperf
+
+        return load_mlperf(path)
     if suffix == ".json":
         kind = _sniff_json(path)
-        return [load_guidellm(path)] if kind == "guidellm" else [load_vllm_bench(path)]
-    raise UserError(f"{path}: unsupported evidence file (expected a bundle dir, .json or .yaml)")
+        if kind == "guidellm":
+            return [load_guidellm(path)]
+        if kind == "aiperf":
+            from claimbench.load.peers.aiperf import load_aiperf
+
+            return [load_aiperf(path)]
+        if kind == "inferencex":
+            from claimbench.load.peers.inferencex import load_inferencex
+
+            return load_inferencex(path)
+        if kind == "mlperf":
+            from claimbench.load.peers.mlperf import load_mlperf
+
+            return load_mlperf(path)
+        return [load_vllm_bench(path)]
+    raise UserError(f"{path}: unsupported evidence file (expected a bundle dir, .json, .csv or .yaml)")
 
 
 def _expand(path: Path) -> list[Path]:
@@ -700,17 +642,28 @@ def _expand(path: Path) -> list[Path]:
             if child.name.startswith(".") or child.name.startswith("_"):
                 continue
             if child.is_dir():
+                if child.name == "logs" and (child / "aiperf.log").is_file():
+                    continue  # an AIPerf artifact folder's logs
                 found.extend(_expand(child))
-            elif child.suffix.lower() in (".yaml", ".yml", ".json"):
+            elif child.name == "inputs.json" and (path / "logs" / "aiperf.log").is_file():
+                continue  # the requests AIPerf sent, not results
+            elif child.suffix.lower() in (".yaml", ".yml", ".json") or (
+                child.suffix.lower() == ".csv" and _is_mlperf_csv(child)
+            ):
                 found.append(child)
         return found
     return [path]
 
 
 def import_evidence(
-    paths: list[Path | str], hardware_ids: set[str] | None = None
+    paths: list[Path | str], hardware_ids: set[str] | None = None, meta: dict[str, Any] | None = None
 ) -> tuple[list[Evidence], list[EvidenceImportError]]:
-    """Import every bundle/file under ``paths``; files that fail are returned as errors."""
+    """Import every bundle/file under ``paths``; files that fail are returned as errors.
+
+    ``meta`` (from :func:`claimbench.load.peers.meta.parse_evidence_meta`) fills the conditions
+    a peer result file cannot state; a conflict with the file skips it as an error."""
+    from claimbench.load.peers.meta import apply_evidence_meta
+
     evidence: list[Evidence] = []
     errors: list[EvidenceImportError] = []
     seen: set[str] = set()
@@ -726,7 +679,7 @@ def import_evidence(
                 if first != path.parent:
                     continue  # shadowed: a higher data layer has a reference file of the same id
             try:
-                records = _import_one(path, hardware_ids)
+                records = [apply_evidence_meta(r, meta or {}, hardware_ids) for r in _import_one(path, hardware_ids)]
             except UserError as exc:
                 errors.append(EvidenceImportError(path, str(exc)))
                 continue

@@ -102,7 +102,11 @@ class VerifyResult:
 
 
 def judge(
-    claims_dir: str | Path | None, evidence_paths: list[Path], only: list[str] | None = None, seed: int = 0
+    claims_dir: str | Path | None,
+    evidence_paths: list[Path],
+    only: list[str] | None = None,
+    seed: int = 0,
+    evidence_meta: dict | None = None,
 ) -> VerifyResult:
     """Load claims and evidence, compute roofline bounds, judge every claim (the `verify` command's core)."""
     from claimbench.judge.plausibility import claim_bounds
@@ -114,7 +118,7 @@ def judge(
 
     hardware = {h.id: h for h in list_hardware()}
     claims, claim_errors = load_claims(claims_dir, set(hardware), only=only)
-    evidence, ev_errors = import_evidence(evidence_paths, set(hardware))
+    evidence, ev_errors = import_evidence(evidence_paths, set(hardware), meta=evidence_meta)
     bounds = claim_bounds(claims, {m.id: m for m in list_models()}, hardware)
     verdicts = judge_claims(claims, evidence, hardware, bounds=bounds, config=VerdictConfig(seed=seed))
     return VerifyResult(
