@@ -54,6 +54,13 @@ def run(args: argparse.Namespace) -> int:
     from claimbench.load.paths import NOTEBOOKS_ENV_VAR, notebooks_dir
     from claimbench.report.pipeline import StepFailed, available_steps, run_report
 
+    from importlib.util import find_spec
+
+    from claimbench.errors import UserError
+
+    missing = [m for m in ("papermill", "nbconvert", "ipykernel") if find_spec(m) is None]
+    if missing:
+        raise UserError(f"report runs notebooks and needs {', '.join(missing)}: pip install 'claimbench[notebooks]'")
     if args.notebooks:
         os.environ[NOTEBOOKS_ENV_VAR] = os.path.abspath(args.notebooks)
     notebooks_dir()  # no notebooks at all: a one-line error, never an empty report

@@ -29,6 +29,12 @@ class Bundle:
     def complete(self) -> bool:
         return self.manifest.get("status") == "complete"
 
+    def to_pandas(self, which: str = "summary"):
+        """The ``summary`` (or ``requests``) frame as pandas (through Arrow)."""
+        from claimbench.load.frames import to_pandas
+
+        return to_pandas(self, which)
+
 
 def read_bundle(path: str | Path) -> Bundle:
     """Load one bundle; a missing or malformed one is a :class:`UserError` naming the file."""

@@ -55,6 +55,13 @@ def _resolve_model(args: MeasureOptions) -> tuple[str, int | None, int | None]:
     return model, None, None
 
 
+def _environment(fp: dict[str, Any]) -> dict[str, Any]:
+    """The backend's lock file, its SHA-256 and how the installed packages differ from it."""
+    from claimbench.load.envlock import lock_record
+
+    return lock_record(fp.get("backend"))
+
+
 def _run(args: MeasureOptions) -> Path:
     from claimbench.measurement.loadgen import build_levels
     from claimbench.measurement.progress import Progress
@@ -111,7 +118,7 @@ def _run(args: MeasureOptions) -> Path:
         dtype=args.dtype,
         redact=[api_key] if api_key else [],
         vocab_size_given=args.vocab_size is not None,
-        extra_manifest={"options": _options_record(args), "hardware": hardware},
+        extra_manifest={"options": _options_record(args), "hardware": hardware, "environment": _environment(fp)},
         search=search,
         search_max_levels=args.search_max_levels,
         search_max_concurrency=args.search_max_concurrency,
