@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import hashlib
 import re
-import tomllib
 from pathlib import Path
 
 import pandas as pd
 import pytest
+import tomllib
 
 import claimbench
 from claimbench.load.envlock import lock_record, read_pins

@@ -50,13 +50,11 @@ def parse_parameters(items: list[str]) -> dict[str, str]:
 def run(args: argparse.Namespace) -> int:
     import json
     import os
-
-    from claimbench.load.paths import NOTEBOOKS_ENV_VAR, notebooks_dir
-    from claimbench.report.pipeline import StepFailed, available_steps, run_report
-
     from importlib.util import find_spec
 
     from claimbench.errors import UserError
+    from claimbench.load.paths import NOTEBOOKS_ENV_VAR, notebooks_dir
+    from claimbench.report.pipeline import StepFailed, available_steps, run_report
 
     missing = [m for m in ("papermill", "nbconvert", "ipykernel") if find_spec(m) is None]
     if missing:
