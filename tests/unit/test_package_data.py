@@ -9,6 +9,7 @@ import shutil
 from importlib import resources
 from pathlib import Path
 
+import polars as pl
 import pytest
 import yaml
 
@@ -160,3 +161,17 @@ def test_a_copied_notebooks_folder_is_used_when_named(tmp_path, monkeypatch):
     shutil.copytree(paths.packaged_notebooks_dir(), tmp_path / "nb")
     monkeypatch.setenv(paths.NOTEBOOKS_ENV_VAR, str(tmp_path / "nb"))
     assert paths.notebooks_dir() == tmp_path / "nb"
+
+
+def test_the_notebook_steps_see_a_users_reference_layer(tmp_path, monkeypatch):
+    from claimbench.report.steps import compare, verify
+
+    user = tmp_path / "mydata"
+    (user / "reference").mkdir(parents=True)
+    raw = yaml.safe_load((paths.packaged_data_dir() / "reference/deepseek-h800-day6.yaml").read_text())
+    raw["id"] = "my-h800-copy"
+    (user / "reference/my-h800-copy.yaml").write_text(yaml.safe_dump(raw, sort_keys=False))
+    monkeypatch.setenv(paths.ENV_VAR, str(user))
+    result = verify()
+    assert any(e.id.startswith("my-h800-copy#") for e in result.evidence)
+    assert compare().filter(pl.col("evidence_id").str.starts_with("my-h800-copy#")).height > 0

@@ -154,14 +154,9 @@ def verify(
     out_dir: str | Path | None = None,
 ) -> VerifyResult:
     """Judge every claim against data/reference (when ``reference``) and the bundles in ``runs_dir``."""
-    from claimbench.load.claims import default_data_dir
     from claimbench.load.evidence import default_evidence_paths
 
-    paths = [
-        p
-        for p in default_evidence_paths(default_data_dir())
-        if p.name != "runs" and (reference or p.name != "reference")
-    ]
+    paths = [p for p in default_evidence_paths() if p.name != "runs" and (reference or p.name != "reference")]
     if runs_dir is not None:
         if not Path(runs_dir).exists():
             raise UserError(f"runs_dir: {runs_dir} does not exist")
@@ -175,12 +170,11 @@ def verify(
 def compare(runs_dir: str | Path | None = None, max_tpot_ms: float | None = None) -> pl.DataFrame:
     """Measured runs and published results normalized per card / die / TFLOP / TB/s / W / $."""
     from claimbench.judge.comparison import comparison_frame
-    from claimbench.load.claims import default_data_dir
     from claimbench.load.evidence import default_evidence_paths, import_evidence
     from claimbench.load.registry import list_hardware, list_price_tables
 
     hardware = {h.id: h for h in list_hardware()}
-    paths = [p for p in default_evidence_paths(default_data_dir()) if p.name != "runs" or runs_dir is None]
+    paths = [p for p in default_evidence_paths() if p.name != "runs" or runs_dir is None]
     if runs_dir is not None:
         paths.append(Path(runs_dir))
     evidence, _ = import_evidence(paths, set(hardware))
