@@ -4,7 +4,8 @@
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 venv=${CLAIMBENCH_VENV:-$root/.venv}
-key=$(cat "$root/pyproject.toml" "$root/env/cpu/setup.sh" "$root/env/cpu/excludes.txt" | sha256sum | cut -c1-16)
+lock="$root/env/cpu/requirements.lock"
+key=$(cat "$root/pyproject.toml" "$root/env/cpu/setup.sh" "$root/env/cpu/excludes.txt" "$lock" | sha256sum | cut -c1-16)
 stamp="$venv/.claimbench-setup-$key"
 if [ -f "$stamp" ] && "$venv/bin/python" -c "import claimbench" 2>/dev/null; then
   exit 0
@@ -19,9 +20,11 @@ fl=$(python3 -m pip config get global.find-links 2>/dev/null || true)
 fl=${fl:-${PIP_FIND_LINKS:-}}
 args=()
 [ -n "$fl" ] && args+=(--find-links "$fl")
+# The lock (env/cpu/requirements.lock, from env/lock.sh) pins every package; a dependency added to
+# pyproject.toml since the lock was made still resolves (the lock only constrains).
 $uv pip install --quiet --python "$venv/bin/python" "${args[@]}" \
   --excludes "$root/env/cpu/excludes.txt" --compile-bytecode \
-  -e "$root[cpu,dev]"
+  -r "$lock" -c "$lock" -e "$root[cpu,dev]"
 # A leftover CUDA torchvision/torchaudio/torchcodec (from an earlier pip install) breaks `import vllm`.
 $uv pip uninstall --quiet --python "$venv/bin/python" torchvision torchaudio torchcodec 2>/dev/null || true
 rm -f "$venv"/.claimbench-setup-*

@@ -7,6 +7,7 @@ The public API (documented with examples in ``docs/api.md``)::
     runs = claimbench.load_bundle(bundle)                                  # manifest + polars frames
     evidence, errors = claimbench.import_evidence(["data/reference", bundle])
     result = claimbench.verify(evidence_paths=[bundle])                    # verdicts, table
+    df = claimbench.to_pandas(result)                                      # pandas (also bundles, evidence)
 
 Nothing heavy is imported here: each name is imported on first use (vLLM, torch and transformers
 only where an engine starts).
@@ -31,6 +32,7 @@ _API = {
     "verify": ("claimbench.report.steps", "judge"),
     "summarize": ("claimbench.analyze.metrics", "summarize"),
     "UserError": ("claimbench.errors", "UserError"),
+    "to_pandas": ("claimbench.load.frames", "to_pandas"),
 }
 
 __all__ = [
@@ -45,6 +47,7 @@ __all__ = [
     "load_model",
     "measure",
     "summarize",
+    "to_pandas",
     "verify",
 ]
 
@@ -55,6 +58,7 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs
     from claimbench.load.bundles import read_bundle as load_bundle
     from claimbench.load.claims import load_claims
     from claimbench.load.evidence import import_evidence
+    from claimbench.load.frames import to_pandas
     from claimbench.load.registry import load_hardware, load_model
     from claimbench.measurement.api import measure
     from claimbench.measurement.options import MeasureOptions

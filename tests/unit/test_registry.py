@@ -128,10 +128,15 @@ def test_file_name_and_id_must_agree(tmp_path):
         load_hardware("h20-copy", data_dir=tmp_path)
 
 
-def test_claimbench_data_env_var_overrides_the_data_dir(tmp_path, monkeypatch):
-    _copy_one(tmp_path, "hardware", "nvidia-h20")
+def test_claimbench_data_env_var_layers_a_users_file_over_the_shipped_one(tmp_path, monkeypatch):
+    path = _copy_one(tmp_path, "hardware", "nvidia-h20")
+    raw = yaml.safe_load(path.read_text())
+    raw["tdp_w"] = 123
+    path.write_text(yaml.safe_dump(raw))
+    shipped = [h.id for h in list_hardware()]
     monkeypatch.setenv("CLAIMBENCH_DATA", str(tmp_path))
-    assert [h.id for h in list_hardware()] == ["nvidia-h20"]
+    assert [h.id for h in list_hardware()] == shipped  # the user's file replaces, nothing is lost
+    assert load_hardware("nvidia-h20").tdp_w == 123
 
 
 def test_a_scale_up_figure_must_state_its_direction():

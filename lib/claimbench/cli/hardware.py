@@ -7,6 +7,8 @@ import json
 
 
 def register(sub) -> None:
+    from claimbench.cli import add_data_dir_option
+
     p = sub.add_parser(
         "hardware",
         help="list or show accelerator specs (data/hardware)",
@@ -16,12 +18,12 @@ def register(sub) -> None:
     hs.required = True
     pl_ = hs.add_parser("list", help="one line per accelerator")
     pl_.add_argument("--json", action="store_true", help="print JSON")
-    pl_.add_argument("--data-dir", help="registry root (default: the repository's data/ or $CLAIMBENCH_DATA)")
+    add_data_dir_option(pl_)
     pl_.set_defaults(func=run_list)
     ps = hs.add_parser("show", help="every figure of one accelerator with its sources")
     ps.add_argument("hw_id", metavar="ID", help="hardware id, e.g. ascend-910c")
     ps.add_argument("--json", action="store_true", help="print JSON")
-    ps.add_argument("--data-dir", help="registry root (default: the repository's data/ or $CLAIMBENCH_DATA)")
+    add_data_dir_option(ps)
     ps.set_defaults(func=run_show)
 
 
@@ -32,7 +34,7 @@ def _num(x) -> str:
 def run_list(args: argparse.Namespace) -> int:
     from claimbench.load.registry import list_hardware
 
-    items = list_hardware(args.data_dir)
+    items = list_hardware()
     if args.json:
         print(
             json.dumps(
@@ -58,7 +60,7 @@ def run_list(args: argparse.Namespace) -> int:
 def run_show(args: argparse.Namespace) -> int:
     from claimbench.load.registry import load_hardware
 
-    h = load_hardware(args.hw_id, args.data_dir)
+    h = load_hardware(args.hw_id)
     if args.json:
         print(json.dumps(h.model_dump(), indent=2, sort_keys=True))
         return 0

@@ -7,8 +7,16 @@ import json
 import sys
 from pathlib import Path
 
+EXIT_STATUS = """exit status:
+  0    the run is complete and at least one request succeeded
+  1    the run ended incomplete (a level failed, timed out or was cut short) or every request failed
+  2    bad options (one line naming the option); nothing was started
+  130  interrupted (Ctrl-C or SIGTERM): the levels measured so far are in the bundle, marked interrupted"""
+
 
 def register(sub) -> None:
+    from claimbench.cli import DefaultsHelpFormatter
+
     p = sub.add_parser(
         "measure",
         help="run a measured load sweep and write a run bundle",
@@ -16,9 +24,11 @@ def register(sub) -> None:
             "Run a load sweep and write a run bundle (manifest.json, requests.parquet, summary.parquet). "
             "Engines: 'offline' steps an in-process vllm engine; 'serve' starts `vllm serve` on 127.0.0.1 "
             "and measures it with the streaming client; 'endpoint' measures an existing OpenAI-compatible "
-            "server at --base-url. The bundle path is printed last."
+            "server at --base-url. The bundle path is printed last. vLLM's and the kernels' output goes to "
+            "engine.log in the bundle (--verbose: to the terminal)."
         ),
-        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+        epilog=EXIT_STATUS,
+        formatter_class=DefaultsHelpFormatter,
     )
     g = p.add_argument_group("engine and model")
     g.add_argument(
@@ -162,6 +172,19 @@ def register(sub) -> None:
         default=None,
         help="progress bar on stderr (default: when stderr is a terminal)",
     )
+    talk = g.add_mutually_exclusive_group()
+    talk.add_argument(
+        "-q",
+        "--quiet",
+        action="store_true",
+        help="print only the bundle path (or the JSON): no table, notes or progress",
+    )
+    talk.add_argument(
+        "-v",
+        "--verbose",
+        action="store_true",
+        help="let vLLM's and the kernels' output reach the terminal instead of the bundle's engine.log",
+    )
     p.set_defaults(func=run)
 
 
@@ -169,15 +192,34 @@ def run(args: argparse.Namespace) -> int:
     import signal
 
     from claimbench.measurement.api import measure
+    from claimbench.measurement.logcapture import capture_output
 
+    if args.quiet:
+        args.progress = False
+    options = options_from_args(args)
     # SIGTERM ends a sweep like Ctrl-C: what was measured is written, marked interrupted.
     previous = signal.signal(signal.SIGTERM, _raise_interrupt)
+    log = None
     try:
-        bundle = measure(options_from_args(args))
+        with capture_output(enabled=not args.verbose) as log:
+            bundle = measure(options)
+    except BaseException:
+        if log is not None and log.exists() and log.stat().st_size:
+            print(f"claimbench: vLLM and kernel output of this run: {log}", file=sys.stderr)
+        raise
     finally:
         signal.signal(signal.SIGTERM, previous)
-    status = _print_result(bundle, args.json)
-    return 130 if status == "interrupted" else 0
+    status, n_ok = _print_result(bundle, args.json, quiet=args.quiet)
+    return exit_status(status, n_ok)
+
+
+def exit_status(status: str, n_ok: int) -> int:
+    """130 interrupted; 1 incomplete or no successful request; else 0 (see ``measure --help``)."""
+    if status == "interrupted":
+        return 130
+    if status != "complete" or n_ok == 0:
+        return 1
+    return 0
 
 
 def _raise_interrupt(signum, frame):
@@ -189,24 +231,40 @@ def options_from_args(args: argparse.Namespace):
     (argparse leaves unset options at None: the record's defaults apply)."""
     from claimbench.measurement.options import MeasureOptions
 
-    values = {k: v for k, v in vars(args).items() if k not in ("func", "command", "json") and v is not None}
+    values = {
+        k: v
+        for k, v in vars(args).items()
+        if k not in ("func", "command", "json", "quiet", "verbose", "data_dir") and v is not None
+    }
     return MeasureOptions.build(**values)
 
 
-def _print_result(bundle: Path, as_json: bool) -> str:
+def _print_result(bundle: Path, as_json: bool, quiet: bool = False) -> tuple[str, int]:
+    """Print the result; return the run status and the number of successful requests."""
     from claimbench.load.bundles import read_bundle
     from claimbench.report.tables import format_summary
 
     b = read_bundle(bundle)
+    n_ok = int(b.summary["n_ok"].sum()) if "n_ok" in b.summary.columns and b.summary.height else 0
+    result = (b.manifest["status"], n_ok)
     if as_json:
         print(
             json.dumps(
-                {"bundle": str(bundle), "status": b.manifest["status"], "summary": b.summary.to_dicts()},
+                {
+                    "bundle": str(bundle),
+                    "status": b.manifest["status"],
+                    "n_ok": n_ok,
+                    "exit_status": exit_status(*result),
+                    "summary": b.summary.to_dicts(),
+                },
                 indent=2,
                 default=str,
             )
         )
-        return b.manifest["status"]
+        return result
+    if quiet:
+        print(bundle)
+        return result
     print(format_summary(b.summary))
     if b.manifest["status"] != "complete":
         print(f"note: run {b.manifest['status']}: {b.manifest['status_reason']}", file=sys.stderr)
@@ -224,5 +282,7 @@ def _print_result(bundle: Path, as_json: bool) -> str:
     audit = b.manifest["output_length_audit"]
     if audit["requests_short"]:
         print(f"note: {audit['requests_short']} requests returned fewer tokens than asked", file=sys.stderr)
+    if n_ok == 0:
+        print("error: every request failed (exit status 1); see the bundle's requests and engine.log", file=sys.stderr)
     print(bundle)
-    return b.manifest["status"]
+    return result

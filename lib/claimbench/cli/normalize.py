@@ -7,6 +7,8 @@ import json
 
 
 def register(sub) -> None:
+    from claimbench.cli import add_data_dir_option
+
     p = sub.add_parser(
         "normalize",
         help="normalize a throughput figure across vendors",
@@ -26,7 +28,7 @@ def register(sub) -> None:
     p.add_argument("--peak-tflops", type=float, help="override the peak dense TFLOPS at --dtype (e.g. for cpu-host)")
     p.add_argument("--hbm-tb-per-s", type=float, help="override memory bandwidth (TB/s)")
     p.add_argument("--tdp-w", type=float, help="override TDP (W)")
-    p.add_argument("--data-dir", help="registry root (default: the repository's data/ or $CLAIMBENCH_DATA)")
+    add_data_dir_option(p)
     p.add_argument("--json", action="store_true", help="print JSON rows")
     p.set_defaults(func=run)
 
@@ -40,7 +42,7 @@ def run(args: argparse.Namespace) -> int:
         v = getattr(args, name)
         if v is not None and not (v >= 0 and v != float("inf")):
             raise UserError(f"--{name.replace('_', '-')} must be a finite number >= 0, got {v:g}")
-    hw = load_hardware(args.hardware, args.data_dir)
+    hw = load_hardware(args.hardware)
     if args.peak_tflops is not None and not args.dtype:
         raise UserError("--peak-tflops needs --dtype")
     hw = hw.with_overrides(
@@ -59,7 +61,7 @@ def run(args: argparse.Namespace) -> int:
         tpot_ms=args.tpot_ms,
         measured_power_w_per_package=args.power_w,
         usd_per_package_hour=args.usd_per_hour,
-        prices=prices_for(hw.id, args.data_dir),
+        prices=prices_for(hw.id),
     )
     if args.json:
         print(json.dumps(df.to_dicts(), indent=2))

@@ -17,6 +17,13 @@ def register(sub) -> None:
     )
     p.add_argument("--out", default="reports", help="folder that receives reports/<run-id>/ (default: reports)")
     p.add_argument(
+        "--notebooks",
+        metavar="DIR",
+        help="run these notebooks (e.g. a copy made by `claimbench init`) instead of the shipped ones; "
+        "also $CLAIMBENCH_NOTEBOOKS",
+    )
+    p.add_argument("--json", action="store_true", help="print JSON: the report folder, index and the steps run")
+    p.add_argument(
         "-p", "--parameter", action="append", default=[], metavar="[STEP.]NAME=VALUE", help="notebook parameter"
     )
     p.add_argument("--steps", help="comma-separated steps to run (default: all), e.g. 02_analyze,05_verify")
@@ -41,8 +48,20 @@ def parse_parameters(items: list[str]) -> dict[str, str]:
 
 
 def run(args: argparse.Namespace) -> int:
+    import json
+    import os
+    from importlib.util import find_spec
+
+    from claimbench.errors import UserError
+    from claimbench.load.paths import NOTEBOOKS_ENV_VAR, notebooks_dir
     from claimbench.report.pipeline import StepFailed, available_steps, run_report
 
+    missing = [m for m in ("papermill", "nbconvert", "ipykernel") if find_spec(m) is None]
+    if missing:
+        raise UserError(f"report runs notebooks and needs {', '.join(missing)}: pip install 'claimbench[notebooks]'")
+    if args.notebooks:
+        os.environ[NOTEBOOKS_ENV_VAR] = os.path.abspath(args.notebooks)
+    notebooks_dir()  # no notebooks at all: a one-line error, never an empty report
     overrides = parse_parameters(args.parameter)
     steps = [s.strip() for s in args.steps.split(",") if s.strip()] if args.steps else None
     if args.runs:
@@ -53,6 +72,20 @@ def run(args: argparse.Namespace) -> int:
         folder = run_report(args.out, overrides, steps, log=lambda m: print(f"claimbench report: {m}", file=sys.stderr))
     except StepFailed as exc:
         print(f"claimbench: error: {exc}", file=sys.stderr)
+        if args.json:
+            print(
+                json.dumps({"folder": str(exc.folder), "error": str(exc), "exit_status": 1}, indent=2, sort_keys=True)
+            )
         return 1
+    if args.json:
+        steps_run = sorted(p.stem for p in folder.glob("[0-9][0-9]_*.ipynb"))
+        print(
+            json.dumps(
+                {"folder": str(folder), "index": str(folder / "index.html"), "steps": steps_run, "exit_status": 0},
+                indent=2,
+                sort_keys=True,
+            )
+        )
+        return 0
     print(folder / "index.html")
     return 0

@@ -7,6 +7,8 @@ import json
 
 
 def register(sub) -> None:
+    from claimbench.cli import add_data_dir_option
+
     p = sub.add_parser(
         "roofline",
         help="upper bound on tok/s for a model on a chip (and on 'Nx chip B' claims)",
@@ -34,7 +36,7 @@ def register(sub) -> None:
     p.add_argument("--versus-tp", type=int, help="TP on --versus (default: --tp)")
     p.add_argument("--versus-ep", type=int, help="EP on --versus (default: --ep)")
     p.add_argument("--versus-measured", type=float, help="measured tok/s per package on --versus")
-    p.add_argument("--data-dir", help="registry root (default: the repository's data/ or $CLAIMBENCH_DATA)")
+    add_data_dir_option(p)
     p.add_argument("--json", action="store_true", help="print JSON")
     p.set_defaults(func=run)
 
@@ -58,8 +60,8 @@ def run(args: argparse.Namespace) -> int:
         v = getattr(args, name)
         if v is not None and not (v >= 0 and v != float("inf")):
             raise UserError(f"--{name.replace('_', '-')} must be a finite number >= 0, got {v:g}")
-    model = load_model(args.model, args.data_dir)
-    hw = load_hardware(args.hardware, args.data_dir)
+    model = load_model(args.model)
+    hw = load_hardware(args.hardware)
     prec = _precision(args.dtype, args.weights_dtype, args.kv_dtype, args.kv_rope_dtype)
     dep = rl.Deployment(tp=args.tp, ep=args.ep)
     kw = dict(
@@ -80,7 +82,7 @@ def run(args: argparse.Namespace) -> int:
             model, hw, prompt_tokens=args.prefill_tokens, precision=prec, deployment=dep, device=args.device
         ).to_dict()
     if args.versus:
-        hb = load_hardware(args.versus, args.data_dir)
+        hb = load_hardware(args.versus)
         pb = _precision(args.versus_dtype) if args.versus_dtype else prec
         depb = rl.Deployment(tp=args.versus_tp or args.tp, ep=args.versus_ep or args.ep)
         r = rl.ratio_bound(

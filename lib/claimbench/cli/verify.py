@@ -24,11 +24,14 @@ from pathlib import Path
 
 
 def register(sub) -> None:
+    from claimbench.cli import add_data_dir_option
+
     p = sub.add_parser(
         "verify",
         help="judge claims against evidence and print verdicts",
         description="Judge claims (data/claims/*.yaml) against evidence: claimbench run bundles, "
-        "vllm bench serve JSON, GuideLLM JSON and published results (data/reference).",
+        "vllm bench serve JSON, GuideLLM, AIPerf and InferenceX JSON, MLPerf Inference result tables and "
+        "published results (data/reference).",
     )
     p.add_argument("--claims-dir", help="directory of claim YAML files (default: data/claims)")
     p.add_argument("--claim", action="append", metavar="ID", default=None, help="judge only this claim id (repeatable)")
@@ -37,7 +40,9 @@ def register(sub) -> None:
         action="append",
         metavar="PATH",
         default=None,
-        help="bundle dir, result file or directory of them (repeatable; default: data/reference and data/runs)",
+        help="bundle dir, result file or directory of them: claimbench bundles, vllm bench serve, GuideLLM, "
+        "AIPerf, InferenceX JSON, MLPerf Inference tables (JSON/CSV), reference YAML (repeatable; default: "
+        "data/reference, data/runs and the run bundles under --runs)",
     )
     p.add_argument(
         "--runs",
@@ -52,13 +57,22 @@ def register(sub) -> None:
         default=None,
         help="exit 1 when any reading gets one of these verdict classes (e.g. REFUTED,IMPLAUSIBLE)",
     )
+    p.add_argument(
+        "--evidence-meta",
+        action="append",
+        metavar="KEY=VALUE",
+        default=None,
+        help="a condition the peer files cannot state, repeatable: hardware (registry id), packages, precision, "
+        "model, input_len, output_len, phase, speculative, publisher (e.g. --evidence-meta hardware=nvidia-h20)",
+    )
     p.add_argument("--json", action="store_true", help="print JSON, one object per claim")
     p.add_argument("--out", metavar="DIR", help="also write verdicts.parquet and verdicts.md here")
     p.add_argument("--seed", type=int, default=0, help="bootstrap seed (default 0)")
+    add_data_dir_option(p)
     p.set_defaults(func=run)
 
 
-def _evidence_paths(args: argparse.Namespace, data_dir: Path) -> tuple[list[Path], list[tuple[str, Path]]]:
+def _evidence_paths(args: argparse.Namespace, data_dir: Path | None) -> tuple[list[Path], list[tuple[str, Path]]]:
     """Paths to import and (label, path) of each source, for the line saying what was used.
 
     ``--evidence`` replaces the defaults (data/reference, data/runs, ./runs); ``--runs DIR`` adds
@@ -105,13 +119,16 @@ def _describe_sources(sources: list[tuple[str, Path]], evidence) -> str:
 def run(args: argparse.Namespace) -> int:
     import polars as pl
 
-    from claimbench.load.claims import default_data_dir
+    from claimbench.load.evidence import require_evidence
+    from claimbench.load.peers.meta import parse_evidence_meta
     from claimbench.report.steps import judge, write_verdict_files
     from claimbench.report.verdicts import notes_text, verdicts_json
 
     fail_on = _fail_on(args.fail_on)
-    paths, sources = _evidence_paths(args, default_data_dir())
-    result = judge(args.claims_dir, paths, only=args.claim, seed=args.seed)
+    meta = parse_evidence_meta(args.evidence_meta)
+    paths, sources = _evidence_paths(args, None)
+    result = judge(args.claims_dir, paths, only=args.claim, seed=args.seed, evidence_meta=meta)
+    require_evidence(result.evidence, result.evidence_errors, paths)
     verdicts, table, evidence = result.verdicts, result.table, result.evidence
     claim_errors, evidence_errors = result.claim_errors, result.evidence_errors
     print("claimbench: evidence: " + _describe_sources(sources, evidence), file=sys.stderr)

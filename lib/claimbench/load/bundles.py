@@ -41,6 +41,12 @@ class Bundle:
     def partial(self) -> bool:
         return self.manifest.get("status") == "partial"
 
+    def to_pandas(self, which: str = "summary"):
+        """The ``summary`` (or ``requests``) frame as pandas (through Arrow)."""
+        from claimbench.load.frames import to_pandas
+
+        return to_pandas(self, which)
+
 
 MAX_MANIFEST_BYTES = 64 * 2**20
 # columns every reader relies on (metrics, evidence); others are optional

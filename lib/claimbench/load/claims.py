@@ -14,7 +14,11 @@ from typing import Any
 from pydantic import ValidationError
 
 from claimbench.errors import UserError, did_you_mean
-from claimbench.load.paths import default_data_dir
+from claimbench.load.paths import (
+    default_data_dir,
+    describe_layers,
+    layered_files,
+)
 from claimbench.load.yamlio import read_yaml, validation_message
 from claimbench.schema.base import Strict
 from claimbench.schema.claims import Claim
@@ -39,9 +43,8 @@ class ClaimLoadError:
 
 
 def known_hardware_ids(data_dir: Path | None = None) -> set[str]:
-    """Hardware ids known to the registry: the file stems of ``<data>/hardware/*.yaml``."""
-    root = (data_dir or default_data_dir()) / "hardware"
-    return {p.stem for p in root.glob("*.yaml")}
+    """Hardware ids known to the registry: the file stems of ``<layer>/hardware/*.yaml`` over the data layers."""
+    return set(layered_files("hardware", data_dir, suffixes=(".yaml",)))
 
 
 def parse_claim(data: Any, path: Path, hardware_ids: set[str] | None = None) -> Claim:
@@ -74,21 +77,31 @@ def load_claims(
     hardware_ids: set[str] | None = None,
     only: Iterable[str] | None = None,
 ) -> tuple[list[Claim], list[ClaimLoadError]]:
-    """Load every ``*.yaml`` claim in ``claims_dir`` (sorted by file name).
+    """Load every ``*.yaml`` claim in ``claims_dir`` (sorted by file name), or, without it, in
+    ``claims/`` of every data layer (a user's claim file replaces a shipped one of the same name).
 
     Returns the good claims and the errors for the bad files; a bad file never stops the others.
-    ``only`` restricts to those claim ids (an id with no file is an error).
+    ``only`` restricts to those claim ids (an id with no file is an error). No claim file at all
+    is a UserError: an empty claim set is never an empty success.
     """
-    root = Path(claims_dir) if claims_dir is not None else default_data_dir() / "claims"
-    if not root.is_dir():
-        raise UserError(f"--claims-dir: {root} is not a directory")
+    if claims_dir is not None:
+        root = Path(claims_dir)
+        if not root.is_dir():
+            raise UserError(f"--claims-dir: {root} is not a directory")
+        files = sorted(list(root.glob("*.yaml")) + list(root.glob("*.yml")))
+        where = str(root)
+    else:
+        files = sorted(layered_files("claims").values(), key=lambda p: p.name)
+        root = files[0].parent if files else Path("claims")
+        where = describe_layers("claims")
+    if not files:
+        raise UserError(f"--claims-dir: no claim files (*.yaml) in {where}")
     if hardware_ids is None:
         hardware_ids = known_hardware_ids()
     wanted = set(only) if only is not None else None
     claims: list[Claim] = []
     errors: list[ClaimLoadError] = []
     seen: dict[str, Path] = {}
-    files = sorted(list(root.glob("*.yaml")) + list(root.glob("*.yml")))
     for path in files:
         if wanted is not None and path.stem not in wanted:
             continue
@@ -108,7 +121,7 @@ def load_claims(
             errors.append(
                 ClaimLoadError(
                     root / f"{missing}.yaml",
-                    f"--claim: no claim {missing!r} in {root}{did_you_mean(missing, stems)}",
+                    f"--claim: no claim {missing!r} in {where}{did_you_mean(missing, stems)}",
                 )
             )
     return claims, errors

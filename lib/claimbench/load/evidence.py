@@ -415,122 +415,13 @@ def load_vllm_bench(path: Path | str) -> Evidence:
 
 
 # ----------------------------------------------------------------------------------------------
-# GuideLLM reports
+# GuideLLM reports (the importer lives in claimbench.load.peers.guidellm)
 # ----------------------------------------------------------------------------------------------
-def _gl_stat(metrics: dict, name: str, stat: str) -> float | None:
-    """``metrics[name].successful.{mean|median|percentiles.pNN}`` of a GuideLLM report."""
-    dist = _dig(metrics, name, "successful")
-    if not isinstance(dist, dict):
-        return None
-    where = f"metrics.{name}.successful"
-    if stat == "mean":
-        return _strict(dist.get("mean"), f"{where}.mean")
-    if stat == "p50":
-        if dist.get("median") is not None:
-            return _strict(dist.get("median"), f"{where}.median")
-        return _strict(_dig(dist, "percentiles", "p50"), f"{where}.percentiles.p50")
-    return _strict(_dig(dist, "percentiles", stat), f"{where}.percentiles.{stat}")
-
-
 def load_guidellm(path: Path | str) -> Evidence:
-    """A GuideLLM ``benchmarks.json`` report: one point per benchmark (strategy). A wrong-typed,
-    non-finite or negative measured number is one UserError naming the file and field."""
-    try:
-        return _load_guidellm(Path(path))
-    except BadField as exc:
-        raise UserError(f"{path}: {exc}") from None
+    """A GuideLLM ``benchmarks.json`` report: see :mod:`claimbench.load.peers.guidellm`."""
+    from claimbench.load.peers.guidellm import load_guidellm as _load
 
-
-def _load_guidellm(p: Path) -> Evidence:
-    docs = read_json_documents(p)
-    if len(docs) != 1:
-        raise UserError(f"{p}: expected one JSON document, found {len(docs)}")
-    report = docs[0]
-    if not isinstance(report, dict) or not isinstance(report.get("benchmarks"), list):
-        raise UserError(f"{p}: field benchmarks: missing (not a GuideLLM report)")
-    points = []
-    for i, bench in enumerate(report["benchmarks"]):
-        metrics = bench.get("metrics") if isinstance(bench, dict) else None
-        if not isinstance(metrics, dict):
-            raise UserError(f"{p}: field benchmarks[{i}].metrics: missing")
-        strategy = _dig(bench, "config", "strategy") or _dig(bench, "args", "strategy") or {}
-        stype = strategy.get("type_") if isinstance(strategy, dict) else None
-        conc = None
-        rate = None
-        if stype == "synchronous":
-            conc = 1.0
-        elif stype == "concurrent":
-            conc = _strict(strategy.get("streams"), f"benchmarks[{i}].config.strategy.streams")
-        elif stype in ("constant", "poisson"):
-            rate = _strict(strategy.get("rate"), f"benchmarks[{i}].config.strategy.rate")
-        elif stype == "throughput":
-            rate = math.inf
-        totals = metrics.get("request_totals") or {}
-        values: dict[str, Any] = {
-            "level": f"{i}:{stype}" if stype else str(i),
-            "concurrency": conc,
-            "request_rate": rate,
-            "n_ok": totals.get("successful") if isinstance(totals.get("successful"), int) else None,
-            "n_failed": totals.get("errored") if isinstance(totals.get("errored"), int) else None,
-            "duration_s": _strict(bench.get("duration"), f"benchmarks[{i}].duration"),
-            "request_per_s": _gl_stat(metrics, "requests_per_second", "mean"),
-            "output_tok_per_s": _gl_stat(metrics, "output_tokens_per_second", "mean"),
-            "total_tok_per_s": _gl_stat(metrics, "tokens_per_second", "mean"),
-            "input_tok_per_s": _gl_stat(metrics, "prompt_tokens_per_second", "mean"),
-        }
-        for stat in _STATS:
-            values[f"ttft_{stat}_ms"] = _gl_stat(metrics, "time_to_first_token_ms", stat)
-            # GuideLLM's inter_token_latency_ms = (last - first token) / (n - 1): our TPOT.
-            values[f"tpot_{stat}_ms"] = _gl_stat(metrics, "inter_token_latency_ms", stat)
-            lat = _gl_stat(metrics, "request_latency", stat)
-            values[f"e2el_{stat}_ms"] = lat * 1000.0 if lat is not None else None
-        if values["n_ok"] == 0:
-            for metric in _LAT:
-                for stat in _STATS:
-                    values[f"{metric}_{stat}_ms"] = None
-        points.append(LoadPoint(**values))
-    args = report.get("args") or {}
-    model = None
-    for key in ("model", "processor"):
-        if isinstance(args.get(key), str):
-            model = args[key]
-            break
-    if model is None and report["benchmarks"]:
-        model = _dig(report["benchmarks"][0], "config", "backend", "model")
-    extras = report.get("output_extras") or args.get("output_extras") or {}
-    hardware = extras.get("hardware") if isinstance(extras, dict) else None
-    packages = extras.get("packages") if isinstance(extras, dict) else None
-    if hardware == "cpu-host":
-        packages = 1
-    notes = [
-        "GuideLLM: TPOT here is its inter_token_latency_ms (first token excluded); its own "
-        "time_per_output_token_ms includes the first token and is not used. Throughput is the "
-        "time-weighted mean of its output_tokens_per_second distribution."
-    ]
-    if hardware is None:
-        notes.append("no hardware in output_extras: unknown")
-    return Evidence(
-        id=f"guidellm:{p.name}",
-        kind="guidellm",
-        path=str(p),
-        title="GuideLLM report",
-        secondary=False,
-        reported_by="peer file",
-        derived=False,
-        conditions=EvidenceConditions(
-            hardware=hardware,
-            model=_model_id(model),
-            precision=None,
-            input_len=None,
-            output_len=None,
-            speculative=None,
-            phase="end-to-end",
-        ),
-        basis="card" if packages == 1 else "system",
-        packages=int(packages) if isinstance(packages, int) else None,
-        points=points,
-        notes=notes,
-    )
+    return _load(path)
 
 
 # ----------------------------------------------------------------------------------------------
@@ -783,21 +674,44 @@ def read_json_documents(path: Path) -> list[Any]:
 
 
 def _sniff_json(path: Path) -> str:
+    """Which importer reads this JSON file, by its content."""
+    from claimbench.load.peers.aiperf import is_aiperf
+    from claimbench.load.peers.inferencex import is_inferencex
+    from claimbench.load.peers.mlperf import is_mlperf_rows
+
     objs = read_json_documents(path)
     first = objs[0] if objs else None
     if isinstance(first, dict) and "benchmarks" in first:
         return "guidellm"
+    if is_aiperf(first):
+        return "aiperf"
+    if is_inferencex(first):
+        return "inferencex"
+    if is_mlperf_rows(first):
+        return "mlperf"
     if isinstance(first, dict) and ("output_throughput" in first or "completed" in first):
         return "vllm_bench"
-    raise UserError(f"{path}: not a recognised result file (neither vllm bench serve nor GuideLLM)")
+    raise UserError(
+        f"{path}: not a recognised result file (vllm bench serve, GuideLLM, AIPerf, InferenceX or MLPerf Inference)"
+    )
+
+
+def _is_mlperf_csv(path: Path) -> bool:
+    try:
+        check_regular_file(path)
+        with path.open(encoding="utf-8-sig") as fh:
+            return "Performance_Result" in fh.readline(4096)
+    except (OSError, UnicodeDecodeError, UserError):
+        return False
 
 
 def default_evidence_paths(data_dir: Path | None = None) -> list[Path]:
-    """``data/reference`` and ``data/runs`` when they exist."""
-    from claimbench.load.claims import default_data_dir
+    """``reference/`` then ``runs/`` of every data layer that has them (the user's layers first,
+    then the shipped data; with ``data_dir``, that folder alone). A reference file in a user
+    layer replaces the shipped file of the same name (see :func:`import_evidence`)."""
+    from claimbench.load.paths import layer_dirs
 
-    root = data_dir or default_data_dir()
-    return [d for d in (root / "reference", root / "runs") if d.is_dir()]
+    return layer_dirs("reference", data_dir) + layer_dirs("runs", data_dir)
 
 
 def _import_one(path: Path, hardware_ids: set[str] | None) -> list[Evidence]:
@@ -807,10 +721,30 @@ def _import_one(path: Path, hardware_ids: set[str] | None) -> list[Evidence]:
     suffix = path.suffix.lower()
     if suffix in (".yaml", ".yml"):
         return load_reference(path, hardware_ids)
+    if suffix == ".csv":
+        if not _is_mlperf_csv(path):
+            raise UserError(f"{path}: not an MLPerf Inference results table (no Performance_Result column)")
+        from claimbench.load.peers.mlperf import load_mlperf
+
+        return load_mlperf(path)
     if suffix == ".json":
         kind = _sniff_json(path)
-        return [load_guidellm(path)] if kind == "guidellm" else [load_vllm_bench(path)]
-    raise UserError(f"{path}: unsupported evidence file (expected a bundle dir, .json or .yaml)")
+        if kind == "guidellm":
+            return [load_guidellm(path)]
+        if kind == "aiperf":
+            from claimbench.load.peers.aiperf import load_aiperf
+
+            return [load_aiperf(path)]
+        if kind == "inferencex":
+            from claimbench.load.peers.inferencex import load_inferencex
+
+            return load_inferencex(path)
+        if kind == "mlperf":
+            from claimbench.load.peers.mlperf import load_mlperf
+
+            return load_mlperf(path)
+        return [load_vllm_bench(path)]
+    raise UserError(f"{path}: unsupported evidence file (expected a bundle dir, .json, .csv or .yaml)")
 
 
 def _expand(path: Path, errors: list[EvidenceImportError] | None = None, _seen: set[str] | None = None) -> list[Path]:
@@ -847,19 +781,31 @@ def _expand(path: Path, errors: list[EvidenceImportError] | None = None, _seen: 
             errors.append(EvidenceImportError(child, f"{child}: cannot be read ({exc.strerror or exc})"))
             continue
         if child_is_dir:
+            if child.name == "logs" and (child / "aiperf.log").is_file():
+                continue  # an AIPerf artifact folder's logs
             found.extend(_expand(child, errors, seen))
-        elif child.suffix.lower() in (".yaml", ".yml", ".json"):
+        elif child.name == "inputs.json" and (path / "logs" / "aiperf.log").is_file():
+            continue  # the requests AIPerf sent, not results
+        elif child.suffix.lower() in (".yaml", ".yml", ".json") or (
+            child.suffix.lower() == ".csv" and _is_mlperf_csv(child)
+        ):
             found.append(child)
     return found
 
 
 def import_evidence(
-    paths: Sequence[Path | str], hardware_ids: set[str] | None = None
+    paths: Sequence[Path | str], hardware_ids: set[str] | None = None, meta: dict[str, Any] | None = None
 ) -> tuple[list[Evidence], list[EvidenceImportError]]:
-    """Import every bundle/file under ``paths``; files that fail are returned as errors."""
+    """Import every bundle/file under ``paths``; files that fail are returned as errors.
+
+    ``meta`` (from :func:`claimbench.load.peers.meta.parse_evidence_meta`) fills the conditions
+    a peer result file cannot state; a conflict with the file skips it as an error."""
+    from claimbench.load.peers.meta import apply_evidence_meta
+
     evidence: list[Evidence] = []
     errors: list[EvidenceImportError] = []
     seen: set[str] = set()
+    ref_files: dict[str, Path] = {}  # reference file id -> the folder it was first read from
     for raw in paths:
         root = Path(raw)
         try:
@@ -872,10 +818,16 @@ def import_evidence(
             continue
         found = _expand(root, errors)
         if not found and root.is_dir():
-            errors.append(EvidenceImportError(root, f"--evidence: {root} holds no evidence (bundles, .json, .yaml)"))
+            errors.append(
+                EvidenceImportError(root, f"--evidence: {root} holds no evidence (bundles, .json, .csv, .yaml)")
+            )
         for path in found:
+            if path.suffix.lower() in (".yaml", ".yml") and path.parent.name == "reference":
+                first = ref_files.setdefault(path.stem, path.parent)
+                if first != path.parent:
+                    continue  # shadowed: a higher data layer has a reference file of the same id
             try:
-                records = _import_one(path, hardware_ids)
+                records = [apply_evidence_meta(r, meta or {}, hardware_ids) for r in _import_one(path, hardware_ids)]
             except UserError as exc:
                 errors.append(EvidenceImportError(path, str(exc)))
                 continue
@@ -901,3 +853,12 @@ def import_evidence(
                 seen.add(rec.id)
                 evidence.append(rec)
     return evidence, errors
+
+
+def require_evidence(evidence: list[Evidence], errors: list[EvidenceImportError], paths: Sequence[Path | str]) -> None:
+    """An empty evidence set is a UserError (one line), never an empty success."""
+    if evidence:
+        return
+    where = ", ".join(str(p) for p in paths) or "(no evidence paths)"
+    why = f"; first error: {errors[0].message}" if errors else ""
+    raise UserError(f"--evidence: no evidence could be imported from {where}{why}")

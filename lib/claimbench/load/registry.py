@@ -9,7 +9,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from claimbench.errors import UserError, did_you_mean
-from claimbench.load.paths import default_data_dir
+from claimbench.load.paths import (
+    default_data_dir,  # noqa: F401  (re-exported)
+    describe_layers,
+    layered_files,
+)
 from claimbench.load.yamlio import load_yaml_model
 from claimbench.schema.hardware import HardwareSpec, ModelArch, PriceEntry, PriceTable
 
@@ -17,32 +21,26 @@ from claimbench.schema.hardware import HardwareSpec, ModelArch, PriceEntry, Pric
 # --------------------------------------------------------------------------------------------
 # Loading
 # --------------------------------------------------------------------------------------------
-def _dir(data_dir, sub: str) -> Path:
-    base = Path(data_dir) if data_dir is not None else default_data_dir()
-    return base / sub
+def _files(sub: str, data_dir) -> dict[str, Path]:
+    """``<sub>/*.yaml`` by id over the data layers (a user's file replaces the shipped one)."""
+    return layered_files(sub, data_dir, suffixes=(".yaml",))
 
 
 def _load_yaml_file(path: Path, model):
     return load_yaml_model(path, model, what="fields")
 
 
-def _ids(directory: Path) -> list[str]:
-    if not directory.is_dir():
-        return []
-    return sorted(p.stem for p in directory.glob("*.yaml"))
-
-
 def _load_one(kind: str, sub: str, model, item_id: str, data_dir):
-    directory = _dir(data_dir, sub)
     if not isinstance(item_id, str) or not item_id.strip():
         raise UserError(f"{kind} id must be a non-empty string")
     key = item_id.strip()
-    path = directory / f"{key}.yaml"
-    if not path.is_file():
-        ids = _ids(directory)
+    files = _files(sub, data_dir)
+    path = files.get(key)
+    if path is None:
+        ids = list(files)
         lower = {i.lower(): i for i in ids}
         if key.lower() in lower:  # case-insensitive match
-            path = directory / f"{lower[key.lower()]}.yaml"
+            path = files[lower[key.lower()]]
         else:
             hint = did_you_mean(key.lower(), ids)
             if not hint:
@@ -50,13 +48,18 @@ def _load_one(kind: str, sub: str, model, item_id: str, data_dir):
                 if len(contains) == 1:
                     hint = f" (did you mean {contains[0]!r}?)"
             known = f"; known: {', '.join(ids)}" if ids and not hint else ""
+            if not ids:
+                known = f"; no {kind} records in {describe_layers(sub, data_dir)}"
             raise UserError(f"unknown {kind} id {item_id!r}{hint}{known}")
     return _load_yaml_file(path, model)
 
 
-def _load_all(sub: str, model, data_dir) -> list:
-    directory = _dir(data_dir, sub)
-    return [_load_yaml_file(directory / f"{i}.yaml", model) for i in _ids(directory)]
+def _load_all(sub: str, model, data_dir, kind: str | None = None) -> list:
+    """Every record of ``sub``; with ``kind``, an empty registry is a UserError (never an empty success)."""
+    files = _files(sub, data_dir)
+    if not files and kind is not None:
+        raise UserError(f"no {kind} records: no {sub}/*.yaml in {describe_layers(sub, data_dir)}")
+    return [_load_yaml_file(path, model) for path in files.values()]
 
 
 def load_hardware(hw_id: str, data_dir=None) -> HardwareSpec:
@@ -65,8 +68,8 @@ def load_hardware(hw_id: str, data_dir=None) -> HardwareSpec:
 
 
 def list_hardware(data_dir=None) -> list[HardwareSpec]:
-    """Every hardware record, sorted by id."""
-    return _load_all("hardware", HardwareSpec, data_dir)
+    """Every hardware record, sorted by id; none at all is a UserError."""
+    return _load_all("hardware", HardwareSpec, data_dir, kind="hardware")
 
 
 def load_model(model_id: str, data_dir=None) -> ModelArch:
@@ -75,8 +78,8 @@ def load_model(model_id: str, data_dir=None) -> ModelArch:
 
 
 def list_models(data_dir=None) -> list[ModelArch]:
-    """Every model architecture, sorted by id."""
-    return _load_all("models", ModelArch, data_dir)
+    """Every model architecture, sorted by id; none at all is a UserError."""
+    return _load_all("models", ModelArch, data_dir, kind="model")
 
 
 def load_price_table(table_id: str, data_dir=None) -> PriceTable:

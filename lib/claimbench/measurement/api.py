@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import os
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -54,6 +53,13 @@ def _resolve_model(args: MeasureOptions) -> tuple[str, int | None, int | None]:
             raise UserError(f"--model: cannot read {cfg}: {exc}") from None
         return model, conf.get("vocab_size"), conf.get("max_position_embeddings")
     return model, None, None
+
+
+def _environment(fp: dict[str, Any]) -> dict[str, Any]:
+    """The backend's lock file, its SHA-256 and how the installed packages differ from it."""
+    from claimbench.load.envlock import lock_record
+
+    return lock_record(fp.get("backend"))
 
 
 def _run(args: MeasureOptions) -> Path:
@@ -111,13 +117,15 @@ def _run(args: MeasureOptions) -> Path:
         dtype=args.dtype,
         redact=[api_key] if api_key else [],
         vocab_size_given=args.vocab_size is not None,
-        extra_manifest={"options": _options_record(args), "hardware": hardware},
+        extra_manifest={"options": _options_record(args), "hardware": hardware, "environment": _environment(fp)},
         search=search,
         search_max_levels=args.search_max_levels,
         search_max_concurrency=args.search_max_concurrency,
         calibrate=(lambda: _calibration(args)) if args.engine != "offline" and args.calibrate != "never" else None,
     )
-    progress = Progress(enabled=args.progress)
+    from claimbench.measurement.logcapture import terminal_stream
+
+    progress = Progress(enabled=args.progress, stream=terminal_stream())
     return run_measurement(cfg, engine, fp, progress)
 
 
@@ -163,7 +171,9 @@ def _calibration(args: MeasureOptions) -> dict | None:
             return {**json.loads(path.read_text()), "reused_from_cache": True}
         except (OSError, ValueError):
             pass
-    print("claimbench: calibrating the streaming client (~15 s; --calibrate never skips)", file=sys.stderr)
+    from claimbench.measurement.logcapture import terminal_stream
+
+    print("claimbench: calibrating the streaming client (~15 s; --calibrate never skips)", file=terminal_stream())
     cal = calibrate_client()
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(cal, indent=2, sort_keys=True, default=str) + "\n")

@@ -270,7 +270,9 @@ def run_measurement(
     req = requests_frame(records)
     summary = summary_of(levels_run)
     manifest = manifest_for(status, status_reason, summary)
-    extra_files = getattr(engine, "bundle_files", lambda: {})()
+    from claimbench.measurement import logcapture
+
+    extra_files = {**getattr(engine, "bundle_files", lambda: {})(), **logcapture.bundle_files()}
     return journal.finalize(manifest, req, summary, extra_files=extra_files)
 
 

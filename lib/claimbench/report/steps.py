@@ -102,7 +102,11 @@ class VerifyResult:
 
 
 def judge(
-    claims_dir: str | Path | None, evidence_paths: list[Path], only: list[str] | None = None, seed: int = 0
+    claims_dir: str | Path | None,
+    evidence_paths: list[Path],
+    only: list[str] | None = None,
+    seed: int = 0,
+    evidence_meta: dict | None = None,
 ) -> VerifyResult:
     """Load claims and evidence, compute roofline bounds, judge every claim (the `verify` command's core)."""
     import math
@@ -116,7 +120,7 @@ def judge(
 
     hardware = {h.id: h for h in list_hardware()}
     claims, claim_errors = load_claims(claims_dir, set(hardware), only=only)
-    evidence, ev_errors = import_evidence(evidence_paths, set(hardware))
+    evidence, ev_errors = import_evidence(evidence_paths, set(hardware), meta=evidence_meta)
     models = {m.id: m for m in list_models()}
     bounds = claim_bounds(claims, models, hardware)
     prices: dict[str, float] = {}
@@ -172,14 +176,9 @@ def verify(
     out_dir: str | Path | None = None,
 ) -> VerifyResult:
     """Judge every claim against data/reference (when ``reference``) and the bundles in ``runs_dir``."""
-    from claimbench.load.claims import default_data_dir
     from claimbench.load.evidence import default_evidence_paths
 
-    paths = [
-        p
-        for p in default_evidence_paths(default_data_dir())
-        if p.name != "runs" and (reference or p.name != "reference")
-    ]
+    paths = [p for p in default_evidence_paths() if p.name != "runs" and (reference or p.name != "reference")]
     if runs_dir is not None:
         if not Path(runs_dir).exists():
             raise UserError(f"runs_dir: {runs_dir} does not exist")
@@ -191,12 +190,11 @@ def verify(
 
 
 def _evidence(runs_dir: str | Path | None):
-    from claimbench.load.claims import default_data_dir
     from claimbench.load.evidence import default_evidence_paths, import_evidence
     from claimbench.load.registry import list_hardware
 
     hardware = {h.id: h for h in list_hardware()}
-    paths = [p for p in default_evidence_paths(default_data_dir()) if p.name != "runs" or runs_dir is None]
+    paths = [p for p in default_evidence_paths() if p.name != "runs" or runs_dir is None]
     if runs_dir is not None:
         paths.append(Path(runs_dir))
     evidence, _ = import_evidence(paths, set(hardware))

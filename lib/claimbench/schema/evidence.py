@@ -8,7 +8,9 @@ Importers (the only part of the verify path that reads files):
   ``manifest["model"]["source"]``; a bundle that is not ``complete`` is used and flagged;
 * ``vllm bench serve`` result JSON (``--save-result``; several objects appended one per line
   with ``--append-result`` become the load levels of one record);
-* GuideLLM JSON reports (``benchmarks.json``: ``{"args": …, "benchmarks": [...]}``);
+* GuideLLM JSON reports (``benchmarks.json``: ``{"config": …, "benchmarks": [...]}``);
+* AIPerf profile exports, SemiAnalysis InferenceX per-point JSON and MLPerf Inference result
+  tables (:mod:`claimbench.load.peers`);
 * published results in ``data/reference/*.yaml``.
 
 A file that does not parse is named and skipped (an :class:`EvidenceImportError`), never trusted.
@@ -49,8 +51,10 @@ throughput under a latency limit (``latency-limited``: an SLA tier or interactiv
 production average (``production``). Only a ``max-throughput`` point is the maximum a no-SLO claim
 speaks of; every other point is a lower bound of it."""
 
-EvidenceKind = Literal["run_bundle", "vllm_bench", "guidellm", "reference", "coverage"]
-MEASURED_KINDS = ("run_bundle", "vllm_bench", "guidellm")
+EvidenceKind = Literal[
+    "run_bundle", "vllm_bench", "guidellm", "aiperf", "inferencex", "mlperf", "reference", "coverage"
+]
+MEASURED_KINDS = ("run_bundle", "vllm_bench", "guidellm", "aiperf")
 
 _LAT = ("ttft", "tpot", "itl", "e2el")
 _STATS = ("mean", "p50", "p90", "p99")

@@ -1,0 +1,175 @@
+"""MLPerf Inference published result tables (``summary_results.json`` of an
+``mlcommons/inference_results_vX.Y`` release, or the same table saved as CSV).
+
+One row per (system, benchmark model, scenario) with ``Performance_Result`` and
+``Performance_Units``; only LLM rows (units ``Tokens/s``: generated tokens per second of the whole
+system) are evidence, other rows are skipped. A row becomes one record:
+
+* hardware from ``Accelerator`` when it names one registry part exactly (an H100 NVL or PCIe
+  card is not the SXM part, so it stays unknown), ``a#`` accelerators per node × ``Nodes``
+  packages, precision from ``weight_data_types``, the benchmark model (``llama2-70b-99``) as
+  its architecture id (``llama-2-70b``), publisher the ``Submitter``;
+* the scenario (Offline, Server, Interactive) is the load point: Offline has no latency bound;
+  Server and Interactive results are the highest load meeting MLPerf's TTFT/TPOT limits for the
+  benchmark, which the table does not repeat (the notes say so);
+* input/output lengths are the benchmark data set's, variable per request: null here.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+from typing import Any
+
+from claimbench.errors import UserError
+from claimbench.load.evidence import _num, read_text_file
+from claimbench.schema.claims import Source
+from claimbench.schema.evidence import Evidence, EvidenceConditions, LoadPoint
+
+_HW = (
+    ("mi300x", "amd-mi300x"),
+    ("h200", "nvidia-h200-sxm"),
+    ("h100", "nvidia-h100-sxm"),
+    ("h800", "nvidia-h800-sxm"),
+    ("h20", "nvidia-h20"),
+    ("b200", "nvidia-b200"),
+)
+_NOT_SXM = ("nvl", "pcie", "gh200", "gb200", "gb300")
+
+
+def hardware_id(accelerator: Any) -> str | None:
+    """Registry id of an MLPerf ``Accelerator`` string, None when it is not one exact part."""
+    if not isinstance(accelerator, str):
+        return None
+    low = accelerator.lower().replace(" ", "")
+    if any(x in low for x in _NOT_SXM):
+        return None
+    for key, hw in _HW:
+        if key in low:
+            return hw
+    return None
+
+
+def model_id(name: Any) -> str | None:
+    """``llama2-70b-99.9`` → ``llama-2-70b``, ``llama3.1-405b`` → ``llama-3.1-405b``; the
+    accuracy target and ``-interactive`` suffix are dropped."""
+    if not isinstance(name, str) or not name.strip():
+        return None
+    base = name.strip().lower()
+    for suffix in ("-99.9", "-99"):
+        if base.endswith(suffix):
+            base = base[: -len(suffix)]
+    base = base.removesuffix("-interactive")
+    if base.startswith("llama") and len(base) > 5 and base[5].isdigit():
+        base = "llama-" + base[5:]
+    return base
+
+
+def is_mlperf_rows(rows: Any) -> bool:
+    return isinstance(rows, list) and bool(rows) and isinstance(rows[0], dict) and "Performance_Result" in rows[0]
+
+
+def read_rows(p: Path) -> list[dict]:
+    try:
+        text = read_text_file(p).lstrip("\ufeff")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UserError(f"{p}: cannot read: {exc}") from None
+    if p.suffix.lower() == ".csv":
+        rows: list[dict] = list(csv.DictReader(text.splitlines()))
+    else:
+        try:
+            rows = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise UserError(f"{p}: not valid JSON: {exc}") from None
+    if not is_mlperf_rows(rows):
+        raise UserError(f"{p}: field Performance_Result: missing (not an MLPerf Inference results table)")
+    return rows
+
+
+def load_mlperf(path: Path | str) -> list[Evidence]:
+    p = Path(path)
+    rows = read_rows(p)
+    out: list[Evidence] = []
+    seen: set[str] = set()
+    same: dict[tuple, Evidence] = {}  # one submission entered under two accuracy targets (-99, -99.9)
+    for i, row in enumerate(rows):
+        units = str(row.get("Performance_Units") or "").strip().lower()
+        if units != "tokens/s":
+            continue
+        value = _num(row.get("Performance_Result"))
+        if value is None:
+            raise UserError(f"{p}: field [{i}].Performance_Result: not a number")
+        per_node = _num(row.get("a#"))
+        nodes = _num(row.get("Nodes")) or 1.0
+        packages = int(round(per_node * nodes)) if per_node else None
+        scenario = str(row.get("Scenario") or "").strip()
+        model = row.get("Model") or row.get("UsedModel")
+        version = row.get("version") or ""
+        rid = f"mlperf:{version}:{row.get('ID')}:{model}:{scenario}".replace(" ", "_")
+        if rid in seen:
+            raise UserError(f"{p}: field [{i}]: duplicate row {rid}")
+        seen.add(rid)
+        twin = (row.get("ID"), row.get("Platform"), model_id(model), scenario, value)
+        if twin in same:
+            same[twin].notes.append(f"the same result is also entered as {model}")
+            continue
+        hw = hardware_id(row.get("Accelerator"))
+        notes = [
+            f"MLPerf Inference {version} {row.get('Category', '')} {row.get('Suite', '')}, scenario {scenario}: "
+            "Tokens/s are generated tokens per second of the whole system.",
+            f"system {row.get('System')!r} ({row.get('Platform')}), {row.get('Software')}",
+        ]
+        if scenario.lower() != "offline":
+            notes.append(
+                f"{scenario}: the highest load meeting MLPerf's latency limits for {model}; the limits are "
+                "in the MLPerf rules, not in this table"
+            )
+        if hw is None:
+            notes.append(
+                f"accelerator {row.get('Accelerator')!r} is not one registry part: unknown "
+                "(give --evidence-meta hardware=<id>)"
+            )
+        if row.get("inferred") not in (0, "0", None, ""):
+            notes.append("MLPerf marks this result as inferred")
+        url = row.get("Details") or row.get("Location") or str(p)
+        out.append(
+            Evidence(
+                id=rid,
+                kind="mlperf",
+                path=str(p),
+                title=f"MLPerf Inference {version}: {row.get('Submitter')} {row.get('Platform')} {model} {scenario}",
+                source=Source(
+                    url=str(url),
+                    date=str(version or "unknown"),
+                    quote=f"{row.get('Performance_Result')} {row.get('Performance_Units')}",
+                    publisher=str(row.get("Submitter") or "") or None,
+                ),
+                secondary=False,
+                reported_by=str(row.get("Submitter") or "mlcommons"),
+                derived=False,
+                conditions=EvidenceConditions(
+                    hardware=hw,
+                    model=model_id(model),
+                    precision=str(row["weight_data_types"]).lower() if row.get("weight_data_types") else None,
+                    input_len=None,
+                    output_len=None,
+                    speculative=None,
+                    phase="end-to-end",
+                ),
+                basis="card" if packages == 1 else "system",
+                packages=packages,
+                points=[
+                    LoadPoint(
+                        level=scenario or str(i),
+                        output_tok_per_s=value,
+                        note=f"MLPerf {scenario} scenario",
+                    )
+                ],
+                notes=notes,
+            )
+        )
+        same[twin] = out[-1]
+    if not out:
+        raise UserError(f"{p}: field Performance_Units: no LLM row (Tokens/s) in this MLPerf table")
+    return out
