@@ -42,7 +42,7 @@ def _norm(name: str) -> str:
 def installed_versions() -> dict[str, str]:
     out: dict[str, str] = {}
     for dist in metadata.distributions():
-        name = dist.metadata.get("Name")
+        name = dist.name
         if name:
             out.setdefault(_norm(name), dist.version)
     return out
@@ -65,7 +65,7 @@ def lock_record(backend: str | None, limit: int = 30) -> dict[str, Any]:
     ]
     return {
         "backend": backend,
-        "lock": f"env/{LOCK_DIRS[backend]}/requirements.lock",
+        "lock": f"env/{path.parent.name}/requirements.lock",
         "lock_sha256": hashlib.sha256(path.read_bytes()).hexdigest(),
         "matches_lock": not diffs,
         "differences": diffs[:limit] + ([f"... and {len(diffs) - limit} more"] if len(diffs) > limit else []),

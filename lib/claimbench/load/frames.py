@@ -26,7 +26,8 @@ def evidence_frame(evidence: list[Evidence]) -> pl.DataFrame:
             cond["speculative"] = cond["speculative"].get("method")
         head = {"evidence_id": ev.id, "kind": ev.kind, "reported_by": ev.reported_by, **cond}
         head |= {"basis": ev.basis, "packages": ev.packages}
-        for pt in ev.points or [None]:
+        points: list[Any] = list(ev.points) or [None]
+        for pt in points:
             values = pt.model_dump(exclude={"samples"}) if pt is not None else {}
             rows.append({**head, **values})
     return pl.DataFrame(rows, infer_schema_length=None)

@@ -16,9 +16,11 @@ from __future__ import annotations
 import asyncio
 import json
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
+
+from typing_extensions import TypeIs
 
 from claimbench.measurement.loadgen import iter_arrival_offsets_s
 from claimbench.measurement.workload import Prompt
@@ -80,7 +82,7 @@ class BadEvent(ValueError):
     """A server-sent event that is not a valid completion chunk (the request fails, the sweep goes on)."""
 
 
-def _is_count(x: Any) -> bool:
+def _is_count(x: Any) -> TypeIs[int]:
     return isinstance(x, int) and not isinstance(x, bool) and x >= 0
 
 
@@ -158,8 +160,8 @@ def reconcile_tokens(rec: RequestRecord, usage: dict[str, Any] | None, prompt_le
         absurd = f"usage reports {u_out} output tokens, more than the {requested} requested (max_tokens)"
     elif rec.chunk_tokens and any(n < 0 for n in rec.chunk_tokens):
         absurd = "usage went backwards between chunks"
-    if absurd is None:
-        rec.output_tokens = int(u_out)
+    if absurd is None and _is_count(u_out):
+        rec.output_tokens = u_out
         rec.token_count_source = "usage"
     else:
         notes.append(f"{absurd}: counted {n_chunks} from the chunks")
@@ -305,7 +307,7 @@ def make_session(limit: int):
 async def run_level_async(
     cfg: ClientConfig,
     level: LoadLevel,
-    prompts: list[Prompt],
+    prompts: Sequence[Prompt],
     run_t0: float,
     records: list[RequestRecord],
     warmup: bool = False,
@@ -354,6 +356,7 @@ async def run_level_async(
 
             await asyncio.gather(*(worker(i) for i in range(n_streams)))
         else:
+            assert level.request_rate is not None  # a level is closed-loop or open-loop
             offsets = iter_arrival_offsets_s(len(prompts), level.request_rate, level.burstiness, seed + level.level)
             await dispatch_open_loop(
                 zip(offsets, prompts),

@@ -56,7 +56,8 @@ def capture_output(enabled: bool = True) -> Iterator[Path | None]:
     finally:
         for stream in (log_text, sys.__stdout__, sys.__stderr__):
             with contextlib.suppress(Exception):
-                stream.flush()
+                if stream is not None:
+                    stream.flush()
         sys.stdout, sys.stderr = old_out, old_err
         for fd, dup in saved.items():
             os.dup2(dup, fd)

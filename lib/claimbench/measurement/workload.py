@@ -90,10 +90,10 @@ class PromptSet(Sequence[Prompt]):
     def __init__(self, spec: WorkloadSpec, count: int, stream: int = 0):
         if count < 0:
             raise ValueError(f"count must be 0 or more, got {count}")
-        self.spec, self.count, self.stream = spec, count, stream
+        self.spec, self.n_prompts, self.stream = spec, count, stream
 
     def __len__(self) -> int:
-        return self.count
+        return self.n_prompts
 
     def _one(self, i: int) -> Prompt:
         import numpy as np
@@ -119,19 +119,19 @@ class PromptSet(Sequence[Prompt]):
     def __getitem__(self, i: slice) -> list[Prompt]: ...
     def __getitem__(self, i):
         if isinstance(i, slice):
-            return [self._one(k) for k in range(*i.indices(self.count))]
+            return [self._one(k) for k in range(*i.indices(self.n_prompts))]
         if i < 0:
-            i += self.count
-        if not 0 <= i < self.count:
-            raise IndexError(f"prompt {i} out of range (0..{self.count - 1})")
+            i += self.n_prompts
+        if not 0 <= i < self.n_prompts:
+            raise IndexError(f"prompt {i} out of range (0..{self.n_prompts - 1})")
         return self._one(i)
 
     def __iter__(self) -> Iterator[Prompt]:
-        for i in range(self.count):
+        for i in range(self.n_prompts):
             yield self._one(i)
 
     def __repr__(self) -> str:
-        return f"PromptSet({self.count} prompts, seed={self.spec.seed}, stream={self.stream})"
+        return f"PromptSet({self.n_prompts} prompts, seed={self.spec.seed}, stream={self.stream})"
 
 
 def make_prompts(spec: WorkloadSpec, count: int | None = None, stream: int = 0) -> PromptSet:

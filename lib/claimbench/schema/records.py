@@ -106,7 +106,7 @@ class LoadLevel:
 SCHEMA_VERSION = 1
 """Version of the run bundle layout (manifest ``schema_version``)."""
 
-_POLARS_TYPES = {
+_POLARS_TYPES: dict[str, pl.DataType | type[pl.DataType]] = {
     "str": pl.String,
     "int": pl.Int64,
     "float": pl.Float64,
@@ -114,4 +114,4 @@ _POLARS_TYPES = {
     "list[float]": pl.List(pl.Float64),
     "list[int]": pl.List(pl.Int64),
 }
-REQUESTS_POLARS_SCHEMA = {name: _POLARS_TYPES[kind] for name, kind in REQUEST_SCHEMA.items()}
+REQUESTS_POLARS_SCHEMA: dict[str, pl.DataType | type[pl.DataType]] = {name: _POLARS_TYPES[kind] for name, kind in REQUEST_SCHEMA.items()}

@@ -125,8 +125,9 @@ def load_aiperf(path: Path | str) -> Evidence:
         notes.append(f"input_len read as the mean input sequence length {in_len}")
     elif in_len is not None and mean_in is not None and abs(mean_in - in_len) > 0.05 * in_len:
         notes.append(f"requested prompts of {in_len} tokens; {mean_in:g} counted on average")
-    if out_len is None and _avg(obj, "output_sequence_length") is not None:
-        out_len = round(_avg(obj, "output_sequence_length"))
+    mean_out = _avg(obj, "output_sequence_length")
+    if out_len is None and mean_out is not None:
+        out_len = round(mean_out)
         notes.append(f"output_len read as the mean output sequence length {out_len}")
     notes.append("AIPerf records no hardware or precision: unknown unless given with --evidence-meta")
     return Evidence(

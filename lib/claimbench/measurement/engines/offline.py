@@ -86,7 +86,7 @@ class OfflineEngine:
     def __init__(self, config: OfflineEngineConfig, backend: str):
         self.config = config
         self.backend = backend
-        self.llm = None
+        self.llm: Any = None
         self.kwargs = config.engine_kwargs(backend)
         self.environment: dict[str, str] = {}
         self.start_s: float | None = None
@@ -154,6 +154,7 @@ class OfflineEngine:
             offsets: Iterable[float] = itertools.repeat(0.0, len(prompts))
             cap = level.concurrency
         else:
+            assert level.request_rate is not None  # a level is closed-loop or open-loop
             offsets = iter_arrival_offsets_s(len(prompts), level.request_rate, level.burstiness, seed + level.level)
             cap = len(prompts)
         deadline = None if level.duration_s is None or warmup else start + level.duration_s
@@ -212,9 +213,10 @@ class OfflineEngine:
                 raise EngineDied(str(exc)) from exc
             t = clock() - run_t0
             for out in outputs:
-                rec = in_flight.get(out.request_id)
-                if rec is None:
+                found = in_flight.get(out.request_id)
+                if found is None:
                     continue
+                rec = found
                 n_new = sum(len(c.token_ids) for c in out.outputs[:1])
                 if n_new:
                     if rec.first_token_s is None:
@@ -225,7 +227,7 @@ class OfflineEngine:
                 if out.finished:
                     finish(rec, True, None, t)
             if request_timeout_s is not None:
-                late = [r for r in in_flight.values() if t - r.sent_s > request_timeout_s]
+                late = [r for r in in_flight.values() if r.sent_s is not None and t - r.sent_s > request_timeout_s]
                 if late:
                     engine.abort_request([r.request_id for r in late])
                     for r in late:
