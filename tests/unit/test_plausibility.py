@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from claimbench.judge.plausibility import claim_bounds, reading_bound
-from claimbench.judge.roofline import Deployment, Precision, decode_bound, max_batch_at_tpot, ratio_bound
+from claimbench.judge.roofline import ParallelLayout, Precision, decode_bound, max_batch_at_tpot, ratio_bound
 from claimbench.judge.verdict import judge_claim
 from claimbench.load.claims import load_claim, load_claims
 from claimbench.load.registry import list_hardware, list_models, load_hardware, load_model
@@ -30,7 +30,7 @@ def test_the_2400_per_910c_reading_is_bounded_at_its_stated_deployment_and_withi
         batch_per_device=60,
         context_tokens=3072,
         precision=Precision("int8", "int8", "int8"),
-        deployment=Deployment(tp=1, ep=288),
+        deployment=ParallelLayout(tp=1, ep=288),
         spec_tokens=1,
         acceptance=0.9,
         device="die",
@@ -65,7 +65,7 @@ def test_a_claim_above_the_roof_at_its_tpot_is_implausible():
         tpot_ms=50,
         context_tokens=4864,
         precision=Precision("fp8", "fp8", "bf16"),
-        deployment=Deployment(tp=1, ep=16),
+        deployment=ParallelLayout(tp=1, ep=16),
     )
     assert b.max_value == pytest.approx(ref.bound.output_tok_per_s_per_package)
     assert f"batch {ref.max_batch_per_device} per package" in b.binding_roof
@@ -84,7 +84,7 @@ def test_a_ratio_above_the_ratio_of_roofs_is_implausible():
         load_hardware("nvidia-h20"),
         context_tokens=3072,
         precision_a=Precision("int8", "int8", "int8"),
-        deployment_a=Deployment(tp=1, ep=144),
+        deployment_a=ParallelLayout(tp=1, ep=144),
         tpot_ms=50,
         spec_tokens=1,
         acceptance=0.9,
@@ -127,7 +127,7 @@ def test_a_stated_batch_and_a_tpot_bound_give_the_smaller_of_the_two_roofs():
         batch_per_device=8,
         context_tokens=4864,
         precision=Precision("fp8", "fp8", "bf16"),
-        deployment=Deployment(tp=1, ep=16),
+        deployment=ParallelLayout(tp=1, ep=16),
     )
     assert b.max_value == pytest.approx(ref.output_tok_per_s_per_package)
     assert "at batch 8" in b.binding_roof and "looser: " in b.explanation

@@ -6,7 +6,7 @@ import pytest
 
 from claimbench.errors import UserError
 from claimbench.judge.roofline import (
-    Deployment,
+    ParallelLayout,
     Precision,
     decode_bound,
     kv_bytes_per_token,
@@ -120,7 +120,7 @@ def test_mla_moe_under_expert_parallelism_by_hand():
     #   2 x 1.3125 x 1024 x (2 + 2) B = 10,752 B over 100 GB/s = 0.10752 us.
     touched_per_device = 16 * (1 - 0.875**8) / 4
     weights = (12_645_888 + touched_per_device * 1_572_864) * 2
-    b = decode_bound(MLA_MOE, CHIP, batch_per_device=2, context_tokens=1000, deployment=Deployment(ep=4))
+    b = decode_bound(MLA_MOE, CHIP, batch_per_device=2, context_tokens=1000, deployment=ParallelLayout(ep=4))
     assert b.weight_bytes_read == pytest.approx(weights)
     assert b.kv_bytes_read == 2_304_000
     assert b.flops == 2 * 48_980_992
@@ -140,10 +140,10 @@ def test_mtp_raises_tokens_per_step_by_the_accepted_count():
 
 def test_mla_kv_is_not_sharded_by_tensor_parallelism_but_gqa_kv_is():
     one = decode_bound(MLA_MOE, CHIP, batch_per_device=4, context_tokens=1000)
-    tp4 = decode_bound(MLA_MOE, CHIP, batch_per_device=4, context_tokens=1000, deployment=Deployment(tp=4))
+    tp4 = decode_bound(MLA_MOE, CHIP, batch_per_device=4, context_tokens=1000, deployment=ParallelLayout(tp=4))
     assert tp4.kv_bytes_read == pytest.approx(4 * one.kv_bytes_read)
     d1 = decode_bound(DENSE, CHIP, batch_per_device=4, context_tokens=1000)
-    d4 = decode_bound(DENSE, CHIP, batch_per_device=4, context_tokens=1000, deployment=Deployment(tp=4))
+    d4 = decode_bound(DENSE, CHIP, batch_per_device=4, context_tokens=1000, deployment=ParallelLayout(tp=4))
     assert d4.kv_bytes_read == pytest.approx(d1.kv_bytes_read)
 
 
@@ -208,8 +208,8 @@ def test_ratio_bound_for_910c_against_h20_at_50ms_allows_the_claimed_3x():
         tpot_ms=50,
         precision_a=Precision(compute="int8", weights="int8", kv="int8", kv_rope="bf16"),
         precision_b=Precision(compute="fp8", weights="fp8", kv="fp8"),
-        deployment_a=Deployment(ep=144),
-        deployment_b=Deployment(ep=16),
+        deployment_a=ParallelLayout(ep=144),
+        deployment_b=ParallelLayout(ep=16),
         spec_tokens=1,
         acceptance=0.9,
     )
@@ -234,7 +234,7 @@ def test_negative_inputs_are_user_errors():
     with pytest.raises(UserError):
         decode_bound(DENSE, CHIP, batch_per_device=1, context_tokens=10, acceptance=1.5)
     with pytest.raises(UserError):
-        Deployment(tp=0)
+        ParallelLayout(tp=0)
 
 
 def test_per_die_device_divides_package_figures():

@@ -63,7 +63,7 @@ def run(args: argparse.Namespace) -> int:
     model = load_model(args.model)
     hw = load_hardware(args.hardware)
     prec = _precision(args.dtype, args.weights_dtype, args.kv_dtype, args.kv_rope_dtype)
-    dep = rl.Deployment(tp=args.tp, ep=args.ep)
+    dep = rl.ParallelLayout(tp=args.tp, ep=args.ep)
     kw = dict(
         context_tokens=args.context,
         precision=prec,
@@ -84,7 +84,7 @@ def run(args: argparse.Namespace) -> int:
     if args.versus:
         hb = load_hardware(args.versus)
         pb = _precision(args.versus_dtype) if args.versus_dtype else prec
-        depb = rl.Deployment(tp=args.versus_tp or args.tp, ep=args.versus_ep or args.ep)
+        depb = rl.ParallelLayout(tp=args.versus_tp or args.tp, ep=args.versus_ep or args.ep)
         r = rl.ratio_bound(
             model,
             hw,

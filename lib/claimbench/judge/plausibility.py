@@ -39,8 +39,7 @@ from claimbench.schema.claims import Claim, ClaimConditions, ResolvedReading, re
 from claimbench.schema.hardware import DTYPE_BYTES, DTYPES, HardwareSpec, ModelArch, canonical_dtype
 
 if TYPE_CHECKING:  # roofline is imported where it is used, as before
-    from claimbench.judge.roofline import Deployment as RDeployment
-    from claimbench.judge.roofline import Device, Precision
+    from claimbench.judge.roofline import Device, ParallelLayout, Precision
 
 __all__ = ["claim_bounds", "reading_bound"]
 
@@ -63,7 +62,7 @@ class _DecodeArgs(TypedDict):
     """Keyword arguments of roofline.decode_bound / max_batch_at_tpot besides batch or TPOT and context."""
 
     precision: Precision
-    deployment: RDeployment
+    deployment: ParallelLayout
     spec_tokens: int
     acceptance: float
     device: Device
@@ -134,7 +133,7 @@ def _inputs(
     c: ClaimConditions, models: Mapping[str, ModelArch], hardware: Mapping[str, HardwareSpec]
 ) -> tuple[ModelArch, HardwareSpec, _RooflineArgs, list[str]]:
     """Model, hardware, roofline keyword arguments and notes, or _NoBound naming what is unknown."""
-    from claimbench.judge.roofline import Deployment as RDeployment
+    from claimbench.judge.roofline import ParallelLayout
 
     if c.model is None:
         raise _NoBound("model unknown")
@@ -163,7 +162,7 @@ def _inputs(
     kw = _RooflineArgs(
         context_tokens=dep.context_tokens,
         precision=precision,
-        deployment=RDeployment(tp=dep.tp, ep=dep.ep),
+        deployment=ParallelLayout(tp=dep.tp, ep=dep.ep),
         spec_tokens=spec,
         acceptance=acc,
         device="die" if dep.device == "die" else "package",
@@ -468,7 +467,7 @@ def length_bridge(models: Mapping[str, ModelArch], hardware: Mapping[str, Hardwa
             compute = canonical_dtype(precision)
             kw = _DecodeArgs(
                 precision=rl.Precision(compute=compute, weights=compute, kv=kv),
-                deployment=rl.Deployment(tp=dep.tp, ep=dep.ep),
+                deployment=rl.ParallelLayout(tp=dep.tp, ep=dep.ep),
                 spec_tokens=tokens,
                 acceptance=acc,
                 device="die" if dep.device == "die" else "package",

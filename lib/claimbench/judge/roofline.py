@@ -65,7 +65,7 @@ Device = Literal["package", "die"]
 # Records
 # ------------------------------------------------------------------------------------------
 @dataclass(frozen=True)
-class Deployment:
+class ParallelLayout:
     """How the model is spread over devices. Degrees are in devices (packages, or dies).
 
     ``tp``: tensor-parallel degree of attention and dense layers (1 = data-parallel attention).
@@ -421,7 +421,7 @@ def decode_bound(
     batch_per_device: float,
     context_tokens: float,
     precision: Precision = Precision(),
-    deployment: Deployment = Deployment(),
+    deployment: ParallelLayout = ParallelLayout(),
     spec_tokens: int = 0,
     acceptance: float = 0.0,
     device: Device = "package",
@@ -601,7 +601,7 @@ def max_batch_at_tpot(
     tpot_ms: float,
     context_tokens: float,
     precision: Precision = Precision(),
-    deployment: Deployment = Deployment(),
+    deployment: ParallelLayout = ParallelLayout(),
     spec_tokens: int = 0,
     acceptance: float = 0.0,
     device: Device = "package",
@@ -672,7 +672,7 @@ def prefill_bound(
     prompt_tokens: int,
     tokens_per_step_per_device: Optional[int] = None,
     precision: Precision = Precision(),
-    deployment: Deployment = Deployment(),
+    deployment: ParallelLayout = ParallelLayout(),
     device: Device = "package",
 ) -> PrefillBound:
     """Upper bound on prompt tokens/s per device for prompts of ``prompt_tokens`` tokens.
@@ -757,8 +757,8 @@ def ratio_bound(
     context_tokens: float,
     precision_a: Precision = Precision(),
     precision_b: Optional[Precision] = None,
-    deployment_a: Deployment = Deployment(),
-    deployment_b: Optional[Deployment] = None,
+    deployment_a: ParallelLayout = ParallelLayout(),
+    deployment_b: Optional[ParallelLayout] = None,
     tpot_ms: Optional[float] = None,
     batch_per_device: Optional[float] = None,
     spec_tokens: int = 0,

@@ -18,7 +18,7 @@ from claimbench.errors import UserError, did_you_mean
 from claimbench.load.yamlio import read_yaml, validation_message
 from claimbench.numbers import BadNumber, checked_number
 from claimbench.schema.base import Strict
-from claimbench.schema.claims import Basis, Deployment, Phase, Source, Speculative
+from claimbench.schema.claims import Basis, Deployment, Phase, Publication, Speculative
 from claimbench.schema.evidence import (
     _LAT,
     _STATS,
@@ -495,7 +495,7 @@ class ReferenceFile(Strict):
 
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9.-]*$")
     title: str
-    source: Source
+    source: Publication
     reported_by: str
     shared_conditions: _ConditionsPatch
     results: list[_RefResult] = Field(default_factory=list)

@@ -39,7 +39,7 @@ __all__ = [
     "RatioBaseline",
     "Reading",
     "SloBound",
-    "Source",
+    "Publication",
     "Speculative",
     "CONDITION_NAMES",
     "resolved_readings",
@@ -92,7 +92,7 @@ LatencyStat = Literal["mean", "p50", "p90", "p99"]
 Phase = Literal["decode-only", "end-to-end", "prefill-only"]
 
 
-class Source(Strict):
+class Publication(Strict):
     """Where a claim (or a published result) comes from. ``quote`` is verbatim."""
 
     url: str
@@ -261,8 +261,8 @@ class Claim(Strict):
         description="Who makes the claim (an organisation id, e.g. huawei); evidence whose "
         "``reported_by`` is the claimant is self-reported",
     )
-    source: Source
-    also_reported: list[Source] = Field(default_factory=list)
+    source: Publication
+    also_reported: list[Publication] = Field(default_factory=list)
     predicate: Predicate | None
     unverifiable_reason: str | None = None
     conditions: ClaimConditions

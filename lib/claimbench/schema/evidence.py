@@ -32,7 +32,7 @@ from typing import Literal
 from pydantic import Field, model_validator
 
 from claimbench.schema.base import Strict
-from claimbench.schema.claims import Basis, Deployment, Phase, Source, Speculative
+from claimbench.schema.claims import Basis, Deployment, Phase, Publication, Speculative
 
 __all__ = [
     "Evidence",
@@ -182,7 +182,7 @@ class Evidence(Strict):
     kind: EvidenceKind
     path: str | None
     title: str | None = None
-    source: Source | None = None
+    source: Publication | None = None
     secondary: bool
     reported_by: str | None
     derived: bool = Field(description="numbers are our arithmetic on published figures")

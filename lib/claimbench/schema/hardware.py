@@ -65,7 +65,7 @@ def canonical_dtype(dtype: str) -> str:
 # --------------------------------------------------------------------------------------------
 # Sources and alternatives (shared by hardware, models and prices)
 # --------------------------------------------------------------------------------------------
-class Source(Strict):
+class FigureSource(Strict):
     """Where one or more figures come from.
 
     Exactly one of ``url``, ``repo`` (with ``path``) or ``derived`` locates it. ``fields`` lists
@@ -114,7 +114,7 @@ class Alternative(Strict):
     note: Optional[str] = None
 
 
-def _check_source_refs(sources: list[Source], alternatives: list[Alternative], default_choice: dict) -> None:
+def _check_source_refs(sources: list[FigureSource], alternatives: list[Alternative], default_choice: dict) -> None:
     ids = [s.id for s in sources]
     dup = {i for i in ids if ids.count(i) > 1}
     if dup:
@@ -170,7 +170,7 @@ class HardwareSpec(Strict):
         default_factory=dict, description="field -> why the value in the field is the default"
     )
     alternatives: list[Alternative] = Field(default_factory=list)
-    sources: list[Source] = Field(default_factory=list)
+    sources: list[FigureSource] = Field(default_factory=list)
 
     @field_validator("unsupported_dtypes")
     @classmethod
@@ -274,7 +274,7 @@ class HardwareSpec(Strict):
             loc = ".".join(str(x) for x in err.get("loc", ()))
             raise UserError(f"hardware override {loc}: {err.get('msg')}") from None
 
-    def sources_for(self, field: str) -> list[Source]:
+    def sources_for(self, field: str) -> list[FigureSource]:
         return [s for s in self.sources if field in s.fields]
 
     def figure_fields(self) -> list[str]:
@@ -363,7 +363,7 @@ class ModelArch(Strict):
     notes: list[str] = Field(default_factory=list)
     alternatives: list[Alternative] = Field(default_factory=list)
     default_choice: dict[str, str] = Field(default_factory=dict)
-    sources: list[Source] = Field(default_factory=list)
+    sources: list[FigureSource] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _consistent(self):
@@ -387,7 +387,7 @@ class ModelArch(Strict):
             return "mla"
         return "mha" if self.kv_heads == self.heads else "gqa"
 
-    def sources_for(self, field: str) -> list[Source]:
+    def sources_for(self, field: str) -> list[FigureSource]:
         return [s for s in self.sources if field in s.fields]
 
     def figure_fields(self) -> list[str]:
@@ -436,7 +436,7 @@ class PriceTable(Strict):
     currency: Literal["USD"] = "USD"
     prices: list[PriceEntry] = Field(default_factory=list)
     notes: list[str] = Field(default_factory=list)
-    sources: list[Source] = Field(default_factory=list)
+    sources: list[FigureSource] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _refs(self):

@@ -114,4 +114,6 @@ _POLARS_TYPES: dict[str, pl.DataType | type[pl.DataType]] = {
     "list[float]": pl.List(pl.Float64),
     "list[int]": pl.List(pl.Int64),
 }
-REQUESTS_POLARS_SCHEMA: dict[str, pl.DataType | type[pl.DataType]] = {name: _POLARS_TYPES[kind] for name, kind in REQUEST_SCHEMA.items()}
+REQUESTS_POLARS_SCHEMA: dict[str, pl.DataType | type[pl.DataType]] = {
+    name: _POLARS_TYPES[kind] for name, kind in REQUEST_SCHEMA.items()
+}

@@ -24,7 +24,7 @@ from typing import Any
 
 from claimbench.errors import UserError
 from claimbench.load.evidence import _num, read_text_file
-from claimbench.schema.claims import Source
+from claimbench.schema.claims import Publication
 from claimbench.schema.evidence import Evidence, EvidenceConditions, LoadPoint
 
 _HW = (
@@ -139,7 +139,7 @@ def load_mlperf(path: Path | str) -> list[Evidence]:
                 kind="mlperf",
                 path=str(p),
                 title=f"MLPerf Inference {version}: {row.get('Submitter')} {row.get('Platform')} {model} {scenario}",
-                source=Source(
+                source=Publication(
                     url=str(url),
                     date=str(version or "unknown"),
                     quote=f"{row.get('Performance_Result')} {row.get('Performance_Units')}",
