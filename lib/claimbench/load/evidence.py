@@ -30,6 +30,7 @@ from claimbench.schema.evidence import (
     RequestSamples,
     check_point_physics,
 )
+from claimbench.schema.hardware import HardwareSpec
 
 
 # ----------------------------------------------------------------------------------------------
@@ -76,32 +77,27 @@ def _model_id(name: Any) -> str | None:
     return base
 
 
-_DEVICE_HINTS: tuple[tuple[str, str], ...] = (
-    ("h800", "nvidia-h800-sxm"),
-    ("h200", "nvidia-h200-sxm"),
-    ("h100", "nvidia-h100-sxm"),
-    ("h20", "nvidia-h20"),
-    ("b200", "nvidia-b200"),
-    ("mi300x", "amd-mi300x"),
-    ("910_93", "ascend-910c"),
-    ("910c", "ascend-910c"),
-)
-
-
-def hardware_from_device_name(name: str | None, vendor: str | None = None) -> str | None:
+def hardware_from_device_name(
+    name: str | None, vendor: str | None = None, hardware: Sequence[HardwareSpec] | None = None
+) -> str | None:
     """Best-effort registry id from a device name; None (unknown) when not sure.
 
-    A 910B name is not mapped: its TFLOPS bin cannot be told from the name alone.
+    The fragments are data: each hardware file's ``device_names`` (the longest match wins, so
+    "h200" is not read as "h20"). A 910B name is not mapped: its TFLOPS bin cannot be told from
+    the name alone.
     """
     if vendor and str(vendor).lower() == "cpu":
         return "cpu-host"
     if not name:
         return None
+    if hardware is None:
+        from claimbench.load.registry import list_hardware
+
+        hardware = list_hardware()
     low = str(name).lower().replace(" ", "")
-    for key, hw in _DEVICE_HINTS:
-        if key in low:
-            return hw
-    return None
+    frags = [(frag.lower().replace(" ", ""), h.id) for h in hardware for frag in h.device_names]
+    hits = [(len(frag), hw_id) for frag, hw_id in frags if frag and frag in low]
+    return max(hits)[1] if hits else None
 
 
 # ----------------------------------------------------------------------------------------------

@@ -165,6 +165,11 @@ class HardwareSpec(Strict):
     tdp_w: Optional[float] = Field(default=None, gt=0)
     launch_year: Optional[int] = Field(default=None, ge=1990, le=2100)
     packages_per_node: Optional[int] = Field(default=None, ge=1, description="typical server: 8 GPUs")
+    device_names: list[str] = Field(
+        default_factory=list,
+        description="lower-case fragments of the device name a runtime reports (torch.cuda.get_device_name, "
+        "npu-smi) that identify this package, e.g. 'h100'; a run's fingerprint is matched to the longest",
+    )
     notes: list[str] = Field(default_factory=list)
     default_choice: dict[str, str] = Field(
         default_factory=dict, description="field -> why the value in the field is the default"
