@@ -275,6 +275,132 @@ def convert(
     return conv, conv.explanation
 
 
+def _comparison(name: str, cv: Any, evv: Any, status: Status, note: str | None = None) -> ConditionComparison:
+    """One condition compared: claim value and evidence value as text, binding when ``name`` is in BINDING."""
+    return ConditionComparison(name, _s(cv), _s(evv), status, name in BINDING, note)
+
+
+def _match_coverage(conditions: ClaimConditions, evidence: Evidence) -> MatchResult:
+    """A coverage record matches when the claim's chip is among the platform's hardware."""
+    plat = evidence.platform_hardware or []
+    if conditions.hardware is None:
+        comps = [_comparison("hardware", None, plat, "unknown")]
+    elif conditions.hardware in plat:
+        comps = [_comparison("hardware", conditions.hardware, plat, "match")]
+    else:
+        comps = [_comparison("hardware", conditions.hardware, plat, "differs")]
+    reasons = tuple(
+        f"{c.name}: claim {c.claim}, evidence {c.evidence}" for c in comps if c.binding and c.status == "differs"
+    )
+    return MatchResult(evidence.id, not reasons, tuple(comps), None, reasons, ())
+
+
+def _compare_hardware(
+    conditions: ClaimConditions, ev: EvidenceConditions, hardware: Mapping[str, HardwareLike]
+) -> ConditionComparison:
+    """The chip: the same id matches; different chips differ (noting their dies per package)."""
+    if conditions.hardware is None:
+        return _comparison("hardware", None, ev.hardware, "unknown", "the claim does not name the chip")
+    if ev.hardware is None:
+        return _comparison("hardware", conditions.hardware, None, "differs", "the evidence does not name its chip")
+    if ev.hardware == conditions.hardware:
+        return _comparison("hardware", conditions.hardware, ev.hardware, "match")
+    a, b = _hw(hardware, conditions.hardware), _hw(hardware, ev.hardware)
+    note = None
+    if a is not None and b is not None:
+        note = (
+            f"{conditions.hardware} has {a.dies_per_package or '?'} die(s) per package, "
+            f"{ev.hardware} has {b.dies_per_package or '?'}"
+        )
+    return _comparison("hardware", conditions.hardware, ev.hardware, "differs", note)
+
+
+def _compare_model(cm: str | None, em: str | None, equivalent: Mapping[str, str] | None) -> ConditionComparison:
+    """The model: the same id, or ids sharing an architecture (data/aliases), match."""
+    if cm is None or em is None:
+        return _comparison("model", cm, em, "unknown")
+    if cm == em:
+        return _comparison("model", cm, em, "match")
+    if _canon_model(cm, equivalent) == _canon_model(em, equivalent):
+        return _comparison("model", cm, em, "match", "same architecture (data/aliases/models.yaml)")
+    return _comparison("model", cm, em, "differs")
+
+
+def _compare_precision(cp_given: str | None, ep_given: str | None) -> ConditionComparison:
+    """The precision, compared in canonical spelling."""
+    cp, ep = _canon_precision(cp_given), _canon_precision(ep_given)
+    if cp is None or ep is None:
+        return _comparison("precision", cp_given, ep_given, "unknown")
+    return _comparison("precision", cp_given, ep_given, "match" if cp == ep else "differs")
+
+
+def _compare_lengths(conditions: ClaimConditions, ev: EvidenceConditions) -> list[ConditionComparison]:
+    """Input and output lengths: equal, or within the length tolerance, match."""
+    out: list[ConditionComparison] = []
+    for name in ("input_len", "output_len"):
+        cv, evv = getattr(conditions, name), getattr(ev, name)
+        if cv is None or evv is None:
+            out.append(_comparison(name, cv, evv, "unknown"))
+        elif cv == evv:
+            out.append(_comparison(name, cv, evv, "match"))
+        elif lengths_match(cv, evv):
+            out.append(_comparison(name, cv, evv, "match", f"within {LENGTH_TOLERANCE_REL:.0%}"))
+        else:
+            out.append(_comparison(name, cv, evv, "differs", f"beyond the {LENGTH_TOLERANCE_REL:.0%} length tolerance"))
+    return out
+
+
+def _compare_concurrency(conditions: ClaimConditions, evidence: Evidence) -> list[ConditionComparison]:
+    """The load level the predicate is defined at must be one the evidence measured (none if unstated)."""
+    if conditions.concurrency is None:
+        return []
+    levels = [p.concurrency for p in evidence.points if p.concurrency is not None]
+    if not levels:
+        return [_comparison("concurrency", conditions.concurrency, None, "differs", "the evidence has no concurrency")]
+    if any(abs(c - conditions.concurrency) < 1e-9 for c in levels):
+        return [_comparison("concurrency", conditions.concurrency, conditions.concurrency, "match")]
+    return [
+        _comparison(
+            "concurrency", conditions.concurrency, sorted(set(levels)), "differs", "no level at that concurrency"
+        )
+    ]
+
+
+def _compare_slos(conditions: ClaimConditions, evidence: Evidence) -> list[ConditionComparison]:
+    """Each SLO bound: the evidence must report the latency the bound is on."""
+    out: list[ConditionComparison] = []
+    for slo in conditions.slo or ():
+        field, stat_note = latency_field(slo)
+        fields = [field] if slo.stat is not None else [field, f"{slo.metric}_p50_ms"]
+        if slo.metric == "tpot":
+            fields.append("tpot_limit_ms")
+        have = [f for f in fields if any(getattr(p, f) is not None for p in evidence.points)]
+        label = f"{slo.metric} {slo.stat or '(stat unknown)'} ≤ {slo.max_ms:g} ms"
+        if have:
+            out.append(_comparison("slo", label, have[0], "match", stat_note))
+        else:
+            out.append(_comparison("slo", label, None, "differs", f"the evidence reports no {field}"))
+    return out
+
+
+def _compare_basis(
+    conditions: ClaimConditions,
+    basis: Basis | None,
+    evidence: Evidence,
+    hardware: Mapping[str, HardwareLike],
+) -> tuple[ConditionComparison, BasisConversion | None]:
+    """The unit basis (card when unstated): the same, converted by a declared factor, or not convertible.
+    Returns the comparison and the conversion (None when there is none)."""
+    target = basis or "card"
+    hw_for_conv = evidence.conditions.hardware or conditions.hardware
+    conversion, why = convert(1.0, evidence.basis, target, hw_for_conv, hardware, evidence.packages)
+    if conversion is None:
+        return _comparison("basis", target, evidence.basis, "differs", f"no declared conversion: {why}"), conversion
+    if evidence.basis == target:
+        return _comparison("basis", target, evidence.basis, "match"), conversion
+    return _comparison("basis", target, evidence.basis, "converted", f"× {conversion.factor:g}: {why}"), conversion
+
+
 def match(
     conditions: ClaimConditions,
     basis: Basis | None,
@@ -286,116 +412,33 @@ def match(
     """Compare a claim reading (conditions, basis) with one evidence record.
 
     ``equivalent`` maps model ids to the id they share an architecture with (data/aliases)."""
-    ev: EvidenceConditions = evidence.conditions
-    comps: list[ConditionComparison] = []
-    notes: list[str] = []
-
-    def add(name, cv, evv, status, note=None):
-        comps.append(ConditionComparison(name, _s(cv), _s(evv), status, name in BINDING, note))
-
-    # hardware
     if evidence.kind == "coverage":
-        plat = evidence.platform_hardware or []
-        if conditions.hardware is None:
-            add("hardware", None, plat, "unknown")
-        elif conditions.hardware in plat:
-            add("hardware", conditions.hardware, plat, "match")
-        else:
-            add("hardware", conditions.hardware, plat, "differs")
-        reasons = tuple(
-            f"{c.name}: claim {c.claim}, evidence {c.evidence}" for c in comps if c.binding and c.status == "differs"
-        )
-        return MatchResult(evidence.id, not reasons, tuple(comps), None, reasons, ())
-    if conditions.hardware is None:
-        add("hardware", None, ev.hardware, "unknown", "the claim does not name the chip")
-    elif ev.hardware is None:
-        add("hardware", conditions.hardware, None, "differs", "the evidence does not name its chip")
-    elif ev.hardware == conditions.hardware:
-        add("hardware", conditions.hardware, ev.hardware, "match")
-    else:
-        a, b = _hw(hardware, conditions.hardware), _hw(hardware, ev.hardware)
-        note = None
-        if a is not None and b is not None:
-            note = (
-                f"{conditions.hardware} has {a.dies_per_package or '?'} die(s) per package, "
-                f"{ev.hardware} has {b.dies_per_package or '?'}"
-            )
-        add("hardware", conditions.hardware, ev.hardware, "differs", note)
-
-    # model
-    cm, em = conditions.model, ev.model
-    if cm is None or em is None:
-        add("model", cm, em, "unknown")
-    elif cm == em:
-        add("model", cm, em, "match")
-    elif _canon_model(cm, equivalent) == _canon_model(em, equivalent):
-        add("model", cm, em, "match", "same architecture (data/aliases/models.yaml)")
-    else:
-        add("model", cm, em, "differs")
-
-    # precision
-    cp, ep = _canon_precision(conditions.precision), _canon_precision(ev.precision)
-    if cp is None or ep is None:
-        add("precision", conditions.precision, ev.precision, "unknown")
-    else:
-        add("precision", conditions.precision, ev.precision, "match" if cp == ep else "differs")
-
+        return _match_coverage(conditions, evidence)
+    ev: EvidenceConditions = evidence.conditions
+    notes: list[str] = []
+    comps: list[ConditionComparison] = [
+        _compare_hardware(conditions, ev, hardware),
+        _compare_model(conditions.model, ev.model, equivalent),
+        _compare_precision(conditions.precision, ev.precision),
+    ]
     # workload conditions that change the number (binding when both sides state them)
-    for name in ("input_len", "output_len"):
-        cv, evv = getattr(conditions, name), getattr(ev, name)
-        if cv is None or evv is None:
-            add(name, cv, evv, "unknown")
-        elif cv == evv:
-            add(name, cv, evv, "match")
-        elif lengths_match(cv, evv):
-            add(name, cv, evv, "match", f"within {LENGTH_TOLERANCE_REL:.0%}")
-        else:
-            add(name, cv, evv, "differs", f"beyond the {LENGTH_TOLERANCE_REL:.0%} length tolerance")
+    comps += _compare_lengths(conditions, ev)
     cv, evv = conditions.phase, ev.phase
-    add("phase", cv, evv, "unknown" if cv is None or evv is None else ("match" if cv == evv else "differs"))
+    comps.append(
+        _comparison("phase", cv, evv, "unknown" if cv is None or evv is None else ("match" if cv == evv else "differs"))
+    )
     status, spec_note = compare_speculative(conditions.speculative, ev.speculative)
-    add("speculative", conditions.speculative, ev.speculative, status, spec_note)
+    comps.append(_comparison("speculative", conditions.speculative, ev.speculative, status, spec_note))
     hw_dep = _hw(hardware, ev.hardware or conditions.hardware)
     for name, st, ct, et, note in compare_deployment(conditions.deployment, getattr(ev, "deployment", None), hw_dep):
         comps.append(ConditionComparison(name, ct, et, st, name in BINDING, note))
-
-    # load level (binding: the predicate is defined at it)
-    if conditions.concurrency is not None:
-        levels = [p.concurrency for p in evidence.points if p.concurrency is not None]
-        if not levels:
-            add("concurrency", conditions.concurrency, None, "differs", "the evidence has no concurrency")
-        elif any(abs(c - conditions.concurrency) < 1e-9 for c in levels):
-            add("concurrency", conditions.concurrency, conditions.concurrency, "match")
-        else:
-            add("concurrency", conditions.concurrency, sorted(set(levels)), "differs", "no level at that concurrency")
-
-    # SLO: the evidence must report the latency the bound is on
-    if conditions.slo:
-        for slo in conditions.slo:
-            field, stat_note = latency_field(slo)
-            fields = [field] if slo.stat is not None else [field, f"{slo.metric}_p50_ms"]
-            if slo.metric == "tpot":
-                fields.append("tpot_limit_ms")
-            have = [f for f in fields if any(getattr(p, f) is not None for p in evidence.points)]
-            label = f"{slo.metric} {slo.stat or '(stat unknown)'} ≤ {slo.max_ms:g} ms"
-            if have:
-                add("slo", label, have[0], "match", stat_note)
-            else:
-                add("slo", label, None, "differs", f"the evidence reports no {field}")
-
-    # basis
-    target = basis or "card"
+    # load level (binding: the predicate is defined at it) and the latencies its SLO bounds
+    comps += _compare_concurrency(conditions, evidence)
+    comps += _compare_slos(conditions, evidence)
     if basis is None:
         notes.append("the claim does not state the unit basis: read per card")
-    hw_for_conv = ev.hardware or conditions.hardware
-    conversion, why = convert(1.0, evidence.basis, target, hw_for_conv, hardware, evidence.packages)
-    if conversion is None:
-        add("basis", target, evidence.basis, "differs", f"no declared conversion: {why}")
-    elif evidence.basis == target:
-        add("basis", target, evidence.basis, "match")
-    else:
-        add("basis", target, evidence.basis, "converted", f"× {conversion.factor:g}: {why}")
-
+    basis_comp, conversion = _compare_basis(conditions, basis, evidence, hardware)
+    comps.append(basis_comp)
     if metric is not None and not any(getattr(p, metric, None) is not None for p in evidence.points):
         comps.append(ConditionComparison("metric", metric, None, "differs", True, f"the evidence reports no {metric}"))
 

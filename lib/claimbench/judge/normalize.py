@@ -171,6 +171,222 @@ def _row(form, value, unit, basis, factor, explanation, reason=None) -> dict:
     }
 
 
+def _derived_row(
+    form: str,
+    unit_out: str,
+    divisor: Optional[float],
+    what: str,
+    reason_if_none: str,
+    card: BasisConversion,
+    unit: str,
+    basis: str,
+) -> dict:
+    """The per-card figure divided by a per-card quantity (TFLOPS, TB/s, W), or a null row with a reason."""
+    if divisor is None:
+        return _row(form, None, unit_out, basis, None, "", reason_if_none)
+    per_card = card.value
+    val = per_card / divisor
+    return _row(
+        form,
+        val,
+        unit_out,
+        basis,
+        card.factor / divisor,
+        f"{fmt(per_card)} {unit} per card ÷ {fmt(divisor)} {what} = {fmt(val)} {unit_out}",
+    )
+
+
+def _basis_rows(
+    v: float,
+    basis: str,
+    hardware: HardwareSpec,
+    unit: str,
+    packages_per_node: Optional[int],
+    packages_in_system: Optional[int],
+) -> list[dict]:
+    """per_card, per_die, per_node, per_system; a basis that cannot be reached is a null row (the
+    input's own basis raises)."""
+    rows: list[dict] = []
+    for target in BASES:
+        try:
+            c = convert_basis(
+                v,
+                basis,
+                target,
+                hardware,
+                packages_per_node=packages_per_node,
+                packages_in_system=packages_in_system,
+                unit=unit,
+            )
+            rows.append(_row(f"per_{target}", c.value, c.unit, basis, c.factor, c.explanation))
+        except UserError as exc:
+            if target == basis:
+                raise
+            rows.append(_row(f"per_{target}", None, f"{unit} per {target}", basis, None, "", str(exc)))
+    return rows
+
+
+def _dense_tflop_row(
+    card: BasisConversion, unit: str, basis: str, hardware: HardwareSpec, dtype: Optional[str]
+) -> dict:
+    """per_dense_tflop at ``dtype``; raises for an unknown dtype or one the chip cannot run."""
+    if dtype is None:
+        return _row(
+            "per_dense_tflop",
+            None,
+            f"{unit} per dense TFLOPS",
+            basis,
+            None,
+            "",
+            "no dtype given: pass the precision the figure was measured at",
+        )
+    d = canonical_dtype(dtype)
+    if d not in DTYPES:
+        raise UserError(f"unknown dtype {dtype!r}{did_you_mean(d, DTYPES)}; known: {', '.join(DTYPES)}")
+    if d in hardware.unsupported_dtypes:
+        hardware.peak_tflops(d)  # raises the UserError naming the supported dtypes
+    peak = getattr(hardware.peak_dense_tflops, d)
+    return _derived_row(
+        "per_dense_tflop",
+        f"{unit} per dense {d} TFLOPS",
+        peak,
+        f"dense {d} TFLOPS per card",
+        f"{hardware.id}: peak dense {d} TFLOPS unknown",
+        card,
+        unit,
+        basis,
+    )
+
+
+def _measured_power_row(
+    card: BasisConversion, unit: str, basis: str, measured_power_w_per_package: Optional[float]
+) -> dict:
+    """per_watt_measured from a measured mean power per package, or a null row without one."""
+    if measured_power_w_per_package is None:
+        return _row(
+            "per_watt_measured", None, f"{unit} per W (measured)", basis, None, "", "no energy reading for this run"
+        )
+    p = _check_value(measured_power_w_per_package, "measured_power_w_per_package")
+    return _derived_row(
+        "per_watt_measured",
+        f"{unit} per W (measured) = tokens per J",
+        p if p > 0 else None,
+        "W measured per card",
+        "measured power is 0",
+        card,
+        unit,
+        basis,
+    )
+
+
+def _package_hour_prices(
+    hardware: HardwareSpec, usd_per_package_hour: Optional[float], prices: Optional[Iterable[PriceEntry]]
+) -> list[tuple[float, str]]:
+    """(USD per package-hour, label) pairs: the user's price if given, else every sourced price for
+    this hardware."""
+    price_list: list[tuple[float, str]] = []
+    if usd_per_package_hour is not None:
+        p = _check_value(usd_per_package_hour, "usd_per_package_hour")
+        if p <= 0:
+            raise UserError("usd_per_package_hour must be > 0")
+        price_list.append((p, "user-given price"))
+    else:
+        for e in prices or ():
+            if e.hardware == hardware.id:
+                price_list.append((e.usd_per_package_hour, f"{e.provider} {e.offering}, {e.date}"))
+    return price_list
+
+
+def _price_rows(card: BasisConversion, unit: str, basis: str, price_list: list[tuple[float, str]]) -> list[dict]:
+    """per_usd_hour (and usd_per_million_tokens for tok/s) per price, or one null row without a price."""
+    per_card = card.value
+    rows: list[dict] = []
+    if not price_list:
+        rows.append(
+            _row(
+                "per_usd_hour",
+                None,
+                f"{unit} per (USD/package-hour)",
+                basis,
+                None,
+                "",
+                "no sourced price for this hardware: pass usd_per_package_hour",
+            )
+        )
+    for price, label in price_list:
+        val = per_card / price
+        rows.append(
+            _row(
+                "per_usd_hour",
+                val,
+                f"{unit} per (USD/package-hour)",
+                basis,
+                card.factor / price,
+                f"{fmt(per_card)} {unit} per card ÷ {fmt(price)} USD per package-hour ({label}) = {fmt(val)}",
+            )
+        )
+        if unit == "tok/s" and per_card > 0:
+            cost = price / (per_card * 3600) * 1e6
+            rows.append(
+                _row(
+                    "usd_per_million_tokens",
+                    cost,
+                    "USD per 1M tokens",
+                    basis,
+                    None,
+                    f"{fmt(price)} USD/h ÷ ({fmt(per_card)} tok/s × 3,600 s/h) × 1e6 = {fmt(cost)} USD per 1M tokens ({label})",
+                )
+            )
+    return rows
+
+
+def _per_user_rows(card: BasisConversion, unit: str, basis: str, tpot_ms: Optional[float]) -> list[dict]:
+    """tok_per_s_per_user (= 1000 / TPOT) and implied_concurrency_per_card, or a null row without a TPOT."""
+    if tpot_ms is None:
+        return [_row("tok_per_s_per_user", None, "tok/s per user", basis, None, "", "no TPOT given")]
+    per_card = card.value
+    t = _check_value(tpot_ms, "tpot_ms")
+    if t <= 0:
+        raise UserError("tpot_ms must be > 0")
+    tpu = 1000.0 / t
+    conc = per_card / tpu
+    return [
+        _row(
+            "tok_per_s_per_user",
+            tpu,
+            "tok/s per user",
+            basis,
+            None,
+            f"1,000 ms ÷ {fmt(t)} ms TPOT = {fmt(tpu)} tok/s per user",
+        ),
+        _row(
+            "implied_concurrency_per_card",
+            conc,
+            "streams per card",
+            basis,
+            None,
+            f"{fmt(per_card)} {unit} per card ÷ {fmt(tpu)} tok/s per user = {fmt(conc)} concurrent streams per card",
+        ),
+    ]
+
+
+def _rows_frame(rows: list[dict]):
+    """The rows as a polars DataFrame with the fixed column types."""
+    import polars as pl
+
+    schema = {
+        "form": pl.Utf8,
+        "value": pl.Float64,
+        "unit": pl.Utf8,
+        "basis": pl.Utf8,
+        "factor": pl.Float64,
+        "explanation": pl.Utf8,
+        "available": pl.Boolean,
+        "reason": pl.Utf8,
+    }
+    return pl.DataFrame(rows, schema=schema)
+
+
 def normalize(
     value: float,
     basis: str,
@@ -199,184 +415,40 @@ def normalize(
     ``dtype`` unsupported by the chip raises :class:`UserError` (a figure at a precision the chip
     cannot run is meaningless); an unknown figure gives a null row with a reason.
     """
-    import polars as pl
+    import polars as pl  # noqa: F401  (imported first, as before: a missing polars fails before any check)
 
     v = _check_value(value)
     b = canonical_basis(basis)
-    rows: list[dict] = []
     card = convert_basis(
         v, b, "card", hardware, packages_per_node=packages_per_node, packages_in_system=packages_in_system, unit=unit
     )
-    per_card = card.value
-    for target in BASES:
-        try:
-            c = convert_basis(
-                v,
-                b,
-                target,
-                hardware,
-                packages_per_node=packages_per_node,
-                packages_in_system=packages_in_system,
-                unit=unit,
-            )
-            rows.append(_row(f"per_{target}", c.value, c.unit, b, c.factor, c.explanation))
-        except UserError as exc:
-            if target == b:
-                raise
-            rows.append(_row(f"per_{target}", None, f"{unit} per {target}", b, None, "", str(exc)))
-
-    def derived(form, unit_out, divisor, what, reason_if_none):
-        if divisor is None:
-            rows.append(_row(form, None, unit_out, b, None, "", reason_if_none))
-            return
-        val = per_card / divisor
-        rows.append(
-            _row(
-                form,
-                val,
-                unit_out,
-                b,
-                card.factor / divisor,
-                f"{fmt(per_card)} {unit} per card ÷ {fmt(divisor)} {what} = {fmt(val)} {unit_out}",
-            )
+    rows = _basis_rows(v, b, hardware, unit, packages_per_node, packages_in_system)
+    rows.append(_dense_tflop_row(card, unit, b, hardware, dtype))
+    rows.append(
+        _derived_row(
+            "per_hbm_tb_per_s",
+            f"{unit} per HBM TB/s",
+            hardware.hbm_tb_per_s,
+            "TB/s HBM per card",
+            f"{hardware.id}: HBM bandwidth unknown",
+            card,
+            unit,
+            b,
         )
-
-    if dtype is None:
-        rows.append(
-            _row(
-                "per_dense_tflop",
-                None,
-                f"{unit} per dense TFLOPS",
-                b,
-                None,
-                "",
-                "no dtype given: pass the precision the figure was measured at",
-            )
-        )
-    else:
-        d = canonical_dtype(dtype)
-        if d not in DTYPES:
-            raise UserError(f"unknown dtype {dtype!r}{did_you_mean(d, DTYPES)}; known: {', '.join(DTYPES)}")
-        if d in hardware.unsupported_dtypes:
-            hardware.peak_tflops(d)  # raises the UserError naming the supported dtypes
-        peak = getattr(hardware.peak_dense_tflops, d)
-        derived(
-            "per_dense_tflop",
-            f"{unit} per dense {d} TFLOPS",
-            peak,
-            f"dense {d} TFLOPS per card",
-            f"{hardware.id}: peak dense {d} TFLOPS unknown",
-        )
-    derived(
-        "per_hbm_tb_per_s",
-        f"{unit} per HBM TB/s",
-        hardware.hbm_tb_per_s,
-        "TB/s HBM per card",
-        f"{hardware.id}: HBM bandwidth unknown",
     )
-    derived(
-        "per_watt_tdp",
-        f"{unit} per W (TDP) = tokens per J",
-        hardware.tdp_w,
-        "W TDP per card",
-        f"{hardware.id}: TDP unknown",
+    rows.append(
+        _derived_row(
+            "per_watt_tdp",
+            f"{unit} per W (TDP) = tokens per J",
+            hardware.tdp_w,
+            "W TDP per card",
+            f"{hardware.id}: TDP unknown",
+            card,
+            unit,
+            b,
+        )
     )
-    if measured_power_w_per_package is not None:
-        p = _check_value(measured_power_w_per_package, "measured_power_w_per_package")
-        derived(
-            "per_watt_measured",
-            f"{unit} per W (measured) = tokens per J",
-            p if p > 0 else None,
-            "W measured per card",
-            "measured power is 0",
-        )
-    else:
-        rows.append(
-            _row("per_watt_measured", None, f"{unit} per W (measured)", b, None, "", "no energy reading for this run")
-        )
-
-    price_list: list[tuple[float, str]] = []
-    if usd_per_package_hour is not None:
-        p = _check_value(usd_per_package_hour, "usd_per_package_hour")
-        if p <= 0:
-            raise UserError("usd_per_package_hour must be > 0")
-        price_list.append((p, "user-given price"))
-    else:
-        for e in prices or ():
-            if e.hardware == hardware.id:
-                price_list.append((e.usd_per_package_hour, f"{e.provider} {e.offering}, {e.date}"))
-    if not price_list:
-        rows.append(
-            _row(
-                "per_usd_hour",
-                None,
-                f"{unit} per (USD/package-hour)",
-                b,
-                None,
-                "",
-                "no sourced price for this hardware: pass usd_per_package_hour",
-            )
-        )
-    for price, label in price_list:
-        val = per_card / price
-        rows.append(
-            _row(
-                "per_usd_hour",
-                val,
-                f"{unit} per (USD/package-hour)",
-                b,
-                card.factor / price,
-                f"{fmt(per_card)} {unit} per card ÷ {fmt(price)} USD per package-hour ({label}) = {fmt(val)}",
-            )
-        )
-        if unit == "tok/s" and per_card > 0:
-            cost = price / (per_card * 3600) * 1e6
-            rows.append(
-                _row(
-                    "usd_per_million_tokens",
-                    cost,
-                    "USD per 1M tokens",
-                    b,
-                    None,
-                    f"{fmt(price)} USD/h ÷ ({fmt(per_card)} tok/s × 3,600 s/h) × 1e6 = {fmt(cost)} USD per 1M tokens ({label})",
-                )
-            )
-    if tpot_ms is not None:
-        t = _check_value(tpot_ms, "tpot_ms")
-        if t <= 0:
-            raise UserError("tpot_ms must be > 0")
-        tpu = 1000.0 / t
-        rows.append(
-            _row(
-                "tok_per_s_per_user",
-                tpu,
-                "tok/s per user",
-                b,
-                None,
-                f"1,000 ms ÷ {fmt(t)} ms TPOT = {fmt(tpu)} tok/s per user",
-            )
-        )
-        conc = per_card / tpu
-        rows.append(
-            _row(
-                "implied_concurrency_per_card",
-                conc,
-                "streams per card",
-                b,
-                None,
-                f"{fmt(per_card)} {unit} per card ÷ {fmt(tpu)} tok/s per user = {fmt(conc)} concurrent streams per card",
-            )
-        )
-    else:
-        rows.append(_row("tok_per_s_per_user", None, "tok/s per user", b, None, "", "no TPOT given"))
-    schema = {
-        "form": pl.Utf8,
-        "value": pl.Float64,
-        "unit": pl.Utf8,
-        "basis": pl.Utf8,
-        "factor": pl.Float64,
-        "explanation": pl.Utf8,
-        "available": pl.Boolean,
-        "reason": pl.Utf8,
-    }
-    return pl.DataFrame(rows, schema=schema)
+    rows.append(_measured_power_row(card, unit, b, measured_power_w_per_package))
+    rows += _price_rows(card, unit, b, _package_hour_prices(hardware, usd_per_package_hour, prices))
+    rows += _per_user_rows(card, unit, b, tpot_ms)
+    return _rows_frame(rows)

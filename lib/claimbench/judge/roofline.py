@@ -414,6 +414,173 @@ def _check_num(name, v, minimum=0.0, strict=False, integer=False):
         raise UserError(f"{name} must be an integer, got {v!r}")
 
 
+@dataclass(frozen=True)
+class _WeightsRoof:
+    """Weight bytes one device reads per decode step, and the figures capacity and comms reuse."""
+
+    nonexpert_params: int
+    """Non-expert parameters read per step by the whole replica (attention, dense FFN, head, shared experts, router)."""
+    moe_layers: int
+    """MoE layers, counting the MTP module's when MTP runs."""
+    expert_group: int
+    """Devices the routed experts are spread over (EP, else TP)."""
+    weight_bytes: float
+    notes: tuple[str, ...]
+
+
+def _weights_roof(
+    pb: ParamBreakdown,
+    deployment: ParallelLayout,
+    weight_bytes_per_param: float,
+    batch_per_device: float,
+    pos: int,
+    use_mtp: bool,
+) -> _WeightsRoof:
+    """Weights read per device per step: non-expert weights sharded over TP, plus the routed experts
+    the step's tokens touch (uniform routing) sharded over the expert group."""
+    tp, ep = deployment.tp, deployment.ep
+    notes: list[str] = []
+    moe_layers = pb.moe_layers + (1 if use_mtp else 0)
+    nonexpert_read = (
+        pb.attention_total
+        + pb.dense_layers * pb.dense_ffn_per_layer
+        + pb.lm_head
+        + pb.final_norm
+        + moe_layers * (pb.experts_shared * pb.expert_params + pb.router_per_layer)
+    )
+    if use_mtp:
+        nonexpert_read += pb.attention_per_layer + pb.attention_norms_per_layer + pb.mtp_module_extra
+    nonexpert_read_dev = nonexpert_read / tp
+    group = ep if ep > 1 else tp
+    tokens_group = batch_per_device * pos * group
+    if pb.moe_layers:
+        touched = _expected_distinct(pb.experts_routed, pb.experts_active, tokens_group)
+        expert_read_dev = moe_layers * touched * pb.expert_params / group
+        notes.append(
+            f"MoE: {tokens_group:,.0f} tokens per step across {group} devices touch {touched:,.1f} of "
+            f"{pb.experts_routed} routed experts per layer (uniform routing)"
+        )
+    else:
+        expert_read_dev = 0.0
+    weight_bytes = (nonexpert_read_dev + expert_read_dev) * weight_bytes_per_param
+    return _WeightsRoof(nonexpert_read, moe_layers, group, weight_bytes, tuple(notes))
+
+
+def _kv_per_sequence_bytes(
+    model: ModelArch, precision: Precision, tp: int, context_tokens: float, kv_layers: int
+) -> tuple[float, tuple[str, ...]]:
+    """KV bytes one device reads per resident sequence per step (MLA latents are not sharded by TP)."""
+    notes: list[str] = []
+    kv_tok = kv_bytes_per_token(model, precision, kv_layers)
+    if model.mla is not None:
+        kv_shard = 1
+        if tp > 1:
+            notes.append(f"MLA under TP{tp}: each rank reads the whole latent KV of its replica")
+    else:
+        # not MLA: ModelArch's validator requires kv_heads and head_dim
+        assert model.kv_heads is not None
+        kv_shard = min(tp, model.kv_heads)
+    return context_tokens * kv_tok * tp / kv_shard, tuple(notes)
+
+
+def _decode_flops_per_token(model: ModelArch, pb: ParamBreakdown, context_tokens: float, use_mtp: bool) -> float:
+    """FLOPs per verified position: matmuls over the active parameters, attention, and the MTP module."""
+    matmul_active = (
+        pb.active - pb.embedding - pb.final_norm - (pb.dense_layers + pb.moe_layers) * pb.attention_norms_per_layer
+    )
+    flops_tok = 2 * matmul_active + _attention_flops_per_token(model, context_tokens, absorbed=True)
+    if use_mtp:
+        mtp_matmul = (
+            pb.attention_per_layer
+            + pb.mtp_module_extra
+            + (pb.experts_active + pb.experts_shared) * pb.expert_params
+            + pb.router_per_layer
+            + pb.lm_head
+        )
+        flops_tok += 2 * mtp_matmul + _attention_flops_per_token(model, context_tokens, True) / model.layers
+    return flops_tok
+
+
+def _comm_bytes(
+    model: ModelArch,
+    pb: ParamBreakdown,
+    precision: Precision,
+    deployment: ParallelLayout,
+    batch_per_device: float,
+    pos: int,
+    kv_layers: int,
+    moe_layers: int,
+) -> float:
+    """Interconnect bytes per device per step: TP all-reduces (2 per layer) and EP dispatch + combine."""
+    tp, ep = deployment.tp, deployment.ep
+    comm = 0.0
+    if tp > 1:
+        msg = batch_per_device * tp * pos * model.hidden * 2.0  # bf16 activations of the replica
+        comm += 2 * kv_layers * 2 * (tp - 1) / tp * msg
+    if ep > 1 and pb.moe_layers:
+        distinct_dev = ep * (1 - (1 - 1 / ep) ** pb.experts_active)
+        remote = distinct_dev * (ep - 1) / ep
+        comm += (
+            batch_per_device
+            * pos
+            * remote
+            * model.hidden
+            * (precision.bytes_of("dispatch") + precision.bytes_of("combine"))
+            * moe_layers
+        )
+    return comm
+
+
+def _interconnect_time_s(comm_bytes: float, fig: DeviceFigures) -> tuple[Optional[float], tuple[str, ...]]:
+    """Time to move ``comm_bytes`` over the scale-up link; None (with a note) when its bandwidth is unknown."""
+    if comm_bytes > 0:
+        if fig.scale_up_gb_per_s_per_direction:
+            return comm_bytes / (fig.scale_up_gb_per_s_per_direction * 1e9), ()
+        return None, ("interconnect roof skipped: scale-up bandwidth unknown",)
+    return None, ()
+
+
+def _per_package_and_die(per_dev: float, fig: DeviceFigures, device: Device) -> tuple[float, Optional[float]]:
+    """A per-device rate expressed per package and per die (None when dies per package is unknown)."""
+    dies = fig.dies_per_package
+    if device == "package":
+        return per_dev, (per_dev / dies if dies else None)
+    # device == "die": device_figures raised unless dies_per_package is known
+    assert dies is not None
+    return per_dev * dies, per_dev
+
+
+def _kv_capacity(
+    fig: DeviceFigures,
+    pb: ParamBreakdown,
+    weights: _WeightsRoof,
+    tp: int,
+    weight_bytes_per_param: float,
+    kv_per_seq_dev: float,
+    batch_per_device: float,
+    hbm_usable_fraction: float,
+) -> tuple[Optional[int], Optional[bool], tuple[str, ...]]:
+    """Sequences whose KV fits in the HBM left after the stored weights, and whether the batch fits;
+    (None, None) when HBM capacity is unknown."""
+    if fig.hbm_gib is None:
+        return None, None, ()
+    cap: Optional[int] = None
+    notes: list[str] = []
+    stored = (weights.nonexpert_params + pb.embedding) / tp
+    if pb.moe_layers:
+        stored += weights.moe_layers * pb.experts_routed * pb.expert_params / weights.expert_group
+    stored_bytes = stored * weight_bytes_per_param
+    free = fig.hbm_gib * 2**30 * hbm_usable_fraction - stored_bytes
+    if kv_per_seq_dev > 0:
+        cap = max(0, int(free // kv_per_seq_dev))
+        fits = batch_per_device <= cap
+    else:
+        fits = free >= 0
+    if free < 0:
+        notes.append(f"weights alone ({stored_bytes / 2**30:,.1f} GiB per device) exceed HBM")
+    return cap, fits, tuple(notes)
+
+
 def decode_bound(
     model: ModelArch,
     hardware: HardwareSpec,
@@ -444,126 +611,31 @@ def decode_bound(
         pass  # a separate draft model is not modelled; MTP weights are counted only for MTP models
     fig = device_figures(hardware, precision.compute, device)
     pb = param_breakdown(model)
-    tp, ep = deployment.tp, deployment.ep
+    tp = deployment.tp
     wb = precision.bytes_of("weights")
     k = int(spec_tokens)
     pos = 1 + k  # positions verified per sequence per step
     accepted = sum(acceptance**i for i in range(k + 1))
     use_mtp = k > 0 and model.mtp_modules > 0
-    notes: list[str] = []
 
-    # -- weights read per device -------------------------------------------------------------
-    moe_layers = pb.moe_layers + (1 if use_mtp else 0)
-    nonexpert_read = (
-        pb.attention_total
-        + pb.dense_layers * pb.dense_ffn_per_layer
-        + pb.lm_head
-        + pb.final_norm
-        + moe_layers * (pb.experts_shared * pb.expert_params + pb.router_per_layer)
-    )
-    if use_mtp:
-        nonexpert_read += pb.attention_per_layer + pb.attention_norms_per_layer + pb.mtp_module_extra
-    nonexpert_read_dev = nonexpert_read / tp
-    group = ep if ep > 1 else tp
-    tokens_group = batch_per_device * pos * group
-    if pb.moe_layers:
-        touched = _expected_distinct(pb.experts_routed, pb.experts_active, tokens_group)
-        expert_read_dev = moe_layers * touched * pb.expert_params / group
-        notes.append(
-            f"MoE: {tokens_group:,.0f} tokens per step across {group} devices touch {touched:,.1f} of "
-            f"{pb.experts_routed} routed experts per layer (uniform routing)"
-        )
-    else:
-        touched = 0.0
-        expert_read_dev = 0.0
-    weight_bytes = (nonexpert_read_dev + expert_read_dev) * wb
-
-    # -- KV read per device ---------------------------------------------------------------
+    # -- the four roofs: weights and KV (memory), compute, interconnect
+    weights = _weights_roof(pb, deployment, wb, batch_per_device, pos, use_mtp)
     kv_layers = model.layers + (1 if use_mtp else 0)
-    kv_tok = kv_bytes_per_token(model, precision, kv_layers)
-    if model.mla is not None:
-        kv_shard = 1
-        if tp > 1:
-            notes.append(f"MLA under TP{tp}: each rank reads the whole latent KV of its replica")
-    else:
-        # not MLA: ModelArch's validator requires kv_heads and head_dim
-        assert model.kv_heads is not None
-        kv_shard = min(tp, model.kv_heads)
-    kv_per_seq_dev = context_tokens * kv_tok * tp / kv_shard  # per sequence resident on this device
+    kv_per_seq_dev, kv_notes = _kv_per_sequence_bytes(model, precision, tp, context_tokens, kv_layers)
     kv_bytes = batch_per_device * kv_per_seq_dev
-
-    # -- FLOPs per device --------------------------------------------------------------------
-    matmul_active = (
-        pb.active - pb.embedding - pb.final_norm - (pb.dense_layers + pb.moe_layers) * pb.attention_norms_per_layer
-    )
-    flops_tok = 2 * matmul_active + _attention_flops_per_token(model, context_tokens, absorbed=True)
-    if use_mtp:
-        mtp_matmul = (
-            pb.attention_per_layer
-            + pb.mtp_module_extra
-            + (pb.experts_active + pb.experts_shared) * pb.expert_params
-            + pb.router_per_layer
-            + pb.lm_head
-        )
-        flops_tok += 2 * mtp_matmul + _attention_flops_per_token(model, context_tokens, True) / model.layers
-    flops = batch_per_device * pos * flops_tok
-
-    # -- communication per device ---------------------------------------------------------
-    comm = 0.0
-    if tp > 1:
-        msg = batch_per_device * tp * pos * model.hidden * 2.0  # bf16 activations of the replica
-        comm += 2 * kv_layers * 2 * (tp - 1) / tp * msg
-    if ep > 1 and pb.moe_layers:
-        distinct_dev = ep * (1 - (1 - 1 / ep) ** pb.experts_active)
-        remote = distinct_dev * (ep - 1) / ep
-        comm += (
-            batch_per_device
-            * pos
-            * remote
-            * model.hidden
-            * (precision.bytes_of("dispatch") + precision.bytes_of("combine"))
-            * moe_layers
-        )
-    t_mem = (weight_bytes + kv_bytes) / (fig.hbm_tb_per_s * 1e12)
+    flops = batch_per_device * pos * _decode_flops_per_token(model, pb, context_tokens, use_mtp)
+    comm = _comm_bytes(model, pb, precision, deployment, batch_per_device, pos, kv_layers, weights.moe_layers)
+    t_mem = (weights.weight_bytes + kv_bytes) / (fig.hbm_tb_per_s * 1e12)
     t_cmp = flops / (fig.peak_tflops * 1e12)
-    t_comm: Optional[float] = None
-    if comm > 0:
-        if fig.scale_up_gb_per_s_per_direction:
-            t_comm = comm / (fig.scale_up_gb_per_s_per_direction * 1e9)
-        else:
-            notes.append("interconnect roof skipped: scale-up bandwidth unknown")
+    t_comm, comm_notes = _interconnect_time_s(comm, fig)
     roofs = {"memory": t_mem, "compute": t_cmp}
     if t_comm is not None:
         roofs["interconnect"] = t_comm
     binding = max(roofs, key=roofs.__getitem__)
     step = roofs[binding]
     per_dev = batch_per_device * accepted / step
-    dies = fig.dies_per_package
-    if device == "package":
-        per_pkg = per_dev
-        per_die = per_dev / dies if dies else None
-    else:
-        # device == "die": device_figures raised unless dies_per_package is known
-        assert dies is not None
-        per_pkg = per_dev * dies
-        per_die = per_dev
-
-    # -- capacity ---------------------------------------------------------------------------
-    cap: Optional[int] = None
-    fits: Optional[bool] = None
-    if fig.hbm_gib is not None:
-        stored = (nonexpert_read + pb.embedding) / tp
-        if pb.moe_layers:
-            stored += moe_layers * pb.experts_routed * pb.expert_params / group
-        stored_bytes = stored * wb
-        free = fig.hbm_gib * 2**30 * hbm_usable_fraction - stored_bytes
-        if kv_per_seq_dev > 0:
-            cap = max(0, int(free // kv_per_seq_dev))
-            fits = batch_per_device <= cap
-        else:
-            fits = free >= 0
-        if free < 0:
-            notes.append(f"weights alone ({stored_bytes / 2**30:,.1f} GiB per device) exceed HBM")
+    per_pkg, per_die = _per_package_and_die(per_dev, fig, device)
+    cap, fits, cap_notes = _kv_capacity(fig, pb, weights, tp, wb, kv_per_seq_dev, batch_per_device, hbm_usable_fraction)
     return DecodeBound(
         model=model.id,
         hardware=hardware.id,
@@ -574,7 +646,7 @@ def decode_bound(
         spec_tokens=k,
         acceptance=float(acceptance),
         accepted_tokens_per_step=accepted,
-        weight_bytes_read=weight_bytes,
+        weight_bytes_read=weights.weight_bytes,
         kv_bytes_read=kv_bytes,
         flops=flops,
         comm_bytes=comm,
@@ -590,7 +662,7 @@ def decode_bound(
         tok_per_s_per_user=accepted / step,
         capacity_batch_per_device=cap,
         fits_in_memory=fits,
-        notes=tuple(notes),
+        notes=weights.notes + kv_notes + comm_notes + cap_notes,
     )
 
 

@@ -105,7 +105,7 @@ import hashlib
 import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 
@@ -1270,85 +1270,76 @@ def _unverifiable(claim: Claim, r: ResolvedReading, missing: str, bound=None) ->
     )
 
 
-def _judge_single(claim, r, evidence, hardware, bound, cfg, prices, equivalent, bridge=None) -> Verdict:
+def _single_over_bound(claim, r, base, bound, over, used, aside, notes: list[str]) -> Verdict:
+    """IMPLAUSIBLE: the claimed figure exceeds the roofline bound (comparable evidence is listed beside it)."""
     p = claim.predicate
-    metric = r.metric or p.metric
-    tf, missing = _transform(metric, r.conditions.hardware, hardware, prices)
-    if tf is None:
-        return _unverifiable(claim, r, missing, bound)
-    base = _base(claim, r)
-    if bound is not None and bound.blocking:
-        hints, _ = _hints(claim, r, "IMPLAUSIBLE", None, bound, None)
-        return Verdict(
-            **base,
-            **_empty(verdict="IMPLAUSIBLE", bound=bound, notes=(bound.blocking,), read_method="hardware registry"),
-            why=f"As stated the reading cannot hold: {bound.blocking}.",
-            what_would_decide=tuple(hints),
-        )
-    basis = r.basis
-    used, aside = _gather(r.conditions, basis, metric, evidence, hardware, cfg, claim.claimant, equivalent, tf, bridge)
-    over = _bound_check(claim, r, bound, hardware)
-    notes: list[str] = []
-    if over is not None:
-        claimed_b, margin = over
-        text = (
-            f"claimed {claimed_b:,.0f} {p.unit} per {bound.basis} exceeds the roofline bound "
-            f"{bound.max_value:,.0f} ({bound.binding_roof}); {bound.explanation}"
-        )
-        notes.append(text)
-        if used:
-            notes.append("comparable evidence exists beside the bound: " + ", ".join(u.evidence_id for u in used))
-        hints, _ = _hints(claim, r, "IMPLAUSIBLE", None, bound, None)
-        return Verdict(
-            **base,
-            **_empty(
-                verdict="IMPLAUSIBLE",
-                observed=bound.max_value,
-                margin_rel=margin,
-                evidence_used=tuple(used),
-                evidence_set_aside=tuple(aside),
-                bound=bound,
-                notes=tuple(notes),
-                read_method="roofline bound",
-            ),
-            corroboration=_strongest(u.corroboration for u in used),
-            why=f"The claimed {claimed_b:,.0f} per {bound.basis} exceeds the physical bound {bound.max_value:,.0f} "
-            f"({bound.binding_roof}).",
-            what_would_decide=tuple(hints),
-            caveats=_caveats(used),
-        )
-    bnote = _bound_note(claim, r, bound, hardware)
-    if bnote:
-        notes.append(bnote)
-    if not used:
-        notes.extend(_chip_notes(r, aside, evidence, tf.base_metric, hardware, cfg))
-        verdict = "NOT-COMPARABLE" if aside else "INCONCLUSIVE"
-        if not evidence:
-            notes.append("no evidence given")
-        indicative, ind_note = _indicative_single(r, aside, evidence, tf, hardware, cfg, basis)
-        if ind_note:
-            notes.append(ind_note)
-        hints, cmd = _hints(claim, r, verdict, None, bound, None, aside=aside)
-        near = sorted((u for u in aside if u.reasons), key=_closeness)
-        why = (
-            f"None of {len(aside)} evidence record(s) matches the reading's binding conditions"
-            + (f"; the nearest, {near[0].evidence_id}, differs in {'; '.join(near[0].reasons)}" if near else "")
-            + "."
-            if aside
-            else "There is no evidence for this reading."
-        )
-        return Verdict(
-            **base,
-            **_empty(verdict=verdict, evidence_set_aside=tuple(aside), bound=bound, notes=tuple(notes)),
-            why=why,
-            what_would_decide=tuple(hints),
-            decide_command=cmd,
-            indicative=indicative,
-            differences=tuple(_differences(min(aside, key=_closeness).comparisons)) if aside else (),
-        )
-    ev_by_id = {e.id: e for e in evidence}
-    best_rank = used[0].rank
-    top = [u for u in used if u.rank == best_rank]
+    claimed_b, margin = over
+    text = (
+        f"claimed {claimed_b:,.0f} {p.unit} per {bound.basis} exceeds the roofline bound "
+        f"{bound.max_value:,.0f} ({bound.binding_roof}); {bound.explanation}"
+    )
+    notes.append(text)
+    if used:
+        notes.append("comparable evidence exists beside the bound: " + ", ".join(u.evidence_id for u in used))
+    hints, _ = _hints(claim, r, "IMPLAUSIBLE", None, bound, None)
+    return Verdict(
+        **base,
+        **_empty(
+            verdict="IMPLAUSIBLE",
+            observed=bound.max_value,
+            margin_rel=margin,
+            evidence_used=tuple(used),
+            evidence_set_aside=tuple(aside),
+            bound=bound,
+            notes=tuple(notes),
+            read_method="roofline bound",
+        ),
+        corroboration=_strongest(u.corroboration for u in used),
+        why=f"The claimed {claimed_b:,.0f} per {bound.basis} exceeds the physical bound {bound.max_value:,.0f} "
+        f"({bound.binding_roof}).",
+        what_would_decide=tuple(hints),
+        caveats=_caveats(used),
+    )
+
+
+def _single_without_match(
+    claim, r, base, evidence, aside, tf, hardware, cfg, basis, bound, notes: list[str]
+) -> Verdict:
+    """NOT-COMPARABLE (records exist but none matches) or INCONCLUSIVE (no evidence), with the nearest
+    record's differences and an indicative figure when one can be read."""
+    notes.extend(_chip_notes(r, aside, evidence, tf.base_metric, hardware, cfg))
+    verdict = "NOT-COMPARABLE" if aside else "INCONCLUSIVE"
+    if not evidence:
+        notes.append("no evidence given")
+    indicative, ind_note = _indicative_single(r, aside, evidence, tf, hardware, cfg, basis)
+    if ind_note:
+        notes.append(ind_note)
+    hints, cmd = _hints(claim, r, verdict, None, bound, None, aside=aside)
+    near = sorted((u for u in aside if u.reasons), key=_closeness)
+    why = (
+        f"None of {len(aside)} evidence record(s) matches the reading's binding conditions"
+        + (f"; the nearest, {near[0].evidence_id}, differs in {'; '.join(near[0].reasons)}" if near else "")
+        + "."
+        if aside
+        else "There is no evidence for this reading."
+    )
+    return Verdict(
+        **base,
+        **_empty(verdict=verdict, evidence_set_aside=tuple(aside), bound=bound, notes=tuple(notes)),
+        why=why,
+        what_would_decide=tuple(hints),
+        decide_command=cmd,
+        indicative=indicative,
+        differences=tuple(_differences(min(aside, key=_closeness).comparisons)) if aside else (),
+    )
+
+
+def _decide_records(
+    top: list[EvidenceUse], ev_by_id: Mapping[str, Evidence], p, cfg: VerdictConfig, notes: list[str]
+) -> list[tuple[EvidenceUse, str, float, tuple[float, float] | None, str | None]]:
+    """Decide the predicate on each best-matched record: repeats of the same conditions pooled (mean,
+    interval across runs), every other record on its own. Returns (record, outcome, observed, interval,
+    interval method) per decision."""
     decided: list[tuple[EvidenceUse, str, float, tuple[float, float] | None, str | None]] = []
     ci: tuple[float, float] | None
     method: str | None
@@ -1370,13 +1361,50 @@ def _judge_single(claim, r, evidence, hardware, bound, cfg, prices, equivalent, 
                 method = ro.interval_method if u.interval is not None else None
                 out = decide(p.comparator, float(p.value), p.tolerance_rel, obs, ro.kind, u.interval, p.value_pm)
                 decided.append((u, out, obs, u.interval, method))
+    return decided
+
+
+def _agreed_outcome(decided, notes: list[str]) -> str:
+    """The one conclusive outcome the decisions agree on, else INCONCLUSIVE (noting a disagreement)."""
     outcomes = {o for _, o, *_ in decided if o != "INCONCLUSIVE"}
     if len(outcomes) == 1:
-        verdict = outcomes.pop()
-    else:
-        verdict = "INCONCLUSIVE"
-        if len(outcomes) > 1:
-            notes.append("the best-matched evidence disagrees")
+        return outcomes.pop()
+    if len(outcomes) > 1:
+        notes.append("the best-matched evidence disagrees")
+    return "INCONCLUSIVE"
+
+
+def _judge_single(claim, r, evidence, hardware, bound, cfg, prices, equivalent, bridge=None) -> Verdict:
+    p = claim.predicate
+    metric = r.metric or p.metric
+    tf, missing = _transform(metric, r.conditions.hardware, hardware, prices)
+    if tf is None:
+        return _unverifiable(claim, r, missing, bound)
+    base = _base(claim, r)
+    if bound is not None and bound.blocking:
+        hints, _ = _hints(claim, r, "IMPLAUSIBLE", None, bound, None)
+        return Verdict(
+            **base,
+            **_empty(verdict="IMPLAUSIBLE", bound=bound, notes=(bound.blocking,), read_method="hardware registry"),
+            why=f"As stated the reading cannot hold: {bound.blocking}.",
+            what_would_decide=tuple(hints),
+        )
+    basis = r.basis
+    used, aside = _gather(r.conditions, basis, metric, evidence, hardware, cfg, claim.claimant, equivalent, tf, bridge)
+    over = _bound_check(claim, r, bound, hardware)
+    notes: list[str] = []
+    if over is not None:
+        return _single_over_bound(claim, r, base, bound, over, used, aside, notes)
+    bnote = _bound_note(claim, r, bound, hardware)
+    if bnote:
+        notes.append(bnote)
+    if not used:
+        return _single_without_match(claim, r, base, evidence, aside, tf, hardware, cfg, basis, bound, notes)
+    ev_by_id = {e.id: e for e in evidence}
+    best_rank = used[0].rank
+    top = [u for u in used if u.rank == best_rank]
+    decided = _decide_records(top, ev_by_id, p, cfg, notes)
+    verdict = _agreed_outcome(decided, notes)
     pick = next((d for d in decided if d[1] == verdict), decided[0])
     u, _, observed, ci, method = pick
     u_read = _read_of(u)
@@ -1422,14 +1450,11 @@ def _judge_single(claim, r, evidence, hardware, bound, cfg, prices, equivalent, 
     )
 
 
-def _judge_ratio(claim, r, evidence, hardware, cfg, bound, prices, equivalent, bridge=None) -> Verdict:
-    p = claim.predicate
-    metric = r.metric or p.metric
-    base_hw = p.ratio_to.hardware
-    tf_a, miss_a = _transform(metric, r.conditions.hardware, hardware, prices)
-    tf_b, miss_b = _transform(metric, base_hw, hardware, prices)
-    if tf_a is None or tf_b is None:
-        return _unverifiable(claim, r, "; ".join(x for x in (miss_a, miss_b) if x), bound)
+def _ratio_sides(
+    claim, r, metric, base_hw, evidence, hardware, cfg, equivalent, tf_a, tf_b, bridge
+) -> tuple[list[EvidenceUse], list[EvidenceUse], tuple[EvidenceUse, ...]]:
+    """Numerator and denominator evidence (a record used by the numerator is not reused below it) and
+    the records set aside on either side, each listed once."""
     # the baseline is read under the reading's model, phase, SLO and basis; its workload
     # (precision, lengths, speculative decoding, deployment) is compared with the numerator's
     base_cond = r.conditions.model_copy(
@@ -1450,75 +1475,79 @@ def _judge_ratio(claim, r, evidence, hardware, cfg, bound, prices, equivalent, b
     used_ids = {x.evidence_id for x in num} | {x.evidence_id for x in den}
     aside_n = [a for a in aside_n if a.evidence_id not in used_ids]
     aside_d = [a for a in aside_d if a.evidence_id not in used_ids]
-    notes: list[str] = []
-    if r.basis is None:
-        notes.append("the claim does not state the unit basis: both sides read per card")
     aside = tuple(aside_n) + tuple(a for a in aside_d if a.evidence_id not in {x.evidence_id for x in aside_n})
-    base = _base(claim, r)
-    if bound is not None and bound.blocking:
+    return num, den, aside
+
+
+def _ratio_ceiling(
+    claim, r, base, base_hw, bound, tf_a, num, den, aside, notes: list[str]
+) -> tuple[Verdict | None, PlausibilityBound | None]:
+    """Plausibility of the ratio: A's roofline bound over B's observed (the best-matched baseline record).
+
+    Returns an IMPLAUSIBLE verdict when the claimed ratio exceeds that ceiling; otherwise (None, the bound
+    to report), appending the ceiling to ``notes`` when one was computed."""
+    if not (den and bound is not None and bound.max_value is not None and bound.kind == "numerator"):
+        return None, bound
+    p = claim.predicate
+    d = den[0]
+    ceiling = tf_a.fn(bound.max_value) / _observed_of(d) if not tf_a.decreasing else None
+    if ceiling is None:
+        return None, bound
+    floor = float(p.value) * (1.0 - (p.tolerance_rel or 0.0))
+    text = (
+        f"ratio ceiling: {r.conditions.hardware}'s bound {_fmtn(bound.max_value)} per {bound.basis} / "
+        f"{d.evidence_id}'s observed {_fmtn(d.observed)} = {ceiling:.3g}x; {bound.explanation}"
+    )
+    if p.comparator in (">=", "approx") and floor > ceiling:
         decide_l, _ = _hints(claim, r, "IMPLAUSIBLE", None, bound, None)
-        return Verdict(
-            **base,
-            **_empty(verdict="IMPLAUSIBLE", bound=bound, notes=(bound.blocking,)),
-            why=f"As stated the reading cannot hold: {bound.blocking}.",
-            what_would_decide=tuple(decide_l),
-        )
-    if bound is not None and bound.max_value is None:
-        notes.append(bound.explanation)
-    if den and bound is not None and bound.max_value is not None and bound.kind == "numerator":
-        # plausibility: A's bound over B's observed (the best-matched baseline record)
-        d = den[0]
-        corr = None
-        caveats = _caveats([d])
-        if bound is not None and bound.max_value is not None and bound.kind == "numerator":
-            ceiling = tf_a.fn(bound.max_value) / _observed_of(d) if not tf_a.decreasing else None
-            if ceiling is not None:
-                floor = float(p.value) * (1.0 - (p.tolerance_rel or 0.0))
-                text = (
-                    f"ratio ceiling: {r.conditions.hardware}'s bound {_fmtn(bound.max_value)} per {bound.basis} / "
-                    f"{d.evidence_id}'s observed {_fmtn(d.observed)} = {ceiling:.3g}x; {bound.explanation}"
-                )
-                if p.comparator in (">=", "approx") and floor > ceiling:
-                    decide_l, _ = _hints(claim, r, "IMPLAUSIBLE", None, bound, None)
-                    return Verdict(
-                        **base,
-                        **_empty(
-                            verdict="IMPLAUSIBLE",
-                            observed=ceiling,
-                            margin_rel=(ceiling - float(p.value)) / float(p.value),
-                            evidence_used=tuple(num[:1]) + (d,),
-                            evidence_set_aside=aside,
-                            bound=replace(bound, max_value=ceiling, basis=bound.basis),
-                            notes=tuple(notes + [text]),
-                            read_method="A's roofline bound / B's observed",
-                        ),
-                        corroboration=corr,
-                        why=f"The claimed {p.value:g}x exceeds the ceiling {ceiling:.3g}x = {r.conditions.hardware}'s "
-                        f"roofline bound over {base_hw}'s observed throughput.",
-                        what_would_decide=tuple(decide_l),
-                        caveats=caveats,
-                    )
-                notes.append(f"within the {text}")
-                bound = replace(bound, max_value=ceiling, binding_roof=bound.binding_roof)
-    if not num or not den:
-        side = "numerator" if not num else "denominator"
-        notes.append(f"no comparable evidence for the {side} ({r.conditions.hardware if not num else base_hw})")
-        verdict = "NOT-COMPARABLE" if evidence else "INCONCLUSIVE"
-        decide_l, cmd = _hints(claim, r, verdict, None, bound, None, aside=aside)
-        return Verdict(
+        implausible = Verdict(
             **base,
             **_empty(
-                verdict=verdict,
-                evidence_used=tuple(num + den),
+                verdict="IMPLAUSIBLE",
+                observed=ceiling,
+                margin_rel=(ceiling - float(p.value)) / float(p.value),
+                evidence_used=tuple(num[:1]) + (d,),
                 evidence_set_aside=aside,
-                bound=bound,
-                notes=tuple(notes),
+                bound=replace(bound, max_value=ceiling, basis=bound.basis),
+                notes=tuple(notes + [text]),
+                read_method="A's roofline bound / B's observed",
             ),
             corroboration=None,
-            why=f"No evidence for the {side} matches the reading's binding conditions.",
+            why=f"The claimed {p.value:g}x exceeds the ceiling {ceiling:.3g}x = {r.conditions.hardware}'s "
+            f"roofline bound over {base_hw}'s observed throughput.",
             what_would_decide=tuple(decide_l),
-            decide_command=cmd,
+            caveats=_caveats([d]),
         )
+        return implausible, bound
+    notes.append(f"within the {text}")
+    return None, replace(bound, max_value=ceiling, binding_roof=bound.binding_roof)
+
+
+def _ratio_side_missing(claim, r, base, base_hw, evidence, bound, num, den, aside, notes: list[str]) -> Verdict:
+    """NOT-COMPARABLE (or INCONCLUSIVE without any evidence) when one side has no comparable record."""
+    side = "numerator" if not num else "denominator"
+    notes.append(f"no comparable evidence for the {side} ({r.conditions.hardware if not num else base_hw})")
+    verdict = "NOT-COMPARABLE" if evidence else "INCONCLUSIVE"
+    decide_l, cmd = _hints(claim, r, verdict, None, bound, None, aside=aside)
+    return Verdict(
+        **base,
+        **_empty(
+            verdict=verdict,
+            evidence_used=tuple(num + den),
+            evidence_set_aside=aside,
+            bound=bound,
+            notes=tuple(notes),
+        ),
+        corroboration=None,
+        why=f"No evidence for the {side} matches the reading's binding conditions.",
+        what_would_decide=tuple(decide_l),
+        decide_command=cmd,
+    )
+
+
+def _best_ratio_pair(num, den, evidence, equivalent) -> tuple[bool, EvidenceUse, EvidenceUse, Any]:
+    """The numerator/denominator pair to divide: comparable workloads first, then best ranks, then the
+    largest observed values. Returns (comparable, numerator, denominator, their condition comparisons)."""
     ev_by_id = {e.id: e for e in evidence}
     pairs = []
     for n in num:
@@ -1528,44 +1557,55 @@ def _judge_ratio(claim, r, evidence, hardware, cfg, bound, prices, equivalent, b
             pairs.append((ok, n.rank, d.rank, -(n.observed or 0), -(d.observed or 0), n, d, comps))
     pairs.sort(key=lambda t: (not t[0], t[1], t[2], t[3], t[4]))
     ok, _, _, _, _, n, d, comps = pairs[0]
-    ratio = _observed_of(n) / _observed_of(d)
-    corr = _weakest([n.corroboration, d.corroboration])
-    caveats = _caveats([n, d])
-    if not ok:
-        diffs = [c for c in comps if c.binding and c.status == "differs"]
-        dtext = "; ".join(f"{c.name} {c.claim} vs {c.evidence}" for c in diffs)
-        unk = [c for c in comps if c.status == "unknown" and c.claim and c.evidence]
-        utext = ("; unknown: " + "; ".join(f"{c.name} {c.claim} vs {c.evidence}" for c in unk)) if unk else ""
-        notes.append(
-            f"indicative only: {n.evidence_id} / {d.evidence_id} = {_fmtn(n.observed)} / {_fmtn(d.observed)} = "
-            f"{ratio:.2f}{p.unit}; numerator and denominator differ in {dtext}"
-        )
-        decide_l, cmd = _hints(claim, r, "NOT-COMPARABLE", corr, bound, None, aside=aside)
-        decide_l.insert(
-            0,
-            f"A {base_hw} figure under the numerator's workload ({dtext.replace(' vs ', ' instead of ')}), "
-            f"or a {r.conditions.hardware} figure under the baseline's.",
-        )
-        return Verdict(
-            **base,
-            **_empty(
-                verdict="NOT-COMPARABLE",
-                evidence_used=(n, d),
-                evidence_set_aside=aside,
-                conditions=comps,
-                bound=bound,
-                notes=tuple(notes),
-                read_method="ratio of the best-matched numerator and denominator records",
-            ),
-            corroboration=corr,
-            why=f"The only ratio the evidence allows, {n.evidence_id} / {d.evidence_id} = {ratio:.2f}x, compares "
-            f"different workloads ({dtext}{utext}).",
-            what_would_decide=tuple(decide_l),
-            decide_command=cmd,
-            differences=tuple(_differences(comps)),
-            caveats=caveats,
-            indicative=ratio,
-        )
+    return ok, n, d, comps
+
+
+def _ratio_of_different_workloads(
+    claim, r, base, base_hw, bound, n, d, comps, ratio, corr, aside, notes: list[str]
+) -> Verdict:
+    """NOT-COMPARABLE with the ratio as indicative: the only pair differs in binding workload conditions."""
+    p = claim.predicate
+    diffs = [c for c in comps if c.binding and c.status == "differs"]
+    dtext = "; ".join(f"{c.name} {c.claim} vs {c.evidence}" for c in diffs)
+    unk = [c for c in comps if c.status == "unknown" and c.claim and c.evidence]
+    utext = ("; unknown: " + "; ".join(f"{c.name} {c.claim} vs {c.evidence}" for c in unk)) if unk else ""
+    notes.append(
+        f"indicative only: {n.evidence_id} / {d.evidence_id} = {_fmtn(n.observed)} / {_fmtn(d.observed)} = "
+        f"{ratio:.2f}{p.unit}; numerator and denominator differ in {dtext}"
+    )
+    decide_l, cmd = _hints(claim, r, "NOT-COMPARABLE", corr, bound, None, aside=aside)
+    decide_l.insert(
+        0,
+        f"A {base_hw} figure under the numerator's workload ({dtext.replace(' vs ', ' instead of ')}), "
+        f"or a {r.conditions.hardware} figure under the baseline's.",
+    )
+    return Verdict(
+        **base,
+        **_empty(
+            verdict="NOT-COMPARABLE",
+            evidence_used=(n, d),
+            evidence_set_aside=aside,
+            conditions=comps,
+            bound=bound,
+            notes=tuple(notes),
+            read_method="ratio of the best-matched numerator and denominator records",
+        ),
+        corroboration=corr,
+        why=f"The only ratio the evidence allows, {n.evidence_id} / {d.evidence_id} = {ratio:.2f}x, compares "
+        f"different workloads ({dtext}{utext}).",
+        what_would_decide=tuple(decide_l),
+        decide_command=cmd,
+        differences=tuple(_differences(comps)),
+        caveats=_caveats([n, d]),
+        indicative=ratio,
+    )
+
+
+def _ratio_interval(
+    n: EvidenceUse, d: EvidenceUse, cfg: VerdictConfig
+) -> tuple[tuple[float, float] | None, str | None]:
+    """Interval of numerator / denominator: from paired bootstrap replicates when both sides have them,
+    else from the two sides' interval extremes, else none."""
     interval, method = None, None
     n_reps = n.read.replicates if n.read else None
     d_reps = d.read.replicates if d.read else None
@@ -1582,7 +1622,12 @@ def _judge_ratio(claim, r, evidence, hardware, cfg, bound, prices, equivalent, b
         dlo, dhi = d.interval or (_observed_of(d), _observed_of(d))
         interval = (nlo / dhi, nhi / dlo)
         method = "ratio of the two sides' interval extremes (independent figures, each at its stated precision)"
-    n_read, d_read = _read_of(n), _read_of(d)
+    return interval, method
+
+
+def _ratio_read_kind(n_read: ReadOut, d_read: ReadOut, notes: list[str]) -> tuple[ReadKind, bool]:
+    """What the ratio is (point, lower or upper bound) given what each side is; and whether the two sides
+    are bounds pointing in opposite directions (then nothing can be decided)."""
     kinds = {n_read.kind, d_read.kind}
     kind: ReadKind = "point"
     if n_read.kind == "lower_bound" or d_read.kind == "upper_bound":
@@ -1591,8 +1636,47 @@ def _judge_ratio(claim, r, evidence, hardware, cfg, bound, prices, equivalent, b
         kind = "upper_bound" if kind == "point" else "point"
         if len(kinds) > 1 and "point" not in kinds:
             notes.append("numerator and denominator bounds point in opposite directions")
+    return kind, len(kinds) > 1 and "point" not in kinds
+
+
+def _judge_ratio(claim, r, evidence, hardware, cfg, bound, prices, equivalent, bridge=None) -> Verdict:
+    p = claim.predicate
+    metric = r.metric or p.metric
+    base_hw = p.ratio_to.hardware
+    tf_a, miss_a = _transform(metric, r.conditions.hardware, hardware, prices)
+    tf_b, miss_b = _transform(metric, base_hw, hardware, prices)
+    if tf_a is None or tf_b is None:
+        return _unverifiable(claim, r, "; ".join(x for x in (miss_a, miss_b) if x), bound)
+    num, den, aside = _ratio_sides(claim, r, metric, base_hw, evidence, hardware, cfg, equivalent, tf_a, tf_b, bridge)
+    notes: list[str] = []
+    if r.basis is None:
+        notes.append("the claim does not state the unit basis: both sides read per card")
+    base = _base(claim, r)
+    if bound is not None and bound.blocking:
+        decide_l, _ = _hints(claim, r, "IMPLAUSIBLE", None, bound, None)
+        return Verdict(
+            **base,
+            **_empty(verdict="IMPLAUSIBLE", bound=bound, notes=(bound.blocking,)),
+            why=f"As stated the reading cannot hold: {bound.blocking}.",
+            what_would_decide=tuple(decide_l),
+        )
+    if bound is not None and bound.max_value is None:
+        notes.append(bound.explanation)
+    implausible, bound = _ratio_ceiling(claim, r, base, base_hw, bound, tf_a, num, den, aside, notes)
+    if implausible is not None:
+        return implausible
+    if not num or not den:
+        return _ratio_side_missing(claim, r, base, base_hw, evidence, bound, num, den, aside, notes)
+    ok, n, d, comps = _best_ratio_pair(num, den, evidence, equivalent)
+    ratio = _observed_of(n) / _observed_of(d)
+    corr = _weakest([n.corroboration, d.corroboration])
+    if not ok:
+        return _ratio_of_different_workloads(claim, r, base, base_hw, bound, n, d, comps, ratio, corr, aside, notes)
+    interval, method = _ratio_interval(n, d, cfg)
+    n_read, d_read = _read_of(n), _read_of(d)
+    kind, opposite_bounds = _ratio_read_kind(n_read, d_read, notes)
     verdict = decide(p.comparator, float(p.value), p.tolerance_rel, ratio, kind, interval, p.value_pm)
-    if kind == "point" and len(kinds) > 1 and "point" not in kinds:
+    if kind == "point" and opposite_bounds:
         verdict = "INCONCLUSIVE"
     if corr == "self-reported":
         notes.append("self-reported: the numerator rests only on the claimant's own figures")
@@ -1618,7 +1702,7 @@ def _judge_ratio(claim, r, evidence, hardware, cfg, bound, prices, equivalent, b
         what_would_decide=tuple(decide_l),
         decide_command=cmd,
         differences=tuple(_differences(comps)),
-        caveats=caveats,
+        caveats=_caveats([n, d]),
     )
 
 

@@ -468,279 +468,464 @@ def app_state(app: web.Application) -> MockServerState:
     return app[_state_key()]
 
 
+def _error_response(status: int, message: str, type_: str) -> web.Response:
+    """An OpenAI-style JSON error body with HTTP ``status``."""
+    from aiohttp import web
+
+    body = {"error": {"message": message, "type": type_, "param": None, "code": status}}
+    return web.json_response(body, status=status)
+
+
+# -- endpoints other than generation
+
+
+async def _gate(request: web.Request, handler: Any) -> web.StreamResponse:
+    """Middleware: ``/v1/*`` answers 503 during slow start and 401 without the required API key."""
+    from aiohttp import web
+
+    state = app_state(request.app)
+    opts = state.options
+    path = request.path
+    if path.startswith("/v1/"):
+        if state.starting():
+            return _error_response(503, "server is starting", "ServiceUnavailable")
+        key = opts.require_api_key
+        if key is not None and request.headers.get("Authorization") != f"Bearer {key}":
+            return web.json_response({"error": "Unauthorized"}, status=401)
+    return await handler(request)
+
+
+async def _health(request: web.Request) -> web.Response:
+    """``GET /health``: 503 during slow start, else an empty 200."""
+    from aiohttp import web
+
+    if app_state(request.app).starting():
+        return web.Response(status=503, text="starting")
+    return web.Response(status=200)
+
+
+async def _models(request: web.Request) -> web.Response:
+    """``GET /v1/models``: the one served model (a bare JSON list in hostile mode ``list_models``)."""
+    from aiohttp import web
+
+    opts = app_state(request.app).options
+    if "list_models" in opts.hostile_modes:
+        return web.json_response([{"id": opts.model}])
+    created = int(time.time())
+    return web.json_response(
+        {
+            "object": "list",
+            "data": [
+                {
+                    "id": opts.model,
+                    "object": "model",
+                    "created": created,
+                    "owned_by": "claimbench-mockserver",
+                    "root": opts.model,
+                    "parent": None,
+                    "max_model_len": opts.max_model_len,
+                }
+            ],
+        }
+    )
+
+
+async def _tokenize(request: web.Request) -> web.Response:
+    """``POST /tokenize``: vLLM-style ``{"tokens", "count", "max_model_len"}`` of a prompt or messages."""
+    from aiohttp import web
+
+    opts = app_state(request.app).options
+    try:
+        body = await request.json()
+        if not isinstance(body, dict):
+            raise ValueError("body must be a JSON object")
+        if "messages" in body:
+            tokens = [_token_id(w) for w in _words(_message_text(body["messages"]))]
+        else:
+            tokens = _prompt_tokens(body.get("prompt"))
+    except (ValueError, TypeError) as e:
+        return _error_response(400, f"bad request: {e}", "BadRequestError")
+    return web.json_response({"tokens": tokens, "count": len(tokens), "max_model_len": opts.max_model_len})
+
+
+async def _stats(request: web.Request) -> web.Response:
+    """``GET /stats``: the ground truth (``?records=0`` for the summary alone)."""
+    from aiohttp import web
+
+    with_records = request.query.get("records", "1") not in ("0", "false", "no")
+    return web.json_response(app_state(request.app).to_json(with_records=with_records))
+
+
+async def _stats_reset(request: web.Request) -> web.Response:
+    """``POST /stats/reset``: forget the records and restart the request count."""
+    from aiohttp import web
+
+    app_state(request.app).reset()
+    return web.json_response({"ok": True})
+
+
+async def _completions(request: web.Request) -> web.StreamResponse:
+    """``POST /v1/completions``."""
+    return await _generate(request, chat=False)
+
+
+async def _chat_completions(request: web.Request) -> web.StreamResponse:
+    """``POST /v1/chat/completions``."""
+    return await _generate(request, chat=True)
+
+
+# -- generation: parsing and the per-request record
+
+
+@dataclass(frozen=True)
+class _GenerationParams:
+    """What a generation request body asks for, validated."""
+
+    body: dict[str, Any]
+    prompt_ids: list[int]
+    max_tokens: int
+    stream: bool
+    include_usage: bool
+    continuous_usage: bool
+
+
+async def _read_generation_params(request: web.Request, chat: bool, opts: MockServerOptions) -> _GenerationParams:
+    """Read and validate a generation body; raises ValueError / TypeError on a bad request."""
+    body = await request.json()
+    if not isinstance(body, dict):
+        raise ValueError("body must be a JSON object")
+    if chat:
+        prompt_ids = [_token_id(w) for w in _words(_message_text(body.get("messages")))]
+        max_tokens = body.get("max_completion_tokens", body.get("max_tokens"))
+    else:
+        prompt_ids = _prompt_tokens(body.get("prompt"))
+        max_tokens = body.get("max_tokens")
+    if max_tokens is None:
+        max_tokens = opts.default_max_tokens
+    if not isinstance(max_tokens, int) or isinstance(max_tokens, bool) or max_tokens < 1:
+        raise ValueError(f"max_tokens must be a positive integer, got {max_tokens!r}")
+    if body.get("n", 1) != 1:
+        raise ValueError("the mock server only supports n=1")
+    stream = bool(body.get("stream", False))
+    so = body.get("stream_options") or {}
+    if not isinstance(so, dict):
+        raise ValueError("stream_options must be an object")
+    return _GenerationParams(
+        body=body,
+        prompt_ids=prompt_ids,
+        max_tokens=max_tokens,
+        stream=stream,
+        include_usage=bool(so.get("include_usage", False)),
+        continuous_usage=bool(so.get("continuous_usage_stats", False)),
+    )
+
+
+def _new_record(request_id: str, nth: int, endpoint: str, received_s: float) -> dict[str, Any]:
+    """The ground-truth record of a generation request that has just arrived."""
+    return {
+        "request_id": request_id,
+        "n": nth,
+        "endpoint": endpoint,
+        "stream": None,
+        "received_s": received_s,
+        "chunk_scheduled_s": [],
+        "chunk_write_s": [],
+        "done_s": None,
+        "prompt_tokens": None,
+        "completion_tokens": 0,
+        "max_tokens": None,
+        "status": "in_progress",
+        "http_status": None,
+        "error": None,
+    }
+
+
+def _finish_record(rec: dict[str, Any], status: str, http_status: Optional[int], err: Optional[str] = None) -> None:
+    """Close a request record with its final status, now."""
+    rec["status"], rec["http_status"], rec["error"] = status, http_status, err
+    rec["done_s"] = time.monotonic()
+
+
+def _die_if_requested(opts: MockServerOptions, nth: int) -> None:
+    """Fault ``die_after_requests``: exit the whole process when the Nth generation request arrives."""
+    if opts.die_after_requests and nth >= opts.die_after_requests:
+        sys.stderr.write(f"mockserver: die_after_requests={opts.die_after_requests} reached, exiting\n")
+        sys.stderr.flush()
+        os._exit(DIED_EXIT_CODE)
+
+
+def _hostile_modes_for(opts: MockServerOptions, nth: int) -> set[str]:
+    """The hostile modes applying to the Nth generation request (every ``hostile_every``-th)."""
+    return set(opts.hostile_modes) if opts.hostile and nth % opts.hostile_every == 0 else set()
+
+
+def _die_at_chunk(opts: MockServerOptions, nth: int) -> Optional[int]:
+    """Fault ``die_after_chunks``: after how many token chunks the Nth request's connection is aborted."""
+    if opts.die_after_chunks is not None and nth % opts.die_every == 0:
+        return opts.die_after_chunks
+    return None
+
+
+@dataclass
+class _Generation:
+    """One accepted generation request: its record, identity, faults and schedule."""
+
+    request: web.Request
+    opts: MockServerOptions
+    rec: dict[str, Any]
+    chat: bool
+    request_id: str
+    n_prompt: int
+    max_tokens: int
+    hostile: set[str]
+    die_at: Optional[int]
+    model: str
+    created: int
+    deadlines: list[float]
+
+    @property
+    def completion_id(self) -> str:
+        return ("chatcmpl-" if self.chat else "cmpl-") + self.request_id
+
+    @property
+    def chunk_object(self) -> str:
+        return "chat.completion.chunk" if self.chat else "text_completion"
+
+    def finish(self, status: str, http_status: Optional[int], err: Optional[str] = None) -> None:
+        _finish_record(self.rec, status, http_status, err)
+
+    def usage(self, n_out: int) -> dict[str, int]:
+        """Usage for ``n_out`` output tokens (falsified in hostile ``absurd_usage`` / ``triple_usage``)."""
+        if "absurd_usage" in self.hostile:
+            return {"prompt_tokens": -5, "completion_tokens": 10**12, "total_tokens": 10**12 - 5}
+        if "triple_usage" in self.hostile:
+            n_out *= 3
+        return {"prompt_tokens": self.n_prompt, "completion_tokens": n_out, "total_tokens": self.n_prompt + n_out}
+
+    def abort(self) -> None:
+        """Drop the connection without a proper end (fault ``die_after_chunks``)."""
+        if self.request.transport is not None:
+            self.request.transport.abort()
+
+
+# -- generation: the two response modes
+
+
+def _whole_choice(chat: bool, text: str) -> dict[str, Any]:
+    """The single ``choices`` item of a non-streaming response."""
+    if chat:
+        return {
+            "index": 0,
+            "message": {"role": "assistant", "content": text},
+            "logprobs": None,
+            "finish_reason": "length",
+        }
+    return {"index": 0, "text": text, "logprobs": None, "finish_reason": "length", "stop_reason": None}
+
+
+async def _respond_whole(gen: _Generation) -> web.StreamResponse:
+    """Non-streaming: wait for the last token's deadline, then send the whole completion at once."""
+    import asyncio
+
+    from aiohttp import web
+
+    max_tokens, die_at, rec = gen.max_tokens, gen.die_at, gen.rec
+    last = max_tokens - 1 if die_at is None else min(die_at, max_tokens) - 1
+    if last >= 0:
+        await _sleep_until(gen.deadlines[last], gen.opts)
+    if die_at is not None and die_at < max_tokens:
+        gen.abort()
+        gen.finish("aborted", None, f"die_after_chunks={die_at}")
+        raise asyncio.CancelledError  # connection is gone; nothing to send
+    text = "".join(_output_word(k) for k in range(max_tokens))
+    resp = web.json_response(
+        {
+            "id": gen.completion_id,
+            "object": "chat.completion" if gen.chat else "text_completion",
+            "created": gen.created,
+            "model": gen.model,
+            "choices": [_whole_choice(gen.chat, text)],
+            "usage": gen.usage(max_tokens),
+        },
+        headers={"X-Request-Id": gen.request_id},
+    )
+    await resp.prepare(gen.request)
+    await resp.write_eof()
+    rec["chunk_scheduled_s"] = [gen.deadlines[-1]]
+    rec["chunk_write_s"] = [time.monotonic()]
+    rec["completion_tokens"] = max_tokens
+    gen.finish("ok", 200)
+    return resp
+
+
+def _sse_event(payload: dict[str, Any]) -> bytes:
+    """One server-sent event carrying compact JSON."""
+    return b"data: " + json.dumps(payload, separators=(",", ":")).encode() + b"\n\n"
+
+
+def _token_chunk(gen: _Generation, k: int, continuous_usage: bool) -> dict[str, Any]:
+    """The streamed chunk carrying output token ``k`` (with running usage if asked for)."""
+    word = _output_word(k)
+    fin = "length" if k == gen.max_tokens - 1 else None
+    if gen.chat:
+        delta: dict[str, Any] = {"role": "assistant", "content": word} if k == 0 else {"content": word}
+        ch: dict[str, Any] = {"index": 0, "delta": delta, "logprobs": None, "finish_reason": fin}
+    else:
+        ch = {"index": 0, "text": word, "logprobs": None, "finish_reason": fin}
+    chunk: dict[str, Any] = {
+        "id": gen.completion_id,
+        "object": gen.chunk_object,
+        "created": gen.created,
+        "model": gen.model,
+        "choices": [ch],
+    }
+    if continuous_usage:
+        chunk["usage"] = gen.usage(k + 1)
+    return chunk
+
+
+def _final_usage_chunk(gen: _Generation) -> dict[str, Any]:
+    """The choice-less chunk with the whole request's usage (``stream_options.include_usage``)."""
+    return {
+        "id": gen.completion_id,
+        "object": gen.chunk_object,
+        "created": gen.created,
+        "model": gen.model,
+        "choices": [],
+        "usage": gen.usage(gen.max_tokens),
+    }
+
+
+async def _write_token_stream(
+    gen: _Generation, sresp: web.StreamResponse, include_usage: bool, continuous_usage: bool
+) -> None:
+    """Write each token chunk at its deadline (recording write times), then usage, [DONE] and EOF."""
+    import asyncio
+
+    rec = gen.rec
+    writes: list[float] = rec["chunk_write_s"]
+    await sresp.prepare(gen.request)
+    for k in range(gen.max_tokens):
+        if gen.die_at is not None and k >= gen.die_at:
+            gen.abort()
+            gen.finish("aborted", 200, f"die_after_chunks={gen.die_at}")
+            raise asyncio.CancelledError
+        data = _sse_event(_token_chunk(gen, k, continuous_usage))
+        await _sleep_until(gen.deadlines[k], gen.opts)
+        await sresp.write(data)
+        writes.append(time.monotonic())
+        rec["completion_tokens"] = k + 1
+        if k == 0 and gen.hostile:
+            await _hostile_after_first_chunk(sresp, gen.hostile, gen.opts)
+    if include_usage:
+        await sresp.write(_sse_event(_final_usage_chunk(gen)))
+    await sresp.write(b"data: [DONE]\n\n")
+    await sresp.write_eof()
+
+
+async def _respond_streaming(gen: _Generation, include_usage: bool, continuous_usage: bool) -> web.StreamResponse:
+    """Streaming SSE response; a client that goes away mid-stream is recorded as disconnected."""
+    import asyncio
+
+    from aiohttp import web
+
+    sresp = web.StreamResponse(
+        status=200,
+        headers={
+            "Content-Type": "text/event-stream; charset=utf-8",
+            "Cache-Control": "no-cache",
+            "X-Request-Id": gen.request_id,
+        },
+    )
+    try:
+        await _write_token_stream(gen, sresp, include_usage, continuous_usage)
+    except asyncio.CancelledError:
+        if gen.rec["status"] == "in_progress":
+            gen.finish("disconnected", 200, "handler cancelled")
+        raise
+    except (ConnectionError, RuntimeError) as e:  # client went away mid-stream
+        gen.finish("disconnected", 200, f"{type(e).__name__}: {e}")
+        return sresp
+    gen.finish("ok", 200)
+    return sresp
+
+
+async def _generate(request: web.Request, chat: bool) -> web.StreamResponse:
+    """A completions / chat completions request: count and record it, apply the faults decided at
+    arrival, then answer on the fixed schedule (streaming or not)."""
+    state = app_state(request.app)
+    opts = state.options
+    received_s = time.monotonic()
+    state.n_requests += 1
+    nth = state.n_requests
+    _die_if_requested(opts, nth)
+    rid = request.headers.get("X-Request-Id") or uuid.uuid4().hex
+    rec = _new_record(rid, nth, request.path, received_s)
+    state.records.append(rec)
+
+    try:
+        params = await _read_generation_params(request, chat, opts)
+    except (ValueError, TypeError) as e:  # json.JSONDecodeError is a ValueError
+        _finish_record(rec, "bad_request", 400, str(e))
+        return _error_response(400, f"bad request: {e}", "BadRequestError")
+    max_tokens = params.max_tokens
+    rec["prompt_tokens"], rec["max_tokens"], rec["stream"] = len(params.prompt_ids), max_tokens, params.stream
+
+    # -- faults decided at arrival
+    if opts.fail_every and nth % opts.fail_every == 0:
+        _finish_record(rec, "error", 500, f"fail_every={opts.fail_every}")
+        return _error_response(
+            500, f"injected failure (fail_every={opts.fail_every}, request {nth})", "InternalServerError"
+        )
+    die_at = _die_at_chunk(opts, nth)
+    hostile = _hostile_modes_for(opts, nth)
+    if "echo_auth" in hostile:
+        _finish_record(rec, "error", 400, "hostile echo_auth")
+        echoed = "; ".join(f"{k}: {v}" for k, v in request.headers.items())
+        return _error_response(400, f"invalid request; received headers {echoed}", "BadRequestError")
+
+    model = str(params.body.get("model") or opts.model)
+    created = int(time.time())
+    deadlines = state.schedule(received_s, max_tokens)
+    rec["chunk_scheduled_s"] = deadlines
+    gen = _Generation(
+        request=request,
+        opts=opts,
+        rec=rec,
+        chat=chat,
+        request_id=rid,
+        n_prompt=len(params.prompt_ids),
+        max_tokens=max_tokens,
+        hostile=hostile,
+        die_at=die_at,
+        model=model,
+        created=created,
+        deadlines=deadlines,
+    )
+    if not params.stream:
+        return await _respond_whole(gen)
+    return await _respond_streaming(gen, params.include_usage, params.continuous_usage)
+
+
 def create_app(options: Optional[MockServerOptions] = None) -> web.Application:
     """The aiohttp application; :func:`app_state` gives its :class:`MockServerState`.
 
     Run it in its own process (:func:`serve` / ``python -m claimbench.measurement.mockserver``): a client on
     the same event loop would distort both sides' timing.
     """
-    import asyncio
-
     from aiohttp import web
 
     opts = options or MockServerOptions()
     state = MockServerState(opts)
-
-    def error(status: int, message: str, type_: str) -> web.Response:
-        body = {"error": {"message": message, "type": type_, "param": None, "code": status}}
-        return web.json_response(body, status=status)
-
-    @web.middleware
-    async def gate(request: web.Request, handler: Any) -> web.StreamResponse:
-        path = request.path
-        if path.startswith("/v1/"):
-            if state.starting():
-                return error(503, "server is starting", "ServiceUnavailable")
-            key = opts.require_api_key
-            if key is not None and request.headers.get("Authorization") != f"Bearer {key}":
-                return web.json_response({"error": "Unauthorized"}, status=401)
-        return await handler(request)
-
-    async def health(request: web.Request) -> web.Response:
-        if state.starting():
-            return web.Response(status=503, text="starting")
-        return web.Response(status=200)
-
-    async def models(request: web.Request) -> web.Response:
-        if "list_models" in opts.hostile_modes:
-            return web.json_response([{"id": opts.model}])
-        created = int(time.time())
-        return web.json_response(
-            {
-                "object": "list",
-                "data": [
-                    {
-                        "id": opts.model,
-                        "object": "model",
-                        "created": created,
-                        "owned_by": "claimbench-mockserver",
-                        "root": opts.model,
-                        "parent": None,
-                        "max_model_len": opts.max_model_len,
-                    }
-                ],
-            }
-        )
-
-    async def tokenize(request: web.Request) -> web.Response:
-        try:
-            body = await request.json()
-            if not isinstance(body, dict):
-                raise ValueError("body must be a JSON object")
-            if "messages" in body:
-                tokens = [_token_id(w) for w in _words(_message_text(body["messages"]))]
-            else:
-                tokens = _prompt_tokens(body.get("prompt"))
-        except (ValueError, TypeError) as e:
-            return error(400, f"bad request: {e}", "BadRequestError")
-        return web.json_response({"tokens": tokens, "count": len(tokens), "max_model_len": opts.max_model_len})
-
-    async def stats(request: web.Request) -> web.Response:
-        with_records = request.query.get("records", "1") not in ("0", "false", "no")
-        return web.json_response(state.to_json(with_records=with_records))
-
-    async def stats_reset(request: web.Request) -> web.Response:
-        state.reset()
-        return web.json_response({"ok": True})
-
-    async def completions(request: web.Request) -> web.StreamResponse:
-        return await _generate(request, chat=False)
-
-    async def chat_completions(request: web.Request) -> web.StreamResponse:
-        return await _generate(request, chat=True)
-
-    async def _generate(request: web.Request, chat: bool) -> web.StreamResponse:
-        received_s = time.monotonic()
-        state.n_requests += 1
-        nth = state.n_requests
-        if opts.die_after_requests and nth >= opts.die_after_requests:
-            sys.stderr.write(f"mockserver: die_after_requests={opts.die_after_requests} reached, exiting\n")
-            sys.stderr.flush()
-            os._exit(DIED_EXIT_CODE)
-        rid = request.headers.get("X-Request-Id") or uuid.uuid4().hex
-        rec: dict[str, Any] = {
-            "request_id": rid,
-            "n": nth,
-            "endpoint": request.path,
-            "stream": None,
-            "received_s": received_s,
-            "chunk_scheduled_s": [],
-            "chunk_write_s": [],
-            "done_s": None,
-            "prompt_tokens": None,
-            "completion_tokens": 0,
-            "max_tokens": None,
-            "status": "in_progress",
-            "http_status": None,
-            "error": None,
-        }
-        state.records.append(rec)
-
-        def finish(status: str, http_status: Optional[int], err: Optional[str] = None) -> None:
-            rec["status"], rec["http_status"], rec["error"] = status, http_status, err
-            rec["done_s"] = time.monotonic()
-
-        # -- parse
-        try:
-            body = await request.json()
-            if not isinstance(body, dict):
-                raise ValueError("body must be a JSON object")
-            if chat:
-                prompt_ids = [_token_id(w) for w in _words(_message_text(body.get("messages")))]
-                max_tokens = body.get("max_completion_tokens", body.get("max_tokens"))
-            else:
-                prompt_ids = _prompt_tokens(body.get("prompt"))
-                max_tokens = body.get("max_tokens")
-            if max_tokens is None:
-                max_tokens = opts.default_max_tokens
-            if not isinstance(max_tokens, int) or isinstance(max_tokens, bool) or max_tokens < 1:
-                raise ValueError(f"max_tokens must be a positive integer, got {max_tokens!r}")
-            if body.get("n", 1) != 1:
-                raise ValueError("the mock server only supports n=1")
-            stream = bool(body.get("stream", False))
-            so = body.get("stream_options") or {}
-            if not isinstance(so, dict):
-                raise ValueError("stream_options must be an object")
-            include_usage = bool(so.get("include_usage", False))
-            continuous_usage = bool(so.get("continuous_usage_stats", False))
-        except (ValueError, TypeError) as e:  # json.JSONDecodeError is a ValueError
-            finish("bad_request", 400, str(e))
-            return error(400, f"bad request: {e}", "BadRequestError")
-        n_prompt = len(prompt_ids)
-        rec["prompt_tokens"], rec["max_tokens"], rec["stream"] = n_prompt, max_tokens, stream
-
-        # -- faults decided at arrival
-        if opts.fail_every and nth % opts.fail_every == 0:
-            finish("error", 500, f"fail_every={opts.fail_every}")
-            return error(500, f"injected failure (fail_every={opts.fail_every}, request {nth})", "InternalServerError")
-        die_at: Optional[int] = None
-        if opts.die_after_chunks is not None and nth % opts.die_every == 0:
-            die_at = opts.die_after_chunks
-        hostile = set(opts.hostile_modes) if opts.hostile and nth % opts.hostile_every == 0 else set()
-        if "echo_auth" in hostile:
-            finish("error", 400, "hostile echo_auth")
-            echoed = "; ".join(f"{k}: {v}" for k, v in request.headers.items())
-            return error(400, f"invalid request; received headers {echoed}", "BadRequestError")
-
-        model = str(body.get("model") or opts.model)
-        created = int(time.time())
-        cid = ("chatcmpl-" if chat else "cmpl-") + rid
-        obj = "chat.completion.chunk" if chat else "text_completion"
-        deadlines = state.schedule(received_s, max_tokens)
-        rec["chunk_scheduled_s"] = deadlines
-
-        def usage(n_out: int) -> dict[str, int]:
-            if "absurd_usage" in hostile:
-                return {"prompt_tokens": -5, "completion_tokens": 10**12, "total_tokens": 10**12 - 5}
-            if "triple_usage" in hostile:
-                n_out *= 3
-            return {"prompt_tokens": n_prompt, "completion_tokens": n_out, "total_tokens": n_prompt + n_out}
-
-        def abort() -> None:
-            if request.transport is not None:
-                request.transport.abort()
-
-        if not stream:
-            last = max_tokens - 1 if die_at is None else min(die_at, max_tokens) - 1
-            if last >= 0:
-                await _sleep_until(deadlines[last], opts)
-            if die_at is not None and die_at < max_tokens:
-                abort()
-                finish("aborted", None, f"die_after_chunks={die_at}")
-                raise asyncio.CancelledError  # connection is gone; nothing to send
-            text = "".join(_output_word(k) for k in range(max_tokens))
-            if chat:
-                choice: dict[str, Any] = {
-                    "index": 0,
-                    "message": {"role": "assistant", "content": text},
-                    "logprobs": None,
-                    "finish_reason": "length",
-                }
-            else:
-                choice = {"index": 0, "text": text, "logprobs": None, "finish_reason": "length", "stop_reason": None}
-            resp = web.json_response(
-                {
-                    "id": cid,
-                    "object": "chat.completion" if chat else "text_completion",
-                    "created": created,
-                    "model": model,
-                    "choices": [choice],
-                    "usage": usage(max_tokens),
-                },
-                headers={"X-Request-Id": rid},
-            )
-            await resp.prepare(request)
-            await resp.write_eof()
-            rec["chunk_scheduled_s"] = [deadlines[-1]]
-            rec["chunk_write_s"] = [time.monotonic()]
-            rec["completion_tokens"] = max_tokens
-            finish("ok", 200)
-            return resp
-
-        sresp = web.StreamResponse(
-            status=200,
-            headers={
-                "Content-Type": "text/event-stream; charset=utf-8",
-                "Cache-Control": "no-cache",
-                "X-Request-Id": rid,
-            },
-        )
-        writes: list[float] = rec["chunk_write_s"]
-        try:
-            await sresp.prepare(request)
-            for k in range(max_tokens):
-                if die_at is not None and k >= die_at:
-                    abort()
-                    finish("aborted", 200, f"die_after_chunks={die_at}")
-                    raise asyncio.CancelledError
-                word = _output_word(k)
-                fin = "length" if k == max_tokens - 1 else None
-                if chat:
-                    delta: dict[str, Any] = {"role": "assistant", "content": word} if k == 0 else {"content": word}
-                    ch: dict[str, Any] = {"index": 0, "delta": delta, "logprobs": None, "finish_reason": fin}
-                else:
-                    ch = {"index": 0, "text": word, "logprobs": None, "finish_reason": fin}
-                chunk: dict[str, Any] = {"id": cid, "object": obj, "created": created, "model": model, "choices": [ch]}
-                if continuous_usage:
-                    chunk["usage"] = usage(k + 1)
-                data = b"data: " + json.dumps(chunk, separators=(",", ":")).encode() + b"\n\n"
-                await _sleep_until(deadlines[k], opts)
-                await sresp.write(data)
-                writes.append(time.monotonic())
-                rec["completion_tokens"] = k + 1
-                if k == 0 and hostile:
-                    await _hostile_after_first_chunk(sresp, hostile, opts)
-            if include_usage:
-                final = {
-                    "id": cid,
-                    "object": obj,
-                    "created": created,
-                    "model": model,
-                    "choices": [],
-                    "usage": usage(max_tokens),
-                }
-                await sresp.write(b"data: " + json.dumps(final, separators=(",", ":")).encode() + b"\n\n")
-            await sresp.write(b"data: [DONE]\n\n")
-            await sresp.write_eof()
-        except asyncio.CancelledError:
-            if rec["status"] == "in_progress":
-                finish("disconnected", 200, "handler cancelled")
-            raise
-        except (ConnectionError, RuntimeError) as e:  # client went away mid-stream
-            finish("disconnected", 200, f"{type(e).__name__}: {e}")
-            return sresp
-        finish("ok", 200)
-        return sresp
-
-    app = web.Application(middlewares=[gate], client_max_size=64 * 1024 * 1024)
+    app = web.Application(middlewares=[web.middleware(_gate)], client_max_size=64 * 1024 * 1024)
     app[_state_key()] = state
-    app.router.add_get("/health", health)
-    app.router.add_get("/v1/models", models)
-    app.router.add_post("/v1/completions", completions)
-    app.router.add_post("/v1/chat/completions", chat_completions)
-    app.router.add_post("/tokenize", tokenize)
-    app.router.add_get("/stats", stats)
-    app.router.add_post("/stats/reset", stats_reset)
+    app.router.add_get("/health", _health)
+    app.router.add_get("/v1/models", _models)
+    app.router.add_post("/v1/completions", _completions)
+    app.router.add_post("/v1/chat/completions", _chat_completions)
+    app.router.add_post("/tokenize", _tokenize)
+    app.router.add_get("/stats", _stats)
+    app.router.add_post("/stats/reset", _stats_reset)
     return app
 
 
