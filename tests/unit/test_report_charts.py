@@ -17,7 +17,7 @@ def frontier():
         {
             "level": [0, 1],
             "concurrency": [1, 4],
-            "interactivity_tok_per_s_per_user": [50.0, 30.0],
+            "interactivity_p50_tok_per_s_per_user": [50.0, 30.0],
             "output_tok_per_s": [50.0, 120.0],
         }
     )

@@ -14,12 +14,14 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from claimbench.analyze.metrics import request_metrics
+from claimbench.analyze.metrics import interactivity_expr, request_metrics
 from claimbench.analyze.reading import read_at_bound
 
 
 def frontier(summary: pl.DataFrame, percentile: str = "p50") -> pl.DataFrame:
-    """Per level: output tok/s, TPOT at ``percentile`` and interactivity (tok/s/user = 1000/TPOT)."""
+    """Per level: output tok/s, TTFT and TPOT at ``percentile`` (``ttft_ms``, ``tpot_ms``) and the
+    interactivity of that TPOT, ``interactivity_<percentile>_tok_per_s_per_user`` (1000 / TPOT: not the
+    mean of the per-request interactivity)."""
     tpot = f"tpot_{percentile}_ms"
     cols = [c for c in ("run_id", "level", "concurrency", "request_rate") if c in summary.columns]
     return (
@@ -29,7 +31,7 @@ def frontier(summary: pl.DataFrame, percentile: str = "p50") -> pl.DataFrame:
             pl.col(tpot).alias("tpot_ms"),
             pl.col(f"ttft_{percentile}_ms").alias("ttft_ms"),
         )
-        .with_columns(interactivity_tok_per_s_per_user=pl.when(pl.col("tpot_ms") > 0).then(1000 / pl.col("tpot_ms")))
+        .with_columns(interactivity_expr(pl.col("tpot_ms")).alias(f"interactivity_{percentile}_tok_per_s_per_user"))
         .sort([c for c in ("run_id", "level") if c in cols])
     )
 

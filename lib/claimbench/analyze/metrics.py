@@ -67,6 +67,11 @@ def interactivity_tok_per_s(tpot_ms: float | None) -> float | None:
     return 1000.0 / tpot_ms
 
 
+def interactivity_expr(tpot_ms: pl.Expr) -> pl.Expr:
+    """:func:`interactivity_tok_per_s` of a TPOT column (ms): 1000 / TPOT, null where TPOT is not positive."""
+    return pl.when(tpot_ms > 0).then(1000.0 / tpot_ms)
+
+
 def _pct_expr(col: str, q: float, method: str) -> pl.Expr:
     """Aggregation expression for the q-th percentile of ``col`` (nulls and NaNs ignored)."""
     return _pct_expr_of(pl.col(col), q, method)
@@ -123,7 +128,7 @@ def request_metrics(requests: pl.DataFrame) -> pl.DataFrame:
         aiperf_itl_ms=tpot,
     ).with_columns(
         itl_max_ms=pl.col("itl_ms").list.max(),
-        interactivity_tok_per_s_per_user=pl.when(pl.col("tpot_ms") > 0).then(1000 / pl.col("tpot_ms")),
+        interactivity_tok_per_s_per_user=interactivity_expr(pl.col("tpot_ms")),
     )
 
 
@@ -240,7 +245,7 @@ def summarize(
         output_tok_per_s=pl.when(valid & (pl.col("n_ok") > 0)).then(pl.col("_out") / dur),
         total_tok_per_s=pl.when(valid & (pl.col("n_ok") > 0)).then((pl.col("_out") + pl.col("_in")) / dur),
         goodput_req_per_s=pl.when(valid).then(pl.col("_good") / dur),
-        interactivity_p50_tok_per_s_per_user=pl.when(pl.col("tpot_p50_ms") > 0).then(1000 / pl.col("tpot_p50_ms")),
+        interactivity_p50_tok_per_s_per_user=interactivity_expr(pl.col("tpot_p50_ms")),
     )
     cols = [c for c in SUMMARY_COLUMNS if slos or c != "goodput_req_per_s"]
     return out.select(cols).sort("level")

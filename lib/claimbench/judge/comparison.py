@@ -20,6 +20,7 @@ from collections.abc import Mapping, Sequence
 
 import polars as pl
 
+from claimbench.analyze.metrics import interactivity_tok_per_s
 from claimbench.errors import UserError
 
 GROUP_COLUMNS = ("model", "precision", "input_len", "output_len", "speculative", "phase")
@@ -277,7 +278,7 @@ def pareto_frame(evidence: Sequence, hardware: Mapping) -> pl.DataFrame:
                     "concurrency": p.concurrency,
                     "tpot_ms": tpot,
                     "tpot_stat": "p50" if p.tpot_p50_ms is not None else "mean",
-                    "tok_s_per_user": 1000.0 / tpot,
+                    "tok_s_per_user": interactivity_tok_per_s(tpot),
                     "output_tok_per_s": p.output_tok_per_s,
                     "per_card": per_card,
                     "per_die": per_die,
@@ -354,7 +355,7 @@ def claim_points(claims: Sequence, hardware: Mapping) -> pl.DataFrame:
                     "claimed": float(pred.value),
                     "basis": basis,
                     "tpot_ms": tpot,
-                    "tok_s_per_user": 1000.0 / tpot,
+                    "tok_s_per_user": interactivity_tok_per_s(tpot),
                     "per_card": per_card,
                     "per_die": per_die,
                 }

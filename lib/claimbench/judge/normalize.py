@@ -20,6 +20,7 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from typing import Literal, Optional
 
+from claimbench.analyze.metrics import interactivity_tok_per_s
 from claimbench.errors import UserError, did_you_mean
 from claimbench.schema.hardware import DTYPES, HardwareSpec, PriceEntry, canonical_dtype
 
@@ -348,7 +349,8 @@ def _per_user_rows(card: BasisConversion, unit: str, basis: str, tpot_ms: Option
     t = _check_value(tpot_ms, "tpot_ms")
     if t <= 0:
         raise UserError("tpot_ms must be > 0")
-    tpu = 1000.0 / t
+    tpu = interactivity_tok_per_s(t)
+    assert tpu is not None  # t > 0 checked above
     conc = per_card / tpu
     return [
         _row(

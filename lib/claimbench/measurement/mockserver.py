@@ -248,16 +248,11 @@ class MockServerOptions:
 
 
 def percentile(sorted_values: Sequence[float], q: float) -> Optional[float]:
-    """Percentile ``q`` (0–100) of sorted values by linear interpolation; None if empty."""
-    n = len(sorted_values)
-    if n == 0:
-        return None
-    if n == 1:
-        return float(sorted_values[0])
-    pos = (n - 1) * q / 100.0
-    lo = int(pos)
-    hi = min(lo + 1, n - 1)
-    return float(sorted_values[lo] + (sorted_values[hi] - sorted_values[lo]) * (pos - lo))
+    """Percentile ``q`` (0–100) by linear interpolation; None if empty. The one definition,
+    :func:`claimbench.analyze.metrics.percentile` (imported here, not at start: the server starts fast)."""
+    from claimbench.analyze.metrics import percentile as _percentile
+
+    return _percentile(sorted_values, q, "linear")
 
 
 def _stats_of(values_ms: list[float]) -> dict[str, Any]:

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import polars as pl
 
+from claimbench.analyze.metrics import interactivity_tok_per_s
+
 FONT = "DejaVu Sans, Helvetica, Arial, sans-serif"
 PALETTE = ["#1f5fa8", "#d1495b", "#edae49", "#00798c", "#66a182", "#8d6a9f", "#30638e", "#a44a3f"]
 VERDICT_COLORS = {
@@ -85,10 +87,14 @@ def frontier_chart(frontier: pl.DataFrame, slo_tpot_ms: float | None = None, tit
         if "run_id" in frontier.columns and frontier["run_id"].n_unique() > 1
         else alt.value(PALETTE[0])
     )
-    data = frontier.drop_nulls(["interactivity_tok_per_s_per_user", "output_tok_per_s"])
+    x = next(
+        (c for c in frontier.columns if c.startswith("interactivity_") and c.endswith("_tok_per_s_per_user")), None
+    )
+    p = x.split("_")[1] if x else "p50"
+    data = frontier.drop_nulls([x, "output_tok_per_s"]) if x else frontier.clear()
     base = alt.Chart(_data(data))
     enc = dict(
-        x=alt.X("interactivity_tok_per_s_per_user:Q", title="interactivity (output tok/s per user = 1000 / TPOT p50)"),
+        x=alt.X(f"{x}:Q", title=f"interactivity (output tok/s per user = 1000 / TPOT {p})"),
         y=alt.Y("output_tok_per_s:Q", title="output tok/s (all requests)"),
         color=color,
         tooltip=_tips(frontier, ("level", "concurrency", "request_rate", "output_tok_per_s", "tpot_ms", "ttft_ms")),
@@ -99,7 +105,7 @@ def frontier_chart(frontier: pl.DataFrame, slo_tpot_ms: float | None = None, tit
             base.mark_text(dy=-10, fontSize=10).encode(x=enc["x"], y=enc["y"], text=alt.Text("concurrency:Q"))
         )
     if slo_tpot_ms:
-        rule = pl.DataFrame({"x": [1000.0 / slo_tpot_ms], "label": [f"TPOT ≤ {slo_tpot_ms:g} ms"]})
+        rule = pl.DataFrame({"x": [interactivity_tok_per_s(slo_tpot_ms)], "label": [f"TPOT ≤ {slo_tpot_ms:g} ms"]})
         r = alt.Chart(_data(rule))
         layers += [
             r.mark_rule(color="#c62828", strokeDash=[4, 3]).encode(x="x:Q"),
@@ -108,7 +114,7 @@ def frontier_chart(frontier: pl.DataFrame, slo_tpot_ms: float | None = None, tit
     desc = (
         f"Line chart of output tokens per second against tokens per second per user, one point per load level "
         f"({data.height} levels); throughput from {_extent(data, 'output_tok_per_s')} tok/s, interactivity from "
-        f"{_extent(data, 'interactivity_tok_per_s_per_user')} tok/s per user"
+        f"{_extent(data, x) if x else 'no'} tok/s per user"
         + (f"; the TPOT SLO of {slo_tpot_ms:g} ms is a dashed vertical line." if slo_tpot_ms else ".")
     )
     return alt.layer(*layers).properties(
