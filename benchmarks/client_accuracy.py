@@ -8,7 +8,7 @@ client in turn, at each stream count. Clients:
 
 - ``claimbench asyncio`` — the streaming client as ``HttpEngine`` runs it today (asyncio loop);
 - ``claimbench uvloop``  — the same client on uvloop;
-- ``claimbench pool×2``  — :class:`claimbench.measurement.client_pool.ClientPool`, 2 processes (uvloop);
+- ``claimbench pool×2``  — :class:`claimbench.measurement.workers.WorkerPool`, 2 Ray workers (was: 2 spawned processes, uvloop, in the recorded results);
 - ``vllm bench serve``   — vLLM's own benchmark client, as a subprocess, on the same server;
   it reports aggregates only, so its error is its reported median minus the server's median.
 
@@ -225,7 +225,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--out", default="client_accuracy", help="result name under benchmarks/results/")
     args = ap.parse_args(argv)
 
-    from claimbench.measurement.client_pool import ClientPool
+    from claimbench.measurement.workers import WorkerPool
     from claimbench.measurement.mockserver import start_mock_server
     from claimbench.measurement.tinymodel import build_tiny_model
 
@@ -246,7 +246,7 @@ def main(argv: list[str] | None = None) -> int:
     levels: list[dict[str, Any]] = []
     log("client_accuracy:", "streams", streams, "variants", variants, "arrivals", arrivals_list)
     with start_mock_server(**server_opts) as server:
-        pool = ClientPool(2, loop="uvloop") if any(p > 1 for _, p in variants) else None
+        pool = WorkerPool(2) if any(p > 1 for _, p in variants) else None
         try:
             for arrivals in arrivals_list:
                 todo = list(streams)

@@ -21,7 +21,7 @@ args=()
 [ -n "$fl" ] && args+=(--find-links "$fl")
 $uv pip install --quiet --python "$venv/bin/python" "${args[@]}" \
   --excludes "$root/env/cpu/excludes.txt" --compile-bytecode \
-  -e "$root[cpu,dev]"
+  -e "$root[cpu,dev,ray]"
 # A leftover CUDA torchvision/torchaudio/torchcodec (from an earlier pip install) breaks `import vllm`.
 $uv pip uninstall --quiet --python "$venv/bin/python" torchvision torchaudio torchcodec 2>/dev/null || true
 rm -f "$venv"/.claimbench-setup-*

@@ -24,7 +24,9 @@ class HttpEngineConfig:
     api_key: str | None = None
     api_key_env: str | None = None
     token_counts: str = "usage"
-    client_processes: int = 1  # >1: the level is split over that many client processes (ClientPool)
+    workers: int = 1  # >1 (or a ray_address): the level is split over that many Ray client workers (WorkerPool)
+    ray_address: str | None = None  # None: a local Ray instance on 127.0.0.1 started for the run
+    on_worker_failure: str = "continue"  # continue | stop (see measurement.workers)
 
 
 def normalize_base_url(url: str) -> str:
@@ -73,6 +75,7 @@ class HttpEngine:
         self._consecutive_connect_errors = 0
         self._vocab_size: int | None = None
         self._pool = None
+        self._pool_description: dict[str, Any] | None = None
 
     def _get(self, path: str, timeout: float = 10.0) -> Any:
         req = urllib.request.Request(self.base_url + path)
@@ -128,10 +131,12 @@ class HttpEngine:
         )
         self._loop = asyncio.new_event_loop()
         self._pool = None
-        if self.config.client_processes > 1:
-            from claimbench.measurement.client_pool import ClientPool
+        if self.config.workers > 1 or self.config.ray_address:
+            from claimbench.measurement.workers import WorkerPool
 
-            self._pool = ClientPool(self.config.client_processes)
+            self._pool = WorkerPool(
+                self.config.workers, ray_address=self.config.ray_address, on_failure=self.config.on_worker_failure
+            )
 
     def vocab_size(self) -> int | None:
         """The served model's vocabulary when its folder (vLLM's ``root``) is readable here."""
@@ -163,18 +168,22 @@ class HttpEngine:
     ) -> None:
         self.client.request_timeout_s = request_timeout_s
         if self._pool is not None:
-            self._pool.run_level(
-                self.client,
-                level,
-                prompts,
-                run_t0,
-                records,
-                warmup=warmup,
-                seed=seed,
-                on_request_done=lambda r: self._on_done(r, on_request_done),
-                should_stop=self.server_down,
-                ramp_s=level.ramp_s,
-            )
+            from claimbench.measurement.workers import WorkerFailed
+
+            try:
+                self._pool.run_level(
+                    self.client,
+                    level,
+                    prompts,
+                    run_t0,
+                    records,
+                    warmup=warmup,
+                    seed=seed,
+                    on_request_done=lambda r: self._on_done(r, on_request_done),
+                    should_stop=self.server_down,
+                )
+            except WorkerFailed as exc:
+                raise EngineDied(str(exc)) from None
             if self.server_down() or not self._healthy():
                 raise EngineDied(f"server stopped answering during level {level.level} ({level.label()})")
             return
@@ -219,6 +228,7 @@ class HttpEngine:
 
     def stop(self) -> None:
         if self._pool is not None:
+            self._pool_description = self._pool.describe()  # for the manifest, written after stop()
             self._pool.close()
             self._pool = None
         if self._loop is not None:
@@ -241,10 +251,13 @@ class HttpEngine:
             "max_model_len": self.max_model_len,
             "client": {
                 "kind": "claimbench streaming client (asyncio + aiohttp)",
-                "processes": self.config.client_processes,
+                "workers": self.config.workers,
                 "clock": "time.monotonic (CLOCK_MONOTONIC)",
             },
         }
+        pool = self._pool.describe() if self._pool is not None else self._pool_description
+        if pool is not None:
+            d["client"]["ray"] = pool
         if self.server is not None:
             d["server"] = self.server.describe()
         return d
