@@ -225,9 +225,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--out", default="client_accuracy", help="result name under benchmarks/results/")
     args = ap.parse_args(argv)
 
-    from claimbench.measurement.workers import WorkerPool
     from claimbench.measurement.mockserver import start_mock_server
     from claimbench.measurement.tinymodel import build_tiny_model
+    from claimbench.measurement.workers import WorkerPool
 
     quick = args.quick
     streams = (
