@@ -315,7 +315,9 @@ def main(argv: list[str] | None = None) -> int:
                 "throughput_rel_err": 0.01,
                 "server_held": "chunk-write lateness vs schedule p50 <= 1 ms and p99 <= 5 ms",
             },
-            "client_processes": {"claimbench pool×2": "2 worker processes (spawn), uvloop, same CLOCK_MONOTONIC"},
+            "client_processes": {
+                "claimbench pool×2": "2 Ray client workers (measurement.workers.WorkerPool), same CLOCK_MONOTONIC"
+            },
         },
         "levels": levels,
         "ceilings": ceilings(levels),

@@ -36,6 +36,7 @@ import polars as pl
 from claimbench.analyze import metrics
 from claimbench.schema.records import REQUESTS_POLARS_SCHEMA
 
+_NO_LEVEL = np.iinfo(np.int64).min  # rows whose gaps are not pooled (failed, warmup)
 BUCKET_BITS = 20  # buckets per level: sign + exponent + 8 mantissa bits of the gap (~0.4 % wide)
 _SHIFT = np.uint64(64 - BUCKET_BITS)
 _REDUCED_COLUMNS = (
@@ -55,38 +56,55 @@ _REDUCED_COLUMNS = (
 def order_key(x: np.ndarray) -> np.ndarray:
     """Map float64 values to uint64 keys with the same order (IEEE total order; pure)."""
     bits = np.ascontiguousarray(x, dtype=np.float64).view(np.uint64)
-    neg = (bits >> np.uint64(63)).astype(bool)
-    return np.where(neg, ~bits, bits | np.uint64(1 << 63))
+    sign = np.uint64(1 << 63)
+    if x.size and not (bits & sign).any():  # gaps are almost always all non-negative
+        return bits | sign
+    return np.where((bits & sign).astype(bool), ~bits, bits | sign)
 
 
-def batch_gaps(batch: pl.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """ITL gaps (ms) of a batch's ok, non-warmup requests: ``(level per gap, gap_ms, max gap per
-    row in seconds or NaN)``; the last is aligned with ``batch``'s rows (for ``itl_max_ms``)."""
+@dataclass
+class _RowLevels:
+    """The level of each kept request and its number of gaps (the level of every gap, compactly)."""
+
+    levels: np.ndarray
+    n_gaps: np.ndarray
+
+    def per_gap(self) -> np.ndarray:
+        return np.repeat(self.levels, self.n_gaps)
+
+
+def batch_gaps(batch: pl.DataFrame, with_max: bool = False) -> tuple[_RowLevels, np.ndarray, np.ndarray | None]:
+    """ITL gaps (ms) of a batch's ok, non-warmup requests: ``(levels, gap_ms, max gap per row in
+    seconds or NaN)``; the last (only ``with_max``) is aligned with ``batch``'s rows."""
     n = batch.height
     ct = batch["chunk_times_s"]
     lens = ct.list.len().fill_null(0).to_numpy().astype(np.int64)
-    keep = (batch["ok"].fill_null(False) & ~batch["warmup"].fill_null(False)).to_numpy() & (lens > 0)
-    max_gap = np.full(n, np.nan)
-    if not keep.any():
-        return np.empty(0, np.int64), np.empty(0), max_gap
-    kept = ct.filter(pl.Series(keep))
-    k_lens = lens[keep]
-    values = kept.explode().to_numpy().astype(np.float64, copy=False)
-    diffs = values[1:] - values[:-1]
-    starts = np.cumsum(k_lens) - k_lens  # index of each kept row's first chunk
-    valid = np.ones(diffs.size, bool)
-    valid[starts[1:] - 1] = False  # the step from one request's last chunk to the next one's first
-    gaps_s = diffs[valid]
-    n_gaps = np.maximum(k_lens - 1, 0)
-    levels = np.repeat(batch["level"].to_numpy()[keep].astype(np.int64), n_gaps)
-    # per-row max gap (s): reduceat over each row's gap span
-    has = n_gaps > 0
-    if has.any():
-        gstarts = (np.cumsum(n_gaps) - n_gaps)[has]
-        row_max = np.maximum.reduceat(gaps_s, gstarts) if gaps_s.size else np.empty(0)
-        idx = np.flatnonzero(keep)[has]
-        max_gap[idx] = row_max
-    return levels, gaps_s * 1000, max_gap
+    measured = (batch["ok"].fill_null(False) & ~batch["warmup"].fill_null(False)).to_numpy()
+    max_gap = np.full(n, np.nan) if with_max else None
+    has = lens > 0
+    if not (has & measured).any():
+        return _RowLevels(np.empty(0, np.int64), np.empty(0, np.int64)), np.empty(0), max_gap
+    # failed and warmup rows keep their chunks here (no copy of the list column) but get no level
+    row_level = np.where(measured, batch["level"].to_numpy().astype(np.int64), _NO_LEVEL)
+    if not has.all():
+        ct, lens, row_level = ct.filter(pl.Series(has)), lens[has], row_level[has]
+    values = ct.explode().to_numpy().astype(np.float64, copy=False)
+    gaps_s = values[1:] - values[:-1]
+    if lens.size > 1:
+        # drop the step from one request's last chunk to the next one's first
+        gaps_s = np.delete(gaps_s, np.cumsum(lens)[:-1] - 1)
+    n_gaps = lens - 1
+    levels = _RowLevels(row_level, n_gaps)
+    if with_max and max_gap is not None:
+        rows = np.flatnonzero(has)
+        sel = (n_gaps > 0) & (row_level != _NO_LEVEL)
+        if sel.any():
+            gstarts = (np.cumsum(n_gaps) - n_gaps)[n_gaps > 0]
+            row_max = np.maximum.reduceat(gaps_s, gstarts)  # per row with gaps, in row order
+            max_gap[rows[n_gaps > 0]] = row_max
+            max_gap[rows[(n_gaps > 0) & (row_level == _NO_LEVEL)]] = np.nan
+    gaps_s *= 1000
+    return levels, gaps_s, max_gap
 
 
 def reduce_batch(batch: pl.DataFrame, keep_itl_max: bool, max_gap_s: np.ndarray | None = None) -> pl.DataFrame:
@@ -96,7 +114,7 @@ def reduce_batch(batch: pl.DataFrame, keep_itl_max: bool, max_gap_s: np.ndarray 
     out = batch.select(cols)
     if keep_itl_max:
         if max_gap_s is None:
-            max_gap_s = batch_gaps(batch)[2]
+            max_gap_s = batch_gaps(batch, with_max=True)[2]
         g = pl.Series("_g", max_gap_s, dtype=pl.Float64)
         return out.with_columns(g).select(
             *cols,
@@ -111,11 +129,10 @@ def reduce_batch(batch: pl.DataFrame, keep_itl_max: bool, max_gap_s: np.ndarray 
 class _LevelItl:
     n: int = 0
     total: float = 0.0
-    counts: np.ndarray = field(default_factory=lambda: np.zeros(1 << BUCKET_BITS, np.int64))
-    # filled after pass 1: rank -> bucket, and per bucket the number of gaps in lower buckets
-    wanted: dict[int, int] = field(default_factory=dict)
-    below: dict[int, int] = field(default_factory=dict)
-    picked: dict[int, list[np.ndarray]] = field(default_factory=dict)
+    counts: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
+    wanted: dict[int, int] = field(default_factory=dict)  # rank -> bucket
+    below: dict[int, int] = field(default_factory=dict)  # bucket -> gaps in lower buckets
+    picked: dict[int, list[np.ndarray]] = field(default_factory=dict)  # bucket -> gaps in it
 
 
 def _ranks(n: int, q: float, method: str) -> list[int]:
@@ -132,58 +149,98 @@ def _value(sorted_vals: dict[int, np.ndarray], lv: _LevelItl, rank: int) -> floa
     return float(sorted_vals[b][rank - lv.below[b]])
 
 
+_GAP_COLUMNS = ("level", "ok", "warmup", "chunk_times_s")
+
+
+def _columns(batches: Callable[..., Iterable[pl.DataFrame]], columns: tuple[str, ...]) -> Iterable[pl.DataFrame]:
+    """``batches(columns=...)`` when the source can skip the other columns, else ``batches()``."""
+    import inspect
+
+    try:
+        takes = "columns" in inspect.signature(batches).parameters
+    except (TypeError, ValueError):
+        takes = False
+    return batches(columns=list(columns)) if takes else batches()
+
+
+def _keys(rows: _RowLevels, gaps: np.ndarray, index: dict[int, int], add: bool) -> tuple[np.ndarray, np.ndarray]:
+    """Level slot and bucket of every gap. Slot 0 collects what is not pooled (failed or warmup
+    rows, NaN gaps, levels unknown when ``add`` is false); with ``add``, new levels get a slot."""
+    uniq = np.unique(rows.levels)  # per request, not per gap: cheap
+    if add:
+        for u in uniq:
+            if u != _NO_LEVEL:
+                index.setdefault(int(u), len(index) + 1)
+    slots = np.array([index.get(int(u), 0) if u != _NO_LEVEL else 0 for u in uniq], np.int64)
+    slot = np.repeat(slots[np.searchsorted(uniq, rows.levels)], rows.n_gaps)
+    nan = np.isnan(gaps)
+    if nan.any():
+        slot[nan] = 0
+    bucket = order_key(gaps)
+    bucket >>= _SHIFT
+    return slot, bucket.view(np.int64)
+
+
 def summarize_batches(
-    batches: Callable[[], Iterable[pl.DataFrame]],
+    batches: Callable[..., Iterable[pl.DataFrame]],
     levels: pl.DataFrame,
     slos: Mapping[str, float] | None = None,
     method: str = "linear",
 ) -> pl.DataFrame:
     """:func:`metrics.summarize` of the concatenation of ``batches()`` without holding its chunks
-    (see the module docstring). ``batches`` is called twice and must yield the same frames."""
+    (see the module docstring). ``batches`` is called twice and must yield the same rows; the
+    second time with ``columns=[...]`` when it takes that keyword (only the chunk lists are read)."""
     if method not in metrics.PERCENTILE_METHODS:
         raise ValueError(f"unknown percentile method {method!r}; use one of {metrics.PERCENTILE_METHODS}")
     slos = dict(slos or {})
     keep_max = "itl_max_ms" in slos
-    itl: dict[int, _LevelItl] = {}
+    nb = 1 << BUCKET_BITS
+    index: dict[int, int] = {}  # level -> slot (slot 0: not pooled)
+    counts = np.zeros(nb, np.int64)  # slot * nb + bucket
+    n_per = np.zeros(1, np.int64)
+    sum_per = np.zeros(1, np.float64)
     reduced: list[pl.DataFrame] = []
-    for batch in batches():  # pass 1
-        lv_arr, gaps, max_gap = batch_gaps(batch)
+    for batch in batches():  # pass 1: per-request rows, and counts of gaps per (level, bucket)
+        rows, gaps, max_gap = batch_gaps(batch, with_max=keep_max)
         reduced.append(reduce_batch(batch, keep_max, max_gap))
         if gaps.size == 0:
             continue
-        ok = ~np.isnan(gaps)
-        lv_arr, gaps = lv_arr[ok], gaps[ok]
-        buckets = (order_key(gaps) >> _SHIFT).astype(np.int64)
-        for level in np.unique(lv_arr):
-            m = lv_arr == level
-            acc = itl.setdefault(int(level), _LevelItl())
-            acc.n += int(m.sum())
-            acc.total += float(gaps[m].sum())
-            acc.counts += np.bincount(buckets[m], minlength=1 << BUCKET_BITS)
-    for acc in itl.values():
-        cum = np.cumsum(acc.counts)
+        slot, bucket = _keys(rows, gaps, index, add=True)
+        size = len(index) + 1
+        if counts.size < size * nb:
+            counts = np.concatenate([counts, np.zeros(size * nb - counts.size, np.int64)])
+            n_per = np.concatenate([n_per, np.zeros(size - n_per.size, np.int64)])
+            sum_per = np.concatenate([sum_per, np.zeros(size - sum_per.size)])
+        bucket += slot * nb
+        counts += np.bincount(bucket, minlength=size * nb)
+        n_per += np.bincount(slot, minlength=size)
+        sum_per += np.bincount(slot, weights=gaps, minlength=size)
+    itl: dict[int, _LevelItl] = {}
+    table = np.zeros(counts.size, bool)  # (slot, bucket) holding a wanted order statistic
+    for level, sl in index.items():
+        acc = itl[level] = _LevelItl(n=int(n_per[sl]), total=float(sum_per[sl]))
+        cum = np.cumsum(counts[sl * nb : (sl + 1) * nb])
         for q in metrics.SUMMARY_PERCENTILES:
             for r in _ranks(acc.n, q, method):
                 b = int(np.searchsorted(cum, r, side="right"))
                 acc.wanted[r] = b
                 acc.below[b] = int(cum[b - 1]) if b > 0 else 0
+                table[sl * nb + b] = True
         acc.picked = {b: [] for b in acc.below}
+    del counts
     if itl:
-        for batch in batches():  # pass 2: keep only the gaps in the buckets holding wanted ranks
-            lv_arr, gaps, _ = batch_gaps(batch)
+        slot_level = {sl: level for level, sl in index.items()}
+        for batch in _columns(batches, _GAP_COLUMNS):  # pass 2: keep the gaps in the wanted buckets
+            rows, gaps, _ = batch_gaps(batch)
             if gaps.size == 0:
                 continue
-            buckets = (order_key(gaps) >> _SHIFT).astype(np.int64)
-            for level in np.unique(lv_arr):
-                acc = itl.get(int(level))
-                if acc is None:
-                    continue
-                m = lv_arr == level
-                gb, gv = buckets[m], gaps[m]
-                for b, store in acc.picked.items():
-                    sel = gv[gb == b]
-                    if sel.size:
-                        store.append(sel)
+            slot, bucket = _keys(rows, gaps, index, add=False)
+            bucket += slot * nb
+            hit = table[bucket]
+            hc, hg = bucket[hit], gaps[hit]
+            for c in np.unique(hc):
+                sl, b = divmod(int(c), nb)
+                itl[slot_level[sl]].picked[b].append(hg[hc == c])
     frame = pl.concat(reduced, how="vertical_relaxed") if reduced else None
     if frame is None:
         frame = pl.DataFrame(schema={c: REQUESTS_POLARS_SCHEMA[c] for c in (*_REDUCED_COLUMNS, "chunk_times_s")})

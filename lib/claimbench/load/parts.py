@@ -36,12 +36,13 @@ def request_part_paths(path: str | Path) -> list[Path]:
 def request_batches(
     paths: Sequence[str | Path], batch_rows: int = 200_000, columns: Sequence[str] | None = None
 ) -> Callable[[], Iterator[pl.DataFrame]]:
-    """A callable yielding the rows of ``paths`` in batches of at most ``batch_rows`` (in file order)."""
+    """A callable yielding the rows of ``paths`` in batches of at most ``batch_rows`` (in file order);
+    calling it with ``columns=[...]`` reads only those columns."""
     files = [Path(f) for f in paths]
     if batch_rows < 1:
         raise ValueError("batch_rows must be positive")
 
-    def gen() -> Iterator[pl.DataFrame]:
+    def gen(columns: Sequence[str] | None = columns) -> Iterator[pl.DataFrame]:
         for f in files:
             try:
                 lf = pl.scan_parquet(f)
