@@ -204,3 +204,74 @@ def _kill_first_pool_worker() -> None:
     time.sleep(0.8)
     (pool,) = list(workers._live_pools)
     pool.kill_worker(1)
+
+
+def test_a_signal_mid_level_stops_every_worker_and_keeps_a_row_for_every_request_sent(ray_local, tmp_path):
+    import os
+    import signal
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from claimbench.load.bundles import read_bundle
+
+    with start_mock_server(ttft_ms=20, gap_ms=20) as server:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "claimbench", "measure", "--engine", "endpoint", "--base-url", server.base_url]
+            + ["--concurrency", "4,8", "--num-prompts", "60", "--input-len", "8", "--output-len", "10"]
+            + ["--workers", "2", "--ray-address", ray_local, "--calibrate", "never", "--out", str(tmp_path)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and len(server.stats(records=True)["records"]) < 8:
+            time.sleep(0.1)
+        proc.send_signal(signal.SIGTERM)
+        out, err = proc.communicate(timeout=120)
+        served = len(server.stats(records=True)["records"])
+    assert proc.returncode == 130, err[-2000:]
+    b = read_bundle(Path(out.strip().splitlines()[-1]))
+    assert b.manifest["status"] == "interrupted"
+    assert b.requests.height == served  # every request a worker sent has a row
+    assert b.requests.filter(b.requests["ok"]).height >= 4
+    time.sleep(1.0)
+    for w in b.manifest["engine"]["client"]["ray"]["per_worker"]:  # the workers were ended
+        with pytest.raises(ProcessLookupError):
+            os.kill(w["pid"], 0)
+
+
+def test_the_cluster_description_counts_live_nodes_and_their_devices():
+    from claimbench.measurement.workers import cluster_description
+
+    class FakeRay:
+        @staticmethod
+        def nodes():
+            gpu = {"CPU": 64.0, "GPU": 8.0, "memory": 1e12, "node:10.0.0.2": 1.0, "accelerator_type:H100": 1.0}
+            return [
+                {"Alive": True, "NodeManagerAddress": "10.0.0.2", "NodeManagerHostname": "b", "Resources": gpu},
+                {
+                    "Alive": True,
+                    "NodeManagerAddress": "10.0.0.1",
+                    "NodeManagerHostname": "a",
+                    "Resources": {"CPU": 8.0},
+                },
+                {"Alive": False, "NodeManagerAddress": "10.0.0.3", "Resources": {"CPU": 8.0, "GPU": 8.0}},
+            ]
+
+    d = cluster_description(FakeRay)
+    assert d["nodes"] == 2
+    a, b = d["per_node"]
+    assert a == {"node_ip": "10.0.0.1", "hostname": "a", "cpus": 8.0, "devices": {}, "accelerator_types": []}
+    assert b["devices"] == {"GPU": 8.0} and b["accelerator_types"] == ["H100"]
+
+
+def test_options_reject_workers_for_the_offline_engine_and_a_zero_count():
+    from claimbench.errors import UserError
+    from claimbench.measurement.options import MeasureOptions
+
+    with pytest.raises(UserError, match="--workers must be at least 1"):
+        MeasureOptions.build(engine="endpoint", base_url="http://127.0.0.1:1", workers=0)
+    with pytest.raises(UserError, match="--workers/--ray-address run the streaming client"):
+        MeasureOptions.build(engine="offline", workers=2)
+    assert MeasureOptions.build(engine="serve", workers=4, ray_address="auto").workers == 4

@@ -209,7 +209,9 @@ def _make_engine(args: MeasureOptions, model: str, fp: dict, engine_extra: dict,
     from claimbench.measurement.engines.serve import ServeConfig, ServeProcess
 
     server = ServeProcess(ServeConfig(**common, port=args.port, ready_timeout_s=args.server_timeout, backend=backend))
-    return HttpEngine(conf, server=server, model=model)
+    engine = HttpEngine(conf, server=server, model=model)
+    engine.fingerprint = fp  # a multi-node (Ray executor) server adds its cluster to it
+    return engine
 
 
 def _options_record(args: MeasureOptions) -> dict:

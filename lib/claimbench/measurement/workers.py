@@ -265,7 +265,7 @@ def ray_session(address: str | None = None, num_cpus: int | None = None) -> tupl
     when None, a local instance started for the caller on 127.0.0.1 with a small object store and
     no dashboard. Returns ``(ray, started)``; ``started`` is True when the caller owns the instance
     (it must ``ray.shutdown()`` it). An instance already initialized in this process is reused."""
-    if address is None:
+    if address is None or address.split("://")[-1].startswith(("127.", "localhost", "[::1]")):
         # Before ray is imported: on Linux Ray would otherwise advertise the host's outbound address;
         # this keeps a local instance's node address (and so its listeners) on 127.0.0.1.
         os.environ.setdefault("RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER", "0")
@@ -276,6 +276,23 @@ def ray_session(address: str | None = None, num_cpus: int | None = None) -> tupl
 
     if ray.is_initialized():
         return ray, False
+    import signal
+    import threading
+
+    main = threading.current_thread() is threading.main_thread()
+    handlers = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)} if main else {}
+    try:
+        _init(ray, address, num_cpus)
+    finally:
+        # ray.init installs its own SIGTERM handler (it exits the process): keep the caller's, so a
+        # SIGTERM or Ctrl-C ends the sweep with a written, interrupted bundle
+        for sig, h in handlers.items():
+            if h is not None:
+                signal.signal(sig, h)
+    return ray, True
+
+
+def _init(ray: Any, address: str | None, num_cpus: int | None) -> None:
     kw: dict[str, Any] = {
         "include_dashboard": False,
         "log_to_driver": False,
@@ -298,7 +315,6 @@ def ray_session(address: str | None = None, num_cpus: int | None = None) -> tupl
                     raise
     else:
         ray.init(address=address, **kw)
-    return ray, True
 
 
 def cluster_description(ray: Any) -> dict[str, Any]:
@@ -491,6 +507,8 @@ class WorkerPool:
             refs.pop(i, None)
 
         def drain(i: int) -> None:
+            if self._actors[i] is None:
+                return
             try:
                 done_rows, live = self._ray.get(self._actors[i].drain.remote(), timeout=30)
             except Exception as exc:  # the actor died (RayActorError) or hangs
@@ -525,6 +543,8 @@ class WorkerPool:
             # Ctrl-C: every worker stops sending; what was drained is kept, rows in flight are kept
             # not completed (the runner marks them), and the workers are ended.
             self._tell_stop()
+            for i in list(refs):
+                drain(i)  # what finished since the last drain, and what is in flight now
             for i in list(refs):
                 for row in inflight[i].values():
                     rec = _record_from_row(row)

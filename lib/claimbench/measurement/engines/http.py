@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -76,6 +77,8 @@ class HttpEngine:
         self._vocab_size: int | None = None
         self._pool = None
         self._pool_description: dict[str, Any] | None = None
+        self.cluster: dict[str, Any] | None = None  # Ray cluster of a multi-node `vllm serve`
+        self.fingerprint: dict[str, Any] | None = None  # the run's platform fingerprint, when given
 
     def _get(self, path: str, timeout: float = 10.0) -> Any:
         req = urllib.request.Request(self.base_url + path)
@@ -137,6 +140,30 @@ class HttpEngine:
             self._pool = WorkerPool(
                 self.config.workers, ray_address=self.config.ray_address, on_failure=self.config.on_worker_failure
             )
+        self.cluster = self._serve_cluster()
+        if self.cluster is not None and self.fingerprint is not None:
+            self.fingerprint["cluster"] = self.cluster  # the platform of a multi-node run is the cluster
+
+    def _serve_cluster(self) -> dict[str, Any] | None:
+        """The Ray cluster a `vllm serve` with ``distributed-executor-backend=ray`` runs on: nodes and
+        devices per node (None when the server does not use Ray's executor)."""
+        extra = getattr(getattr(self.server, "config", None), "extra", None) or {}
+        if str(extra.get("distributed_executor_backend", "")).lower() != "ray":
+            return None
+        from claimbench.measurement.workers import cluster_description, ray_session
+
+        if self._pool is not None:
+            return {**self._pool.cluster, "ray_address": "as --ray-address"}
+        address = self.config.ray_address or os.environ.get("RAY_ADDRESS") or "auto"
+        try:
+            ray, started = ray_session(address)
+            try:
+                return {**cluster_description(ray), "ray_address": "RAY_ADDRESS" if address != "auto" else "auto"}
+            finally:
+                if started:
+                    ray.shutdown()
+        except Exception as exc:  # the cluster is recorded as unknown, with the reason
+            return {"nodes": None, "reason": f"cannot reach the Ray cluster ({type(exc).__name__}: {str(exc)[:200]})"}
 
     def vocab_size(self) -> int | None:
         """The served model's vocabulary when its folder (vLLM's ``root``) is readable here."""
@@ -260,6 +287,8 @@ class HttpEngine:
             d["client"]["ray"] = pool
         if self.server is not None:
             d["server"] = self.server.describe()
+            if self.cluster is not None:
+                d["server"]["cluster"] = self.cluster
         return d
 
     def bundle_files(self) -> dict[str, Any]:
