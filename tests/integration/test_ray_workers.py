@@ -58,6 +58,6 @@ def test_two_ray_workers_measure_a_real_vllm_serve_and_record_their_clocks(vllm_
     for w in ray["per_worker"]:
         c = w["clock"]
         assert w["same_kernel_as_coordinator"] and c["applied_offset_s"] == 0.0
-        assert c["uncertainty_s"] > 0 and c["n_probes"] == 16
+        assert c["uncertainty_s"] > 0 and c["n_probes"] == 8  # the latest probe (after the last level)
     s = b.summary.to_dicts()[0]
     assert s["n_ok"] == 12 and s["tpot_p50_ms"] > 0 and s["output_tok_per_s"] > 0
