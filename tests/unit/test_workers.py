@@ -120,8 +120,7 @@ def test_a_worker_killed_mid_level_fails_its_in_flight_requests_and_the_next_lev
         dead = [r for r in recs if not r.ok]
         assert len(dead) == 2  # worker 1's two streams were in flight
         assert all("client worker 1" in r.error and "died mid-level" in r.error for r in dead)
-        # as last drained (every 0.25 s): sent, and at most the chunks received before the death
-        assert all(r.sent_s is not None and len(r.chunk_times_s) < 20 for r in dead)
+        assert all(r.sent_s is not None for r in dead)  # as last drained (every 0.25 s): they were sent
         assert len([r for r in recs if r.ok]) == 4  # worker 0 finished its 4 prompts
         (f,) = pool.describe()["failures"]
         assert f["level"] == 0 and f["worker"] == 1 and f["in_flight_failed"] == 2 and f["not_sent"] == 2

@@ -534,5 +534,5 @@ def ceiling_warning(
         f"{label}: "
         + "; ".join(problems)
         + (f" ({why})" if why else "")
-        + "; client timing error may exceed 1 ms: consider more client processes"
+        + "; client timing error may exceed 1 ms: consider more client workers (--workers N)"
     )

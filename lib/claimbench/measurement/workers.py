@@ -24,8 +24,8 @@ runs on ``run_t0 + offset`` so its timestamps are on the coordinator's clock. Pr
 after every level (drift is recorded). :meth:`WorkerPool.describe` gives workers, hosts, offsets
 and their uncertainty for the manifest.
 
-**Faults.** A worker that dies mid-level: its in-flight requests (as last drained, with the chunks
-received so far) are recorded as failed with the reason; the failure is listed (level, worker,
+**Faults.** A worker that dies (or stops answering for 30 s) mid-level: its in-flight requests (as
+last drained; their chunks are not kept) are recorded as failed with the reason; the failure is listed (level, worker,
 host, reason, requests lost and not sent) and the level marked in :meth:`describe`. With
 ``on_failure="continue"`` the other workers finish the level and a new actor replaces the dead one
 for the next level; with ``"stop"`` :class:`WorkerFailed` is raised when the level ends (the
@@ -200,9 +200,11 @@ class ClientWorker:
         self._stop = True
 
     async def drain(self) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-        """Rows finished since the last drain, and snapshots of the rows still in flight."""
+        """Rows finished since the last drain, and light snapshots of the rows still in flight
+        (their chunk lists left out: they are only used if this worker dies, as failed rows)."""
         done, self._done = self._done, []
-        return [r.as_row() for r in done], [r.as_row() for r in self._inflight.values()]
+        live = [{**r.as_row(), "chunk_times_s": [], "chunk_tokens": []} for r in self._inflight.values()]
+        return [r.as_row() for r in done], live
 
     async def run_share(
         self,
@@ -503,6 +505,10 @@ class WorkerPool:
             }
             self.failures.append(entry)
             failed_now.append(entry)
+            try:  # a worker that stopped answering may still be running: end it
+                self._ray.kill(self._actors[i], no_restart=True)
+            except Exception:  # noqa: S110 - already gone
+                pass
             self._actors[i] = None
             refs.pop(i, None)
 
