@@ -507,7 +507,7 @@ class WorkerPool:
             failed_now.append(entry)
             try:  # a worker that stopped answering may still be running: end it
                 self._ray.kill(self._actors[i], no_restart=True)
-            except Exception:  # noqa: S110 - already gone
+            except Exception:
                 pass
             self._actors[i] = None
             refs.pop(i, None)
