@@ -139,9 +139,14 @@ def _ranks(n: int, q: float, method: str) -> list[int]:
     """0-based order statistics a percentile needs (as :func:`metrics.percentile` defines it)."""
     if method == "nearest_rank":
         return [max(1, math.ceil(q / 100 * n)) - 1]
-    h = (n - 1) * q / 100
-    lo = math.floor(h)
+    lo = math.floor(_position(n, q))
     return [lo, min(lo + 1, n - 1)]
+
+
+def _position(n: int, q: float) -> float:
+    """Fractional rank of the linear q-th percentile, computed as polars computes it (``q/100 ·
+    (n − 1)``), so the interpolated value is bit-identical to :func:`metrics.summarize`'s."""
+    return (q / 100) * (n - 1)
 
 
 def _value(sorted_vals: dict[int, np.ndarray], lv: _LevelItl, rank: int) -> float:
@@ -254,7 +259,7 @@ def summarize_batches(
             if method == "nearest_rank":
                 row[f"itl_p{q}_ms"] = _value(sorted_vals, acc, rk[0])
             else:
-                h = (acc.n - 1) * q / 100
+                h = _position(acc.n, q)
                 lo_v, hi_v = _value(sorted_vals, acc, rk[0]), _value(sorted_vals, acc, rk[1])
                 row[f"itl_p{q}_ms"] = lo_v + (h - rk[0]) * (hi_v - lo_v)
         rows.append(row)
