@@ -29,6 +29,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import polars as pl
@@ -248,12 +249,13 @@ def summarize_batches(
                 itl[slot_level[sl]].picked[b].append(hg[hc == c])
     frame = pl.concat(reduced, how="vertical_relaxed") if reduced else None
     if frame is None:
-        frame = pl.DataFrame(schema={c: REQUESTS_POLARS_SCHEMA[c] for c in (*_REDUCED_COLUMNS, "chunk_times_s")})
+        empty: dict[str, Any] = {c: REQUESTS_POLARS_SCHEMA[c] for c in (*_REDUCED_COLUMNS, "chunk_times_s")}
+        frame = pl.DataFrame(schema=empty)
     summary = metrics.summarize(frame, levels, slos or None, method)
-    rows = []
+    out_rows: list[dict[str, Any]] = []
     for level, acc in itl.items():
         sorted_vals = {b: np.sort(np.concatenate(v)) if v else np.empty(0) for b, v in acc.picked.items()}
-        row = {"level": level, "itl_mean_ms": acc.total / acc.n if acc.n else None}
+        row: dict[str, Any] = {"level": level, "itl_mean_ms": acc.total / acc.n if acc.n else None}
         for q in metrics.SUMMARY_PERCENTILES:
             rk = _ranks(acc.n, q, method)
             if method == "nearest_rank":
@@ -262,8 +264,8 @@ def summarize_batches(
                 h = _position(acc.n, q)
                 lo_v, hi_v = _value(sorted_vals, acc, rk[0]), _value(sorted_vals, acc, rk[1])
                 row[f"itl_p{q}_ms"] = lo_v + (h - rk[0]) * (hi_v - lo_v)
-        rows.append(row)
+        out_rows.append(row)
     itl_cols = ["itl_mean_ms"] + [f"itl_p{q}_ms" for q in metrics.SUMMARY_PERCENTILES]
-    exact = pl.DataFrame(rows, schema={"level": pl.Int64, **{c: pl.Float64 for c in itl_cols}})
+    exact = pl.DataFrame(out_rows, schema={"level": pl.Int64, **{c: pl.Float64 for c in itl_cols}})
     order = summary.columns
     return summary.drop(itl_cols).join(exact, on="level", how="left").select(order).sort("level")

@@ -75,7 +75,7 @@ class HttpEngine:
         self._loop: asyncio.AbstractEventLoop | None = None
         self._consecutive_connect_errors = 0
         self._vocab_size: int | None = None
-        self._pool = None
+        self._pool: Any = None  # a WorkerPool when the client runs on Ray workers
         self._pool_description: dict[str, Any] | None = None
         self.cluster: dict[str, Any] | None = None  # Ray cluster of a multi-node `vllm serve`
         self.fingerprint: dict[str, Any] | None = None  # the run's platform fingerprint, when given
@@ -265,7 +265,7 @@ class HttpEngine:
             self.server.stop()
 
     def describe(self) -> dict[str, Any]:
-        d = {
+        d: dict[str, Any] = {
             "name": self.name,
             "base_url": _public_url(self.base_url) if self.base_url else None,
             "api": self.config.api,
