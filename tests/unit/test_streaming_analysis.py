@@ -87,3 +87,12 @@ def test_a_level_without_requests_keeps_null_itl():
     df = _runs(30).filter(pl.col("level") != 2)
     got = summarize_batches(lambda: iter([df]), LEVELS, None, "linear").to_dicts()
     assert got[2]["itl_p50_ms"] is None and got[3]["n_ok"] == 0
+
+
+def test_a_folder_without_request_parts_is_a_user_error_naming_it(tmp_path):
+    from claimbench.errors import UserError
+
+    with pytest.raises(UserError, match="no request parquet files"):
+        request_part_paths(tmp_path)
+    with pytest.raises(UserError, match="no such bundle"):
+        request_part_paths(tmp_path / "missing")

@@ -274,3 +274,11 @@ def test_options_reject_workers_for_the_offline_engine_and_a_zero_count():
     with pytest.raises(UserError, match="--workers/--ray-address run the streaming client"):
         MeasureOptions.build(engine="offline", workers=2)
     assert MeasureOptions.build(engine="serve", workers=4, ray_address="auto").workers == 4
+
+
+def test_a_ray_address_is_recorded_without_credentials():
+    from claimbench.measurement.workers import _sanitize_address
+
+    assert _sanitize_address("ray://alice:s3cret@head.example:10001") == "ray://head.example:10001"
+    assert _sanitize_address("10.0.0.1:6379") == "10.0.0.1:6379"
+    assert _sanitize_address("auto") == "auto"
