@@ -282,3 +282,24 @@ def test_a_ray_address_is_recorded_without_credentials():
     assert _sanitize_address("ray://alice:s3cret@head.example:10001") == "ray://head.example:10001"
     assert _sanitize_address("10.0.0.1:6379") == "10.0.0.1:6379"
     assert _sanitize_address("auto") == "auto"
+
+
+def test_a_worker_on_another_kernel_runs_on_its_measured_offset_and_stays_on_the_servers_clock(ray_local):
+    # Pretend the coordinator runs on another kernel: the probed offset (truly 0 ± RTT/2 here) is
+    # then applied, as it would be across hosts; timestamps must stay within that uncertainty.
+    with start_mock_server(ttft_ms=5, gap_ms=2) as server, WorkerPool(2) as pool:
+        pool.coordinator["boot_id"] = "another-kernel"
+        pool.clocks = [pool._probe(i) for i in range(2)]
+        for c in pool.clocks:
+            assert c["applied_offset_s"] == c["offset_s"] and "round-trip" in c["method"]
+        cfg = ClientConfig(base_url=server.base_url, model="mock-model", request_timeout_s=30)
+        t0 = time.monotonic()
+        recs: list = []
+        pool.run_level(cfg, LoadLevel(0, concurrency=4), make_prompts(SPEC), t0, recs, timeout_s=60)
+        truth = {t["request_id"]: t for t in server.stats()["records"]}
+        slack = max(c["uncertainty_s"] for c in pool.clocks) + 0.005
+        assert len(recs) == 12 and all(r.ok for r in recs)
+        for r in recs:
+            assert truth[r.request_id]["received_s"] - t0 >= r.sent_s - slack
+            assert r.first_token_s >= truth[r.request_id]["chunk_write_s"][0] - t0 - slack
+        assert not pool.describe()["per_worker"][0]["same_kernel_as_coordinator"]
