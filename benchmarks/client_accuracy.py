@@ -8,7 +8,7 @@ client in turn, at each stream count. Clients:
 
 - ``claimbench asyncio`` — the streaming client as ``HttpEngine`` runs it today (asyncio loop);
 - ``claimbench uvloop``  — the same client on uvloop;
-- ``claimbench pool×2``  — :class:`claimbench.measurement.client_pool.ClientPool`, 2 processes (uvloop);
+- ``claimbench pool×2``  — :class:`claimbench.measurement.workers.WorkerPool`, 2 Ray workers (was: 2 spawned processes, uvloop, in the recorded results);
 - ``vllm bench serve``   — vLLM's own benchmark client, as a subprocess, on the same server;
   it reports aggregates only, so its error is its reported median minus the server's median.
 
@@ -225,9 +225,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--out", default="client_accuracy", help="result name under benchmarks/results/")
     args = ap.parse_args(argv)
 
-    from claimbench.measurement.client_pool import ClientPool
     from claimbench.measurement.mockserver import start_mock_server
     from claimbench.measurement.tinymodel import build_tiny_model
+    from claimbench.measurement.workers import WorkerPool
 
     quick = args.quick
     streams = (
@@ -246,7 +246,7 @@ def main(argv: list[str] | None = None) -> int:
     levels: list[dict[str, Any]] = []
     log("client_accuracy:", "streams", streams, "variants", variants, "arrivals", arrivals_list)
     with start_mock_server(**server_opts) as server:
-        pool = ClientPool(2, loop="uvloop") if any(p > 1 for _, p in variants) else None
+        pool = WorkerPool(2) if any(p > 1 for _, p in variants) else None
         try:
             for arrivals in arrivals_list:
                 todo = list(streams)
@@ -315,7 +315,9 @@ def main(argv: list[str] | None = None) -> int:
                 "throughput_rel_err": 0.01,
                 "server_held": "chunk-write lateness vs schedule p50 <= 1 ms and p99 <= 5 ms",
             },
-            "client_processes": {"claimbench pool×2": "2 worker processes (spawn), uvloop, same CLOCK_MONOTONIC"},
+            "client_processes": {
+                "claimbench pool×2": "2 Ray client workers (measurement.workers.WorkerPool), same CLOCK_MONOTONIC"
+            },
         },
         "levels": levels,
         "ceilings": ceilings(levels),

@@ -19,6 +19,8 @@ the start, and the tables below are single runs unless a spread is shown.
 | `client_accuracy` | timing error of claimbench's streaming client vs ground truth, and of `vllm bench serve`, up to where the reference server gives out | `python -m benchmarks.client_accuracy [--quick] [--burst]` |
 | `slo_search` | levels needed to find max throughput under a TPOT SLO to ±5 %: search vs doubling grid | `python -m benchmarks.slo_search [--quick] [--vllm]` |
 | `analysis_scale` | metrics and bootstrap CIs over 10 M request rows: polars vs pandas | `python -m benchmarks.analysis_scale [--quick] [--rows N]` |
+| `workers_scaling` | aggregate chunk rate and TTFT/TPOT error of 1, 2, 4 Ray client workers vs one process, against the reference server | `python -m benchmarks.workers_scaling [--quick] [--streams …] [--workers …]` |
+| `analysis_system_scale` | exact summary + bootstrap CIs of a 500 M-chunk run streamed from parquet parts: time and peak memory vs the in-memory path | `python -m benchmarks.analysis_system_scale [--quick] [--chunks N]` |
 """
 
 
@@ -177,12 +179,80 @@ def analysis_scale_section(r: dict[str, Any]) -> str:
     return "\n".join(out) + "\n"
 
 
+def workers_scaling_section(r: dict[str, Any]) -> str:
+    st = r["settings"]
+    srv = st["server"]
+    out = [
+        "## Client workers on Ray (`workers_scaling`)",
+        "",
+        _machine(r.get("machine")),
+        "",
+        f"Reference server TTFT {srv['ttft_ms']:g} ms, a token every {srv['gap_ms']:g} ms, {st['output_len']} tokens, "
+        f"{st['arrivals']}, {st['rounds']} rounds per stream. One local Ray instance (started in {r.get('ray_start_s')} s); "
+        "server, coordinator and workers share the machine's 2 cores. Errors are client − ground truth, ms. *held* = the "
+        "server kept its own schedule (else the level says nothing about the client); *within* = median TTFT error ≤ 1 ms, "
+        "median TPOT error ≤ 0.5 ms, throughput within 1 %.",
+        "",
+        "| client | streams | chunks/s | TTFT err p50 | TTFT err p99 | TPOT err p50 | throughput err | server held | within |",
+        "|---|---:|---:|---:|---:|---:|---:|:-:|:-:|",
+    ]
+    for lv in r.get("levels", []):
+        out.append(
+            f"| {lv['client']} | {lv['streams']:,} | {_f(lv.get('chunks_per_s'), 0)} | {_f(lv['ttft_err_ms'].get('p50'))} | "
+            f"{_f(lv['ttft_err_ms'].get('p99'))} | {_f(lv['tpot_err_ms'].get('p50'))} | "
+            f"{_f(lv['throughput'].get('rel_err'), pct=True)} | {_f(lv.get('server_held'))} | {_f(lv.get('within'))} |"
+        )
+    out += ["", "Ceilings (highest stream count within accuracy while the server held):", ""]
+    for name, c in (r.get("ceilings") or {}).items():
+        out.append(
+            f"- {name}: {c.get('streams')} streams, {_f(c.get('chunks_per_s'), 0)} chunks/s (limited by {c.get('limited_by')})"
+        )
+    if r.get("note"):
+        out += ["", r["note"]]
+    return "\n".join(out) + "\n"
+
+
+def analysis_system_scale_section(r: dict[str, Any]) -> str:
+    st = r["settings"]
+    out = [
+        "## Analysis of a system-scale run (`analysis_system_scale`)",
+        "",
+        _machine(r.get("machine")),
+        "",
+        f"Synthetic run: {st['requests_full']:,} requests × {st['chunks_per_request']} chunks = "
+        f"{st['chunks_full']:,} chunk timestamps in parts of {st['rows_per_part']:,} requests "
+        f"({st['disk_gib']} GiB parquet), {st['levels']} levels, SLOs {st['slos']}. Each path runs in a fresh process; "
+        f"peak RSS sampled every 0.2 s. Target: under {r['target']['wall_s']} s and {r['target']['peak_rss_gib']} GiB "
+        f"for the full run — **{'met' if r.get('target_met') else 'not met'}**.",
+        "",
+        "| run | path | requests | chunks | wall s | peak RSS GiB | of which summary s | bootstrap s |",
+        "|---|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    for x in r.get("runs", []):
+        out.append(
+            f"| {x['name']} | {x['mode']} | {x['requests']:,} | {x['chunks']:,} | {_f(x.get('wall_s'))} | "
+            f"{_f(x.get('peak_rss_gib'))} | {_f(x.get('summarize_s'))} | {_f(x.get('bootstrap_s'))} |"
+        )
+    chk = r.get("baseline_check")
+    if chk:
+        out += [
+            "",
+            f"Streaming vs in-memory on the baseline subset: percentiles equal: {_f(chk['percentiles_equal'])}; largest "
+            f"relative difference of any column {chk['max_rel_diff_any_column']:.1e} (means: summation order).",
+        ]
+    if r.get("note"):
+        out += ["", r["note"]]
+    return "\n".join(out) + "\n"
+
+
 def render() -> str:
     parts = [HEADER]
     for name, fn in (
         ("client_accuracy", client_accuracy_section),
         ("slo_search", slo_search_section),
         ("analysis_scale", analysis_scale_section),
+        ("workers_scaling", workers_scaling_section),
+        ("analysis_system_scale", analysis_system_scale_section),
     ):
         r = read_result(name)
         if r is not None:

@@ -24,7 +24,7 @@ args=()
 # pyproject.toml since the lock was made still resolves (the lock only constrains).
 $uv pip install --quiet --python "$venv/bin/python" "${args[@]}" \
   --excludes "$root/env/cpu/excludes.txt" --compile-bytecode \
-  -r "$lock" -c "$lock" -e "$root[cpu,dev]"
+  -r "$lock" -c "$lock" -e "$root[cpu,dev,ray]"
 # A leftover CUDA torchvision/torchaudio/torchcodec (from an earlier pip install) breaks `import vllm`.
 $uv pip uninstall --quiet --python "$venv/bin/python" torchvision torchaudio torchcodec 2>/dev/null || true
 rm -f "$venv"/.claimbench-setup-*

@@ -230,9 +230,9 @@ def test_a_ramp_spreads_the_first_sends_of_closed_loop_streams():
     assert all(r.ok for r in recs)
 
 
-def test_two_client_processes_measure_the_same_schedule_and_say_so(tmp_path):
+def test_two_client_workers_measure_the_same_schedule_and_say_so(tmp_path, ray_local):
     with start_mock_server(ttft_ms=20, gap_ms=5) as server:
-        e = HttpEngine(HttpEngineConfig(client_processes=2), model="mock-model", base_url=server.base_url)
+        e = HttpEngine(HttpEngineConfig(workers=2), model="mock-model", base_url=server.base_url)
         e.start()
         try:
             recs = run(e, LoadLevel(0, concurrency=8), n=16)
@@ -242,4 +242,4 @@ def test_two_client_processes_measure_the_same_schedule_and_say_so(tmp_path):
     m = request_metrics(requests_frame(recs))
     assert m.height == 16 and m["ok"].all() and m["output_tokens"].to_list() == [16] * 16
     assert statistics.median(m["tpot_ms"].to_list()) == pytest.approx(5, abs=1.0)
-    assert described["client"]["processes"] == 2
+    assert described["client"]["workers"] == 2 and described["client"]["ray"]["workers"] == 2

@@ -140,12 +140,26 @@ def register(sub) -> None:
     )
     g.add_argument("--port", type=int, default=0, help="serve: port on 127.0.0.1 (0 = a free one)")
     g.add_argument(
-        "--client-processes",
+        "--workers",
         type=int,
         default=1,
         metavar="N",
-        help="serve/endpoint: split each level over N client processes (same clock) when one core cannot keep "
-        "up with the chunk rate; recorded in the manifest. A Ctrl-C then loses the level in progress",
+        help="serve/endpoint: run the streaming client as N Ray workers (one global load plan, raw records "
+        "merged, clock offsets recorded) when one core cannot keep up with the chunk rate; a local Ray "
+        "instance on 127.0.0.1 is started for the run unless --ray-address is given",
+    )
+    g.add_argument("--client-processes", type=int, dest="workers", help=argparse.SUPPRESS)  # former name
+    g.add_argument(
+        "--ray-address",
+        metavar="ADDR",
+        help="run the client workers on an existing Ray cluster (e.g. auto, HEAD:6379, ray://HEAD:10001)",
+    )
+    g.add_argument(
+        "--on-worker-failure",
+        choices=["continue", "stop"],
+        default="continue",
+        help="a client worker that dies mid-level: its in-flight requests are recorded failed and the level "
+        "marked; then continue the sweep (with a new worker) or stop it",
     )
     g.add_argument(
         "--calibrate",

@@ -221,14 +221,18 @@ def _make_engine(args: MeasureOptions, model: str, fp: dict, engine_extra: dict,
         api_key=api_key,
         api_key_env=args.api_key_env,
         token_counts=args.token_counts,
-        client_processes=args.client_processes,
+        workers=args.workers,
+        ray_address=args.ray_address,
+        on_worker_failure=args.on_worker_failure,
     )
     if args.engine == "endpoint":
         return HttpEngine(conf, base_url=args.base_url, model=model)
     from claimbench.measurement.engines.serve import ServeConfig, ServeProcess
 
     server = ServeProcess(ServeConfig(**common, port=args.port, ready_timeout_s=args.server_timeout, backend=backend))
-    return HttpEngine(conf, server=server, model=model)
+    engine = HttpEngine(conf, server=server, model=model)
+    engine.fingerprint = fp  # a multi-node (Ray executor) server adds its cluster to it
+    return engine
 
 
 def _options_record(args: MeasureOptions) -> dict:

@@ -248,7 +248,7 @@ def measure_client_error(
     """One closed-loop level of ``streams`` streams × ``rounds`` requests each against a running
     mock server (a :class:`claimbench.measurement.mockserver.MockServerHandle`), compared to its ground truth.
 
-    ``processes`` > 1 runs the client as a :class:`claimbench.measurement.client_pool.ClientPool` (``pool`` may
+    ``processes`` > 1 runs the client as a :class:`claimbench.measurement.workers.WorkerPool` (``pool`` may
     pass an open one); ``loop`` is the event loop of a one-process client (``asyncio``, as
     ``HttpEngine`` uses, or ``uvloop``/``auto``). ``arrivals``: ``ramp`` spreads the streams'
     starts evenly over one request's duration (steady state: the server sees a constant arrival
@@ -259,7 +259,7 @@ def measure_client_error(
     if arrivals not in ("ramp", "burst"):
         raise ValueError(f"arrivals must be ramp or burst, got {arrivals!r}")
     from claimbench.measurement.client import ClientConfig, run_level_async
-    from claimbench.measurement.client_pool import ClientPool, closed_loop_ramped, new_event_loop
+    from claimbench.measurement.workers import WorkerPool, closed_loop_ramped, new_event_loop
     from claimbench.measurement.workload import WorkloadSpec, make_prompts
     from claimbench.schema.records import LoadLevel
 
@@ -273,7 +273,7 @@ def measure_client_error(
     ramp_s = (server.options.ttft_ms + output_len * server.options.gap_ms) / 1e3 if arrivals == "ramp" else 0.0
     own_pool = None
     if processes > 1 and pool is None:
-        own_pool = pool = ClientPool(processes, loop=loop)
+        own_pool = pool = WorkerPool(processes)
     try:
         # warm-up: imports, first connections (not compared)
         warm = make_prompts(
@@ -431,15 +431,15 @@ def calibrate_client(
     ``ceiling.streams`` is None when even the lowest level was not within accuracy.
     Takes about ``rounds · (ttft + output_len · gap)`` per level plus ~1 s to start the server.
     """
-    from claimbench.measurement.client_pool import ClientPool
     from claimbench.measurement.mockserver import start_mock_server
     from claimbench.measurement.store import utc_now_iso
+    from claimbench.measurement.workers import WorkerPool
 
     t_start = time.monotonic()
     own = server is None
     if own:
         server = start_mock_server(ttft_ms=ttft_ms, gap_ms=gap_ms)
-    pool = ClientPool(processes, loop=loop) if processes > 1 else None
+    pool = WorkerPool(processes) if processes > 1 else None
     levels = []
     try:
         for s in sorted(set(int(x) for x in streams)):
@@ -534,5 +534,5 @@ def ceiling_warning(
         f"{label}: "
         + "; ".join(problems)
         + (f" ({why})" if why else "")
-        + "; client timing error may exceed 1 ms: consider more client processes"
+        + "; client timing error may exceed 1 ms: consider more client workers (--workers N)"
     )

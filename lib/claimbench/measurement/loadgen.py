@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 
 from claimbench.errors import UserError
 from claimbench.measurement.options import parse_numbers
@@ -99,3 +100,88 @@ def build_levels(
         )
         for i, c in enumerate(values)
     ]
+
+
+@dataclass(frozen=True)
+class WorkerShare:
+    """One worker's part of one level's global plan (pure data; built by :func:`split_level`).
+
+    Closed loop: ``streams`` are the global stream indices this worker runs, ``stream_starts_s``
+    their start offsets from the level start (the global ramp-up), and ``prompt_positions`` the
+    positions (in the level's prompt list) of the prompts it sends, in order. Open loop:
+    ``arrivals`` are (offset from the level start, prompt position) pairs.
+    """
+
+    worker: int
+    kind: str  # closed | open
+    streams: tuple[int, ...] = ()
+    stream_starts_s: tuple[float, ...] = ()
+    prompt_positions: tuple[int, ...] = ()
+    arrivals: tuple[tuple[float, int], ...] = ()
+
+    @property
+    def n_requests(self) -> int:
+        return len(self.prompt_positions) if self.kind == "closed" else len(self.arrivals)
+
+
+def split_level(level: LoadLevel, n_prompts: int, workers: int, seed: int) -> list[WorkerShare]:
+    """Split one level's global plan over ``workers`` so that the aggregate is the plan (pure).
+
+    The global plan depends on the level and the seed only, never on ``workers``:
+
+    - closed loop: ``min(concurrency, n_prompts)`` streams; stream ``j`` starts at
+      ``j · ramp_s / streams`` (global ramp-up); streams are dealt round-robin (worker ``w`` runs
+      streams ``w, w + W, …``), so every worker's ramp interleaves with the others'. Prompt ``k`` is
+      sent by the worker that owns stream ``k mod streams`` (each worker's share of the prompts is
+      proportional to its streams, ±1). Within a worker, its streams take its prompts in order as
+      they free up (the one-process client's behaviour).
+    - open loop: the arrival offsets are drawn once for the level
+      (:func:`arrival_offsets_s` with ``seed + level``), exactly as the one-process client draws
+      them, and dealt round-robin in time order; each worker sends its arrivals at their global
+      offsets from one common start.
+
+    No worker gets an empty share: fewer shares than ``workers`` are returned when the level has
+    fewer streams (closed) or requests (open) than workers.
+    """
+    if workers < 1:
+        raise ValueError(f"workers must be at least 1, got {workers}")
+    if level.concurrency is not None:
+        n_streams = max(1, min(level.concurrency, n_prompts))
+        w_used = min(workers, n_streams)
+        starts = [j * level.ramp_s / n_streams if level.ramp_s > 0 else 0.0 for j in range(n_streams)]
+        shares = []
+        for w in range(w_used):
+            streams = tuple(range(w, n_streams, w_used))
+            owned = set(streams)
+            shares.append(
+                WorkerShare(
+                    worker=w,
+                    kind="closed",
+                    streams=streams,
+                    stream_starts_s=tuple(starts[j] for j in streams),
+                    prompt_positions=tuple(k for k in range(n_prompts) if k % n_streams in owned),
+                )
+            )
+        return shares
+    rate = level.request_rate if level.request_rate is not None else math.inf
+    offsets = arrival_offsets_s(n_prompts, rate, level.burstiness, seed + level.level)
+    w_used = max(1, min(workers, n_prompts))
+    return [
+        WorkerShare(worker=w, kind="open", arrivals=tuple((offsets[k], k) for k in range(w, n_prompts, w_used)))
+        for w in range(w_used)
+    ]
+
+
+def global_schedule(shares: Sequence[WorkerShare]) -> list[tuple[float, int, int]]:
+    """The global plan the shares add up to, independent of how it was split (pure):
+    closed loop, one ``(start_s, stream, 0)`` per stream then ``(-1, prompt position, stream mod)``
+    per prompt; open loop, ``(offset_s, prompt position, 0)`` per arrival; sorted."""
+    out: list[tuple[float, int, int]] = []
+    for s in shares:
+        if s.kind == "closed":
+            n = sum(len(x.streams) for x in shares)
+            out += [(t, j, 0) for t, j in zip(s.stream_starts_s, s.streams)]
+            out += [(-1.0, k, k % n) for k in s.prompt_positions]
+        else:
+            out += [(t, k, 0) for t, k in s.arrivals]
+    return sorted(out)

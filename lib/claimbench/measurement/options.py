@@ -154,7 +154,7 @@ class MeasureOptions(BaseModel):
     ``search_percentile``, ``search_max_levels``, ``search_max_concurrency``,
     ``percentile_method``. Serving: ``base_url``, ``api``, ``served_model_name``, ``api_key_env``
     (the name of the variable holding the key: the key itself is never an option),
-    ``server_timeout``, ``port``, ``client_processes``, ``calibrate``, ``token_counts``. Output:
+    ``server_timeout``, ``port``, ``workers``, ``ray_address``, ``on_worker_failure``, ``calibrate``, ``token_counts``. Output:
     ``out``, ``progress``.
     """
 
@@ -195,7 +195,9 @@ class MeasureOptions(BaseModel):
     api_key_env: str | None = None
     server_timeout: float = 600.0
     port: int = 0
-    client_processes: int = 1
+    workers: int = 1
+    ray_address: str | None = None
+    on_worker_failure: Literal["continue", "stop"] = "continue"
     calibrate: Literal["auto", "always", "never"] = "auto"
     token_counts: Literal["usage", "chunks"] = "usage"
     out: str = "runs"
@@ -262,8 +264,10 @@ class MeasureOptions(BaseModel):
             raise UserError(f"--max-model-len must be at least 2, got {self.max_model_len}")
         if self.kv_cache_gib is not None and not self.kv_cache_gib > 0:
             raise UserError(f"--kv-cache-gib must be positive, got {self.kv_cache_gib}")
-        if self.client_processes < 1:
-            raise UserError(f"--client-processes must be at least 1, got {self.client_processes}")
+        if self.workers < 1:
+            raise UserError(f"--workers must be at least 1, got {self.workers}")
+        if (self.workers > 1 or self.ray_address) and self.engine == "offline":
+            raise UserError("--workers/--ray-address run the streaming client: use --engine serve or endpoint")
         if self.request_timeout is not None and not self.request_timeout > 0:
             raise UserError(f"--request-timeout must be positive, got {self.request_timeout}")
         if self.vocab_size is not None and self.vocab_size < 16:

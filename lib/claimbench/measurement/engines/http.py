@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -24,7 +25,9 @@ class HttpEngineConfig:
     api_key: str | None = None
     api_key_env: str | None = None
     token_counts: str = "usage"
-    client_processes: int = 1  # >1: the level is split over that many client processes (ClientPool)
+    workers: int = 1  # >1 (or a ray_address): the level is split over that many Ray client workers (WorkerPool)
+    ray_address: str | None = None  # None: a local Ray instance on 127.0.0.1 started for the run
+    on_worker_failure: str = "continue"  # continue | stop (see measurement.workers)
 
 
 def normalize_base_url(url: str) -> str:
@@ -88,7 +91,10 @@ class HttpEngine:
         self._loop: asyncio.AbstractEventLoop | None = None
         self._consecutive_connect_errors = 0
         self._vocab_size: int | None = None
-        self._pool = None
+        self._pool: Any = None  # a WorkerPool when the client runs on Ray workers
+        self._pool_description: dict[str, Any] | None = None
+        self.cluster: dict[str, Any] | None = None  # Ray cluster of a multi-node `vllm serve`
+        self.fingerprint: dict[str, Any] | None = None  # the run's platform fingerprint, when given
 
     def _get(self, path: str, timeout: float = 10.0) -> Any:
         req = urllib.request.Request(self.base_url + path)
@@ -165,10 +171,36 @@ class HttpEngine:
         )
         self._loop = asyncio.new_event_loop()
         self._pool = None
-        if self.config.client_processes > 1:
-            from claimbench.measurement.client_pool import ClientPool
+        if self.config.workers > 1 or self.config.ray_address:
+            from claimbench.measurement.workers import WorkerPool
 
-            self._pool = ClientPool(self.config.client_processes)
+            self._pool = WorkerPool(
+                self.config.workers, ray_address=self.config.ray_address, on_failure=self.config.on_worker_failure
+            )
+        self.cluster = self._serve_cluster()
+        if self.cluster is not None and self.fingerprint is not None:
+            self.fingerprint["cluster"] = self.cluster  # the platform of a multi-node run is the cluster
+
+    def _serve_cluster(self) -> dict[str, Any] | None:
+        """The Ray cluster a `vllm serve` with ``distributed-executor-backend=ray`` runs on: nodes and
+        devices per node (None when the server does not use Ray's executor)."""
+        extra = getattr(getattr(self.server, "config", None), "extra", None) or {}
+        if str(extra.get("distributed_executor_backend", "")).lower() != "ray":
+            return None
+        from claimbench.measurement.workers import cluster_description, ray_session
+
+        if self._pool is not None:
+            return {**self._pool.cluster, "ray_address": "as --ray-address"}
+        address = self.config.ray_address or os.environ.get("RAY_ADDRESS") or "auto"
+        try:
+            ray, started = ray_session(address)
+            try:
+                return {**cluster_description(ray), "ray_address": "RAY_ADDRESS" if address != "auto" else "auto"}
+            finally:
+                if started:
+                    ray.shutdown()
+        except Exception as exc:  # the cluster is recorded as unknown, with the reason
+            return {"nodes": None, "reason": f"cannot reach the Ray cluster ({type(exc).__name__}: {str(exc)[:200]})"}
 
     def vocab_size(self) -> int | None:
         """The served model's vocabulary when its folder (vLLM's ``root``) is readable here."""
@@ -200,18 +232,22 @@ class HttpEngine:
     ) -> None:
         self.client.request_timeout_s = request_timeout_s
         if self._pool is not None:
-            self._pool.run_level(
-                self.client,
-                level,
-                prompts,
-                run_t0,
-                records,
-                warmup=warmup,
-                seed=seed,
-                on_request_done=lambda r: self._on_done(r, on_request_done),
-                should_stop=self.server_down,
-                ramp_s=level.ramp_s,
-            )
+            from claimbench.measurement.workers import WorkerFailed
+
+            try:
+                self._pool.run_level(
+                    self.client,
+                    level,
+                    prompts,
+                    run_t0,
+                    records,
+                    warmup=warmup,
+                    seed=seed,
+                    on_request_done=lambda r: self._on_done(r, on_request_done),
+                    should_stop=self.server_down,
+                )
+            except WorkerFailed as exc:
+                raise EngineDied(str(exc)) from None
             if self.server_down() or not self._healthy():
                 raise EngineDied(f"server stopped answering during level {level.level} ({level.label()})")
             return
@@ -256,6 +292,7 @@ class HttpEngine:
 
     def stop(self) -> None:
         if self._pool is not None:
+            self._pool_description = self._pool.describe()  # for the manifest, written after stop()
             self._pool.close()
             self._pool = None
         if self._loop is not None:
@@ -265,7 +302,7 @@ class HttpEngine:
             self.server.stop()
 
     def describe(self) -> dict[str, Any]:
-        d = {
+        d: dict[str, Any] = {
             "name": self.name,
             "base_url": _public_url(self.base_url) if self.base_url else None,
             "api": self.config.api,
@@ -278,12 +315,17 @@ class HttpEngine:
             "max_model_len": self.max_model_len,
             "client": {
                 "kind": "claimbench streaming client (asyncio + aiohttp)",
-                "processes": self.config.client_processes,
+                "workers": self.config.workers,
                 "clock": "time.monotonic (CLOCK_MONOTONIC)",
             },
         }
+        pool = self._pool.describe() if self._pool is not None else self._pool_description
+        if pool is not None:
+            d["client"]["ray"] = pool
         if self.server is not None:
             d["server"] = self.server.describe()
+            if self.cluster is not None:
+                d["server"]["cluster"] = self.cluster
         return d
 
     def bundle_files(self) -> dict[str, Any]:
