@@ -277,7 +277,7 @@ def test_garbage_reference_files_are_one_line_user_errors_or_records(tmp_path, d
 # ------------------------------------------------------------------ measure options
 NUMERIC_OPTIONS = [
     "input_len", "output_len", "num_prompts", "seed", "burstiness", "duration", "ramp_up", "warmup_prompts",
-    "request_timeout", "server_timeout", "kv_cache_gib", "search_percentile", "port", "client_processes",
+    "request_timeout", "server_timeout", "kv_cache_gib", "search_percentile", "port", "workers",
     "max_model_len", "vocab_size", "concurrency", "request_rate",
 ]  # fmt: skip
 

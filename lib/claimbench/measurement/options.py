@@ -322,7 +322,7 @@ def check_numbers(opts: MeasureOptions) -> None:
     _finite("search_max_levels", opts.search_max_levels, 1, 1000)
     _finite("search_max_concurrency", opts.search_max_concurrency, 1, MAX_CONCURRENCY)
     _finite("port", opts.port, 0, 65535)
-    _finite("client_processes", opts.client_processes, 1, 256)
+    _finite("workers", opts.workers, 1, 4096)
     for rng_name in ("input_len_range", "output_len_range"):
         rng = getattr(opts, rng_name)
         if rng is not None:

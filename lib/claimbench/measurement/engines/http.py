@@ -96,8 +96,12 @@ class HttpEngine:
         self.cluster: dict[str, Any] | None = None  # Ray cluster of a multi-node `vllm serve`
         self.fingerprint: dict[str, Any] | None = None  # the run's platform fingerprint, when given
 
+    def _url(self) -> str:
+        assert self.base_url is not None  # given, or set by the server's start()
+        return self.base_url
+
     def _get(self, path: str, timeout: float = 10.0) -> Any:
-        req = urllib.request.Request(self.base_url + path)
+        req = urllib.request.Request(self._url() + path)
         if self.config.api_key:
             req.add_header("Authorization", f"Bearer {self.config.api_key}")
         with urllib.request.urlopen(req, timeout=timeout) as resp:
@@ -118,12 +122,12 @@ class HttpEngine:
             if exc.code in (401, 403):
                 hint = f" (is {self.config.api_key_env} right?)" if self.config.api_key_env else " (pass --api-key-env)"
                 raise UserError(
-                    f"endpoint {_public_url(self.base_url)} refused the API key: HTTP {exc.code}{hint}"
+                    f"endpoint {_public_url(self._url())} refused the API key: HTTP {exc.code}{hint}"
                 ) from None
-            raise UserError(f"endpoint {_public_url(self.base_url)}/v1/models answered HTTP {exc.code}") from None
+            raise UserError(f"endpoint {_public_url(self._url())}/v1/models answered HTTP {exc.code}") from None
         except (urllib.error.URLError, OSError, ValueError) as exc:
             reason = getattr(exc, "reason", exc)
-            raise UserError(f"cannot reach endpoint {_public_url(self.base_url)}: {reason}") from None
+            raise UserError(f"cannot reach endpoint {_public_url(self._url())}: {reason}") from None
         data = models.get("data") if isinstance(models, dict) else None
         if not isinstance(data, list):
             what = (
@@ -132,7 +136,7 @@ class HttpEngine:
                 else f"an object whose data is {type(data).__name__}"
             )
             raise UserError(
-                f"endpoint {_public_url(self.base_url)}/v1/models answered {what}, not an OpenAI model list "
+                f"endpoint {_public_url(self._url())}/v1/models answered {what}, not an OpenAI model list "
                 '({"data": [{"id": ...}]})'
             )
         ids = [m.get("id") for m in data if isinstance(m, dict) and isinstance(m.get("id"), str)]
@@ -146,6 +150,7 @@ class HttpEngine:
                 raise UserError(f"endpoint serves {len(ids)} models {ids[:5]}; choose one with --served-model-name")
         elif ids and wanted not in ids:
             raise UserError(f"--served-model-name: endpoint does not serve {wanted!r}; it serves {ids[:5]}")
+        assert wanted is not None  # chosen above, or a UserError
         self.served_model = wanted
         self._vocab_size = None
         for m in data:
@@ -162,7 +167,7 @@ class HttpEngine:
         except (urllib.error.URLError, OSError, ValueError, AttributeError):
             self.server_version = None
         self.client = ClientConfig(
-            base_url=self.base_url,
+            base_url=self._url(),
             model=wanted,
             api=self.config.api,
             api_key=self.config.api_key,
@@ -230,6 +235,7 @@ class HttpEngine:
         request_timeout_s: float | None = None,
         on_request_done=None,
     ) -> None:
+        assert self.client is not None  # started
         self.client.request_timeout_s = request_timeout_s
         if self._pool is not None:
             from claimbench.measurement.workers import WorkerFailed
@@ -262,6 +268,7 @@ class HttpEngine:
             on_request_done=lambda r: self._on_done(r, on_request_done),
             should_stop=self.server_down,
         )
+        assert self._loop is not None  # started without a worker pool
         try:
             self._loop.run_until_complete(coro)
         except KeyboardInterrupt:
@@ -277,6 +284,7 @@ class HttpEngine:
 
     def _cancel_pending(self) -> None:
         """Cancel requests in flight (Ctrl-C): their rows stay, marked not completed."""
+        assert self._loop is not None  # started
         pending = [t for t in asyncio.all_tasks(self._loop) if not t.done()]
         for t in pending:
             t.cancel()
@@ -304,7 +312,7 @@ class HttpEngine:
     def describe(self) -> dict[str, Any]:
         d: dict[str, Any] = {
             "name": self.name,
-            "base_url": _public_url(self.base_url) if self.base_url else None,
+            "base_url": _public_url(self._url()) if self.base_url else None,
             "api": self.config.api,
             "served_model_name": self.served_model,
             "server_version": self.server_version,
