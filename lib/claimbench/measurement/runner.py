@@ -89,62 +89,213 @@ def run_measurement(
     Engine start failures and impossible workloads raise :class:`UserError` before anything is
     measured. Failures after that end up in the bundle.
     """
-    progress = progress or Progress(enabled=False)
-    run_id = new_run_id()
-    created = utc_now_iso()
-    journal = BundleJournal(cfg.out_dir, run_id, cfg.redact)
-    journal_notes: list[str] = []
-    engine.start()
-    calibration = None
-    spec = cfg.workload
-    records: list[RequestRecord] = []
-    search_result = None
-    energy: dict[int, dict[str, Any]] = {}
-    completed: list[int] = []
-    levels_run: list[LoadLevel] = []
-    prompts = None
+    return _Sweep(cfg, engine, fingerprint, progress or Progress(enabled=False)).run()
 
-    def manifest_for(status: str, status_reason: str | None, summary: pl.DataFrame) -> dict[str, Any]:
-        warnings = [w for w in (client_warning(row, calibration, engine) for row in summary.to_dicts()) if w]
-        if search_result is not None:
-            warnings += [f"SLO search: {w}" for w in search_result.warnings]
-        warnings += journal_notes
-        measured = [r for r in records if not r.warmup and r.ok]
-        flagged = [r for r in measured if r.token_count_note]
+
+class _Sweep:
+    """The state of one measured run: records, completed levels, energy, the journal.
+
+    :meth:`run` starts the engine, runs the levels (or the SLO search), makes each completed level
+    durable in the journal as it ends, and finalizes the bundle whatever happened.
+    """
+
+    def __init__(self, cfg: MeasureConfig, engine: Engine, fingerprint: dict[str, Any], progress: Progress):
+        self.cfg, self.engine, self.fingerprint, self.progress = cfg, engine, fingerprint, progress
+        self.run_id = new_run_id()
+        self.created = utc_now_iso()
+        self.journal = BundleJournal(cfg.out_dir, self.run_id, cfg.redact)
+        self.journal_notes: list[str] = []
+        self.calibration: dict[str, Any] | None = None
+        self.spec = cfg.workload
+        self.records: list[RequestRecord] = []
+        self.search_result: Any = None
+        self.energy: dict[int, dict[str, Any]] = {}
+        self.completed: list[int] = []
+        self.levels_run: list[LoadLevel] = []
+        self.prompts: Any = None
+        self.run_t0 = 0.0
+
+    # ------------------------------------------------------------------ the run
+    def run(self) -> Path:
+        engine = self.engine
+        engine.start()
+        try:
+            self._prepare()
+            status, status_reason = self._measure()
+            end_t = monotonic() - self.run_t0
+            for rec in self.records:
+                if not rec.ok and rec.error is None:
+                    rec.error = f"not completed: run {status}"
+                    rec.done_s = rec.done_s if rec.done_s is not None else end_t
+        finally:
+            engine.stop()
+        req = requests_frame(self.records)
+        summary = self.summary_of(self.levels_run)
+        manifest = self.manifest_for(status, status_reason, summary)
+        from claimbench.measurement import logcapture
+
+        extra_files = {**getattr(engine, "bundle_files", lambda: {})(), **logcapture.bundle_files()}
+        return self.journal.finalize(manifest, req, summary, extra_files=extra_files)
+
+    def _prepare(self) -> None:
+        """Calibrate the client, fit the workload to the engine, draw the prompts, open the journal."""
+        cfg = self.cfg
+        self.calibration = cfg.calibrate() if cfg.calibrate else None
+        vocab = self.engine.vocab_size()
+        if vocab and vocab != self.spec.vocab_size and not cfg.vocab_size_given:
+            self.spec = WorkloadSpec(**{**self.spec.__dict__, "vocab_size": vocab})
+        self.spec.validate(self.engine.max_model_len)
+        self.prompts = make_prompts(self.spec)
+        try:
+            self.journal.open(self.manifest_for("partial", "measuring: no level completed yet", self.summary_of([])))
+        except OSError as exc:
+            raise UserError(f"--out: cannot write into {cfg.out_dir}: {exc.strerror or exc}") from None
+
+    def _measure(self) -> tuple[str, str | None]:
+        """The fixed levels or the SLO search; (status, reason) of how the sweep ended."""
+        cfg = self.cfg
+        self.run_t0 = monotonic()
+        try:
+            if cfg.search is None:
+                for level in cfg.levels:
+                    self.run_one(level)
+            else:
+                from claimbench.analyze.slo_search import find_max_under_slo
+
+                self.search_result = find_max_under_slo(
+                    self.run_at,
+                    cfg.search,
+                    max_levels=cfg.search_max_levels,
+                    max_concurrency=cfg.search_max_concurrency,
+                )
+        except EngineDied as exc:
+            return "incomplete", f"engine died during level {len(self.completed)}: {str(exc)[:300]}"
+        except KeyboardInterrupt:
+            return "interrupted", f"interrupted by the user during level {len(self.completed)}"
+        return "complete", None
+
+    # ------------------------------------------------------------------ levels
+    def _run_level(self, level: LoadLevel, prompts: Any, warmup: bool = False) -> None:
+        self.engine.run_level(
+            level,
+            prompts,
+            self.run_t0,
+            self.records,
+            warmup=warmup,
+            seed=self.spec.seed,
+            request_timeout_s=self.cfg.request_timeout_s,
+            on_request_done=lambda r: self.progress.request_done(r.ok),
+        )
+
+    def run_one(self, level: LoadLevel) -> None:
+        """Warm up, run one level with its energy meter, and make it durable."""
+        progress = self.progress
+        self.levels_run.append(level)
+        if level.warmup_prompts:
+            warm = make_prompts(self.spec, count=level.warmup_prompts, stream=1 + level.level)
+            progress.start_level(f"{level.label()} warmup", len(warm))
+            self._run_level(level, warm, warmup=True)
+            progress.end_level()
+        level_prompts = (
+            self.prompts if level.num_prompts <= len(self.prompts) else make_prompts(self.spec, count=level.num_prompts)
+        )
+        progress.start_level(level.label(), len(level_prompts))
+        meter = _energy_meter(self.cfg, self.engine)
+        try:
+            self._run_level(level, level_prompts)
+        finally:
+            self.energy[level.level] = _stop_meter(meter, self.cfg, self.engine)
+        progress.end_level()
+        self.completed.append(level.level)
+        self.make_durable(level)
+
+    def run_at(self, concurrency: int) -> dict[str, Any]:
+        """One closed-loop level of the SLO search; returns its summary row."""
+        cfg = self.cfg
+        base = cfg.levels[0]
+        level = LoadLevel(
+            level=len(self.levels_run),
+            concurrency=concurrency,
+            duration_s=base.duration_s,
+            num_prompts=max(base.num_prompts, 2 * concurrency),
+            warmup_prompts=base.warmup_prompts,
+            ramp_s=base.ramp_s,
+        )
+        self.run_one(level)
+        mine = requests_frame([r for r in self.records if r.level == level.level])
+        return metrics.summarize(mine, levels_frame([level]), cfg.slos or None, cfg.percentile_method).to_dicts()[0]
+
+    def make_durable(self, level: LoadLevel) -> None:
+        """Write the level just completed into the journal (a failure is noted, never fatal)."""
+        if self.journal_notes:
+            return  # the journal already failed once: the run goes on in memory
+        try:
+            mine = requests_frame([r for r in self.records if r.level == level.level])
+            done = [lv for lv in self.levels_run if lv.level in self.completed]
+            reason = (
+                f"measuring (or killed) after level {level.level}: the levels in levels_completed are durable, "
+                "the level in flight is lost"
+            )
+            summary = self.summary_of(done)
+            self.journal.add_level(level.level, mine, summary, self.manifest_for("partial", reason, summary))
+        except Exception as exc:  # disk full mid-run: keep measuring; the final write is tried anyway
+            self.journal_notes.append(f"journal write failed after level {level.level}: {type(exc).__name__}: {exc}")
+
+    # ------------------------------------------------------------------ outputs
+    def summary_of(self, levels: list[LoadLevel]) -> pl.DataFrame:
+        cfg = self.cfg
+        req = requests_frame(self.records)
+        return with_energy(
+            metrics.summarize(req, levels_frame(levels), cfg.slos or None, cfg.percentile_method), self.energy
+        )
+
+    def _warnings(
+        self, summary: pl.DataFrame, measured: list[RequestRecord], flagged: list[RequestRecord]
+    ) -> list[str]:
+        warnings = [w for w in (client_warning(row, self.calibration, self.engine) for row in summary.to_dicts()) if w]
+        if self.search_result is not None:
+            warnings += [f"SLO search: {w}" for w in self.search_result.warnings]
+        warnings += self.journal_notes
         if flagged:
             warnings.append(
                 f"{len(flagged)} requests: the server's usage disagreed with the streamed chunks or the requested "
                 f"length (see token_count_note in requests.parquet), e.g. {flagged[0].token_count_note}"
             )
+        return warnings
+
+    def manifest_for(self, status: str, status_reason: str | None, summary: pl.DataFrame) -> dict[str, Any]:
+        cfg, spec = self.cfg, self.spec
+        measured = [r for r in self.records if not r.warmup and r.ok]
+        flagged = [r for r in measured if r.token_count_note]
         final = status != "partial"
         return {
             "schema_version": 1,
-            "run_id": run_id,
-            "created": created,
+            "run_id": self.run_id,
+            "created": self.created,
             "status": status,
             "status_reason": status_reason,
-            "levels_completed": list(completed),
+            "levels_completed": list(self.completed),
             "claimbench": {"version": __version__, "git_sha": _git_sha()},
-            "engine": engine.describe(),
+            "engine": self.engine.describe(),
             "model": {"source": cfg.model_source, "path_or_name": cfg.model, "dtype": cfg.dtype},
             "workload": {
                 **spec.as_dict(),
-                "prompt_set_sha256": prompt_set_sha256(prompts) if final and prompts is not None else None,
+                "prompt_set_sha256": prompt_set_sha256(self.prompts) if final and self.prompts is not None else None,
             },
-            "load_plan": [lv.as_dict() for lv in levels_run],
+            "load_plan": [lv.as_dict() for lv in self.levels_run],
             "slo_search": None
             if cfg.search is None
             else {
                 "slo": {"metric": cfg.search.metric, "bound": cfg.search.bound, "percentile": cfg.search.percentile},
-                "result": search_result.as_dict() if search_result is not None else None,
+                "result": self.search_result.as_dict() if self.search_result is not None else None,
             },
-            "client_calibration": calibration,
-            "warnings": warnings,
+            "client_calibration": self.calibration,
+            "warnings": self._warnings(summary, measured, flagged),
             "slos": cfg.slos,
             "percentile_method": cfg.percentile_method,
             "request_timeout_s": cfg.request_timeout_s,
-            "platform": fingerprint,
-            "energy": {str(k): v for k, v in sorted(energy.items())},
+            "platform": self.fingerprint,
+            "energy": {str(k): v for k, v in sorted(self.energy.items())},
             "output_length_audit": {
                 "requests_ok": len(measured),
                 "requests_short": sum(1 for r in measured if (r.output_tokens or 0) < (r.requested_output_tokens or 0)),
@@ -157,123 +308,6 @@ def run_measurement(
             },
             **cfg.extra_manifest,
         }
-
-    def summary_of(levels: list[LoadLevel]) -> pl.DataFrame:
-        req = requests_frame(records)
-        return with_energy(
-            metrics.summarize(req, levels_frame(levels), cfg.slos or None, cfg.percentile_method), energy
-        )
-
-    def make_durable(level: LoadLevel) -> None:
-        """Write the level just completed into the journal (a failure is noted, never fatal)."""
-        if journal_notes:
-            return  # the journal already failed once: the run goes on in memory
-        try:
-            mine = requests_frame([r for r in records if r.level == level.level])
-            done = [lv for lv in levels_run if lv.level in completed]
-            reason = (
-                f"measuring (or killed) after level {level.level}: the levels in levels_completed are durable, "
-                "the level in flight is lost"
-            )
-            summary = summary_of(done)
-            journal.add_level(level.level, mine, summary, manifest_for("partial", reason, summary))
-        except Exception as exc:  # disk full mid-run: keep measuring; the final write is tried anyway
-            journal_notes.append(f"journal write failed after level {level.level}: {type(exc).__name__}: {exc}")
-
-    try:
-        calibration = cfg.calibrate() if cfg.calibrate else None
-        vocab = engine.vocab_size()
-        if vocab and vocab != spec.vocab_size and not cfg.vocab_size_given:
-            spec = WorkloadSpec(**{**spec.__dict__, "vocab_size": vocab})
-        spec.validate(engine.max_model_len)
-        prompts = make_prompts(spec)
-        try:
-            journal.open(manifest_for("partial", "measuring: no level completed yet", summary_of([])))
-        except OSError as exc:
-            raise UserError(f"--out: cannot write into {cfg.out_dir}: {exc.strerror or exc}") from None
-        status, status_reason = "complete", None
-        run_t0 = monotonic()
-
-        def run_one(level: LoadLevel) -> None:
-            levels_run.append(level)
-            if level.warmup_prompts:
-                warm = make_prompts(spec, count=level.warmup_prompts, stream=1 + level.level)
-                progress.start_level(f"{level.label()} warmup", len(warm))
-                engine.run_level(
-                    level,
-                    warm,
-                    run_t0,
-                    records,
-                    warmup=True,
-                    seed=spec.seed,
-                    request_timeout_s=cfg.request_timeout_s,
-                    on_request_done=lambda r: progress.request_done(r.ok),
-                )
-                progress.end_level()
-            level_prompts = (
-                prompts if level.num_prompts <= len(prompts) else make_prompts(spec, count=level.num_prompts)
-            )
-            progress.start_level(level.label(), len(level_prompts))
-            meter = _energy_meter(cfg, engine)
-            try:
-                engine.run_level(
-                    level,
-                    level_prompts,
-                    run_t0,
-                    records,
-                    seed=spec.seed,
-                    request_timeout_s=cfg.request_timeout_s,
-                    on_request_done=lambda r: progress.request_done(r.ok),
-                )
-            finally:
-                energy[level.level] = _stop_meter(meter, cfg, engine)
-            progress.end_level()
-            completed.append(level.level)
-            make_durable(level)
-
-        def run_at(concurrency: int) -> dict[str, Any]:
-            """One closed-loop level of the SLO search; returns its summary row."""
-            base = cfg.levels[0]
-            level = LoadLevel(
-                level=len(levels_run),
-                concurrency=concurrency,
-                duration_s=base.duration_s,
-                num_prompts=max(base.num_prompts, 2 * concurrency),
-                warmup_prompts=base.warmup_prompts,
-                ramp_s=base.ramp_s,
-            )
-            run_one(level)
-            mine = requests_frame([r for r in records if r.level == level.level])
-            return metrics.summarize(mine, levels_frame([level]), cfg.slos or None, cfg.percentile_method).to_dicts()[0]
-
-        try:
-            if cfg.search is None:
-                for level in cfg.levels:
-                    run_one(level)
-            else:
-                from claimbench.analyze.slo_search import find_max_under_slo
-
-                search_result = find_max_under_slo(
-                    run_at, cfg.search, max_levels=cfg.search_max_levels, max_concurrency=cfg.search_max_concurrency
-                )
-        except EngineDied as exc:
-            status, status_reason = "incomplete", f"engine died during level {len(completed)}: {str(exc)[:300]}"
-        except KeyboardInterrupt:
-            status, status_reason = "interrupted", f"interrupted by the user during level {len(completed)}"
-        end_t = monotonic() - run_t0
-        for rec in records:
-            if not rec.ok and rec.error is None:
-                rec.error = f"not completed: run {status}"
-                rec.done_s = rec.done_s if rec.done_s is not None else end_t
-    finally:
-        engine.stop()
-    req = requests_frame(records)
-    summary = summary_of(levels_run)
-    manifest = manifest_for(status, status_reason, summary)
-    from claimbench.measurement import logcapture
-
-    extra_files = {**getattr(engine, "bundle_files", lambda: {})(), **logcapture.bundle_files()}
-    return journal.finalize(manifest, req, summary, extra_files=extra_files)
 
 
 def client_warning(row: dict[str, Any], calibration: dict[str, Any] | None, engine: Engine) -> str | None:
