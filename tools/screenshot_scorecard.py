@@ -12,7 +12,7 @@ import tempfile
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
-WIDTH, HEIGHT = 1280, 1500
+WIDTH, HEIGHT = 1440, 1500
 
 
 def main(out: Path) -> None:

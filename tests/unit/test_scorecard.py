@@ -93,7 +93,9 @@ def test_keys_from_the_verdict_engine_are_shown_when_present():
     )
     page = scorecard_html([claim(readings=[r], claimant="Huawei")])
     assert "independent (a third party)" in page and "One sentence of why." in page
-    assert "a TPOT p50 at batch 64" in page and "<code>claimbench measure --concurrency 64</code>" in page
+    assert (
+        "a TPOT p50 at batch 64" in page and "<code class='cb-cmd'>claimbench measure --concurrency 64</code>" in page
+    )
     assert "by Huawei" in page
 
 

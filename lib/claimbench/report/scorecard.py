@@ -37,7 +37,7 @@ CORROBORATION_TEXT = {
 }
 
 CSS = """
-body{font-family:DejaVu Sans,Helvetica,Arial,sans-serif;max-width:1180px;margin:2em auto;padding:0 1em;color:#222;line-height:1.4}
+body{font-family:DejaVu Sans,Helvetica,Arial,sans-serif;max-width:1400px;margin:2em auto;padding:0 1em;color:#222;line-height:1.4}
 a{color:#1f5fa8}
 table.cb-table,table.dataframe{border-collapse:collapse;font-size:13px;margin:.6em 0}
 .cb-table th,.cb-table td,.dataframe th,.dataframe td{border:1px solid #ddd;padding:3px 7px;text-align:left;vertical-align:top}
@@ -51,10 +51,13 @@ table.cb-table,table.dataframe{border-collapse:collapse;font-size:13px;margin:.6
 blockquote{border-left:4px solid #1f5fa8;margin:.5em 0;padding:.2em .8em;background:#f7f9fc}
 pre{background:#f6f8fa;padding:.6em;overflow-x:auto;font-size:12px}
 code{background:#f6f8fa;padding:0 3px}
-.cb-scorecard td.cb-claim{min-width:230px;max-width:340px}
+.cb-scorecard td.cb-claim{min-width:200px;max-width:300px}
 .cb-table tr.cb-group th{background:#e8eef6;text-align:left;font-weight:bold}
 .jp-OutputArea-output,.output_html{overflow-x:auto}
-.cb-scorecard td.cb-why{max-width:300px}
+.cb-scorecard td.cb-why{max-width:260px}
+.cb-scorecard td.cb-decide{min-width:180px;max-width:260px}
+code.cb-cmd{display:block;white-space:pre-wrap;overflow-wrap:anywhere;font-size:11px;margin-top:.3em}
+details.cb-more summary{cursor:pointer;color:#1f5fa8;font-size:12px}
 .cb-status-ok{color:#2e7d32}.cb-status-failed{color:#c62828}.cb-status-skipped{color:#757575}
 .jp-InputPrompt,.jp-OutputPrompt{display:none}
 figure.cb-chart{margin:1em 0}
@@ -167,13 +170,22 @@ def why_text(r: dict) -> str:
     return "–"
 
 
-def decide_html(r: dict) -> str:
+def decide_html(r: dict, folded: bool = False) -> str:
+    """What would decide a reading: the sentences, then the exact ``claimbench measure`` command.
+    ``folded`` (the scorecard): the first sentence shown, the rest and the command under a
+    disclosure, so the table stays readable; the claim cards show everything."""
     items = [_e(str(x)) for x in r.get("what_would_decide") or []]
-    if r.get("decide_command"):
-        items.append(f"<code>{_e(str(r['decide_command']))}</code>")
-    if not items:
+    command = f"<code class='cb-cmd'>{_e(str(r['decide_command']))}</code>" if r.get("decide_command") else None
+    if not items and command is None:
         return '<span class="cb-muted">–</span>'
-    return "<br>".join(items)
+    if not folded:
+        return "<br>".join(items + ([command] if command else []))
+    head = _e(_short(str((r.get("what_would_decide") or [""])[0]), 160)) if items else ""
+    rest = items[1:] + ([command] if command else [])
+    if not rest:
+        return head
+    more = "command and details" if command else "details"
+    return f"{head}<details class='cb-more'><summary>{more}</summary>{'<br>'.join(rest)}</details>"
 
 
 def corroboration_text(r: dict, claim: dict | None = None) -> str:
@@ -228,7 +240,7 @@ def scorecard_html(verdicts_json: list[dict], card_href: str | None = "05_verify
                 f'<td class="cb-num">{_e(observed_text(r))}</td>',
                 f"<td>{_e(_unit(r) or '–')}</td>",
                 f'<td class="cb-why">{_e(why_text(r))}</td>',
-                f"<td>{decide_html(r)}</td>",
+                f"<td class='cb-decide'>{decide_html(r, folded=True)}</td>",
             ]
             body.append(f'<tr data-claim="{_e(str(c.get("id")))}">' + "".join(cells) + "</tr>")
     counts: dict[str, int] = {}
