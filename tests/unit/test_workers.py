@@ -97,9 +97,11 @@ def test_two_workers_run_closed_open_and_ramped_levels_on_the_servers_clock(ray_
         pool.run_level(cfg, LoadLevel(2, concurrency=4, ramp_s=0.2), long, time.monotonic(), ramp, timeout_s=60)
         assert len(ramp) == 4 and all(r.ok for r in ramp)
         # one request per stream (each lasts ~0.25 s, longer than the ramp); streams on alternate workers
+        # global ramp: stream k (of 4, over 0.2 s) starts no earlier than 0.05·k after the level began,
+        # whichever worker runs it (a sleep never ends early; how late it is depends on the machine's load)
         sends = sorted(r.sent_s for r in ramp)
-        gaps = [b - a for a, b in zip(sends, sends[1:])]
-        assert all(0.03 <= g <= 0.08 for g in gaps), gaps  # global ramp: a stream every 0.05 s
+        assert all(s >= 0.05 * k - 0.002 for k, s in enumerate(sends)), sends
+        assert sends[-1] < 5.0, sends
         d = pool.describe()
     assert d["workers"] == 2 and len(d["per_worker"]) == 2 and d["failures"] == []
     for w in d["per_worker"]:  # same kernel: shared clock, offset applied 0, probe within its uncertainty
