@@ -2,6 +2,7 @@
 every level that completed before the kill. Measured against the reference mock server (known
 timings, seconds instead of a vLLM start), through the real CLI in a subprocess."""
 
+import json
 import os
 import signal
 import subprocess
@@ -13,6 +14,13 @@ import polars as pl
 from claimbench.analyze.metrics import summarize
 from claimbench.load.bundles import find_bundles, read_bundle
 from claimbench.measurement.mockserver import start_mock_server
+
+
+def _levels_completed(manifest) -> list[int]:
+    try:
+        return json.loads(manifest.read_text()).get("levels_completed") or []
+    except (OSError, ValueError):  # not written yet, or being replaced
+        return []
 
 
 def test_sigkill_after_the_first_level_leaves_a_readable_bundle_with_that_level(tmp_path):
@@ -29,8 +37,9 @@ def test_sigkill_after_the_first_level_leaves_a_readable_bundle_with_that_level(
         first_level = None
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline and proc.poll() is None:
+            # level 0 is durable once the journal's manifest lists it (its rows part is written first)
             found = list(out.glob("*.partial/requests-L0000.parquet"))
-            if found:
+            if found and 0 in _levels_completed(found[0].parent / "manifest.json"):
                 first_level = found[0]
                 break
             time.sleep(0.02)
