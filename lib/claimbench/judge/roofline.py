@@ -248,11 +248,9 @@ class ParamBreakdown:
     def attention_total(self) -> int:
         return (self.attention_per_layer + self.attention_norms_per_layer) * (self.dense_layers + self.moe_layers)
 
-    @property
-    def total(self) -> int:
-        moe = self.moe_layers * (
-            (self.experts_routed + self.experts_shared) * self.expert_params + self.router_per_layer
-        )
+    def _with_experts(self, routed: int) -> int:
+        """Parameters when ``routed`` routed experts per MoE layer count (plus the shared ones)."""
+        moe = self.moe_layers * ((routed + self.experts_shared) * self.expert_params + self.router_per_layer)
         return (
             self.embedding
             + self.lm_head
@@ -263,18 +261,12 @@ class ParamBreakdown:
         )
 
     @property
+    def total(self) -> int:
+        return self._with_experts(self.experts_routed)
+
+    @property
     def active(self) -> int:
-        moe = self.moe_layers * (
-            (self.experts_active + self.experts_shared) * self.expert_params + self.router_per_layer
-        )
-        return (
-            self.embedding
-            + self.lm_head
-            + self.final_norm
-            + self.attention_total
-            + self.dense_layers * self.dense_ffn_per_layer
-            + moe
-        )
+        return self._with_experts(self.experts_active)
 
 
 def param_breakdown(model: ModelArch) -> ParamBreakdown:
