@@ -107,6 +107,15 @@ def _check_columns(f: Path, frame: pl.DataFrame, required: tuple[str, ...]) -> N
         )
 
 
+def read_manifest(path: str | Path) -> dict[str, Any]:
+    """The validated ``manifest.json`` of a bundle (complete or partial), without its parquet files."""
+    p = Path(path)
+    mf = p / "manifest.json"
+    if not mf.exists():
+        raise UserError(f"{p}: not a run bundle (no manifest.json)")
+    return _read_manifest(mf)
+
+
 def read_bundle(path: str | Path) -> Bundle:
     """Load one bundle, complete or partial; a missing or malformed one is a :class:`UserError`
     naming the file."""

@@ -456,10 +456,10 @@ def summarize_bundles(
 def bundle_statuses(paths: list[str | Path] | str | Path) -> list[dict[str, Any]]:
     """``run_id``, ``status`` and ``status_reason`` of every bundle under ``paths`` (also those
     that ended before their first level, which have no summary rows)."""
-    from claimbench.load.bundles import find_bundles, read_bundle
+    from claimbench.load.bundles import find_bundles, read_manifest
 
     out = []
     for path in find_bundles([paths] if isinstance(paths, (str, Path)) else paths):
-        m = read_bundle(path).manifest
+        m = read_manifest(path)  # the manifest alone: no need to load the requests again
         out.append({"run_id": m.get("run_id"), "status": m.get("status"), "status_reason": m.get("status_reason")})
     return out
