@@ -33,6 +33,7 @@ from pydantic import Field, model_validator
 
 from claimbench.schema.base import Strict
 from claimbench.schema.claims import Basis, Deployment, Phase, Publication, Speculative
+from claimbench.schema.provenance import Provenance
 
 __all__ = [
     "Evidence",
@@ -198,6 +199,9 @@ class Evidence(Strict):
     models_supported: list[str] | None = None
     platform_hardware: list[str] | None = None
     notes: list[str] = Field(default_factory=list)
+    provenance: Provenance | None = Field(
+        default=None, description="who published the figures, in which document, and how they came to be"
+    )
 
     @property
     def measured(self) -> bool:
