@@ -244,7 +244,7 @@ def write_bundle_files(root: Path, manifest, requests=None):
     "manifest,needle",
     [
         ([1, 2], "expected a JSON object, got a list"),
-        ({"schema_version": 1, "run_id": 5, "status": "complete"}, "field run_id: expected a str"),
+        ({"schema_version": 1, "run_id": 5, "status": "complete"}, "field run_id: Input should be a valid string"),
         ({"schema_version": 1, "run_id": "r", "status": "complete", "levels_completed": "all"}, "levels_completed"),
         ("[" * 200_000, "nested too deeply"),
         (b'{"run_id": "\xff"}', "not UTF-8 text"),

@@ -81,4 +81,4 @@ def test_the_client_calibration_is_recorded_and_reused_from_the_host_cache(tmp_p
     assert cal["ceiling"]["tested_max_streams"] >= 1 and cal["levels"]
     assert second.manifest["client_calibration"]["reused_from_cache"] is True
     assert second.manifest["client_calibration"]["created"] == cal["created"]
-    json.dumps(second.manifest)  # serializable as recorded
+    json.dumps(second.manifest.to_json())  # serializable as recorded

@@ -6,6 +6,7 @@ import argparse
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
 EXIT_STATUS = """exit status:
   0    the run is complete and at least one request succeeded
@@ -253,6 +254,20 @@ def options_from_args(args: argparse.Namespace):
     return MeasureOptions.build(**values)
 
 
+def _print_search(slo_search: dict[str, Any] | None) -> None:
+    """One line about the SLO search's outcome, when the run was one."""
+    search = slo_search.get("result") if slo_search else None
+    if not search or not slo_search:
+        return
+    slo = slo_search["slo"]
+    best = search.get("max_throughput")
+    print(
+        f"SLO search ({search.get('outcome')}): max {best if best is None else f'{best:,.1f}'} output tok/s "
+        f"under {slo['metric']} p{slo['percentile']:g} <= {slo['bound']:g} in {search.get('n_levels')} levels",
+        file=sys.stderr,
+    )
+
+
 def _print_result(bundle: Path, as_json: bool, quiet: bool = False) -> tuple[str, int]:
     """Print the result; return the run status and the number of successful requests."""
     from claimbench.load.bundles import read_bundle
@@ -260,13 +275,14 @@ def _print_result(bundle: Path, as_json: bool, quiet: bool = False) -> tuple[str
 
     b = read_bundle(bundle)
     n_ok = int(b.summary["n_ok"].sum()) if "n_ok" in b.summary.columns and b.summary.height else 0
-    result = (b.manifest["status"], n_ok)
+    m = b.manifest
+    result = (m.status, n_ok)
     if as_json:
         print(
             json.dumps(
                 {
                     "bundle": str(bundle),
-                    "status": b.manifest["status"],
+                    "status": m.status,
                     "n_ok": n_ok,
                     "exit_status": exit_status(*result),
                     "summary": b.summary.to_dicts(),
@@ -280,22 +296,15 @@ def _print_result(bundle: Path, as_json: bool, quiet: bool = False) -> tuple[str
         print(bundle)
         return result
     print(format_summary(b.summary))
-    if b.manifest["status"] != "complete":
-        print(f"note: run {b.manifest['status']}: {b.manifest['status_reason']}", file=sys.stderr)
-    for warning in b.manifest.get("warnings") or []:
+    if m.status != "complete":
+        print(f"note: run {m.status}: {m.status_reason}", file=sys.stderr)
+    for warning in m.warnings:
         print(f"warning: {warning}", file=sys.stderr)
-    search = (b.manifest.get("slo_search") or {}).get("result")
-    if search:
-        best = search.get("max_throughput")
+    _print_search(m.slo_search)
+    if m.output_length_audit is not None and m.output_length_audit.requests_short:
         print(
-            f"SLO search ({search.get('outcome')}): max {best if best is None else f'{best:,.1f}'} output tok/s "
-            f"under {b.manifest['slo_search']['slo']['metric']} p{b.manifest['slo_search']['slo']['percentile']:g} <= "
-            f"{b.manifest['slo_search']['slo']['bound']:g} in {search.get('n_levels')} levels",
-            file=sys.stderr,
+            f"note: {m.output_length_audit.requests_short} requests returned fewer tokens than asked", file=sys.stderr
         )
-    audit = b.manifest["output_length_audit"]
-    if audit["requests_short"]:
-        print(f"note: {audit['requests_short']} requests returned fewer tokens than asked", file=sys.stderr)
     if n_ok == 0:
         print("error: every request failed (exit status 1); see the bundle's requests and engine.log", file=sys.stderr)
     print(bundle)

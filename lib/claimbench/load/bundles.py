@@ -17,29 +17,46 @@ from pathlib import Path
 from typing import Any
 
 import polars as pl
+from pydantic import ValidationError
 
 from claimbench.errors import UserError
-from claimbench.schema.records import REQUESTS_POLARS_SCHEMA, SCHEMA_VERSION
+from claimbench.load.yamlio import validation_message
+from claimbench.schema.manifest import (
+    MANIFEST_FILE,
+    MANIFEST_SCHEMA_VERSION,
+    REQUEST_PART_GLOB,
+    REQUESTS_FILE,
+    REQUIRED_REQUEST_COLUMNS,
+    REQUIRED_SUMMARY_COLUMNS,
+    SUMMARY_FILE,
+    RunManifest,
+)
+from claimbench.schema.records import REQUESTS_POLARS_SCHEMA
 
 
 @dataclass
 class Bundle:
+    """One run bundle read from disk: its typed manifest and its two frames."""
+
     path: Path
-    manifest: dict[str, Any]
+    manifest: RunManifest
     requests: pl.DataFrame
     summary: pl.DataFrame
 
     @property
     def run_id(self) -> str:
-        return self.manifest["run_id"]
+        """The run's id (the bundle folder's name as written)."""
+        return self.manifest.run_id
 
     @property
     def complete(self) -> bool:
-        return self.manifest.get("status") == "complete"
+        """Every level of the plan ran."""
+        return self.manifest.complete
 
     @property
     def partial(self) -> bool:
-        return self.manifest.get("status") == "partial"
+        """A journal of a run in progress or killed."""
+        return self.manifest.partial
 
     def to_pandas(self, which: str = "summary"):
         """The ``summary`` (or ``requests``) frame as pandas (through Arrow)."""
@@ -49,10 +66,6 @@ class Bundle:
 
 
 MAX_MANIFEST_BYTES = 64 * 2**20
-# columns every reader relies on (metrics, evidence); others are optional
-REQUIRED_REQUEST_COLUMNS = ("request_id", "level", "sent_s", "first_token_s", "done_s", "output_tokens", "ok")
-REQUIRED_SUMMARY_COLUMNS = ("level",)
-_REQUIRED_MANIFEST = {"run_id": str, "status": str}
 
 
 def _regular(f: Path, limit: int | None = None) -> None:
@@ -66,7 +79,7 @@ def _regular(f: Path, limit: int | None = None) -> None:
         raise UserError(f"{f}: larger than {limit // 2**20} MiB; not a claimbench file")
 
 
-def _read_manifest(mf: Path) -> dict[str, Any]:
+def _read_manifest(mf: Path) -> RunManifest:
     _regular(mf, MAX_MANIFEST_BYTES)
     try:
         manifest = json.loads(mf.read_bytes().decode("utf-8"))
@@ -80,15 +93,21 @@ def _read_manifest(mf: Path) -> dict[str, Any]:
         raise UserError(f"{mf}: cannot be read ({exc.strerror or exc})") from None
     if not isinstance(manifest, dict):
         raise UserError(f"{mf}: expected a JSON object, got a {type(manifest).__name__}")
-    if manifest.get("schema_version") != SCHEMA_VERSION:
-        raise UserError(f"{mf}: schema_version {manifest.get('schema_version')!r} is not {SCHEMA_VERSION}")
-    for key, typ in _REQUIRED_MANIFEST.items():
-        if not isinstance(manifest.get(key), typ):
-            raise UserError(f"{mf}: field {key}: expected a {typ.__name__}, got {manifest.get(key)!r}"[:300])
-    done = manifest.get("levels_completed")
-    if done is not None and not (isinstance(done, list) and all(isinstance(x, int) for x in done)):
-        raise UserError(f"{mf}: field levels_completed: expected a list of integers")
-    return manifest
+    version = manifest.get("schema_version")
+    if version != MANIFEST_SCHEMA_VERSION:
+        raise UserError(
+            f"{mf}: field schema_version: {version!r} is not {MANIFEST_SCHEMA_VERSION}"[:300]
+            + " (written by another claimbench version)"
+        )
+    return parse_manifest(manifest, mf)
+
+
+def parse_manifest(data: Any, where: str | Path = "manifest.json") -> RunManifest:
+    """A manifest object as a :class:`RunManifest`; invalid is one UserError naming ``where`` and the field."""
+    try:
+        return RunManifest.model_validate(data)
+    except ValidationError as exc:
+        raise UserError(f"{where}: {validation_message(exc)}"[:400]) from None
 
 
 def _read_parquet(f: Path) -> pl.DataFrame:
@@ -107,10 +126,10 @@ def _check_columns(f: Path, frame: pl.DataFrame, required: tuple[str, ...]) -> N
         )
 
 
-def read_manifest(path: str | Path) -> dict[str, Any]:
+def read_manifest(path: str | Path) -> RunManifest:
     """The validated ``manifest.json`` of a bundle (complete or partial), without its parquet files."""
     p = Path(path)
-    mf = p / "manifest.json"
+    mf = p / MANIFEST_FILE
     if not mf.exists():
         raise UserError(f"{p}: not a run bundle (no manifest.json)")
     return _read_manifest(mf)
@@ -120,13 +139,13 @@ def read_bundle(path: str | Path) -> Bundle:
     """Load one bundle, complete or partial; a missing or malformed one is a :class:`UserError`
     naming the file."""
     p = Path(path)
-    mf = p / "manifest.json"
+    mf = p / MANIFEST_FILE
     if not mf.exists():
         raise UserError(f"{p}: not a run bundle (no manifest.json)")
     manifest = _read_manifest(mf)
-    req_file = p / "requests.parquet"
-    parts = sorted(p.glob("requests-L*.parquet"))
-    partial = manifest["status"] == "partial"
+    req_file = p / REQUESTS_FILE
+    parts = sorted(p.glob(REQUEST_PART_GLOB))
+    partial = manifest.partial
     empty_summary = pl.DataFrame(schema={"level": pl.Int64, "concurrency": pl.Int64, "request_rate": pl.Float64})
     if partial and not req_file.exists() and not parts:  # killed before any level ended
         return Bundle(p, manifest, pl.DataFrame(schema=REQUESTS_POLARS_SCHEMA), empty_summary)
@@ -137,12 +156,11 @@ def read_bundle(path: str | Path) -> Bundle:
         requests = pl.concat(frames, how="diagonal_relaxed")
         req_file = parts[0]
     _check_columns(req_file, requests, REQUIRED_REQUEST_COLUMNS)
-    sum_file = p / "summary.parquet"
+    sum_file = p / SUMMARY_FILE
     if partial:
         # killed between writing a level's part and its manifest: only the levels the manifest
         # lists are durable (and summarized)
-        done = manifest.get("levels_completed") or []
-        requests = requests.filter(pl.col("level").is_in(done))
+        requests = requests.filter(pl.col("level").is_in(manifest.levels_completed))
         if not sum_file.exists():
             return Bundle(p, manifest, requests, empty_summary)
     summary = _read_parquet(sum_file)
@@ -172,7 +190,7 @@ def find_bundles(paths: Iterable[str | Path]) -> list[Path]:
     return found
 
 
-def read_bundles(paths: Iterable[str | Path]) -> tuple[pl.DataFrame, pl.DataFrame, list[dict[str, Any]]]:
+def read_bundles(paths: Iterable[str | Path]) -> tuple[pl.DataFrame, pl.DataFrame, list[RunManifest]]:
     """Many bundles as two frames (requests, summary) with a ``run_id`` column, and the manifests."""
     bundles = [read_bundle(p) for p in find_bundles(paths)]
     reqs = [b.requests.with_columns(run_id=pl.lit(b.run_id)) for b in bundles]

@@ -31,6 +31,7 @@ from claimbench.schema.evidence import (
     check_point_physics,
 )
 from claimbench.schema.hardware import HardwareSpec
+from claimbench.schema.manifest import RunManifest
 
 
 # ----------------------------------------------------------------------------------------------
@@ -111,76 +112,50 @@ def _dig(obj: Any, *keys: str) -> Any:
     return obj
 
 
-def _bundle_hardware(manifest: dict, device: Any) -> tuple[str | None, list[str]]:
-    """Registry id of a bundle's hardware: ``manifest["hardware"]["id"]`` (written by
-    ``claimbench measure``), else older forms and the device fingerprint, else unknown."""
-    hw = manifest.get("hardware")
-    if isinstance(hw, dict):
-        if hw.get("id"):
-            return str(hw["id"]), []
-        reason = hw.get("reason") or "no reason given"
-        return None, [f"hardware unknown: the manifest says {reason}"]
-    if isinstance(hw, str) and hw:
-        return hw, []
-    if manifest.get("hardware_id"):
-        return str(manifest["hardware_id"]), []
+def _bundle_hardware(manifest: RunManifest) -> tuple[str | None, list[str]]:
+    """Registry id of a bundle's hardware: ``hardware.id`` (written by ``claimbench measure``),
+    else the device fingerprint of an older manifest, else unknown (with a note saying why)."""
+    hw = manifest.hardware
+    if hw is not None:
+        if hw.id:
+            return hw.id, []
+        return None, [f"hardware unknown: the manifest says {hw.reason or 'no reason given'}"]
+    device = manifest.platform
     found = None
-    if isinstance(device, dict):
-        found = device.get("hardware_id") or hardware_from_device_name(
-            device.get("name") or device.get("device_name"),
-            device.get("vendor") if device.get("backend") is None else device.get("backend"),
+    if device is not None:
+        found = device.hardware_id or hardware_from_device_name(
+            device.device_name, device.vendor if device.backend is None else device.backend
         )
-    if found is None and str(manifest.get("backend", "")).lower() == "cpu":
-        found = "cpu-host"
     if found is None:
         return None, ["hardware not recognised from the manifest's device fingerprint: unknown"]
     return found, [f"hardware {found!r} inferred from the device fingerprint (no manifest hardware.id)"]
 
 
-def _bundle_conditions(manifest: dict) -> tuple[EvidenceConditions, int | None, list[str]]:
-    model = manifest.get("model")
-    if isinstance(model, dict):
-        model_name = model.get("source") or model.get("name") or model.get("path_or_name") or model.get("path")
-    else:
-        model_name = model
-    dtype = _dig(model, "dtype") if isinstance(model, dict) else manifest.get("dtype")
-    if dtype in (None, "auto"):
-        dtype = (
-            _dig(manifest, "engine", "args", "dtype")
-            or _dig(manifest, "engine", "engine_args", "dtype")
-            or _dig(manifest, "engine", "dtype")
-            or dtype
-        )
-    workload = manifest.get("workload") or {}
-    device = manifest.get("platform") or manifest.get("device") or manifest.get("fingerprint") or {}
-    if isinstance(device, dict) and "device" in device and isinstance(device["device"], dict):
-        device = device["device"]
-    hardware, notes = _bundle_hardware(manifest, device)
-    count = None
-    if isinstance(device, dict):
-        count = device.get("count") or device.get("device_count")
+def _bundle_conditions(manifest: RunManifest) -> tuple[EvidenceConditions, int | None, list[str]]:
+    """The conditions a bundle is evidence for, its device count, and notes on what was inferred."""
+    model = manifest.model
+    model_name = (model.source or model.path_or_name) if model is not None else None
+    dtype = manifest.dtype()
+    workload = manifest.workload
+    hardware, notes = _bundle_hardware(manifest)
+    count = manifest.platform.device_count if manifest.platform is not None else None
     if hardware == "cpu-host":
         count = 1  # a CPU host is one package (data/hardware/cpu-host.yaml)
     precision = None
-    if isinstance(dtype, str) and dtype not in ("auto", ""):
-        try:
-            from claimbench.schema.hardware import canonical_dtype
+    if dtype not in (None, "auto", ""):
+        from claimbench.schema.hardware import canonical_dtype
 
-            precision = canonical_dtype(dtype)
-        except ImportError:  # pragma: no cover - registry is part of the package
-            precision = dtype.lower()
-    input_len = workload.get("input_len") if isinstance(workload, dict) else None
-    output_len = workload.get("output_len") if isinstance(workload, dict) else None
+        precision = canonical_dtype(dtype)
     conditions = EvidenceConditions(
         hardware=hardware,
         model=_model_id(model_name),
         precision=precision,
-        input_len=int(input_len) if isinstance(input_len, int) else None,
-        output_len=int(output_len) if isinstance(output_len, int) else None,
-        speculative="none" if not manifest.get("speculative") else None,
+        input_len=workload.input_len if workload is not None else None,
+        output_len=workload.output_len if workload is not None else None,
+        speculative="none" if not manifest.speculative else None,
         phase="end-to-end",
     )
-    return conditions, int(count) if isinstance(count, int) and count > 0 else None, notes
+    return conditions, count if count is not None and count > 0 else None, notes
 
 
 def _bundle_samples(requests, level: int) -> RequestSamples | None:
@@ -218,16 +193,12 @@ def load_run_bundle(path: Path | str) -> Evidence:
     root = Path(path)
     bundle = read_bundle(root)
     manifest, summary, requests = bundle.manifest, bundle.summary, bundle.requests
-    if not isinstance(manifest, dict):
-        raise UserError(f"{root / 'manifest.json'}: expected a JSON object")
-    status = manifest.get("status")
+    status = manifest.status
     notes: list[str] = []
     if status != "complete":
-        why = manifest.get("status_reason")
+        why = manifest.status_reason
         notes.append(
-            (f"bundle status {status!r}" if status is not None else "bundle status not recorded")
-            + (f" ({why})" if why else "")
-            + ": only the levels it completed are used"
+            f"bundle status {status!r}" + (f" ({why})" if why else "") + ": only the levels it completed are used"
         )
     for col in ("level", "output_tok_per_s"):
         if col not in summary.columns:
@@ -235,10 +206,10 @@ def load_run_bundle(path: Path | str) -> Evidence:
     conditions, count, cond_notes = _bundle_conditions(manifest)
     notes += cond_notes
     fields = set(LoadPoint.model_fields) - {"level", "samples", "note", "batch_per_unit"}
-    completed = manifest.get("levels_completed")
+    completed = manifest.levels_completed
     points = []
     for row in summary.iter_rows(named=True):
-        if status != "complete" and isinstance(completed, list) and row.get("level") not in completed:
+        if status != "complete" and row.get("level") not in completed:
             continue
         values = {k: _num(row.get(k)) for k in fields if k in row}
         values["request_rate"] = _rate(row.get("request_rate"))
@@ -249,7 +220,7 @@ def load_run_bundle(path: Path | str) -> Evidence:
         if requests is not None and "level" in requests.columns and row.get("level") is not None:
             samples = _bundle_samples(requests, row["level"])
         points.append(LoadPoint(level=str(row.get("level")), samples=samples, **values))
-    run_id = manifest.get("run_id") or root.name
+    run_id = manifest.run_id
     return Evidence(
         id=f"bundle:{run_id}",
         kind="run_bundle",
@@ -258,7 +229,7 @@ def load_run_bundle(path: Path | str) -> Evidence:
         secondary=False,
         reported_by="claimbench",
         derived=False,
-        status=str(status) if status is not None else "unknown",
+        status=status,
         conditions=conditions,
         basis="system" if count != 1 else "card",
         packages=count,

@@ -20,6 +20,7 @@ from claimbench.errors import UserError
 from claimbench.measurement.progress import Progress
 from claimbench.measurement.store import BundleJournal, monotonic, new_run_id, requests_frame, utc_now_iso
 from claimbench.measurement.workload import WorkloadSpec, make_prompts, prompt_set_sha256
+from claimbench.schema.manifest import MANIFEST_SCHEMA_VERSION, RunManifest, RunStatus
 from claimbench.schema.records import LoadLevel, RequestRecord
 from claimbench.version import __version__
 
@@ -151,7 +152,7 @@ class _Sweep:
         except OSError as exc:
             raise UserError(f"--out: cannot write into {cfg.out_dir}: {exc.strerror or exc}") from None
 
-    def _measure(self) -> tuple[str, str | None]:
+    def _measure(self) -> tuple[RunStatus, str | None]:
         """The fixed levels or the SLO search; (status, reason) of how the sweep ended."""
         cfg = self.cfg
         self.run_t0 = monotonic()
@@ -263,51 +264,66 @@ class _Sweep:
             )
         return warnings
 
-    def manifest_for(self, status: str, status_reason: str | None, summary: pl.DataFrame) -> dict[str, Any]:
+    def manifest_for(self, status: RunStatus, status_reason: str | None, summary: pl.DataFrame) -> RunManifest:
+        """The run's manifest now (a journal's while measuring, the bundle's at the end).
+
+        A new manifest key goes here and, typed, on :class:`~claimbench.schema.manifest.RunManifest`."""
         cfg, spec = self.cfg, self.spec
         measured = [r for r in self.records if not r.warmup and r.ok]
         flagged = [r for r in measured if r.token_count_note]
         final = status != "partial"
-        return {
-            "schema_version": 1,
-            "run_id": self.run_id,
-            "created": self.created,
-            "status": status,
-            "status_reason": status_reason,
-            "levels_completed": list(self.completed),
-            "claimbench": {"version": __version__, "git_sha": _git_sha()},
-            "engine": self.engine.describe(),
-            "model": {"source": cfg.model_source, "path_or_name": cfg.model, "dtype": cfg.dtype},
-            "workload": {
-                **spec.as_dict(),
-                "prompt_set_sha256": prompt_set_sha256(self.prompts) if final and self.prompts is not None else None,
-            },
-            "load_plan": [lv.as_dict() for lv in self.levels_run],
-            "slo_search": None
-            if cfg.search is None
-            else {
-                "slo": {"metric": cfg.search.metric, "bound": cfg.search.bound, "percentile": cfg.search.percentile},
-                "result": self.search_result.as_dict() if self.search_result is not None else None,
-            },
-            "client_calibration": self.calibration,
-            "warnings": self._warnings(summary, measured, flagged),
-            "slos": cfg.slos,
-            "percentile_method": cfg.percentile_method,
-            "request_timeout_s": cfg.request_timeout_s,
-            "platform": self.fingerprint,
-            "energy": {str(k): v for k, v in sorted(self.energy.items())},
-            "output_length_audit": {
-                "requests_ok": len(measured),
-                "requests_short": sum(1 for r in measured if (r.output_tokens or 0) < (r.requested_output_tokens or 0)),
-                "requests_long": sum(1 for r in measured if (r.output_tokens or 0) > (r.requested_output_tokens or 0)),
-            },
-            "token_count_audit": {
-                "requests_usage_flagged": len(flagged),
-                "rule": "usage below the streamed chunk count or above the requested length is not trusted: "
-                "the chunk count is used and token_count_note says why",
-            },
-            **cfg.extra_manifest,
-        }
+        return RunManifest.model_validate(
+            {
+                "schema_version": MANIFEST_SCHEMA_VERSION,
+                "run_id": self.run_id,
+                "created": self.created,
+                "status": status,
+                "status_reason": status_reason,
+                "levels_completed": list(self.completed),
+                "claimbench": {"version": __version__, "git_sha": _git_sha()},
+                "engine": self.engine.describe(),
+                "model": {"source": cfg.model_source, "path_or_name": cfg.model, "dtype": cfg.dtype},
+                "workload": {
+                    **spec.as_dict(),
+                    "prompt_set_sha256": prompt_set_sha256(self.prompts)
+                    if final and self.prompts is not None
+                    else None,
+                },
+                "load_plan": [lv.as_dict() for lv in self.levels_run],
+                "slo_search": None
+                if cfg.search is None
+                else {
+                    "slo": {
+                        "metric": cfg.search.metric,
+                        "bound": cfg.search.bound,
+                        "percentile": cfg.search.percentile,
+                    },
+                    "result": self.search_result.as_dict() if self.search_result is not None else None,
+                },
+                "client_calibration": self.calibration,
+                "warnings": self._warnings(summary, measured, flagged),
+                "slos": cfg.slos,
+                "percentile_method": cfg.percentile_method,
+                "request_timeout_s": cfg.request_timeout_s,
+                "platform": self.fingerprint,
+                "energy": {str(k): v for k, v in sorted(self.energy.items())},
+                "output_length_audit": {
+                    "requests_ok": len(measured),
+                    "requests_short": sum(
+                        1 for r in measured if (r.output_tokens or 0) < (r.requested_output_tokens or 0)
+                    ),
+                    "requests_long": sum(
+                        1 for r in measured if (r.output_tokens or 0) > (r.requested_output_tokens or 0)
+                    ),
+                },
+                "token_count_audit": {
+                    "requests_usage_flagged": len(flagged),
+                    "rule": "usage below the streamed chunk count or above the requested length is not trusted: "
+                    "the chunk count is used and token_count_note says why",
+                },
+                **cfg.extra_manifest,
+            }
+        )
 
 
 def client_warning(row: dict[str, Any], calibration: dict[str, Any] | None, engine: Engine) -> str | None:

@@ -33,6 +33,7 @@ import polars as pl
 
 from claimbench.errors import UserError
 from claimbench.redact import Redactor
+from claimbench.schema.manifest import MANIFEST_FILE, RunManifest
 from claimbench.schema.records import REQUESTS_POLARS_SCHEMA, RequestRecord
 
 JOURNAL_SUFFIX = ".partial"
@@ -47,9 +48,12 @@ def requests_frame(records: Iterable[RequestRecord]) -> pl.DataFrame:
     return pl.DataFrame([r.as_row() for r in records], schema=REQUESTS_POLARS_SCHEMA)
 
 
-def _redact(text: str, secrets_: Iterable[str]) -> str:
-    """Replace secrets and credentials by ``***`` and the user's home folder by ``~``."""
-    return Redactor(secrets_).text(text)
+def manifest_json(manifest: RunManifest | dict[str, Any]) -> dict[str, Any]:
+    """The JSON object of a manifest: a :class:`RunManifest` is validated when built; a dict (a
+    journal's manifest read back to add a note) is checked against it here, so every manifest
+    claimbench writes is one a reader accepts."""
+    typed = manifest if isinstance(manifest, RunManifest) else RunManifest.model_validate(manifest)
+    return typed.to_json()
 
 
 def json_safe(obj: Any) -> Any:
@@ -105,7 +109,7 @@ def _write_durable(path: Path, write) -> None:
 
 def write_bundle(
     out_dir: str | Path,
-    manifest: dict[str, Any],
+    manifest: RunManifest | dict[str, Any],
     requests: pl.DataFrame,
     summary: pl.DataFrame,
     extra_files: dict[str, Path] | None = None,
@@ -119,7 +123,8 @@ def write_bundle(
     """
     redactor = Redactor(redact)
     out_dir = Path(out_dir)
-    run_id = manifest["run_id"]
+    data = manifest_json(manifest)
+    run_id = data["run_id"]
     out_dir.mkdir(parents=True, exist_ok=True)
     final = out_dir / run_id
     if final.exists():
@@ -130,9 +135,9 @@ def write_bundle(
         summary.write_parquet(tmp / "summary.parquet")
         for name, src in (extra_files or {}).items():
             if Path(src).is_file():
-                data = Path(src).read_bytes().decode("utf-8", "replace")
-                (tmp / name).write_text(redactor.text(data))
-        (tmp / "manifest.json").write_text(dump_json(redactor.data(json_safe(manifest))))
+                text = Path(src).read_bytes().decode("utf-8", "replace")
+                (tmp / name).write_text(redactor.text(text))
+        (tmp / MANIFEST_FILE).write_text(dump_json(redactor.data(json_safe(data))))
         for f in tmp.iterdir():
             with open(f, "rb") as fh:
                 os.fsync(fh.fileno())
@@ -168,17 +173,19 @@ class BundleJournal:
         self._secrets = [r for r in redact if r]
         self.levels: list[int] = []
 
-    def open(self, manifest: dict[str, Any]) -> None:
+    def open(self, manifest: RunManifest | dict[str, Any]) -> None:
         self.out_dir.mkdir(parents=True, exist_ok=True)
         self.path.mkdir()
         self.write_manifest(manifest)
         _fsync_dir(self.out_dir)
 
-    def write_manifest(self, manifest: dict[str, Any]) -> None:
-        text = dump_json(self.redactor.data(json_safe(manifest)))
-        _write_durable(self.path / "manifest.json", lambda p: p.write_text(text))
+    def write_manifest(self, manifest: RunManifest | dict[str, Any]) -> None:
+        text = dump_json(self.redactor.data(json_safe(manifest_json(manifest))))
+        _write_durable(self.path / MANIFEST_FILE, lambda p: p.write_text(text))
 
-    def add_level(self, level: int, requests: pl.DataFrame, summary: pl.DataFrame, manifest: dict[str, Any]) -> None:
+    def add_level(
+        self, level: int, requests: pl.DataFrame, summary: pl.DataFrame, manifest: RunManifest | dict[str, Any]
+    ) -> None:
         """Make one completed level durable: its rows as a part, then summary and manifest."""
         part = self.path / f"requests-L{level:04d}.parquet"
         frame = redact_requests(requests, self.redactor)
@@ -190,7 +197,7 @@ class BundleJournal:
 
     def finalize(
         self,
-        manifest: dict[str, Any],
+        manifest: RunManifest | dict[str, Any],
         requests: pl.DataFrame,
         summary: pl.DataFrame,
         extra_files: dict[str, Path] | None = None,
@@ -211,7 +218,7 @@ class BundleJournal:
     def keep(self, reason: str) -> None:
         """Best effort: record in the journal's manifest why it was left behind."""
         try:
-            mf = json.loads((self.path / "manifest.json").read_text())
+            mf = json.loads((self.path / MANIFEST_FILE).read_text())
             mf["status_reason"] = reason
             self.write_manifest(mf)
         except Exception:

