@@ -8,6 +8,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from claimbench.measurement.engines.registry import engine_names
+
 EXIT_STATUS = """exit status:
   0    the run is complete and at least one request succeeded
   1    the run ended incomplete (a level failed, timed out or was cut short) or every request failed
@@ -32,9 +34,7 @@ def register(sub) -> None:
         formatter_class=DefaultsHelpFormatter,
     )
     g = p.add_argument_group("engine and model")
-    g.add_argument(
-        "--engine", choices=("offline", "serve", "endpoint"), default="offline", help="how requests reach the model"
-    )
+    g.add_argument("--engine", choices=engine_names(), default="offline", help="how requests reach the model")
     g.add_argument(
         "--model",
         default="tiny",

@@ -6,7 +6,6 @@ Types are in :mod:`claimbench.schema.evidence`. A file that does not parse is na
 
 from __future__ import annotations
 
-import json
 import math
 from collections.abc import Sequence
 from pathlib import Path
@@ -15,13 +14,22 @@ from typing import Any, Literal
 from pydantic import Field, ValidationError, model_validator
 
 from claimbench.errors import UserError, did_you_mean
+from claimbench.load.importers import DIR, FunctionImporter, ImportMeta
+from claimbench.load.peers.common import (
+    MAX_EVIDENCE_BYTES,
+    check_regular_file,
+    hardware_from_device_name,
+    model_id,
+    num,
+    rate,
+    read_json_documents,
+    read_text_file,
+)
+from claimbench.load.peers.vllm_bench import load_vllm_bench
 from claimbench.load.yamlio import read_yaml, validation_message
-from claimbench.numbers import BadNumber, checked_number
 from claimbench.schema.base import Strict
 from claimbench.schema.claims import Basis, Deployment, Phase, Publication, Speculative
 from claimbench.schema.evidence import (
-    _LAT,
-    _STATS,
     Evidence,
     EvidenceConditions,
     EvidenceImportError,
@@ -30,88 +38,26 @@ from claimbench.schema.evidence import (
     RequestSamples,
     check_point_physics,
 )
-from claimbench.schema.hardware import HardwareSpec
 from claimbench.schema.manifest import RunManifest
 
-
-# ----------------------------------------------------------------------------------------------
-# small helpers
-# ----------------------------------------------------------------------------------------------
-def _num(x: Any) -> float | None:
-    """A finite float, else None (NaN and non-numbers are missing, never 0)."""
-    if isinstance(x, bool) or x is None:
-        return None
-    try:
-        v = float(x)
-    except (TypeError, ValueError):
-        return None
-    return v if math.isfinite(v) else None
-
-
-BadField = BadNumber  # a peer-file field with the wrong type or an impossible value
-
-
-def _strict(x: Any, field: str) -> float | None:
-    """A peer file's measured number: missing stays None; a non-number, NaN, inf or a negative
-    value is a :class:`BadNumber` naming the field (never judged, never silently dropped). The one
-    number check of :mod:`claimbench.numbers`."""
-    v = checked_number(x, f"field {field}", lo=0)
-    return None if v is None else float(v)
-
-
-def _rate(x: Any) -> float | None:
-    """Request rate: a number, or ``inf``/``"inf"`` (all at once) kept as math.inf."""
-    if isinstance(x, str) and x.strip().lower() in ("inf", "infinity"):
-        return math.inf
-    if isinstance(x, (int, float)) and not isinstance(x, bool):
-        return float(x)
-    return None
-
-
-def _model_id(name: Any) -> str | None:
-    """Normalize a model name or path to a registry-style id (``…/tiny-v1`` → ``tiny``)."""
-    if not isinstance(name, str) or not name.strip():
-        return None
-    base = name.rstrip("/").split("/")[-1].lower()
-    if base == "tiny" or (base.startswith("tiny-v") and base[6:].isdigit()):
-        return "tiny"
-    return base
-
-
-def hardware_from_device_name(
-    name: str | None, vendor: str | None = None, hardware: Sequence[HardwareSpec] | None = None
-) -> str | None:
-    """Best-effort registry id from a device name; None (unknown) when not sure.
-
-    The fragments are data: each hardware file's ``device_names`` (the longest match wins, so
-    "h200" is not read as "h20"). A 910B name is not mapped: its TFLOPS bin cannot be told from
-    the name alone.
-    """
-    if vendor and str(vendor).lower() == "cpu":
-        return "cpu-host"
-    if not name:
-        return None
-    if hardware is None:
-        from claimbench.load.registry import list_hardware
-
-        hardware = list_hardware()
-    low = str(name).lower().replace(" ", "")
-    frags = [(frag.lower().replace(" ", ""), h.id) for h in hardware for frag in h.device_names]
-    hits = [(len(frag), hw_id) for frag, hw_id in frags if frag and frag in low]
-    return max(hits)[1] if hits else None
+__all__ = [
+    "MAX_EVIDENCE_BYTES",
+    "check_regular_file",
+    "default_evidence_paths",
+    "hardware_from_device_name",
+    "import_evidence",
+    "load_reference",
+    "load_run_bundle",
+    "load_vllm_bench",
+    "read_json_documents",
+    "read_text_file",
+    "require_evidence",
+]
 
 
 # ----------------------------------------------------------------------------------------------
 # claimbench run bundles
 # ----------------------------------------------------------------------------------------------
-def _dig(obj: Any, *keys: str) -> Any:
-    for key in keys:
-        if not isinstance(obj, dict):
-            return None
-        obj = obj.get(key)
-    return obj
-
-
 def _bundle_hardware(manifest: RunManifest) -> tuple[str | None, list[str]]:
     """Registry id of a bundle's hardware: ``hardware.id`` (written by ``claimbench measure``),
     else the device fingerprint of an older manifest, else unknown (with a note saying why)."""
@@ -148,7 +94,7 @@ def _bundle_conditions(manifest: RunManifest) -> tuple[EvidenceConditions, int |
         precision = canonical_dtype(dtype)
     conditions = EvidenceConditions(
         hardware=hardware,
-        model=_model_id(model_name),
+        model=model_id(model_name),
         precision=precision,
         input_len=workload.input_len if workload is not None else None,
         output_len=workload.output_len if workload is not None else None,
@@ -211,8 +157,8 @@ def load_run_bundle(path: Path | str) -> Evidence:
     for row in summary.iter_rows(named=True):
         if status != "complete" and row.get("level") not in completed:
             continue
-        values = {k: _num(row.get(k)) for k in fields if k in row}
-        values["request_rate"] = _rate(row.get("request_rate"))
+        values = {k: num(row.get(k)) for k in fields if k in row}
+        values["request_rate"] = rate(row.get("request_rate"))
         for k in ("n_ok", "n_failed"):
             if row.get(k) is not None:
                 values[k] = int(row[k])
@@ -236,159 +182,6 @@ def load_run_bundle(path: Path | str) -> Evidence:
         points=points,
         notes=notes,
     )
-
-
-# ----------------------------------------------------------------------------------------------
-# vllm bench serve JSON
-# ----------------------------------------------------------------------------------------------
-_VLLM_REQUIRED = ("completed", "output_throughput")
-
-
-def _json_objects(text: str) -> list[Any]:
-    """One JSON document, or several concatenated/line-separated ones (``--append-result``)."""
-    decoder = json.JSONDecoder()
-    out: list[Any] = []
-    i, n = 0, len(text)
-    while True:
-        while i < n and text[i].isspace():
-            i += 1
-        if i >= n:
-            return out
-        obj, i = decoder.raw_decode(text, i)
-        out.append(obj)
-
-
-def _vllm_point(obj: dict, idx: int) -> LoadPoint:
-    completed = int(obj["completed"])
-    failed = obj.get("failed")
-    values: dict[str, Any] = {
-        "level": str(idx),
-        "concurrency": _strict(obj.get("max_concurrency"), "max_concurrency"),
-        "request_rate": _rate(obj.get("request_rate")),
-        "n_ok": completed,
-        "n_failed": int(failed) if isinstance(failed, int) else None,
-        "duration_s": _strict(obj.get("duration"), "duration"),
-        "request_per_s": _strict(obj.get("request_throughput"), "request_throughput"),
-        "output_tok_per_s": _strict(obj.get("output_throughput"), "output_throughput"),
-        "total_tok_per_s": _strict(obj.get("total_token_throughput"), "total_token_throughput"),
-        "goodput_req_per_s": _strict(obj.get("request_goodput"), "request_goodput"),
-    }
-    rate = values["request_rate"]
-    if rate is not None and (rate != rate or rate < 0):
-        raise BadField(f"field request_rate: {rate} is not a positive rate")
-    dur = values["duration_s"]
-    total_in = _strict(obj.get("total_input_tokens"), "total_input_tokens")
-    if dur and total_in is not None:
-        values["input_tok_per_s"] = total_in / dur
-    for metric in _LAT:
-        values[f"{metric}_mean_ms"] = _strict(obj.get(f"mean_{metric}_ms"), f"mean_{metric}_ms")
-        values[f"{metric}_p50_ms"] = _strict(obj.get(f"median_{metric}_ms"), f"median_{metric}_ms")
-        for q in ("90", "99"):
-            values[f"{metric}_p{q}_ms"] = _strict(obj.get(f"p{q}_{metric}_ms"), f"p{q}_{metric}_ms")
-    if completed == 0:  # vLLM writes 0 for empty statistics; missing is null here
-        for metric in _LAT:
-            for stat in _STATS:
-                values[f"{metric}_{stat}_ms"] = None
-        values["output_tok_per_s"] = None
-        values["total_tok_per_s"] = None
-    samples = None
-    lens, ttfts, itls = obj.get("output_lens"), obj.get("ttfts"), obj.get("itls")
-    errors = obj.get("errors")
-    if isinstance(lens, list) and isinstance(ttfts, list) and isinstance(itls, list) and dur:
-        okmask = [not e for e in errors] if isinstance(errors, list) else [True] * len(lens)
-        out_tok, tpot, ttft, e2el = [], [], [], []
-        for n_out, t0, gaps, ok in zip(lens, ttfts, itls, okmask):
-            if not ok:
-                continue
-            out_tok.append(int(n_out or 0))
-            ttft.append(1000.0 * t0 if _num(t0) is not None else None)
-            tpot.append(1000.0 * sum(gaps) / (n_out - 1) if isinstance(gaps, list) and n_out and n_out > 1 else None)
-            e2el.append(1000.0 * (t0 + sum(gaps)) if _num(t0) is not None and isinstance(gaps, list) else None)
-        if out_tok:
-            samples = RequestSamples(output_tokens=out_tok, tpot_ms=tpot, ttft_ms=ttft, wall_s=dur, e2el_ms=e2el)
-    return LoadPoint(samples=samples, **values)
-
-
-def load_vllm_bench(path: Path | str) -> Evidence:
-    """A ``vllm bench serve --save-result`` JSON file (one object, or several appended)."""
-    p = Path(path)
-    objs = read_json_documents(p)
-    if not objs:
-        raise UserError(f"{p}: empty file")
-    points = []
-    for i, obj in enumerate(objs):
-        if not isinstance(obj, dict):
-            raise UserError(f"{p}: field [{i}]: expected a JSON object")
-        for key in _VLLM_REQUIRED:
-            if key not in obj:
-                raise UserError(f"{p}: field {key}: missing (not a vllm bench serve result)")
-        if not isinstance(obj["completed"], int) or isinstance(obj["completed"], bool) or obj["completed"] < 0:
-            raise UserError(f"{p}: field completed: expected a non-negative integer")
-        try:
-            points.append(_vllm_point(obj, i))
-        except BadField as exc:
-            raise UserError(f"{p}: {exc}" + (f" (result {i})" if len(objs) > 1 else "")) from None
-    first = objs[0]
-    models = {_model_id(o.get("model_id")) for o in objs}
-    notes = [
-        "vllm bench serve: TPOT excludes the first token (same as ours); percentiles by numpy "
-        "linear interpolation; throughput = tokens / benchmark duration."
-    ]
-    if len(models) > 1:
-        raise UserError(
-            f"{p}: field model_id: the appended results name different models {sorted(str(m) for m in models)}"
-        )
-    hardware = first.get("hardware")  # --metadata hardware=<registry id>
-    precision = first.get("precision") or first.get("dtype")
-    packages = first.get("packages")
-    try:
-        packages = int(packages) if packages is not None else None
-    except (TypeError, ValueError):
-        raise UserError(f"{p}: field packages: not an integer") from None
-    if hardware is None:
-        notes.append("no 'hardware' metadata (vllm bench serve --metadata hardware=<id>): unknown")
-    if hardware == "cpu-host":
-        packages = 1
-    mean_in = None
-    if first.get("completed") and isinstance(first.get("total_input_tokens"), (int, float)):
-        mean_in = round(first["total_input_tokens"] / first["completed"])
-    in_len = first.get("input_len") or first.get("random_input_len")
-    out_len = first.get("output_len") or first.get("random_output_len")
-    if in_len is None and mean_in is not None:
-        in_len = mean_in
-        notes.append(f"input_len read as the mean prompt length {mean_in}")
-    return Evidence(
-        id=f"vllm-bench:{p.name}",
-        kind="vllm_bench",
-        path=str(p),
-        title=f"vllm bench serve {first.get('date', '')}".strip(),
-        secondary=False,
-        reported_by=str(first.get("reported_by") or "peer file"),
-        derived=False,
-        conditions=EvidenceConditions(
-            hardware=hardware,
-            model=_model_id(first.get("model_id")),
-            precision=str(precision).lower() if precision else None,
-            input_len=int(in_len) if in_len is not None else None,
-            output_len=int(out_len) if out_len is not None else None,
-            speculative=None,
-            phase="end-to-end",
-        ),
-        basis="card" if packages == 1 else "system",
-        packages=packages,
-        points=points,
-        notes=notes,
-    )
-
-
-# ----------------------------------------------------------------------------------------------
-# GuideLLM reports (the importer lives in claimbench.load.peers.guidellm)
-# ----------------------------------------------------------------------------------------------
-def load_guidellm(path: Path | str) -> Evidence:
-    """A GuideLLM ``benchmarks.json`` report: see :mod:`claimbench.load.peers.guidellm`."""
-    from claimbench.load.peers.guidellm import load_guidellm as _load
-
-    return _load(path)
 
 
 # ----------------------------------------------------------------------------------------------
@@ -579,99 +372,27 @@ def load_reference(path: Path | str, hardware_ids: set[str] | None = None) -> li
 
 
 # ----------------------------------------------------------------------------------------------
+# the importers defined here (registered in claimbench.load.importers.BUILTIN)
+# ----------------------------------------------------------------------------------------------
+BUNDLE_IMPORTER = FunctionImporter(
+    name="run_bundle",
+    title="claimbench run bundle",
+    formats=(DIR,),
+    sniff_fn=lambda p: 1.0 if (p / "manifest.json").is_file() else 0.0,
+    load_fn=lambda p, meta: [load_run_bundle(p)],
+)
+REFERENCE_IMPORTER = FunctionImporter(
+    name="reference",
+    title="claimbench reference YAML",
+    formats=(".yaml", ".yml"),
+    sniff_fn=lambda p: 1.0,
+    load_fn=lambda p, meta: load_reference(p, meta.hardware_ids),
+)
+
+
+# ----------------------------------------------------------------------------------------------
 # dispatch
 # ----------------------------------------------------------------------------------------------
-MAX_EVIDENCE_BYTES = 64 * 2**20
-"""Largest peer/reference file read (a result file is kilobytes to a few megabytes)."""
-
-
-def check_regular_file(path: Path, limit: int = MAX_EVIDENCE_BYTES) -> None:
-    """``path`` is a regular file of at most ``limit`` bytes, else one UserError: a FIFO, a device
-    (``/dev/zero``), a socket or a symlink loop is never opened, so reading cannot block or run away."""
-    import stat as _stat
-
-    try:
-        st = path.stat()
-    except OSError as exc:
-        if exc.errno == 40:  # ELOOP
-            raise UserError(f"{path}: symlink loop") from None
-        raise UserError(f"{path}: cannot be read ({exc.strerror or exc})") from None
-    if not _stat.S_ISREG(st.st_mode):
-        kind = (
-            "a named pipe"
-            if _stat.S_ISFIFO(st.st_mode)
-            else "a device"
-            if _stat.S_ISCHR(st.st_mode) or _stat.S_ISBLK(st.st_mode)
-            else "a socket"
-            if _stat.S_ISSOCK(st.st_mode)
-            else "not a regular file"
-        )
-        raise UserError(f"{path}: {kind}; evidence must be a regular file")
-    if st.st_size > limit:
-        raise UserError(
-            f"{path}: {st.st_size / 2**20:,.0f} MiB, larger than the {limit // 2**20} MiB limit for evidence"
-        )
-
-
-def read_text_file(path: Path, limit: int = MAX_EVIDENCE_BYTES) -> str:
-    """The UTF-8 text of a regular file of at most ``limit`` bytes (one UserError otherwise)."""
-    check_regular_file(path, limit)
-    try:
-        with open(path, "rb") as fh:
-            raw = fh.read(limit + 1)
-    except OSError as exc:
-        raise UserError(f"{path}: cannot be read ({exc.strerror or exc})") from None
-    if len(raw) > limit:
-        raise UserError(f"{path}: larger than the {limit // 2**20} MiB limit for evidence")
-    try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise UserError(f"{path}: not UTF-8 text (byte {exc.start})") from None
-
-
-def read_json_documents(path: Path) -> list[Any]:
-    """Every JSON document in ``path`` (one, or several appended); one UserError on any problem."""
-    text = read_text_file(path)
-    try:
-        return _json_objects(text)
-    except RecursionError:
-        raise UserError(f"{path}: not valid JSON: nested too deeply") from None
-    except ValueError as exc:  # JSONDecodeError is a ValueError
-        raise UserError(f"{path}: not valid JSON: {str(exc).splitlines()[0] if str(exc) else 'empty'}") from None
-
-
-def _sniff_json(path: Path) -> str:
-    """Which importer reads this JSON file, by its content."""
-    from claimbench.load.peers.aiperf import is_aiperf
-    from claimbench.load.peers.inferencex import is_inferencex
-    from claimbench.load.peers.mlperf import is_mlperf_rows
-
-    objs = read_json_documents(path)
-    first = objs[0] if objs else None
-    if isinstance(first, dict) and "benchmarks" in first:
-        return "guidellm"
-    if is_aiperf(first):
-        return "aiperf"
-    if is_inferencex(first):
-        return "inferencex"
-    if is_mlperf_rows(first):
-        return "mlperf"
-    if isinstance(first, dict) and ("output_throughput" in first or "completed" in first):
-        return "vllm_bench"
-    raise UserError(
-        f"{path}: not a recognised result file (vllm bench serve, GuideLLM, AIPerf, InferenceX or MLPerf Inference)"
-    )
-
-
-def _is_mlperf_csv(path: Path) -> bool:
-    try:
-        check_regular_file(path)
-        with path.open(encoding="utf-8-sig") as fh:
-            return "Performance_Result" in fh.readline(4096)
-    except (OSError, UnicodeDecodeError, UserError):
-        return False
-
-
 def default_evidence_paths(data_dir: Path | None = None) -> list[Path]:
     """``reference/`` then ``runs/`` of every data layer that has them (the user's layers first,
     then the shipped data; with ``data_dir``, that folder alone). A reference file in a user
@@ -682,42 +403,20 @@ def default_evidence_paths(data_dir: Path | None = None) -> list[Path]:
 
 
 def _import_one(path: Path, hardware_ids: set[str] | None) -> list[Evidence]:
-    if path.is_dir():
-        return [load_run_bundle(path)]
-    check_regular_file(path)  # never open a FIFO, a device or a giant file
-    suffix = path.suffix.lower()
-    if suffix in (".yaml", ".yml"):
-        return load_reference(path, hardware_ids)
-    if suffix == ".csv":
-        if not _is_mlperf_csv(path):
-            raise UserError(f"{path}: not an MLPerf Inference results table (no Performance_Result column)")
-        from claimbench.load.peers.mlperf import load_mlperf
+    """The evidence of one bundle or file, read by the importer that recognises it (:mod:`claimbench.load.importers`)."""
+    from claimbench.load.importers import importer_for
 
-        return load_mlperf(path)
-    if suffix == ".json":
-        kind = _sniff_json(path)
-        if kind == "guidellm":
-            return [load_guidellm(path)]
-        if kind == "aiperf":
-            from claimbench.load.peers.aiperf import load_aiperf
-
-            return [load_aiperf(path)]
-        if kind == "inferencex":
-            from claimbench.load.peers.inferencex import load_inferencex
-
-            return load_inferencex(path)
-        if kind == "mlperf":
-            from claimbench.load.peers.mlperf import load_mlperf
-
-            return load_mlperf(path)
-        return [load_vllm_bench(path)]
-    raise UserError(f"{path}: unsupported evidence file (expected a bundle dir, .json, .csv or .yaml)")
+    if not path.is_dir():
+        check_regular_file(path)  # never open a FIFO, a device or a giant file
+    return importer_for(path).load(path, ImportMeta(hardware_ids=hardware_ids))
 
 
 def _expand(path: Path, errors: list[EvidenceImportError] | None = None, _seen: set[str] | None = None) -> list[Path]:
     """Evidence files and bundles under ``path``. Each folder is visited once by its real path, so
     a symlink loop ends (noted in ``errors``); hidden and ``_`` entries are skipped."""
     import os
+
+    from claimbench.load.importers import is_candidate
 
     errors = errors if errors is not None else []
     seen = _seen if _seen is not None else set()
@@ -753,9 +452,7 @@ def _expand(path: Path, errors: list[EvidenceImportError] | None = None, _seen: 
             found.extend(_expand(child, errors, seen))
         elif child.name == "inputs.json" and (path / "logs" / "aiperf.log").is_file():
             continue  # the requests AIPerf sent, not results
-        elif child.suffix.lower() in (".yaml", ".yml", ".json") or (
-            child.suffix.lower() == ".csv" and _is_mlperf_csv(child)
-        ):
+        elif is_candidate(child):
             found.append(child)
     return found
 

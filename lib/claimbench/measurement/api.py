@@ -198,41 +198,10 @@ def _hardware_id(args: MeasureOptions, fp: dict) -> dict:
 
 
 def _make_engine(args: MeasureOptions, model: str, fp: dict, engine_extra: dict, api_key: str | None):
-    backend = fp.get("backend") or "unknown"
-    common: dict[str, Any] = dict(
-        model=model,
-        dtype=args.dtype,
-        max_model_len=args.max_model_len,
-        enforce_eager=args.enforce_eager,
-        kv_cache_gib=args.kv_cache_gib,
-        seed=args.seed,
-        tensor_parallel_size=args.tensor_parallel_size,
-        extra=engine_extra,
-    )
-    if args.engine == "offline":
-        from claimbench.measurement.engines.offline import OfflineEngine, OfflineEngineConfig
+    """The engine ``args.engine`` names, from the engine registry (``measurement/engines/registry.py``)."""
+    from claimbench.measurement.engines.registry import EngineRequest, build_engine
 
-        return OfflineEngine(OfflineEngineConfig(**common), backend)
-    from claimbench.measurement.engines.http import HttpEngine, HttpEngineConfig
-
-    conf = HttpEngineConfig(
-        api=args.api,
-        served_model_name=args.served_model_name,
-        api_key=api_key,
-        api_key_env=args.api_key_env,
-        token_counts=args.token_counts,
-        workers=args.workers,
-        ray_address=args.ray_address,
-        on_worker_failure=args.on_worker_failure,
-    )
-    if args.engine == "endpoint":
-        return HttpEngine(conf, base_url=args.base_url, model=model)
-    from claimbench.measurement.engines.serve import ServeConfig, ServeProcess
-
-    server = ServeProcess(ServeConfig(**common, port=args.port, ready_timeout_s=args.server_timeout, backend=backend))
-    engine = HttpEngine(conf, server=server, model=model)
-    engine.fingerprint = fp  # a multi-node (Ray executor) server adds its cluster to it
-    return engine
+    return build_engine(EngineRequest(args, model, fp, engine_extra, api_key))
 
 
 def _options_record(args: MeasureOptions) -> dict:

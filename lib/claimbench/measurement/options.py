@@ -21,8 +21,6 @@ from claimbench.analyze.metrics import SLO_METRICS
 from claimbench.errors import UserError, did_you_mean
 from claimbench.numbers import BadNumber, checked_number
 
-Engine = Literal["offline", "serve", "endpoint"]
-ENGINES: tuple[str, ...] = ("offline", "serve", "endpoint")
 SEARCH_METRICS = ("tpot_ms", "ttft_ms", "itl_ms", "e2el_ms")
 
 # Upper bounds of plan sizes: beyond them a run cannot finish on any machine (and would only
@@ -160,7 +158,7 @@ class MeasureOptions(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    engine: Engine = "offline"
+    engine: str = "offline"  # a name in the engine registry (measurement/engines/registry.py)
     model: str = "tiny"
     dtype: str = "auto"
     max_model_len: int | None = None
@@ -218,6 +216,13 @@ class MeasureOptions(BaseModel):
     @classmethod
     def _slo(cls, v: Any) -> Any:
         return parse_slos(v)
+
+    @field_validator("engine")
+    @classmethod
+    def _engine(cls, v: str) -> str:
+        from claimbench.measurement.engines.registry import check_engine_name
+
+        return check_engine_name(v)
 
     @field_validator("engine_arg", mode="before")
     @classmethod

@@ -24,7 +24,8 @@ from pathlib import Path
 from typing import Any
 
 from claimbench.errors import UserError
-from claimbench.load.evidence import _dig, _model_id, _num, _rate, read_text_file
+from claimbench.load.importers import FunctionImporter
+from claimbench.load.peers.common import dig, first_json_document, model_id, num, rate, read_text_file
 from claimbench.schema.evidence import Evidence, EvidenceConditions, LoadPoint
 
 _STAT_KEYS = {"mean": "avg", "p50": "p50", "p90": "p90", "p99": "p99"}
@@ -43,7 +44,7 @@ def is_aiperf(obj: Any) -> bool:
 
 
 def _avg(obj: dict, key: str) -> float | None:
-    return _num(_dig(obj, key, "avg"))
+    return num(dig(obj, key, "avg"))
 
 
 def _profiling_phase(cfg: dict) -> dict:
@@ -59,10 +60,10 @@ def _requested_length(cfg: dict, key: str) -> int | None:
     datasets = cfg.get("datasets")
     if not isinstance(datasets, list) or len(datasets) != 1:
         return None
-    dist = _dig(datasets[0], "prompts", key)
+    dist = dig(datasets[0], "prompts", key)
     if not isinstance(dist, dict) or dist.get("stddev"):
         return None
-    mean = _num(dist.get("mean"))
+    mean = num(dist.get("mean"))
     return round(mean) if mean is not None else None
 
 
@@ -87,8 +88,8 @@ def load_aiperf(path: Path | str) -> Evidence:
         n_failed = 0
     values: dict[str, Any] = {
         "level": "0",
-        "concurrency": _num(phase.get("concurrency")),
-        "request_rate": _rate(phase.get("request_rate")),
+        "concurrency": num(phase.get("concurrency")),
+        "request_rate": rate(phase.get("request_rate")),
         "n_ok": int(n_ok) if n_ok is not None else None,
         "n_failed": int(n_failed) if n_failed is not None else None,
         "duration_s": _avg(obj, "benchmark_duration"),
@@ -99,7 +100,7 @@ def load_aiperf(path: Path | str) -> Evidence:
     }
     for ours, theirs in _LATENCIES.items():
         for stat, key in _STAT_KEYS.items():
-            values[f"{ours}_{stat}_ms"] = _num(_dig(obj, theirs, key))
+            values[f"{ours}_{stat}_ms"] = num(dig(obj, theirs, key))
     if values["n_ok"] == 0:
         for k in list(values):
             if k.endswith("_ms") or k.endswith("_tok_per_s"):
@@ -108,14 +109,14 @@ def load_aiperf(path: Path | str) -> Evidence:
         "AIPerf: TPOT here is its inter_token_latency ((latency - TTFT)/(output tokens - 1), first token "
         "excluded); ITL is its inter_chunk_latency; throughput is its output_token_throughput."
     ]
-    if not _dig(cfg, "endpoint", "use_server_token_count"):
+    if not dig(cfg, "endpoint", "use_server_token_count"):
         notes.append(
             "tokens were counted with AIPerf's client tokenizer (no --use-server-token-count): throughput "
             "depends on that tokenizer"
         )
     if obj.get("is_complete") is False or obj.get("was_cancelled"):
         notes.append("AIPerf marks this run incomplete or cancelled")
-    models = _dig(cfg, "models", "items")
+    models = dig(cfg, "models", "items")
     model = models[0].get("name") if isinstance(models, list) and models and isinstance(models[0], dict) else None
     in_len = _requested_length(cfg, "isl")
     out_len = _requested_length(cfg, "osl")
@@ -141,7 +142,7 @@ def load_aiperf(path: Path | str) -> Evidence:
         status="complete" if obj.get("is_complete", True) and not obj.get("was_cancelled") else "incomplete",
         conditions=EvidenceConditions(
             hardware=None,
-            model=_model_id(model),
+            model=model_id(model),
             precision=None,
             input_len=in_len,
             output_len=out_len,
@@ -153,3 +154,12 @@ def load_aiperf(path: Path | str) -> Evidence:
         points=[LoadPoint(**values)],
         notes=notes,
     )
+
+
+IMPORTER = FunctionImporter(
+    name="aiperf",
+    title="AIPerf",
+    formats=(".json",),
+    sniff_fn=lambda p: 0.9 if is_aiperf(first_json_document(p)) else 0.0,
+    load_fn=lambda p, meta: [load_aiperf(p)],
+)

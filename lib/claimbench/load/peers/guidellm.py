@@ -23,24 +23,25 @@ from pathlib import Path
 from typing import Any
 
 from claimbench.errors import UserError
-from claimbench.load.evidence import BadField, _dig, _model_id, _num, _strict, read_json_documents
+from claimbench.load.importers import FunctionImporter
+from claimbench.load.peers.common import BadField, dig, first_json_document, model_id, num, read_json_documents, strict
 from claimbench.schema.evidence import _LAT, _STATS, Evidence, EvidenceConditions, LoadPoint
 
 
 def _stat(metrics: dict, name: str, stat: str) -> float | None:
     """``metrics[name].successful.{mean|median|percentiles.pNN}``; a non-number, NaN, inf or a
     negative value is a BadField naming the field (the one number check, :mod:`claimbench.numbers`)."""
-    dist = _dig(metrics, name, "successful")
+    dist = dig(metrics, name, "successful")
     if not isinstance(dist, dict):
         return None
     where = f"metrics.{name}.successful"
     if stat == "mean":
-        return _strict(dist.get("mean"), f"{where}.mean")
+        return strict(dist.get("mean"), f"{where}.mean")
     if stat == "p50":
         if dist.get("median") is not None:
-            return _strict(dist.get("median"), f"{where}.median")
-        return _strict(_dig(dist, "percentiles", "p50"), f"{where}.percentiles.p50")
-    return _strict(_dig(dist, "percentiles", stat), f"{where}.percentiles.{stat}")
+            return strict(dist.get("median"), f"{where}.median")
+        return strict(dig(dist, "percentiles", "p50"), f"{where}.percentiles.p50")
+    return strict(dig(dist, "percentiles", stat), f"{where}.percentiles.{stat}")
 
 
 def labels(report: dict) -> dict[str, str]:
@@ -48,8 +49,8 @@ def labels(report: dict) -> dict[str, str]:
     found: dict[str, str] = {}
     for source in (
         report.get("output_extras"),
-        _dig(report, "args", "output_extras"),
-        _dig(report, "config", "metadata", "labels"),
+        dig(report, "args", "output_extras"),
+        dig(report, "config", "metadata", "labels"),
     ):
         if isinstance(source, dict):
             found.update({str(k): v for k, v in source.items() if v is not None})
@@ -67,7 +68,7 @@ def _int_label(p: Path, lab: dict, key: str) -> int | None:
 
 
 def _requested_lengths(report: dict) -> tuple[int | None, int | None]:
-    data = _dig(report, "config", "spec", "data")
+    data = dig(report, "config", "spec", "data")
     if not isinstance(data, list) or len(data) != 1 or not isinstance(data[0], dict):
         return None, None
     spec = data[0]
@@ -91,16 +92,16 @@ def _point(p: Path, i: int, bench: Any) -> LoadPoint:
     metrics = bench.get("metrics") if isinstance(bench, dict) else None
     if not isinstance(metrics, dict):
         raise UserError(f"{p}: field benchmarks[{i}].metrics: missing")
-    strategy = _dig(bench, "config", "strategy") or _dig(bench, "args", "strategy") or {}
+    strategy = dig(bench, "config", "strategy") or dig(bench, "args", "strategy") or {}
     stype = strategy.get("type_") if isinstance(strategy, dict) else None
     conc = None
     rate = None
     if stype == "synchronous":
         conc = 1.0
     elif stype == "concurrent":
-        conc = _num(strategy.get("streams"))
+        conc = num(strategy.get("streams"))
     elif stype in ("constant", "poisson"):
-        rate = _num(strategy.get("rate"))
+        rate = num(strategy.get("rate"))
     elif stype == "throughput":
         rate = math.inf
     totals = metrics.get("request_totals") or {}
@@ -110,7 +111,7 @@ def _point(p: Path, i: int, bench: Any) -> LoadPoint:
         "request_rate": rate,
         "n_ok": totals.get("successful") if isinstance(totals.get("successful"), int) else None,
         "n_failed": totals.get("errored") if isinstance(totals.get("errored"), int) else None,
-        "duration_s": _num(bench.get("duration")),
+        "duration_s": num(bench.get("duration")),
         "request_per_s": _stat(metrics, "requests_per_second", "mean"),
         "output_tok_per_s": _stat(metrics, "output_tokens_per_second", "mean"),
         "total_tok_per_s": _stat(metrics, "tokens_per_second", "mean"),
@@ -148,10 +149,10 @@ def _load(p: Path) -> Evidence:
     points = [_point(p, i, bench) for i, bench in enumerate(benches)]
     model = None
     for candidate in (
-        _dig(report, "args", "model"),
-        _dig(report, "args", "processor"),
-        _dig(report, "config", "spec", "backend", "model"),
-        _dig(benches[0], "config", "backend", "model") if benches else None,
+        dig(report, "args", "model"),
+        dig(report, "args", "processor"),
+        dig(report, "config", "spec", "backend", "model"),
+        dig(benches[0], "config", "backend", "model") if benches else None,
     ):
         if isinstance(candidate, str) and candidate:
             model = candidate
@@ -192,7 +193,7 @@ def _load(p: Path) -> Evidence:
         derived=False,
         conditions=EvidenceConditions(
             hardware=hardware,
-            model=_model_id(lab.get("model") or model),
+            model=model_id(lab.get("model") or model),
             precision=str(precision).lower() if precision else None,
             input_len=in_len,
             output_len=out_len,
@@ -204,3 +205,18 @@ def _load(p: Path) -> Evidence:
         points=points,
         notes=notes,
     )
+
+
+def sniff(path: Path) -> float:
+    """0.9 for a JSON object with a ``benchmarks`` list (GuideLLM's report)."""
+    first = first_json_document(path)
+    return 0.9 if isinstance(first, dict) and "benchmarks" in first else 0.0
+
+
+IMPORTER = FunctionImporter(
+    name="guidellm",
+    title="GuideLLM",
+    formats=(".json",),
+    sniff_fn=sniff,
+    load_fn=lambda p, meta: [load_guidellm(p)],
+)

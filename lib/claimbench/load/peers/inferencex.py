@@ -27,19 +27,18 @@ from pathlib import Path
 from typing import Any
 
 from claimbench.errors import UserError
-from claimbench.load.evidence import _json_objects, _model_id, _num, read_text_file
+from claimbench.load.importers import FunctionImporter
+from claimbench.load.peers.common import (
+    first_json_document,
+    hardware_from_device_name,
+    json_objects,
+    model_id,
+    num,
+    read_text_file,
+)
 from claimbench.schema.claims import Speculative
 from claimbench.schema.evidence import Evidence, EvidenceConditions, LoadPoint
 
-# InferenceX runner types (the hardware part of RUNNER_TYPE) that name one registry part exactly.
-HW_IDS = {
-    "h100": "nvidia-h100-sxm",
-    "h200": "nvidia-h200-sxm",
-    "b200": "nvidia-b200",
-    "h20": "nvidia-h20",
-    "h800": "nvidia-h800-sxm",
-    "mi300x": "amd-mi300x",
-}
 _STATS = {"mean": "mean", "p50": "median", "p90": "p90", "p99": "p99"}
 _LAT = ("ttft", "tpot", "itl", "e2el")
 _COND_KEYS = ("hw", "model", "precision", "framework", "spec_decoding", "isl", "osl", "disagg", "is_multinode")
@@ -51,10 +50,12 @@ def is_inferencex(obj: Any) -> bool:
 
 
 def hardware_id(hw: Any) -> str | None:
+    """Registry id of an InferenceX runner type (its hardware part, e.g. ``h200`` of ``h200-trt``):
+    a part whose ``device_names`` has exactly that name, else None (``gb200`` is not a ``b200``)."""
     if not isinstance(hw, str) or not hw.strip():
         return None
     key = hw.strip().lower().split("-")[0].split("_")[0]
-    return HW_IDS.get(key)
+    return hardware_from_device_name(key, exact=True)
 
 
 def _gpus(pt: dict) -> tuple[int | None, int | None]:
@@ -70,7 +71,7 @@ def _gpus(pt: dict) -> tuple[int | None, int | None]:
 
 def _point(p: Path, i: int, pt: dict) -> LoadPoint:
     for key in ("conc", "output_tput_per_gpu", "tput_per_gpu"):
-        if _num(pt.get(key)) is None:
+        if num(pt.get(key)) is None:
             raise UserError(f"{p}: field [{i}].{key}: missing or not a number")
     values: dict[str, Any] = {"level": f"conc{pt['conc']}", "concurrency": float(pt["conc"])}
     if pt.get("is_multinode"):
@@ -79,15 +80,15 @@ def _point(p: Path, i: int, pt: dict) -> LoadPoint:
             raise UserError(f"{p}: field [{i}].num_prefill_gpu/num_decode_gpu: missing for a multinode point")
         values["output_tok_per_s"] = pt["output_tput_per_gpu"] * out_gpus
         values["total_tok_per_s"] = pt["tput_per_gpu"] * total_gpus
-        if _num(pt.get("input_tput_per_gpu")) is not None and isinstance(pt.get("num_prefill_gpu"), int):
+        if num(pt.get("input_tput_per_gpu")) is not None and isinstance(pt.get("num_prefill_gpu"), int):
             values["input_tok_per_s"] = pt["input_tput_per_gpu"] * pt["num_prefill_gpu"]
     else:
-        values["output_tok_per_s"] = _num(pt["output_tput_per_gpu"])
-        values["total_tok_per_s"] = _num(pt["tput_per_gpu"])
-        values["input_tok_per_s"] = _num(pt.get("input_tput_per_gpu"))
+        values["output_tok_per_s"] = num(pt["output_tput_per_gpu"])
+        values["total_tok_per_s"] = num(pt["tput_per_gpu"])
+        values["input_tok_per_s"] = num(pt.get("input_tput_per_gpu"))
     for metric in _LAT:
         for ours, theirs in _STATS.items():
-            v = _num(pt.get(f"{theirs}_{metric}"))
+            v = num(pt.get(f"{theirs}_{metric}"))
             values[f"{metric}_{ours}_ms"] = v * 1000.0 if v is not None else None
     return LoadPoint(**values)
 
@@ -104,7 +105,7 @@ def _speculative(value: Any) -> Speculative | str | None:
 def load_inferencex(path: Path | str) -> list[Evidence]:
     p = Path(path)
     try:
-        docs = _json_objects(read_text_file(p))
+        docs = json_objects(read_text_file(p))
     except (OSError, json.JSONDecodeError, ValueError, UnicodeDecodeError) as exc:
         raise UserError(f"{p}: not valid JSON: {exc}") from None
     pts: list[dict] = []
@@ -157,7 +158,7 @@ def load_inferencex(path: Path | str) -> list[Evidence]:
                 derived=False,
                 conditions=EvidenceConditions(
                     hardware=hw,
-                    model=_model_id(first.get("model")),
+                    model=model_id(first.get("model")),
                     precision=str(first["precision"]).lower() if first.get("precision") else None,
                     input_len=first.get("isl") if isinstance(first.get("isl"), int) else None,
                     output_len=first.get("osl") if isinstance(first.get("osl"), int) else None,
@@ -171,3 +172,12 @@ def load_inferencex(path: Path | str) -> list[Evidence]:
             )
         )
     return out
+
+
+IMPORTER = FunctionImporter(
+    name="inferencex",
+    title="InferenceX",
+    formats=(".json",),
+    sniff_fn=lambda p: 0.9 if is_inferencex(first_json_document(p)) else 0.0,
+    load_fn=lambda p, meta: load_inferencex(p),
+)

@@ -19,36 +19,36 @@ from __future__ import annotations
 
 import csv
 import json
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from claimbench.errors import UserError
-from claimbench.load.evidence import _num, read_text_file
+from claimbench.load.importers import FunctionImporter
+from claimbench.load.peers.common import (
+    check_regular_file,
+    first_json_document,
+    hardware_from_device_name,
+    num,
+    read_text_file,
+)
 from claimbench.schema.claims import Publication
 from claimbench.schema.evidence import Evidence, EvidenceConditions, LoadPoint
+from claimbench.schema.hardware import HardwareSpec
 
-_HW = (
-    ("mi300x", "amd-mi300x"),
-    ("h200", "nvidia-h200-sxm"),
-    ("h100", "nvidia-h100-sxm"),
-    ("h800", "nvidia-h800-sxm"),
-    ("h20", "nvidia-h20"),
-    ("b200", "nvidia-b200"),
-)
-_NOT_SXM = ("nvl", "pcie", "gh200", "gb200", "gb300")
+# Form factors and superchips the registry's parts are not (an H100 NVL or PCIe card, a GH200
+# superchip): a name carrying one of these is not mapped, although it contains a part's name.
+_OTHER_PART = ("nvl", "pcie", "gh200", "gb200", "gb300")
 
 
-def hardware_id(accelerator: Any) -> str | None:
+def hardware_id(accelerator: Any, hardware: Sequence[HardwareSpec] | None = None) -> str | None:
     """Registry id of an MLPerf ``Accelerator`` string, None when it is not one exact part."""
     if not isinstance(accelerator, str):
         return None
     low = accelerator.lower().replace(" ", "")
-    if any(x in low for x in _NOT_SXM):
+    if any(x in low for x in _OTHER_PART):
         return None
-    for key, hw in _HW:
-        if key in low:
-            return hw
-    return None
+    return hardware_from_device_name(low, hardware=hardware)  # the hardware registry's device_names
 
 
 def model_id(name: Any) -> str | None:
@@ -88,8 +88,12 @@ def read_rows(p: Path) -> list[dict]:
 
 
 def load_mlperf(path: Path | str) -> list[Evidence]:
+    """An MLPerf Inference results table (CSV, or JSON rows): one record per Tokens/s result."""
+    from claimbench.load.registry import list_hardware
+
     p = Path(path)
     rows = read_rows(p)
+    registry = list_hardware()  # device names -> registry ids, read once per file
     out: list[Evidence] = []
     seen: set[str] = set()
     same: dict[tuple, Evidence] = {}  # one submission entered under two accuracy targets (-99, -99.9)
@@ -97,11 +101,11 @@ def load_mlperf(path: Path | str) -> list[Evidence]:
         units = str(row.get("Performance_Units") or "").strip().lower()
         if units != "tokens/s":
             continue
-        value = _num(row.get("Performance_Result"))
+        value = num(row.get("Performance_Result"))
         if value is None:
             raise UserError(f"{p}: field [{i}].Performance_Result: not a number")
-        per_node = _num(row.get("a#"))
-        nodes = _num(row.get("Nodes")) or 1.0
+        per_node = num(row.get("a#"))
+        nodes = num(row.get("Nodes")) or 1.0
         packages = int(round(per_node * nodes)) if per_node else None
         scenario = str(row.get("Scenario") or "").strip()
         model = row.get("Model") or row.get("UsedModel")
@@ -114,7 +118,7 @@ def load_mlperf(path: Path | str) -> list[Evidence]:
         if twin in same:
             same[twin].notes.append(f"the same result is also entered as {model}")
             continue
-        hw = hardware_id(row.get("Accelerator"))
+        hw = hardware_id(row.get("Accelerator"), registry)
         notes = [
             f"MLPerf Inference {version} {row.get('Category', '')} {row.get('Suite', '')}, scenario {scenario}: "
             "Tokens/s are generated tokens per second of the whole system.",
@@ -173,3 +177,21 @@ def load_mlperf(path: Path | str) -> list[Evidence]:
     if not out:
         raise UserError(f"{p}: field Performance_Units: no LLM row (Tokens/s) in this MLPerf table")
     return out
+
+
+def sniff(path: Path) -> float:
+    """1.0 for a CSV whose header has ``Performance_Result``; 0.9 for JSON rows that have it."""
+    if path.suffix.lower() == ".csv":
+        check_regular_file(path)
+        with path.open(encoding="utf-8-sig") as fh:
+            return 1.0 if "Performance_Result" in fh.readline(4096) else 0.0
+    return 0.9 if is_mlperf_rows(first_json_document(path)) else 0.0
+
+
+IMPORTER = FunctionImporter(
+    name="mlperf",
+    title="MLPerf Inference",
+    formats=(".csv", ".json"),
+    sniff_fn=sniff,
+    load_fn=lambda p, meta: load_mlperf(p),
+)
