@@ -2,7 +2,7 @@
 # the environment first (idempotent: env/cpu/setup.sh does nothing when it is up to date).
 PY := .venv/bin/python
 
-.PHONY: setup report browser screenshot check test test-unit test-timing bench clean
+.PHONY: setup report browser screenshot check test test-unit test-integration test-e2e test-timing bench clean
 
 setup:
 	bash env/cpu/setup.sh
@@ -26,19 +26,29 @@ check: setup
 screenshot: setup browser
 	$(PY) tools/screenshot_scorecard.py docs/scorecard.png
 
-# Unit tests first: the integration tests keep one vLLM server alive until the session ends.
-test: check browser
-	$(PY) -m pytest -q -m "not timing" --nbval-lax --nbval-sanitize-with tests/notebooks/nbval_sanitize.cfg \
-		tests/unit tests/notebooks notebooks tests/integration
+# The tiers, fastest first: unit (pure: no process, socket or Ray; tests/unit/conftest.py fails a
+# unit test that starts one), integration (processes, Ray, vLLM, servers), e2e (notebooks through
+# nbval, the report, the scorecard in Chromium). The integration tests keep one vLLM server alive
+# until their session ends. The wheel test (tests/e2e/install) runs in CI (.ci/run).
+NBVAL := --nbval-lax --nbval-sanitize-with tests/e2e/notebooks/nbval_sanitize.cfg
+
+test: check
+	$(MAKE) test-unit test-integration test-e2e
 
 test-unit: setup
-	$(PY) -m pytest -q -m "not timing" tests/unit
+	$(PY) -m pytest -q -p no:cacheprovider -m "not timing" tests/unit
+
+test-integration: setup
+	$(PY) -m pytest -q -p no:cacheprovider -m "not timing" tests/integration
+
+test-e2e: setup browser
+	$(PY) -m pytest -q -p no:cacheprovider -m "not timing" $(NBVAL) tests/e2e notebooks
 
 # Sub-millisecond timing checks of the streaming client and the reference server: meaningful on a
 # quiet machine only (on a loaded 2-core host they measure the neighbours). The accuracy figures
 # themselves are benchmarks (make bench, benchmarks/README.md).
 test-timing: setup
-	$(PY) -m pytest -q -m timing tests/unit
+	$(PY) -m pytest -q -m timing tests/integration
 
 bench: setup
 	$(PY) -m benchmarks.run

@@ -9,8 +9,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from cli_helpers import SERVE_RUN_ENV, run_cli
 from cli_helpers import bundle_from as _bundle_from
-from cli_helpers import run_cli
 
 pytestmark = pytest.mark.integration
 
@@ -81,6 +81,7 @@ def serve_bundle(tiny_model, runs_dir) -> Path:
             "ttft_ms=5000",
             "--out",
             str(runs_dir / "serve"),
+            env=SERVE_RUN_ENV,
         )
     )
 

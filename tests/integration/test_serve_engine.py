@@ -41,15 +41,6 @@ def test_goodput_never_exceeds_the_request_rate(serve_bundle):
 
 
 def test_no_vllm_process_is_left_behind(serve_bundle):
-    import subprocess
+    from cli_helpers import SERVE_RUN_ENV, all_marked_processes_end
 
-    out = subprocess.run(
-        [
-            "pgrep",
-            "-f",
-            f"claimbench.measurement.engines.vllm_cli serve .*--port {read_bundle(serve_bundle).manifest['engine']['server']['port']}",
-        ],
-        capture_output=True,
-        text=True,
-    )
-    assert out.stdout.strip() == ""
+    assert all_marked_processes_end(SERVE_RUN_ENV) == set()  # by PID: the CLI, vllm serve, its engine core

@@ -1,16 +1,8 @@
 """`vllm serve` that fails to start or is not ready in time: one line, exit 2, no process left behind."""
 
 import json
-import subprocess
 
-from cli_helpers import run_cli
-
-
-def _serve_pids() -> set[str]:
-    out = subprocess.run(
-        ["pgrep", "-f", "claimbench.measurement.engines.vllm_cli serve"], capture_output=True, text=True
-    )
-    return set(out.stdout.split())
+from cli_helpers import all_marked_processes_end, new_mark, run_cli
 
 
 def test_a_model_vllm_cannot_load_is_a_one_line_error(tmp_path):
@@ -26,7 +18,7 @@ def test_a_model_vllm_cannot_load_is_a_one_line_error(tmp_path):
             }
         )
     )
-    before = _serve_pids()
+    env = new_mark()
     proc = run_cli(
         "measure",
         "--engine",
@@ -44,16 +36,17 @@ def test_a_model_vllm_cannot_load_is_a_one_line_error(tmp_path):
         "--calibrate",
         "never",
         timeout=600,
+        env=env,
     )
     assert proc.returncode == 2, proc.stderr[-2000:]
     last = proc.stderr.strip().splitlines()[-1]
     assert last.startswith("claimbench: error: vllm serve exited with status")
     assert not (tmp_path / "runs").exists() or not any((tmp_path / "runs").iterdir())
-    assert _serve_pids() <= before
+    assert all_marked_processes_end(env) == set()  # the CLI, vllm serve and its engine processes
 
 
 def test_a_server_not_ready_in_time_is_a_one_line_error_and_is_stopped(tiny_model, tmp_path):
-    before = _serve_pids()
+    env = new_mark()
     proc = run_cli(
         "measure",
         "--engine",
@@ -69,7 +62,8 @@ def test_a_server_not_ready_in_time_is_a_one_line_error_and_is_stopped(tiny_mode
         "--calibrate",
         "never",
         timeout=600,
+        env=env,
     )
     assert proc.returncode == 2
     assert "vllm serve did not become ready within 2 s (--server-timeout)" in proc.stderr.strip().splitlines()[-1]
-    assert _serve_pids() <= before
+    assert all_marked_processes_end(env) == set()  # the CLI, vllm serve and its engine processes

@@ -48,22 +48,6 @@ def test_bad_measure_input_is_one_line_and_exit_2(capsys, tmp_path, argv, needle
     assert list(tmp_path.iterdir()) == []  # nothing started, nothing written
 
 
-def test_an_unreachable_endpoint_is_exit_2_with_one_line(capsys, tmp_path):
-    from claimbench.measurement.engines.serve import free_port
-
-    code, out, err = run(
-        capsys,
-        "measure",
-        "--engine",
-        "endpoint",
-        "--base-url",
-        f"http://127.0.0.1:{free_port()}",
-        "--out",
-        str(tmp_path),
-    )
-    assert code == 2 and "cannot reach endpoint" in err and len(err.strip().splitlines()) == 1
-
-
 def test_unknown_options_are_argparse_errors_on_one_line(capsys):
     code, out, err = run(capsys, "measure", "--concurency", "4")
     assert code == 2 and "unrecognized arguments: --concurency 4" in err and len(err.strip().splitlines()) == 1

@@ -64,9 +64,8 @@ def test_an_empty_out_is_refused_rather_than_writing_into_the_current_folder(cap
 
 
 def unreachable_endpoint(out):
-    from claimbench.measurement.engines.serve import free_port
-
-    return ["measure", "--engine", "endpoint", "--base-url", f"http://127.0.0.1:{free_port()}", "--out", str(out)]
+    # a closed loopback port (discard); never contacted: --out is checked before any engine starts
+    return ["measure", "--engine", "endpoint", "--base-url", "http://127.0.0.1:9", "--out", str(out)]
 
 
 def test_an_out_that_is_a_file_fails_before_the_engine_is_contacted(capsys, tmp_path):

@@ -4,9 +4,9 @@
 # and from an unrelated folder run `hardware list`, `verify`, `init`, `report --runs` on the shipped
 # recorded run and one notebook through papermill, checking each for real output.
 # Versions are constrained by env/cpu/requirements.lock; uv's cache makes a rerun take seconds.
-# Usage: bash tests/install/run.sh [WORKDIR]   (default: a new temporary folder, removed on success)
+# Usage: bash tests/e2e/install/run.sh [WORKDIR]   (default: a new temporary folder, removed on success)
 set -euo pipefail
-root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)
 work=${1:-$(mktemp -d -t claimbench-wheel.XXXXXX)}
 mkdir -p "$work"
 passed=0

@@ -8,7 +8,7 @@ import pytest
 from claimbench.errors import UserError
 from claimbench.report.pipeline import StepFailed, run_report
 
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[3]
 
 
 def test_the_index_is_the_scorecard_then_links_every_step(pinned_report):

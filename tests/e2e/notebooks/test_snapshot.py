@@ -3,7 +3,7 @@ and the scorecard (the HTML table index.html opens with).
 
 A change in a verdict, a margin, an interval or the scorecard's wording shows up as a diff here.
 After an intended change, regenerate with:
-CLAIMBENCH_UPDATE_SNAPSHOTS=1 .venv/bin/python -m pytest tests/notebooks/test_snapshot.py
+CLAIMBENCH_UPDATE_SNAPSHOTS=1 .venv/bin/python -m pytest tests/e2e/notebooks/test_snapshot.py
 """
 
 import os
@@ -14,7 +14,7 @@ from polars.testing import assert_frame_equal
 
 from claimbench.report import steps
 
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[3]
 SNAPSHOT = Path(__file__).parent / "snapshots" / "verdicts.csv"
 SCORECARD = Path(__file__).parent / "snapshots" / "scorecard.html"
 COLUMNS = ["claim_id", "reading", "verdict", "claimed", "observed", "margin_rel", "ci_low", "ci_high", "unit", "basis", "evidence_used"]

@@ -1,9 +1,9 @@
-"""The wheel as a new user installs it (tests/install/run.sh): built, installed into a fresh
+"""The wheel as a new user installs it (tests/e2e/install/run.sh): built, installed into a fresh
 virtual environment without the repository, and run from an unrelated folder — hardware list,
 verify, init, report --runs on the shipped recorded run, a notebook through papermill.
 
 About 2.5 minutes (1 with a warm uv cache for the install), so it runs when CI asks for it:
-``CLAIMBENCH_WHEEL_TEST=1 pytest tests/install`` (.ci/run does).
+``CLAIMBENCH_WHEEL_TEST=1 pytest tests/e2e/install`` (.ci/run does).
 """
 
 from __future__ import annotations

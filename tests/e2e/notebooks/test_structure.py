@@ -7,7 +7,7 @@ import pytest
 
 from claimbench.report.pipeline import declared_parameters
 
-NB_DIR = Path(__file__).resolve().parents[2] / "notebooks"
+NB_DIR = Path(__file__).resolve().parents[3] / "notebooks"
 NOTEBOOKS = sorted(NB_DIR.glob("[0-9][0-9]_*.ipynb"))
 
 
