@@ -79,7 +79,7 @@ def _evidence_paths(args: argparse.Namespace, data_dir: Path | None) -> tuple[li
     the bundles of DIR (only bundles: other files there are not evidence)."""
     from claimbench.errors import UserError
     from claimbench.load.bundles import find_bundles
-    from claimbench.load.evidence import default_evidence_paths
+    from claimbench.load.evidence import default_evidence
 
     sources: list[tuple[str, Path]] = []
     paths: list[Path] = []
@@ -88,7 +88,7 @@ def _evidence_paths(args: argparse.Namespace, data_dir: Path | None) -> tuple[li
             sources.append(("--evidence", Path(e)))
             paths.append(Path(e))
     else:
-        for d in default_evidence_paths(data_dir):
+        for d in default_evidence(data_dir=data_dir):  # the one rule (load.evidence.default_evidence)
             sources.append(("default", d))
             paths.append(d)
     runs = Path(args.runs) if args.runs else None

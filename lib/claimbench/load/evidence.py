@@ -43,6 +43,7 @@ from claimbench.schema.manifest import RunManifest
 __all__ = [
     "MAX_EVIDENCE_BYTES",
     "check_regular_file",
+    "default_evidence",
     "default_evidence_paths",
     "hardware_from_device_name",
     "import_evidence",
@@ -400,6 +401,17 @@ def default_evidence_paths(data_dir: Path | None = None) -> list[Path]:
     from claimbench.load.paths import layer_dirs
 
     return layer_dirs("reference", data_dir) + layer_dirs("runs", data_dir)
+
+
+def default_evidence(
+    runs_dir: str | Path | None = None, reference: bool = True, data_dir: str | Path | None = None
+) -> list[Path]:
+    """The one rule for the default evidence: every layer's ``reference/`` (when ``reference``),
+    then the bundles of ``runs_dir`` when given, else every layer's ``runs/``."""
+    paths = [p for p in default_evidence_paths(data_dir) if p.name != "runs" and (reference or p.name != "reference")]
+    if runs_dir is not None:
+        return [*paths, Path(runs_dir)]
+    return paths + [p for p in default_evidence_paths(data_dir) if p.name == "runs"]
 
 
 def _import_one(path: Path, hardware_ids: set[str] | None) -> list[Evidence]:

@@ -111,8 +111,12 @@ def judge(
     only: list[str] | None = None,
     seed: int = 0,
     evidence_meta: dict | None = None,
+    data_dir: str | Path | None = None,
 ) -> VerifyResult:
-    """Load claims and evidence, compute roofline bounds, judge every claim (the `verify` command's core)."""
+    """Load claims and evidence, compute roofline bounds, judge every claim (the `verify` command's core).
+
+    ``data_dir``: read hardware, models, prices and (without ``claims_dir``) claims from that one
+    folder instead of the data layers (pinned inputs: the snapshot tests)."""
     import math
 
     from claimbench.judge.plausibility import claim_bounds, length_bridge
@@ -122,13 +126,16 @@ def judge(
     from claimbench.load.registry import list_hardware, list_models, list_price_tables
     from claimbench.report.verdicts import verdicts_json
 
-    hardware = {h.id: h for h in list_hardware()}
+    data = Path(data_dir) if data_dir is not None else None
+    hardware = {h.id: h for h in list_hardware(data)}
+    if claims_dir is None and data is not None:
+        claims_dir = data / "claims"
     claims, claim_errors = load_claims(claims_dir, set(hardware), only=only)
     evidence, ev_errors = import_evidence(evidence_paths, set(hardware), meta=evidence_meta)
-    models = {m.id: m for m in list_models()}
+    models = {m.id: m for m in list_models(data)}
     bounds = claim_bounds(claims, models, hardware)
     prices: dict[str, float] = {}
-    for table in list_price_tables():  # the lowest published price per package-hour (most favourable)
+    for table in list_price_tables(data):  # the lowest published price per package-hour (most favourable)
         for entry in table.prices:
             prices[entry.hardware] = min(prices.get(entry.hardware, math.inf), entry.usd_per_package_hour)
     verdicts = judge_claims(
@@ -138,7 +145,7 @@ def judge(
         bounds=bounds,
         config=VerdictConfig(seed=seed),
         prices=prices,
-        equivalent=load_model_equivalence(),
+        equivalent=load_model_equivalence(data),
         bridge=length_bridge(models, hardware),
     )
     return VerifyResult(
@@ -178,30 +185,27 @@ def verify(
     seed: int = 0,
     reference: bool = True,
     out_dir: str | Path | None = None,
+    data_dir: str | Path | None = None,
 ) -> VerifyResult:
-    """Judge every claim against data/reference (when ``reference``) and the bundles in ``runs_dir``."""
-    from claimbench.load.evidence import default_evidence_paths
+    """Judge every claim against the reference results (when ``reference``) and the bundles in
+    ``runs_dir`` (else the data layers' runs): :func:`claimbench.load.evidence.default_evidence`."""
+    from claimbench.load.evidence import default_evidence
 
-    paths = [p for p in default_evidence_paths() if p.name != "runs" and (reference or p.name != "reference")]
-    if runs_dir is not None:
-        if not Path(runs_dir).exists():
-            raise UserError(f"runs_dir: {runs_dir} does not exist")
-        paths.append(Path(runs_dir))
-    result = judge(claims_dir, paths, seed=seed)
+    if runs_dir is not None and not Path(runs_dir).exists():
+        raise UserError(f"runs_dir: {runs_dir} does not exist")
+    paths = default_evidence(runs_dir, reference=reference, data_dir=data_dir)
+    result = judge(claims_dir, paths, seed=seed, data_dir=data_dir)
     if out_dir is not None:
         write_verdict_files(result.table, out_dir, result.verdicts_json)
     return result
 
 
 def _evidence(runs_dir: str | Path | None):
-    from claimbench.load.evidence import default_evidence_paths, import_evidence
+    from claimbench.load.evidence import default_evidence, import_evidence
     from claimbench.load.registry import list_hardware
 
     hardware = {h.id: h for h in list_hardware()}
-    paths = [p for p in default_evidence_paths() if p.name != "runs" or runs_dir is None]
-    if runs_dir is not None:
-        paths.append(Path(runs_dir))
-    evidence, _ = import_evidence(paths, set(hardware))
+    evidence, _ = import_evidence(default_evidence(runs_dir), set(hardware))
     return evidence, hardware
 
 
