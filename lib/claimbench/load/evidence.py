@@ -408,10 +408,11 @@ def default_evidence(
 ) -> list[Path]:
     """The one rule for the default evidence: every layer's ``reference/`` (when ``reference``),
     then the bundles of ``runs_dir`` when given, else every layer's ``runs/``."""
-    paths = [p for p in default_evidence_paths(data_dir) if p.name != "runs" and (reference or p.name != "reference")]
+    layers = default_evidence_paths(Path(data_dir) if data_dir is not None else None)
+    paths = [p for p in layers if p.name != "runs" and (reference or p.name != "reference")]
     if runs_dir is not None:
         return [*paths, Path(runs_dir)]
-    return paths + [p for p in default_evidence_paths(data_dir) if p.name == "runs"]
+    return paths + [p for p in layers if p.name == "runs"]
 
 
 def _import_one(path: Path, hardware_ids: set[str] | None) -> list[Evidence]:
