@@ -852,6 +852,7 @@ def ratio_bound(
         )
         if tpot_ms is not None:
             return max_batch_at_tpot(model, hw, tpot_ms=tpot_ms, **kw)
+        assert batch_per_device is not None  # exactly one of the two was checked above
         return decode_bound(model, hw, batch_per_device=batch_per_device, **kw)
 
     a = one(hw_a, precision_a, deployment_a, spec_tokens, acceptance)

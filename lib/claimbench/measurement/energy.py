@@ -33,7 +33,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
-from typing import Optional
+from typing import Any, Optional
 
 
 @dataclass(frozen=True)
@@ -144,7 +144,7 @@ class NvmlBackend(_Backend):
 
     def __init__(self, device_indices=None):
         self.device_indices = device_indices
-        self._nvml = None
+        self._nvml: Any = None  # the pynvml module once open() succeeded
         self._handles: list = []
 
     def open(self) -> None:
@@ -189,7 +189,7 @@ class AmdSmiBackend(_Backend):
 
     def __init__(self, device_indices=None):
         self.device_indices = device_indices
-        self._lib = None
+        self._lib: Any = None  # the amdsmi module once open() succeeded
         self._handles: list = []
 
     def open(self) -> None:
