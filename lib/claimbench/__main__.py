@@ -1,3 +1,5 @@
+"""``python -m claimbench``: the command line."""
+
 import sys
 
 from claimbench.cli import main

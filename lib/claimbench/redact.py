@@ -16,9 +16,9 @@ Pure string work (no I/O beyond reading ``$HOME`` once): usable from any layer t
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Iterable
+from pathlib import Path
 from typing import Any
 
 MASK = "***"
@@ -40,7 +40,7 @@ _QUERY_TOKEN = re.compile(
 
 
 def _home() -> str:
-    home = os.path.expanduser("~").rstrip("/")
+    home = str(Path("~").expanduser()).rstrip("/")
     return home if len(home) > 1 else ""
 
 
@@ -85,10 +85,6 @@ class Redactor:
         if isinstance(value, (list, tuple)):
             return type(value)(self.data(v) for v in value)
         return value
-
-    def bytes_(self, value: bytes) -> bytes:
-        """Redacted text of ``value`` decoded as UTF-8 (undecodable bytes replaced)."""
-        return self.text(value.decode("utf-8", "replace")).encode("utf-8")
 
 
 def redact(value: Any, secrets: Iterable[str | None] = ()) -> Any:

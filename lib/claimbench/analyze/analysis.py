@@ -38,6 +38,8 @@ def frontier(summary: pl.DataFrame, percentile: str = "p50") -> pl.DataFrame:
 
 @dataclass(frozen=True)
 class SloReading:
+    """The maximum throughput read at a latency bound (interpolated between bracketing levels)."""
+
     metric: str
     bound_ms: float
     output_tok_per_s: float | None
@@ -48,7 +50,6 @@ class SloReading:
 
 def max_throughput_at_slo(summary: pl.DataFrame, metric: str = "tpot_p50_ms", bound_ms: float = 50.0) -> SloReading:
     """Output tok/s at ``metric = bound_ms`` read from the levels of one sweep."""
-
     pts = [
         (_label(r), r[metric], r["output_tok_per_s"])
         for r in summary.iter_rows(named=True)

@@ -74,10 +74,12 @@ class SLO:
 
     @property
     def column(self) -> str:
+        """The summary column the bound applies to (e.g. ``tpot_p99_ms``)."""
         p = int(self.percentile) if float(self.percentile).is_integer() else self.percentile
         return f"{self.metric[:-3]}_p{p}_ms"
 
     def describe(self) -> str:
+        """The SLO as text, e.g. ``p99 tpot_ms <= 50``."""
         p = int(self.percentile) if float(self.percentile).is_integer() else self.percentile
         return f"p{p} {self.metric} <= {self.bound:g}"
 
@@ -96,6 +98,8 @@ class LevelPoint:
 
 @dataclass
 class SearchResult:
+    """How an SLO search ended: the levels run, the best level within the bound and warnings."""
+
     slo: SLO
     throughput_column: str
     outcome: str  # converged | max_levels | slo_unmet | never_violated | failed
@@ -108,6 +112,7 @@ class SearchResult:
 
     @property
     def converged(self) -> bool:
+        """Whether the search narrowed the crossing down to its tolerance."""
         return self.outcome == "converged"
 
     @property
@@ -137,6 +142,7 @@ class SearchResult:
 
     @property
     def n_levels(self) -> int:
+        """How many levels the search ran."""
         return len(self.levels)
 
     @property

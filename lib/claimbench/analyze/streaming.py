@@ -70,9 +70,6 @@ class _RowLevels:
     levels: np.ndarray
     n_gaps: np.ndarray
 
-    def per_gap(self) -> np.ndarray:
-        return np.repeat(self.levels, self.n_gaps)
-
 
 def batch_gaps(batch: pl.DataFrame, with_max: bool = False) -> tuple[_RowLevels, np.ndarray, np.ndarray | None]:
     """ITL gaps (ms) of a batch's ok, non-warmup requests: ``(levels, gap_ms, max gap per row in

@@ -12,6 +12,7 @@ import argparse
 import importlib
 import pkgutil
 import sys
+from pathlib import Path
 
 from claimbench import __version__
 from claimbench.errors import UserError
@@ -76,13 +77,14 @@ def _apply_data_dirs(dirs: list[str]) -> None:
     from claimbench.load.paths import ENV_VAR
 
     for d in dirs:
-        if not os.path.isdir(d):
+        if not Path(d).is_dir():
             raise UserError(f"--data-dir: {d} is not a directory")
     current = [p for p in os.environ.get(ENV_VAR, "").split(os.pathsep) if p]
-    os.environ[ENV_VAR] = os.pathsep.join([os.path.abspath(d) for d in dirs] + current)
+    os.environ[ENV_VAR] = os.pathsep.join([str(Path(d).absolute()) for d in dirs] + current)
 
 
 def build_parser() -> argparse.ArgumentParser:
+    """The ``claimbench`` argument parser with every command registered."""
     parser = _Parser(
         prog="claimbench",
         description="Measure LLM inference with vLLM, normalize, bound and verify vendor claims.",
@@ -102,6 +104,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run the command line; returns the exit status (2 for a UserError, printed in one line)."""
     parser = build_parser()
     args = parser.parse_args(argv)
     try:

@@ -7,6 +7,7 @@ import json
 
 
 def register(sub) -> None:
+    """Add ``claimbench hardware list|show`` to the command parsers."""
     from claimbench.cli import add_data_dir_option
 
     p = sub.add_parser(
@@ -32,6 +33,7 @@ def _num(x) -> str:
 
 
 def run_list(args: argparse.Namespace) -> int:
+    """``claimbench hardware list``: one line per registry chip."""
     from claimbench.load.registry import list_hardware
 
     items = list_hardware()
@@ -58,6 +60,7 @@ def run_list(args: argparse.Namespace) -> int:
 
 
 def run_show(args: argparse.Namespace) -> int:
+    """``claimbench hardware show ID``: every figure of one chip with its sources."""
     from claimbench.load.registry import load_hardware
 
     h = load_hardware(args.hw_id)

@@ -7,6 +7,7 @@ import json
 
 
 def register(sub) -> None:
+    """Add ``claimbench init`` to the command parsers."""
     p = sub.add_parser(
         "init",
         help="copy the shipped notebooks and data into DIR for editing",
@@ -23,6 +24,7 @@ def register(sub) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    """``claimbench init``: copy the shipped data into a workspace the user can edit."""
     from claimbench.load.workspace import init_workspace
 
     res = init_workspace(args.dir, force=args.force)

@@ -18,6 +18,7 @@ EXIT_STATUS = """exit status:
 
 
 def register(sub) -> None:
+    """Add ``claimbench measure`` to the command parsers."""
     from claimbench.cli import DefaultsHelpFormatter
 
     p = sub.add_parser(
@@ -204,6 +205,7 @@ def register(sub) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    """``claimbench measure``: run the load plan and print the summary and the bundle path."""
     import signal
 
     from claimbench.measurement.api import measure

@@ -7,6 +7,7 @@ import json
 
 
 def register(sub) -> None:
+    """Add ``claimbench normalize`` to the command parsers."""
     from claimbench.cli import add_data_dir_option
 
     p = sub.add_parser(
@@ -34,6 +35,7 @@ def register(sub) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    """``claimbench normalize``: a throughput per card, die, TFLOP, TB/s, W and $."""
     from claimbench.errors import UserError
     from claimbench.judge.normalize import normalize
     from claimbench.load.registry import load_hardware, prices_for

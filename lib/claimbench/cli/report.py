@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
 
 def register(sub) -> None:
+    """Add ``claimbench report`` to the command parsers."""
     p = sub.add_parser(
         "report",
         help="run the notebook pipeline into reports/<run-id>/ (HTML + index)",
@@ -36,6 +38,7 @@ def register(sub) -> None:
 
 
 def parse_parameters(items: list[str]) -> dict[str, str]:
+    """``-p NAME VALUE`` pairs as a dict of notebook parameters (a malformed one is a UserError)."""
     from claimbench.errors import UserError
 
     out: dict[str, str] = {}
@@ -48,6 +51,7 @@ def parse_parameters(items: list[str]) -> dict[str, str]:
 
 
 def run(args: argparse.Namespace) -> int:
+    """``claimbench report``: run the notebooks into a report folder and print where it is."""
     import json
     import os
     from importlib.util import find_spec
@@ -60,7 +64,7 @@ def run(args: argparse.Namespace) -> int:
     if missing:
         raise UserError(f"report runs notebooks and needs {', '.join(missing)}: pip install 'claimbench[notebooks]'")
     if args.notebooks:
-        os.environ[NOTEBOOKS_ENV_VAR] = os.path.abspath(args.notebooks)
+        os.environ[NOTEBOOKS_ENV_VAR] = str(Path(args.notebooks).absolute())
     notebooks_dir()  # no notebooks at all: a one-line error, never an empty report
     overrides = parse_parameters(args.parameter)
     steps = [s.strip() for s in args.steps.split(",") if s.strip()] if args.steps else None

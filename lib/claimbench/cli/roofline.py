@@ -7,6 +7,7 @@ import json
 
 
 def register(sub) -> None:
+    """Add ``claimbench roofline`` to the command parsers."""
     from claimbench.cli import add_data_dir_option
 
     p = sub.add_parser(
@@ -52,6 +53,7 @@ def _precision(dtype, weights=None, kv=None, kv_rope=None):
 
 
 def run(args: argparse.Namespace) -> int:
+    """``claimbench roofline``: the physical bound for a model on a chip, with its arithmetic."""
     from claimbench.errors import UserError
     from claimbench.judge import roofline as rl
     from claimbench.load.registry import load_hardware, load_model

@@ -7,6 +7,7 @@ import json
 
 
 def register(sub) -> None:
+    """Add ``claimbench summarize`` to the command parsers."""
     p = sub.add_parser(
         "summarize",
         help="print the per-level summary of run bundles",
@@ -30,6 +31,7 @@ def register(sub) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    """``claimbench summarize``: the summary table of bundles (recomputed with ``--slo``)."""
     from claimbench.measurement.options import parse_slos
     from claimbench.report.steps import bundle_statuses, summarize_bundles
     from claimbench.report.tables import format_summary

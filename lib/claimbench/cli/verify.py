@@ -24,6 +24,7 @@ from pathlib import Path
 
 
 def register(sub) -> None:
+    """Add ``claimbench verify`` to the command parsers."""
     from claimbench.cli import add_data_dir_option
 
     p = sub.add_parser(
@@ -117,6 +118,7 @@ def _describe_sources(sources: list[tuple[str, Path]], evidence) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
+    """``claimbench verify``: a verdict for every claim against the evidence; exit status per ``--fail-on``."""
     import polars as pl
 
     from claimbench.load.evidence import require_evidence

@@ -50,6 +50,7 @@ def fmt(x: float) -> str:
 
 
 def canonical_basis(basis: str) -> str:
+    """The canonical name of a basis (``per-gpu`` -> ``card``, ...); unknown names pass through."""
     b = str(basis).strip().lower()
     b = BASIS_ALIASES.get(b, b)
     if b not in BASES:
@@ -87,6 +88,7 @@ class BasisConversion:
     explanation: str
 
     def to_dict(self) -> dict:
+        """The record as a plain dict."""
         return asdict(self)
 
 

@@ -177,7 +177,7 @@ def memory_fit(model: ModelArch, hw: HardwareSpec, precision: str | None, device
 
     from claimbench.judge.roofline import param_breakdown
 
-    if hw.hbm_gib is None:
+    if hw.hbm_bytes is None:
         return None, f"{hw.id} HBM capacity unknown: whether {model.id} fits is not known"
     dtype = canonical_dtype(precision) if precision else None
     nbytes = DTYPE_BYTES.get(dtype, None) if dtype else None
@@ -189,7 +189,7 @@ def memory_fit(model: ModelArch, hw: HardwareSpec, precision: str | None, device
         loose = ""
     total = param_breakdown(model).total * nbytes
     dies = hw.dies_per_package or 1
-    per_dev = hw.hbm_gib * 2**30 / (dies if device == "die" else 1)
+    per_dev = hw.hbm_bytes / (dies if device == "die" else 1)
     n = max(1, _m.ceil(total / per_dev))
     text = (
         f"memory: {model.id} weights at {dtype} are {total / 2**30:,.0f} GiB{loose}; one {hw.id} "

@@ -56,7 +56,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Literal, Optional
 
 from claimbench.errors import UserError
-from claimbench.schema.hardware import DTYPE_BYTES, HardwareSpec, ModelArch, canonical_dtype
+from claimbench.schema.hardware import DTYPE_BYTES, TB, HardwareSpec, ModelArch, canonical_dtype, gib_to_bytes
 
 Device = Literal["package", "die"]
 
@@ -87,6 +87,7 @@ class ParallelLayout:
 
     @property
     def n_devices(self) -> int:
+        """Devices the model is spread over (``devices``, else the larger of TP and EP)."""
         return self.devices if self.devices is not None else max(self.tp, self.ep)
 
 
@@ -102,6 +103,7 @@ class Precision:
     combine: str = "bf16"
 
     def bytes_of(self, which: str) -> float:
+        """Bytes per element of one tensor class (``weights``, ``kv``, ...) at this precision."""
         d = getattr(self, which)
         if d is None:
             if which == "kv_rope":
@@ -125,6 +127,16 @@ class DeviceFigures:
     scale_up_gb_per_s_per_direction: Optional[float]
     dies_per_package: Optional[int]
     note: str
+
+    @property
+    def hbm_bytes(self) -> Optional[float]:
+        """HBM capacity of the device in bytes (the registry's conversion), None when unknown."""
+        return gib_to_bytes(self.hbm_gib)
+
+    @property
+    def hbm_bytes_per_s(self) -> float:
+        """HBM bandwidth of the device in bytes per second."""
+        return self.hbm_tb_per_s * TB
 
 
 @dataclass(frozen=True)
@@ -159,6 +171,7 @@ class DecodeBound:
     notes: tuple = field(default_factory=tuple)
 
     def to_dict(self) -> dict:
+        """The record as a plain dict."""
         return asdict(self)
 
 
@@ -174,9 +187,11 @@ class TpotBound:
 
     @property
     def output_tok_per_s_per_device(self) -> Optional[float]:
+        """The bound's output tok/s per device, None when there is no feasible batch."""
         return None if self.bound is None else self.bound.output_tok_per_s_per_device
 
     def to_dict(self) -> dict:
+        """The record as a plain dict (with the per-device throughput)."""
         d = asdict(self)
         d["output_tok_per_s_per_device"] = self.output_tok_per_s_per_device
         return d
@@ -184,6 +199,8 @@ class TpotBound:
 
 @dataclass(frozen=True)
 class PrefillBound:
+    """Lower bound on a prefill (compute or memory bound) and the input throughput it implies."""
+
     model: str
     hardware: str
     device: str
@@ -201,6 +218,7 @@ class PrefillBound:
     notes: tuple = field(default_factory=tuple)
 
     def to_dict(self) -> dict:
+        """The record as a plain dict."""
         return asdict(self)
 
 
@@ -219,6 +237,7 @@ class RatioBound:
     explanation: str
 
     def to_dict(self) -> dict:
+        """The record as a plain dict."""
         return asdict(self)
 
 
@@ -246,6 +265,7 @@ class ParamBreakdown:
 
     @property
     def attention_total(self) -> int:
+        """Attention and norm parameters of every layer."""
         return (self.attention_per_layer + self.attention_norms_per_layer) * (self.dense_layers + self.moe_layers)
 
     def _with_experts(self, routed: int) -> int:
@@ -262,10 +282,12 @@ class ParamBreakdown:
 
     @property
     def total(self) -> int:
+        """Every parameter (all routed experts counted)."""
         return self._with_experts(self.experts_routed)
 
     @property
     def active(self) -> int:
+        """Parameters used per token (the active experts only)."""
         return self._with_experts(self.experts_active)
 
 
@@ -554,7 +576,7 @@ def _kv_capacity(
 ) -> tuple[Optional[int], Optional[bool], tuple[str, ...]]:
     """Sequences whose KV fits in the HBM left after the stored weights, and whether the batch fits;
     (None, None) when HBM capacity is unknown."""
-    if fig.hbm_gib is None:
+    if fig.hbm_bytes is None:
         return None, None, ()
     cap: Optional[int] = None
     notes: list[str] = []
@@ -562,7 +584,7 @@ def _kv_capacity(
     if pb.moe_layers:
         stored += weights.moe_layers * pb.experts_routed * pb.expert_params / weights.expert_group
     stored_bytes = stored * weight_bytes_per_param
-    free = fig.hbm_gib * 2**30 * hbm_usable_fraction - stored_bytes
+    free = fig.hbm_bytes * hbm_usable_fraction - stored_bytes
     if kv_per_seq_dev > 0:
         cap = max(0, int(free // kv_per_seq_dev))
         fits = batch_per_device <= cap
@@ -617,7 +639,7 @@ def decode_bound(
     kv_bytes = batch_per_device * kv_per_seq_dev
     flops = batch_per_device * pos * _decode_flops_per_token(model, pb, context_tokens, use_mtp)
     comm = _comm_bytes(model, pb, precision, deployment, batch_per_device, pos, kv_layers, weights.moe_layers)
-    t_mem = (weights.weight_bytes + kv_bytes) / (fig.hbm_tb_per_s * 1e12)
+    t_mem = (weights.weight_bytes + kv_bytes) / fig.hbm_bytes_per_s
     t_cmp = flops / (fig.peak_tflops * 1e12)
     t_comm, comm_notes = _interconnect_time_s(comm, fig)
     roofs = {"memory": t_mem, "compute": t_cmp}
@@ -768,7 +790,7 @@ def prefill_bound(
     )
     flops_tok = 2 * matmul_active + _attention_flops_per_token(model, (prompt_tokens + 1) / 2, absorbed=False)
     t_cmp = chunk * flops_tok / (fig.peak_tflops * 1e12)
-    t_mem = weight_bytes / (fig.hbm_tb_per_s * 1e12)
+    t_mem = weight_bytes / fig.hbm_bytes_per_s
     binding = "compute" if t_cmp >= t_mem else "memory"
     step = max(t_cmp, t_mem)
     per_dev = chunk / step

@@ -18,6 +18,7 @@ _PIN = re.compile(r"^([A-Za-z0-9][A-Za-z0-9._-]*)(?:\[[^\]]*\])?==([^\s;#]+)")
 
 
 def lock_path(backend: str | None) -> Path | None:
+    """The lock file of a backend (``env/<backend>/requirements.lock``), None when it has none."""
     sub = LOCK_DIRS.get(backend or "")
     if sub is None:
         return None
@@ -40,6 +41,7 @@ def _norm(name: str) -> str:
 
 
 def installed_versions() -> dict[str, str]:
+    """Installed distributions by normalized name, with their versions."""
     out: dict[str, str] = {}
     for dist in metadata.distributions():
         name = dist.name

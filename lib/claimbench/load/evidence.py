@@ -264,6 +264,24 @@ class ReferenceFile(Strict):
     notes: list[str] = Field(default_factory=list)
 
 
+def _check_ref_point(where: str, pt: _RefPoint, operating_point: str) -> None:
+    """A published point states its precision, obeys physics and, latency-limited, its TPOT limit."""
+    if pt.throughput_pm is None and any(
+        v is not None for v in (pt.output_tok_per_s, pt.input_tok_per_s, pt.total_tok_per_s)
+    ):
+        raise UserError(
+            f"{where}.throughput_pm: required with a published throughput "
+            "(its stated precision, half the last digit given: 14.8k -> 50, 1,943 -> 0.5)"
+        )
+    bad = check_point_physics(LoadPoint(**pt.model_dump()))
+    if bad:
+        raise UserError(f"{where}.output_tok_per_s: {bad}")
+    if operating_point == "latency-limited" and pt.tpot_limit_ms is None and pt.tpot_mean_ms is None:
+        raise UserError(
+            f"{where}.tpot_limit_ms: a latency-limited point needs its TPOT limit (or a measured tpot_mean_ms)"
+        )
+
+
 def load_reference(path: Path | str, hardware_ids: set[str] | None = None) -> list[Evidence]:
     """A reference YAML file as evidence records (one per result, plus one for coverage)."""
     p = Path(path)
@@ -299,21 +317,7 @@ def load_reference(path: Path | str, hardware_ids: set[str] | None = None) -> li
                 f"{conditions.hardware!r}{did_you_mean(conditions.hardware, hardware_ids)}"
             )
         for j, pt in enumerate(res.points):
-            if pt.throughput_pm is None and any(
-                v is not None for v in (pt.output_tok_per_s, pt.input_tok_per_s, pt.total_tok_per_s)
-            ):
-                raise UserError(
-                    f"{p}: field results[{i}].points[{j}].throughput_pm: required with a published throughput "
-                    "(its stated precision, half the last digit given: 14.8k -> 50, 1,943 -> 0.5)"
-                )
-            bad = check_point_physics(LoadPoint(**pt.model_dump()))
-            if bad:
-                raise UserError(f"{p}: field results[{i}].points[{j}].output_tok_per_s: {bad}")
-            if res.operating_point == "latency-limited" and pt.tpot_limit_ms is None and pt.tpot_mean_ms is None:
-                raise UserError(
-                    f"{p}: field results[{i}].points[{j}].tpot_limit_ms: a latency-limited point needs "
-                    "its TPOT limit (or a measured tpot_mean_ms)"
-                )
+            _check_ref_point(f"{p}: field results[{i}].points[{j}]", pt, res.operating_point)
         points = [LoadPoint(**pt.model_dump(), operating_point=res.operating_point) for pt in res.points]
         notes = list(ref.notes)
         if res.note:

@@ -82,11 +82,8 @@ def list_models(data_dir=None) -> list[ModelArch]:
     return _load_all("models", ModelArch, data_dir, kind="model")
 
 
-def load_price_table(table_id: str, data_dir=None) -> PriceTable:
-    return _load_one("price table", "prices", PriceTable, table_id, data_dir)
-
-
 def list_price_tables(data_dir=None) -> list[PriceTable]:
+    """Every price table of the data layers."""
     return _load_all("prices", PriceTable, data_dir)
 
 

@@ -17,6 +17,8 @@ from claimbench.load.paths import packaged_data_dir, packaged_notebooks_dir
 
 @dataclass(frozen=True)
 class InitResult:
+    """What ``claimbench init`` created: the workspace root, its data folder and the files copied."""
+
     root: Path
     data_dir: Path
     notebooks_dir: Path

@@ -25,14 +25,13 @@ is imported or touched at import time.
 
 from __future__ import annotations
 
-import glob
-import os
 import shutil
 import subprocess
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
+from pathlib import Path
 from typing import Any, Optional
 
 
@@ -49,11 +48,13 @@ class EnergyReading:
 
     @property
     def mean_power_w(self) -> Optional[float]:
+        """Mean power over the reading in W, None when no energy was measured."""
         if self.joules is None or not self.duration_s:
             return None
         return self.joules / self.duration_s
 
     def to_dict(self) -> dict:
+        """The reading as a plain dict (with the mean power)."""
         d = asdict(self)
         d["mean_power_w"] = self.mean_power_w
         return d
@@ -86,6 +87,8 @@ class _Backend:
 
 
 class RaplBackend(_Backend):
+    """Package energy from Intel/AMD RAPL counters under ``/sys/class/powercap``."""
+
     name = "rapl"
     kind = "counter"
 
@@ -97,9 +100,8 @@ class RaplBackend(_Backend):
         self._acc = 0.0
 
     def open(self) -> None:
-        zones = sorted(
-            p for p in glob.glob(os.path.join(self.root, "intel-rapl:*")) if os.path.basename(p).count(":") == 1
-        )
+        """Find the package zones and read them once; BackendUnavailable when not readable."""
+        zones = sorted(str(p) for p in Path(self.root).glob("intel-rapl:*") if p.name.count(":") == 1)
         if not zones:
             raise BackendUnavailable(f"no RAPL package zones under {self.root}")
         if self.device_indices is not None:
@@ -107,15 +109,13 @@ class RaplBackend(_Backend):
         found = []
         for z in zones:
             try:
-                with open(os.path.join(z, "energy_uj")) as f:
-                    int(f.read().strip())
+                int((Path(z) / "energy_uj").read_text().strip())
             except PermissionError:
                 raise BackendUnavailable(f"{z}/energy_uj is not readable (permission denied; needs root)") from None
             except (OSError, ValueError) as exc:
                 raise BackendUnavailable(f"{z}/energy_uj unreadable: {exc}") from None
             try:
-                with open(os.path.join(z, "max_energy_range_uj")) as f:
-                    wrap = float(f.read().strip())
+                wrap = float((Path(z) / "max_energy_range_uj").read_text().strip())
             except (OSError, ValueError):
                 wrap = 0.0
             found.append((z, wrap))
@@ -125,10 +125,10 @@ class RaplBackend(_Backend):
 
     @staticmethod
     def _read(zone: str) -> int:
-        with open(os.path.join(zone, "energy_uj")) as f:
-            return int(f.read().strip())
+        return int((Path(zone) / "energy_uj").read_text().strip())
 
     def counter_j(self) -> float:
+        """Joules since the first read (counter wrap-arounds accounted for)."""
         for i, (z, wrap) in enumerate(self.zones):
             now = self._read(z)
             delta = now - self._last[i]
@@ -140,6 +140,8 @@ class RaplBackend(_Backend):
 
 
 class NvmlBackend(_Backend):
+    """NVIDIA GPU energy through NVML (the energy counter, else sampled power)."""
+
     name = "nvml"
 
     def __init__(self, device_indices=None):
@@ -148,6 +150,7 @@ class NvmlBackend(_Backend):
         self._handles: list = []
 
     def open(self) -> None:
+        """Initialise NVML and pick the devices; BackendUnavailable when it cannot."""
         try:
             import pynvml  # lazily: only where NVIDIA tooling is installed
         except Exception as exc:
@@ -171,12 +174,15 @@ class NvmlBackend(_Backend):
             self.kind = "power"
 
     def counter_j(self) -> float:
+        """Joules of every device's energy counter."""
         return sum(self._nvml.nvmlDeviceGetTotalEnergyConsumption(h) for h in self._handles) / 1000.0
 
     def power_w(self) -> float:
+        """Instantaneous power of every device in W."""
         return sum(self._nvml.nvmlDeviceGetPowerUsage(h) for h in self._handles) / 1000.0
 
     def close(self) -> None:
+        """Shut NVML down."""
         if self._nvml is not None:
             try:
                 self._nvml.nvmlShutdown()
@@ -185,6 +191,8 @@ class NvmlBackend(_Backend):
 
 
 class AmdSmiBackend(_Backend):
+    """AMD GPU energy through amdsmi (the energy counter, else sampled power)."""
+
     name = "amdsmi"
 
     def __init__(self, device_indices=None):
@@ -193,6 +201,7 @@ class AmdSmiBackend(_Backend):
         self._handles: list = []
 
     def open(self) -> None:
+        """Initialise amdsmi and pick the devices; BackendUnavailable when it cannot."""
         try:
             import amdsmi  # lazily: only on ROCm hosts
         except Exception as exc:
@@ -214,6 +223,7 @@ class AmdSmiBackend(_Backend):
             self.kind = "power"
 
     def counter_j(self) -> float:
+        """Joules of every device's energy counter."""
         total = 0.0
         for h in self._handles:
             e = self._lib.amdsmi_get_energy_count(h)
@@ -222,6 +232,7 @@ class AmdSmiBackend(_Backend):
         return total
 
     def power_w(self) -> float:
+        """Instantaneous socket power of every device in W."""
         total = 0.0
         for h in self._handles:
             p = self._lib.amdsmi_get_power_info(h)
@@ -230,6 +241,7 @@ class AmdSmiBackend(_Backend):
         return total
 
     def close(self) -> None:
+        """Shut amdsmi down."""
         if self._lib is not None:
             try:
                 self._lib.amdsmi_shut_down()
@@ -253,6 +265,7 @@ class NpuSmiBackend(_Backend):
 
     @staticmethod
     def parse_power(text: str) -> float:
+        """The power in W from ``npu-smi info`` output; ValueError when absent."""
         for line in text.splitlines():
             if ":" in line and "power" in line.lower():
                 try:
@@ -262,6 +275,7 @@ class NpuSmiBackend(_Backend):
         raise ValueError("no power line in npu-smi output")
 
     def open(self) -> None:
+        """Check that ``npu-smi`` answers for every device; BackendUnavailable when not."""
         if self._run is self._subprocess and shutil.which("npu-smi") is None:
             raise BackendUnavailable("npu-smi not on PATH")
         ids = list(self.device_indices) if self.device_indices is not None else [0]
@@ -284,6 +298,7 @@ class NpuSmiBackend(_Backend):
         self._ids, self.n_devices = ids, len(ids)
 
     def power_w(self) -> float:
+        """Instantaneous power of every NPU in W."""
         return sum(self.parse_power(self._run(["npu-smi", "info", "-t", "power", "-i", str(i)])) for i in self._ids)
 
 
@@ -349,6 +364,7 @@ class EnergyMeter:
         self._reason = "no energy source available (" + "; ".join(reasons) + ")"
 
     def start(self) -> EnergyMeter:
+        """Start sampling (a background thread for power backends); returns the meter."""
         if self._thread is not None:
             raise RuntimeError("EnergyMeter already started")
         self._open()
@@ -392,6 +408,7 @@ class EnergyMeter:
                 return
 
     def stop(self) -> EnergyReading:
+        """Stop sampling and return the energy of the interval (or why it is unknown)."""
         duration = time.monotonic() - self._t0 if self._t0 else None
         if self._backend is None:
             return EnergyReading(None, None, self._reason or "meter was not started", duration)

@@ -121,6 +121,7 @@ class WorkerShare:
 
     @property
     def n_requests(self) -> int:
+        """Requests across every share."""
         return len(self.prompt_positions) if self.kind == "closed" else len(self.arrivals)
 
 

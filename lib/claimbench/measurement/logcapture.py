@@ -46,7 +46,7 @@ def capture_output(enabled: bool = True) -> Iterator[Path | None]:
     saved = {fd: os.dup(fd) for fd in (1, 2)}
     old_out, old_err = sys.stdout, sys.stderr
     terminal = os.fdopen(os.dup(saved[2]), "w", buffering=1, encoding="utf-8", errors="replace")
-    log_text = open(path, "a", buffering=1, encoding="utf-8", errors="replace")  # noqa: SIM115
+    log_text = Path(path).open("a", buffering=1, encoding="utf-8", errors="replace")  # noqa: SIM115
     try:
         os.dup2(log_fd, 1)
         os.dup2(log_fd, 2)

@@ -13,6 +13,7 @@ import os
 import platform as _pf
 import shutil
 import subprocess
+from pathlib import Path
 from typing import Any
 
 _PACKAGES = (
@@ -47,8 +48,9 @@ def _run(cmd: list[str], timeout: float = 5.0) -> str | None:
 
 
 def cpu_model() -> str | None:
+    """The CPU model name (``/proc/cpuinfo``), None when unknown."""
     try:
-        with open("/proc/cpuinfo") as fh:
+        with Path("/proc/cpuinfo").open() as fh:
             for line in fh:
                 if line.startswith("model name"):
                     return line.split(":", 1)[1].strip()
@@ -58,8 +60,9 @@ def cpu_model() -> str | None:
 
 
 def cpu_flags() -> list[str]:
+    """The CPU's vector/matrix flags that matter for inference (AVX-512, AMX, AVX2)."""
     try:
-        with open("/proc/cpuinfo") as fh:
+        with Path("/proc/cpuinfo").open() as fh:
             for line in fh:
                 if line.startswith("flags"):
                     flags = line.split(":", 1)[1].split()
@@ -70,8 +73,9 @@ def cpu_flags() -> list[str]:
 
 
 def memory_gib() -> float | None:
+    """Total memory in GiB, None when unknown."""
     try:
-        with open("/proc/meminfo") as fh:
+        with Path("/proc/meminfo").open() as fh:
             for line in fh:
                 if line.startswith("MemTotal:"):
                     return round(int(line.split()[1]) / 2**20, 2)
@@ -81,7 +85,8 @@ def memory_gib() -> float | None:
 
 
 def git_sha(path: str | None = None) -> str | None:
-    root = path or os.path.dirname(os.path.abspath(__file__))
+    """The git commit of the claimbench checkout, None outside a checkout."""
+    root = path or str(Path(__file__).resolve().parent)
     return _run(["git", "-C", root, "rev-parse", "HEAD"])
 
 
@@ -172,9 +177,9 @@ def _cpu_vendor(name: str | None) -> str | None:
 def _cann_version() -> str | None:
     home = os.environ.get("ASCEND_TOOLKIT_HOME") or "/usr/local/Ascend/ascend-toolkit/latest"
     for rel in ("version.cfg", "compiler/version.info", "runtime/version.info"):
-        p = os.path.join(home, rel)
-        if os.path.isfile(p):
-            with open(p) as fh:
+        p = Path(home) / rel
+        if p.is_file():
+            with p.open() as fh:
                 for line in fh:
                     if "version" in line.lower() and "=" in line:
                         return line.split("=", 1)[1].strip()

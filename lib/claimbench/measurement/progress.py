@@ -7,6 +7,8 @@ import time
 
 
 class Progress:
+    """A one-line progress display on stderr (off when not a terminal or disabled)."""
+
     def __init__(self, enabled: bool | None = None, stream=None):
         self.stream = stream or sys.stderr
         self.enabled = self.stream.isatty() if enabled is None else enabled
@@ -17,10 +19,12 @@ class Progress:
         self.failed = 0
 
     def start_level(self, label: str, total: int) -> None:
+        """Begin a level of ``total`` requests."""
         self.label, self.total, self.done, self.failed = label, total, 0, 0
         self._draw(force=True)
 
     def request_done(self, ok: bool) -> None:
+        """Count one finished request."""
         self.done += 1
         self.failed += 0 if ok else 1
         self._draw()
@@ -40,12 +44,14 @@ class Progress:
         self.stream.flush()
 
     def end_level(self) -> None:
+        """End the level's line."""
         if self.enabled:
             self._draw(force=True)
             self.stream.write("\n")
             self.stream.flush()
 
     def message(self, text: str) -> None:
+        """Print a message on its own line."""
         if self.enabled:
             self.stream.write(text + "\n")
             self.stream.flush()

@@ -30,13 +30,27 @@ class EngineDied(RuntimeError):
 
 
 class Engine(Protocol):
+    """What the runner needs of an engine (offline vLLM, ``vllm serve``, an endpoint)."""
+
     name: str
     max_model_len: int | None
 
-    def start(self) -> None: ...
-    def stop(self) -> None: ...
-    def vocab_size(self) -> int | None: ...
-    def describe(self) -> dict[str, Any]: ...
+    def start(self) -> None:
+        """Start the engine (or check the endpoint); a UserError when it cannot."""
+        ...
+
+    def stop(self) -> None:
+        """Stop the engine and release what it holds."""
+        ...
+
+    def vocab_size(self) -> int | None:
+        """The model's vocabulary size when the engine knows it."""
+        ...
+
+    def describe(self) -> dict[str, Any]:
+        """What ran, for the manifest's ``engine`` section."""
+        ...
+
     def run_level(
         self,
         level: LoadLevel,
@@ -47,11 +61,15 @@ class Engine(Protocol):
         seed: int = 0,
         request_timeout_s: float | None = None,
         on_request_done=None,
-    ) -> None: ...
+    ) -> None:
+        """Run one level, appending a record per request to ``records``."""
+        ...
 
 
 @dataclass
 class MeasureConfig:
+    """Everything one measured run needs besides the engine."""
+
     model: str
     model_source: str  # what the user passed (e.g. "tiny")
     workload: WorkloadSpec  # vocab_size may be refined from the engine
@@ -72,6 +90,7 @@ class MeasureConfig:
 
 
 def levels_frame(levels: list[LoadLevel]) -> pl.DataFrame:
+    """The load plan's levels as a frame (level, concurrency, request_rate)."""
     return pl.DataFrame(
         {
             "level": [lv.level for lv in levels],

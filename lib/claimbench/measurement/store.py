@@ -40,11 +40,13 @@ JOURNAL_SUFFIX = ".partial"
 
 
 def new_run_id(now: datetime | None = None) -> str:
+    """A new run id: UTC time and 6 random hex digits (``20261122T141455Z-30a590``)."""
     now = now or datetime.now(timezone.utc)
     return now.strftime("%Y%m%dT%H%M%SZ") + "-" + secrets.token_hex(3)
 
 
 def requests_frame(records: Iterable[RequestRecord]) -> pl.DataFrame:
+    """Request records as a frame with the requests.parquet schema."""
     return pl.DataFrame([r.as_row() for r in records], schema=REQUESTS_POLARS_SCHEMA)
 
 
@@ -102,9 +104,9 @@ def _write_durable(path: Path, write) -> None:
     """Write a file through ``write(tmp_path)`` then fsync and rename it into place (atomic)."""
     tmp = path.with_name(f".{path.name}.tmp")
     write(tmp)
-    with open(tmp, "rb") as fh:
+    with tmp.open("rb") as fh:
         os.fsync(fh.fileno())
-    os.replace(tmp, path)
+    tmp.replace(path)
 
 
 def write_bundle(
@@ -139,10 +141,10 @@ def write_bundle(
                 (tmp / name).write_text(redactor.text(text))
         (tmp / MANIFEST_FILE).write_text(dump_json(redactor.data(json_safe(data))))
         for f in tmp.iterdir():
-            with open(f, "rb") as fh:
+            with f.open("rb") as fh:
                 os.fsync(fh.fileno())
         tmp.chmod(0o755)
-        os.rename(tmp, final)
+        tmp.rename(final)
         _fsync_dir(out_dir)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
@@ -151,10 +153,12 @@ def write_bundle(
 
 
 def utc_now_iso() -> str:
+    """Now, in UTC, ISO 8601 to the second."""
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
 def monotonic() -> float:
+    """The monotonic clock every request time is measured on."""
     return time.monotonic()
 
 
@@ -174,12 +178,14 @@ class BundleJournal:
         self.levels: list[int] = []
 
     def open(self, manifest: RunManifest | dict[str, Any]) -> None:
+        """Create the journal folder and write its first manifest."""
         self.out_dir.mkdir(parents=True, exist_ok=True)
         self.path.mkdir()
         self.write_manifest(manifest)
         _fsync_dir(self.out_dir)
 
     def write_manifest(self, manifest: RunManifest | dict[str, Any]) -> None:
+        """Rewrite the journal's manifest atomically (redacted)."""
         text = dump_json(self.redactor.data(json_safe(manifest_json(manifest))))
         _write_durable(self.path / MANIFEST_FILE, lambda p: p.write_text(text))
 
@@ -253,7 +259,7 @@ def check_out_dir(out_dir: str | Path, need_bytes: int = 0) -> Path:
         raise UserError(f"--out: cannot create {out}: {exc.strerror or exc}") from None
     probe = out / f".claimbench-write-test-{os.getpid()}-{secrets.token_hex(3)}"
     try:
-        with open(probe, "wb") as fh:
+        with probe.open("wb") as fh:
             fh.write(b"0" * 4096)
             fh.flush()
             os.fsync(fh.fileno())

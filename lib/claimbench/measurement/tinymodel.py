@@ -50,11 +50,12 @@ _SEED = 20261122
 
 def cache_dir() -> Path:
     """Where built models live: ``$CLAIMBENCH_CACHE`` or ``~/.cache/claimbench``."""
-    root = os.environ.get("CLAIMBENCH_CACHE") or os.path.join(os.path.expanduser("~"), ".cache", "claimbench")
-    return Path(root)
+    root = os.environ.get("CLAIMBENCH_CACHE")
+    return Path(root) if root else Path.home() / ".cache" / "claimbench"
 
 
 def tiny_model_path(root: Path | None = None) -> Path:
+    """Where the built-in tiny model of this version lives."""
     return (root or cache_dir()) / "models" / f"tiny-v{TINY_VERSION}"
 
 
@@ -211,7 +212,7 @@ def build_tiny_model(root: Path | None = None) -> Path:
             },
         )
         try:
-            os.rename(tmp, target)
+            Path(tmp).rename(target)
         except OSError:
             if not (target / "model.safetensors").exists():
                 raise

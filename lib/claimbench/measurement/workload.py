@@ -24,6 +24,8 @@ SAFE_VOCAB_SIZE = 32000
 
 @dataclass(frozen=True)
 class WorkloadSpec:
+    """The synthetic workload: prompt and output lengths (or ranges), count, seed, vocabulary."""
+
     input_len: int
     output_len: int
     num_prompts: int
@@ -33,6 +35,7 @@ class WorkloadSpec:
     output_len_range: tuple[int, int] | None = None
 
     def validate(self, max_model_len: int | None = None) -> None:
+        """Check the lengths against each other and the model's limit; a UserError names the option."""
         for name, v in (
             ("--input-len", self.input_len),
             ("--output-len", self.output_len),
@@ -55,13 +58,16 @@ class WorkloadSpec:
 
     @property
     def max_input_len(self) -> int:
+        """The longest prompt the workload asks for."""
         return self.input_len_range[1] if self.input_len_range else self.input_len
 
     @property
     def max_output_len(self) -> int:
+        """The longest output the workload asks for."""
         return self.output_len_range[1] if self.output_len_range else self.output_len
 
     def as_dict(self) -> dict:
+        """The workload for the manifest."""
         return {
             "input_len": self.input_len,
             "output_len": self.output_len,
@@ -76,6 +82,8 @@ class WorkloadSpec:
 
 @dataclass(frozen=True)
 class Prompt:
+    """One prompt: its token ids and the output length requested."""
+
     index: int
     token_ids: tuple[int, ...]
     output_len: int

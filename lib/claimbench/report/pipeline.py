@@ -44,6 +44,7 @@ _TYPES = {"str": str, "int": int, "float": float, "bool": bool}
 
 
 def available_steps(nb_dir: Path | None = None) -> list[str]:
+    """The notebook steps available (``NN_name``), in order."""
     return sorted(p.stem for p in (nb_dir or notebooks_dir()).glob("[0-9][0-9]_*.ipynb"))
 
 
@@ -83,6 +84,8 @@ def coerce(notebook: str, name: str, value: Any, type_name: str) -> Any:
 
 @dataclass
 class StepResult:
+    """How one notebook step of a report ended."""
+
     step: str
     status: str  # ok | failed | skipped
     seconds: float | None = None
@@ -91,6 +94,8 @@ class StepResult:
 
 
 class StepFailed(Exception):
+    """A notebook step failed; ``folder`` holds its executed notebook."""
+
     def __init__(self, message: str, folder: Path):
         super().__init__(message)
         self.folder = folder
@@ -337,7 +342,7 @@ def _page(title: str, body: str, scripts: bool = False) -> str:
 
 
 def _json_in_script(obj) -> str:
-    """JSON safe inside a <script> element: no '<', '>' or '&' survive (escaped as \\u003c …)."""
+    r"""JSON safe inside a <script> element: no '<', '>' or '&' survive (escaped as \\u003c …)."""
     import json
 
     text = json.dumps(obj, ensure_ascii=False, separators=(",", ":"))

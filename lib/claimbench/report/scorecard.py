@@ -92,6 +92,7 @@ def link(url: Any, text: str | None = None) -> str:
 
 
 def badge(verdict: Any) -> str:
+    """A verdict as a coloured HTML badge."""
     v = str(verdict or "–")
     bg, fg = VERDICT_COLORS.get(v, ("#eeeeee", "#222222"))
     cls = "cb-v-" + re.sub(r"[^a-z-]", "", v.lower())
@@ -100,6 +101,7 @@ def badge(verdict: Any) -> str:
 
 
 def num(value: Any) -> str:
+    """A number as shown on the scorecard (missing as a dash)."""
     if value is None:
         return "–"
     if isinstance(value, bool):
@@ -122,11 +124,13 @@ def _unit(r: dict) -> str:
 
 
 def margin_text(r: dict) -> str:
+    """The relative margin of a reading as text (``+12.3%``)."""
     m = r.get("margin_rel")
     return "–" if m is None else f"{m:+.1%}"
 
 
 def interval_text(r: dict) -> str:
+    """The 95% interval of a reading as text, empty when there is none."""
     iv = r.get("interval")
     return f"[{num(iv[0])}, {num(iv[1])}]" if iv else ""
 
@@ -189,6 +193,7 @@ def decide_html(r: dict, folded: bool = False) -> str:
 
 
 def corroboration_text(r: dict, claim: dict | None = None) -> str:
+    """What corroborates a reading, in words."""
     c = r.get("corroboration") or (claim or {}).get("corroboration")
     return CORROBORATION_TEXT.get(c, c) if c else "–"
 
@@ -258,6 +263,7 @@ def scorecard_html(verdicts_json: list[dict], card_href: str | None = "05_verify
 
 
 def legend_html() -> str:
+    """The verdict legend: every badge and what it means."""
     return '<p class="cb-muted">' + " · ".join(f"{badge(v)} {_e(m)}" for v, m in VERDICT_MEANING.items()) + "</p>"
 
 

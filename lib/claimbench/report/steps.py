@@ -95,6 +95,8 @@ def client_ceiling(runs: Runs) -> pl.DataFrame:
 
 @dataclass
 class VerifyResult:
+    """What ``verify`` returns: the verdict table and records, the errors and the evidence used."""
+
     table: pl.DataFrame
     verdicts_json: list[dict]
     errors: list[str] = field(default_factory=list)
@@ -222,6 +224,8 @@ def compare(runs_dir: str | Path | None = None, max_tpot_ms: float | None = None
 
 @dataclass
 class Pareto:
+    """The Pareto view's load points and the claims drawn on it."""
+
     points: pl.DataFrame
     claims: pl.DataFrame
 

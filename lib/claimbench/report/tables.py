@@ -35,6 +35,7 @@ def _cell(v) -> str:
 
 
 def format_table(frame: pl.DataFrame, columns: list[tuple[str, str]]) -> str:
+    """A frame as an aligned text table of the given (column, header) pairs."""
     cols = [(c, h) for c, h in columns if c in frame.columns]
     rows = [[_cell(r[c]) for c, _ in cols] for r in frame.iter_rows(named=True)]
     widths = [max([len(h)] + [len(row[i]) for row in rows]) for i, (_, h) in enumerate(cols)]
@@ -45,6 +46,7 @@ def format_table(frame: pl.DataFrame, columns: list[tuple[str, str]]) -> str:
 
 
 def format_summary(summary: pl.DataFrame) -> str:
+    """The summary of a run as a text table (the columns the CLI prints)."""
     view = list(SUMMARY_VIEW)
     if "run_id" in summary.columns:
         view.insert(0, ("run_id", "run"))

@@ -139,6 +139,7 @@ def notes_text(verdicts, limit: int = 300) -> str:
 
 
 def verdicts_markdown(table) -> str:
+    """The verdict table as Markdown."""
     cols = [
         "claim_id",
         "reading",

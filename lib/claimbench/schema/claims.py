@@ -254,6 +254,8 @@ class Reading(Strict):
 
 
 class Claim(Strict):
+    """One public claim: the quote, who made it, where, and the readings it makes."""
+
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
     title: str
     claimant: str = Field(

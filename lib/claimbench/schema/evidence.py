@@ -205,6 +205,7 @@ class Evidence(Strict):
 
     @property
     def measured(self) -> bool:
+        """Whether this evidence was measured (a bundle or a peer tool's run), not published."""
         return self.kind in MEASURED_KINDS
 
 

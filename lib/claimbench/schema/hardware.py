@@ -56,6 +56,22 @@ DTYPE_BYTES: dict[str, float] = {
 """Bytes per element of a storage dtype (weights, KV cache, activations)."""
 
 
+GIB = 2**30
+"""Bytes in a GiB: the registry stores HBM capacity in GiB (``hbm_gib``)."""
+TB = 1e12
+"""Bytes in a decimal TB: bandwidths are stated in TB/s (``hbm_tb_per_s``)."""
+
+
+def gib_to_bytes(gib: Optional[float]) -> Optional[float]:
+    """GiB as bytes; None (unknown) stays None."""
+    return None if gib is None else gib * GIB
+
+
+def tb_to_bytes(tb: Optional[float]) -> Optional[float]:
+    """Decimal TB as bytes; None (unknown) stays None."""
+    return None if tb is None else tb * TB
+
+
 def canonical_dtype(dtype: str) -> str:
     """``'bfloat16'`` -> ``'bf16'`` etc.; lower-cases; unknown names pass through unchanged."""
     d = str(dtype).strip().lower()
@@ -96,6 +112,7 @@ class FigureSource(Strict):
 
     @property
     def ref(self) -> str:
+        """Where the figure is: its URL, else ``repo@commit:path``, else how it was derived."""
         if self.url:
             return self.url
         if self.repo:
@@ -219,11 +236,13 @@ class HardwareSpec(Strict):
 
     @property
     def hbm_bytes(self) -> Optional[float]:
-        return None if self.hbm_gib is None else self.hbm_gib * 2**30
+        """HBM capacity per package in bytes (``hbm_gib`` GiB), None when unknown."""
+        return gib_to_bytes(self.hbm_gib)
 
     @property
     def hbm_bytes_per_s(self) -> Optional[float]:
-        return None if self.hbm_tb_per_s is None else self.hbm_tb_per_s * 1e12
+        """HBM bandwidth per package in bytes per second (``hbm_tb_per_s`` decimal TB/s), None when unknown."""
+        return tb_to_bytes(self.hbm_tb_per_s)
 
     @property
     def scale_up_gb_per_s_per_direction(self) -> Optional[float]:
@@ -280,6 +299,7 @@ class HardwareSpec(Strict):
             raise UserError(f"hardware override {loc}: {err.get('msg')}") from None
 
     def sources_for(self, field: str) -> list[FigureSource]:
+        """The sources that support ``field``."""
         return [s for s in self.sources if field in s.fields]
 
     def figure_fields(self) -> list[str]:
@@ -317,6 +337,8 @@ class MLA(Strict):
 
 
 class MoE(Strict):
+    """A mixture-of-experts layout: routed, shared and active experts and their size."""
+
     experts_routed: int = Field(ge=1)
     experts_shared: int = Field(ge=0)
     experts_active: int = Field(ge=1, description="routed experts chosen per token (top-k)")
@@ -388,14 +410,17 @@ class ModelArch(Strict):
 
     @property
     def attention(self) -> str:
+        """The attention kind: ``mla``, ``mha`` or ``gqa``."""
         if self.mla is not None:
             return "mla"
         return "mha" if self.kv_heads == self.heads else "gqa"
 
     def sources_for(self, field: str) -> list[FigureSource]:
+        """The sources that support ``field``."""
         return [s for s in self.sources if field in s.fields]
 
     def figure_fields(self) -> list[str]:
+        """Every figure field of the model that a source must support."""
         out = [
             n
             for n in (
@@ -436,6 +461,8 @@ class PriceEntry(Strict):
 
 
 class PriceTable(Strict):
+    """A published price list: the price per package-hour of each chip and its source."""
+
     id: str
     description: Optional[str] = None
     currency: Literal["USD"] = "USD"

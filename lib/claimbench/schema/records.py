@@ -34,6 +34,8 @@ REQUEST_SCHEMA: dict[str, str] = {
 
 @dataclass
 class RequestRecord:
+    """One request as measured: when it was scheduled, sent, streamed and ended, and its tokens."""
+
     request_id: str
     level: int
     scheduled_s: float
@@ -65,6 +67,7 @@ class RequestRecord:
         )
 
     def as_row(self) -> dict[str, Any]:
+        """The record as a requests.parquet row."""
         return {f.name: getattr(self, f.name) for f in fields(self)}
 
 
@@ -88,15 +91,18 @@ class LoadLevel:
 
     @property
     def kind(self) -> str:
+        """``closed`` (concurrency) or ``open`` (arrival rate) loop."""
         return "closed" if self.concurrency is not None else "open"
 
     def label(self) -> str:
+        """The level as a short label (``concurrency=4``, ``rate=2/s``)."""
         if self.concurrency is not None:
             return f"concurrency={self.concurrency}"
         rate = "inf" if self.request_rate is None or math.isinf(self.request_rate) else f"{self.request_rate:g}"
         return f"rate={rate}/s"
 
     def as_dict(self) -> dict[str, Any]:
+        """The level for the manifest (an infinite rate written as ``"inf"``)."""
         d = {f.name: getattr(self, f.name) for f in fields(self)}
         if d["request_rate"] is not None and math.isinf(d["request_rate"]):
             d["request_rate"] = "inf"

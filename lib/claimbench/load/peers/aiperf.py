@@ -38,6 +38,7 @@ _LATENCIES = {
 
 
 def is_aiperf(obj: Any) -> bool:
+    """Whether a JSON object is an AIPerf profile export."""
     return isinstance(obj, dict) and (
         "aiperf_version" in obj or ("input_config" in obj and "output_token_throughput" in obj)
     )
@@ -67,7 +68,19 @@ def _requested_length(cfg: dict, key: str) -> int | None:
     return round(mean) if mean is not None else None
 
 
+def _request_counts(obj: dict) -> tuple[float | None, float | None]:
+    """(completed, failed) requests; an empty error summary means none failed."""
+    n_ok = _avg(obj, "completed_request_count")
+    if n_ok is None:
+        n_ok = _avg(obj, "request_count")
+    n_failed = _avg(obj, "error_request_count")
+    if n_failed is None and obj.get("error_summary") == []:
+        n_failed = 0
+    return n_ok, n_failed
+
+
 def load_aiperf(path: Path | str) -> Evidence:
+    """An AIPerf ``profile_export_aiperf.json`` as evidence (one load point)."""
     p = Path(path)
     try:
         obj = json.loads(read_text_file(p))
@@ -80,12 +93,7 @@ def load_aiperf(path: Path | str) -> Evidence:
             raise UserError(f"{p}: field {key}.avg: missing")
     cfg = obj.get("input_config") or {}
     phase = _profiling_phase(cfg)
-    n_ok = _avg(obj, "completed_request_count")
-    if n_ok is None:
-        n_ok = _avg(obj, "request_count")
-    n_failed = _avg(obj, "error_request_count")
-    if n_failed is None and obj.get("error_summary") == []:
-        n_failed = 0
+    n_ok, n_failed = _request_counts(obj)
     values: dict[str, Any] = {
         "level": "0",
         "concurrency": num(phase.get("concurrency")),

@@ -147,7 +147,7 @@ def read_text_file(path: Path, limit: int = MAX_EVIDENCE_BYTES) -> str:
     """The UTF-8 text of a regular file of at most ``limit`` bytes (one UserError otherwise)."""
     check_regular_file(path, limit)
     try:
-        with open(path, "rb") as fh:
+        with path.open("rb") as fh:
             raw = fh.read(limit + 1)
     except OSError as exc:
         raise UserError(f"{path}: cannot be read ({exc.strerror or exc})") from None

@@ -45,6 +45,7 @@ _COND_KEYS = ("hw", "model", "precision", "framework", "spec_decoding", "isl", "
 
 
 def is_inferencex(obj: Any) -> bool:
+    """Whether a JSON document is InferenceX result rows."""
     first = obj[0] if isinstance(obj, list) and obj else obj
     return isinstance(first, dict) and "tput_per_gpu" in first and "hw" in first
 
@@ -103,6 +104,7 @@ def _speculative(value: Any) -> Speculative | str | None:
 
 
 def load_inferencex(path: Path | str) -> list[Evidence]:
+    """An InferenceX results file as evidence (one record per configuration)."""
     p = Path(path)
     try:
         docs = json_objects(read_text_file(p))

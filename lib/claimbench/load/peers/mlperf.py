@@ -67,10 +67,12 @@ def model_id(name: Any) -> str | None:
 
 
 def is_mlperf_rows(rows: Any) -> bool:
+    """Whether JSON rows are an MLPerf Inference results table."""
     return isinstance(rows, list) and bool(rows) and isinstance(rows[0], dict) and "Performance_Result" in rows[0]
 
 
 def read_rows(p: Path) -> list[dict]:
+    """The rows of an MLPerf Inference results table (CSV or JSON); a bad file is one UserError."""
     try:
         text = read_text_file(p).lstrip("\ufeff")
     except (OSError, UnicodeDecodeError) as exc:

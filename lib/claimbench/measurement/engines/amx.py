@@ -39,5 +39,5 @@ def request_amx_permission() -> bool | None:
 
 
 def register() -> None:
-    """vLLM general-plugin hook."""
+    """VLLM general-plugin hook."""
     request_amx_permission()

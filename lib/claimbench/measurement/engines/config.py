@@ -20,7 +20,9 @@ class VllmArgs:
     extra: dict[str, Any] = field(default_factory=dict)
 
     def eager(self, backend: str) -> bool:
+        """Whether to run eager (no CUDA graphs / compilation): forced on the CPU backend."""
         return self.enforce_eager if self.enforce_eager is not None else backend == "cpu"
 
     def kv_cache_bytes(self, backend: str) -> int | None:
+        """KV cache bytes to reserve on this backend, None for vLLM's default."""
         return int(self.kv_cache_gib * 2**30) if self.kv_cache_gib is not None and backend != "cpu" else None

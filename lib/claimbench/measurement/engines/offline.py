@@ -52,7 +52,10 @@ class _Lookahead:
 
 
 class OfflineEngineConfig(VllmArgs):
+    """Arguments of an in-process vLLM engine."""
+
     def engine_kwargs(self, backend: str) -> dict[str, Any]:
+        """The keyword arguments of ``vllm.LLM`` on this backend."""
         kw: dict[str, Any] = {
             "model": self.model,
             "dtype": self.dtype,
@@ -81,6 +84,8 @@ def prepare_cpu_environment(kv_cache_gib: float | None) -> dict[str, str]:
 
 
 class OfflineEngine:
+    """vLLM in this process (``LLM.generate``), timed per request from the engine's outputs."""
+
     name = "offline"
 
     def __init__(self, config: OfflineEngineConfig, backend: str):
@@ -93,6 +98,7 @@ class OfflineEngine:
         self.max_model_len: int | None = None
 
     def start(self) -> None:
+        """Build the vLLM engine (a UserError when the model cannot load)."""
         t0 = time.monotonic()
         # In-process engine core: starts in seconds instead of ~40 s and was faster on 2 cores.
         if "VLLM_ENABLE_V1_MULTIPROCESSING" not in os.environ:
@@ -112,12 +118,15 @@ class OfflineEngine:
         self.start_s = time.monotonic() - t0
 
     def describe(self) -> dict[str, Any]:
+        """What ran, for the manifest: engine arguments, environment set, start time."""
         return {"name": self.name, "engine_args": self.kwargs, "environment": self.environment, "start_s": self.start_s}
 
     def vocab_size(self) -> int:
+        """The model's vocabulary size as vLLM loaded it."""
         return int(self.llm.llm_engine.model_config.get_vocab_size())
 
     def stop(self) -> None:
+        """Shut the engine down and free its memory."""
         llm, self.llm = self.llm, None
         if llm is not None:
             try:

@@ -27,12 +27,15 @@ from claimbench.measurement.engines.config import VllmArgs
 
 @dataclass
 class ServeConfig(VllmArgs):
+    """Arguments of a ``vllm serve`` process started by claimbench."""
+
     port: int = 0
     ready_timeout_s: float = 600.0
     backend: str = "cpu"
     served_model_name: str | None = None
 
     def argv(self, port: int) -> list[str]:
+        """The ``vllm serve`` command-line arguments for ``port``."""
         args = [
             "serve",
             self.model,
@@ -65,6 +68,7 @@ class ServeConfig(VllmArgs):
 
 
 def free_port() -> int:
+    """A TCP port on 127.0.0.1 that is free now."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
@@ -80,6 +84,8 @@ def _set_pdeathsig() -> None:  # runs in the child between fork and exec
 
 
 class ServeProcess:
+    """A ``vllm serve`` child process: started, waited for until ready, stopped with its group."""
+
     def __init__(self, config: ServeConfig):
         self.config = config
         self.proc: subprocess.Popen | None = None
@@ -91,9 +97,11 @@ class ServeProcess:
 
     @property
     def base_url(self) -> str:
+        """The server's root URL."""
         return f"http://127.0.0.1:{self.port}"
 
     def start(self) -> str:
+        """Start the server and wait until it answers; returns its URL (UserError on failure)."""
         cfg = self.config
         self.port = cfg.port or free_port()
         env = dict(os.environ)
@@ -101,7 +109,7 @@ class ServeProcess:
             env["VLLM_CPU_KVCACHE_SPACE"] = f"{cfg.kv_cache_gib if cfg.kv_cache_gib is not None else 1:g}"
             self.environment["VLLM_CPU_KVCACHE_SPACE"] = env["VLLM_CPU_KVCACHE_SPACE"]
         self.log_path = Path(tempfile.mkdtemp(prefix="claimbench-serve-")) / "server.log"
-        self._log_fh = open(self.log_path, "wb")
+        self._log_fh = self.log_path.open("wb")
         cmd = [sys.executable, "-m", "claimbench.measurement.engines.vllm_cli", *cfg.argv(self.port)]
         t0 = time.monotonic()
         self.proc = subprocess.Popen(
@@ -142,6 +150,7 @@ class ServeProcess:
         )
 
     def last_error_line(self) -> str:
+        """The last meaningful line of the server log (for one-line errors)."""
         if not self.log_path or not self.log_path.exists():
             return "(no log)"
         lines = [ln.strip() for ln in self.log_path.read_text(errors="replace").splitlines() if ln.strip()]
@@ -151,9 +160,11 @@ class ServeProcess:
         return lines[-1][-300:] if lines else "(empty log)"
 
     def alive(self) -> bool:
+        """Whether the server process is still running."""
         return self.proc is not None and self.proc.poll() is None
 
     def stop(self) -> None:
+        """Stop the server's process group (SIGTERM, then SIGKILL)."""
         proc, self.proc = self.proc, None
         if proc is not None:
             if proc.poll() is None:
@@ -184,6 +195,7 @@ class ServeProcess:
             pass
 
     def describe(self) -> dict[str, Any]:
+        """What ran, for the manifest: argv, environment, readiness time, port."""
         return {
             "argv": ["vllm", *self.config.argv(self.port or 0)],
             "environment": self.environment,

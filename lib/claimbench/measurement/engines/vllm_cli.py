@@ -40,6 +40,7 @@ def _patch_version_lookup() -> None:
 
 
 def vllm_version() -> str | None:
+    """The installed vLLM version, None when vLLM is not installed."""
     for dist in VLLM_DISTRIBUTIONS:
         try:
             return _md.version(dist)
@@ -49,6 +50,7 @@ def vllm_version() -> str | None:
 
 
 def main(argv: list[str] | None = None) -> None:
+    """Run vLLM's own command line in this process (the AMX plug-in loaded first)."""
     from claimbench.measurement.engines.amx import request_amx_permission
 
     _patch_version_lookup()
