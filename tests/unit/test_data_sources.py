@@ -71,7 +71,7 @@ def test_architecture_parameter_count_agrees_with_the_published_count(m):
     assert pb.active / 1e9 == pytest.approx(m.params_active_b, rel=0.03)
 
 
-# --- issue 11: the re-checked reference figures (REFERENCE_FACTS, 2026-11-28) ----------------------
+# --- issue 11: the re-checked reference figures (primary sources re-read 2026-11-28) ----------------------
 def _ref(rid):
     from claimbench.load.evidence import load_reference
 

@@ -81,7 +81,7 @@ def current_manifest(name="run-2", **kw):
         "status_reason": None,
         "levels_completed": [0, 1],
         "hardware": {"id": "cpu-host", "source": "default for the cpu backend"},
-        "model": {"source": "tiny", "path_or_name": "/root/.cache/claimbench/models/tiny-v1", "dtype": "auto"},
+        "model": {"source": "tiny", "path_or_name": "~/.cache/claimbench/models/tiny-v1", "dtype": "auto"},
         "workload": {"input_len": 64, "output_len": 32, "seed": 0, "num_prompts": 12},
         "slos": {"tpot_ms": 1000.0},
         "platform": {"backend": "cpu", "device_count": 1, "device_name": "AMD EPYC", "vendor": "amd"},

@@ -148,7 +148,7 @@ def test_mla_kv_is_not_sharded_by_tensor_parallelism_but_gqa_kv_is():
 
 
 def test_deepseek_int8_kv_is_640_bytes_per_token_per_layer():
-    # REFERENCE_FACTS §E: 512 latent in INT8 + 64 RoPE in BF16 = 640 B; 61 layers = 39,040 B
+    # DeepSeek-V3 config_671B.json (kv_lora_rank 512, qk_rope_head_dim 64); CloudMatrix-Infer keeps the 512 latent in INT8 + 64 RoPE in BF16 = 640 B; 61 layers = 39,040 B
     m = load_model("deepseek-r1")
     assert kv_bytes_per_token(m, Precision(kv="int8", kv_rope="bf16")) == 39_040
     assert kv_bytes_per_token(m, Precision(kv="bf16")) == 70_272
