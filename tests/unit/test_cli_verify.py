@@ -71,11 +71,13 @@ def test_the_self_test_claim_is_judged_from_a_vllm_bench_result_of_the_tiny_mode
     assert rc == 0 and item["verdict"] == "SUPPORTED" and item["observed"] == 128.0
 
 
-def test_out_writes_parquet_and_markdown(tmp_path, capsys):
+def test_out_writes_parquet_markdown_and_the_json_records(tmp_path, capsys):
     assert main(["verify", "--out", str(tmp_path)]) == 0
     t = pl.read_parquet(tmp_path / "verdicts.parquet")
     assert {"claim_id", "reading", "verdict", "margin_rel", "ci_low", "ci_high"} <= set(t.columns)
     assert "| claim_id |" in (tmp_path / "verdicts.md").read_text()
+    records = json.loads((tmp_path / "verdicts.json").read_text())
+    assert sorted(r["id"] for r in records) == sorted(set(t["claim_id"].to_list()))
 
 
 def test_a_broken_peer_file_is_skipped_and_named(capsys):

@@ -193,6 +193,20 @@ def test_a_reference_result_that_omits_a_condition_is_rejected(tmp_path):
     assert ev == [] and "results[0].conditions.output_len" in errors[0].message
 
 
+def test_a_reference_result_with_a_claim_only_condition_is_one_line_naming_it(tmp_path):
+    p = tmp_path / "ref-x.yaml"
+    p.write_text(
+        "id: ref-x\ntitle: t\nsource: {url: u, date: '2025', quote: q}\nreported_by: x\n"
+        "shared_conditions: {hardware: nvidia-h20, model: m, precision: fp8, input_len: 1, output_len: 1,"
+        " speculative: none, phase: decode-only, concurrency: 8}\n"
+        "results: []\n"
+    )
+    ev, errors = import_evidence([p])
+    assert (
+        ev == [] and "field shared_conditions.concurrency: not a condition of a published result" in errors[0].message
+    )
+
+
 def test_a_vllm_file_missing_required_keys_is_not_trusted(tmp_path):
     p = tmp_path / "x.json"
     p.write_text(json.dumps({"completed": 3}))

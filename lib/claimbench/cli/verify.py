@@ -8,7 +8,7 @@ which sources were used and how many records each gave, and every reading lists 
 used. Output: a table (verdict and corroboration per reading) and, per reading, why, what was set
 aside and why, and what would decide it (default); ``--json`` (one object per claim, the reading as
 worded at top level plus ``readings``), ``--out DIR`` (verdicts.parquet with the columns documented
-in :mod:`claimbench.judge.verdict`, and verdicts.md).
+in :mod:`claimbench.judge.verdict`, verdicts.md, and verdicts.json: the same records as ``--json``).
 
 ``--fail-on CLASS[,CLASS]`` (e.g. ``REFUTED,IMPLAUSIBLE``) exits 1 when any reading gets one of
 those classes: for CI. Bad claim or evidence files are reported one line each on stderr and
@@ -67,7 +67,7 @@ def register(sub) -> None:
         "model, input_len, output_len, phase, speculative, publisher (e.g. --evidence-meta hardware=nvidia-h20)",
     )
     p.add_argument("--json", action="store_true", help="print JSON, one object per claim")
-    p.add_argument("--out", metavar="DIR", help="also write verdicts.parquet and verdicts.md here")
+    p.add_argument("--out", metavar="DIR", help="also write verdicts.parquet, verdicts.md and verdicts.json here")
     p.add_argument("--seed", type=int, default=0, help="bootstrap seed (default 0)")
     add_data_dir_option(p)
     p.set_defaults(func=run)
@@ -169,7 +169,7 @@ def run(args: argparse.Namespace) -> int:
             )
         print(notes_text(verdicts))
     if args.out:
-        write_verdict_files(table, args.out)
+        write_verdict_files(table, args.out, result.verdicts_json)
     if claim_errors or evidence_errors:
         return 2
     hit = sorted({v.verdict for v in verdicts} & fail_on)

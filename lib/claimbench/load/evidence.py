@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 from pydantic import Field, ValidationError, model_validator
 
@@ -28,7 +28,7 @@ from claimbench.load.peers.common import (
 from claimbench.load.peers.vllm_bench import load_vllm_bench
 from claimbench.load.yamlio import read_yaml, validation_message
 from claimbench.schema.base import Strict
-from claimbench.schema.claims import Basis, Deployment, Phase, Publication, Speculative
+from claimbench.schema.claims import Basis, ConditionsOverride, Publication
 from claimbench.schema.evidence import (
     Evidence,
     EvidenceConditions,
@@ -188,17 +188,6 @@ def load_run_bundle(path: Path | str) -> Evidence:
 # ----------------------------------------------------------------------------------------------
 # Reference YAML
 # ----------------------------------------------------------------------------------------------
-class _ConditionsPatch(Strict):
-    hardware: str | None = None
-    model: str | None = None
-    precision: str | None = None
-    input_len: int | None = Field(default=None, ge=1)
-    output_len: int | None = Field(default=None, ge=1)
-    speculative: Speculative | Literal["none"] | None = None
-    phase: Phase | None = None
-    deployment: Deployment | None = None
-
-
 class _RefPoint(Strict):
     level: str | None = None
     concurrency: float | None = None
@@ -230,7 +219,7 @@ class _RefPoint(Strict):
 class _RefResult(Strict):
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9.-]*$")
     label: str
-    conditions: _ConditionsPatch
+    conditions: ConditionsOverride
     basis: Basis
     packages: int | None = Field(ge=1)
     derived: bool
@@ -258,10 +247,20 @@ class ReferenceFile(Strict):
     title: str
     source: Publication
     reported_by: str
-    shared_conditions: _ConditionsPatch
+    shared_conditions: ConditionsOverride
     results: list[_RefResult] = Field(default_factory=list)
     coverage: _RefCoverage | None = None
     notes: list[str] = Field(default_factory=list)
+
+
+def _only_evidence_conditions(p: Path, where: str, patch: ConditionsOverride) -> None:
+    """A published result states the conditions of evidence: a claim-only key (slo, concurrency) is refused."""
+    extra = sorted(patch.model_fields_set - set(EvidenceConditions.model_fields))
+    if extra:
+        raise UserError(
+            f"{p}: field {where}.{extra[0]}: not a condition of a published result "
+            f"(allowed: {', '.join(EvidenceConditions.model_fields)})"
+        )
 
 
 def _check_ref_point(where: str, pt: _RefPoint, operating_point: str) -> None:
@@ -282,9 +281,8 @@ def _check_ref_point(where: str, pt: _RefPoint, operating_point: str) -> None:
         )
 
 
-def load_reference(path: Path | str, hardware_ids: set[str] | None = None) -> list[Evidence]:
-    """A reference YAML file as evidence records (one per result, plus one for coverage)."""
-    p = Path(path)
+def _read_reference_file(p: Path) -> ReferenceFile:
+    """The validated reference file: its schema, its id (the file name) and evidence-only conditions."""
     data = read_yaml(p)
     if not isinstance(data, dict):
         raise UserError(f"{p}: field (top level): expected a mapping")
@@ -294,6 +292,16 @@ def load_reference(path: Path | str, hardware_ids: set[str] | None = None) -> li
         raise UserError(f"{p}: {validation_message(exc)}") from None
     if ref.id != p.stem:
         raise UserError(f"{p}: field id: {ref.id!r} must equal the file name {p.stem!r}")
+    _only_evidence_conditions(p, "shared_conditions", ref.shared_conditions)
+    for i, res in enumerate(ref.results):
+        _only_evidence_conditions(p, f"results[{i}].conditions", res.conditions)
+    return ref
+
+
+def load_reference(path: Path | str, hardware_ids: set[str] | None = None) -> list[Evidence]:
+    """A reference YAML file as evidence records (one per result, plus one for coverage)."""
+    p = Path(path)
+    ref = _read_reference_file(p)
     out: list[Evidence] = []
     shared = {k: getattr(ref.shared_conditions, k) for k in ref.shared_conditions.model_fields_set}
     ids = [r.id for r in ref.results]
