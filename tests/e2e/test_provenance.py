@@ -1,7 +1,4 @@
-"""Charts for people: PNG beside SVG, the spec JupyterLab can draw, alt text, no truncated labels,
-
-The tests that start a process, a server or git; the pure ones stay in tests/unit/test_report_charts.py.
-"""
+"""The report's provenance: versions, data hashes and run ids (it asks git for the checkout's commit)."""
 
 import json
 
