@@ -2,7 +2,7 @@
 records and a polars table out.
 
 Modules: :mod:`~claimbench.judge.verdict.types` (records), :mod:`~claimbench.judge.verdict.algebra`
-(value kinds and deciding), :mod:`~claimbench.judge.verdict.latency` (latency statistics as an ordered
+(value kinds and deciding), :mod:`~claimbench.judge.latency` (latency statistics as an ordered
 condition), :mod:`~claimbench.judge.verdict.reading` (reading one record), :mod:`~claimbench.judge.verdict.conditions`
 (condition matching), :mod:`~claimbench.judge.verdict.derived` (per user / W / $),
 :mod:`~claimbench.judge.verdict.intervals`, :mod:`~claimbench.judge.verdict.corroboration`,

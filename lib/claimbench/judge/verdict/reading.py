@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from claimbench.analyze.reading import LATENCY_AT_BOUND_REL, read_at_bound
+from claimbench.judge.latency import LatencyField, meets, missing_statistic, usable_fields
 from claimbench.judge.matching import (
     latency_field,
 )
@@ -14,7 +15,6 @@ from claimbench.judge.verdict.intervals import (
     _stated,
     _stream,
 )
-from claimbench.judge.verdict.latency import LatencyField, meets, missing_statistic, usable_fields
 from claimbench.judge.verdict.types import (
     _THROUGHPUT,
     ReadOut,
@@ -139,7 +139,7 @@ def _read_at_slo(
 ) -> tuple[ReadOut | None, str | None]:
     """Throughput at the claim's first latency bound, at levels meeting every further bound.
 
-    The bound binds its statistic (:mod:`claimbench.judge.verdict.latency`): a level is read on the claim's
+    The bound binds its statistic (:mod:`claimbench.judge.latency`): a level is read on the claim's
     own statistic, else on a higher order statistic (then the value is a lower bound), else not at all."""
     primary, extra = slos[0], slos[1:]
     pts = [p for p in pts if all(meets(p, s) is True for s in extra)]
