@@ -463,8 +463,11 @@ def compare_pair(
     for name in ("model", "precision", "input_len", "output_len", "phase", "speculative"):
         av, bv = getattr(a, name), getattr(b, name)
         note = None
-        if av is None or bv is None:
-            status: Status = "unknown"
+        if name == "model" and (av is None) != (bv is None):
+            status: Status = "differs"  # a model-unknown figure over a named model's is no like-for-like ratio
+            note = "model stated on one side only"
+        elif av is None or bv is None:
+            status = "unknown"
         elif name == "model":
             status = "match" if _canon_model(av, equivalent) == _canon_model(bv, equivalent) else "differs"
         elif name == "precision":
@@ -477,5 +480,7 @@ def compare_pair(
             status = "match" if av == bv else "differs"
         binding = name in PAIR_BINDING
         text = "numerator vs denominator" + (f": {note}" if note else "")
+        av = av if av is not None or status != "differs" else "(not stated)"
+        bv = bv if bv is not None or status != "differs" else "(not stated)"
         out.append(ConditionComparison(name, _s(av), _s(bv), status, binding, text if status != "match" else None))
     return tuple(out)

@@ -33,6 +33,7 @@ from claimbench.judge.verdict.types import (
     Verdict,
     VerdictConfig,
 )
+from claimbench.judge.verdict.unknowns import unknown_cap
 
 
 def _ratio_sides(
@@ -259,6 +260,8 @@ def _judge_ratio(claim, r, evidence, hardware, cfg, bound, prices, equivalent, b
     n_read, d_read = _read_of(n), _read_of(d)
     kind = _ratio_read_kind(n_read, d_read, notes)
     verdict = decide(p.comparator, float(p.value), p.tolerance_rel, ratio, kind, interval, p.value_pm)
+    ev_by_id = {e.id: e for e in evidence}
+    verdict = unknown_cap(r.conditions, [(n.evidence_id, verdict)], ev_by_id, verdict, notes)
     if corr == "self-reported":
         notes.append("self-reported: the numerator rests only on the claimant's own figures")
     decide_l, cmd = _hints(claim, r, verdict, corr, bound, kind, aside=aside)

@@ -36,6 +36,7 @@ from claimbench.judge.verdict.types import (
     Verdict,
     VerdictConfig,
 )
+from claimbench.judge.verdict.unknowns import unknown_cap
 from claimbench.schema.claims import Claim, ResolvedReading
 from claimbench.schema.evidence import Evidence
 
@@ -271,6 +272,7 @@ def _judge_single(claim, r, evidence, hardware, bound, cfg, prices, equivalent, 
     decided = _decide_records(top, ev_by_id, p, cfg, notes)
     verdict = _agreed_outcome(decided, notes)
     pick = next((d for d in decided if d[1] == verdict), decided[0])
+    verdict = unknown_cap(r.conditions, [(d[0].evidence_id, d[1]) for d in decided], ev_by_id, verdict, notes)
     u, _, observed, ci, method = pick
     u_read = _read_of(u)
     outcome_by_id = {d[0].evidence_id: d[1] for d in decided}
