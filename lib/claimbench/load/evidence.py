@@ -31,6 +31,7 @@ from claimbench.schema.evidence import (
     check_point_physics,
 )
 from claimbench.schema.hardware import HardwareSpec
+from claimbench.schema.provenance import Provenance
 
 
 # ----------------------------------------------------------------------------------------------
@@ -214,6 +215,7 @@ def load_run_bundle(path: Path | str) -> Evidence:
     :func:`claimbench.measurement.store.read_bundle`. A bundle whose status is not ``complete`` is still
     evidence (its completed levels), flagged in ``status`` and in the notes."""
     from claimbench.load.bundles import read_bundle
+    from claimbench.load.provenance import bundle_sha256
 
     root = Path(path)
     bundle = read_bundle(root)
@@ -257,6 +259,9 @@ def load_run_bundle(path: Path | str) -> Evidence:
         title=f"claimbench run {run_id}",
         secondary=False,
         reported_by="claimbench",
+        provenance=Provenance(
+            origin="measured-here", publisher="claimbench", document=str(root), document_sha256=bundle_sha256(root)
+        ),
         derived=False,
         status=str(status) if status is not None else "unknown",
         conditions=conditions,
@@ -512,6 +517,9 @@ def load_reference(path: Path | str, hardware_ids: set[str] | None = None) -> li
     if ref.id != p.stem:
         raise UserError(f"{p}: field id: {ref.id!r} must equal the file name {p.stem!r}")
     out: list[Evidence] = []
+    from claimbench.load.provenance import file_sha256
+
+    digest = file_sha256(p)
     shared = {k: getattr(ref.shared_conditions, k) for k in ref.shared_conditions.model_fields_set}
     ids = [r.id for r in ref.results]
     if len(set(ids)) != len(ids):
@@ -562,6 +570,13 @@ def load_reference(path: Path | str, hardware_ids: set[str] | None = None) -> li
                 source=ref.source,
                 secondary=ref.source.secondary,
                 reported_by=ref.reported_by,
+                provenance=Provenance(
+                    origin="publication",
+                    publisher=ref.reported_by,
+                    document=ref.source.url,
+                    document_sha256=digest,
+                    locator=f"{ref.id}#{res.id} ({p.name})",
+                ),
                 derived=res.derived,
                 conditions=conditions,
                 basis=res.basis,
@@ -587,6 +602,13 @@ def load_reference(path: Path | str, hardware_ids: set[str] | None = None) -> li
                 source=ref.source,
                 secondary=ref.source.secondary,
                 reported_by=ref.reported_by,
+                provenance=Provenance(
+                    origin="publication",
+                    publisher=ref.reported_by,
+                    document=ref.source.url,
+                    document_sha256=digest,
+                    locator=f"{ref.id}#coverage ({p.name})",
+                ),
                 derived=False,
                 conditions=EvidenceConditions(
                     hardware=None,
@@ -797,6 +819,7 @@ def import_evidence(
     ``meta`` (from :func:`claimbench.load.peers.meta.parse_evidence_meta`) fills the conditions
     a peer result file cannot state; a conflict with the file skips it as an error."""
     from claimbench.load.peers.meta import apply_evidence_meta
+    from claimbench.load.provenance import with_provenance
 
     evidence: list[Evidence] = []
     errors: list[EvidenceImportError] = []
@@ -823,7 +846,10 @@ def import_evidence(
                 if first != path.parent:
                     continue  # shadowed: a higher data layer has a reference file of the same id
             try:
-                records = [apply_evidence_meta(r, meta or {}, hardware_ids) for r in _import_one(path, hardware_ids)]
+                records = [
+                    with_provenance(apply_evidence_meta(r, meta or {}, hardware_ids), path)
+                    for r in _import_one(path, hardware_ids)
+                ]
             except UserError as exc:
                 errors.append(EvidenceImportError(path, str(exc)))
                 continue

@@ -33,11 +33,11 @@ Classes
 
 Corroboration (beside the class)
 --------------------------------
-Each evidence record is ``measured-here`` (a claimbench run bundle), ``self-reported`` (its
-``reported_by`` is the claim's ``claimant``) or ``independent``. A verdict's corroboration is the
-strongest among the records that decided it; a ratio's is the weaker of its two sides (the
-claimant's own numerator makes "3x H20" self-reported whatever the denominator). A reading resting
-only on the claimant's figures says so in its notes and in what would decide it.
+From each record's provenance (:mod:`claimbench.judge.verdict.corroboration`): ``unattributed``,
+``self-reported`` (the claimant's organisation, aliases and subsidiaries resolved through data/orgs, or
+the claim's own source document), ``independent``, ``peer-reviewed`` (MLPerf closed) or
+``measured-here``. A verdict's corroboration is the strongest among the records whose outcome *is*
+the verdict (not merely in the deciding set); a ratio's is the weaker of its two sides.
 
 Reading the claim's metric
 --------------------------
@@ -165,13 +165,15 @@ def judge_claim(
     prices: Mapping[str, float] | None = None,
     equivalent: Mapping[str, str] | None = None,
     bridge: Bridge | None = None,
+    orgs: Mapping[str, str] | None = None,
 ) -> list[Verdict]:
     """One verdict per reading of the claim (the reading as worded first).
 
     ``bounds`` maps (claim id, reading id) to a precomputed plausibility bound; ``prices`` maps a
     hardware id to USD per package-hour (per-dollar readings); ``equivalent`` maps model ids to the
     id they share an architecture with (data/aliases/models.yaml); ``bridge`` carries evidence
-    taken at other lengths to the reading's (:func:`claimbench.judge.plausibility.length_bridge`).
+    taken at other lengths to the reading's (:func:`claimbench.judge.plausibility.length_bridge`); ``orgs``
+    maps normalised organisation names to ids (:func:`claimbench.load.orgs.org_index`) for corroboration.
     """
     cfg = config or VerdictConfig()
     prices = prices or {}
@@ -189,11 +191,11 @@ def judge_claim(
                 )
             )
         elif claim.predicate.metric == "models_supported":
-            out.append(_judge_coverage(claim, r, evidence, hardware, equivalent))
+            out.append(_judge_coverage(claim, r, evidence, hardware, equivalent, orgs))
         elif claim.predicate.ratio_to is not None:
-            out.append(_judge_ratio(claim, r, evidence, hardware, cfg, bound, prices, equivalent, bridge))
+            out.append(_judge_ratio(claim, r, evidence, hardware, cfg, bound, prices, equivalent, bridge, orgs))
         else:
-            out.append(_judge_single(claim, r, evidence, hardware, bound, cfg, prices, equivalent, bridge))
+            out.append(_judge_single(claim, r, evidence, hardware, bound, cfg, prices, equivalent, bridge, orgs))
     return [_finish(v) for v in out]
 
 
@@ -205,7 +207,9 @@ def _finish(v: Verdict) -> Verdict:
 
 
 def judge_claims(
-    claims, evidence, hardware, bounds=None, config=None, prices=None, equivalent=None, bridge=None
+    claims, evidence, hardware, bounds=None, config=None, prices=None, equivalent=None, bridge=None, orgs=None
 ) -> list[Verdict]:
     """Every reading of every claim (:func:`judge_claim` on each)."""
-    return [v for c in claims for v in judge_claim(c, evidence, hardware, bounds, config, prices, equivalent, bridge)]
+    return [
+        v for c in claims for v in judge_claim(c, evidence, hardware, bounds, config, prices, equivalent, bridge, orgs)
+    ]

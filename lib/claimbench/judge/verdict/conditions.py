@@ -11,7 +11,7 @@ from claimbench.judge.matching import (
     convert,
     match,
 )
-from claimbench.judge.verdict.corroboration import corroboration_of
+from claimbench.judge.verdict.corroboration import Claimant, corroboration_of
 from claimbench.judge.verdict.derived import _apply, _Transform
 from claimbench.judge.verdict.explain import (
     _metric_unit,
@@ -35,7 +35,7 @@ def _rank(ev: Evidence, m: MatchResult) -> tuple[int, int, int]:
     return (m.n_differs, int(ev.secondary), int(ev.derived))
 
 
-def _use(ev: Evidence, m: MatchResult, claimant: str | None = None, **kw) -> EvidenceUse:
+def _use(ev: Evidence, m: MatchResult, claimant: str | Claimant | None = None, **kw) -> EvidenceUse:
     if ev.status is not None and ev.status != "complete":
         flag = f"flagged: run status {ev.status!r}, not 'complete' (its completed levels are used)"
         kw["notes"] = (flag,) + tuple(kw.get("notes") or ())
@@ -65,7 +65,7 @@ def _gather(
     evidence: Sequence[Evidence],
     hardware: Mapping[str, HardwareLike],
     cfg: VerdictConfig,
-    claimant: str | None = None,
+    claimant: str | Claimant | None = None,
     equivalent: Mapping[str, str] | None = None,
     tf: _Transform | None = None,
     bridge: Bridge | None = None,

@@ -8,7 +8,7 @@ from claimbench.judge.matching import (
     match,
 )
 from claimbench.judge.verdict.conditions import _use
-from claimbench.judge.verdict.corroboration import _strongest, _weakest
+from claimbench.judge.verdict.corroboration import Claimant, _strongest, _weakest
 from claimbench.judge.verdict.explain import (
     _base,
     _caveats,
@@ -21,7 +21,10 @@ from claimbench.schema.claims import Claim, ResolvedReading
 from claimbench.schema.evidence import Evidence
 
 
-def _judge_coverage(claim: Claim, r: ResolvedReading, evidence: Sequence[Evidence], hardware, equivalent) -> Verdict:
+def _judge_coverage(
+    claim: Claim, r: ResolvedReading, evidence: Sequence[Evidence], hardware, equivalent, orgs=None
+) -> Verdict:
+    """The coverage form: which of the claimed model families the platform's listings name."""
     # judge_claim sends only models_supported predicates here, whose value the schema makes a list
     assert claim.predicate is not None and isinstance(claim.predicate.value, list)
     fams = [str(f).lower() for f in claim.predicate.value]
@@ -32,13 +35,13 @@ def _judge_coverage(claim: Claim, r: ResolvedReading, evidence: Sequence[Evidenc
             continue
         m = match(r.conditions, r.basis, ev, hardware, equivalent=equivalent)
         if not m.comparable:
-            aside.append(_use(ev, m, claim.claimant))
+            aside.append(_use(ev, m, Claimant(claim, orgs)))
             continue
         for f in fams:
             for model in ev.models_supported or []:
                 if model.lower().startswith(f):
                     covered[f].append(f"{model} ({ev.id})")
-        used.append(_use(ev, m, claim.claimant, notes=(f"lists: {', '.join(ev.models_supported or [])}",)))
+        used.append(_use(ev, m, Claimant(claim, orgs), notes=(f"lists: {', '.join(ev.models_supported or [])}",)))
     missing = [f for f, v in covered.items() if not v]
     notes = tuple(f"{f}: " + ("; ".join(v) if v else "no evidence found") for f, v in covered.items())
     if not used:

@@ -12,7 +12,7 @@ from claimbench.judge.matching import (
 )
 from claimbench.judge.verdict.algebra import decide, divide
 from claimbench.judge.verdict.conditions import _gather, _observed_of, _read_of
-from claimbench.judge.verdict.corroboration import _LABEL, _weakest
+from claimbench.judge.verdict.corroboration import _LABEL, Claimant, _weakest
 from claimbench.judge.verdict.derived import _transform
 from claimbench.judge.verdict.explain import (
     _base,
@@ -37,7 +37,7 @@ from claimbench.judge.verdict.unknowns import unknown_cap
 
 
 def _ratio_sides(
-    claim, r, metric, base_hw, evidence, hardware, cfg, equivalent, tf_a, tf_b, bridge
+    claim, r, metric, base_hw, evidence, hardware, cfg, equivalent, tf_a, tf_b, bridge, orgs=None
 ) -> tuple[list[EvidenceUse], list[EvidenceUse], tuple[EvidenceUse, ...]]:
     """Numerator and denominator evidence (a record used by the numerator is not reused below it) and
     the records set aside on either side, each listed once."""
@@ -54,9 +54,9 @@ def _ratio_sides(
         }
     )
     num, aside_n = _gather(
-        r.conditions, r.basis, metric, evidence, hardware, cfg, claim.claimant, equivalent, tf_a, bridge
+        r.conditions, r.basis, metric, evidence, hardware, cfg, Claimant(claim, orgs), equivalent, tf_a, bridge
     )
-    den, aside_d = _gather(base_cond, r.basis, metric, evidence, hardware, cfg, claim.claimant, equivalent, tf_b)
+    den, aside_d = _gather(base_cond, r.basis, metric, evidence, hardware, cfg, Claimant(claim, orgs), equivalent, tf_b)
     den = [d for d in den if d.evidence_id not in {n.evidence_id for n in num}]
     used_ids = {x.evidence_id for x in num} | {x.evidence_id for x in den}
     aside_n = [a for a in aside_n if a.evidence_id not in used_ids]
@@ -223,7 +223,8 @@ def _ratio_read_kind(n_read: ReadOut, d_read: ReadOut, notes: list[str]) -> str:
     return kind
 
 
-def _judge_ratio(claim, r, evidence, hardware, cfg, bound, prices, equivalent, bridge=None) -> Verdict:
+def _judge_ratio(claim, r, evidence, hardware, cfg, bound, prices, equivalent, bridge=None, orgs=None) -> Verdict:
+    """The ratio form: A's metric over B's (matched on the same workload) against the claimed factor."""
     p = claim.predicate
     metric = r.metric or p.metric
     base_hw = p.ratio_to.hardware
@@ -231,7 +232,9 @@ def _judge_ratio(claim, r, evidence, hardware, cfg, bound, prices, equivalent, b
     tf_b, miss_b = _transform(metric, base_hw, hardware, prices)
     if tf_a is None or tf_b is None:
         return _unverifiable(claim, r, "; ".join(x for x in (miss_a, miss_b) if x), bound)
-    num, den, aside = _ratio_sides(claim, r, metric, base_hw, evidence, hardware, cfg, equivalent, tf_a, tf_b, bridge)
+    num, den, aside = _ratio_sides(
+        claim, r, metric, base_hw, evidence, hardware, cfg, equivalent, tf_a, tf_b, bridge, orgs
+    )
     notes: list[str] = []
     if r.basis is None:
         notes.append("the claim does not state the unit basis: both sides read per card")

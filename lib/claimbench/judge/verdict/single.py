@@ -12,7 +12,7 @@ from claimbench.judge.matching import (
 )
 from claimbench.judge.verdict.algebra import decide
 from claimbench.judge.verdict.conditions import _gather, _observed_of, _read_of, _repeat_groups
-from claimbench.judge.verdict.corroboration import _LABEL, _strongest
+from claimbench.judge.verdict.corroboration import _LABEL, Claimant, _strongest
 from claimbench.judge.verdict.derived import _transform
 from claimbench.judge.verdict.explain import (
     _base,
@@ -240,7 +240,8 @@ def _agreed_outcome(decided, notes: list[str]) -> str:
     return "INCONCLUSIVE"
 
 
-def _judge_single(claim, r, evidence, hardware, bound, cfg, prices, equivalent, bridge=None) -> Verdict:
+def _judge_single(claim, r, evidence, hardware, bound, cfg, prices, equivalent, bridge=None, orgs=None) -> Verdict:
+    """The single-value form: the claim's metric read from the best-matched records against the claimed figure."""
     p = claim.predicate
     metric = r.metric or p.metric
     tf, missing = _transform(metric, r.conditions.hardware, hardware, prices)
@@ -256,7 +257,8 @@ def _judge_single(claim, r, evidence, hardware, bound, cfg, prices, equivalent, 
             what_would_decide=tuple(hints),
         )
     basis = r.basis
-    used, aside = _gather(r.conditions, basis, metric, evidence, hardware, cfg, claim.claimant, equivalent, tf, bridge)
+    who = Claimant(claim, orgs)
+    used, aside = _gather(r.conditions, basis, metric, evidence, hardware, cfg, who, equivalent, tf, bridge)
     over = _bound_check(claim, r, bound, hardware)
     notes: list[str] = []
     if over is not None:
@@ -278,7 +280,8 @@ def _judge_single(claim, r, evidence, hardware, bound, cfg, prices, equivalent, 
     outcome_by_id = {d[0].evidence_id: d[1] for d in decided}
     used_final = [replace(x, outcome=outcome_by_id.get(x.evidence_id, "context")) for x in used]
     deciding = [x for x in used_final if x.outcome != "context"]
-    corr = _strongest(x.corroboration for x in deciding)
+    decisive = [x for x in deciding if x.outcome == verdict] or deciding  # the records that decided it
+    corr = _strongest(x.corroboration for x in decisive)
     if len(used) > len(top):
         notes.append(f"{len(used) - len(top)} less closely matched record(s) listed as context")
     notes.extend(u.notes)

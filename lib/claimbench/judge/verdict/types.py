@@ -21,8 +21,9 @@ CLASSES: tuple[str, ...] = (
     "IMPLAUSIBLE",
     "UNVERIFIABLE",
 )
-CORROBORATION: tuple[str, ...] = ("self-reported", "independent", "measured-here")
-"""Weakest first: the claimant's own publications only; a third party; our own run bundles."""
+CORROBORATION: tuple[str, ...] = ("unattributed", "self-reported", "independent", "peer-reviewed", "measured-here")
+"""Weakest first: a file of unknown producer; the claimant's own publications; another organisation's;
+another organisation's peer-reviewed submission; our own run bundles (:mod:`claimbench.judge.verdict.corroboration`)."""
 
 Bridge = Callable[[ClaimConditions, Evidence], "tuple[float, str] | None"]
 """A length bridge: (factor, sentence) that carries an evidence value to the reading's lengths, or

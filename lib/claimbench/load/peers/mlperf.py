@@ -26,6 +26,7 @@ from claimbench.errors import UserError
 from claimbench.load.evidence import _num, read_text_file
 from claimbench.schema.claims import Publication
 from claimbench.schema.evidence import Evidence, EvidenceConditions, LoadPoint
+from claimbench.schema.provenance import Provenance
 
 _HW = (
     ("mi300x", "amd-mi300x"),
@@ -147,6 +148,14 @@ def load_mlperf(path: Path | str) -> list[Evidence]:
                 ),
                 secondary=False,
                 reported_by=str(row.get("Submitter") or "mlcommons"),
+                provenance=Provenance(
+                    origin="peer-reviewed-submission"
+                    if str(row.get("Division") or "").strip().lower() == "closed"
+                    else "publication",
+                    publisher=str(row.get("Submitter") or "") or None,
+                    document=str(url),
+                    locator=f"result {row.get('ID')} ({row.get('Division') or 'division not given'})",
+                ),
                 derived=False,
                 conditions=EvidenceConditions(
                     hardware=hw,
