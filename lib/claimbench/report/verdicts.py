@@ -74,6 +74,17 @@ def _verdict_dict(v) -> dict:
         "unknown": list(v.unknown),
         "caveats": list(v.caveats),
         "indicative": v.indicative,
+        "spread": [
+            {
+                "evidence_id": s.evidence_id,
+                "observed": s.observed,
+                "kind": s.kind,
+                "outcome": s.outcome,
+                "corroboration": s.corroboration,
+                "best_matched": s.best_matched,
+            }
+            for s in getattr(v, "spread", ())
+        ],
         "why": v.why,
     }
 

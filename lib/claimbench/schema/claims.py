@@ -251,6 +251,14 @@ class Reading(Strict):
         "null = the predicate's",
     )
     source_note: str = Field(description="Why this reading exists, with its source")
+    value: float | None = Field(
+        default=None,
+        gt=0,
+        allow_inf_nan=False,
+        description="the claimed figure on this reading's basis when the reading converts it (14.8k per node "
+        "= 1,850 per card); null = the predicate's figure read on this basis as stated",
+    )
+    value_pm: float | None = Field(default=None, ge=0, description="the stated precision of ``value``")
 
 
 class Claim(Strict):
@@ -331,6 +339,9 @@ class ResolvedReading:
     note: str | None
     metric: str | None = None
     """The metric this reading is about (the predicate's unless the reading names another)."""
+    value: float | None = None
+    """The claimed figure on this reading's basis, when the reading converts it (else the predicate's)."""
+    value_pm: float | None = None
 
 
 def resolved_readings(claim: Claim) -> list[ResolvedReading]:
@@ -343,7 +354,14 @@ def resolved_readings(claim: Claim) -> list[ResolvedReading]:
         conditions = claim.conditions.model_copy(update=patch)
         out.append(
             ResolvedReading(
-                reading.id, reading.label, conditions, reading.basis, reading.source_note, reading.metric or metric
+                reading.id,
+                reading.label,
+                conditions,
+                reading.basis,
+                reading.source_note,
+                reading.metric or metric,
+                reading.value,
+                reading.value_pm,
             )
         )
     return out

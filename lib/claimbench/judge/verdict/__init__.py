@@ -180,6 +180,7 @@ def judge_claim(
     out = []
     for r in resolved_readings(claim):
         bound = (bounds or {}).get((claim.id, r.reading_id))
+        claim_r = _on_reading_basis(claim, r.value, r.value_pm)
         if claim.predicate is None:
             decide_l, _ = _hints(claim, r, "UNVERIFIABLE", None, None, None)
             out.append(
@@ -191,12 +192,21 @@ def judge_claim(
                 )
             )
         elif claim.predicate.metric == "models_supported":
-            out.append(_judge_coverage(claim, r, evidence, hardware, equivalent, orgs))
+            out.append(_judge_coverage(claim_r, r, evidence, hardware, equivalent, orgs))
         elif claim.predicate.ratio_to is not None:
-            out.append(_judge_ratio(claim, r, evidence, hardware, cfg, bound, prices, equivalent, bridge, orgs))
+            out.append(_judge_ratio(claim_r, r, evidence, hardware, cfg, bound, prices, equivalent, bridge, orgs))
         else:
-            out.append(_judge_single(claim, r, evidence, hardware, bound, cfg, prices, equivalent, bridge, orgs))
+            out.append(_judge_single(claim_r, r, evidence, hardware, bound, cfg, prices, equivalent, bridge, orgs))
     return [_finish(v) for v in out]
+
+
+def _on_reading_basis(claim: Claim, value: float | None, value_pm: float | None) -> Claim:
+    """The claim with its figure on the reading's basis when the reading converts it (14.8k per node read
+    per card is 1,850 per card, not 14,800)."""
+    if value is None or claim.predicate is None:
+        return claim
+    predicate = claim.predicate.model_copy(update={"value": value, "value_pm": value_pm})
+    return claim.model_copy(update={"predicate": predicate})
 
 
 def _finish(v: Verdict) -> Verdict:

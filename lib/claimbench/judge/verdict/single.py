@@ -14,6 +14,7 @@ from claimbench.judge.verdict.algebra import decide
 from claimbench.judge.verdict.conditions import _gather, _observed_of, _read_of, _repeat_groups
 from claimbench.judge.verdict.corroboration import _LABEL, Claimant, _strongest
 from claimbench.judge.verdict.derived import _transform
+from claimbench.judge.verdict.disagreement import disagreement_notes, sides_text, split_sides, spread_of
 from claimbench.judge.verdict.explain import (
     _base,
     _caveats,
@@ -235,9 +236,7 @@ def _agreed_outcome(decided, notes: list[str]) -> str:
     outcomes = {o for _, o, *_ in decided if o != "INCONCLUSIVE"}
     if len(outcomes) == 1:
         return outcomes.pop()
-    if len(outcomes) > 1:
-        notes.append("the best-matched evidence disagrees")
-    return "INCONCLUSIVE"
+    return "INCONCLUSIVE"  # a split is named by disagreement_notes
 
 
 def _judge_single(claim, r, evidence, hardware, bound, cfg, prices, equivalent, bridge=None, orgs=None) -> Verdict:
@@ -284,6 +283,9 @@ def _judge_single(claim, r, evidence, hardware, bound, cfg, prices, equivalent, 
     corr = _strongest(x.corroboration for x in decisive)
     if len(used) > len(top):
         notes.append(f"{len(used) - len(top)} less closely matched record(s) listed as context")
+    spread = spread_of(used, {x.evidence_id for x in top}, p)
+    notes.extend(disagreement_notes(spread, verdict, base["unit"]))
+    best_sides = split_sides([s for s in spread if s.best_matched])
     notes.extend(u.notes)
     if u_read.kind in ("lower_bound", "upper_bound"):
         notes.append(f"the evidence gives a {u_read.kind.replace('_', ' ')} only: {u_read.method}")
@@ -296,6 +298,8 @@ def _judge_single(claim, r, evidence, hardware, bound, cfg, prices, equivalent, 
         f"{u.evidence_id} gives {bound_word}{_fmtn(observed)} {base['unit']} per {basis or 'card'}{iv} against the "
         f"claimed {p.value:g}: {verdict}; {_LABEL.get(corr, 'no corroboration')}."
     )
+    if len(best_sides) > 1:
+        why = f"The best-matched evidence disagrees ({sides_text(best_sides)}) against the claimed {p.value:g}: {verdict}."
     return Verdict(
         **base,
         **_empty(
@@ -317,4 +321,5 @@ def _judge_single(claim, r, evidence, hardware, bound, cfg, prices, equivalent, 
         decide_command=cmd,
         differences=tuple(_differences(u.comparisons)) + ((u.conversion,) if u.conversion else ()),
         caveats=_caveats(deciding),
+        spread=spread,
     )

@@ -109,6 +109,18 @@ class EvidenceUse:
 
 
 @dataclass(frozen=True)
+class SpreadEntry:
+    """One comparable record decided on its own: its value, kind, outcome and corroboration."""
+
+    evidence_id: str
+    observed: float
+    kind: str
+    outcome: str
+    corroboration: str | None
+    best_matched: bool
+
+
+@dataclass(frozen=True)
 class Verdict:
     """The verdict on one reading of one claim, with everything that explains it."""
 
@@ -143,3 +155,5 @@ class Verdict:
     unknown: tuple[str, ...] = ()
     caveats: tuple[str, ...] = ()
     indicative: float | None = None
+    spread: tuple[SpreadEntry, ...] = ()
+    """Every comparable record decided on its own (:mod:`claimbench.judge.verdict.disagreement`)."""
