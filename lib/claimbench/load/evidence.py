@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import Field, ValidationError, model_validator
+from pydantic import ConfigDict, Field, ValidationError, model_validator
 
 from claimbench.errors import UserError, did_you_mean
 from claimbench.load.yamlio import read_yaml, validation_message
@@ -494,6 +494,9 @@ class ReferenceFile(Strict):
     condition out is rejected, because a silent default would change what it is evidence for.
     """
 
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    schema_: int = Field(default=2, alias="schema", ge=1, le=2)
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9.-]*$")
     title: str
     source: Publication
@@ -510,6 +513,11 @@ def load_reference(path: Path | str, hardware_ids: set[str] | None = None) -> li
     data = read_yaml(p)
     if not isinstance(data, dict):
         raise UserError(f"{p}: field (top level): expected a mapping")
+    from claimbench.load.migrate import migrate_reference
+
+    data, migrated = migrate_reference(data)
+    if migrated:
+        data["notes"] = [*(data.get("notes") or []), migrated]
     try:
         ref = ReferenceFile.model_validate(data)
     except ValidationError as exc:

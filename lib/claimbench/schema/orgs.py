@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from pydantic import Field
+from pydantic import ConfigDict, Field
 
 from claimbench.schema.base import Strict
 
@@ -37,6 +37,8 @@ class Subsidiary(Strict):
 
 class Org(Strict):
     """One organisation: its id (what claims name as ``claimant``), names it publishes under, subsidiaries."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
     schema_: int = Field(default=ORG_SCHEMA_VERSION, alias="schema", ge=1)
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")

@@ -121,6 +121,7 @@ from claimbench.judge.verdict.coverage import _judge_coverage
 from claimbench.judge.verdict.explain import _base, _empty, _hints, decide_command
 from claimbench.judge.verdict.intervals import bootstrap_ratio_interval, t_interval
 from claimbench.judge.verdict.ratio import _judge_ratio
+from claimbench.judge.verdict.record import judge_record
 from claimbench.judge.verdict.single import _judge_single
 from claimbench.judge.verdict.table import verdict_table
 from claimbench.judge.verdict.types import (
@@ -193,6 +194,8 @@ def judge_claim(
             )
         elif claim.predicate.metric == "models_supported":
             out.append(_judge_coverage(claim_r, r, evidence, hardware, equivalent, orgs))
+        elif claim.predicate.form == "beats_all":
+            out.append(judge_record(claim_r, r, evidence, hardware, cfg, prices, equivalent, orgs))
         elif claim.predicate.ratio_to is not None:
             out.append(_judge_ratio(claim_r, r, evidence, hardware, cfg, bound, prices, equivalent, bridge, orgs))
         else:

@@ -239,6 +239,17 @@ def _agreed_outcome(decided, notes: list[str]) -> str:
     return "INCONCLUSIVE"  # a split is named by disagreement_notes
 
 
+def _top(used: list[EvidenceUse], p, notes: list[str]) -> list[EvidenceUse]:
+    """The records that decide: the best-matched ones (form ``at``), or for ``up_to`` ("up to X") the one
+    record with the best value over every matching record and level (any that reaches X supports it)."""
+    if p.form != "up_to":
+        return [u for u in used if u.rank == used[0].rank]
+    pick = max if p.comparator == ">=" else min
+    best = pick(used, key=lambda u: _observed_of(u))
+    notes.append(f"up to: the best of {len(used)} matching record(s) decides ({best.evidence_id})")
+    return [best]
+
+
 def _judge_single(claim, r, evidence, hardware, bound, cfg, prices, equivalent, bridge=None, orgs=None) -> Verdict:
     """The single-value form: the claim's metric read from the best-matched records against the claimed figure."""
     p = claim.predicate
@@ -268,8 +279,7 @@ def _judge_single(claim, r, evidence, hardware, bound, cfg, prices, equivalent, 
     if not used:
         return _single_without_match(claim, r, base, evidence, aside, tf, hardware, cfg, basis, bound, notes)
     ev_by_id = {e.id: e for e in evidence}
-    best_rank = used[0].rank
-    top = [u for u in used if u.rank == best_rank]
+    top = _top(used, p, notes)
     decided = _decide_records(top, ev_by_id, p, cfg, notes)
     verdict = _agreed_outcome(decided, notes)
     pick = next((d for d in decided if d[1] == verdict), decided[0])
