@@ -75,7 +75,14 @@ def _differences(comps: Sequence[ConditionComparison]) -> list[str]:
     return out
 
 
-def _dtype_flag(precision: str | None) -> str | None:
+def _dtype_flag(precision: str | None, hw_id: str | None = None) -> str | None:
+    """The vLLM flag for a precision, as the engine that runs on ``hw_id`` accepts it (or None).
+
+    bf16/fp16 are a ``--dtype``; fp8 is vLLM's ``quantization=fp8``; int8 (W8A8) on an Ascend NPU is
+    vllm-ascend's ``quantization=ascend`` (a checkpoint made with msModelSlim, vllm-ascend quantization
+    guide); elsewhere an int8 or int4 checkpoint carries its own quantization config (e.g.
+    compressed-tensors), which vLLM reads from the checkpoint: no flag (``quantization=int8`` is not a
+    vLLM quantization method)."""
     if precision is None:
         return None
     p = precision.lower()
@@ -83,17 +90,42 @@ def _dtype_flag(precision: str | None) -> str | None:
         return "--dtype bfloat16"
     if p in ("fp16", "float16"):
         return "--dtype float16"
-    return f"--engine-arg quantization={p}"
+    if p == "fp8":
+        return "--engine-arg quantization=fp8"
+    if p in ("int8", "w8a8") and (hw_id or "").startswith("ascend"):
+        return "--engine-arg quantization=ascend"
+    return None
+
+
+def _checkpoint_note(precision: str | None, hw_id: str | None) -> str | None:
+    """What the model checkpoint must be for a precision the flag alone cannot select."""
+    if precision is None or _dtype_flag(precision, hw_id) not in (None, "--engine-arg quantization=ascend"):
+        return None
+    p = precision.lower()
+    if p in ("bf16", "bfloat16", "fp16", "float16", "fp8"):
+        return None
+    if (hw_id or "").startswith("ascend"):
+        return f"--model must be a {precision} (W8A8) checkpoint made with msModelSlim (vllm-ascend quantization guide)"
+    return f"--model must be a {precision} checkpoint (e.g. compressed-tensors): vLLM reads its quantization from it"
 
 
 def decide_command(claim: Claim, r: ResolvedReading, hw_id: str | None, bound: PlausibilityBound | None) -> str | None:
     """The exact ``claimbench measure`` command that would settle the reading on ``hw_id``, or None
-    when the model or the chip is unknown (then the missing figure is what would decide)."""
+    when the model or the chip is unknown (then the missing figure is what would decide), or when the
+    reading is about one phase (decode-only, prefill-only): ``claimbench measure`` measures end-to-end
+    serving, whose throughput includes both phases, so it cannot settle such a reading."""
     c = r.conditions
-    if c.model is None or hw_id is None:
+    if c.model is None or hw_id is None or c.phase in ("decode-only", "prefill-only"):
         return None
+    return _serve_command(r, hw_id, bound)
+
+
+def _serve_command(r: ResolvedReading, hw_id: str, bound: PlausibilityBound | None) -> str:
+    """The end-to-end ``claimbench measure --engine serve`` command under the reading's workload."""
+    c = r.conditions
+    assert c.model is not None
     parts = ["claimbench measure --engine serve", f"--model {c.model}", f"--hardware {hw_id}"]
-    flag = _dtype_flag(c.precision)
+    flag = _dtype_flag(c.precision, hw_id)
     if flag:
         parts.append(flag)
     if bound is not None and bound.min_devices:
@@ -203,6 +235,23 @@ def _measure_hint(claim: Claim, cmd: str, bound: PlausibilityBound | None) -> st
     return f"A measurement: `{cmd}` (then `claimbench verify --runs runs --claim {claim.id}`)."
 
 
+def _phase_hint(r: ResolvedReading, hw: str | None, bound: PlausibilityBound | None, verdict: str) -> list[str]:
+    """For a one-phase reading: the measurement that would decide it, which ``claimbench measure`` cannot make."""
+    c = r.conditions
+    if c.phase not in ("decode-only", "prefill-only") or c.model is None or hw is None or verdict == "IMPLAUSIBLE":
+        return []
+    e2e = _serve_command(r, hw, bound)
+    which = "decode" if c.phase == "decode-only" else "prefill"
+    note = _checkpoint_note(c.precision, hw)
+    return [
+        f"A {c.phase} measurement: the {which} instance of a disaggregated prefill/decode deployment at the "
+        f"reading's conditions. `claimbench measure` measures end-to-end serving (both phases), so it cannot "
+        f"settle this reading; the end-to-end run under the same workload would be `{e2e}`"
+        + (f" ({note})" if note else "")
+        + "."
+    ]
+
+
 def _hints(
     claim: Claim,
     r: ResolvedReading,
@@ -240,6 +289,10 @@ def _hints(
             f"{claim.predicate.ratio_to.hardware}."
         )
     settled_here = verdict in ("SUPPORTED", "REFUTED") and corroboration == "measured-here"
+    out += _phase_hint(r, hw, bound, verdict)
+    note = _checkpoint_note(c.precision, hw)
+    if cmd and note and verdict != "IMPLAUSIBLE":
+        out.append(f"For the command below: {note}.")
     if cmd and verdict != "IMPLAUSIBLE" and not settled_here:
         out.append(_measure_hint(claim, cmd, bound))
     return out, (cmd if verdict != "IMPLAUSIBLE" else None)
