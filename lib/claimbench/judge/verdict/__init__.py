@@ -119,6 +119,7 @@ from claimbench.judge.verdict.algebra import decide
 from claimbench.judge.verdict.corroboration import corroboration_of
 from claimbench.judge.verdict.coverage import _judge_coverage
 from claimbench.judge.verdict.explain import _base, _empty, _hints, decide_command
+from claimbench.judge.verdict.index import EvidenceSet
 from claimbench.judge.verdict.intervals import bootstrap_ratio_interval, t_interval
 from claimbench.judge.verdict.ratio import _judge_ratio
 from claimbench.judge.verdict.record import judge_record
@@ -178,6 +179,8 @@ def judge_claim(
     """
     cfg = config or VerdictConfig()
     prices = prices or {}
+    if not isinstance(evidence, EvidenceSet):
+        evidence = EvidenceSet(evidence, equivalent)
     out = []
     for r in resolved_readings(claim):
         bound = (bounds or {}).get((claim.id, r.reading_id))
@@ -223,6 +226,7 @@ def judge_claims(
     claims, evidence, hardware, bounds=None, config=None, prices=None, equivalent=None, bridge=None, orgs=None
 ) -> list[Verdict]:
     """Every reading of every claim (:func:`judge_claim` on each)."""
+    evidence = evidence if isinstance(evidence, EvidenceSet) else EvidenceSet(evidence, equivalent)
     return [
         v for c in claims for v in judge_claim(c, evidence, hardware, bounds, config, prices, equivalent, bridge, orgs)
     ]

@@ -16,6 +16,7 @@ from claimbench.judge.verdict.derived import _apply, _Transform
 from claimbench.judge.verdict.explain import (
     _metric_unit,
 )
+from claimbench.judge.verdict.index import near
 from claimbench.judge.verdict.intervals import (
     _percentile_interval,
 )
@@ -78,7 +79,8 @@ def _gather(
     tf = tf or _Transform(metric, lambda v: v, False, "", False)
     base = tf.base_metric
     used, aside = [], []
-    for ev in evidence:
+    pool, _ = near(evidence, conditions.hardware, conditions.model)
+    for ev in pool:
         if ev.kind == "coverage":
             continue
         target: Basis | None = "card" if tf.per_card else (ev.basis if base == "tpot_mean_ms" else basis)

@@ -23,6 +23,7 @@ from claimbench.judge.verdict.explain import (
     _hints,
     _unverifiable,
 )
+from claimbench.judge.verdict.index import by_id as evidence_by_id
 from claimbench.judge.verdict.intervals import (
     _percentile_interval,
 )
@@ -134,7 +135,7 @@ def _ratio_side_missing(claim, r, base, base_hw, evidence, bound, num, den, asid
 def _best_ratio_pair(num, den, evidence, equivalent) -> tuple[bool, EvidenceUse, EvidenceUse, Any]:
     """The numerator/denominator pair to divide: comparable workloads first, then best ranks, then the
     largest observed values. Returns (comparable, numerator, denominator, their condition comparisons)."""
-    ev_by_id = {e.id: e for e in evidence}
+    ev_by_id = evidence_by_id(evidence)
     pairs = []
     for n in num:
         for d in den:
@@ -263,7 +264,7 @@ def _judge_ratio(claim, r, evidence, hardware, cfg, bound, prices, equivalent, b
     n_read, d_read = _read_of(n), _read_of(d)
     kind = _ratio_read_kind(n_read, d_read, notes)
     verdict = decide(p.comparator, float(p.value), p.tolerance_rel, ratio, kind, interval, p.value_pm)
-    ev_by_id = {e.id: e for e in evidence}
+    ev_by_id = evidence_by_id(evidence)
     verdict = unknown_cap(r.conditions, [(n.evidence_id, verdict)], ev_by_id, verdict, notes)
     if corr == "self-reported":
         notes.append("self-reported: the numerator rests only on the claimant's own figures")

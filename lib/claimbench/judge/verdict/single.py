@@ -26,6 +26,8 @@ from claimbench.judge.verdict.explain import (
     _metric_unit,
     _unverifiable,
 )
+from claimbench.judge.verdict.index import by_id as evidence_by_id
+from claimbench.judge.verdict.index import near as near_records
 from claimbench.judge.verdict.intervals import (
     _repeats_interval,
 )
@@ -82,7 +84,7 @@ def _bound_note(claim: Claim, r: ResolvedReading, bound: PlausibilityBound | Non
 
 def _indicative_single(r, aside, evidence, tf, hardware, cfg, basis) -> tuple[float | None, str | None]:
     """The closest set-aside record's value on the reading's basis, shown as indicative only."""
-    by_id = {e.id: e for e in evidence}
+    by_id = evidence_by_id(evidence)
     cands = sorted(aside, key=lambda u: (len(u.reasons), u.rank))
     for u in cands:
         if any(c.name == "hardware" and c.status == "differs" for c in u.comparisons):
@@ -105,7 +107,7 @@ def _indicative_single(r, aside, evidence, tf, hardware, cfg, basis) -> tuple[fl
 def _chip_notes(r: ResolvedReading, aside, evidence, metric, hardware, cfg, limit: int = 3) -> list[str]:
     """For records set aside only because the chip differs: their value per die next to the
     claimed chip's dies per package — the card-vs-die question made explicit."""
-    by_id = {e.id: e for e in evidence}
+    by_id = evidence_by_id(evidence)
     out: list[tuple[tuple[bool, float], str]] = []
     claim_hw = r.conditions.hardware
     claim_spec = hardware.get(claim_hw) if claim_hw else None
@@ -175,7 +177,10 @@ def _single_without_match(
     """NOT-COMPARABLE (records exist but none matches) or INCONCLUSIVE (no evidence), with the nearest
     record's differences and an indicative figure when one can be read."""
     notes.extend(_chip_notes(r, aside, evidence, tf.base_metric, hardware, cfg))
-    verdict = "NOT-COMPARABLE" if aside else "INCONCLUSIVE"
+    _, n_far = near_records(evidence, r.conditions.hardware, r.conditions.model)
+    if n_far:
+        notes.append(f"{n_far} record(s) of other chips and models were not compared (not listed)")
+    verdict = "NOT-COMPARABLE" if aside or n_far else "INCONCLUSIVE"
     if not evidence:
         notes.append("no evidence given")
     indicative, ind_note = _indicative_single(r, aside, evidence, tf, hardware, cfg, basis)
@@ -278,7 +283,7 @@ def _judge_single(claim, r, evidence, hardware, bound, cfg, prices, equivalent, 
         notes.append(bnote)
     if not used:
         return _single_without_match(claim, r, base, evidence, aside, tf, hardware, cfg, basis, bound, notes)
-    ev_by_id = {e.id: e for e in evidence}
+    ev_by_id = evidence_by_id(evidence)
     top = _top(used, p, notes)
     decided = _decide_records(top, ev_by_id, p, cfg, notes)
     verdict = _agreed_outcome(decided, notes)
