@@ -15,7 +15,13 @@ def ev(i, hardware, model):
         basis="card",
         packages=None,
         conditions=EvidenceConditions(
-            hardware=hardware, model=model, precision=None, input_len=None, output_len=None, speculative=None, phase=None
+            hardware=hardware,
+            model=model,
+            precision=None,
+            input_len=None,
+            output_len=None,
+            speculative=None,
+            phase=None,
         ),
     )
 
