@@ -560,10 +560,14 @@ def load_reference(path: Path | str, hardware_ids: set[str] | None = None) -> li
             bad = check_point_physics(LoadPoint(**pt.model_dump()))
             if bad:
                 raise UserError(f"{p}: field results[{i}].points[{j}].output_tok_per_s: {bad}")
-            if res.operating_point == "latency-limited" and pt.tpot_limit_ms is None and pt.tpot_mean_ms is None:
+            tpots = [
+                getattr(pt, f, None)
+                for f in ("tpot_limit_ms", "tpot_mean_ms", "tpot_p50_ms", "tpot_p90_ms", "tpot_p99_ms")
+            ]
+            if res.operating_point == "latency-limited" and all(t is None for t in tpots):
                 raise UserError(
                     f"{p}: field results[{i}].points[{j}].tpot_limit_ms: a latency-limited point needs "
-                    "its TPOT limit (or a measured tpot_mean_ms)"
+                    "its TPOT limit (or a TPOT statistic: tpot_mean_ms, tpot_p50_ms, tpot_p90_ms, tpot_p99_ms)"
                 )
         points = [LoadPoint(**pt.model_dump(), operating_point=res.operating_point) for pt in res.points]
         notes = list(ref.notes)

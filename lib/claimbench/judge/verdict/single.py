@@ -288,6 +288,7 @@ def _judge_single(claim, r, evidence, hardware, bound, cfg, prices, equivalent, 
     decided = _decide_records(top, ev_by_id, p, cfg, notes)
     verdict = _agreed_outcome(decided, notes)
     pick = next((d for d in decided if d[1] == verdict), decided[0])
+    uncapped = verdict
     verdict = unknown_cap(r.conditions, [(d[0].evidence_id, d[1]) for d in decided], ev_by_id, verdict, notes)
     u, _, observed, ci, method = pick
     u_read = _read_of(u)
@@ -299,7 +300,7 @@ def _judge_single(claim, r, evidence, hardware, bound, cfg, prices, equivalent, 
     if len(used) > len(top):
         notes.append(f"{len(used) - len(top)} less closely matched record(s) listed as context")
     spread = spread_of(used, {x.evidence_id for x in top}, p)
-    notes.extend(disagreement_notes(spread, verdict, base["unit"]))
+    notes.extend(disagreement_notes(spread, uncapped, base["unit"]))
     best_sides = split_sides([s for s in spread if s.best_matched])
     notes.extend(u.notes)
     if u_read.kind in ("lower_bound", "upper_bound"):
@@ -313,6 +314,11 @@ def _judge_single(claim, r, evidence, hardware, bound, cfg, prices, equivalent, 
         f"{u.evidence_id} gives {bound_word}{_fmtn(observed)} {base['unit']} per {basis or 'card'}{iv} against the "
         f"claimed {p.value:g}: {verdict}; {_LABEL.get(corr, 'no corroboration')}."
     )
+    if verdict != uncapped:
+        why = (
+            why[:-1]
+            + f" (it would be {uncapped} under the evidence's own chip/model/deployment, which the claim leaves unknown)."
+        )
     if len(best_sides) > 1:
         why = f"The best-matched evidence disagrees ({sides_text(best_sides)}) against the claimed {p.value:g}: {verdict}."
     return Verdict(

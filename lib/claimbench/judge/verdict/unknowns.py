@@ -15,8 +15,9 @@ from claimbench.schema.evidence import Evidence
 
 __all__ = ["DECIDING_UNKNOWNS", "unknown_cap"]
 
-DECIDING_UNKNOWNS: tuple[str, ...] = ("hardware", "model")
-"""Conditions a claim must state for a record naming them to decide it."""
+DECIDING_UNKNOWNS: tuple[str, ...] = ("hardware", "model", "deployment")
+"""Conditions a claim must state for a record naming them to decide it (the deployment: its scale changes a
+per-GPU figure several-fold)."""
 
 
 def unknown_cap(
