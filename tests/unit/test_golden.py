@@ -153,10 +153,16 @@ EXPECTED = {
         "the re-report names DeepSeek-V2; the only record is DeepSeek V3/R1 (another architecture)",
     ),
     "amd-mi355x-1-25x-b200-r1-disagg": (
-        "NOT-COMPARABLE",
-        None,
-        {6},
-        "no MI355X record at all: the numerator cannot be read",
+        "INCONCLUSIVE",
+        "self-reported",
+        {1, 6},
+        "the re-report gives no operating point: AMD's MI355X point is latency-limited, a lower bound of a no-SLO maximum, and so is every B200 figure; their ratio bounds nothing",
+    ),
+    "amd-mi355x-1-25x-b200-r1-disagg/at-129-tok-s-user": (
+        "REFUTED",
+        "self-reported",
+        {2, 5, 6},
+        "at AMD's own 129 tok/s/user point MI355X's 2,378/GPU is 0.76x the B200 TRT-LLM record (3,128) and 1.22x the B200 SGLang one (1,945): neither is 1.25x +/- 2 %",
     ),
     "nvidia-gb300-r1-server-8064-per-gpu/at-288-gpus": (
         "REFUTED",

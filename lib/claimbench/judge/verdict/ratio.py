@@ -133,17 +133,20 @@ def _ratio_side_missing(claim, r, base, base_hw, evidence, bound, num, den, asid
 
 
 def _best_ratio_pair(num, den, evidence, equivalent) -> tuple[bool, EvidenceUse, EvidenceUse, Any]:
-    """The numerator/denominator pair to divide: comparable workloads first, then best ranks, then the
-    largest observed values. Returns (comparable, numerator, denominator, their condition comparisons)."""
+    """The numerator/denominator pair to divide: comparable workloads first (else the fewest binding
+    differences), then the pair with the fewest conditions unknown on either side (both sides matched on the same conditions, unknowns included), then
+    best ranks, then the largest observed values. Returns (comparable, numerator, denominator, their condition comparisons)."""
     ev_by_id = evidence_by_id(evidence)
     pairs = []
     for n in num:
         for d in den:
             comps = compare_pair(ev_by_id[n.evidence_id], ev_by_id[d.evidence_id], equivalent)
             ok = not any(c.binding and c.status == "differs" for c in comps)
-            pairs.append((ok, n.rank, d.rank, -(n.observed or 0), -(d.observed or 0), n, d, comps))
-    pairs.sort(key=lambda t: (not t[0], t[1], t[2], t[3], t[4]))
-    ok, _, _, _, _, n, d, comps = pairs[0]
+            differs = sum(1 for c in comps if c.binding and c.status == "differs")
+            unknown = sum(1 for c in comps if c.status == "unknown")  # a pair matched on more conditions first
+            pairs.append((ok, differs, unknown, n.rank, d.rank, -(n.observed or 0), -(d.observed or 0), n, d, comps))
+    pairs.sort(key=lambda t: (not t[0], t[1], t[2], t[3], t[4], t[5], t[6]))
+    ok, _, _, _, _, _, _, n, d, comps = pairs[0]
     return ok, n, d, comps
 
 
