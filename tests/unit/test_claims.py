@@ -76,10 +76,11 @@ def test_an_unknown_key_is_rejected_naming_the_file_and_field(tmp_path):
 
 
 def test_a_missing_measurement_condition_has_no_default(tmp_path):
+    # in a file of the current schema; a file without `schema:` is migrated (tests/unit/test_schema_versions.py)
     cond = dict(GOOD["conditions"])
     del cond["input_len"]
     with pytest.raises(UserError, match=r"conditions\.input_len"):
-        load_claim(write(tmp_path, {**GOOD, "conditions": cond}), HW)
+        load_claim(write(tmp_path, {**GOOD, "schema": 2, "conditions": cond}), HW)
 
 
 def test_a_null_condition_must_be_listed_as_unknown(tmp_path):

@@ -220,10 +220,12 @@ def test_each_seed_claim_shows_its_corroboration_and_what_would_decide_it(capsys
     r2400 = {r["reading"]: r for r in items["huawei-2400-tok-s-per-card-at-50ms"]["readings"]}
     chip = r2400["per-910c-chip-huawei-report"]
     assert (chip["verdict"], chip["corroboration"], chip["claimant"]) == ("SUPPORTED", "self-reported", "huawei")
-    assert chip["decide_command"].startswith(
-        "claimbench measure --engine serve --model deepseek-r1 --hardware ascend-910c"
-    )
-    assert "--find-max-under tpot_ms=50" in chip["decide_command"]
+    # a decode-only reading: an end-to-end `claimbench measure` cannot settle it (was offered as if it could,
+    # with `--engine-arg quantization=int8`, which is not a vLLM quantization method)
+    assert chip["decide_command"] is None
+    decode = next(d for d in chip["what_would_decide"] if d.startswith("A decode-only measurement"))
+    assert "--hardware ascend-910c --engine-arg quantization=ascend" in decode and "msModelSlim" in decode
+    assert "--find-max-under tpot_ms=50" in decode and "quantization=int8" not in decode
     r3x = {r["reading"]: r for r in items["huawei-3x-h20-throughput"]["readings"]}
     # the 50 ms decode tier (675), not the per-node end-to-end 712.5: 2400 / 675 = 3.56
     assert r3x["per-chip-50ms-decode"]["verdict"] == "NOT-COMPARABLE"

@@ -146,7 +146,14 @@ def test_the_index_is_the_scorecard_when_verdicts_exist_and_says_so_when_not(tmp
     steps = [StepResult("05_verify", "failed", 1.0, "step 05_verify failed")]
     assert "no verdicts: the verify step did not run or did not finish" in index_html(tmp_path, steps)
     (tmp_path / "verify").mkdir()
-    (tmp_path / "verify" / "verdicts.json").write_text(json.dumps([claim("a")]))
+    # verdicts.json holds the typed record (claimbench.schema.verdict): every field, nulls included
+    from claimbench.schema.verdict import ReadingVerdict
+
+    blank = {k: ([] if "list" in str(f.annotation) else None) for k, f in ReadingVerdict.model_fields.items()}
+    partial = ("evidence_used", "evidence_set_aside", "conditions_compared", "bound")
+    full = {**blank, **{k: v for k, v in reading().items() if k not in partial}, "why": "w"}
+    record = {**claim("a", readings=[full]), "readings": [full]}
+    (tmp_path / "verify" / "verdicts.json").write_text(json.dumps([record]))
     page = index_html(tmp_path, steps)
     assert page.index("<h2>Scorecard</h2>") < page.index("<h2>Pipeline steps</h2>")
     assert "claim-a" not in page and "<b>Title a</b>" in page  # no Verify page holds the cards: no dead link

@@ -205,9 +205,20 @@ def test_the_ratio_interval_is_reproducible_with_the_same_seed():
 
 
 def test_a_ratio_claim_on_like_for_like_evidence_is_judged_on_the_ratio():
-    c = claim(value=3.0, unit="x", slo=False, ratio_to={"hardware": "base"})
+    # both sides read at the claim's 50 ms bound: two points, so the ratio is a point
+    c = claim(value=3.0, unit="x", slo=True, ratio_to={"hardware": "base"})
     v = one(c, [ev("num", points=((50.0, 2400.0),)), ev("den", hardware="base", points=((50.0, 800.0),))])
     assert v.verdict == "SUPPORTED" and v.observed == pytest.approx(3.0)
+
+
+def test_a_ratio_of_two_lower_bounds_decides_nothing():
+    # no latency bound: each fixed-load point is only a lower bound of its chip's maximum, and
+    # lower / lower bounds the true ratio in neither direction (was read as an exact 3.0x: the defect)
+    c = claim(value=3.0, unit="x", slo=False, ratio_to={"hardware": "base"})
+    for den in (800.0, 400.0, 2000.0):
+        v = one(c, [ev("num", points=((50.0, 2400.0),)), ev("den", hardware="base", points=((50.0, den),))])
+        assert v.verdict == "INCONCLUSIVE"
+        assert any("decides nothing" in n for n in v.notes)
 
 
 def test_a_ratio_with_different_workloads_is_not_comparable_but_shows_the_indicative_ratio():

@@ -32,6 +32,7 @@ from dataclasses import dataclass
 from typing import Any, Literal, Protocol
 
 from claimbench.errors import UserError
+from claimbench.judge.latency import missing_statistic, usable_fields
 from claimbench.judge.normalize import BasisConversion, convert_basis
 from claimbench.schema.claims import Basis, ClaimConditions, SloBound
 from claimbench.schema.evidence import Evidence, EvidenceConditions
@@ -367,19 +368,21 @@ def _compare_concurrency(conditions: ClaimConditions, evidence: Evidence) -> lis
 
 
 def _compare_slos(conditions: ClaimConditions, evidence: Evidence) -> list[ConditionComparison]:
-    """Each SLO bound: the evidence must report the latency the bound is on."""
+    """Each SLO bound binds its statistic (:mod:`claimbench.judge.latency`): the evidence must report the
+    claim's statistic or a higher order statistic of the same latency (a ceiling of unknown statistic only
+    for a bound of unstated statistic); otherwise the pair differs, with the statistic named."""
     out: list[ConditionComparison] = []
     for slo in conditions.slo or ():
-        field, stat_note = latency_field(slo)
-        fields = [field] if slo.stat is not None else [field, f"{slo.metric}_p50_ms"]
-        if slo.metric == "tpot":
-            fields.append("tpot_limit_ms")
-        have = [f for f in fields if any(getattr(p, f) is not None for p in evidence.points)]
+        _, stat_note = latency_field(slo)
+        have = [f for f in usable_fields(slo) if any(getattr(p, f.field) is not None for p in evidence.points)]
         label = f"{slo.metric} {slo.stat or '(stat unknown)'} ≤ {slo.max_ms:g} ms"
         if have:
-            out.append(_comparison("slo", label, have[0], "match", stat_note))
+            note = stat_note if have[0].relation == "assumed" else None
+            if have[0].relation == "tighter":
+                note = f"read on {have[0].stat}: a higher order statistic, so a throughput read there is a lower bound"
+            out.append(_comparison("slo", label, have[0].field, "match", note))
         else:
-            out.append(_comparison("slo", label, None, "differs", f"the evidence reports no {field}"))
+            out.append(_comparison("slo", label, None, "differs", missing_statistic(slo, list(evidence.points))))
     return out
 
 
@@ -460,8 +463,11 @@ def compare_pair(
     for name in ("model", "precision", "input_len", "output_len", "phase", "speculative"):
         av, bv = getattr(a, name), getattr(b, name)
         note = None
-        if av is None or bv is None:
-            status: Status = "unknown"
+        if name == "model" and (av is None) != (bv is None):
+            status: Status = "differs"  # a model-unknown figure over a named model's is no like-for-like ratio
+            note = "model stated on one side only"
+        elif av is None or bv is None:
+            status = "unknown"
         elif name == "model":
             status = "match" if _canon_model(av, equivalent) == _canon_model(bv, equivalent) else "differs"
         elif name == "precision":
@@ -474,5 +480,7 @@ def compare_pair(
             status = "match" if av == bv else "differs"
         binding = name in PAIR_BINDING
         text = "numerator vs denominator" + (f": {note}" if note else "")
+        av = av if av is not None or status != "differs" else "(not stated)"
+        bv = bv if bv is not None or status != "differs" else "(not stated)"
         out.append(ConditionComparison(name, _s(av), _s(bv), status, binding, text if status != "match" else None))
     return tuple(out)

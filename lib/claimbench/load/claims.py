@@ -14,6 +14,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from claimbench.errors import UserError, did_you_mean
+from claimbench.load.migrate import migrate_claim
 from claimbench.load.paths import (
     default_data_dir,
     describe_layers,
@@ -21,7 +22,7 @@ from claimbench.load.paths import (
 )
 from claimbench.load.yamlio import read_yaml, validation_message
 from claimbench.schema.base import Strict
-from claimbench.schema.claims import Claim
+from claimbench.schema.claims import Claim, expand_claim
 
 
 class _AliasGroup(Strict):
@@ -51,6 +52,7 @@ def parse_claim(data: Any, path: Path, hardware_ids: set[str] | None = None) -> 
     """Validate one claim mapping read from ``path``."""
     if not isinstance(data, dict):
         raise UserError(f"{path}: field (top level): expected a mapping of claim fields")
+    data, _ = migrate_claim(data)
     try:
         claim = Claim.model_validate(data)
     except ValidationError as exc:
@@ -110,11 +112,12 @@ def load_claims(
         except UserError as exc:
             errors.append(ClaimLoadError(path, str(exc)))
             continue
-        if claim.id in seen:
-            errors.append(ClaimLoadError(path, f"{path}: field id: duplicate of {seen[claim.id]}"))
-            continue
-        seen[claim.id] = path
-        claims.append(claim)
+        for one in expand_claim(claim):
+            if one.id in seen:
+                errors.append(ClaimLoadError(path, f"{path}: field id: {one.id!r} duplicates {seen[one.id]}"))
+                continue
+            seen[one.id] = path
+            claims.append(one)
     if wanted is not None:
         stems = {p.stem for p in files}
         for missing in sorted(wanted - stems):

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from pydantic import Field, ValidationError, model_validator
+from pydantic import ConfigDict, Field, ValidationError, model_validator
 
 from claimbench.errors import UserError, did_you_mean
 from claimbench.load.importers import DIR, FunctionImporter, ImportMeta
@@ -39,6 +39,7 @@ from claimbench.schema.evidence import (
     check_point_physics,
 )
 from claimbench.schema.manifest import RunManifest
+from claimbench.schema.provenance import Provenance
 
 __all__ = [
     "MAX_EVIDENCE_BYTES",
@@ -136,6 +137,7 @@ def load_run_bundle(path: Path | str) -> Evidence:
     :func:`claimbench.measurement.store.read_bundle`. A bundle whose status is not ``complete`` is still
     evidence (its completed levels), flagged in ``status`` and in the notes."""
     from claimbench.load.bundles import read_bundle
+    from claimbench.load.provenance import bundle_sha256
 
     root = Path(path)
     bundle = read_bundle(root)
@@ -175,6 +177,9 @@ def load_run_bundle(path: Path | str) -> Evidence:
         title=f"claimbench run {run_id}",
         secondary=False,
         reported_by="claimbench",
+        provenance=Provenance(
+            origin="measured-here", publisher="claimbench", document=str(root), document_sha256=bundle_sha256(root)
+        ),
         derived=False,
         status=status,
         conditions=conditions,
@@ -243,6 +248,9 @@ class ReferenceFile(Strict):
     condition out is rejected, because a silent default would change what it is evidence for.
     """
 
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    schema_: int = Field(default=2, alias="schema", ge=1, le=2)
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9.-]*$")
     title: str
     source: Publication
@@ -275,9 +283,13 @@ def _check_ref_point(where: str, pt: _RefPoint, operating_point: str) -> None:
     bad = check_point_physics(LoadPoint(**pt.model_dump()))
     if bad:
         raise UserError(f"{where}.output_tok_per_s: {bad}")
-    if operating_point == "latency-limited" and pt.tpot_limit_ms is None and pt.tpot_mean_ms is None:
+    tpots = [
+        getattr(pt, f, None) for f in ("tpot_limit_ms", "tpot_mean_ms", "tpot_p50_ms", "tpot_p90_ms", "tpot_p99_ms")
+    ]
+    if operating_point == "latency-limited" and all(t is None for t in tpots):
         raise UserError(
-            f"{where}.tpot_limit_ms: a latency-limited point needs its TPOT limit (or a measured tpot_mean_ms)"
+            f"{where}.tpot_limit_ms: a latency-limited point needs its TPOT limit "
+            "(or a TPOT statistic: tpot_mean_ms, tpot_p50_ms, tpot_p90_ms, tpot_p99_ms)"
         )
 
 
@@ -286,6 +298,11 @@ def _read_reference_file(p: Path) -> ReferenceFile:
     data = read_yaml(p)
     if not isinstance(data, dict):
         raise UserError(f"{p}: field (top level): expected a mapping")
+    from claimbench.load.migrate import migrate_reference
+
+    data, migrated = migrate_reference(data)
+    if migrated:
+        data["notes"] = [*(data.get("notes") or []), migrated]
     try:
         ref = ReferenceFile.model_validate(data)
     except ValidationError as exc:
@@ -303,6 +320,9 @@ def load_reference(path: Path | str, hardware_ids: set[str] | None = None) -> li
     p = Path(path)
     ref = _read_reference_file(p)
     out: list[Evidence] = []
+    from claimbench.load.provenance import file_sha256
+
+    digest = file_sha256(p)
     shared = {k: getattr(ref.shared_conditions, k) for k in ref.shared_conditions.model_fields_set}
     ids = [r.id for r in ref.results]
     if len(set(ids)) != len(ids):
@@ -339,6 +359,13 @@ def load_reference(path: Path | str, hardware_ids: set[str] | None = None) -> li
                 source=ref.source,
                 secondary=ref.source.secondary,
                 reported_by=ref.reported_by,
+                provenance=Provenance(
+                    origin="publication",
+                    publisher=ref.reported_by,
+                    document=ref.source.url,
+                    document_sha256=digest,
+                    locator=f"{ref.id}#{res.id} ({p.name})",
+                ),
                 derived=res.derived,
                 conditions=conditions,
                 basis=res.basis,
@@ -364,6 +391,13 @@ def load_reference(path: Path | str, hardware_ids: set[str] | None = None) -> li
                 source=ref.source,
                 secondary=ref.source.secondary,
                 reported_by=ref.reported_by,
+                provenance=Provenance(
+                    origin="publication",
+                    publisher=ref.reported_by,
+                    document=ref.source.url,
+                    document_sha256=digest,
+                    locator=f"{ref.id}#coverage ({p.name})",
+                ),
                 derived=False,
                 conditions=EvidenceConditions(
                     hardware=None,
@@ -490,6 +524,7 @@ def import_evidence(
     ``meta`` (from :func:`claimbench.load.peers.meta.parse_evidence_meta`) fills the conditions
     a peer result file cannot state; a conflict with the file skips it as an error."""
     from claimbench.load.peers.meta import apply_evidence_meta
+    from claimbench.load.provenance import with_provenance
 
     evidence: list[Evidence] = []
     errors: list[EvidenceImportError] = []
@@ -516,7 +551,10 @@ def import_evidence(
                 if first != path.parent:
                     continue  # shadowed: a higher data layer has a reference file of the same id
             try:
-                records = [apply_evidence_meta(r, meta or {}, hardware_ids) for r in _import_one(path, hardware_ids)]
+                records = [
+                    with_provenance(apply_evidence_meta(r, meta or {}, hardware_ids), path)
+                    for r in _import_one(path, hardware_ids)
+                ]
             except UserError as exc:
                 errors.append(EvidenceImportError(path, str(exc)))
                 continue

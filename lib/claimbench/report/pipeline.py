@@ -467,15 +467,13 @@ def _steps_table(folder: Path, results: list[StepResult]) -> str:
 
 
 def _read_verdicts(folder: Path) -> list[dict] | None:
-    import json
+    """The verify step's verdicts (None when it wrote none); a corrupt verdicts.json is a UserError."""
+    from claimbench.load.verdicts import read_verdicts
 
     path = folder / "verify" / "verdicts.json"
     if not path.is_file():
         return None
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
+    return [c.model_dump(mode="json") for c in read_verdicts(path)]
 
 
 def index_html(folder: Path, results: list[StepResult]) -> str:

@@ -31,8 +31,10 @@ VERDICT_MEANING = {
     "UNVERIFIABLE": "the claim names nothing that can be measured",
 }
 CORROBORATION_TEXT = {
+    "unattributed": "unattributed (an imported file of unknown producer)",
     "self-reported": "self-reported (only the claimant's own publications)",
     "independent": "independent (a third party)",
+    "peer-reviewed": "peer-reviewed submission (MLPerf closed)",
     "measured-here": "measured here (our own runs)",
 }
 

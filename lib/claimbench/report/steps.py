@@ -125,6 +125,7 @@ def judge(
     from claimbench.judge.verdict import VerdictConfig, judge_claims, verdict_table
     from claimbench.load.claims import load_claims, load_model_equivalence
     from claimbench.load.evidence import import_evidence
+    from claimbench.load.orgs import load_orgs, org_index
     from claimbench.load.registry import list_hardware, list_models, list_price_tables
     from claimbench.report.verdicts import verdicts_json
 
@@ -149,6 +150,7 @@ def judge(
         prices=prices,
         equivalent=load_model_equivalence(data),
         bridge=length_bridge(models, hardware),
+        orgs=org_index(load_orgs()),
     )
     return VerifyResult(
         table=verdict_table(verdicts),

@@ -74,12 +74,31 @@ def _verdict_dict(v) -> dict:
         "unknown": list(v.unknown),
         "caveats": list(v.caveats),
         "indicative": v.indicative,
+        "spread": [
+            {
+                "evidence_id": s.evidence_id,
+                "observed": s.observed,
+                "kind": s.kind,
+                "outcome": s.outcome,
+                "corroboration": s.corroboration,
+                "best_matched": s.best_matched,
+            }
+            for s in getattr(v, "spread", ())
+        ],
         "why": v.why,
     }
 
 
 def verdicts_json(verdicts) -> list[dict]:
-    """Per claim: id, quote, source, and the reading as worded at top level plus all readings."""
+    """Per claim: id, quote, source, and the reading as worded at top level plus all readings, validated
+    as :class:`claimbench.schema.verdict.ClaimVerdicts` (the typed record verdicts.json holds)."""
+    return [c.model_dump(mode="json") for c in verdict_records(verdicts)]
+
+
+def verdict_records(verdicts) -> list:
+    """The typed verdict records (:class:`claimbench.schema.verdict.ClaimVerdicts`), one per claim."""
+    from claimbench.schema.verdict import ClaimVerdicts
+
     out: dict[str, dict] = {}
     for v in verdicts:
         d = out.get(v.claim_id)
@@ -93,7 +112,7 @@ def verdicts_json(verdicts) -> list[dict]:
                 "readings": [],
             }
         d["readings"].append(_verdict_dict(v))
-    return list(out.values())
+    return [ClaimVerdicts.model_validate(d) for d in out.values()]
 
 
 def _short(text: str, limit: int = 300) -> str:

@@ -24,7 +24,7 @@ import math
 from dataclasses import dataclass
 from typing import Literal
 
-from pydantic import Field, model_validator
+from pydantic import ConfigDict, Field, model_validator
 
 from claimbench.errors import did_you_mean
 from claimbench.schema.base import Strict
@@ -44,6 +44,9 @@ __all__ = [
     "CONDITION_NAMES",
     "resolved_readings",
     "DERIVED_METRICS",
+    "CLAIM_SCHEMA_VERSION",
+    "SubClaim",
+    "expand_claim",
 ]
 
 Basis = Literal["card", "die", "node", "system", "user"]
@@ -51,6 +54,15 @@ Basis = Literal["card", "die", "node", "system", "user"]
 multi-die package, a server node, a whole system, or one user's stream (interactivity)."""
 
 Comparator = Literal[">=", "<=", "approx", "includes"]
+
+PredicateForm = Literal["at", "up_to", "beats_all"]
+"""The shape of a statement: ``at`` — "X at condition C" (the figure read at the claim's conditions);
+``up_to`` — "up to X" (the best over every matching record and level reaches X: any one that does
+supports it, only a maximum that falls short refutes it); ``beats_all`` — "fastest", "a record" (the
+claimed figure beats every matching record of *other* chips: one at or above it refutes)."""
+
+CLAIM_SCHEMA_VERSION = 2
+"""Version of the claim file shape. 1: files without ``schema:`` (read and migrated in memory)."""
 
 PredicateMetric = Literal[
     "output_tok_per_s",
@@ -196,6 +208,11 @@ class Predicate(Strict):
         ge=0,
         description="the claimed figure's own stated precision, ± absolute (half its last digit: 1,943 -> 0.5)",
     )
+    form: PredicateForm = Field(
+        default="at",
+        description="at: the figure at the claim's conditions; up_to: the best over the frontier reaches it; "
+        "beats_all: it beats every matching record of other systems",
+    )
 
     @model_validator(mode="after")
     def _consistent(self) -> Predicate:
@@ -217,6 +234,10 @@ class Predicate(Strict):
                 raise ValueError(f"value: {self.value} is not a finite number")
             if self.value <= 0:
                 raise ValueError(f"value: {self.value:g} must be positive (a throughput, latency or ratio is > 0)")
+        if self.form != "at" and (self.ratio_to is not None or coverage):
+            raise ValueError(f"form: {self.form!r} applies to a single figure, not a ratio or coverage predicate")
+        if self.form != "at" and self.comparator not in (">=", "<="):
+            raise ValueError(f"form: {self.form!r} needs comparator '>=' or '<='")
         if self.tolerance_rel is not None and not (0 <= self.tolerance_rel < 1):
             raise ValueError(f"tolerance_rel: {self.tolerance_rel} must be in [0, 1)")
         return self
@@ -251,11 +272,33 @@ class Reading(Strict):
         "null = the predicate's",
     )
     source_note: str = Field(description="Why this reading exists, with its source")
+    value: float | None = Field(
+        default=None,
+        gt=0,
+        allow_inf_nan=False,
+        description="the claimed figure on this reading's basis when the reading converts it (14.8k per node "
+        "= 1,850 per card); null = the predicate's figure read on this basis as stated",
+    )
+    value_pm: float | None = Field(default=None, ge=0, description="the stated precision of ``value``")
+
+
+class SubClaim(Strict):
+    """One of several comparisons in one statement ("2x the throughput and 40 % lower cost"): its own
+    predicate, conditions patched over the claim's, and readings."""
+
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
+    label: str | None = None
+    predicate: Predicate
+    conditions: ConditionsOverride = Field(default_factory=lambda: ConditionsOverride())
+    readings: list[Reading] = Field(default_factory=list)
 
 
 class Claim(Strict):
-    """One public claim: the quote, who made it, where, and the readings it makes."""
+    """A vendor's statement as a testable predicate (or several), with the conditions it holds under."""
 
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    schema_: int = Field(default=CLAIM_SCHEMA_VERSION, alias="schema", ge=1, le=CLAIM_SCHEMA_VERSION)
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
     title: str
     claimant: str = Field(
@@ -276,14 +319,39 @@ class Claim(Strict):
     readings: list[Reading] = Field(default_factory=list)
     self_test: bool = Field(default=False, description="A claim claimbench checks against its own CPU measurement")
     notes: list[str] = Field(default_factory=list)
+    predicates: list[SubClaim] = Field(
+        default_factory=list,
+        description="several comparisons of one statement, each judged as its own claim <id>--<sub id>",
+    )
 
     @model_validator(mode="after")
     def _consistent(self) -> Claim:
-        if self.predicate is None and not self.unverifiable_reason:
+        self._check_predicates()
+        allowed = set(CONDITION_NAMES) | {"basis"}
+        self._check_unknowns(allowed)
+        for name in self.assumed:
+            if name not in allowed:
+                raise ValueError(f"assumed: {name!r} is not a condition{did_you_mean(name, allowed)}")
+        ids = [r.id for r in self.readings]
+        if len(set(ids)) != len(ids) or "as-worded" in ids:
+            raise ValueError("readings: ids must be unique and not 'as-worded'")
+        return self
+
+    def _check_predicates(self) -> None:
+        """One predicate or several (unique ids), or none with the reason it cannot be tested."""
+        if self.predicates:
+            if self.predicate is not None:
+                raise ValueError("predicates: give either predicate or predicates, not both")
+            subs = [x.id for x in self.predicates]
+            if len(set(subs)) != len(subs):
+                raise ValueError("predicates: ids must be unique")
+        elif self.predicate is None and not self.unverifiable_reason:
             raise ValueError("unverifiable_reason: required when predicate is null")
         if self.predicate is not None and self.unverifiable_reason:
             raise ValueError("unverifiable_reason: only allowed when predicate is null")
-        allowed = set(CONDITION_NAMES) | {"basis"}
+
+    def _check_unknowns(self, allowed: set[str]) -> None:
+        """Every null condition (and a null basis) is listed under ``unknown``, and nothing else is."""
         for name in self.unknown:
             if name not in allowed:
                 raise ValueError(f"unknown: {name!r} is not a condition{did_you_mean(name, allowed)}")
@@ -295,19 +363,17 @@ class Claim(Strict):
                 )
             if value is not None and name in self.unknown:
                 raise ValueError(f"unknown: {name!r} has a value in conditions")
+        basis_unknown = "basis" in self.unknown
         if self.predicate is not None:
-            basis_unknown = "basis" in self.unknown
             if self.predicate.basis is None and not basis_unknown:
                 raise ValueError("predicate.basis: null but 'basis' is not listed under 'unknown'")
             if self.predicate.basis is not None and basis_unknown:
                 raise ValueError("unknown: 'basis' has a value in predicate.basis")
-        for name in self.assumed:
-            if name not in allowed:
-                raise ValueError(f"assumed: {name!r} is not a condition{did_you_mean(name, allowed)}")
-        ids = [r.id for r in self.readings]
-        if len(set(ids)) != len(ids) or "as-worded" in ids:
-            raise ValueError("readings: ids must be unique and not 'as-worded'")
-        return self
+        for sub in self.predicates:
+            if sub.predicate.basis is None and not basis_unknown:
+                raise ValueError(
+                    f"predicates[{sub.id}].predicate.basis: null but 'basis' is not listed under 'unknown'"
+                )
 
     def hardware_ids(self) -> list[tuple[str, str]]:
         """(field path, hardware id) for every hardware the claim names."""
@@ -333,6 +399,34 @@ class ResolvedReading:
     note: str | None
     metric: str | None = None
     """The metric this reading is about (the predicate's unless the reading names another)."""
+    value: float | None = None
+    """The claimed figure on this reading's basis, when the reading converts it (else the predicate's)."""
+    value_pm: float | None = None
+
+
+def expand_claim(claim: Claim) -> list[Claim]:
+    """The claim itself, or one claim per entry of ``predicates`` (id ``<claim id>--<sub id>``, the
+    entry's conditions patched over the claim's, its readings or else the claim's)."""
+    if not claim.predicates:
+        return [claim]
+    out = []
+    for sub in claim.predicates:
+        patch = {k: getattr(sub.conditions, k) for k in sub.conditions.model_fields_set}
+        conditions = claim.conditions.model_copy(update=patch)
+        title = f"{claim.title}: {sub.label}" if sub.label else f"{claim.title} ({sub.id})"
+        out.append(
+            claim.model_copy(
+                update={
+                    "id": f"{claim.id}--{sub.id}",
+                    "title": title,
+                    "predicate": sub.predicate,
+                    "conditions": conditions,
+                    "readings": list(sub.readings) or list(claim.readings),
+                    "predicates": [],
+                }
+            )
+        )
+    return out
 
 
 def resolved_readings(claim: Claim) -> list[ResolvedReading]:
@@ -345,7 +439,14 @@ def resolved_readings(claim: Claim) -> list[ResolvedReading]:
         conditions = claim.conditions.model_copy(update=patch)
         out.append(
             ResolvedReading(
-                reading.id, reading.label, conditions, reading.basis, reading.source_note, reading.metric or metric
+                reading.id,
+                reading.label,
+                conditions,
+                reading.basis,
+                reading.source_note,
+                reading.metric or metric,
+                reading.value,
+                reading.value_pm,
             )
         )
     return out

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 from typing import Literal, Optional
 
-from pydantic import Field, ValidationError, field_validator, model_validator
+from pydantic import ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from claimbench.errors import UserError, did_you_mean
 from claimbench.schema.base import Strict
@@ -162,6 +162,10 @@ class HardwareSpec(Strict):
     ``dies_per_package``: compute dies a runtime exposes as separate devices where that is so
     (Ascend 910C: 2; B200: 2 dies but one CUDA device -- see ``devices_per_package``).
     """
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    schema_: int = Field(default=1, alias="schema", ge=1, le=1, description="registry file schema version")
 
     id: str
     vendor: str
@@ -365,6 +369,10 @@ class ModelArch(Strict):
     computes its own count from the architecture and tests compare the two.
     """
 
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    schema_: int = Field(default=1, alias="schema", ge=1, le=1, description="registry file schema version")
+
     id: str
     name: str
     family: str
@@ -461,8 +469,11 @@ class PriceEntry(Strict):
 
 
 class PriceTable(Strict):
-    """A published price list: the price per package-hour of each chip and its source."""
+    """A table of hourly prices per package, with its source."""
 
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    schema_: int = Field(default=1, alias="schema", ge=1, le=1, description="registry file schema version")
     id: str
     description: Optional[str] = None
     currency: Literal["USD"] = "USD"

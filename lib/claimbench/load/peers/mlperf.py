@@ -35,6 +35,7 @@ from claimbench.load.peers.common import (
 from claimbench.schema.claims import Publication
 from claimbench.schema.evidence import Evidence, EvidenceConditions, LoadPoint
 from claimbench.schema.hardware import HardwareSpec
+from claimbench.schema.provenance import Provenance
 
 # Form factors and superchips the registry's parts are not (an H100 NVL or PCIe card, a GH200
 # superchip): a name carrying one of these is not mapped, although it contains a part's name.
@@ -153,6 +154,14 @@ def load_mlperf(path: Path | str) -> list[Evidence]:
                 ),
                 secondary=False,
                 reported_by=str(row.get("Submitter") or "mlcommons"),
+                provenance=Provenance(
+                    origin="peer-reviewed-submission"
+                    if str(row.get("Division") or "").strip().lower() == "closed"
+                    else "publication",
+                    publisher=str(row.get("Submitter") or "") or None,
+                    document=str(url),
+                    locator=f"result {row.get('ID')} ({row.get('Division') or 'division not given'})",
+                ),
                 derived=False,
                 conditions=EvidenceConditions(
                     hardware=hw,

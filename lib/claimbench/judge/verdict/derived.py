@@ -1,0 +1,77 @@
+"""Derived metrics: per user, per W, per $ from what the evidence reports (pure)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+from claimbench.analyze.metrics import interactivity_tok_per_s
+from claimbench.judge.verdict.algebra import reciprocal
+from claimbench.judge.verdict.types import (
+    _PER_CARD_DERIVED,
+    ReadOut,
+)
+
+
+# ----------------------------------------------------------------------------------------------
+# derived metrics: per user, per W, per $
+# ----------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class _Transform:
+    base_metric: str
+    fn: Callable[[float], float]
+    decreasing: bool
+    text: str
+    per_card: bool
+
+
+def _transform(metric: str, hw_id: str | None, hardware, prices: Mapping[str, float]) -> tuple[_Transform | None, str]:
+    """How a derived metric comes from what evidence reports, or (None, the missing figure)."""
+    if metric == "output_tok_per_s_per_user":
+        tf = _Transform(
+            "tpot_mean_ms",
+            interactivity_tok_per_s,  # type: ignore[arg-type]  # None for a TPOT <= 0 (evidence allows it), as before
+            True,
+            "1000 / mean TPOT",
+            False,
+        )
+        return tf, ""
+    if metric not in _PER_CARD_DERIVED:
+        return _Transform(metric, lambda v: v, False, "", False), ""
+    if hw_id is None:
+        return None, "the chip (hardware), needed for its power or price"
+    if metric == "output_tok_per_j":
+        tdp = getattr(hardware.get(hw_id), "tdp_w", None)
+        if tdp is None:
+            return None, f"the board power (tdp_w) of {hw_id}: no source gives it (data/hardware/{hw_id}.yaml)"
+        return _Transform("output_tok_per_s", lambda v: v / tdp, False, f"÷ {tdp:g} W TDP of {hw_id}", True), ""
+    price = prices.get(hw_id)
+    if price is None:
+        return None, f"an hourly price of one {hw_id} package (usd_per_package_hour): data/prices has none"
+    if metric == "output_tok_per_usd":
+        return (
+            _Transform("output_tok_per_s", lambda v: v * 3600 / price, False, f"× 3600 / {price:g} USD/h", True),
+            "",
+        )
+    return (
+        _Transform("output_tok_per_s", lambda v: price / (3600 * v) * 1e6, True, f"{price:g} USD/h ÷ tokens", True),
+        "",
+    )
+
+
+def _apply(tf: _Transform, ro: ReadOut, factor: float) -> tuple[float, ReadOut]:
+    """Scale a read by a basis factor, then apply a derived-metric transform (flipping bounds when
+    the transform decreases)."""
+
+    def f(v: float) -> float:
+        return tf.fn(v * factor)
+
+    value = f(ro.value)
+    reps = tuple(f(r) for r in ro.replicates) if ro.replicates else None
+    interval = None
+    if ro.interval is not None:
+        a, b = f(ro.interval[0]), f(ro.interval[1])
+        interval = (min(a, b), max(a, b))
+    kind = reciprocal(ro.kind) if tf.decreasing else ro.kind
+    method = ro.method + (f"; then {tf.text}" if tf.text else "")
+    return value, ReadOut(value, kind, ro.bracket, ro.latency_field, method, reps, interval, ro.interval_method)

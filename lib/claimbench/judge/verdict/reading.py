@@ -1,0 +1,197 @@
+"""Reading the claim's metric from one evidence record under the reading's load level and SLOs (pure)."""
+
+from __future__ import annotations
+
+from claimbench.analyze.reading import LATENCY_AT_BOUND_REL, read_at_bound
+from claimbench.judge.latency import LatencyField, meets, missing_statistic, usable_fields
+from claimbench.judge.matching import (
+    latency_field,
+)
+from claimbench.judge.verdict.algebra import multiply
+from claimbench.judge.verdict.intervals import (
+    _boot_method,
+    _percentile_interval,
+    _replicates,
+    _stated,
+    _stream,
+)
+from claimbench.judge.verdict.types import (
+    _THROUGHPUT,
+    ReadOut,
+    VerdictConfig,
+)
+from claimbench.schema.claims import ClaimConditions, SloBound
+from claimbench.schema.evidence import Evidence, LoadPoint
+
+
+# ----------------------------------------------------------------------------------------------
+# reading one evidence record
+# ----------------------------------------------------------------------------------------------
+def _op_text(p: LoadPoint) -> str:
+    op = p.operating_point or "fixed-load"
+    lim = f" (TPOT < {p.tpot_limit_ms:g} ms)" if p.tpot_limit_ms is not None else ""
+    return f"{op}{lim}"
+
+
+def _levels(evidence: Evidence, metric: str, conditions: ClaimConditions) -> tuple[list[LoadPoint], str | None]:
+    """The levels reporting ``metric`` (at the claim's concurrency when it names one), or why there are none."""
+    pts = [p for p in evidence.points if getattr(p, metric) is not None]
+    if conditions.concurrency is not None:
+        pts = [p for p in pts if p.concurrency is not None and abs(p.concurrency - conditions.concurrency) < 1e-9]
+    if pts:
+        return pts, None
+    return [], f"no level reports {metric}" + (
+        f" at concurrency {conditions.concurrency}" if conditions.concurrency else ""
+    )
+
+
+def _read_best(
+    evidence: Evidence, pts: list[LoadPoint], metric: str, conditions: ClaimConditions, cfg: VerdictConfig
+) -> ReadOut:
+    """The best level (highest throughput, lowest latency) when no latency bound applies.
+
+    A throughput claim without a latency bound speaks of the system's maximum: only a point taken
+    at maximum throughput reads as that maximum; any other point is a lower bound of it."""
+    thr_metric = metric in _THROUGHPUT
+    higher_better = metric.endswith("_per_s")
+    pick = max if higher_better else min
+    best = pick(pts, key=lambda p: getattr(p, metric))
+    how = "the single level" if len(pts) == 1 else f"the {'best' if higher_better else 'lowest'} of {len(pts)} levels"
+    how = f"{how} ({best.level})"
+    rng = _stream(cfg, evidence.id)
+    reps = _replicates([best], metric, None, None, None, cfg, rng) if len(pts) == 1 else None
+    kind = "point"
+    if thr_metric and conditions.concurrency is None and (best.operating_point or "fixed-load") != "max-throughput":
+        kind = "lower_bound"
+        how += f"; a {_op_text(best)} point is a lower bound of the maximum a claim without a latency bound speaks of"
+    value = getattr(best, metric)
+    interval, imethod = (None, None)
+    if reps:
+        interval, imethod = _percentile_interval(reps, cfg), _boot_method(cfg)
+    elif thr_metric:
+        interval, imethod = _stated(best, value)
+    return ReadOut(value, kind, None, None, how, reps, interval, imethod)
+
+
+def _chosen_field(primary: SloBound, pts: list[LoadPoint]) -> LatencyField | None:
+    """The first field that can show the claim's bound (:func:`usable_fields`) some level reports."""
+    for f in usable_fields(primary):
+        if f.relation != "ceiling" and any(getattr(p, f.field) is not None for p in pts):
+            return f
+    return None
+
+
+def _latencies(primary: SloBound, pts: list[LoadPoint], chosen: LatencyField | None) -> dict[int, tuple[float, bool]]:
+    """Per level index: (latency read, whether it is a ceiling rather than a measured figure).
+
+    A ceiling of unknown statistic (``tpot_limit_ms``) is read only for a bound of unstated statistic, and
+    only when it is at or under that bound (the figure is at most the ceiling)."""
+    near = primary.max_ms * (1 + LATENCY_AT_BOUND_REL)
+    ceilings_ok = primary.stat is None and primary.metric == "tpot"
+    out: dict[int, tuple[float, bool]] = {}
+    for i, p in enumerate(pts):
+        v = getattr(p, chosen.field) if chosen is not None else None
+        if v is not None:
+            out[i] = (v, False)
+        elif ceilings_ok and p.tpot_limit_ms is not None and p.tpot_limit_ms <= near:
+            out[i] = (p.tpot_limit_ms, True)
+    return out
+
+
+def _why_unread(primary: SloBound, pts: list[LoadPoint]) -> str:
+    """Why no level can be read at the claim's latency bound."""
+    if primary.stat is not None:
+        return missing_statistic(primary, pts)
+    field, _ = latency_field(primary)
+    why = f"no level reports {field} (with every other SLO met)"
+    limits = [p.tpot_limit_ms for p in pts if p.tpot_limit_ms is not None]
+    if limits:
+        why += (
+            f"; its TPOT ceilings ({', '.join(f'{x:g}' for x in limits)} ms) are over the {primary.max_ms:g} ms bound"
+        )
+    return why
+
+
+_STAT_NOTE = {
+    "mean": "the source does not say which statistic: the mean is read",
+    "p50": "the source does not say which statistic and the evidence has no mean: the median is read",
+}
+
+
+def _bracket_interval(
+    triples, bracket, used: list[LoadPoint], interval: tuple[float, float] | None, imethod: str | None
+) -> tuple[tuple[float, float], str]:
+    """Carry an interpolation bracket's two values (and their stated precision) into the interval."""
+    ys = [t[2] for t in triples if t[0] in bracket]
+    pms = [p.throughput_pm or 0.0 for p in used]
+    lo, hi = min(ys) - max(pms), max(ys) + max(pms)
+    if interval is not None:
+        lo, hi = min(lo, interval[0]), max(hi, interval[1])
+    method = (imethod + "; " if imethod else "") + (
+        f"the interpolation bracket [{min(ys):g}, {max(ys):g}] is carried into the interval "
+        "(throughput at the bound lies between its two levels)"
+    )
+    return (lo, hi), method
+
+
+def _read_at_slo(
+    evidence: Evidence, pts: list[LoadPoint], metric: str, slos: list[SloBound], cfg: VerdictConfig
+) -> tuple[ReadOut | None, str | None]:
+    """Throughput at the claim's first latency bound, at levels meeting every further bound.
+
+    The bound binds its statistic (:mod:`claimbench.judge.latency`): a level is read on the claim's
+    own statistic, else on a higher order statistic (then the value is a lower bound), else not at all."""
+    primary, extra = slos[0], slos[1:]
+    pts = [p for p in pts if all(meets(p, s) is True for s in extra)]
+    chosen = _chosen_field(primary, pts)
+    lat_of = _latencies(primary, pts, chosen)
+    if not lat_of:
+        return None, _why_unread(primary, pts)
+    lat_field = chosen.field if chosen is not None else latency_field(primary)[0]
+    idx = sorted(lat_of)
+    pts = [pts[i] for i in idx]
+    triples = [(p.level or str(i), lat_of[i][0], getattr(p, metric)) for i, p in zip(idx, pts)]
+    value, read_kind, bracket, how = read_at_bound(triples, primary.max_ms)
+    kind: str = read_kind
+    if any(lat_of[i][1] for i in idx):
+        how += "; TPOT ceilings (SLA limits, not measured means) are read at the ceiling: the mean is at most that"
+    if chosen is not None and chosen.relation == "assumed":
+        how += f"; {_STAT_NOTE[chosen.stat]}"
+    if chosen is not None and chosen.relation == "tighter":
+        kind = multiply(kind, "lower_bound")
+        how += (
+            f"; read on {chosen.stat} {primary.metric.upper()} (the evidence has no {primary.stat}): a {chosen.stat} "
+            f"at the bound puts the {primary.stat} under it, so the value is a lower bound"
+        )
+    used = (
+        [p for p, t in zip(pts, triples) if t[2] == value][:1]
+        if bracket is None
+        else [p for p in pts if (p.level or "") in bracket]
+    )
+    rng = _stream(cfg, evidence.id)
+    reps = _replicates(used, metric, lat_field, primary.max_ms, set(bracket) if bracket else None, cfg, rng)
+    interval, imethod = None, None
+    if reps:
+        interval, imethod = _percentile_interval(reps, cfg), _boot_method(cfg)
+    elif len(used) == 1:
+        interval, imethod = _stated(used[0], value)
+    if kind == "interpolated" and bracket:
+        interval, imethod = _bracket_interval(triples, bracket, used, interval, imethod)
+    return ReadOut(value, kind, bracket, lat_field, how, reps, interval, imethod), None
+
+
+def _read(
+    evidence: Evidence, metric: str, conditions: ClaimConditions, cfg: VerdictConfig
+) -> tuple[ReadOut | None, str | None]:
+    """Read ``metric`` from evidence under the claim's load level and SLOs (on the evidence's basis).
+
+    Without a latency bound (or for a latency metric): the best level (:func:`_read_best`). At a bound:
+    :func:`_read_at_slo` — a point published with a TPOT ceiling of unknown statistic (``tpot_limit_ms``)
+    and no measured TPOT is read at that ceiling for a bound of unstated statistic only."""
+    pts, why = _levels(evidence, metric, conditions)
+    if not pts:
+        return None, why
+    slos: list[SloBound] = list(conditions.slo or [])
+    if not slos or metric not in _THROUGHPUT:
+        return _read_best(evidence, pts, metric, conditions, cfg), None
+    return _read_at_slo(evidence, pts, metric, slos, cfg)

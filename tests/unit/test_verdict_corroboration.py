@@ -1,0 +1,135 @@
+"""Corroboration from provenance: organisations as data, the claim's own document, unattributed files,
+peer-reviewed submissions, and the label taken from the records that decided."""
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from claimbench.judge.verdict import VerdictConfig, corroboration_of, judge_claim
+from claimbench.judge.verdict.corroboration import publisher_orgs
+from claimbench.load.evidence import load_reference
+from claimbench.load.orgs import load_orgs, org_index
+from claimbench.schema.claims import Claim
+from claimbench.schema.evidence import Evidence, EvidenceConditions, LoadPoint
+from claimbench.schema.provenance import Provenance
+
+REPO = Path(__file__).resolve().parents[2]
+ORGS = org_index(load_orgs(REPO / "data"))
+
+
+@dataclass
+class HW:
+    dies_per_package: int | None = 1
+    packages_per_node: int | None = 8
+
+
+def claim(claimant="huawei", url="https://example.org/launch"):
+    return Claim.model_validate(
+        {
+            "id": "c",
+            "title": "t",
+            "claimant": claimant,
+            "source": {"url": url, "date": "2025", "quote": "q"},
+            "predicate": {
+                "metric": "output_tok_per_s",
+                "comparator": ">=",
+                "value": 1000.0,
+                "unit": "tok/s",
+                "basis": "card",
+                "tolerance_rel": None,
+                "ratio_to": None,
+            },
+            "conditions": {
+                "hardware": "chip-a",
+                "model": "m",
+                "precision": "fp8",
+                "input_len": 1024,
+                "output_len": 1024,
+                "slo": [{"metric": "tpot", "stat": "mean", "max_ms": 50}],
+                "speculative": "none",
+                "concurrency": None,
+                "phase": "end-to-end",
+                "deployment": None,
+            },
+            "unknown": ["concurrency", "deployment"],
+        }
+    )
+
+
+def ev(eid="e", thr=1500.0, kind="reference", reported_by="x", provenance=None):
+    return Evidence(
+        id=eid,
+        kind=kind,
+        path=None,
+        secondary=False,
+        reported_by=reported_by,
+        derived=False,
+        basis="card",
+        packages=None,
+        points=[LoadPoint(level="L", output_tok_per_s=thr, tpot_mean_ms=50.0)],
+        conditions=EvidenceConditions(
+            hardware="chip-a",
+            model="m",
+            precision="fp8",
+            input_len=1024,
+            output_len=1024,
+            speculative="none",
+            phase="end-to-end",
+        ),
+        provenance=provenance,
+    )
+
+
+def pub(publisher, document="https://example.org/paper", origin="publication"):
+    return Provenance(origin=origin, publisher=publisher, document=document)
+
+
+def test_a_subsidiary_or_brand_of_the_claimant_is_self_reported():
+    for name in ("Huawei Cloud", "Ascend", "HUAWEI", "Huawei (CloudMatrix-Infer, arXiv 2506.12708 v1)"):
+        assert corroboration_of(ev(provenance=pub(name)), claim(), ORGS) == "self-reported", name
+
+
+def test_a_third_party_publication_is_independent_and_a_joint_one_names_each_party():
+    assert corroboration_of(ev(provenance=pub("LMSYS / Ant Group")), claim(), ORGS) == "independent"
+    assert publisher_orgs("LMSYS / Ant Group", ORGS) == {"lmsys", "ant-group"}
+
+
+def test_figures_copied_from_the_claims_own_document_are_self_reported_whoever_republished_them():
+    e = ev(provenance=pub("some blog", document="https://example.org/launch"))
+    assert corroboration_of(e, claim(), ORGS) == "self-reported"
+
+
+def test_an_anonymous_peer_file_is_unattributed_not_measured_here_or_a_third_party():
+    e = ev(kind="guidellm", reported_by="peer file")
+    assert corroboration_of(e, claim(), ORGS) == "unattributed"
+
+
+def test_an_mlperf_closed_submission_by_another_org_is_peer_reviewed_and_by_the_claimant_self_reported():
+    e = ev(kind="mlperf", provenance=pub("NVIDIA", origin="peer-reviewed-submission"))
+    assert corroboration_of(e, claim(), ORGS) == "peer-reviewed"
+    assert corroboration_of(e, claim(claimant="nvidia"), ORGS) == "self-reported"
+
+
+def test_the_label_comes_from_the_records_that_decided_not_the_strongest_in_the_set():
+    own = ev("own", thr=1500.0, provenance=pub("Huawei Cloud"))
+    other = ev("other", thr=990.0, provenance=pub("LMSYS"))
+    # both best-matched; they disagree (SUPPORTED vs REFUTED): nothing decided by one side only
+    v = judge_claim(claim(), [own, other], {"chip-a": HW()}, None, VerdictConfig(n_boot=100), orgs=ORGS)[0]
+    assert v.verdict != "SUPPORTED" or v.corroboration == "self-reported"
+    only_own = judge_claim(claim(), [own], {"chip-a": HW()}, None, VerdictConfig(n_boot=100), orgs=ORGS)[0]
+    assert (only_own.verdict, only_own.corroboration) == ("SUPPORTED", "self-reported")
+
+
+def test_reference_records_carry_their_publisher_document_and_file_hash():
+    records = load_reference(REPO / "data" / "reference" / "lmsys-ant-h20.yaml")
+    prov = records[0].provenance
+    assert prov is not None and prov.origin == "publication" and prov.publisher == "lmsys-ant"
+    assert prov.document == "https://lmsys.org/blog/2025-09-26-sglang-ant-group"
+    assert prov.document_sha256 is not None and len(prov.document_sha256) == 64
+
+
+def test_every_org_file_loads_and_every_subsidiary_is_sourced():
+    orgs = load_orgs(REPO / "data")
+    assert {"huawei", "nvidia", "amd", "deepseek", "lmsys", "semianalysis", "mlcommons"} <= {o.id for o in orgs}
+    huawei = next(o for o in orgs if o.id == "huawei")
+    assert {s.id for s in huawei.subsidiaries} >= {"huawei-cloud", "ascend"}
+    assert all(s.source.url.startswith("https://") for o in orgs for s in o.subsidiaries)

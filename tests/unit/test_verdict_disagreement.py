@@ -1,0 +1,113 @@
+"""Disagreement shown: the spread of matching evidence, both sides named, observed from the deciding record;
+a reading on another basis judged against the claimed figure on that basis."""
+
+from dataclasses import dataclass
+
+from claimbench.judge.verdict import VerdictConfig, judge_claim
+from claimbench.schema.claims import Claim
+from claimbench.schema.evidence import Evidence, EvidenceConditions, LoadPoint
+from claimbench.schema.provenance import Provenance
+
+
+@dataclass
+class HW:
+    dies_per_package: int | None = 1
+    packages_per_node: int | None = 8
+
+
+HWS = {"chip-a": HW()}
+
+
+def claim(value=1000.0, basis="card", readings=()):
+    return Claim.model_validate(
+        {
+            "id": "c",
+            "title": "t",
+            "claimant": "acme",
+            "source": {"url": "https://example.org/c", "date": "2025", "quote": "q"},
+            "predicate": {
+                "metric": "output_tok_per_s",
+                "comparator": ">=",
+                "value": value,
+                "unit": "tok/s",
+                "basis": basis,
+                "tolerance_rel": None,
+                "ratio_to": None,
+            },
+            "conditions": {
+                "hardware": "chip-a",
+                "model": "m",
+                "precision": "fp8",
+                "input_len": 1024,
+                "output_len": 1024,
+                "slo": [{"metric": "tpot", "stat": "mean", "max_ms": 50}],
+                "speculative": "none",
+                "concurrency": None,
+                "phase": "end-to-end",
+                "deployment": None,
+            },
+            "unknown": ["concurrency", "deployment"],
+            "readings": list(readings),
+        }
+    )
+
+
+def ev(eid, thr, kind="reference", origin="publication", publisher="lab", basis="card", packages=None, secondary=False):
+    return Evidence(
+        id=eid,
+        kind=kind,
+        path=None,
+        secondary=secondary,
+        reported_by=publisher,
+        derived=False,
+        basis=basis,
+        packages=packages,
+        points=[LoadPoint(level="L", output_tok_per_s=thr, tpot_mean_ms=50.0)],
+        conditions=EvidenceConditions(
+            hardware="chip-a",
+            model="m",
+            precision="fp8",
+            input_len=1024,
+            output_len=1024,
+            speculative="none",
+            phase="end-to-end",
+        ),
+        provenance=Provenance(origin=origin, publisher=publisher),
+    )
+
+
+def judge(c, evidence):
+    return judge_claim(c, evidence, HWS, None, VerdictConfig(n_boot=100))
+
+
+def test_records_3_5x_apart_at_the_same_conditions_are_inconclusive_with_both_sides_named():
+    peer = ev("peer", 3500.0, origin="unattributed-file", publisher=None)
+    bundle = ev("bundle", 1000.0 / 1.2, kind="run_bundle", origin="measured-here", publisher="claimbench")
+    v = judge(claim(), [peer, bundle])[0]
+    assert v.verdict == "INCONCLUSIVE"
+    assert "SUPPORTED by peer" in v.why and "REFUTED by bundle" in v.why
+    assert any("4.2x apart" in n for n in v.notes)
+    assert {(s.evidence_id, s.outcome) for s in v.spread} == {("peer", "SUPPORTED"), ("bundle", "REFUTED")}
+
+
+def test_observed_is_the_deciding_records_value_and_contrary_context_is_named():
+    best = ev("best", 1200.0)
+    context = ev("context", 700.0, secondary=True)  # ranks after the primary record
+    v = judge(claim(), [best, context])[0]
+    assert (v.verdict, v.observed) == ("SUPPORTED", 1200.0)
+    assert any(n.startswith("less closely matched evidence disagrees: REFUTED by context") for n in v.notes)
+
+
+def test_a_reading_that_converts_the_figure_shows_the_claimed_value_on_its_basis():
+    reading = {
+        "id": "per-card",
+        "label": "the node figure per card",
+        "basis": "card",
+        "conditions": {},
+        "source_note": "8 cards per node",
+        "value": 1000.0,
+    }
+    node = ev("node", 8000.0, basis="node", packages=8)
+    as_worded, per_card = judge(claim(value=8000.0, basis="node", readings=[reading]), [node])
+    assert (as_worded.claimed, as_worded.observed) == (8000.0, 8000.0)
+    assert (per_card.claimed, per_card.observed, per_card.verdict) == (1000.0, 1000.0, "SUPPORTED")

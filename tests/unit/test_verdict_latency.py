@@ -1,0 +1,133 @@
+"""Latency statistics bind, in order: p50 <= p90 <= p99 <= max; a mean orders with none; a ceiling of
+unknown statistic meets only a bound of unstated statistic."""
+
+from dataclasses import dataclass
+
+import pytest
+
+from claimbench.judge.latency import meets, usable_fields
+from claimbench.judge.verdict import VerdictConfig, judge_claim
+from claimbench.schema.claims import Claim, SloBound
+from claimbench.schema.evidence import Evidence, EvidenceConditions, LoadPoint
+
+
+@dataclass
+class HW:
+    dies_per_package: int | None = 1
+    packages_per_node: int | None = 8
+
+
+HWS = {"chip-a": HW()}
+
+
+def claim(stat, max_ms=50.0, value=1000.0):
+    return Claim.model_validate(
+        {
+            "id": "c",
+            "title": "t",
+            "claimant": "acme",
+            "source": {"url": "u", "date": "2025", "quote": "q"},
+            "predicate": {
+                "metric": "output_tok_per_s",
+                "comparator": ">=",
+                "value": value,
+                "unit": "tok/s",
+                "basis": "card",
+                "tolerance_rel": None,
+                "ratio_to": None,
+            },
+            "conditions": {
+                "hardware": "chip-a",
+                "model": "m",
+                "precision": "fp8",
+                "input_len": 1024,
+                "output_len": 1024,
+                "slo": [{"metric": "tpot", "stat": stat, "max_ms": max_ms}],
+                "speculative": "none",
+                "concurrency": None,
+                "phase": "end-to-end",
+                "deployment": None,
+            },
+            "unknown": ["concurrency", "deployment"],
+        }
+    )
+
+
+def ev(**point):
+    return Evidence(
+        id="e",
+        kind="reference",
+        path=None,
+        secondary=False,
+        reported_by="thirdparty",
+        derived=False,
+        basis="card",
+        packages=None,
+        points=[LoadPoint(level="L", **point)],
+        conditions=EvidenceConditions(
+            hardware="chip-a",
+            model="m",
+            precision="fp8",
+            input_len=1024,
+            output_len=1024,
+            speculative="none",
+            phase="end-to-end",
+        ),
+    )
+
+
+def verdict(c, e):
+    return judge_claim(c, [e], HWS, None, VerdictConfig(n_boot=200))[0]
+
+
+def test_a_p99_claim_is_not_decided_by_a_mean_and_a_ceiling_of_unknown_statistic():
+    # the defect: SUPPORTED from a 50 ms mean and a 50 ms SLA ceiling
+    v = verdict(claim("p99"), ev(output_tok_per_s=2000.0, tpot_mean_ms=50.0, tpot_limit_ms=50.0))
+    assert v.verdict == "NOT-COMPARABLE"
+    assert "p99" in " ".join(v.differences + v.notes + tuple(r for u in v.evidence_set_aside for r in u.reasons))
+
+
+def test_a_mean_claim_is_not_decided_by_a_p99():
+    v = verdict(claim("mean"), ev(output_tok_per_s=2000.0, tpot_p99_ms=45.0))
+    assert v.verdict == "NOT-COMPARABLE"
+
+
+def test_a_p99_under_the_bound_meets_a_p50_claim_as_a_lower_bound():
+    v = verdict(claim("p50"), ev(output_tok_per_s=2000.0, tpot_p99_ms=50.0))
+    assert v.verdict == "SUPPORTED" and v.evidence_used[0].read.kind == "lower_bound"
+
+
+def test_a_p99_read_for_a_p50_claim_cannot_refute_it():
+    # 800 tok/s where p99 = 50 ms: at p50 = 50 ms the throughput is at least 800, maybe more than 1000
+    v = verdict(claim("p50"), ev(output_tok_per_s=800.0, tpot_p99_ms=50.0))
+    assert v.verdict == "INCONCLUSIVE"
+
+
+def test_the_claims_own_statistic_decides_both_ways():
+    assert verdict(claim("p99"), ev(output_tok_per_s=800.0, tpot_p99_ms=50.0)).verdict == "REFUTED"
+    assert verdict(claim("p99"), ev(output_tok_per_s=1200.0, tpot_p99_ms=50.0)).verdict == "SUPPORTED"
+
+
+def test_a_ceiling_of_unknown_statistic_meets_a_bound_of_unstated_statistic():
+    assert verdict(claim(None), ev(output_tok_per_s=1200.0, tpot_limit_ms=50.0)).verdict == "SUPPORTED"
+
+
+@pytest.mark.parametrize(
+    ("stat", "point", "expected"),
+    [
+        ("p50", {"tpot_p90_ms": 40.0}, True),
+        ("p50", {"tpot_p99_ms": 60.0}, None),
+        ("p99", {"tpot_p50_ms": 40.0}, None),
+        ("p99", {"tpot_mean_ms": 40.0}, None),
+        ("mean", {"tpot_mean_ms": 60.0}, False),
+        (None, {"tpot_limit_ms": 40.0}, True),
+        ("p90", {"tpot_limit_ms": 40.0}, None),
+    ],
+)
+def test_a_point_meets_a_bound_only_through_a_statistic_that_orders_above_the_claims(stat, point, expected):
+    slo = SloBound(metric="tpot", stat=stat, max_ms=50.0)
+    assert meets(LoadPoint(**point), slo) is expected
+
+
+def test_the_mean_has_no_ordered_substitute():
+    assert [f.field for f in usable_fields(SloBound(metric="ttft", stat="mean", max_ms=1.0))] == ["ttft_mean_ms"]

@@ -1,0 +1,111 @@
+"""Unknowns decide nothing silently: a claim without a model is not decided by records of a named model,
+and a ratio pairs only records on the same model."""
+
+from dataclasses import dataclass
+
+from claimbench.judge.verdict import VerdictConfig, judge_claim
+from claimbench.schema.claims import Claim
+from claimbench.schema.evidence import Evidence, EvidenceConditions, LoadPoint
+
+
+@dataclass
+class HW:
+    dies_per_package: int | None = 1
+    packages_per_node: int | None = 8
+
+
+HWS = {"chip-a": HW(), "base": HW()}
+
+
+def claim(model, value=1000.0, ratio_to=None, readings=()):
+    unknown = ["concurrency", "deployment"] + (["model"] if model is None else [])
+    return Claim.model_validate(
+        {
+            "id": "c",
+            "title": "t",
+            "claimant": "acme",
+            "source": {"url": "u", "date": "2025", "quote": "q"},
+            "predicate": {
+                "metric": "output_tok_per_s",
+                "comparator": ">=",
+                "value": value,
+                "unit": "x" if ratio_to else "tok/s",
+                "basis": "card",
+                "tolerance_rel": None,
+                "ratio_to": {"hardware": ratio_to} if ratio_to else None,
+            },
+            "conditions": {
+                "hardware": "chip-a",
+                "model": model,
+                "precision": "fp8",
+                "input_len": 1024,
+                "output_len": 1024,
+                "slo": [{"metric": "tpot", "stat": "mean", "max_ms": 50}],
+                "speculative": "none",
+                "concurrency": None,
+                "phase": "end-to-end",
+                "deployment": None,
+            },
+            "unknown": unknown,
+            "readings": list(readings),
+        }
+    )
+
+
+def ev(eid, model, thr, hardware="chip-a"):
+    return Evidence(
+        id=eid,
+        kind="reference",
+        path=None,
+        secondary=False,
+        reported_by="thirdparty",
+        derived=False,
+        basis="card",
+        packages=None,
+        points=[LoadPoint(level="L", output_tok_per_s=thr, tpot_mean_ms=50.0)],
+        conditions=EvidenceConditions(
+            hardware=hardware,
+            model=model,
+            precision="fp8",
+            input_len=1024,
+            output_len=1024,
+            speculative="none",
+            phase="end-to-end",
+        ),
+    )
+
+
+def judge(c, evidence):
+    return judge_claim(c, evidence, HWS, None, VerdictConfig(n_boot=200))
+
+
+def test_a_claim_without_a_model_is_not_decided_by_a_record_of_a_named_model():
+    v = judge(claim(None), [ev("e1", "deepseek-r1", 1500.0)])[0]
+    assert v.verdict == "INCONCLUSIVE"
+    assert any("with model = deepseek-r1 it would be SUPPORTED (e1)" in n for n in v.notes)
+
+
+def test_a_reading_that_assumes_the_model_is_judged_on_its_own():
+    reading = {
+        "id": "r1",
+        "label": "on DeepSeek-R1",
+        "conditions": {"model": "deepseek-r1"},
+        "basis": "card",
+        "source_note": "the launch event ran R1",
+    }
+    as_worded, assumed = judge(claim(None, readings=[reading]), [ev("e1", "deepseek-r1", 1500.0)])
+    assert (as_worded.verdict, assumed.verdict) == ("INCONCLUSIVE", "SUPPORTED")
+
+
+def test_a_model_unknown_figure_over_a_named_models_is_not_a_ratio_that_refutes():
+    # the defect: 1000 (model unknown) / 800 (deepseek-r1) = 1.25x read as refuting a 3x claim
+    c = claim("deepseek-r1", value=3.0, ratio_to="base")
+    v = judge(c, [ev("num", None, 1000.0), ev("den", "deepseek-r1", 800.0, hardware="base")])[0]
+    assert v.verdict != "REFUTED"
+    assert v.verdict in ("NOT-COMPARABLE", "INCONCLUSIVE")
+
+
+def test_a_ratio_on_the_same_named_model_is_decided():
+    c = claim("deepseek-r1", value=3.0, ratio_to="base")
+    v = judge(c, [ev("num", "deepseek-r1", 1000.0), ev("den", "deepseek-r1", 800.0, hardware="base")])[0]
+    assert v.verdict == "REFUTED"
