@@ -80,6 +80,35 @@ def register(sub) -> None:
         default=None,
         help="token ids are drawn below this (default: the model's vocabulary; endpoint without config: 32000)",
     )
+    g = p.add_argument_group("workload from a data set (instead of synthetic prompts)")
+    g.add_argument(
+        "--dataset",
+        metavar="PATH",
+        help="prompts from a file or folder: .jsonl/.csv prompt file (text or token ids, optional output_len per "
+        "row), ShareGPT .json, a local Hugging Face data set folder, or a length distribution .yaml/.json "
+        "(docs/workloads.md); its hash and length statistics go into the manifest",
+    )
+    g.add_argument(
+        "--dataset-format",
+        choices=("auto", "jsonl", "csv", "sharegpt", "hf", "lengths"),
+        default=None,
+        help="format of --dataset (default: from the extension; a folder is a Hugging Face data set)",
+    )
+    g.add_argument(
+        "--dataset-column", default=None, help="Hugging Face data set: the column of prompts (default prompt)"
+    )
+    g.add_argument("--dataset-output-column", default=None, help="Hugging Face data set: a column of output lengths")
+    g.add_argument(
+        "--dataset-output",
+        choices=("data", "fixed"),
+        default=None,
+        help="output lengths: each row's own (data; --output-len where a row has none) or --output-len for all (fixed)",
+    )
+    g.add_argument(
+        "--tokenizer",
+        metavar="PATH",
+        help="local tokenizer folder for text prompts (default: the model folder); lengths are counted with it",
+    )
     g = p.add_argument_group("load")
     g.add_argument("--concurrency", metavar="N[,N...]", help="closed-loop levels: requests in flight (default 1)")
     g.add_argument(

@@ -97,6 +97,9 @@ def _run(args: MeasureOptions) -> Path:
         input_len_range=args.input_len_range,
         output_len_range=args.output_len_range,
     )
+    source = _dataset_source(args, model, spec.vocab_size)
+    if source is not None:  # the data set's longest prompt and output bound the plan
+        spec = WorkloadSpec(**{**spec.__dict__, "input_len": source.max_input_len, "output_len": source.max_output_len})
     spec.validate(max_len)  # fail before an engine starts when the config already tells
     out_dir = check_out_dir(args.out, _plan_bytes(args, levels))  # before any engine starts
 
@@ -117,7 +120,13 @@ def _run(args: MeasureOptions) -> Path:
         dtype=args.dtype,
         redact=[api_key] if api_key else [],
         vocab_size_given=args.vocab_size is not None,
-        extra_manifest={"options": _options_record(args), "hardware": hardware, "environment": _environment(fp)},
+        extra_manifest={
+            "options": _options_record(args),
+            "hardware": hardware,
+            "environment": _environment(fp),
+            **({"dataset": source.record} if source is not None else {}),
+        },
+        prompt_source=source,
         search=search,
         search_max_levels=args.search_max_levels,
         search_max_concurrency=args.search_max_concurrency,
@@ -127,6 +136,28 @@ def _run(args: MeasureOptions) -> Path:
 
     progress = Progress(enabled=args.progress, stream=terminal_stream())
     return run_measurement(cfg, engine, fp, progress)
+
+
+def _dataset_source(args: MeasureOptions, model: str, vocab_size: int):
+    """The prompts of ``--dataset`` (tokenized with the served model's tokenizer), or None."""
+    if args.dataset is None:
+        return None
+    from claimbench.measurement.datasets import DatasetOptions, load_dataset
+
+    tokenizer = args.tokenizer
+    if tokenizer is None and Path(model).expanduser().is_dir():
+        tokenizer = model
+    opts = DatasetOptions(
+        path=args.dataset,
+        format=args.dataset_format,
+        column=args.dataset_column,
+        output_column=args.dataset_output_column,
+        output=args.dataset_output,
+        default_output_len=args.output_len,
+        seed=args.seed,
+        vocab_size=vocab_size,
+    )
+    return load_dataset(opts, args.num_prompts, tokenizer)
 
 
 def _plan_bytes(args: MeasureOptions, levels) -> int:

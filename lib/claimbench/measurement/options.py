@@ -148,7 +148,9 @@ class MeasureOptions(BaseModel):
     built-in model), ``dtype``, ``max_model_len``, ``enforce_eager``, ``kv_cache_gib``,
     ``tensor_parallel_size``, ``hardware`` (registry id of the device measured), ``engine_arg``
     (extra vLLM engine arguments). Workload: ``input_len``, ``output_len``, ``input_len_range``,
-    ``output_len_range``, ``num_prompts``, ``seed``, ``vocab_size``. Load: ``concurrency`` or
+    ``output_len_range``, ``num_prompts``, ``seed``, ``vocab_size``; from a data set: ``dataset`` (a file or folder),
+    ``dataset_format``, ``dataset_column``, ``dataset_output_column``, ``dataset_output`` (data |
+    fixed), ``tokenizer`` (for text when the model folder is not local). Load: ``concurrency`` or
     ``request_rate`` (lists), ``burstiness``, ``duration``, ``ramp_up``, ``warmup_prompts``,
     ``request_timeout``, ``slo`` (dict), ``find_max_under`` (``"tpot_ms=50"``) with
     ``search_percentile``, ``search_max_levels``, ``search_max_concurrency``,
@@ -176,6 +178,12 @@ class MeasureOptions(BaseModel):
     num_prompts: int = 64
     seed: int = 0
     vocab_size: int | None = None
+    dataset: str | None = None
+    dataset_format: Literal["auto", "jsonl", "csv", "sharegpt", "hf", "lengths"] = "auto"
+    dataset_column: str = "prompt"
+    dataset_output_column: str | None = None
+    dataset_output: Literal["data", "fixed"] = "data"
+    tokenizer: str | None = None
     concurrency: list[int] | None = None
     request_rate: list[float] | None = None
     burstiness: float = 1.0
@@ -274,6 +282,10 @@ class MeasureOptions(BaseModel):
             raise UserError(f"--vocab-size must be at least 16, got {self.vocab_size}")
         if self.concurrency and self.request_rate:
             raise UserError("give either --concurrency or --request-rate, not both")
+        if self.dataset is None and (self.dataset_format != "auto" or self.dataset_output_column or self.tokenizer):
+            raise UserError("--dataset-format/--dataset-output-column/--tokenizer need --dataset")
+        if self.dataset is not None and (self.input_len_range or self.output_len_range):
+            raise UserError("--input-len-range/--output-len-range synthesize prompts: drop them with --dataset")
         if self.engine == "endpoint" and not self.base_url:
             raise UserError("--engine endpoint needs --base-url")
         if self.engine != "endpoint" and self.base_url:

@@ -68,6 +68,7 @@ class MeasureConfig:
     search_max_levels: int = 6
     search_max_concurrency: int = 1024
     calibrate: Any = None  # () -> client calibration dict, called once the engine is reachable
+    prompt_source: Any = None  # datasets.DatasetSource (or any .make(count, stream)); None: synthetic from workload
 
 
 def levels_frame(levels: list[LoadLevel]) -> pl.DataFrame:
@@ -110,6 +111,7 @@ class _Sweep:
         self.records: list[RequestRecord] = []
         self.search_result: Any = None
         self.energy: dict[int, dict[str, Any]] = {}
+        self.requested_lengths: dict[int, float | None] = {}
         self.completed: list[int] = []
         self.levels_run: list[LoadLevel] = []
         self.prompts: Any = None
@@ -145,7 +147,7 @@ class _Sweep:
         if vocab and vocab != self.spec.vocab_size and not cfg.vocab_size_given:
             self.spec = WorkloadSpec(**{**self.spec.__dict__, "vocab_size": vocab})
         self.spec.validate(self.engine.max_model_len)
-        self.prompts = make_prompts(self.spec)
+        self.prompts = self._make_prompts(self.spec.num_prompts)
         try:
             self.journal.open(self.manifest_for("partial", "measuring: no level completed yet", self.summary_of([])))
         except OSError as exc:
@@ -174,6 +176,12 @@ class _Sweep:
             return "interrupted", f"interrupted by the user during level {len(self.completed)}"
         return "complete", None
 
+    def _make_prompts(self, count: int, stream: int = 0) -> Any:
+        """The prompts of a stream (0 = measured): from the data set when there is one, else synthetic."""
+        if self.cfg.prompt_source is not None:
+            return self.cfg.prompt_source.make(count, stream)
+        return make_prompts(self.spec, count=count, stream=stream)
+
     # ------------------------------------------------------------------ levels
     def _run_level(self, level: LoadLevel, prompts: Any, warmup: bool = False) -> None:
         self.engine.run_level(
@@ -192,12 +200,12 @@ class _Sweep:
         progress = self.progress
         self.levels_run.append(level)
         if level.warmup_prompts:
-            warm = make_prompts(self.spec, count=level.warmup_prompts, stream=1 + level.level)
+            warm = self._make_prompts(level.warmup_prompts, stream=1 + level.level)
             progress.start_level(f"{level.label()} warmup", len(warm))
             self._run_level(level, warm, warmup=True)
             progress.end_level()
         level_prompts = (
-            self.prompts if level.num_prompts <= len(self.prompts) else make_prompts(self.spec, count=level.num_prompts)
+            self.prompts if level.num_prompts <= len(self.prompts) else self._make_prompts(level.num_prompts)
         )
         progress.start_level(level.label(), len(level_prompts))
         meter = _energy_meter(self.cfg, self.engine)
@@ -206,6 +214,9 @@ class _Sweep:
         finally:
             self.energy[level.level] = _stop_meter(meter, self.cfg, self.engine)
         progress.end_level()
+        self.requested_lengths[level.level] = requested_input_len(
+            level_prompts, [r for r in self.records if r.level == level.level and not r.warmup and r.ok]
+        )
         self.completed.append(level.level)
         self.make_durable(level)
 
@@ -245,9 +256,10 @@ class _Sweep:
     def summary_of(self, levels: list[LoadLevel]) -> pl.DataFrame:
         cfg = self.cfg
         req = requests_frame(self.records)
-        return with_energy(
+        summary = with_energy(
             metrics.summarize(req, levels_frame(levels), cfg.slos or None, cfg.percentile_method), self.energy
         )
+        return with_lengths(summary, req, self.requested_lengths)
 
     def _warnings(
         self, summary: pl.DataFrame, measured: list[RequestRecord], flagged: list[RequestRecord]
@@ -350,6 +362,49 @@ def with_energy(summary: pl.DataFrame, energy: dict[int, dict[str, Any]]) -> pl.
     out = summary.join(e, on="level", how="left")
     tokens = pl.col("output_tok_per_s") * pl.col("duration_s")
     return out.with_columns(energy_j_per_output_tok=pl.when(tokens > 0).then(pl.col("energy_j") / tokens))
+
+
+def requested_input_len(prompts: Any, records: list[RequestRecord]) -> float | None:
+    """Mean token count of the prompts the ok requests of a level were built from (by prompt index)."""
+    lens = []
+    for rec in records:
+        try:
+            index = int(rec.request_id.rsplit("-", 1)[1][1:])
+            lens.append(len(prompts[index].token_ids))
+        except (ValueError, IndexError):
+            continue
+    return sum(lens) / len(lens) if lens else None
+
+
+def with_lengths(summary: pl.DataFrame, requests: pl.DataFrame, requested: dict[int, float | None]) -> pl.DataFrame:
+    """Achieved ISL/OSL per level beside the requested ones (means over ok, measured requests):
+    ``isl_requested_mean_tokens`` (token count of the prompts sent, counted with the model's
+    tokenizer for text), ``isl_mean_tokens`` (what the engine or server counted),
+    ``osl_requested_mean_tokens`` and ``osl_mean_tokens``; null where no request completed."""
+    ok = requests.filter(pl.col("ok") & ~pl.col("warmup")) if requests.height else requests
+    if ok.height:
+        got = ok.group_by(pl.col("level").cast(pl.Int64)).agg(
+            pl.col("prompt_tokens").cast(pl.Float64).mean().alias("isl_mean_tokens"),
+            pl.col("requested_output_tokens").cast(pl.Float64).mean().alias("osl_requested_mean_tokens"),
+            pl.col("output_tokens").cast(pl.Float64).mean().alias("osl_mean_tokens"),
+        )
+    else:
+        got = pl.DataFrame(
+            schema={
+                "level": pl.Int64,
+                "isl_mean_tokens": pl.Float64,
+                "osl_requested_mean_tokens": pl.Float64,
+                "osl_mean_tokens": pl.Float64,
+            }
+        )
+    asked = pl.DataFrame(
+        {"level": list(requested), "isl_requested_mean_tokens": list(requested.values())},
+        schema={"level": pl.Int64, "isl_requested_mean_tokens": pl.Float64},
+    )
+    out = summary.join(asked, on="level", how="left").join(got, on="level", how="left")
+    return out.select(
+        *summary.columns, "isl_requested_mean_tokens", "isl_mean_tokens", "osl_requested_mean_tokens", "osl_mean_tokens"
+    )
 
 
 def _git_sha() -> str | None:
