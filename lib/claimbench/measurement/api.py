@@ -125,6 +125,7 @@ def _run(args: MeasureOptions) -> Path:
             "hardware": hardware,
             "environment": _environment(fp),
             **({"dataset": source.record} if source is not None else {}),
+            "achievable": _achievable(args, hardware),
         },
         prompt_source=source,
         search=search,
@@ -209,6 +210,20 @@ def _calibration(args: MeasureOptions) -> dict | None:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(cal, indent=2, sort_keys=True, default=str) + "\n")
     return {**cal, "reused_from_cache": False}
+
+
+def _achievable(args: MeasureOptions, hardware: dict) -> dict | None:
+    """This host's probe record (``claimbench probe``) for the measured hardware id, or None (endpoints:
+    the device measured is not this host's)."""
+    if args.engine == "endpoint":
+        return None
+    from claimbench.load.achievable import achievable_for
+    from claimbench.measurement.probe import host_key
+
+    rec = achievable_for(hardware.get("id"), host_key())
+    if rec is None:
+        return None
+    return {k: rec.get(k) for k in ("created", "achievable", "host", "device", "path", "options")}
 
 
 def _hardware_id(args: MeasureOptions, fp: dict) -> dict:

@@ -1,0 +1,135 @@
+"""`measure --dataset` on the tiny model through in-process vLLM (a JSONL prompt file) and through
+`vllm serve` (a ShareGPT file): the bundle records the data set's hash and lengths, and every
+request's prompt has the token count the model's tokenizer gives its text."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+import polars as pl
+import pytest
+from cli_helpers import bundle_from, run_cli
+
+from claimbench.load.bundles import read_bundle
+
+pytestmark = pytest.mark.integration
+
+WORDS = ["kalo", "mine", "rusa", "tovi", "bedo", "fuga", "hije", "puqo", "zewa", "xiyo", "anel", "ison", "utch", "thst"]
+
+
+def _texts(n: int) -> list[str]:
+    return [" ".join(WORDS[(i * 7 + k) % len(WORDS)] for k in range(4 + 3 * i)) for i in range(n)]
+
+
+@pytest.fixture(scope="module")
+def tokenizer(tiny_model):
+    from transformers import AutoTokenizer
+
+    return AutoTokenizer.from_pretrained(str(tiny_model), local_files_only=True)
+
+
+@pytest.fixture(scope="module")
+def jsonl_file(tmp_path_factory) -> Path:
+    f = tmp_path_factory.mktemp("ds") / "prompts.jsonl"
+    f.write_text("".join(json.dumps({"prompt": t, "output_len": 3 + i}) + "\n" for i, t in enumerate(_texts(6))))
+    return f
+
+
+@pytest.fixture(scope="module")
+def sharegpt_file(tmp_path_factory) -> Path:
+    texts = _texts(7)
+    entries = [
+        {"id": str(i), "conversations": [{"from": "human", "value": texts[i]}, {"from": "gpt", "value": texts[i + 1]}]}
+        for i in range(6)
+    ]
+    entries.append({"id": "short", "conversations": [{"from": "human", "value": "one turn only"}]})
+    f = tmp_path_factory.mktemp("ds") / "sharegpt.json"
+    f.write_text(json.dumps(entries))
+    return f
+
+
+@pytest.fixture(scope="module")
+def offline_dataset_bundle(tiny_model, jsonl_file, runs_dir) -> Path:
+    return bundle_from(
+        run_cli(
+            "measure",
+            "--engine",
+            "offline",
+            "--dataset",
+            str(jsonl_file),
+            "--concurrency",
+            "1,3",
+            "--num-prompts",
+            "6",
+            "--warmup-prompts",
+            "1",
+            "--out",
+            str(runs_dir / "ds-offline"),
+            "--quiet",
+        )
+    )
+
+
+@pytest.fixture(scope="module")
+def serve_sharegpt_bundle(tiny_model, sharegpt_file, runs_dir) -> Path:
+    return bundle_from(
+        run_cli(
+            "measure",
+            "--engine",
+            "serve",
+            "--dataset",
+            str(sharegpt_file),
+            "--concurrency",
+            "2",
+            "--num-prompts",
+            "8",
+            "--calibrate",
+            "never",
+            "--out",
+            str(runs_dir / "ds-serve"),
+            "--quiet",
+        )
+    )
+
+
+def _check_lengths(bundle: Path, texts: list[str], tokenizer) -> None:
+    b = read_bundle(bundle)
+    measured = b.requests.filter(~pl.col("warmup"))
+    want = [len(tokenizer(t).input_ids) for t in texts]
+    for row in measured.iter_rows(named=True):
+        index = int(row["request_id"].rsplit("-", 1)[1][1:])
+        assert row["ok"], row["error"]
+        assert row["prompt_tokens"] == want[index % len(want)]
+        assert row["output_tokens"] == row["requested_output_tokens"]
+    for row in b.summary.to_dicts():
+        assert row["isl_mean_tokens"] == pytest.approx(row["isl_requested_mean_tokens"])
+        assert row["osl_mean_tokens"] == pytest.approx(row["osl_requested_mean_tokens"])
+
+
+def test_offline_jsonl_run_records_the_data_set_and_token_counts(offline_dataset_bundle, jsonl_file, tokenizer):
+    b = read_bundle(offline_dataset_bundle)
+    ds = b.manifest["dataset"]
+    assert ds["format"] == "jsonl" and ds["sha256"] == hashlib.sha256(jsonl_file.read_bytes()).hexdigest()
+    lens = [len(tokenizer(t).input_ids) for t in _texts(6)]
+    assert ds["isl_tokens"]["min"] == min(lens) and ds["isl_tokens"]["max"] == max(lens)
+    assert ds["osl_tokens"]["mean"] == pytest.approx(sum(3 + i for i in range(6)) / 6)
+    _check_lengths(offline_dataset_bundle, _texts(6), tokenizer)
+    # level 0 sent every row once: the requested mean is the file's mean
+    assert b.summary["isl_requested_mean_tokens"][0] == pytest.approx(sum(lens) / 6)
+
+
+def test_served_sharegpt_run_uses_the_first_turn_and_the_answer_length(serve_sharegpt_bundle, sharegpt_file, tokenizer):
+    b = read_bundle(serve_sharegpt_bundle)
+    ds = b.manifest["dataset"]
+    assert ds["format"] == "sharegpt" and ds["rows_skipped"] == {"fewer than two turns": 1}
+    assert ds["rows_used"] == 6 and ds["repeated"] is True
+    assert ds["sha256"] == hashlib.sha256(sharegpt_file.read_bytes()).hexdigest()
+    texts = _texts(7)
+    answers = [len(tokenizer(texts[i + 1]).input_ids) for i in range(6)]
+    measured = b.requests.filter(~pl.col("warmup"))
+    for row in measured.iter_rows(named=True):
+        index = int(row["request_id"].rsplit("-", 1)[1][1:])
+        assert row["requested_output_tokens"] == answers[index % 6]
+    _check_lengths(serve_sharegpt_bundle, texts[:6], tokenizer)
