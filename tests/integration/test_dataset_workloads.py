@@ -133,3 +133,58 @@ def test_served_sharegpt_run_uses_the_first_turn_and_the_answer_length(serve_sha
         index = int(row["request_id"].rsplit("-", 1)[1][1:])
         assert row["requested_output_tokens"] == answers[index % 6]
     _check_lengths(serve_sharegpt_bundle, texts[:6], tokenizer)
+
+
+MT_ARGS = ["--multi-turn", "3", "--prefix-len", "256", "--input-len", "32", "--output-len", "8", "--num-prompts", "12"]
+
+
+@pytest.fixture(scope="module")
+def offline_multiturn_bundle(tiny_model, runs_dir) -> Path:
+    return bundle_from(
+        run_cli(
+            "measure", "--engine", "offline", *MT_ARGS, "--concurrency", "2", "--out", str(runs_dir / "mt-off"), "-q"
+        )
+    )
+
+
+@pytest.fixture(scope="module")
+def serve_multiturn_bundle(tiny_model, runs_dir) -> Path:
+    return bundle_from(
+        run_cli(
+            "measure",
+            "--engine",
+            "serve",
+            *MT_ARGS,
+            "--concurrency",
+            "2",
+            "--calibrate",
+            "never",
+            "--out",
+            str(runs_dir / "mt-serve"),
+            "-q",
+        )
+    )
+
+
+def _check_multiturn(bundle: Path) -> None:
+    b = read_bundle(bundle)
+    mt = b.manifest["multi_turn"]
+    assert mt["sessions"] == 4 and mt["input_len_per_turn"] == [288, 328, 368]
+    measured = b.requests.filter(~pl.col("warmup"))
+    assert measured["ok"].all()
+    assert sorted(measured["prompt_tokens"].to_list()) == sorted([288, 328, 368] * 4)
+    pc = b.manifest["prefix_cache"]["0"]
+    # vLLM caches full blocks (128 tokens on the CPU backend): every request after the first finds the
+    # 256-token shared prefix (2 blocks); no third block is full in any earlier prompt of its session
+    assert pc["queried_tokens"] == 4 * (288 + 328 + 368)
+    assert pc["hit_tokens"] == 11 * 256
+    assert b.summary["prefix_cache_hit_rate"][0] == pytest.approx(11 * 256 / (4 * (288 + 328 + 368)))
+    assert mt["ordering"]["0"]["later_turns"] == 8
+
+
+def test_offline_multi_turn_sessions_hit_the_prefix_cache(offline_multiturn_bundle):
+    _check_multiturn(offline_multiturn_bundle)
+
+
+def test_served_multi_turn_sessions_hit_the_prefix_cache_read_from_metrics(serve_multiturn_bundle):
+    _check_multiturn(serve_multiturn_bundle)

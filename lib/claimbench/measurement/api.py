@@ -97,7 +97,7 @@ def _run(args: MeasureOptions) -> Path:
         input_len_range=args.input_len_range,
         output_len_range=args.output_len_range,
     )
-    source = _dataset_source(args, model, spec.vocab_size)
+    source = _dataset_source(args, model, spec.vocab_size) or _multi_turn_source(args, spec.vocab_size)
     if source is not None:  # the data set's longest prompt and output bound the plan
         spec = WorkloadSpec(**{**spec.__dict__, "input_len": source.max_input_len, "output_len": source.max_output_len})
     spec.validate(max_len)  # fail before an engine starts when the config already tells
@@ -128,6 +128,7 @@ def _run(args: MeasureOptions) -> Path:
             "achievable": _achievable(args, hardware),
         },
         prompt_source=source,
+        fidelity=_fidelity_options(args),
         search=search,
         search_max_levels=args.search_max_levels,
         search_max_concurrency=args.search_max_concurrency,
@@ -159,6 +160,39 @@ def _dataset_source(args: MeasureOptions, model: str, vocab_size: int):
         vocab_size=vocab_size,
     )
     return load_dataset(opts, args.num_prompts, tokenizer)
+
+
+def _fidelity_options(args: MeasureOptions):
+    """``--fidelity`` and its companions as FidelityOptions, or None."""
+    if args.fidelity is None:
+        return None
+    from claimbench.measurement.fidelity import FidelityOptions
+
+    return FidelityOptions(
+        reference_dtype=args.fidelity,
+        prompts=args.fidelity_prompts,
+        threshold=args.fidelity_threshold,
+        temperature=args.fidelity_temperature,
+    )
+
+
+def _multi_turn_source(args: MeasureOptions, vocab_size: int):
+    """Sessions of ``--multi-turn`` turns over a shared ``--prefix-len`` prefix, or None."""
+    if args.multi_turn is None:
+        return None
+    from claimbench.measurement.multiturn import MultiTurnSource, MultiTurnSpec
+
+    spec = MultiTurnSpec(
+        turns=args.multi_turn,
+        prefix_len=args.prefix_len,
+        user_len=args.input_len,
+        output_len=args.output_len,
+        sessions=args.sessions or max(1, -(-args.num_prompts // args.multi_turn)),
+        seed=args.seed,
+        vocab_size=vocab_size,
+    )
+    spec.validate()
+    return MultiTurnSource(spec)
 
 
 def _plan_bytes(args: MeasureOptions, levels) -> int:
