@@ -188,3 +188,73 @@ def test_offline_multi_turn_sessions_hit_the_prefix_cache(offline_multiturn_bund
 
 def test_served_multi_turn_sessions_hit_the_prefix_cache_read_from_metrics(serve_multiturn_bundle):
     _check_multiturn(serve_multiturn_bundle)
+
+
+@pytest.fixture(scope="module")
+def offline_fidelity_bundle(tiny_model, runs_dir) -> Path:
+    """float32 engine against a float32 reference: the same weights, the same kernels."""
+    args = ["--dtype", "float32", "--fidelity", "float32", "--fidelity-prompts", "4"]
+    return bundle_from(
+        run_cli(
+            "measure",
+            "--engine",
+            "offline",
+            *args,
+            "--input-len",
+            "32",
+            "--output-len",
+            "16",
+            "--num-prompts",
+            "4",
+            "--out",
+            str(runs_dir / "fid-off"),
+            "-q",
+        )
+    )
+
+
+@pytest.fixture(scope="module")
+def serve_sampled_fidelity_bundle(tiny_model, runs_dir) -> Path:
+    """A deliberately changed setting: the served sample is drawn at temperature 1 instead of greedy."""
+    args = ["--fidelity", "float32", "--fidelity-prompts", "4", "--fidelity-temperature", "1.0"]
+    return bundle_from(
+        run_cli(
+            "measure",
+            "--engine",
+            "serve",
+            *args,
+            "--input-len",
+            "32",
+            "--output-len",
+            "16",
+            "--num-prompts",
+            "4",
+            "--calibrate",
+            "never",
+            "--out",
+            str(runs_dir / "fid-serve"),
+            "-q",
+        )
+    )
+
+
+def test_the_tiny_model_against_itself_has_fidelity_one(offline_fidelity_bundle):
+    b = read_bundle(offline_fidelity_bundle)
+    fid = b.manifest["fidelity"]
+    assert fid["identical_token_rate"] == 1.0 and fid["prompts_identical"] == 4 and fid["reference_tokens"] == 64
+    assert fid["mean_abs_logprob_diff"] == pytest.approx(0.0, abs=1e-4)
+    assert b.summary["fidelity_identical_token_rate"].to_list() == [1.0]
+    assert b.summary["fidelity_below_threshold"].to_list() == [False]
+
+
+def test_a_sampled_served_run_scores_lower_and_is_flagged_in_the_evidence(serve_sampled_fidelity_bundle):
+    from claimbench.load.evidence import load_run_bundle
+
+    b = read_bundle(serve_sampled_fidelity_bundle)
+    fid = b.manifest["fidelity"]
+    assert fid["served"]["temperature"] == 1.0 and fid["reference_tokens"] == 64
+    assert fid["identical_token_rate"] < 0.9 and fid["below_threshold"] is True
+    assert fid["first_divergence_min"] is not None
+    ev = load_run_bundle(serve_sampled_fidelity_bundle)
+    assert all(p.fidelity_below_threshold for p in ev.points)
+    assert any("fidelity below threshold" in n for n in ev.notes)
