@@ -86,3 +86,62 @@ def test_ordering_counts_turns_sent_before_their_previous_turn_finished():
     out = ordering(recs, sessions=2, turns=2)["0"]
     assert out["later_turns"] == 2 and out["sent_before_previous_turn_done"] == 1
     assert out["gap_s_min"] == pytest.approx(-0.2) and out["gap_s_p50"] == pytest.approx(0.15)
+
+
+class WaveEngine:
+    """Records which prompts each run_level call received; every request completes at once."""
+
+    name = "fake"
+    max_model_len = None
+
+    def __init__(self):
+        self.calls: list[list[int]] = []
+
+    def start(self):
+        pass
+
+    def stop(self):
+        pass
+
+    def vocab_size(self):
+        return None
+
+    def describe(self):
+        return {"name": "fake"}
+
+    def run_level(self, level, prompts, run_t0, records, warmup=False, **kw):
+        from claimbench.schema.records import RequestRecord
+
+        self.calls.append([p.index for p in prompts])
+        for p in prompts:
+            r = RequestRecord.for_prompt(level.level, p, 0.0, warmup)
+            r.sent_s, r.first_token_s, r.done_s, r.output_tokens, r.ok = 0.0, 0.1, 0.2, p.output_len, True
+            records.append(r)
+
+
+@pytest.mark.parametrize(("think", "calls"), [(None, [[0, 1, 2, 3, 4, 5]]), (0.0, [[0, 1], [2, 3], [4, 5]])])
+def test_with_a_think_time_each_turn_runs_as_a_wave(tmp_path, think, calls):
+    from claimbench.load.bundles import read_bundle
+    from claimbench.measurement.runner import MeasureConfig, run_measurement
+    from claimbench.measurement.workload import WorkloadSpec
+    from claimbench.schema.records import LoadLevel
+
+    source = MultiTurnSource(spec(think_time_s=think))
+    cfg = MeasureConfig(
+        model="m",
+        model_source="m",
+        workload=WorkloadSpec(input_len=26, output_len=2, num_prompts=6, seed=1, vocab_size=100),
+        levels=[LoadLevel(0, concurrency=2, num_prompts=6)],
+        out_dir=tmp_path,
+        energy=False,
+        prompt_source=source,
+    )
+    engine = WaveEngine()
+    b = read_bundle(run_measurement(cfg, engine, {}))
+    assert engine.calls == calls
+    assert (
+        b.manifest["multi_turn"]["think_time_s"] == think
+        and b.manifest["multi_turn"]["ordering"]["0"]["later_turns"] == 4
+    )
+    assert b.summary["isl_requested_mean_tokens"][0] == pytest.approx((14 + 20 + 26) / 3)
+    assert b.manifest["prefix_cache"]["0"]["reason"] == "counters not exposed"

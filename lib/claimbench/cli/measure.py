@@ -121,6 +121,14 @@ def register(sub) -> None:
     g.add_argument(
         "--sessions", type=int, default=None, help="number of sessions (default: --num-prompts / --multi-turn)"
     )
+    g.add_argument(
+        "--think-time",
+        type=float,
+        default=None,
+        metavar="S",
+        help="run each turn as a wave (turn k of every session, then S seconds, then turn k+1); "
+        "default: turns flow turn-major without pauses",
+    )
     g = p.add_argument_group("fidelity: speed at equal quality (docs/workloads.md)")
     g.add_argument(
         "--fidelity",

@@ -190,6 +190,7 @@ def _multi_turn_source(args: MeasureOptions, vocab_size: int):
         sessions=args.sessions or max(1, -(-args.num_prompts // args.multi_turn)),
         seed=args.seed,
         vocab_size=vocab_size,
+        think_time_s=args.think_time,
     )
     spec.validate()
     return MultiTurnSource(spec)

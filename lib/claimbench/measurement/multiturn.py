@@ -16,11 +16,14 @@ output length, not the model's own answer (the client does not read generated to
 cache can reuse the previous turn's *prompt* blocks, not its generated blocks.
 
 Order and think time: prompts are issued **turn-major** (turn 1 of every session, then turn 2 of
-every session, …), so with more sessions than requests in flight a turn is normally sent after
-its previous turn finished, and the time between them (the think time) is what the load
-produces. Both are measured, not assumed: the manifest's ``multi_turn.ordering`` counts turns sent
-before their previous turn had finished and gives the distribution of the gaps. A fixed think
-time would need the dispatcher to hold a session back; it is not implemented.
+every session, …). Without ``think_time_s`` they flow continuously: with more sessions than
+requests in flight a turn is normally sent after its previous turn finished, and the gap is what
+the load produces. With ``think_time_s`` each turn is a **wave**: turn *k* of every session runs
+to completion, the runner pauses ``think_time_s``, then turn *k*+1 starts — no turn starts before
+its previous one ended, and every gap is at least the think time (sessions that finished early
+wait longer; per-session independent think times would need the dispatcher to hold one session
+back, which is not implemented). Either way the manifest's ``multi_turn.ordering`` measures it:
+turns sent before their previous turn had finished and the distribution of the gaps.
 
 The hit rate comes from the engine's own counters — ``vllm:prefix_cache_queries`` and
 ``vllm:prefix_cache_hits`` (tokens), read from ``LLM.get_metrics()`` in process or from
@@ -54,6 +57,7 @@ class MultiTurnSpec:
     sessions: int
     seed: int
     vocab_size: int
+    think_time_s: float | None = None
 
     def validate(self) -> None:
         """Every count in range; one UserError naming the option."""
@@ -63,6 +67,8 @@ class MultiTurnSpec:
             raise UserError(f"--prefix-len must be 0 or more, got {self.prefix_len}")
         if self.sessions < 1:
             raise UserError(f"--sessions must be at least 1, got {self.sessions}")
+        if self.think_time_s is not None and not 0 <= self.think_time_s <= 3600:
+            raise UserError(f"--think-time must be in 0..3600 seconds, got {self.think_time_s}")
 
     @property
     def max_input_len(self) -> int:
@@ -150,6 +156,19 @@ class MultiTurnSource:
     @property
     def max_output_len(self) -> int:
         return self.spec.output_len
+
+    @property
+    def waves(self):
+        """With ``think_time_s``: a callable splitting a level's prompts into waves of one turn each
+        (``(pause before it, prompts)``); without: None (prompts flow turn-major without pauses)."""
+        if self.spec.think_time_s is None:
+            return None
+        return self._waves
+
+    def _waves(self, prompts: Sequence[Prompt]) -> Iterator[tuple[float, list[Prompt]]]:
+        sessions = self.spec.sessions
+        for start in range(0, len(prompts), sessions):
+            yield (self.spec.think_time_s or 0.0), list(prompts[start : start + sessions])
 
     def manifest(self, records: list) -> dict[str, Any]:
         """The manifest's ``multi_turn``: the settings and how the turns were actually ordered."""

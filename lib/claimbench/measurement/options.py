@@ -151,7 +151,8 @@ class MeasureOptions(BaseModel):
     ``output_len_range``, ``num_prompts``, ``seed``, ``vocab_size``; from a data set: ``dataset`` (a file or folder),
     ``dataset_format``, ``dataset_column``, ``dataset_output_column``, ``dataset_output`` (data |
     fixed), ``tokenizer`` (for text when the model folder is not local); multi-turn sessions:
-    ``multi_turn`` (turns per session), ``prefix_len`` (shared prefix tokens), ``sessions``.
+    ``multi_turn`` (turns per session), ``prefix_len`` (shared prefix tokens), ``sessions``,
+    ``think_time`` (seconds between waves of turns).
     Fidelity: ``fidelity`` (reference dtype), ``fidelity_prompts``, ``fidelity_threshold``,
     ``fidelity_temperature``. Load: ``concurrency`` or
     ``request_rate`` (lists), ``burstiness``, ``duration``, ``ramp_up``, ``warmup_prompts``,
@@ -190,6 +191,7 @@ class MeasureOptions(BaseModel):
     multi_turn: int | None = None
     prefix_len: int = 0
     sessions: int | None = None
+    think_time: float | None = None
     fidelity: Literal["float32", "bfloat16", "float16"] | None = None
     fidelity_prompts: int = 8
     fidelity_threshold: float = 0.9
@@ -302,8 +304,8 @@ class MeasureOptions(BaseModel):
             raise UserError(f"--fidelity-threshold must be in (0, 1], got {self.fidelity_threshold}")
         if not 0 <= self.fidelity_temperature <= 100 or math.isnan(self.fidelity_temperature):
             raise UserError(f"--fidelity-temperature must be in 0..100, got {self.fidelity_temperature}")
-        if self.multi_turn is None and (self.prefix_len or self.sessions):
-            raise UserError("--prefix-len/--sessions shape multi-turn sessions: give --multi-turn N")
+        if self.multi_turn is None and (self.prefix_len or self.sessions or self.think_time is not None):
+            raise UserError("--prefix-len/--sessions/--think-time shape multi-turn sessions: give --multi-turn N")
         if self.multi_turn is not None:
             if self.dataset is not None or self.input_len_range or self.output_len_range:
                 raise UserError("--multi-turn builds its own prompts: drop --dataset and the length ranges")

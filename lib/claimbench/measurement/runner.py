@@ -211,6 +211,20 @@ class _Sweep:
         except Exception as exc:  # the run's measurements stay; the fidelity is marked failed
             self.fidelity = {"error": f"reference run failed: {type(exc).__name__}: {str(exc)[:300]}"}
 
+    def _run_waves(self, level: LoadLevel, prompts: Any) -> None:
+        """Run a level's prompts; a source with think time (multi-turn) runs them as waves (turn k of every
+        session, a pause of the think time, turn k+1, ...) so no turn starts before its previous one ended."""
+        waves = getattr(self.cfg.prompt_source, "waves", None)
+        if not callable(waves):
+            self._run_level(level, prompts)
+            return
+        import time
+
+        for i, (pause_s, wave) in enumerate(waves(prompts)):
+            if i and pause_s:
+                time.sleep(pause_s)
+            self._run_level(level, wave)
+
     def _make_prompts(self, count: int, stream: int = 0) -> Any:
         """The prompts of a stream (0 = measured): from the data set when there is one, else synthetic."""
         if self.cfg.prompt_source is not None:
@@ -246,7 +260,7 @@ class _Sweep:
         meter = _energy_meter(self.cfg, self.engine)
         cache_before = prefix_cache_counters(self.engine)
         try:
-            self._run_level(level, level_prompts)
+            self._run_waves(level, level_prompts)
         finally:
             self.energy[level.level] = _stop_meter(meter, self.cfg, self.engine)
             self.prefix_cache[level.level] = hit_rate(cache_before, prefix_cache_counters(self.engine))
