@@ -282,3 +282,18 @@ def test_warmup_streams_draw_other_rows_in_a_seeded_order(tmp_path):
     warm = [p.token_ids for p in src.make(20, stream=1)]
     assert sorted(warm) == sorted(measured) and warm != measured
     assert warm == [p.token_ids for p in src.make(20, stream=1)]
+
+
+def test_a_save_to_disk_arrow_folder_reads_token_id_columns(tmp_path):
+    import pyarrow as pa
+
+    folder = tmp_path / "saved"
+    folder.mkdir()
+    (folder / "dataset_info.json").write_text("{}")
+    (folder / "state.json").write_text("{}")
+    table = pa.table({"ids": [[5, 6, 7], [8, 9]], "n": [2, 3]})
+    with pa.OSFile(str(folder / "data-00000-of-00001.arrow"), "wb") as sink, pa.ipc.new_stream(sink, table.schema) as w:
+        w.write_table(table)  # the Arrow stream format `datasets.save_to_disk` writes
+    src = load_dataset(DatasetOptions(path=str(folder), column="ids", output_column="n"), 2, None)
+    assert [(p.token_ids, p.output_len) for p in src.rows] == [((5, 6, 7), 2), ((8, 9), 3)]
+    assert src.record["format"] == "hf" and src.record["column"] == "ids"

@@ -101,7 +101,7 @@ def _run(args: MeasureOptions) -> Path:
     if source is not None:  # the data set's longest prompt and output bound the plan
         spec = WorkloadSpec(**{**spec.__dict__, "input_len": source.max_input_len, "output_len": source.max_output_len})
     spec.validate(max_len)  # fail before an engine starts when the config already tells
-    out_dir = check_out_dir(args.out, _plan_bytes(args, levels))  # before any engine starts
+    out_dir = check_out_dir(args.out, _plan_bytes(args, levels, spec.max_output_len))  # before any engine starts
 
     from claimbench.measurement.platform import fingerprint
 
@@ -196,7 +196,7 @@ def _multi_turn_source(args: MeasureOptions, vocab_size: int):
     return MultiTurnSource(spec)
 
 
-def _plan_bytes(args: MeasureOptions, levels) -> int:
+def _plan_bytes(args: MeasureOptions, levels, out_len: int | None = None) -> int:
     """Bytes the plan may write (journal and bundle): every level's requests and warmups."""
     from claimbench.measurement.store import estimate_bundle_bytes
 
@@ -204,7 +204,8 @@ def _plan_bytes(args: MeasureOptions, levels) -> int:
         n = args.search_max_levels * (max(args.num_prompts, 2 * args.search_max_concurrency) + args.warmup_prompts)
     else:
         n = sum(lv.num_prompts + lv.warmup_prompts for lv in levels)
-    out_len = args.output_len_range[1] if args.output_len_range else args.output_len
+    if out_len is None:
+        out_len = args.output_len_range[1] if args.output_len_range else args.output_len
     return estimate_bundle_bytes(n, out_len)
 
 
