@@ -57,3 +57,26 @@ def test_a_bundle_below_its_fidelity_threshold_carries_the_flag_and_a_note_into_
     assert [p.fidelity_below_threshold for p in ev.points] == [True, True]
     assert [p.fidelity_identical_token_rate for p in ev.points] == [0.4, 0.4]
     assert any("fidelity below threshold" in n for n in ev.notes)
+
+
+def test_a_fidelity_sample_that_cannot_be_taken_is_recorded_and_the_bundle_still_completes(tmp_path):
+    from test_multiturn import WaveEngine
+
+    from claimbench.load.bundles import read_bundle
+    from claimbench.measurement.fidelity import FidelityOptions
+    from claimbench.measurement.runner import MeasureConfig, run_measurement
+    from claimbench.measurement.workload import WorkloadSpec
+    from claimbench.schema.records import LoadLevel
+
+    cfg = MeasureConfig(
+        model="m",
+        model_source="m",
+        workload=WorkloadSpec(input_len=4, output_len=2, num_prompts=2, seed=0, vocab_size=100),
+        levels=[LoadLevel(0, concurrency=1, num_prompts=2)],
+        out_dir=tmp_path,
+        energy=False,
+        fidelity=FidelityOptions(),
+    )
+    b = read_bundle(run_measurement(cfg, WaveEngine(), {}))
+    assert b.complete and "needs --engine offline or serve" in b.manifest["fidelity"]["error"]
+    assert b.summary["fidelity_identical_token_rate"].to_list() == [None]

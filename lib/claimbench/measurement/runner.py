@@ -193,9 +193,7 @@ class _Sweep:
         prompts = list(self.prompts[: min(opts.prompts, len(self.prompts))])
         try:
             return prompts, sample_engine(self.engine, prompts, opts, self.spec.seed)
-        except UserError:
-            raise
-        except Exception as exc:
+        except Exception as exc:  # what was measured is kept; the fidelity says why it is missing
             self.fidelity = {"error": f"served sample failed: {type(exc).__name__}: {str(exc)[:300]}"}
             return None
 
@@ -210,6 +208,8 @@ class _Sweep:
             self.fidelity = fidelity_record(sample, ref, cfg.fidelity, cfg.model_source, cfg.dtype)
         except Exception as exc:  # the run's measurements stay; the fidelity is marked failed
             self.fidelity = {"error": f"reference run failed: {type(exc).__name__}: {str(exc)[:300]}"}
+        except KeyboardInterrupt:  # the sweep is over: finalize the bundle without the comparison
+            self.fidelity = {"error": "reference run interrupted by the user"}
 
     def _run_waves(self, level: LoadLevel, prompts: Any) -> None:
         """Run a level's prompts; a source with think time (multi-turn) runs them as waves (turn k of every
