@@ -8,6 +8,7 @@ from pathlib import Path
 
 
 def register(sub) -> None:
+    """Add ``probe`` to the command parser."""
     p = sub.add_parser(
         "probe",
         help="measure the achievable memory bandwidth and matmul TFLOPS of this device",
@@ -57,6 +58,7 @@ def _options(args: argparse.Namespace):
 
 
 def run(args: argparse.Namespace) -> int:
+    """Run the probe, write the record (overlay and --out), print it."""
     from claimbench.measurement.probe import overlay_path, run_probe, write_json
 
     opts = _options(args)

@@ -66,7 +66,9 @@ class DatasetRow:
 class Tokenizer(Protocol):
     """What a tokenizer must do here: text in, token ids out (with the model's special tokens)."""
 
-    def encode(self, text: str) -> list[int]: ...
+    def encode(self, text: str) -> list[int]:
+        """Token ids of ``text``, special tokens included as the model adds them."""
+        ...
 
 
 # ---------------------------------------------------------------------------------------- parsers
@@ -218,6 +220,7 @@ class LengthStats:
         return [int(min(hi, max(lo, round(float(x))))) for x in raw]
 
     def as_dict(self) -> dict[str, Any]:
+        """The stated figures, for the manifest (percentiles keyed ``p50`` …)."""
         return {
             "mean": self.mean,
             "std": self.std,
@@ -483,10 +486,12 @@ class DatasetSource:
 
     @property
     def max_input_len(self) -> int:
+        """The longest prompt in tokens."""
         return max(len(p.token_ids) for p in self.rows)
 
     @property
     def max_output_len(self) -> int:
+        """The longest output in tokens."""
         return max(p.output_len for p in self.rows)
 
 

@@ -151,10 +151,12 @@ class MultiTurnSource:
 
     @property
     def max_input_len(self) -> int:
+        """The last turn's prompt length."""
         return self.spec.max_input_len
 
     @property
     def max_output_len(self) -> int:
+        """The answer length of every turn."""
         return self.spec.output_len
 
     @property
