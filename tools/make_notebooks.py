@@ -125,6 +125,9 @@ export_dir: str = ""  # empty: no CSV, LaTeX, SVG exports
 nb.show_table(bounds, "roofline_bounds", columns=["claim_id", "reading", "claimed", "basis", "bound_value", "binding_roof", "within_bound"])""",
             """nb.show_chart(charts.roofline_chart(bounds), "roofline")""",
             """nb.show_table(bounds, "roofline_explanations", columns=["claim_id", "reading", "explanation"])""",
+            "## Achievable roof beside the datasheet roof\n\nWhat `claimbench probe` measured on a host (STREAM triad memory bandwidth, matmul TFLOPS per precision) next to the registry's datasheet figure for its hardware id; a datasheet roof no machine reaches is an optimistic bound.",
+            """from claimbench.report import roofs
+nb.show_table(roofs.achievable_roofs(), "achievable_roofs", columns=roofs.ROOF_COLUMNS, empty="no probe recorded: run `claimbench probe` on the measured host")""",
         ],
     ),
     "05_verify": nb(

@@ -82,6 +82,78 @@ def register(sub) -> None:
         default=None,
         help="token ids are drawn below this (default: the model's vocabulary; endpoint without config: 32000)",
     )
+    g = p.add_argument_group("workload from a data set (instead of synthetic prompts)")
+    g.add_argument(
+        "--dataset",
+        metavar="PATH",
+        help="prompts from a file or folder: .jsonl/.csv prompt file (text or token ids, optional output_len per "
+        "row), ShareGPT .json, a local Hugging Face data set folder, or a length distribution .yaml/.json "
+        "(docs/workloads.md); its hash and length statistics go into the manifest",
+    )
+    g.add_argument(
+        "--dataset-format",
+        choices=("auto", "jsonl", "csv", "sharegpt", "hf", "lengths"),
+        default=None,
+        help="format of --dataset (default: from the extension; a folder is a Hugging Face data set)",
+    )
+    g.add_argument(
+        "--dataset-column", default=None, help="Hugging Face data set: the column of prompts (default prompt)"
+    )
+    g.add_argument("--dataset-output-column", default=None, help="Hugging Face data set: a column of output lengths")
+    g.add_argument(
+        "--dataset-output",
+        choices=("data", "fixed"),
+        default=None,
+        help="output lengths: each row's own (data; --output-len where a row has none) or --output-len for all (fixed)",
+    )
+    g.add_argument(
+        "--tokenizer",
+        metavar="PATH",
+        help="local tokenizer folder for text prompts (default: the model folder); lengths are counted with it",
+    )
+    g = p.add_argument_group("multi-turn sessions with a shared prefix (docs/workloads.md)")
+    g.add_argument(
+        "--multi-turn",
+        type=int,
+        metavar="N",
+        help="sessions of N turns: turn k resends the shared prefix and turns 1..k-1 (user --input-len tokens, "
+        "answers --output-len tokens), sent turn-major; the prefix-cache hit rate per level is recorded",
+    )
+    g.add_argument("--prefix-len", type=int, default=None, help="tokens of the prefix every session shares (default 0)")
+    g.add_argument(
+        "--sessions", type=int, default=None, help="number of sessions (default: --num-prompts / --multi-turn)"
+    )
+    g.add_argument(
+        "--think-time",
+        type=float,
+        default=None,
+        metavar="S",
+        help="run each turn as a wave (turn k of every session, then S seconds, then turn k+1); "
+        "default: turns flow turn-major without pauses",
+    )
+    g = p.add_argument_group("fidelity: speed at equal quality (docs/workloads.md)")
+    g.add_argument(
+        "--fidelity",
+        choices=("float32", "bfloat16", "float16"),
+        default=None,
+        metavar="REF",
+        help="after the sweep, compare the engine's outputs on the first prompts with a greedy reference run of "
+        "the same weights in vLLM's offline engine at precision REF (float32, bfloat16, float16): identical-token "
+        "rate, first divergence, mean |logprob difference|",
+    )
+    g.add_argument("--fidelity-prompts", type=int, default=None, help="prompts compared (default 8)")
+    g.add_argument(
+        "--fidelity-threshold",
+        type=float,
+        default=None,
+        help="identical-token rate below which the run's levels are flagged (default 0.9)",
+    )
+    g.add_argument(
+        "--fidelity-temperature",
+        type=float,
+        default=None,
+        help="sampling temperature of the engine's fidelity sample (default 0: greedy, as measured)",
+    )
     g = p.add_argument_group("load")
     g.add_argument("--concurrency", metavar="N[,N...]", help="closed-loop levels: requests in flight (default 1)")
     g.add_argument(

@@ -154,7 +154,8 @@ def load_run_bundle(path: Path | str) -> Evidence:
             raise UserError(f"{root / 'summary.parquet'}: field {col}: column missing")
     conditions, count, cond_notes = _bundle_conditions(manifest)
     notes += cond_notes
-    fields = set(LoadPoint.model_fields) - {"level", "samples", "note", "batch_per_unit"}
+    fields = set(LoadPoint.model_fields) - {"level", "samples", "note", "batch_per_unit", "fidelity_below_threshold"}
+    notes += _fidelity_notes(manifest)
     completed = manifest.levels_completed
     points = []
     for row in summary.iter_rows(named=True):
@@ -168,6 +169,8 @@ def load_run_bundle(path: Path | str) -> Evidence:
         samples = None
         if requests is not None and "level" in requests.columns and row.get("level") is not None:
             samples = _bundle_samples(requests, row["level"])
+        if row.get("fidelity_below_threshold") is not None:
+            values["fidelity_below_threshold"] = bool(row["fidelity_below_threshold"])
         points.append(LoadPoint(level=str(row.get("level")), samples=samples, **values))
     run_id = manifest.run_id
     return Evidence(
@@ -589,3 +592,19 @@ def require_evidence(evidence: list[Evidence], errors: list[EvidenceImportError]
     where = ", ".join(str(p) for p in paths) or "(no evidence paths)"
     why = f"; first error: {errors[0].message}" if errors else ""
     raise UserError(f"--evidence: no evidence could be imported from {where}{why}")
+
+
+def _fidelity_notes(manifest: RunManifest) -> list[str]:
+    """A note when the bundle's fidelity (measure --fidelity) fell below its threshold or failed."""
+    fid = manifest.fidelity
+    if not isinstance(fid, dict):
+        return []
+    if fid.get("error"):
+        return [f"fidelity not measured: {fid['error']}"]
+    if fid.get("below_threshold"):
+        return [
+            f"fidelity below threshold: {fid.get('identical_token_rate'):.3f} of output tokens identical to a "
+            f"{(fid.get('reference') or {}).get('dtype')} reference (threshold {fid.get('threshold')}); "
+            "a verdict resting on this run rests on changed outputs"
+        ]
+    return []

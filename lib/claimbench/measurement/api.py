@@ -97,8 +97,11 @@ def _run(args: MeasureOptions) -> Path:
         input_len_range=args.input_len_range,
         output_len_range=args.output_len_range,
     )
+    source = _dataset_source(args, model, spec.vocab_size) or _multi_turn_source(args, spec.vocab_size)
+    if source is not None:  # the data set's longest prompt and output bound the plan
+        spec = WorkloadSpec(**{**spec.__dict__, "input_len": source.max_input_len, "output_len": source.max_output_len})
     spec.validate(max_len)  # fail before an engine starts when the config already tells
-    out_dir = check_out_dir(args.out, _plan_bytes(args, levels))  # before any engine starts
+    out_dir = check_out_dir(args.out, _plan_bytes(args, levels, spec.max_output_len))  # before any engine starts
 
     from claimbench.measurement.platform import fingerprint
 
@@ -117,7 +120,15 @@ def _run(args: MeasureOptions) -> Path:
         dtype=args.dtype,
         redact=[api_key] if api_key else [],
         vocab_size_given=args.vocab_size is not None,
-        extra_manifest={"options": _options_record(args), "hardware": hardware, "environment": _environment(fp)},
+        extra_manifest={
+            "options": _options_record(args),
+            "hardware": hardware,
+            "environment": _environment(fp),
+            **({"dataset": source.record} if source is not None else {}),
+            "achievable": _achievable(args, hardware),
+        },
+        prompt_source=source,
+        fidelity=_fidelity_options(args),
         search=search,
         search_max_levels=args.search_max_levels,
         search_max_concurrency=args.search_max_concurrency,
@@ -129,7 +140,63 @@ def _run(args: MeasureOptions) -> Path:
     return run_measurement(cfg, engine, fp, progress)
 
 
-def _plan_bytes(args: MeasureOptions, levels) -> int:
+def _dataset_source(args: MeasureOptions, model: str, vocab_size: int):
+    """The prompts of ``--dataset`` (tokenized with the served model's tokenizer), or None."""
+    if args.dataset is None:
+        return None
+    from claimbench.measurement.datasets import DatasetOptions, load_dataset
+
+    tokenizer = args.tokenizer
+    if tokenizer is None and Path(model).expanduser().is_dir():
+        tokenizer = model
+    opts = DatasetOptions(
+        path=args.dataset,
+        format=args.dataset_format,
+        column=args.dataset_column,
+        output_column=args.dataset_output_column,
+        output=args.dataset_output,
+        default_output_len=args.output_len,
+        seed=args.seed,
+        vocab_size=vocab_size,
+    )
+    return load_dataset(opts, args.num_prompts, tokenizer)
+
+
+def _fidelity_options(args: MeasureOptions):
+    """``--fidelity`` and its companions as FidelityOptions, or None."""
+    if args.fidelity is None:
+        return None
+    from claimbench.measurement.fidelity import FidelityOptions
+
+    return FidelityOptions(
+        reference_dtype=args.fidelity,
+        prompts=args.fidelity_prompts,
+        threshold=args.fidelity_threshold,
+        temperature=args.fidelity_temperature,
+    )
+
+
+def _multi_turn_source(args: MeasureOptions, vocab_size: int):
+    """Sessions of ``--multi-turn`` turns over a shared ``--prefix-len`` prefix, or None."""
+    if args.multi_turn is None:
+        return None
+    from claimbench.measurement.multiturn import MultiTurnSource, MultiTurnSpec
+
+    spec = MultiTurnSpec(
+        turns=args.multi_turn,
+        prefix_len=args.prefix_len,
+        user_len=args.input_len,
+        output_len=args.output_len,
+        sessions=args.sessions or max(1, -(-args.num_prompts // args.multi_turn)),
+        seed=args.seed,
+        vocab_size=vocab_size,
+        think_time_s=args.think_time,
+    )
+    spec.validate()
+    return MultiTurnSource(spec)
+
+
+def _plan_bytes(args: MeasureOptions, levels, out_len: int | None = None) -> int:
     """Bytes the plan may write (journal and bundle): every level's requests and warmups."""
     from claimbench.measurement.store import estimate_bundle_bytes
 
@@ -137,7 +204,8 @@ def _plan_bytes(args: MeasureOptions, levels) -> int:
         n = args.search_max_levels * (max(args.num_prompts, 2 * args.search_max_concurrency) + args.warmup_prompts)
     else:
         n = sum(lv.num_prompts + lv.warmup_prompts for lv in levels)
-    out_len = args.output_len_range[1] if args.output_len_range else args.output_len
+    if out_len is None:
+        out_len = args.output_len_range[1] if args.output_len_range else args.output_len
     return estimate_bundle_bytes(n, out_len)
 
 
@@ -178,6 +246,20 @@ def _calibration(args: MeasureOptions) -> dict | None:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(cal, indent=2, sort_keys=True, default=str) + "\n")
     return {**cal, "reused_from_cache": False}
+
+
+def _achievable(args: MeasureOptions, hardware: dict) -> dict | None:
+    """This host's probe record (``claimbench probe``) for the measured hardware id, or None (endpoints:
+    the device measured is not this host's)."""
+    if args.engine == "endpoint":
+        return None
+    from claimbench.load.achievable import achievable_for
+    from claimbench.measurement.probe import host_key
+
+    rec = achievable_for(hardware.get("id"), host_key())
+    if rec is None:
+        return None
+    return {k: rec.get(k) for k in ("created", "achievable", "host", "device", "path", "options")}
 
 
 def _hardware_id(args: MeasureOptions, fp: dict) -> dict:

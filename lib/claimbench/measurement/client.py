@@ -58,7 +58,8 @@ def request_body(cfg: ClientConfig, prompt: Prompt) -> dict[str, Any]:
     if cfg.ignore_eos:
         body["ignore_eos"] = True
     if cfg.api == "chat":
-        body["messages"] = [{"role": "user", "content": synthetic_text(prompt)}]
+        text = prompt.text if prompt.text is not None else synthetic_text(prompt)
+        body["messages"] = [{"role": "user", "content": text}]
         body["max_completion_tokens"] = prompt.output_len
         body["max_tokens"] = prompt.output_len
     else:

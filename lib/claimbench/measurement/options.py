@@ -146,7 +146,13 @@ class MeasureOptions(BaseModel):
     built-in model), ``dtype``, ``max_model_len``, ``enforce_eager``, ``kv_cache_gib``,
     ``tensor_parallel_size``, ``hardware`` (registry id of the device measured), ``engine_arg``
     (extra vLLM engine arguments). Workload: ``input_len``, ``output_len``, ``input_len_range``,
-    ``output_len_range``, ``num_prompts``, ``seed``, ``vocab_size``. Load: ``concurrency`` or
+    ``output_len_range``, ``num_prompts``, ``seed``, ``vocab_size``; from a data set: ``dataset`` (a file or folder),
+    ``dataset_format``, ``dataset_column``, ``dataset_output_column``, ``dataset_output`` (data |
+    fixed), ``tokenizer`` (for text when the model folder is not local); multi-turn sessions:
+    ``multi_turn`` (turns per session), ``prefix_len`` (shared prefix tokens), ``sessions``,
+    ``think_time`` (seconds between waves of turns).
+    Fidelity: ``fidelity`` (reference dtype), ``fidelity_prompts``, ``fidelity_threshold``,
+    ``fidelity_temperature``. Load: ``concurrency`` or
     ``request_rate`` (lists), ``burstiness``, ``duration``, ``ramp_up``, ``warmup_prompts``,
     ``request_timeout``, ``slo`` (dict), ``find_max_under`` (``"tpot_ms=50"``) with
     ``search_percentile``, ``search_max_levels``, ``search_max_concurrency``,
@@ -174,6 +180,20 @@ class MeasureOptions(BaseModel):
     num_prompts: int = 64
     seed: int = 0
     vocab_size: int | None = None
+    dataset: str | None = None
+    dataset_format: Literal["auto", "jsonl", "csv", "sharegpt", "hf", "lengths"] = "auto"
+    dataset_column: str = "prompt"
+    dataset_output_column: str | None = None
+    dataset_output: Literal["data", "fixed"] = "data"
+    tokenizer: str | None = None
+    multi_turn: int | None = None
+    prefix_len: int = 0
+    sessions: int | None = None
+    think_time: float | None = None
+    fidelity: Literal["float32", "bfloat16", "float16"] | None = None
+    fidelity_prompts: int = 8
+    fidelity_threshold: float = 0.9
+    fidelity_temperature: float = 0.0
     concurrency: list[int] | None = None
     request_rate: list[float] | None = None
     burstiness: float = 1.0
@@ -279,6 +299,7 @@ class MeasureOptions(BaseModel):
             raise UserError(f"--vocab-size must be at least 16, got {self.vocab_size}")
         if self.concurrency and self.request_rate:
             raise UserError("give either --concurrency or --request-rate, not both")
+        self._check_workload_sources()
         if self.engine == "endpoint" and not self.base_url:
             raise UserError("--engine endpoint needs --base-url")
         if self.engine != "endpoint" and self.base_url:
@@ -291,6 +312,28 @@ class MeasureOptions(BaseModel):
             if self.search_max_concurrency < 2:
                 raise UserError(f"--search-max-concurrency must be at least 2, got {self.search_max_concurrency}")
             parse_search(self.find_max_under, self.search_percentile)
+
+    def _check_workload_sources(self) -> None:
+        """Data set, multi-turn and fidelity options: each only with what it shapes."""
+        if self.dataset is None and (self.dataset_format != "auto" or self.dataset_output_column or self.tokenizer):
+            raise UserError("--dataset-format/--dataset-output-column/--tokenizer need --dataset")
+        if self.fidelity is not None and self.engine == "endpoint":
+            raise UserError("--fidelity needs --engine offline or serve: the reference runs the same local weights")
+        if not 1 <= self.fidelity_prompts <= 10_000:
+            raise UserError(f"--fidelity-prompts must be in 1..10000, got {self.fidelity_prompts}")
+        if not 0 < self.fidelity_threshold <= 1:
+            raise UserError(f"--fidelity-threshold must be in (0, 1], got {self.fidelity_threshold}")
+        if not 0 <= self.fidelity_temperature <= 100 or math.isnan(self.fidelity_temperature):
+            raise UserError(f"--fidelity-temperature must be in 0..100, got {self.fidelity_temperature}")
+        if self.multi_turn is None and (self.prefix_len or self.sessions or self.think_time is not None):
+            raise UserError("--prefix-len/--sessions/--think-time shape multi-turn sessions: give --multi-turn N")
+        if self.multi_turn is not None:
+            if self.dataset is not None or self.input_len_range or self.output_len_range:
+                raise UserError("--multi-turn builds its own prompts: drop --dataset and the length ranges")
+            if self.multi_turn < 1 or self.prefix_len < 0 or (self.sessions is not None and self.sessions < 1):
+                raise UserError("--multi-turn and --sessions must be at least 1, --prefix-len 0 or more")
+        if self.dataset is not None and (self.input_len_range or self.output_len_range):
+            raise UserError("--input-len-range/--output-len-range synthesize prompts: drop them with --dataset")
 
     def record(self) -> dict[str, Any]:
         """Every option as resolved, for the manifest (sorted; the API key never is an option)."""

@@ -17,6 +17,7 @@ import polars as pl
 
 from claimbench.analyze import metrics
 from claimbench.errors import UserError
+from claimbench.measurement.multiturn import hit_rate, prefix_cache_counters
 from claimbench.measurement.progress import Progress
 from claimbench.measurement.store import BundleJournal, monotonic, new_run_id, requests_frame, utc_now_iso
 from claimbench.measurement.workload import WorkloadSpec, make_prompts, prompt_set_sha256
@@ -87,6 +88,8 @@ class MeasureConfig:
     search_max_levels: int = 6
     search_max_concurrency: int = 1024
     calibrate: Any = None  # () -> client calibration dict, called once the engine is reachable
+    prompt_source: Any = None  # datasets.DatasetSource (or any .make(count, stream)); None: synthetic from workload
+    fidelity: Any = None  # fidelity.FidelityOptions: compare served outputs with a reference run after the sweep
 
 
 def levels_frame(levels: list[LoadLevel]) -> pl.DataFrame:
@@ -130,6 +133,9 @@ class _Sweep:
         self.records: list[RequestRecord] = []
         self.search_result: Any = None
         self.energy: dict[int, dict[str, Any]] = {}
+        self.requested_lengths: dict[int, float | None] = {}
+        self.prefix_cache: dict[int, dict[str, Any]] = {}
+        self.fidelity: dict[str, Any] | None = None
         self.completed: list[int] = []
         self.levels_run: list[LoadLevel] = []
         self.prompts: Any = None
@@ -147,8 +153,11 @@ class _Sweep:
                 if not rec.ok and rec.error is None:
                     rec.error = f"not completed: run {status}"
                     rec.done_s = rec.done_s if rec.done_s is not None else end_t
+            served = self._fidelity_sample() if status != "interrupted" else None
         finally:
             engine.stop()
+        if served is not None:
+            self._fidelity_reference(served)
         req = requests_frame(self.records)
         summary = self.summary_of(self.levels_run)
         manifest = self.manifest_for(status, status_reason, summary)
@@ -165,7 +174,7 @@ class _Sweep:
         if vocab and vocab != self.spec.vocab_size and not cfg.vocab_size_given:
             self.spec = WorkloadSpec(**{**self.spec.__dict__, "vocab_size": vocab})
         self.spec.validate(self.engine.max_model_len)
-        self.prompts = make_prompts(self.spec)
+        self.prompts = self._make_prompts(self.spec.num_prompts)
         try:
             self.journal.open(self.manifest_for("partial", "measuring: no level completed yet", self.summary_of([])))
         except OSError as exc:
@@ -194,6 +203,54 @@ class _Sweep:
             return "interrupted", f"interrupted by the user during level {len(self.completed)}"
         return "complete", None
 
+    def _fidelity_sample(self) -> Any:
+        """The measured engine's outputs on the first prompts (``--fidelity``), or None; a failure is recorded."""
+        opts = self.cfg.fidelity
+        if opts is None or self.prompts is None:
+            return None
+        from claimbench.measurement.fidelity import sample_engine
+
+        prompts = list(self.prompts[: min(opts.prompts, len(self.prompts))])
+        try:
+            return prompts, sample_engine(self.engine, prompts, opts, self.spec.seed)
+        except Exception as exc:  # what was measured is kept; the fidelity says why it is missing
+            self.fidelity = {"error": f"served sample failed: {type(exc).__name__}: {str(exc)[:300]}"}
+            return None
+
+    def _fidelity_reference(self, served: Any) -> None:
+        """The reference run (after the measured engine stopped) and the comparison, into ``self.fidelity``."""
+        from claimbench.measurement.fidelity import fidelity_record, reference_sample
+
+        prompts, sample = served
+        cfg = self.cfg
+        try:
+            ref = reference_sample(cfg.model, cfg.fidelity, prompts, self.spec.seed, self.engine.max_model_len)
+            self.fidelity = fidelity_record(sample, ref, cfg.fidelity, cfg.model_source, cfg.dtype)
+        except Exception as exc:  # the run's measurements stay; the fidelity is marked failed
+            self.fidelity = {"error": f"reference run failed: {type(exc).__name__}: {str(exc)[:300]}"}
+        except KeyboardInterrupt:  # the sweep is over: finalize the bundle without the comparison
+            self.fidelity = {"error": "reference run interrupted by the user"}
+
+    def _run_waves(self, level: LoadLevel, prompts: Any) -> None:
+        """Run a level's prompts; a source with think time (multi-turn) runs them as waves (turn k of every
+        session, a pause of the think time, turn k+1, ...) so no turn starts before its previous one ended."""
+        waves = getattr(self.cfg.prompt_source, "waves", None)
+        if not callable(waves):
+            self._run_level(level, prompts)
+            return
+        import time
+
+        for i, (pause_s, wave) in enumerate(waves(prompts)):
+            if i and pause_s:
+                time.sleep(pause_s)
+            self._run_level(level, wave)
+
+    def _make_prompts(self, count: int, stream: int = 0) -> Any:
+        """The prompts of a stream (0 = measured): from the data set when there is one, else synthetic."""
+        if self.cfg.prompt_source is not None:
+            return self.cfg.prompt_source.make(count, stream)
+        return make_prompts(self.spec, count=count, stream=stream)
+
     # ------------------------------------------------------------------ levels
     def _run_level(self, level: LoadLevel, prompts: Any, warmup: bool = False) -> None:
         self.engine.run_level(
@@ -212,20 +269,25 @@ class _Sweep:
         progress = self.progress
         self.levels_run.append(level)
         if level.warmup_prompts:
-            warm = make_prompts(self.spec, count=level.warmup_prompts, stream=1 + level.level)
+            warm = self._make_prompts(level.warmup_prompts, stream=1 + level.level)
             progress.start_level(f"{level.label()} warmup", len(warm))
             self._run_level(level, warm, warmup=True)
             progress.end_level()
         level_prompts = (
-            self.prompts if level.num_prompts <= len(self.prompts) else make_prompts(self.spec, count=level.num_prompts)
+            self.prompts if level.num_prompts <= len(self.prompts) else self._make_prompts(level.num_prompts)
         )
         progress.start_level(level.label(), len(level_prompts))
         meter = _energy_meter(self.cfg, self.engine)
+        cache_before = prefix_cache_counters(self.engine)
         try:
-            self._run_level(level, level_prompts)
+            self._run_waves(level, level_prompts)
         finally:
             self.energy[level.level] = _stop_meter(meter, self.cfg, self.engine)
+            self.prefix_cache[level.level] = hit_rate(cache_before, prefix_cache_counters(self.engine))
         progress.end_level()
+        self.requested_lengths[level.level] = requested_input_len(
+            level_prompts, [r for r in self.records if r.level == level.level and not r.warmup and r.ok]
+        )
         self.completed.append(level.level)
         self.make_durable(level)
 
@@ -265,8 +327,19 @@ class _Sweep:
     def summary_of(self, levels: list[LoadLevel]) -> pl.DataFrame:
         cfg = self.cfg
         req = requests_frame(self.records)
-        return with_energy(
+        summary = with_energy(
             metrics.summarize(req, levels_frame(levels), cfg.slos or None, cfg.percentile_method), self.energy
+        )
+        summary = with_lengths(summary, req, self.requested_lengths)
+        rates = {k: v.get("hit_rate") for k, v in self.prefix_cache.items()}
+        summary = with_fidelity(summary, self.fidelity)
+        return summary.join(
+            pl.DataFrame(
+                {"level": list(rates), "prefix_cache_hit_rate": list(rates.values())},
+                schema={"level": pl.Int64, "prefix_cache_hit_rate": pl.Float64},
+            ),
+            on="level",
+            how="left",
         )
 
     def _warnings(
@@ -340,6 +413,9 @@ class _Sweep:
                     "rule": "usage below the streamed chunk count or above the requested length is not trusted: "
                     "the chunk count is used and token_count_note says why",
                 },
+                "prefix_cache": {str(k): v for k, v in sorted(self.prefix_cache.items())},
+                "fidelity": self.fidelity,
+                **_source_manifest(cfg.prompt_source, self.records),
                 **cfg.extra_manifest,
             }
         )
@@ -385,6 +461,66 @@ def with_energy(summary: pl.DataFrame, energy: dict[int, dict[str, Any]]) -> pl.
     out = summary.join(e, on="level", how="left")
     tokens = pl.col("output_tok_per_s") * pl.col("duration_s")
     return out.with_columns(energy_j_per_output_tok=pl.when(tokens > 0).then(pl.col("energy_j") / tokens))
+
+
+def with_fidelity(summary: pl.DataFrame, fidelity: dict[str, Any] | None) -> pl.DataFrame:
+    """``fidelity_identical_token_rate`` and ``fidelity_below_threshold`` on every level (the run's
+    fidelity sample describes the served configuration); absent when ``--fidelity`` was not asked."""
+    if fidelity is None:
+        return summary
+    return summary.with_columns(
+        pl.lit(fidelity.get("identical_token_rate"), dtype=pl.Float64).alias("fidelity_identical_token_rate"),
+        pl.lit(fidelity.get("below_threshold"), dtype=pl.Boolean).alias("fidelity_below_threshold"),
+    )
+
+
+def _source_manifest(source: Any, records: list[RequestRecord]) -> dict[str, Any]:
+    """What the prompt source adds to the manifest once requests exist (multi-turn ordering), or nothing."""
+    fn = getattr(source, "manifest", None)
+    return fn(records) if callable(fn) else {}
+
+
+def requested_input_len(prompts: Any, records: list[RequestRecord]) -> float | None:
+    """Mean token count of the prompts the ok requests of a level were built from (by prompt index)."""
+    lens = []
+    for rec in records:
+        try:
+            index = int(rec.request_id.rsplit("-", 1)[1][1:])
+            lens.append(len(prompts[index].token_ids))
+        except (ValueError, IndexError):
+            continue
+    return sum(lens) / len(lens) if lens else None
+
+
+def with_lengths(summary: pl.DataFrame, requests: pl.DataFrame, requested: dict[int, float | None]) -> pl.DataFrame:
+    """Achieved ISL/OSL per level beside the requested ones (means over ok, measured requests):
+    ``isl_requested_mean_tokens`` (token count of the prompts sent, counted with the model's
+    tokenizer for text), ``isl_mean_tokens`` (what the engine or server counted),
+    ``osl_requested_mean_tokens`` and ``osl_mean_tokens``; null where no request completed."""
+    ok = requests.filter(pl.col("ok") & ~pl.col("warmup")) if requests.height else requests
+    if ok.height:
+        got = ok.group_by(pl.col("level").cast(pl.Int64)).agg(
+            pl.col("prompt_tokens").cast(pl.Float64).mean().alias("isl_mean_tokens"),
+            pl.col("requested_output_tokens").cast(pl.Float64).mean().alias("osl_requested_mean_tokens"),
+            pl.col("output_tokens").cast(pl.Float64).mean().alias("osl_mean_tokens"),
+        )
+    else:
+        got = pl.DataFrame(
+            schema={
+                "level": pl.Int64,
+                "isl_mean_tokens": pl.Float64,
+                "osl_requested_mean_tokens": pl.Float64,
+                "osl_mean_tokens": pl.Float64,
+            }
+        )
+    asked = pl.DataFrame(
+        {"level": list(requested), "isl_requested_mean_tokens": list(requested.values())},
+        schema={"level": pl.Int64, "isl_requested_mean_tokens": pl.Float64},
+    )
+    out = summary.join(asked, on="level", how="left").join(got, on="level", how="left")
+    return out.select(
+        *summary.columns, "isl_requested_mean_tokens", "isl_mean_tokens", "osl_requested_mean_tokens", "osl_mean_tokens"
+    )
 
 
 def _git_sha() -> str | None:

@@ -87,6 +87,7 @@ class Prompt:
     index: int
     token_ids: tuple[int, ...]
     output_len: int
+    text: str | None = None  # the prompt's text when it came from a data set (sent to the chat API)
 
 
 class PromptSet(Sequence[Prompt]):

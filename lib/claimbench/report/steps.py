@@ -347,6 +347,13 @@ SUMMARY_VIEW = [
     "tpot_p99_ms",
     "itl_p99_ms",
     "e2el_p50_ms",
+    "isl_requested_mean_tokens",
+    "isl_mean_tokens",
+    "osl_requested_mean_tokens",
+    "osl_mean_tokens",
+    "prefix_cache_hit_rate",
+    "fidelity_identical_token_rate",
+    "fidelity_below_threshold",
 ]
 
 

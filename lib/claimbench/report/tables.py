@@ -19,6 +19,11 @@ SUMMARY_VIEW = [
     ("tpot_p99_ms", "TPOT p99 ms"),
     ("itl_p99_ms", "ITL p99 ms"),
     ("e2el_p50_ms", "E2EL p50 ms"),
+    ("isl_mean_tokens", "ISL"),
+    ("osl_mean_tokens", "OSL"),
+    ("prefix_cache_hit_rate", "prefix hit"),
+    ("fidelity_identical_token_rate", "fidelity"),
+    ("fidelity_below_threshold", "fid. flag"),
 ]
 
 

@@ -108,6 +108,16 @@ class LoadPoint(Strict):
     e2el_p90_ms: float | None = None
     e2el_p99_ms: float | None = None
     samples: RequestSamples | None = None
+    fidelity_identical_token_rate: float | None = Field(
+        default=None,
+        ge=0,
+        le=1,
+        description="share of output tokens identical to a greedy reference run of the same weights (measure --fidelity)",
+    )
+    fidelity_below_threshold: bool | None = Field(
+        default=None,
+        description="the run's fidelity fell below its stated threshold: a speed bought with changed outputs",
+    )
     tpot_limit_ms: float | None = Field(
         default=None,
         gt=0,

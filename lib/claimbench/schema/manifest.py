@@ -161,6 +161,12 @@ class RunManifest(BaseModel):
     hardware: HardwareInfo | None = None
     environment: dict[str, Any] | None = None
     speculative: Any = None
+    # Workload sources and quality (docs/workloads.md): present only when the run used them.
+    dataset: dict[str, Any] | None = Field(default=None, description="--dataset: file, hash, length statistics")
+    multi_turn: dict[str, Any] | None = Field(default=None, description="--multi-turn: sessions and turn ordering")
+    prefix_cache: dict[str, dict[str, Any]] = Field(default_factory=dict, description="per level: hit rate")
+    fidelity: dict[str, Any] | None = Field(default=None, description="--fidelity: served vs reference tokens")
+    achievable: dict[str, Any] | None = Field(default=None, description="this host's probe record, if any")
 
     @model_validator(mode="before")
     @classmethod
