@@ -1,120 +1,42 @@
 """Build the MLPerf Inference evidence library (data/library/mlperf-inference.parquet).
 
-Reads local git snapshots of ``mlcommons/inference_results_vX.Y`` (read with ``git show`` /
-``git ls-tree``; no checkout needed) and writes one row per (round, division, submitter,
-system, benchmark, scenario) for every datacenter LLM benchmark whose result is in tokens/s:
-
-* a round with a summary table (``summary_results.json`` from v5.0 on, ``summary.csv`` in
-  v6.1) is read from it; each row's ``mlperf_log_summary.txt`` is read too, where the snapshot
-  has it, for the latency limits the run was held to and its measured TTFT/TPOT percentiles;
-* a round without one (v4.1 and earlier) is built from ``systems/*.json`` and
-  ``results/<system>/<benchmark>/<scenario>/performance/run_1/mlperf_log_summary.txt``.
-
-Every row carries its provenance: repository, commit, path and SHA-256 of the file the figure
-was read from, and a locator (the row index / ID in the table). Nothing is computed here
-beyond unit conversions (ns -> ms) and ``result_per_accelerator = result / total_accelerators``.
+Reads local git snapshots of ``mlcommons/inference_results_vX.Y`` with ``git ls-tree`` /
+``git show`` (no checkout needed) and writes the rows :mod:`claimbench.load.mlperf_results`
+extracts: one per (round, division, submitter, system, benchmark, model used, scenario) for
+every datacenter LLM benchmark, with the provenance of each figure (repository, commit, path,
+SHA-256, locator).
 
 Usage::
 
     python tools/build_mlperf_library.py \\
+        --round v4.1=/work/.mirror/mlcommons+inference_results_v4.1/repo \\
         --round v5.1=/work/.mirror/mlcommons+inference_results_v5.1/repo \\
         --round v6.0=/work/.mirror/gbeezybez+inference_results_v6.0/repo@gbeezybez/inference_results_v6.0 \\
         --out data/library/mlperf-inference.parquet
 
-``ROUND=GITDIR[@OWNER/NAME]``: the repository name defaults to ``mlcommons/inference_results_<ROUND>``;
-a fork is named with ``@`` and recorded as such (``upstream_repository`` keeps the MLCommons name).
-``--rows FILE`` reads extra rows (same columns, JSON lines) already extracted elsewhere.
+``ROUND=GITDIR[@OWNER/NAME]``: the repository defaults to ``mlcommons/inference_results_<ROUND>``;
+a fork is named with ``@`` and recorded as such (``upstream_repository`` keeps the MLCommons
+name; the summary table's commit is the commit that last changed it, an upstream commit when
+the fork left it untouched).
 """
 
 from __future__ import annotations
 
 import argparse
-import csv
 import datetime as _dt
-import hashlib
-import io
-import json
-import re
 import subprocess
 import sys
 from pathlib import Path
-from typing import Any
 
-import polars as pl
-
-LLM_BENCHMARKS = (
-    "llama2-70b",
-    "llama2-70b-interactive",
-    "llama3.1-405b",
-    "llama3.1-8b",
-    "mixtral-8x7b",
-    "deepseek-r1",
-    "gpt-oss-120b",
-    "llama3.1-405b-interactive",
-)
-"""Benchmark families whose result is generated tokens per second (GPT-J reports samples/s)."""
-
-COLUMNS: dict[str, Any] = {
-    "round": pl.Utf8,
-    "division": pl.Utf8,
-    "suite": pl.Utf8,
-    "result_id": pl.Utf8,
-    "submitter": pl.Utf8,
-    "availability": pl.Utf8,
-    "system_name": pl.Utf8,
-    "platform": pl.Utf8,
-    "benchmark": pl.Utf8,
-    "used_model": pl.Utf8,
-    "scenario": pl.Utf8,
-    "result": pl.Float64,
-    "units": pl.Utf8,
-    "total_accelerators": pl.Int64,
-    "result_per_accelerator": pl.Float64,
-    "accelerator_name": pl.Utf8,
-    "accelerators_per_node": pl.Int64,
-    "nodes": pl.Int64,
-    "host_processor": pl.Utf8,
-    "precision": pl.Utf8,
-    "framework": pl.Utf8,
-    "operating_system": pl.Utf8,
-    "accuracy": pl.Utf8,
-    "rouge1": pl.Float64,
-    "rouge2": pl.Float64,
-    "rougel": pl.Float64,
-    "exact_match": pl.Float64,
-    "tokens_per_sample": pl.Float64,
-    "has_power": pl.Boolean,
-    "power_w": pl.Float64,
-    "inferred": pl.Boolean,
-    "notes": pl.Utf8,
-    "log_valid": pl.Boolean,
-    "log_tokens_per_s": pl.Float64,
-    "ttft_p99_ms": pl.Float64,
-    "tpot_p99_ms": pl.Float64,
-    "ttft_limit_ms": pl.Float64,
-    "tpot_limit_ms": pl.Float64,
-    "repository": pl.Utf8,
-    "upstream_repository": pl.Utf8,
-    "commit": pl.Utf8,
-    "path": pl.Utf8,
-    "sha256": pl.Utf8,
-    "locator": pl.Utf8,
-    "log_path": pl.Utf8,
-    "log_sha256": pl.Utf8,
-    "details_url": pl.Utf8,
-    "retrieved": pl.Utf8,
-}
+from claimbench.load.mlperf_results import round_rows, rows_to_frame
 
 
-# ----------------------------------------------------------------------------------------------
-# git snapshot access
-# ----------------------------------------------------------------------------------------------
-class Snapshot:
-    """Read-only access to one git directory at one commit."""
+class GitSnapshot:
+    """Read-only access to one git directory at one commit (a ``Source``)."""
 
     def __init__(self, git_dir: Path, commit: str = "HEAD"):
         self.git_dir = git_dir
-        self.commit = self._git("rev-parse", commit).decode().strip()
+        self.commit: str | None = self._git("rev-parse", commit).decode().strip()
         self._files: list[str] | None = None
 
     def _git(self, *args: str) -> bytes:
@@ -122,381 +44,37 @@ class Snapshot:
 
     def files(self) -> list[str]:
         if self._files is None:
-            out = self._git("ls-tree", "-r", "--name-only", self.commit)
+            out = self._git("ls-tree", "-r", "--name-only", str(self.commit))
             self._files = out.decode("utf-8", "replace").splitlines()
         return self._files
 
-    def has(self, path: str) -> bool:
-        return path in set(self.files()) if self._files is not None else self._exists(path)
-
-    def _exists(self, path: str) -> bool:
-        r = subprocess.run(
-            ["git", "--git-dir", str(self.git_dir), "cat-file", "-e", f"{self.commit}:{path}"], capture_output=True
-        )
-        return r.returncode == 0
-
     def read(self, path: str) -> bytes:
-        return self._git("show", f"{self.commit}:{path}")
+        try:
+            return self._git("show", f"{self.commit}:{path}")
+        except subprocess.CalledProcessError as exc:
+            raise OSError(f"{path}: not in {self.git_dir}@{self.commit}") from exc
 
-    def last_change(self, path: str) -> str:
-        """The commit that last changed ``path`` (an upstream commit when a fork left it untouched)."""
-        out = self._git("log", "-1", "--format=%H", self.commit, "--", path).decode().strip()
+    def last_change(self, path: str) -> str | None:
+        out = self._git("log", "-1", "--format=%H", str(self.commit), "--", path).decode().strip()
         return out or self.commit
 
 
-def sha256(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
-
-
-# ----------------------------------------------------------------------------------------------
-# parsing helpers
-# ----------------------------------------------------------------------------------------------
-def num(x: Any) -> float | None:
-    """A finite number from a table cell, None for blanks and 'None'."""
-    if x is None or isinstance(x, bool):
-        return None
-    try:
-        v = float(str(x).replace(",", "").strip())
-    except ValueError:
-        return None
-    return v if v == v and v not in (float("inf"), float("-inf")) else None
-
-
-def integer(x: Any) -> int | None:
-    v = num(x)
-    return int(round(v)) if v is not None else None
-
-
-def flag(x: Any) -> bool | None:
-    if isinstance(x, bool):
-        return x
-    if x is None or str(x).strip() == "":
-        return None
-    return str(x).strip().lower() in ("true", "1", "yes")
-
-
-def family(benchmark: str) -> str:
-    """``llama2-70b-99.9`` -> ``llama2-70b``; ``llama3.1-8b-edge`` stays itself."""
-    b = benchmark.strip().lower()
-    for suffix in ("-99.9", "-99"):
-        if b.endswith(suffix):
-            return b[: -len(suffix)]
-    return b
-
-
-def is_llm(benchmark: str) -> bool:
-    return family(benchmark) in LLM_BENCHMARKS
-
-
-_ACC = {
-    "rouge1": r"ROUGE1:\s*([0-9.]+)|'rouge1':\s*([0-9.]+)",
-    "rouge2": r"ROUGE2:\s*([0-9.]+)|'rouge2':\s*([0-9.]+)",
-    "rougel": r"ROUGEL:\s*([0-9.]+)|'rougeL':\s*([0-9.]+)",
-    "exact_match": r"exact_match:\s*([0-9.]+)|'exact_match':\s*([0-9.]+)",
-    "tokens_per_sample": r"TOKENS_PER_SAMPLE:\s*([0-9.]+)|'tokens_per_sample':\s*([0-9.]+)",
-}
-
-
-def accuracy_fields(text: str | None) -> dict[str, float | None]:
-    out: dict[str, float | None] = {}
-    for key, pattern in _ACC.items():
-        m = re.search(pattern, text or "")
-        out[key] = num(next(g for g in m.groups() if g is not None)) if m else None
-    return out
-
-
-_LOG = {
-    "offline_tokens": r"^Tokens per second\s*:\s*([0-9.eE+]+)",
-    "server_tokens": r"^Completed tokens per second\s*:\s*([0-9.eE+]+)",
-    "valid": r"^Result is\s*:\s*(\w+)",
-    "ttft_p99_ns": r"^99\.00 percentile first token latency \(ns\)\s*:\s*([0-9]+)",
-    "tpot_p99_ns": r"^99\.00 percentile time to output token \(ns\)\s*:\s*([0-9]+)",
-    "ttft_limit_ns": r"^ttft_latency \(ns\)\s*:\s*([0-9]+)",
-    "tpot_limit_ns": r"^tpot_latency \(ns\)\s*:\s*([0-9]+)",
-}
-
-
-def parse_log(text: str) -> dict[str, Any]:
-    """The figures of an ``mlperf_log_summary.txt`` the library keeps (ns converted to ms)."""
-    found: dict[str, str] = {}
-    for key, pattern in _LOG.items():
-        m = re.search(pattern, text, flags=re.MULTILINE)
-        if m:
-            found[key] = m.group(1)
-    tokens = num(found.get("offline_tokens")) or num(found.get("server_tokens"))
-
-    def ms(key: str) -> float | None:
-        v = num(found.get(key))
-        return v / 1e6 if v is not None else None
-
-    return {
-        "log_valid": (found["valid"].upper() == "VALID") if "valid" in found else None,
-        "log_tokens_per_s": tokens,
-        "ttft_p99_ms": ms("ttft_p99_ns"),
-        "tpot_p99_ms": ms("tpot_p99_ns"),
-        "ttft_limit_ms": ms("ttft_limit_ns"),
-        "tpot_limit_ms": ms("tpot_limit_ns"),
-    }
-
-
-def empty_row() -> dict[str, Any]:
-    return dict.fromkeys(COLUMNS)
-
-
-# ----------------------------------------------------------------------------------------------
-# rounds with a summary table
-# ----------------------------------------------------------------------------------------------
-_SUMMARY_FILES = ("summary.csv", "summary_results.json")
-
-
-def _table_rows(name: str, data: bytes) -> list[dict[str, Any]]:
-    text = data.decode("utf-8-sig")
-    if name.endswith(".csv"):
-        return list(csv.DictReader(io.StringIO(text)))
-    rows = json.loads(text)
-    if not isinstance(rows, list):
-        raise SystemExit(f"{name}: not a list of rows")
-    return rows
-
-
-def _pick(row: dict[str, Any], *keys: str) -> Any:
-    for k in keys:
-        if k in row and row[k] not in (None, ""):
-            return row[k]
-    return None
-
-
-def _summary_row(row: dict[str, Any], rnd: str) -> dict[str, Any] | None:
-    """One summary-table row in library columns; None when it is not a datacenter LLM row."""
-    units = str(_pick(row, "Performance_Units", "Units") or "")
-    suite = str(_pick(row, "Suite", "SystemType") or "")
-    if "MlperfModel" in row:  # summary.csv: Model is what ran, MlperfModel the benchmark
-        benchmark, used = str(row.get("MlperfModel") or ""), row.get("Model")
-    else:  # summary_results.json: Model is the benchmark, UsedModel what ran
-        benchmark, used = str(_pick(row, "Model") or ""), _pick(row, "UsedModel", "Model")
-    if units.lower() != "tokens/s" or "datacenter" not in suite.lower() or not is_llm(benchmark):
-        return None
-    out = empty_row()
-    nodes = integer(_pick(row, "Nodes", "number_of_nodes"))
-    per_node = integer(_pick(row, "a#", "accelerators_per_node"))
-    total = integer(_pick(row, "Total Accelerators", "total_accelerators"))
-    if total is None and per_node is not None:
-        total = per_node * (nodes or 1)
-    result = num(_pick(row, "Performance_Result", "Result"))
-    location = str(_pick(row, "Location") or "").removeprefix("./")
-    out.update(
-        round=rnd,
-        division=str(_pick(row, "Category", "Division") or "").lower() or None,
-        suite="datacenter",
-        result_id=_pick(row, "ID"),
-        submitter=_pick(row, "Submitter", "Organization"),
-        availability=_pick(row, "Availability"),
-        system_name=_pick(row, "System", "SystemName"),
-        platform=_pick(row, "Platform"),
-        benchmark=benchmark,
-        used_model=used,
-        scenario=_pick(row, "Scenario"),
-        result=result,
-        units=units,
-        total_accelerators=total,
-        result_per_accelerator=(result / total) if (result is not None and total) else None,
-        accelerator_name=_pick(row, "Accelerator", "accelerator_model_name"),
-        accelerators_per_node=per_node,
-        nodes=nodes,
-        host_processor=_pick(row, "Processor", "host_processor_model_name"),
-        precision=_pick(row, "weight_data_types"),
-        framework=_pick(row, "Software", "framework"),
-        operating_system=_pick(row, "operating_system"),
-        accuracy=_pick(row, "Accuracy"),
-        has_power=flag(row.get("has_power")),
-        power_w=num(row.get("Power_Result")) if str(row.get("Power_Units") or "").lower() == "watts" else None,
-        inferred=flag(row.get("inferred")),
-        notes=_pick(row, "Notes", "notes"),
-        details_url=_pick(row, "Details"),
-    )
-    out.update(accuracy_fields(out["accuracy"]))
-    out["_location"] = location
-    return out
-
-
-def _log_path(location: str) -> str:
-    loc = location.rstrip("/")
-    if loc.endswith("performance/run_1"):
-        return f"{loc}/mlperf_log_summary.txt"
-    return f"{loc}/performance/run_1/mlperf_log_summary.txt"
-
-
-def from_summary(snap: Snapshot, rnd: str, repo: str, upstream: str, retrieved: str) -> list[dict[str, Any]]:
-    files = set(snap.files())
-    name = next((f for f in _SUMMARY_FILES if f in files), None)
-    if name is None:
-        return []
-    data = snap.read(name)
-    digest, commit = sha256(data), snap.last_change(name)
-    rows: list[dict[str, Any]] = []
-    for i, raw in enumerate(_table_rows(name, data)):
-        row = _summary_row(raw, rnd)
-        if row is None:
-            continue
-        key = f"ID {row['result_id']}" if row["result_id"] else "row"
-        row.update(
-            repository=repo,
-            upstream_repository=upstream,
-            commit=commit,
-            path=name,
-            sha256=digest,
-            locator=f"{name} row {i} ({key}, {row['benchmark']}, {row['scenario']})",
-            retrieved=retrieved,
-        )
-        log = _log_path(row.pop("_location"))
-        if log in files:
-            text = snap.read(log)
-            row.update(parse_log(text.decode("utf-8", "replace")), log_path=log, log_sha256=sha256(text))
-        rows.append(row)
-    return rows
-
-
-# ----------------------------------------------------------------------------------------------
-# rounds without one: systems/*.json + performance logs
-# ----------------------------------------------------------------------------------------------
-_RESULT = re.compile(
-    r"^(closed|open)/([^/]+)/results/([^/]+)/([^/]+)/([^/]+)/performance/run_1/mlperf_log_summary\.txt$"
-)
-
-
-def _system(snap: Snapshot, division: str, submitter: str, platform: str, cache: dict) -> dict[str, Any]:
-    path = f"{division}/{submitter}/systems/{platform}.json"
-    if path not in cache:
-        try:
-            cache[path] = json.loads(snap.read(path).decode("utf-8-sig"))
-        except (subprocess.CalledProcessError, json.JSONDecodeError):
-            cache[path] = {}
-    return cache[path]
-
-
-def _accuracy_text(snap: Snapshot, files: set[str], perf_log: str) -> str | None:
-    acc = perf_log.replace("performance/run_1/mlperf_log_summary.txt", "accuracy/accuracy.txt")
-    if acc not in files:
-        return None
-    text = snap.read(acc).decode("utf-8", "replace")
-    m = re.search(r"\{[^{}]*\}", text)
-    return m.group(0) if m else None
-
-
-def from_logs(snap: Snapshot, rnd: str, repo: str, upstream: str, retrieved: str) -> list[dict[str, Any]]:
-    files = set(snap.files())
-    cache: dict[str, dict] = {}
-    rows: list[dict[str, Any]] = []
-    for path in sorted(files):
-        m = _RESULT.match(path)
-        if not m or not is_llm(m.group(4)):
-            continue
-        division, submitter, platform, benchmark, scenario = m.groups()
-        system = _system(snap, division, submitter, platform, cache)
-        if "datacenter" not in str(system.get("system_type", "")).lower():
-            continue
-        data = snap.read(path)
-        log = parse_log(data.decode("utf-8", "replace"))
-        nodes = integer(system.get("number_of_nodes")) or 1
-        per_node = integer(system.get("accelerators_per_node"))
-        total = per_node * nodes if per_node else None
-        result = log["log_tokens_per_s"]
-        row = empty_row()
-        row.update(log)
-        row.update(
-            round=rnd,
-            division=division,
-            suite="datacenter",
-            submitter=system.get("submitter") or submitter,
-            availability=system.get("status"),
-            system_name=system.get("system_name"),
-            platform=platform,
-            benchmark=benchmark,
-            used_model=benchmark,
-            scenario=scenario[:1].upper() + scenario[1:],
-            result=result,
-            units="Tokens/s",
-            total_accelerators=total,
-            result_per_accelerator=(result / total) if (result is not None and total) else None,
-            accelerator_name=system.get("accelerator_model_name"),
-            accelerators_per_node=per_node,
-            nodes=nodes,
-            host_processor=system.get("host_processor_model_name"),
-            framework=system.get("framework"),
-            operating_system=system.get("operating_system"),
-            notes=system.get("hw_notes") or None,
-            has_power=False,
-            repository=repo,
-            upstream_repository=upstream,
-            commit=snap.commit,
-            path=path,
-            sha256=sha256(data),
-            locator=f"{path} (Tokens per second)",
-            log_path=path,
-            log_sha256=sha256(data),
-            retrieved=retrieved,
-        )
-        row["accuracy"] = _accuracy_text(snap, files, path)
-        row.update(accuracy_fields(row["accuracy"]))
-        rows.append(row)
-    return rows
-
-
-# ----------------------------------------------------------------------------------------------
-# the table
-# ----------------------------------------------------------------------------------------------
-KEY = ("round", "division", "submitter", "platform", "benchmark", "used_model", "scenario")
-
-
-def merge_power(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """One row per key: a table that lists a power result as a second row of the same
-    performance run gives its watts to the first row (the results must agree)."""
-    out: dict[tuple, dict[str, Any]] = {}
-    for row in rows:
-        key = tuple(row[k] for k in KEY)
-        first = out.get(key)
-        if first is None:
-            out[key] = row
-            continue
-        if first["result"] != row["result"]:
-            raise SystemExit(f"two different results for {key}: {first['result']} and {row['result']}")
-        if row.get("power_w") is not None:
-            first["power_w"], first["has_power"] = row["power_w"], True
-            first["locator"] += f"; power: {row['locator']}"
-    return list(out.values())
-
-
-def build(specs: list[str], extra: list[Path], retrieved: str) -> pl.DataFrame:
-    rows: list[dict[str, Any]] = []
-    for spec in specs:
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description="Build the MLPerf Inference evidence library.")
+    ap.add_argument("--round", action="append", default=[], metavar="ROUND=GITDIR[@OWNER/NAME]")
+    ap.add_argument("--out", required=True, type=Path)
+    ap.add_argument("--retrieved", default=_dt.date.today().isoformat(), help="date the snapshots were read")
+    args = ap.parse_args(argv)
+    rows = []
+    for spec in args.round:
         rnd, _, rest = spec.partition("=")
         git_dir, _, repo = rest.partition("@")
         upstream = f"mlcommons/inference_results_{rnd}"
-        snap = Snapshot(Path(git_dir))
-        got = from_summary(snap, rnd, repo or upstream, upstream, retrieved)
-        if not got:
-            got = from_logs(snap, rnd, repo or upstream, upstream, retrieved)
-        print(f"{rnd}: {len(got)} LLM rows from {repo or upstream}@{snap.commit[:12]}", file=sys.stderr)
+        snap = GitSnapshot(Path(git_dir))
+        got = round_rows(snap, rnd, repo or upstream, upstream, args.retrieved)
+        print(f"{rnd}: {len(got)} LLM rows from {repo or upstream}@{str(snap.commit)[:12]}", file=sys.stderr)
         rows.extend(got)
-    for path in extra:
-        for line in path.read_text(encoding="utf-8").splitlines():
-            if line.strip():
-                row = empty_row()
-                row.update(json.loads(line))
-                rows.append(row)
-    rows = merge_power(rows)
-    frame = pl.DataFrame([{k: r.get(k) for k in COLUMNS} for r in rows], schema=COLUMNS, orient="row")
-    return frame.sort(list(KEY))
-
-
-def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--round", action="append", default=[], metavar="ROUND=GITDIR[@OWNER/NAME]")
-    ap.add_argument("--rows", action="append", default=[], type=Path, help="extra rows, JSON lines")
-    ap.add_argument("--out", required=True, type=Path)
-    ap.add_argument("--retrieved", default=_dt.date.today().isoformat())
-    args = ap.parse_args(argv)
-    frame = build(args.round, args.rows, args.retrieved)
+    frame = rows_to_frame(rows)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     frame.write_parquet(args.out, compression="zstd", statistics=False)
     print(f"{args.out}: {frame.height} rows", file=sys.stderr)

@@ -702,12 +702,15 @@ def _is_mlperf_csv(path: Path) -> bool:
 
 
 def default_evidence_paths(data_dir: Path | None = None) -> list[Path]:
-    """``reference/`` then ``runs/`` of every data layer that has them (the user's layers first,
+    """``reference/``, the MLPerf library (``library/mlperf-inference.parquet`` of the highest layer)
+    and ``runs/`` of every data layer that has them (the user's layers first,
     then the shipped data; with ``data_dir``, that folder alone). A reference file in a user
     layer replaces the shipped file of the same name (see :func:`import_evidence`)."""
+    from claimbench.load.mlperf_library import LIBRARY_FILE
     from claimbench.load.paths import layer_dirs
 
-    return layer_dirs("reference", data_dir) + layer_dirs("runs", data_dir)
+    library = [d / LIBRARY_FILE for d in layer_dirs("library", data_dir) if (d / LIBRARY_FILE).is_file()][:1]
+    return layer_dirs("reference", data_dir) + library + layer_dirs("runs", data_dir)
 
 
 def _import_one(path: Path, hardware_ids: set[str] | None) -> list[Evidence]:
@@ -717,6 +720,10 @@ def _import_one(path: Path, hardware_ids: set[str] | None) -> list[Evidence]:
     suffix = path.suffix.lower()
     if suffix in (".yaml", ".yml"):
         return load_reference(path, hardware_ids)
+    if suffix == ".parquet":  # the MLPerf evidence library (data/library)
+        from claimbench.load.mlperf_library import library_evidence
+
+        return library_evidence(path)
     if suffix == ".csv":
         if not _is_mlperf_csv(path):
             raise UserError(f"{path}: not an MLPerf Inference results table (no Performance_Result column)")
@@ -740,7 +747,9 @@ def _import_one(path: Path, hardware_ids: set[str] | None) -> list[Evidence]:
 
             return load_mlperf(path)
         return [load_vllm_bench(path)]
-    raise UserError(f"{path}: unsupported evidence file (expected a bundle dir, .json, .csv or .yaml)")
+    raise UserError(
+        f"{path}: unsupported evidence file (expected a bundle dir, .json, .csv, .yaml or the library .parquet)"
+    )
 
 
 def _expand(path: Path, errors: list[EvidenceImportError] | None = None, _seen: set[str] | None = None) -> list[Path]:
@@ -782,8 +791,10 @@ def _expand(path: Path, errors: list[EvidenceImportError] | None = None, _seen: 
             found.extend(_expand(child, errors, seen))
         elif child.name == "inputs.json" and (path / "logs" / "aiperf.log").is_file():
             continue  # the requests AIPerf sent, not results
-        elif child.suffix.lower() in (".yaml", ".yml", ".json") or (
-            child.suffix.lower() == ".csv" and _is_mlperf_csv(child)
+        elif (
+            child.suffix.lower() in (".yaml", ".yml", ".json")
+            or child.name == "mlperf-inference.parquet"
+            or (child.suffix.lower() == ".csv" and _is_mlperf_csv(child))
         ):
             found.append(child)
     return found
