@@ -215,3 +215,31 @@ def test_parse_log_reads_a_server_summary():
     assert got["log_tokens_per_s"] == 10755.59 and got["log_valid"] is True
     assert got["ttft_limit_ms"] == 2000.0 and got["tpot_limit_ms"] == 200.0
     assert got["ttft_p99_ms"] == pytest.approx(357.223316)
+
+
+def test_the_rules_file_names_its_commit_and_every_llm_benchmark_of_the_library(frame):
+    from claimbench.load.mlperf_library import benchmark_rules, load_rules
+
+    rules = load_rules()
+    assert re.fullmatch(r"[0-9a-f]{40}", rules.source.commit)
+    for benchmark in frame["benchmark"].unique():
+        assert benchmark_rules(benchmark, rules) is not None, benchmark
+
+
+def test_every_server_and_interactive_run_log_holds_the_limits_the_rules_file_states(frame):
+    from claimbench.load.mlperf_library import benchmark_rules, load_rules
+
+    rules = load_rules()
+    latency = frame.filter(pl.col("scenario") != "Offline")
+    assert latency.height > 300
+    for row in latency.iter_rows(named=True):
+        lim = benchmark_rules(row["benchmark"], rules).scenarios[row["scenario"]]
+        assert (row["ttft_limit_ms"], row["tpot_limit_ms"]) == (lim.ttft_p99_ms, lim.tpot_p99_ms), row["id"]
+
+
+def test_a_row_without_log_limits_takes_them_from_the_rules():
+    from claimbench.load.mlperf_library import _limits, load_rules
+
+    row = {"scenario": "Interactive", "benchmark": "llama2-70b-99.9", "ttft_limit_ms": None, "tpot_limit_ms": None}
+    got = _limits(row, load_rules())
+    assert (got["ttft_limit_ms"], got["tpot_limit_ms"]) == (450, 40)

@@ -33,12 +33,15 @@ from claimbench.errors import UserError
 from claimbench.schema.claims import Publication
 from claimbench.schema.evidence import Evidence, EvidenceConditions, LoadPoint
 from claimbench.schema.hardware import HardwareSpec
+from claimbench.schema.mlperf import BenchmarkRules, MlperfRules
 from claimbench.schema.provenance import Provenance
 
 __all__ = [
     "LIBRARY_FILE",
     "SCENARIOS",
+    "benchmark_rules",
     "hardware_for",
+    "load_rules",
     "library_evidence",
     "library_frame",
     "library_path",
@@ -95,6 +98,29 @@ def read_library(path: str | Path | None = None) -> pl.DataFrame:
     except OSError as exc:
         raise UserError(f"{p}: cannot read the MLPerf library: {exc.strerror or exc}") from None
     return _read(str(p), mtime)
+
+
+@functools.lru_cache(maxsize=2)
+def _rules(path: str) -> MlperfRules:
+    from claimbench.load.yamlio import load_yaml_model
+
+    return load_yaml_model(Path(path), MlperfRules)
+
+
+def load_rules(data_dir: str | Path | None = None) -> MlperfRules:
+    """``data/mlperf/rules.yaml`` (the highest data layer that has one): MLPerf's LLM rules as data."""
+    from claimbench.load.paths import layer_dirs
+
+    for d in layer_dirs("mlperf", data_dir):
+        if (d / "rules.yaml").is_file():
+            return _rules(str(d / "rules.yaml"))
+    raise UserError("no MLPerf rules: no mlperf/rules.yaml in the data folders")
+
+
+def benchmark_rules(benchmark: str, rules: MlperfRules | None = None) -> BenchmarkRules | None:
+    """The rules of a benchmark as MLPerf names it (``llama2-70b-99.9`` -> ``llama2-70b``), or None."""
+    r = rules if rules is not None else load_rules()
+    return r.benchmarks.get(_norm_model(benchmark))
 
 
 # ----------------------------------------------------------------------------------------------
@@ -286,6 +312,17 @@ def _provenance(row: dict[str, Any]) -> Provenance:
     )
 
 
+def _limits(row: dict[str, Any], rules: MlperfRules | None) -> dict[str, Any]:
+    """The row with its latency limits: the run log's, else the rules file's for its scenario."""
+    if row["scenario"] == "Offline" or (row["tpot_limit_ms"] is not None and row["ttft_limit_ms"] is not None):
+        return row
+    b = benchmark_rules(row["benchmark"], rules) if rules is not None else None
+    lim = b.scenarios.get(row["scenario"]) if b is not None else None
+    if lim is None:
+        return row
+    return {**row, "ttft_limit_ms": lim.ttft_p99_ms, "tpot_limit_ms": lim.tpot_p99_ms}
+
+
 def _point(row: dict[str, Any]) -> LoadPoint:
     scenario = row["scenario"]
     offline = scenario == "Offline"
@@ -371,7 +408,11 @@ def library_evidence(path: str | Path | None = None, hardware: Sequence[Hardware
     frame = library_frame(hardware, p).filter(
         pl.col("result").is_not_null() & pl.col("total_accelerators").is_not_null()
     )
-    return [_evidence(row, str(p)) for row in frame.iter_rows(named=True)]
+    try:
+        rules: MlperfRules | None = load_rules()
+    except UserError:
+        rules = None
+    return [_evidence(_limits(row, rules), str(p)) for row in frame.iter_rows(named=True)]
 
 
 # ----------------------------------------------------------------------------------------------
