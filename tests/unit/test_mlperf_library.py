@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from pathlib import Path
 
 import polars as pl
 import pytest
@@ -107,6 +108,12 @@ def test_closed_rows_are_peer_reviewed_submissions_published_by_the_submitter(ev
     assert ev.provenance.publisher == row["submitter"]
     assert ev.provenance.document_sha256 == row["sha256"]
     assert ev.packages == row["total_accelerators"]
+
+
+def test_a_row_that_ran_another_model_names_that_model_so_it_never_matches_the_benchmarks(evidence, frame):
+    row = frame.filter(pl.col("used_model") == "llama3_1-70b-fp8_dyn").row(0, named=True)
+    assert row["model"] == "llama3.1-70b-fp8-dyn"
+    assert evidence[row["id"]].conditions.model == "llama3.1-70b-fp8-dyn"
 
 
 def test_open_rows_are_the_submitters_publication(evidence, frame):
@@ -243,3 +250,23 @@ def test_a_row_without_log_limits_takes_them_from_the_rules():
     row = {"scenario": "Interactive", "benchmark": "llama2-70b-99.9", "ttft_limit_ms": None, "tpot_limit_ms": None}
     got = _limits(row, load_rules())
     assert (got["ttft_limit_ms"], got["tpot_limit_ms"]) == (450, 40)
+
+
+LIB_CLAIMS = Path(__file__).resolve().parents[1] / "fixtures" / "library_claims"
+
+
+def test_a_claim_on_a_chip_no_analyst_wrote_evidence_for_is_judged_from_the_library(capsys):
+    assert main(["verify", "--claims-dir", str(LIB_CLAIMS), "--claim", "mi355x-llama2-offline", "--json"]) == 0
+    (item,) = json.loads(capsys.readouterr().out)
+    assert item["verdict"] == "SUPPORTED"
+    assert item["evidence_used"] and all(u["evidence_id"].startswith("mlperf:") for u in item["evidence_used"])
+
+
+def test_a_ratio_of_two_submissions_has_an_interval_from_their_stated_precision(capsys):
+    assert main(["verify", "--claims-dir", str(LIB_CLAIMS), "--claim", "mi355x-vs-b200-ratio", "--json"]) == 0
+    (item,) = json.loads(capsys.readouterr().out)
+    num, den = item["evidence_used"]
+    assert num["evidence_id"].startswith("mlperf:v6.0") and den["evidence_id"].startswith("mlperf:v6.0")
+    # 103,480 +- 0.5 over 104,572 +- 0.5 (per 8 cards each): the interval is that arithmetic, not zero width
+    lo, hi = item["interval"]
+    assert lo == pytest.approx(103479.5 / 104572.5, rel=1e-9) and hi == pytest.approx(103480.5 / 104571.5, rel=1e-9)

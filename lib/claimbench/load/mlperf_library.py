@@ -172,6 +172,14 @@ def model_for(benchmark: Any, used_model: Any = None) -> tuple[str | None, str |
     return (model, None) if model else (None, f"benchmark {benchmark!r} has no model id")
 
 
+def _model_or_ran(model: str | None, used: Any) -> str | None:
+    """The model id; for a row that ran another model, that model's name (known to differ, never
+    'unknown': a null model would match any claim)."""
+    if model is not None or not isinstance(used, str) or not used.strip():
+        return model
+    return _norm_model(used)
+
+
 def _registry(hardware: Sequence[HardwareSpec] | None) -> Sequence[HardwareSpec]:
     if hardware is not None:
         return hardware
@@ -199,7 +207,7 @@ def library_frame(hardware: Sequence[HardwareSpec] | None = None, path: str | Pa
         pl.Series("unmapped_reason", [hw[n][1] for n in frame["accelerator_name"]], dtype=pl.Utf8),
         pl.Series(
             "model",
-            [models[(b, u)][0] for b, u in zip(frame["benchmark"], frame["used_model"], strict=True)],
+            [_model_or_ran(models[(b, u)][0], u) for b, u in zip(frame["benchmark"], frame["used_model"], strict=True)],
             dtype=pl.Utf8,
         ),
     )
@@ -357,8 +365,9 @@ def _notes(row: dict[str, Any]) -> list[str]:
     ]
     if row["unmapped_reason"]:
         notes.append(row["unmapped_reason"])
-    if row["model"] is None:
-        notes.append(model_for(row["benchmark"], row["used_model"])[1] or "model unknown")
+    why_model = model_for(row["benchmark"], row["used_model"])[1]
+    if why_model:
+        notes.append(why_model)
     if row["inferred"]:
         notes.append("MLPerf marks this result as inferred")
     if row["power_w"] is not None:
