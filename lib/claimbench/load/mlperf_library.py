@@ -181,11 +181,21 @@ def _model_or_ran(model: str | None, used: Any) -> str | None:
 
 
 def _registry(hardware: Sequence[HardwareSpec] | None) -> Sequence[HardwareSpec]:
+    """The given records, else the hardware registry (read once per set of file versions)."""
     if hardware is not None:
         return hardware
+    from claimbench.load.paths import layered_files
+
+    files = layered_files("hardware", None, suffixes=(".yaml",))
+    key = tuple((str(p), p.stat().st_mtime_ns) for p in files.values())
+    return _hardware_at(key)
+
+
+@functools.lru_cache(maxsize=4)
+def _hardware_at(key: tuple) -> tuple[HardwareSpec, ...]:
     from claimbench.load.registry import list_hardware
 
-    return list_hardware()
+    return tuple(list_hardware())
 
 
 def library_frame(hardware: Sequence[HardwareSpec] | None = None, path: str | Path | None = None) -> pl.DataFrame:

@@ -127,8 +127,7 @@ class LoadPoint(Strict):
 
     @model_validator(mode="after")
     def _finite_non_negative(self) -> LoadPoint:
-        for name in type(self).model_fields:
-            v = getattr(self, name)
+        for name, v in self.__dict__.items():  # the fields' values (model_fields via the class is slow)
             if isinstance(v, float | int) and not isinstance(v, bool):
                 if math.isnan(v) or (math.isinf(v) and name != "request_rate"):  # rate inf = all at once
                     raise ValueError(f"{name}: {v} is not a finite number")
