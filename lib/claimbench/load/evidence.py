@@ -683,6 +683,10 @@ def _sniff_json(path: Path) -> str:
         return "aiperf"
     if is_inferencex(first):
         return "inferencex"
+    from claimbench.load.peers.inferencex_api import is_inferencex_api
+
+    if is_inferencex_api(first):
+        return "inferencex_api"
     if is_mlperf_rows(first):
         return "mlperf"
     if isinstance(first, dict) and ("output_throughput" in first or "completed" in first):
@@ -742,6 +746,10 @@ def _import_one(path: Path, hardware_ids: set[str] | None) -> list[Evidence]:
             from claimbench.load.peers.inferencex import load_inferencex
 
             return load_inferencex(path)
+        if kind == "inferencex_api":  # a saved /api/v1/benchmarks response
+            from claimbench.load.peers.inferencex_api import load_inferencex_api
+
+            return load_inferencex_api(path)
         if kind == "mlperf":
             from claimbench.load.peers.mlperf import load_mlperf
 

@@ -123,6 +123,11 @@ class LoadPoint(Strict):
         description="stated precision of the published throughput figures on this point, as ± absolute "
         "on the record's basis (half the last stated digit: 14.8k -> 50)",
     )
+    power_w_per_package: float | None = Field(
+        default=None,
+        ge=0,
+        description="measured mean power of one accelerator package over the level (W), when the source measured it",
+    )
     note: str | None = None
 
     @model_validator(mode="after")
