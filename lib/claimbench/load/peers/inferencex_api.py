@@ -111,7 +111,7 @@ def _point(p: Path, i: int, row: dict) -> LoadPoint:
     out, tot, inp = _num(m.get("output_tput_per_gpu")), _num(m.get("tput_per_gpu")), _num(m.get("input_tput_per_gpu"))
     if row.get("disagg"):
         total_gpus, dec = _gpus(row)
-        if total_gpus is None:
+        if total_gpus is None or dec is None or out is None:
             raise UserError(f"{p}: field rows[{i}].num_prefill_gpu/num_decode_gpu: missing for a disaggregated row")
         values["output_tok_per_s"] = out * dec
         values["total_tok_per_s"] = tot * total_gpus if tot is not None else None
