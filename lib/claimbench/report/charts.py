@@ -522,3 +522,30 @@ def roofline_chart(bounds: pl.DataFrame, title: str | None = None):
         title=title or "Claimed value (red) vs physical bound (bar)",
         description=desc,
     )
+
+
+def independent_frontier_chart(
+    frontier: pl.DataFrame, claim_id: str, form: str = "per_accelerator", title: str | None = None
+):
+    """One claim against the library's best figure per chip and MLPerf round (the claim as a rule)."""
+    alt = _alt()
+    data = frontier.filter((pl.col("claim_id") == claim_id) & (pl.col("form") == form))
+    if data.height == 0:
+        return None
+    unit = data["unit"][0]
+    base = alt.Chart(_data(data)).encode(
+        x=alt.X("round:N", title="MLPerf round"),
+        y=alt.Y("value:Q", title=unit),
+        color=hardware_color(data["hardware"].unique().sort().to_list()),
+        tooltip=_tips(data, ["hardware", "round", "value", "scenario", "publisher", "evidence_id"]),
+    )
+    chart = base.mark_line(point=True)
+    claimed = data["claimed"].drop_nulls()
+    if claimed.len():
+        rule = (
+            alt.Chart(_data(pl.DataFrame({"claimed": [claimed[0]]})))
+            .mark_rule(strokeDash=[4, 3])
+            .encode(y="claimed:Q", tooltip=["claimed:Q"])
+        )
+        chart = chart + rule
+    return themed(chart.properties(title=title or f"{claim_id}: library frontier, {unit}"))
