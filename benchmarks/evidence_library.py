@@ -38,10 +38,20 @@ def _once_library() -> dict[str, Any]:
     return json.loads(out.strip().splitlines()[-1])
 
 
-def _once_verify() -> float:
+def _once_verify(*extra: str) -> tuple[float, float]:
+    """(wall s, CPU s of the child) of one ``claimbench verify``: CPU time does not grow with the
+    machine's load the way wall time does."""
+    import resource
+
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "claimbench", "verify"], capture_output=True, check=False)
-    return time.perf_counter() - t
+    subprocess.run([sys.executable, "-m", "claimbench", "verify", *extra], capture_output=True, check=False)
+    wall = time.perf_counter() - t
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+
+
+_NO_LIBRARY = ("--evidence", "data/reference", "--evidence", "data/runs")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -51,8 +61,10 @@ def main(argv: list[str] | None = None) -> int:
     m = machine()
     lib = [_once_library() for _ in range(args.repeats)]
     log("library", lib)
-    verify = [_once_verify() for _ in range(args.repeats)]
-    log("verify wall s", verify)
+    runs = [_once_verify() for _ in range(args.repeats)]
+    base = [_once_verify(*_NO_LIBRARY) for _ in range(args.repeats)]
+    verify = [w for w, _ in runs]
+    log("verify wall/cpu s", runs, "without the library", base)
     data = {
         "machine": m,
         "repeats": args.repeats,
@@ -65,6 +77,12 @@ def main(argv: list[str] | None = None) -> int:
         "read_s_median": statistics.median(x["read_s"] for x in lib),
         "evidence_s_median": statistics.median(x["evidence_s"] for x in lib),
         "verify_wall_s_median": statistics.median(verify),
+        "verify_cpu_s": [c for _, c in runs],
+        "verify_cpu_s_median": statistics.median(c for _, c in runs),
+        "verify_without_library_wall_s": [w for w, _ in base],
+        "verify_without_library_cpu_s": [c for _, c in base],
+        "verify_without_library_cpu_s_median": statistics.median(c for _, c in base),
+        "loadavg_at_end": [round(x, 2) for x in __import__("os").getloadavg()],
     }
     return finish("evidence_library", data)
 
