@@ -184,11 +184,15 @@ def _registry(hardware: Sequence[HardwareSpec] | None) -> Sequence[HardwareSpec]
     """The given records, else the hardware registry (read once per set of file versions)."""
     if hardware is not None:
         return hardware
+    return _hardware_at(_registry_key())
+
+
+def _registry_key() -> tuple:
+    """The hardware files in use and their versions (paths and modification times)."""
     from claimbench.load.paths import layered_files
 
     files = layered_files("hardware", None, suffixes=(".yaml",))
-    key = tuple((str(p), p.stat().st_mtime_ns) for p in files.values())
-    return _hardware_at(key)
+    return tuple((str(p), p.stat().st_mtime_ns) for p in files.values())
 
 
 @functools.lru_cache(maxsize=4)
@@ -424,6 +428,22 @@ def _evidence(row: dict[str, Any], path: str) -> Evidence:
 def library_evidence(path: str | Path | None = None, hardware: Sequence[HardwareSpec] | None = None) -> list[Evidence]:
     """Every library row with a result and an accelerator count, as an evidence record."""
     p = Path(path) if path is not None else library_path()
+    if hardware is not None:
+        return list(_build_evidence(p, tuple(hardware)))
+    try:
+        mtime = p.stat().st_mtime_ns
+    except OSError as exc:
+        raise UserError(f"{p}: cannot read the MLPerf library: {exc.strerror or exc}") from None
+    return list(_cached_evidence(str(p), mtime, _registry_key()))
+
+
+@functools.lru_cache(maxsize=2)
+def _cached_evidence(path: str, mtime_ns: int, registry_key: tuple) -> tuple[Evidence, ...]:
+    """The records of one library file version against one registry version (records are immutable)."""
+    return _build_evidence(Path(path), _hardware_at(registry_key))
+
+
+def _build_evidence(p: Path, hardware: tuple[HardwareSpec, ...]) -> tuple[Evidence, ...]:
     frame = library_frame(hardware, p).filter(
         pl.col("result").is_not_null() & pl.col("total_accelerators").is_not_null()
     )
@@ -431,7 +451,7 @@ def library_evidence(path: str | Path | None = None, hardware: Sequence[Hardware
         rules: MlperfRules | None = load_rules()
     except UserError:
         rules = None
-    return [_evidence(_limits(row, rules), str(p)) for row in frame.iter_rows(named=True)]
+    return tuple(_evidence(_limits(row, rules), str(p)) for row in frame.iter_rows(named=True))
 
 
 # ----------------------------------------------------------------------------------------------
