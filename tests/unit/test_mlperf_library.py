@@ -270,3 +270,40 @@ def test_a_ratio_of_two_submissions_has_an_interval_from_their_stated_precision(
     # 103,480 +- 0.5 over 104,572 +- 0.5 (per 8 cards each): the interval is that arithmetic, not zero width
     lo, hi = item["interval"]
     assert lo == pytest.approx(103479.5 / 104572.5, rel=1e-9) and hi == pytest.approx(103480.5 / 104571.5, rel=1e-9)
+
+
+def test_a_round_without_a_summary_table_is_read_from_systems_and_run_logs(tmp_path):
+    from claimbench.load.mlperf_results import DirSource, round_rows
+
+    # hand-made checkout, fake numbers, in the layout of inference_results_v4.1
+    (tmp_path / ".git" / "refs" / "heads").mkdir(parents=True)
+    (tmp_path / ".git" / "HEAD").write_text("ref: refs/heads/main\n")
+    (tmp_path / ".git" / "refs" / "heads" / "main").write_text("a" * 40 + "\n")
+    systems = tmp_path / "closed" / "TestCo" / "systems"
+    systems.mkdir(parents=True)
+    (systems / "P8.json").write_text(
+        json.dumps(
+            {
+                "submitter": "TestCo",
+                "system_type": "datacenter",
+                "system_name": "test",
+                "accelerator_model_name": "NVIDIA H200-SXM-141GB",
+                "accelerators_per_node": 4,
+                "number_of_nodes": 2,
+                "framework": "test",
+                "status": "available",
+            }
+        )
+    )
+    run = tmp_path / "closed/TestCo/results/P8/llama2-70b-99/Server/performance/run_1"
+    run.mkdir(parents=True)
+    (run / "mlperf_log_summary.txt").write_text(
+        "Completed tokens per second: 800.0\nResult is : VALID\nttft_latency (ns): 2000000000\n"
+        "tpot_latency (ns): 200000000\n"
+    )
+    src = DirSource(tmp_path)
+    assert src.commit == "a" * 40
+    (row,) = round_rows(src, "v9.9", "mlcommons/inference_results_v9.9", "mlcommons/inference_results_v9.9", "x")
+    assert row["result"] == 800.0 and row["total_accelerators"] == 8 and row["result_per_accelerator"] == 100.0
+    assert row["tpot_limit_ms"] == 200.0 and row["commit"] == "a" * 40
+    assert row["path"] == "closed/TestCo/results/P8/llama2-70b-99/Server/performance/run_1/mlperf_log_summary.txt"
