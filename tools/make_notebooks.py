@@ -108,6 +108,10 @@ nb.show_table(steps.ranked(cmp, "per_card"), "ranked_per_card", columns=steps.RA
             """par = steps.pareto(runs_dir, claims_dir or None)
 nb.show_chart(charts.pareto_chart(par.points, par.claims), "pareto")""",
             """nb.show_table(par.points, "pareto_points", columns=steps.PARETO_VIEW, group_by="group")""",
+            "## Each claim against the independent frontier\n\nThe best MLPerf Inference result (the shipped evidence library) for the claim's model, per chip and round, at a latency point the claim's own TPOT bound admits (Server and Interactive results count for a looser bound; with no bound, every scenario). Per accelerator below; the table export holds per die, per HBM TB/s, per W (TDP) and per USD too. The dashed line is the claim when it is stated per card.",
+            """fr = steps.independent_frontier(claims_dir or None)
+nb.show_table(fr.filter(fr["form"] == "per_accelerator"), "independent_frontier", columns=steps.FRONTIER_VIEW, group_by="claim_id", empty="no claim's model is in the MLPerf library")""",
+            """nb.show_chart(charts.independent_frontier_chart(fr), "independent_frontier", empty="no claim's model is in the MLPerf library")""",
             "## Every normalized form and its arithmetic",
             """nb.show_table(steps.pivot_forms(cmp), "normalized", group_by="group")""",
             """nb.show_table(cmp, "conversions", columns=["label", "form", "value", "unit", "explanation", "reason"])""",

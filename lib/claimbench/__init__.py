@@ -33,6 +33,9 @@ _API = {
     "summarize": ("claimbench.analyze.metrics", "summarize"),
     "UserError": ("claimbench.errors", "UserError"),
     "to_pandas": ("claimbench.load.frames", "to_pandas"),
+    "list_evidence": ("claimbench.load.mlperf_library", "list_records"),
+    "show_evidence": ("claimbench.load.mlperf_library", "show_record"),
+    "update_evidence": ("claimbench.load.mlperf_library", "update_round"),
 }
 
 __all__ = [
@@ -41,13 +44,16 @@ __all__ = [
     "__version__",
     "find_bundles",
     "import_evidence",
+    "list_evidence",
     "load_bundle",
     "load_claims",
     "load_hardware",
     "load_model",
     "measure",
+    "show_evidence",
     "summarize",
     "to_pandas",
+    "update_evidence",
     "verify",
 ]
 
@@ -59,6 +65,9 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs
     from claimbench.load.claims import load_claims
     from claimbench.load.evidence import import_evidence
     from claimbench.load.frames import to_pandas
+    from claimbench.load.mlperf_library import list_records as list_evidence
+    from claimbench.load.mlperf_library import show_record as show_evidence
+    from claimbench.load.mlperf_library import update_round as update_evidence
     from claimbench.load.registry import load_hardware, load_model
     from claimbench.measurement.api import measure
     from claimbench.measurement.options import MeasureOptions

@@ -35,7 +35,7 @@ def test_every_command_has_json_output():
     missing = []
     for name, p in sub.choices.items():
         parsers = [p]
-        nested = [a for a in p._actions if a.dest == "hardware_command"]
+        nested = [a for a in p._actions if a.dest in ("hardware_command", "evidence_command")]
         if nested:
             parsers = list(nested[0].choices.values())
         for q in parsers:

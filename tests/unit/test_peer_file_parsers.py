@@ -137,7 +137,7 @@ def test_inferencex_point_is_per_gpu_with_its_conditions_and_latencies_in_ms():
     c = ev.conditions
     assert (c.model, c.precision, c.input_len, c.output_len) == ("kimi-k2.5", "int4", 1024, 1024)
     assert c.speculative.method == "mtp"
-    assert c.hardware is None and any("mi355x" in n for n in ev.notes)  # no MI355X in the registry
+    assert c.hardware == "amd-mi355x"  # the runner's "mi355x" through the registry's device_names
 
 
 def test_inferencex_multinode_points_are_converted_to_the_whole_system(tmp_path):
@@ -160,12 +160,22 @@ def test_inferencex_multinode_points_are_converted_to_the_whole_system(tmp_path)
     assert ev.conditions.speculative == "none"
 
 
-def test_evidence_meta_names_the_hardware_an_inferencex_runner_type_does_not():
-    (ev,) = load_inferencex(INFX)
+def test_evidence_meta_names_the_hardware_an_inferencex_runner_type_does_not(tmp_path):
+    raw = json.loads(INFX.read_text())
+    f = tmp_path / "point.json"
+    f.write_text(json.dumps({**raw, "hw": "xpu9000"}))  # a runner no registry chip names
+    (ev,) = load_inferencex(f)
+    assert ev.conditions.hardware is None and any("xpu9000" in n for n in ev.notes)
     with pytest.raises(UserError, match="unknown hardware 'amd-mi355x'"):
         apply_evidence_meta(ev, parse_evidence_meta(["hardware=amd-mi355x"]), {"amd-mi300x"})
     fixed = apply_evidence_meta(ev, parse_evidence_meta(["hardware=amd-mi300x"]), {"amd-mi300x"})
     assert fixed.conditions.hardware == "amd-mi300x" and "--evidence-meta" in fixed.notes[-1]
+
+
+def test_evidence_meta_cannot_contradict_the_chip_a_file_names():
+    (ev,) = load_inferencex(INFX)
+    with pytest.raises(UserError, match="the file says amd-mi355x"):
+        apply_evidence_meta(ev, parse_evidence_meta(["hardware=amd-mi300x"]), {"amd-mi300x", "amd-mi355x"})
 
 
 # ---------------------------------------------------------------- MLPerf

@@ -108,11 +108,10 @@ def _evidence_paths(args: argparse.Namespace, data_dir: Path | None) -> tuple[li
 
 def _describe_sources(sources: list[tuple[str, Path]], evidence) -> str:
     parts = []
+    resolved = {p: Path(p).resolve() for p in {e.path for e in evidence if e.path}}  # once per file, not per record
     for label, path in sources:
         root = path.resolve()
-        n = sum(
-            1 for e in evidence if e.path and (Path(e.path).resolve() == root or root in Path(e.path).resolve().parents)
-        )
+        n = sum(1 for e in evidence if e.path and (resolved[e.path] == root or root in resolved[e.path].parents))
         parts.append(f"{path} ({label}, {n} record{'s' if n != 1 else ''})")
     return "; ".join(parts) if parts else "none"
 

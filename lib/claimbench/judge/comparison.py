@@ -110,6 +110,7 @@ def comparison_frame(
         "per_dense_tflop",
         "per_hbm_tb_per_s",
         "per_watt_tdp",
+        "per_watt_measured",
         "per_usd_hour",
     ),
     prices=None,
@@ -132,6 +133,7 @@ def comparison_frame(
                 dtype,
                 packages_per_node=ev.packages if ev.basis == "node" else None,
                 packages_in_system=ev.packages if ev.basis == "system" else None,
+                measured_power_w_per_package=point.power_w_per_package,
                 prices=prices,
             )
         except UserError:
@@ -142,6 +144,7 @@ def comparison_frame(
                 None,
                 packages_per_node=ev.packages if ev.basis == "node" else None,
                 packages_in_system=ev.packages if ev.basis == "system" else None,
+                measured_power_w_per_package=point.power_w_per_package,
                 prices=prices,
             )
         op = ", ".join(

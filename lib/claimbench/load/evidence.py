@@ -444,12 +444,15 @@ REFERENCE_IMPORTER = FunctionImporter(
 # dispatch
 # ----------------------------------------------------------------------------------------------
 def default_evidence_paths(data_dir: Path | None = None) -> list[Path]:
-    """``reference/`` then ``runs/`` of every data layer that has them (the user's layers first,
+    """``reference/``, the MLPerf library (``library/mlperf-inference.parquet`` of the highest layer)
+    and ``runs/`` of every data layer that has them (the user's layers first,
     then the shipped data; with ``data_dir``, that folder alone). A reference file in a user
     layer replaces the shipped file of the same name (see :func:`import_evidence`)."""
+    from claimbench.load.mlperf_library import LIBRARY_FILE
     from claimbench.load.paths import layer_dirs
 
-    return layer_dirs("reference", data_dir) + layer_dirs("runs", data_dir)
+    library = [d / LIBRARY_FILE for d in layer_dirs("library", data_dir) if (d / LIBRARY_FILE).is_file()][:1]
+    return layer_dirs("reference", data_dir) + library + layer_dirs("runs", data_dir)
 
 
 def default_evidence(

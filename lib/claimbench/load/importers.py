@@ -86,6 +86,8 @@ BUILTIN: tuple[str, ...] = (
     "claimbench.load.peers.guidellm:IMPORTER",
     "claimbench.load.peers.aiperf:IMPORTER",
     "claimbench.load.peers.inferencex:IMPORTER",
+    "claimbench.load.peers.inferencex_api:IMPORTER",  # a saved InferenceX /api/v1/benchmarks response
+    "claimbench.load.mlperf_library:IMPORTER",  # the shipped MLPerf library parquet (data/library)
     "claimbench.load.peers.mlperf:IMPORTER",
     "claimbench.load.peers.vllm_bench:IMPORTER",  # generic keys: asked last, least confident
 )

@@ -522,3 +522,44 @@ def roofline_chart(bounds: pl.DataFrame, title: str | None = None):
         title=title or "Claimed value (red) vs physical bound (bar)",
         description=desc,
     )
+
+
+def independent_frontier_chart(
+    frontier: pl.DataFrame, claim_id: str | None = None, form: str = "per_accelerator", title: str | None = None
+):
+    """Claims against the library's best figure per chip and MLPerf round (one panel per claim; the
+    claim, when stated per card, as a dashed rule). None when there is nothing to draw."""
+    alt = _alt()
+    data = frontier.filter(pl.col("form") == form)
+    if claim_id is not None:
+        data = data.filter(pl.col("claim_id") == claim_id)
+    if data.height == 0:
+        return None
+    unit = data["unit"][0]
+    base = alt.Chart(_data(data))
+    lines = base.mark_line(point=True).encode(
+        x=alt.X("round:N", title="MLPerf round"),
+        y=alt.Y("value:Q", title=unit),
+        color=hardware_color(data["hardware"].unique().to_list()),
+        tooltip=_tips(data, ["hardware", "round", "value", "scenario", "publisher", "evidence_id"]),
+    )
+    rule = (
+        base.transform_filter("datum.claimed != null")
+        .mark_rule(strokeDash=[4, 3], color="#c0392b")
+        .encode(y="claimed:Q", tooltip=[alt.Tooltip("claimed:Q")])
+    )
+    chart = (
+        alt.layer(lines, rule)
+        .properties(width=420, height=200)
+        .facet(row=alt.Row("claim_id:N", title=None))
+        .resolve_scale(y="independent")
+        .properties(
+            title=title or f"Claims against the MLPerf library frontier, {unit}",
+            description=(
+                f"For each of {data['claim_id'].n_unique()} claim(s), the best MLPerf Inference result of its model "
+                f"({unit}) per chip and round, {data.height} points over {data['hardware'].n_unique()} chips; "
+                "a dashed rule marks the claimed value when it is stated per card."
+            ),
+        )
+    )
+    return themed(chart)

@@ -209,7 +209,10 @@ def _evidence(runs_dir: str | Path | None):
     from claimbench.load.registry import list_hardware
 
     hardware = {h.id: h for h in list_hardware()}
-    evidence, _ = import_evidence(default_evidence(runs_dir), set(hardware))
+    # the MLPerf library (~1,000 records) is judged against, but the comparison tables show it
+    # through independent_frontier() instead of one row per record
+    paths = [p for p in default_evidence(runs_dir) if p.suffix != ".parquet"]
+    evidence, _ = import_evidence(paths, set(hardware))
     return evidence, hardware
 
 
@@ -222,6 +225,29 @@ def compare(runs_dir: str | Path | None = None, max_tpot_ms: float | None = None
     evidence, hardware = _evidence(runs_dir)
     prices = [e for t in list_price_tables() for e in t.prices] or None
     return comparison_frame(evidence, hardware, max_tpot_ms=max_tpot_ms, prices=prices)
+
+
+def independent_frontier(claims_dir: str | Path | None = None) -> pl.DataFrame:
+    """Each claim against the best MLPerf library figure of its model at a latency point its bound
+    admits, per round and chip, per accelerator / die / HBM TB/s / W / USD
+    (:func:`claimbench.judge.frontier.claim_frontier`)."""
+    import math
+
+    from claimbench.judge.frontier import claim_frontier
+    from claimbench.load.claims import load_claims
+    from claimbench.load.mlperf_library import library_evidence
+    from claimbench.load.registry import list_hardware, list_price_tables
+
+    hardware = {h.id: h for h in list_hardware()}
+    claims, _ = load_claims(claims_dir, set(hardware))
+    prices: dict[str, float] = {}
+    for table in list_price_tables():  # the lowest listed price per package-hour, as the verdicts use
+        for entry in table.prices:
+            prices[entry.hardware] = min(prices.get(entry.hardware, math.inf), entry.usd_per_package_hour)
+    return claim_frontier(claims, library_evidence(hardware=list(hardware.values())), hardware, prices)
+
+
+FRONTIER_VIEW = ["claim_id", "form", "round", "hardware", "value", "unit", "scenario", "publisher", "claimed"]
 
 
 @dataclass

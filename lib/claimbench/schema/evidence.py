@@ -133,12 +133,16 @@ class LoadPoint(Strict):
         description="stated precision of the published throughput figures on this point, as ± absolute "
         "on the record's basis (half the last stated digit: 14.8k -> 50)",
     )
+    power_w_per_package: float | None = Field(
+        default=None,
+        ge=0,
+        description="measured mean power of one accelerator package over the level (W), when the source measured it",
+    )
     note: str | None = None
 
     @model_validator(mode="after")
     def _finite_non_negative(self) -> LoadPoint:
-        for name in type(self).model_fields:
-            v = getattr(self, name)
+        for name, v in self.__dict__.items():  # the fields' values (model_fields via the class is slow)
             if isinstance(v, float | int) and not isinstance(v, bool):
                 if math.isnan(v) or (math.isinf(v) and name != "request_rate"):  # rate inf = all at once
                     raise ValueError(f"{name}: {v} is not a finite number")

@@ -31,7 +31,7 @@ from pydantic import ConfigDict, Field, ValidationError, field_validator, model_
 from claimbench.errors import UserError, did_you_mean
 from claimbench.schema.base import Strict
 
-DTYPES: tuple[str, ...] = ("bf16", "fp16", "fp8", "int8")
+DTYPES: tuple[str, ...] = ("bf16", "fp16", "fp8", "int8", "fp6", "fp4")
 """Dtypes with a peak dense TFLOPS figure in the hardware registry."""
 
 DTYPE_ALIASES: dict[str, str] = {
@@ -42,6 +42,10 @@ DTYPE_ALIASES: dict[str, str] = {
     "fp8_e4m3": "fp8",
     "fp8_e5m2": "fp8",
     "w8a8": "int8",
+    "mxfp4": "fp4",
+    "nvfp4": "fp4",
+    "fp4_e2m1": "fp4",
+    "mxfp6": "fp6",
 }
 
 DTYPE_BYTES: dict[str, float] = {
@@ -51,6 +55,7 @@ DTYPE_BYTES: dict[str, float] = {
     "fp8": 1.0,
     "int8": 1.0,
     "int4": 0.5,
+    "fp6": 0.75,
     "fp4": 0.5,
 }
 """Bytes per element of a storage dtype (weights, KV cache, activations)."""
@@ -154,6 +159,8 @@ class PeakDenseTflops(Strict):
     fp16: Optional[float] = Field(default=None, gt=0)
     fp8: Optional[float] = Field(default=None, gt=0)
     int8: Optional[float] = Field(default=None, gt=0)
+    fp6: Optional[float] = Field(default=None, gt=0, description="FP6 (e.g. MXFP6), dense")
+    fp4: Optional[float] = Field(default=None, gt=0, description="FP4 (NVFP4 / MXFP4), dense")
 
 
 class HardwareSpec(Strict):

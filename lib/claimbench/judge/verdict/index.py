@@ -15,7 +15,7 @@ from claimbench.schema.evidence import Evidence
 
 __all__ = ["COMPARE_ALL", "EvidenceSet", "by_id", "near"]
 
-COMPARE_ALL = 500
+COMPARE_ALL = 2000
 """Up to this many records, every record is compared with every reading."""
 
 
