@@ -18,7 +18,7 @@ from claimbench.errors import UserError, did_you_mean
 from claimbench.load.yamlio import read_yaml, validation_message
 from claimbench.numbers import BadNumber, checked_number
 from claimbench.schema.base import Strict
-from claimbench.schema.claims import Basis, Deployment, Phase, Publication, Speculative
+from claimbench.schema.claims import Basis, Deployment, Phase, Publication, Scenario, Speculative
 from claimbench.schema.evidence import (
     _LAT,
     _STATS,
@@ -437,6 +437,7 @@ class _ConditionsPatch(Strict):
     speculative: Speculative | Literal["none"] | None = None
     phase: Phase | None = None
     deployment: Deployment | None = None
+    scenario: Scenario | None = None
 
 
 class _RefPoint(Strict):
@@ -535,7 +536,7 @@ def load_reference(path: Path | str, hardware_ids: set[str] | None = None) -> li
     for i, res in enumerate(ref.results):
         merged = dict(shared)
         merged.update({k: getattr(res.conditions, k) for k in res.conditions.model_fields_set})
-        missing = [k for k in EvidenceConditions.model_fields if k not in merged]
+        missing = [k for k in EvidenceConditions.model_fields if k not in merged and k != "scenario"]
         if missing:
             raise UserError(
                 f"{p}: field results[{i}].conditions.{missing[0]}: not stated "
