@@ -134,7 +134,17 @@ def _ratio_side_missing(claim, r, base, base_hw, evidence, bound, num, den, asid
     )
 
 
-def _best_ratio_pair(num, den, evidence, equivalent) -> tuple[bool, EvidenceUse, EvidenceUse, Any]:
+def _pair_comps(num, den, evidence, equivalent) -> dict[tuple[str, str], Any]:
+    """The workload comparison of every numerator/denominator pair, computed once per reading."""
+    ev_by_id = evidence_by_id(evidence)
+    return {
+        (n.evidence_id, d.evidence_id): compare_pair(ev_by_id[n.evidence_id], ev_by_id[d.evidence_id], equivalent)
+        for n in num
+        for d in den
+    }
+
+
+def _best_ratio_pair(num, den, evidence, equivalent, pair_comps=None) -> tuple[bool, EvidenceUse, EvidenceUse, Any]:
     """The numerator/denominator pair to divide: comparable workloads first (else the fewest binding
     differences), then the pair with the fewest conditions unknown on either side (both sides matched on the same conditions, unknowns included), then
     best ranks, then the largest observed values. Returns (comparable, numerator, denominator, their condition comparisons)."""
@@ -142,7 +152,9 @@ def _best_ratio_pair(num, den, evidence, equivalent) -> tuple[bool, EvidenceUse,
     pairs = []
     for n in num:
         for d in den:
-            comps = compare_pair(ev_by_id[n.evidence_id], ev_by_id[d.evidence_id], equivalent)
+            comps = (pair_comps or {}).get((n.evidence_id, d.evidence_id)) or compare_pair(
+                ev_by_id[n.evidence_id], ev_by_id[d.evidence_id], equivalent
+            )
             ok = not any(c.binding and c.status == "differs" for c in comps)
             differs = sum(1 for c in comps if c.binding and c.status == "differs")
             unknown = sum(1 for c in comps if c.status == "unknown")  # a pair matched on more conditions first
@@ -235,14 +247,13 @@ def _pair_key(comps) -> tuple[int, int]:
     return differs, sum(1 for c in comps if c.status == "unknown")
 
 
-def _ratio_spread(num, den, evidence, equivalent, p, chosen) -> tuple[SpreadEntry, ...]:
+def _ratio_spread(num, den, pair_comps, p, chosen) -> tuple[SpreadEntry, ...]:
     """Every like-for-like pair as well matched as the chosen one, decided on its own (the spread of ratios)."""
-    ev = evidence_by_id(evidence)
-    best = _pair_key(compare_pair(ev[chosen[0]], ev[chosen[1]], equivalent))
+    best = _pair_key(pair_comps[chosen])
     out = []
     for n in num:
         for d in den:
-            if _pair_key(compare_pair(ev[n.evidence_id], ev[d.evidence_id], equivalent)) != best:
+            if _pair_key(pair_comps[(n.evidence_id, d.evidence_id)]) != best:
                 continue
             value = _observed_of(n) / _observed_of(d)
             kind = divide(_read_of(n).kind, _read_of(d).kind)
@@ -292,7 +303,8 @@ def _judge_ratio(claim, r, evidence, hardware, cfg, bound, prices, equivalent, b
         return implausible
     if not num or not den:
         return _ratio_side_missing(claim, r, base, base_hw, evidence, bound, num, den, aside, notes)
-    ok, n, d, comps = _best_ratio_pair(num, den, evidence, equivalent)
+    pair_comps = _pair_comps(num, den, evidence, equivalent)
+    ok, n, d, comps = _best_ratio_pair(num, den, evidence, equivalent, pair_comps)
     ratio = _observed_of(n) / _observed_of(d)
     corr = _weakest([n.corroboration, d.corroboration])
     if not ok:
@@ -303,7 +315,7 @@ def _judge_ratio(claim, r, evidence, hardware, cfg, bound, prices, equivalent, b
     verdict = decide(p.comparator, float(p.value), p.tolerance_rel, ratio, kind, interval, p.value_pm)
     ev_by_id = evidence_by_id(evidence)
     verdict = unknown_cap(r.conditions, [(n.evidence_id, verdict)], ev_by_id, verdict, notes)
-    spread = _ratio_spread(num, den, evidence, equivalent, p, (n.evidence_id, d.evidence_id))
+    spread = _ratio_spread(num, den, pair_comps, p, (n.evidence_id, d.evidence_id))
     sides = split_sides(spread)
     why_sides = ""
     if len(sides) > 1:  # equally well-matched pairs disagree: both sides named, nothing decided
