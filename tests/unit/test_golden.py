@@ -281,3 +281,10 @@ def test_a_ratio_of_lower_bounds_says_so(verdicts):
 def test_an_unknown_model_shows_the_candidate_reading(verdicts):
     notes = " ".join(verdicts["tenstorrent-galaxy-blitz-350-per-user"].notes)
     assert "with model = deepseek-r1 it would be REFUTED" in notes
+
+
+def test_a_ratio_lists_every_equally_matched_pair_with_its_outcome(verdicts):
+    v = verdicts["amd-mi355x-1-25x-b200-r1-disagg/at-129-tok-s-user"]
+    pairs = {s.evidence_id.split(" / ")[1]: round(s.observed, 2) for s in v.spread}
+    assert pairs == {"amd-win-on-tco-mi355x-r1#b200-trtllm": 0.76, "amd-win-on-tco-mi355x-r1#b200-sglang": 1.22}
+    assert all(s.outcome == "REFUTED" for s in v.spread)

@@ -111,3 +111,14 @@ def test_a_reading_that_converts_the_figure_shows_the_claimed_value_on_its_basis
     as_worded, per_card = judge(claim(value=8000.0, basis="node", readings=[reading]), [node])
     assert (as_worded.claimed, as_worded.observed) == (8000.0, 8000.0)
     assert (per_card.claimed, per_card.observed, per_card.verdict) == (1000.0, 1000.0, "SUPPORTED")
+
+
+def test_a_per_dollar_reading_names_the_price_and_where_it_comes_from():
+    from claimbench.judge.verdict.derived import PriceQuote, _transform
+
+    tf, _ = _transform(
+        "usd_per_mtok", "chip-a", HWS, {"chip-a": PriceQuote(2.0, "Vast.ai, H100 SXM, 2026-04-22, https://x")}
+    )
+    assert tf is not None and "2 USD/h (Vast.ai, H100 SXM, 2026-04-22, https://x)" in tf.text
+    bare, _ = _transform("output_tok_per_usd", "chip-a", HWS, {"chip-a": 2.0})
+    assert bare is not None and "source not given" in bare.text

@@ -65,8 +65,9 @@ BINDING = (
     "input_len",
     "output_len",
     "deployment",
+    "scenario",
 )
-PAIR_BINDING = ("model", "precision", "input_len", "output_len", "phase", "speculative")
+PAIR_BINDING = ("model", "precision", "input_len", "output_len", "phase", "speculative", "scenario")
 """For a ratio, numerator and denominator must share model, precision, workload lengths, phase
 and speculative decoding."""
 
@@ -281,6 +282,14 @@ def _comparison(name: str, cv: Any, evv: Any, status: Status, note: str | None =
     return ConditionComparison(name, _s(cv), _s(evv), status, name in BINDING, note)
 
 
+def _compare_scenario(cv: str | None, evv: str | None) -> list[ConditionComparison]:
+    """The MLPerf scenario binds when both sides name one (Offline is not Server); none when neither does."""
+    if cv is None and evv is None:
+        return []
+    status: Status = "unknown" if cv is None or evv is None else ("match" if cv == evv else "differs")
+    return [_comparison("scenario", cv, evv, status)]
+
+
 def _match_coverage(conditions: ClaimConditions, evidence: Evidence) -> MatchResult:
     """A coverage record matches when the claim's chip is among the platform's hardware."""
     plat = evidence.platform_hardware or []
@@ -430,6 +439,7 @@ def match(
     comps.append(
         _comparison("phase", cv, evv, "unknown" if cv is None or evv is None else ("match" if cv == evv else "differs"))
     )
+    comps += _compare_scenario(conditions.scenario, ev.scenario)
     status, spec_note = compare_speculative(conditions.speculative, ev.speculative)
     comps.append(_comparison("speculative", conditions.speculative, ev.speculative, status, spec_note))
     hw_dep = _hw(hardware, ev.hardware or conditions.hardware)
@@ -460,7 +470,7 @@ def compare_pair(
     tolerance), phase and speculative decoding bind."""
     out = []
     a, b = numerator.conditions, denominator.conditions
-    for name in ("model", "precision", "input_len", "output_len", "phase", "speculative"):
+    for name in ("model", "precision", "input_len", "output_len", "phase", "speculative", "scenario"):
         av, bv = getattr(a, name), getattr(b, name)
         note = None
         if name == "model" and (av is None) != (bv is None):

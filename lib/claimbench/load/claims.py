@@ -101,6 +101,9 @@ def load_claims(
     if hardware_ids is None:
         hardware_ids = known_hardware_ids()
     wanted = set(only) if only is not None else None
+    from claimbench.load.scenarios import apply_scenario, load_scenarios
+
+    scenarios = load_scenarios()
     claims: list[Claim] = []
     errors: list[ClaimLoadError] = []
     seen: dict[str, Path] = {}
@@ -112,7 +115,7 @@ def load_claims(
         except UserError as exc:
             errors.append(ClaimLoadError(path, str(exc)))
             continue
-        for one in expand_claim(claim):
+        for one in (apply_scenario(x, scenarios) for x in expand_claim(claim)):
             if one.id in seen:
                 errors.append(ClaimLoadError(path, f"{path}: field id: {one.id!r} duplicates {seen[one.id]}"))
                 continue

@@ -333,7 +333,7 @@ def load_reference(path: Path | str, hardware_ids: set[str] | None = None) -> li
     for i, res in enumerate(ref.results):
         merged = dict(shared)
         merged.update({k: getattr(res.conditions, k) for k in res.conditions.model_fields_set})
-        missing = [k for k in EvidenceConditions.model_fields if k not in merged]
+        missing = [k for k in EvidenceConditions.model_fields if k not in merged and k != "scenario"]
         if missing:
             raise UserError(
                 f"{p}: field results[{i}].conditions.{missing[0]}: not stated "

@@ -123,6 +123,7 @@ def judge(
 
     from claimbench.judge.plausibility import claim_bounds, length_bridge
     from claimbench.judge.verdict import VerdictConfig, judge_claims, verdict_table
+    from claimbench.judge.verdict.derived import PriceQuote
     from claimbench.load.claims import load_claims, load_model_equivalence
     from claimbench.load.evidence import import_evidence
     from claimbench.load.orgs import load_orgs, org_index
@@ -139,8 +140,11 @@ def judge(
     bounds = claim_bounds(claims, models, hardware)
     prices: dict[str, float] = {}
     for table in list_price_tables(data):  # the lowest published price per package-hour (most favourable)
+        urls = {src.id: src.url or src.citation or src.id for src in table.sources}
         for entry in table.prices:
-            prices[entry.hardware] = min(prices.get(entry.hardware, math.inf), entry.usd_per_package_hour)
+            if entry.usd_per_package_hour < prices.get(entry.hardware, math.inf):
+                where = f"{entry.provider}, {entry.offering}, {entry.date}, {urls.get(entry.source, entry.source)}"
+                prices[entry.hardware] = PriceQuote(entry.usd_per_package_hour, where)
     verdicts = judge_claims(
         claims,
         evidence,

@@ -42,6 +42,8 @@ __all__ = [
     "Publication",
     "Speculative",
     "CONDITION_NAMES",
+    "OPTIONAL_CONDITIONS",
+    "Scenario",
     "resolved_readings",
     "DERIVED_METRICS",
     "CLAIM_SCHEMA_VERSION",
@@ -102,6 +104,8 @@ DERIVED_METRICS: tuple[str, ...] = (
 LatencyMetric = Literal["tpot", "ttft", "itl", "e2el"]
 LatencyStat = Literal["mean", "p50", "p90", "p99"]
 Phase = Literal["decode-only", "end-to-end", "prefill-only"]
+Scenario = Literal["offline", "server", "interactive"]
+"""An MLPerf Inference scenario a figure was obtained in (its latency constraints: data/scenarios)."""
 
 
 class Publication(Strict):
@@ -174,9 +178,16 @@ class ClaimConditions(Strict):
     deployment: Deployment | None = Field(
         description="Serving deployment for the roofline bound (batch, context, TP/EP)"
     )
+    scenario: Scenario | None = Field(
+        default=None,
+        description="the MLPerf Inference scenario the claim is about (optional: null = not a benchmark-scenario "
+        "claim); binding, and its latency constraints fill an unstated slo (data/scenarios)",
+    )
 
 
-CONDITION_NAMES: tuple[str, ...] = tuple(ClaimConditions.model_fields)
+OPTIONAL_CONDITIONS: tuple[str, ...] = ("scenario",)
+"""Conditions a claim may leave out (added after schema 1; null is not listed under ``unknown``)."""
+CONDITION_NAMES: tuple[str, ...] = tuple(k for k in ClaimConditions.model_fields if k not in OPTIONAL_CONDITIONS)
 
 
 class RatioBaseline(Strict):
@@ -256,6 +267,7 @@ class ConditionsOverride(Strict):
     concurrency: int | None = Field(default=None, ge=1)
     phase: Phase | None = None
     deployment: Deployment | None = None
+    scenario: Scenario | None = None
 
 
 class Reading(Strict):
@@ -327,7 +339,7 @@ class Claim(Strict):
     @model_validator(mode="after")
     def _consistent(self) -> Claim:
         self._check_predicates()
-        allowed = set(CONDITION_NAMES) | {"basis"}
+        allowed = set(CONDITION_NAMES) | set(OPTIONAL_CONDITIONS) | {"basis"}
         self._check_unknowns(allowed)
         for name in self.assumed:
             if name not in allowed:

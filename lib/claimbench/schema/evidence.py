@@ -32,7 +32,7 @@ from typing import Literal
 from pydantic import Field, model_validator
 
 from claimbench.schema.base import Strict
-from claimbench.schema.claims import Basis, Deployment, Phase, Publication, Speculative
+from claimbench.schema.claims import Basis, Deployment, Phase, Publication, Scenario, Speculative
 from claimbench.schema.provenance import Provenance
 
 __all__ = [
@@ -184,6 +184,7 @@ class EvidenceConditions(Strict):
     deployment: Deployment | None = Field(
         default=None, description="scale and shape of the serving (devices, batch, EP); null = not stated"
     )
+    scenario: Scenario | None = Field(default=None, description="the MLPerf Inference scenario; null = not one")
 
 
 class Evidence(Strict):

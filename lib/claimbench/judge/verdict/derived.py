@@ -25,6 +25,25 @@ class _Transform:
     per_card: bool
 
 
+class PriceQuote(float):
+    """An hourly price per package that says where it comes from (provider, offering, date, source URL);
+    a plain float works too, and is then reported as a price of unstated source."""
+
+    source: str
+
+    def __new__(cls, value: float, source: str = "") -> PriceQuote:
+        """A price ``value`` in USD per package-hour, quoted from ``source``."""
+        obj = super().__new__(cls, value)
+        obj.source = source
+        return obj
+
+
+def _price_text(price: float) -> str:
+    """The price with its provenance, for the reading's method and differences."""
+    src = getattr(price, "source", "") or "source not given"
+    return f"{price:g} USD/h ({src})"
+
+
 def _transform(metric: str, hw_id: str | None, hardware, prices: Mapping[str, float]) -> tuple[_Transform | None, str]:
     """How a derived metric comes from what evidence reports, or (None, the missing figure)."""
     if metric == "output_tok_per_s_per_user":
@@ -44,17 +63,25 @@ def _transform(metric: str, hw_id: str | None, hardware, prices: Mapping[str, fl
         tdp = getattr(hardware.get(hw_id), "tdp_w", None)
         if tdp is None:
             return None, f"the board power (tdp_w) of {hw_id}: no source gives it (data/hardware/{hw_id}.yaml)"
-        return _Transform("output_tok_per_s", lambda v: v / tdp, False, f"÷ {tdp:g} W TDP of {hw_id}", True), ""
+        return _Transform(
+            "output_tok_per_s",
+            lambda v: v / tdp,
+            False,
+            f"÷ {tdp:g} W TDP of {hw_id} (data/hardware/{hw_id}.yaml)",
+            True,
+        ), ""
     price = prices.get(hw_id)
     if price is None:
         return None, f"an hourly price of one {hw_id} package (usd_per_package_hour): data/prices has none"
     if metric == "output_tok_per_usd":
         return (
-            _Transform("output_tok_per_s", lambda v: v * 3600 / price, False, f"× 3600 / {price:g} USD/h", True),
+            _Transform("output_tok_per_s", lambda v: v * 3600 / price, False, f"× 3600 / {_price_text(price)}", True),
             "",
         )
     return (
-        _Transform("output_tok_per_s", lambda v: price / (3600 * v) * 1e6, True, f"{price:g} USD/h ÷ tokens", True),
+        _Transform(
+            "output_tok_per_s", lambda v: price / (3600 * v) * 1e6, True, f"{_price_text(price)} ÷ tokens", True
+        ),
         "",
     )
 

@@ -14,6 +14,7 @@ from claimbench.judge.verdict.algebra import decide, divide
 from claimbench.judge.verdict.conditions import _gather, _observed_of, _read_of
 from claimbench.judge.verdict.corroboration import _LABEL, Claimant, _weakest
 from claimbench.judge.verdict.derived import _transform
+from claimbench.judge.verdict.disagreement import disagreement_notes, sides_text, split_sides
 from claimbench.judge.verdict.explain import (
     _base,
     _caveats,
@@ -31,6 +32,7 @@ from claimbench.judge.verdict.types import (
     EvidenceUse,
     PlausibilityBound,
     ReadOut,
+    SpreadEntry,
     Verdict,
     VerdictConfig,
 )
@@ -132,7 +134,17 @@ def _ratio_side_missing(claim, r, base, base_hw, evidence, bound, num, den, asid
     )
 
 
-def _best_ratio_pair(num, den, evidence, equivalent) -> tuple[bool, EvidenceUse, EvidenceUse, Any]:
+def _pair_comps(num, den, evidence, equivalent) -> dict[tuple[str, str], Any]:
+    """The workload comparison of every numerator/denominator pair, computed once per reading."""
+    ev_by_id = evidence_by_id(evidence)
+    return {
+        (n.evidence_id, d.evidence_id): compare_pair(ev_by_id[n.evidence_id], ev_by_id[d.evidence_id], equivalent)
+        for n in num
+        for d in den
+    }
+
+
+def _best_ratio_pair(num, den, evidence, equivalent, pair_comps=None) -> tuple[bool, EvidenceUse, EvidenceUse, Any]:
     """The numerator/denominator pair to divide: comparable workloads first (else the fewest binding
     differences), then the pair with the fewest conditions unknown on either side (both sides matched on the same conditions, unknowns included), then
     best ranks, then the largest observed values. Returns (comparable, numerator, denominator, their condition comparisons)."""
@@ -140,7 +152,9 @@ def _best_ratio_pair(num, den, evidence, equivalent) -> tuple[bool, EvidenceUse,
     pairs = []
     for n in num:
         for d in den:
-            comps = compare_pair(ev_by_id[n.evidence_id], ev_by_id[d.evidence_id], equivalent)
+            comps = (pair_comps or {}).get((n.evidence_id, d.evidence_id)) or compare_pair(
+                ev_by_id[n.evidence_id], ev_by_id[d.evidence_id], equivalent
+            )
             ok = not any(c.binding and c.status == "differs" for c in comps)
             differs = sum(1 for c in comps if c.binding and c.status == "differs")
             unknown = sum(1 for c in comps if c.status == "unknown")  # a pair matched on more conditions first
@@ -227,6 +241,37 @@ def _ratio_read_kind(n_read: ReadOut, d_read: ReadOut, notes: list[str]) -> str:
     return kind
 
 
+def _pair_key(comps) -> tuple[int, int]:
+    """(binding differences, unknown conditions) of a numerator/denominator pair."""
+    differs = sum(1 for c in comps if c.binding and c.status == "differs")
+    return differs, sum(1 for c in comps if c.status == "unknown")
+
+
+def _ratio_spread(num, den, pair_comps, p, chosen) -> tuple[SpreadEntry, ...]:
+    """Every like-for-like pair as well matched as the chosen one, decided on its own (the spread of ratios)."""
+    best = _pair_key(pair_comps[chosen])
+    out = []
+    for n in num:
+        for d in den:
+            if _pair_key(pair_comps[(n.evidence_id, d.evidence_id)]) != best:
+                continue
+            value = _observed_of(n) / _observed_of(d)
+            kind = divide(_read_of(n).kind, _read_of(d).kind)
+            outcome = decide(p.comparator, float(p.value), p.tolerance_rel, value, kind, None, p.value_pm)
+            pair = (n.evidence_id, d.evidence_id)
+            out.append(
+                SpreadEntry(
+                    f"{pair[0]} / {pair[1]}",
+                    value,
+                    kind,
+                    outcome,
+                    _weakest([n.corroboration, d.corroboration]),
+                    pair == chosen,
+                )
+            )
+    return tuple(out)
+
+
 def _judge_ratio(claim, r, evidence, hardware, cfg, bound, prices, equivalent, bridge=None, orgs=None) -> Verdict:
     """The ratio form: A's metric over B's (matched on the same workload) against the claimed factor."""
     p = claim.predicate
@@ -258,7 +303,8 @@ def _judge_ratio(claim, r, evidence, hardware, cfg, bound, prices, equivalent, b
         return implausible
     if not num or not den:
         return _ratio_side_missing(claim, r, base, base_hw, evidence, bound, num, den, aside, notes)
-    ok, n, d, comps = _best_ratio_pair(num, den, evidence, equivalent)
+    pair_comps = _pair_comps(num, den, evidence, equivalent)
+    ok, n, d, comps = _best_ratio_pair(num, den, evidence, equivalent, pair_comps)
     ratio = _observed_of(n) / _observed_of(d)
     corr = _weakest([n.corroboration, d.corroboration])
     if not ok:
@@ -269,6 +315,13 @@ def _judge_ratio(claim, r, evidence, hardware, cfg, bound, prices, equivalent, b
     verdict = decide(p.comparator, float(p.value), p.tolerance_rel, ratio, kind, interval, p.value_pm)
     ev_by_id = evidence_by_id(evidence)
     verdict = unknown_cap(r.conditions, [(n.evidence_id, verdict)], ev_by_id, verdict, notes)
+    spread = _ratio_spread(num, den, pair_comps, p, (n.evidence_id, d.evidence_id))
+    sides = split_sides(spread)
+    why_sides = ""
+    if len(sides) > 1:  # equally well-matched pairs disagree: both sides named, nothing decided
+        verdict = "INCONCLUSIVE"
+        why_sides = f" Equally matched pairs disagree ({sides_text(sides)})."
+    notes.extend(disagreement_notes([replace(x, best_matched=True) for x in spread], verdict, "x"))
     if corr == "self-reported":
         notes.append("self-reported: the numerator rests only on the claimant's own figures")
     decide_l, cmd = _hints(claim, r, verdict, corr, bound, kind, aside=aside)
@@ -289,9 +342,10 @@ def _judge_ratio(claim, r, evidence, hardware, cfg, bound, prices, equivalent, b
         ),
         corroboration=corr,
         why=f"{n.evidence_id} / {d.evidence_id} = {ratio:.2f}x against the claimed {p.value:g}x: {verdict}; "
-        f"{_LABEL.get(corr, 'no corroboration')}.",
+        f"{_LABEL.get(corr, 'no corroboration')}.{why_sides}",
         what_would_decide=tuple(decide_l),
         decide_command=cmd,
         differences=tuple(_differences(comps)),
         caveats=_caveats([n, d]),
+        spread=spread,
     )

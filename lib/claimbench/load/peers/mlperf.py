@@ -171,6 +171,7 @@ def load_mlperf(path: Path | str) -> list[Evidence]:
                     output_len=None,
                     speculative=None,
                     phase="end-to-end",
+                    scenario=scenario.lower() if scenario.lower() in ("offline", "server", "interactive") else None,
                 ),
                 basis="card" if packages == 1 else "system",
                 packages=packages,
