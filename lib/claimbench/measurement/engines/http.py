@@ -89,6 +89,7 @@ class HttpEngine:
         self.served_model: str | None = None
         self.client: ClientConfig | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
+        self.loop_name: str | None = None  # the event loop of the one-process client (uvloop or asyncio)
         self._consecutive_connect_errors = 0
         self._vocab_size: int | None = None
         self._pool: Any = None  # a WorkerPool when the client runs on Ray workers
@@ -174,7 +175,9 @@ class HttpEngine:
             # vLLM reports usage in every chunk when asked: exact tokens per chunk (MTP, multi-token chunks)
             continuous_usage=self.server_version is not None and self.config.token_counts == "usage",
         )
-        self._loop = asyncio.new_event_loop()
+        from claimbench.measurement.workers import new_event_loop
+
+        self._loop, self.loop_name = new_event_loop("auto")  # uvloop where installed (recorded)
         self._pool = None
         if self.config.workers > 1 or self.config.ray_address:
             from claimbench.measurement.workers import WorkerPool
@@ -324,6 +327,7 @@ class HttpEngine:
             "client": {
                 "kind": "claimbench streaming client (asyncio + aiohttp)",
                 "workers": self.config.workers,
+                "loop": self.loop_name,
                 "clock": "time.monotonic (CLOCK_MONOTONIC)",
             },
         }
