@@ -185,6 +185,7 @@ class HttpEngine:
             self._pool = WorkerPool(
                 self.config.workers, ray_address=self.config.ray_address, on_failure=self.config.on_worker_failure
             )
+            self.loop_name = ",".join(sorted(set(self._pool.loop_names))) or None  # the workers' loops
         self.cluster = self._serve_cluster()
         if self.cluster is not None and self.fingerprint is not None:
             self.fingerprint["cluster"] = self.cluster  # the platform of a multi-node run is the cluster
