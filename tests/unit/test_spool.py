@@ -75,3 +75,10 @@ def test_secrets_in_error_rows_are_redacted_in_the_parts(tmp_path):
     r.error = "HTTP 401: key sk-zz9 refused"
     spool.append(r)
     assert "sk-zz9" not in pl.read_parquet(spool.parts(0)[0])["error"][0]
+
+
+def test_a_part_is_also_cut_by_its_chunk_count_so_long_requests_cannot_fill_memory(tmp_path):
+    spool = RecordSpool(tmp_path, batch_rows=1000, batch_chunks=20)  # each synthetic row has 5-8 chunks
+    for i in range(12):
+        spool.append(synthetic(0, i))
+    assert len(spool.parts(0)) >= 3 and spool.max_buffered <= 4

@@ -4,7 +4,7 @@ A Ray run's coordinator (:class:`claimbench.measurement.workers.WorkerPool`) dra
 from its workers a few times a second. Held as Python objects, a 10-minute level of 46,000 streams
 is ~18 GB (~32 B per chunk time). :class:`RecordSpool` takes the place of the records list
 (``append`` / ``extend``, as ``WorkerPool.run_level`` and the one-process client use it): rows are
-buffered per level and, every ``batch_rows`` rows, written as one durable parquet part
+buffered per level and, every ``batch_rows`` rows or ``batch_chunks`` chunk times, written as one durable parquet part
 ``requests-L<level>-p<part>.parquet`` in ``folder`` (a run journal's folder), then dropped from
 memory. What stays in memory is the buffer and a few counters per level, whatever the level's
 length.
@@ -27,7 +27,8 @@ from claimbench.schema.records import RequestRecord
 
 __all__ = ["RecordSpool", "DEFAULT_BATCH_ROWS"]
 
-DEFAULT_BATCH_ROWS = 20_000  # ~20,000 rows × (a few hundred chunk times) per part: tens of MB at most
+DEFAULT_BATCH_ROWS = 20_000  # a part holds at most this many rows…
+DEFAULT_BATCH_CHUNKS = 500_000  # …or this many chunk times (~16 MB as Python floats in lists)
 
 
 class RecordSpool:
@@ -36,12 +37,19 @@ class RecordSpool:
     Use it where a ``list[RequestRecord]`` of records is expected by a level runner; call
     :meth:`close` (or :meth:`flush`) when the level ends so its last rows are written too."""
 
-    def __init__(self, folder: str | Path, batch_rows: int = DEFAULT_BATCH_ROWS, redact: Iterable[str] = ()):
-        if batch_rows < 1:
-            raise ValueError("batch_rows must be positive")
+    def __init__(
+        self,
+        folder: str | Path,
+        batch_rows: int = DEFAULT_BATCH_ROWS,
+        redact: Iterable[str] = (),
+        batch_chunks: int = DEFAULT_BATCH_CHUNKS,
+    ):
+        if batch_rows < 1 or batch_chunks < 1:
+            raise ValueError("batch_rows and batch_chunks must be positive")
         self.folder = Path(folder)
         self.folder.mkdir(parents=True, exist_ok=True)
-        self.batch_rows = batch_rows
+        self.batch_rows, self.batch_chunks = batch_rows, batch_chunks
+        self._chunks: dict[int, int] = {}  # chunk times buffered per level
         self.redactor = Redactor(list(redact))
         self._buffer: dict[int, list[RequestRecord]] = {}
         self._parts: dict[int, list[Path]] = {}
@@ -54,12 +62,13 @@ class RecordSpool:
         """Take one finished (or failed) request row; a full buffer becomes a part."""
         buf = self._buffer.setdefault(rec.level, [])
         buf.append(rec)
+        chunks = self._chunks[rec.level] = self._chunks.get(rec.level, 0) + len(rec.chunk_times_s)
         self.rows[rec.level] = self.rows.get(rec.level, 0) + 1
         if rec.ok and not rec.warmup:
             self.ok[rec.level] = self.ok.get(rec.level, 0) + 1
         held = sum(len(b) for b in self._buffer.values())
         self.max_buffered = max(self.max_buffered, held)
-        if len(buf) >= self.batch_rows:
+        if len(buf) >= self.batch_rows or chunks >= self.batch_chunks:
             self._write(rec.level)
 
     def extend(self, recs: Iterable[RequestRecord]) -> None:
@@ -81,6 +90,7 @@ class RecordSpool:
         _write_durable(path, frame.write_parquet)
         parts.append(path)
         self._buffer[level] = []
+        self._chunks[level] = 0
 
     def flush(self, level: int | None = None) -> None:
         """Write what is buffered (of one level, or of all) as parts."""
