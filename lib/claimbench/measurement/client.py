@@ -17,7 +17,8 @@ through :func:`parse_event` (stdlib json, the same checks in Python) to name the
 bodies are encoded with msgspec, the URL, headers and timeout are prepared once per
 configuration, the level's prompts are built before the level starts
 (:func:`claimbench.measurement.workload.prebuilt`), one session and connection pool serve a
-level, and the event loop is uvloop where it is installed (:func:`new_event_loop`).
+level, and the event loop is uvloop where it is installed
+(:func:`claimbench.measurement.workers.new_event_loop`).
 """
 
 from __future__ import annotations
