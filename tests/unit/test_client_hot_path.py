@@ -142,3 +142,33 @@ def test_a_pool_holds_the_same_prompts_built_up_front_within_its_token_bound():
     few = [lazy[0]]
     assert prebuilt(few) is few
     assert len(PromptSet(spec, 0).pool().built) == 0
+
+
+@pytest.mark.parametrize("kind", ["asyncio", "uvloop"])
+def test_a_sigterm_during_a_level_ends_it_with_keyboard_interrupt_on_either_loop(kind):
+    import asyncio
+    import signal
+
+    from claimbench.measurement.client import run_interruptibly
+    from claimbench.measurement.workers import new_event_loop
+
+    if kind == "uvloop":
+        pytest.importorskip("uvloop")
+    loop, _ = new_event_loop(kind)
+
+    def raise_interrupt(*_):  # what `claimbench measure` installs for SIGTERM
+        raise KeyboardInterrupt
+
+    async def level():
+        signal.raise_signal(signal.SIGTERM)
+        await asyncio.sleep(3600)  # cancelled by the signal, never waited for
+
+    previous = signal.signal(signal.SIGTERM, raise_interrupt)
+    try:
+        assert run_interruptibly(loop, asyncio.sleep(0, result="done")) == "done"
+        with pytest.raises(KeyboardInterrupt):
+            run_interruptibly(loop, level())
+        assert signal.getsignal(signal.SIGTERM) is raise_interrupt  # the caller's handler is back
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+        loop.close()

@@ -180,7 +180,7 @@ def _calibration(args: MeasureOptions) -> dict | None:
             pass
 
     print(
-        "claimbench: calibrating the streaming client, one process = one worker (~20 s; --calibrate never skips)",
+        "claimbench: calibrating the streaming client, one process = one worker (~15 s; --calibrate never skips)",
         file=terminal_stream(),
     )
     cal = calibrate_client()

@@ -48,9 +48,9 @@ __all__ = [
 ]
 
 CALIBRATION_SCHEMA = 2  # 2: per_worker (one client process's ceiling), the client on uvloop
-# Stream counts tried by ``claimbench measure`` (a worker's ceiling: one client process); the
-# calibration stops at the first level past which the client, not the server, is out of accuracy.
-DEFAULT_STREAMS = (1, 32, 128, 256, 512)
+# Stream counts tried by ``claimbench measure`` (a worker's ceiling: one client process; ~15 s on a
+# quiet host); the calibration stops at the first level out of accuracy (see :func:`calibrate_client`).
+DEFAULT_STREAMS = (1, 32, 128, 512)
 
 
 def _q(values: Sequence[float], q: float) -> float | None:
@@ -267,7 +267,7 @@ def measure_client_error(
     """
     if arrivals not in ("ramp", "burst"):
         raise ValueError(f"arrivals must be ramp or burst, got {arrivals!r}")
-    from claimbench.measurement.client import ClientConfig, run_level_async
+    from claimbench.measurement.client import ClientConfig, run_interruptibly, run_level_async
     from claimbench.measurement.workers import WorkerPool, closed_loop_ramped, new_event_loop
     from claimbench.measurement.workload import WorkloadSpec, make_prompts
     from claimbench.schema.records import LoadLevel
@@ -298,13 +298,13 @@ def measure_client_error(
         else:
             ev, _ = new_event_loop(loop)
             try:
-                ev.run_until_complete(run_level_async(cfg, wl, warm, time.monotonic(), [], warmup=True))
+                run_interruptibly(ev, run_level_async(cfg, wl, warm, time.monotonic(), [], warmup=True))
                 server.reset()
                 run_t0 = time.monotonic()
                 if ramp_s:
-                    ev.run_until_complete(closed_loop_ramped(cfg, level, prompts, run_t0, records, ramp_s))
+                    run_interruptibly(ev, closed_loop_ramped(cfg, level, prompts, run_t0, records, ramp_s))
                 else:
-                    ev.run_until_complete(run_level_async(cfg, level, prompts, run_t0, records))
+                    run_interruptibly(ev, run_level_async(cfg, level, prompts, run_t0, records))
             finally:
                 ev.close()
     finally:
@@ -426,8 +426,9 @@ def calibrate_client(
     Ray worker (or the one-process client) holds, on the event loop it runs (``loop="auto"``:
     uvloop where installed, as both do). ``per_worker`` repeats that ceiling; a run with
     ``--workers N`` compares each worker's share of its load with it (:func:`ceiling_warning`).
-    With ``stop_when_client_fails`` the levels above the first one where the client (not the
-    server) was out of accuracy are skipped.
+    With ``stop_when_client_fails`` the levels above the first one out of accuracy are skipped:
+    past a client or send-side failure they cannot raise the ceiling, and a reference server that
+    gave out at S streams on this host will not hold 4·S (the calibration stays short on a busy host).
 
     Returns (JSON-able)::
 
@@ -473,8 +474,8 @@ def calibrate_client(
                 arrivals=arrivals,
             )
             levels.append(lv)
-            if stop_when_client_fails and failure_reason(lv, max_error_ms) == "client":
-                break
+            if stop_when_client_fails and failure_reason(lv, max_error_ms) is not None:
+                break  # a higher level cannot raise the ceiling (client, send side), or the server gave out
     finally:
         if pool is not None:
             pool.close()

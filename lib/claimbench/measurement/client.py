@@ -432,6 +432,50 @@ def make_session(limit: int):
     )
 
 
+def run_interruptibly(loop: asyncio.AbstractEventLoop, coro: Any) -> Any:
+    """``loop.run_until_complete(coro)`` that Ctrl-C and SIGTERM end with KeyboardInterrupt on any loop.
+
+    uvloop drops an exception raised by a Python signal handler (the CLI turns SIGTERM into
+    KeyboardInterrupt that way): while ``coro`` runs, SIGINT and SIGTERM — each only if a Python
+    handler is installed for it — are taken by the loop, which cancels ``coro`` and raises
+    KeyboardInterrupt; the previous handlers are restored afterwards."""
+    import signal
+    import threading
+
+    task = loop.create_task(coro)
+    if threading.current_thread() is not threading.main_thread():
+        return loop.run_until_complete(task)
+    hit: list[int] = []
+
+    def on_signal(sig: int) -> None:
+        hit.append(sig)
+        task.cancel()
+
+    previous = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
+    taken = []
+    for sig, handler in previous.items():
+        if callable(handler):
+            loop.add_signal_handler(sig, on_signal, sig)
+            taken.append(sig)
+    try:
+        try:
+            result = loop.run_until_complete(task)
+        except asyncio.CancelledError:
+            if hit:
+                raise KeyboardInterrupt from None
+            raise
+        if hit:
+            raise KeyboardInterrupt
+        return result
+    finally:
+        for sig in taken:
+            try:
+                loop.remove_signal_handler(sig)
+            except (RuntimeError, ValueError):
+                pass
+            signal.signal(sig, previous[sig])
+
+
 async def sleep_until(due: float, run_t0: float) -> None:
     """Sleep until ``due`` (seconds from ``run_t0``), never waking before it: uvloop rounds timers
     to whole milliseconds and can wake up to half of one early; the rest is slept again."""

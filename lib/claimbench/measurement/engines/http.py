@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from claimbench.errors import UserError
-from claimbench.measurement.client import ClientConfig, run_level_async
+from claimbench.measurement.client import ClientConfig, run_interruptibly, run_level_async
 from claimbench.measurement.runner import EngineDied
 from claimbench.schema.records import LoadLevel, RequestRecord
 
@@ -274,7 +274,7 @@ class HttpEngine:
         )
         assert self._loop is not None  # started without a worker pool
         try:
-            self._loop.run_until_complete(coro)
+            run_interruptibly(self._loop, coro)  # uvloop would drop the CLI's SIGTERM interrupt
         except KeyboardInterrupt:
             self._cancel_pending()
             raise
