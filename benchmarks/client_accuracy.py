@@ -1,29 +1,28 @@
-"""Client timing accuracy against ground truth: claimbench's client vs ``vllm bench serve``.
+"""Client timing accuracy, side by side: the working tree's streaming client against a pinned commit's.
 
-    .venv/bin/python -m benchmarks.client_accuracy [--quick] [--streams 1,8,32] [--no-vllm]
+    .venv/bin/python -m benchmarks.client_accuracy [--quick] [--streams 1,128,512] [--repeats 2]
+        [--base 00ff217] [--arrivals ramp,burst]
 
-One mock server (:mod:`claimbench.measurement.mockserver`: TTFT 100 ms, one token every 50 ms, exact schedule,
-records when it received each request and wrote each chunk on CLOCK_MONOTONIC) serves every
-client in turn, at each stream count. Clients:
+One reference server (:mod:`claimbench.measurement.mockserver`: TTFT 100 ms, one token every 50 ms,
+20 output tokens, asyncio timers; it records when it received each request and wrote each chunk
+on CLOCK_MONOTONIC) serves every client in turn. Each client runs in its own subprocess, so the
+two versions never share an interpreter:
 
-- ``claimbench asyncio`` — the streaming client as ``HttpEngine`` runs it today (asyncio loop);
-- ``claimbench uvloop``  — the same client on uvloop;
-- ``claimbench pool×2``  — :class:`claimbench.measurement.workers.WorkerPool`, 2 Ray workers (was: 2 spawned processes, uvloop, in the recorded results);
-- ``vllm bench serve``   — vLLM's own benchmark client, as a subprocess, on the same server;
-  it reports aggregates only, so its error is its reported median minus the server's median.
+- ``base asyncio`` — the pinned commit's client (``git archive <base> lib`` into a temporary
+  folder, first on that subprocess's ``PYTHONPATH``) on the asyncio loop, as its ``HttpEngine`` ran it;
+- ``base uvloop``  — the same on uvloop (separates the loop's share of the change from the code's);
+- ``tree uvloop``  — the working tree's client on uvloop, as its ``HttpEngine`` runs it now.
 
-Arrivals: ``ramp`` (default) spreads the streams' starts over one request's duration so the server
-sees a steady arrival rate (vllm bench: ``--request-rate S/duration --burstiness 1000
---max-concurrency S``); ``--burst`` also runs all-at-once starts (vllm bench ``--request-rate
-inf``), which additionally loads the server's intake.
+Clients alternate within each (arrivals, streams) cell and the order rotates between repeats, so
+a change of machine load hits all of them alike; the load average is recorded before every run.
+Arrivals: ``ramp`` starts the streams evenly over 1 s (steady state), ``burst`` all at once.
 
-Errors are client minus truth, in ms; see :mod:`claimbench.measurement.calibration` for the decomposition
-(send side = server received − client sent, i.e. loopback + server intake; receive side = client
-chunk time − server write). The server is run with ``precise=False`` (asyncio timers only): its
-default precise wait blocks its event loop before each deadline, which delays reading new requests
-at ≥32 streams and shows up as send-side "error" that is the server's, not the client's; its
-writes stay exactly recorded either way, only their lateness vs the schedule grows (~0.2–0.4 ms).
-Results: ``benchmarks/results/client_accuracy.json`` and the table in ``benchmarks/README.md``.
+Per run, against the server's own log (:func:`claimbench.measurement.calibration.compare_to_truth`):
+median and p99 TTFT error, median TPOT error, send / receive lag, output throughput vs the server's,
+and the client process's CPU seconds during the level (``getrusage``) → CPU µs per chunk and the
+chunk rate one core would hold at that cost (``chunks_per_cpu_s``; the capacity of one client
+process, independent of what the other engineers' processes take from the machine). Results:
+``benchmarks/results/client_accuracy.json`` and the table in ``benchmarks/README.md``.
 """
 
 from __future__ import annotations
@@ -31,296 +30,288 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import shutil
 import subprocess
 import sys
+import tarfile
 import tempfile
 import time
+from pathlib import Path
 from typing import Any
 
 from benchmarks.common import competing_processes, finish, log, machine
 
 TTFT_MS = 100.0
 GAP_MS = 50.0
-OUTPUT_LEN = 32
+OUTPUT_LEN = 20
 INPUT_LEN = 32
-MAX_STREAMS = 1024
+RAMP_S = 1.0
+BASE = "00ff217"
+CLIENTS = (("base", "asyncio"), ("base", "uvloop"), ("tree", "uvloop"))
+REPO = Path(__file__).resolve().parent.parent
 
 
-def _rounds(streams: int, min_requests: int, rounds: int) -> int:
-    return max(rounds, -(-min_requests // streams))
+# ------------------------------------------------------------------ the subprocess (either version)
+def child(spec: dict[str, Any]) -> dict[str, Any]:
+    """Run one level with whichever claimbench this interpreter imports; return its raw rows.
 
+    Uses only names both versions have (ClientConfig, run_level_async, closed_loop_ramped,
+    new_event_loop, make_prompts, LoadLevel)."""
+    import resource
+    import urllib.request
 
-def run_claimbench(
-    server, streams: int, *, loop: str, processes: int, arrivals: str, rounds: int, pool=None
-) -> dict[str, Any]:
-    from claimbench.measurement.calibration import measure_client_error
+    import claimbench
+    from claimbench.measurement.client import ClientConfig, run_level_async
+    from claimbench.measurement.workers import closed_loop_ramped, new_event_loop
+    from claimbench.measurement.workload import WorkloadSpec, make_prompts
+    from claimbench.schema.records import LoadLevel
 
-    d = measure_client_error(
-        server,
-        streams,
-        output_len=OUTPUT_LEN,
-        input_len=INPUT_LEN,
-        rounds=rounds,
-        processes=processes,
-        loop=loop,
-        pool=pool,
-        arrivals=arrivals,
+    cfg = ClientConfig(base_url=spec["url"], model=spec["model"], request_timeout_s=120.0)
+    n = spec["streams"] * spec["rounds"]
+    prompts = make_prompts(
+        WorkloadSpec(input_len=INPUT_LEN, output_len=OUTPUT_LEN, num_prompts=n, seed=0, vocab_size=1000)
     )
-    d["client"] = f"claimbench {loop}" if processes == 1 else f"claimbench pool×{processes}"
-    return d
-
-
-def run_vllm_bench(
-    server, streams: int, *, arrivals: str, rounds: int, tokenizer: str, timeout_s: float = 600
-) -> dict[str, Any]:
-    from claimbench.measurement.calibration import server_held, truth_summary
-
-    num = streams * rounds
-    req_s = (TTFT_MS + OUTPUT_LEN * GAP_MS) / 1e3
-    outdir = tempfile.mkdtemp(prefix="cb-vbench-")
-    argv = [
-        sys.executable,
-        "-m",
-        "claimbench.measurement.engines.vllm_cli",
-        "bench",
-        "serve",
-        "--base-url",
-        server.base_url,
-        "--model",
-        server.options.model,
-        "--tokenizer",
-        tokenizer,
-        "--dataset-name",
-        "random",
-        "--random-input-len",
-        str(INPUT_LEN),
-        "--random-output-len",
-        str(OUTPUT_LEN),
-        "--num-prompts",
-        str(num),
-        "--max-concurrency",
-        str(streams),
-        "--ignore-eos",
-        "--disable-tqdm",
-        "--save-result",
-        "--result-dir",
-        outdir,
-        "--result-filename",
-        "result.json",
-        "--percentile-metrics",
-        "ttft,tpot,itl,e2el",
-        "--seed",
-        "0",
-    ]
-    if arrivals == "ramp":
-        argv += ["--request-rate", f"{streams / req_s:.6f}", "--burstiness", "1000"]
-    else:
-        argv += ["--request-rate", "inf"]
-    server.reset()
-    t0 = time.monotonic()
-    env = dict(os.environ, VLLM_LOGGING_LEVEL="WARNING", TOKENIZERS_PARALLELISM="false")
+    warm = make_prompts(
+        WorkloadSpec(input_len=INPUT_LEN, output_len=2, num_prompts=min(spec["streams"], 8), seed=0, vocab_size=1000),
+        stream=1,
+    )
+    level = LoadLevel(0, concurrency=spec["streams"], num_prompts=n)
+    loop, loop_name = new_event_loop(spec["loop"])
+    records: list[Any] = []
     try:
-        proc = subprocess.run(
-            argv, capture_output=True, text=True, timeout=timeout_s, env=env, stdin=subprocess.DEVNULL
-        )
-        wall = time.monotonic() - t0
-        path = os.path.join(outdir, "result.json")
-        if proc.returncode != 0 or not os.path.exists(path):
-            return {
-                "client": "vllm bench serve",
-                "streams": streams,
-                "error": (proc.stderr or proc.stdout)[-1500:],
-                "returncode": proc.returncode,
-            }
-        with open(path) as fh:
-            res = json.load(fh)
+        wl = LoadLevel(0, concurrency=len(warm), num_prompts=len(warm))
+        loop.run_until_complete(run_level_async(cfg, wl, warm, time.monotonic(), [], warmup=True))
+        req = urllib.request.Request(spec["url"] + "/stats/reset", method="POST")
+        urllib.request.urlopen(req, timeout=30).read()
+        ru0 = resource.getrusage(resource.RUSAGE_SELF)
+        run_t0 = time.monotonic()
+        if spec["arrivals"] == "ramp":
+            loop.run_until_complete(closed_loop_ramped(cfg, level, prompts, run_t0, records, RAMP_S))
+        else:
+            loop.run_until_complete(run_level_async(cfg, level, prompts, run_t0, records))
+        wall = time.monotonic() - run_t0
+        ru1 = resource.getrusage(resource.RUSAGE_SELF)
     finally:
-        shutil.rmtree(outdir, ignore_errors=True)
-    stats = server.stats()
-    recs = sorted(stats["records"], key=lambda r: r["n"])
-    if len(recs) > num:  # vllm bench's initial single-prompt test request
-        recs = recs[len(recs) - num :]
-    truth = truth_summary(recs)
-    summ = stats["summary"]
-    d: dict[str, Any] = {
-        "client": "vllm bench serve",
-        "streams": streams,
-        "processes": 1,
-        "arrivals": arrivals,
-        "n_requests": num,
-        "n_ok": res.get("completed"),
-        "wall_s": round(wall, 1),
-        "truth": truth,
-        "reported": {
-            k: res.get(k)
-            for k in (
-                "median_ttft_ms",
-                "p99_ttft_ms",
-                "median_tpot_ms",
-                "p99_tpot_ms",
-                "median_itl_ms",
-                "output_throughput",
-                "duration",
-                "completed",
-            )
-        },
-        "ttft_median_diff_ms": _diff(res.get("median_ttft_ms"), truth["ttft_p50_ms"]),
-        "tpot_median_diff_ms": _diff(res.get("median_tpot_ms"), truth["tpot_p50_ms"]),
-        "ttft_p99_diff_ms": _diff(res.get("p99_ttft_ms"), truth["ttft_p99_ms"]),
-        "throughput": {
-            "client_tok_per_s": res.get("output_throughput"),
-            "server_tok_per_s": truth["output_tok_per_s"],
-            "rel_err": (res["output_throughput"] / truth["output_tok_per_s"] - 1)
-            if res.get("output_throughput") and truth["output_tok_per_s"]
-            else None,
-        },
-        "chunks_per_s": round(truth["output_tok_per_s"], 1) if truth["output_tok_per_s"] else None,
-        "server": {
-            "lateness_ms": summ.get("lateness_ms"),
-            "first_chunk_lateness_ms": summ.get("first_chunk_lateness_ms"),
-        },
+        loop.close()
+    return {
+        "run_t0": run_t0,
+        "wall_s": wall,
+        "cpu_s": (ru1.ru_utime - ru0.ru_utime) + (ru1.ru_stime - ru0.ru_stime),
+        "loop": loop_name,
+        "claimbench_file": claimbench.__file__,
+        "rows": [r.as_row() for r in records],
     }
-    d["server_held"] = server_held(d)
-    d["within"] = (
-        d["ttft_median_diff_ms"] is not None
-        and abs(d["ttft_median_diff_ms"]) <= 1.0
-        and d["tpot_median_diff_ms"] is not None
-        and abs(d["tpot_median_diff_ms"]) <= 0.5
-        and d["throughput"]["rel_err"] is not None
-        and abs(d["throughput"]["rel_err"]) <= 0.01
-        and d["n_ok"] == num
+
+
+# ------------------------------------------------------------------ the parent
+def base_tree(commit: str, into: Path) -> Path:
+    """``lib/`` of ``commit`` extracted into ``into`` (git archive; no worktree)."""
+    tar = into / "lib.tar"
+    with open(tar, "wb") as fh:
+        subprocess.run(["git", "-C", str(REPO), "archive", commit, "lib"], stdout=fh, check=True)
+    with tarfile.open(tar) as tf:
+        tf.extractall(into, filter="data")
+    return into / "lib"
+
+
+def run_child(spec: dict[str, Any], lib: Path | None, timeout_s: float = 900) -> dict[str, Any]:
+    env = dict(os.environ)
+    if lib is not None:
+        env["PYTHONPATH"] = os.pathsep.join([str(lib), str(REPO)])
+    else:
+        env["PYTHONPATH"] = str(REPO)
+    proc = subprocess.run(
+        [sys.executable, "-m", "benchmarks.client_accuracy", "--child", json.dumps(spec)],
+        capture_output=True,
+        text=True,
+        timeout=timeout_s,
+        env=env,
+        cwd=str(REPO),
+        stdin=subprocess.DEVNULL,
     )
+    if proc.returncode != 0:
+        raise RuntimeError(f"client subprocess failed: {proc.stderr[-1500:]}")
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def measure(server, which: str, loop: str, streams: int, arrivals: str, rounds: int, lib: Path) -> dict[str, Any]:
+    """One run of one client version against the server, compared to the server's log."""
+    from claimbench.measurement.calibration import compare_to_truth, level_within, server_held
+    from claimbench.schema.records import RequestRecord
+
+    load = [round(x, 2) for x in os.getloadavg()]
+    spec = {
+        "url": server.base_url,
+        "model": server.options.model,
+        "streams": streams,
+        "rounds": rounds,
+        "arrivals": arrivals,
+        "loop": loop,
+    }
+    out = run_child(spec, lib if which == "base" else None)
+    stats = server.stats()
+    records = [RequestRecord(**row) for row in out["rows"]]
+    d = compare_to_truth(records, stats["records"], out["run_t0"])
+    summ = stats["summary"]
+    n_chunks = sum(len(r.chunk_times_s) for r in records if r.ok)
+    thr = d["throughput"]["server_tok_per_s"]
+    d.update(
+        {
+            "client": f"{which} {out['loop']}",
+            "version": which,
+            "loop": out["loop"],
+            "claimbench_file": out["claimbench_file"],
+            "streams": streams,
+            "arrivals": arrivals,
+            "ramp_s": RAMP_S if arrivals == "ramp" else 0.0,
+            "n_requests": streams * rounds,
+            "loadavg_before": load,
+            "wall_s": round(out["wall_s"], 3),
+            "client_cpu_s": round(out["cpu_s"], 3),
+            "n_chunks_client": n_chunks,
+            "cpu_us_per_chunk": round(1e6 * out["cpu_s"] / n_chunks, 2) if n_chunks else None,
+            "chunks_per_cpu_s": round(n_chunks / out["cpu_s"], 0) if out["cpu_s"] > 0 else None,
+            "chunks_per_s": round(thr, 1) if thr else None,
+            "server": {
+                "lateness_ms": summ.get("lateness_ms"),
+                "first_chunk_lateness_ms": summ.get("first_chunk_lateness_ms"),
+            },
+        }
+    )
+    d["server_held"] = server_held(d)
+    d["within"] = level_within(d)
     return d
 
 
-def _diff(a, b):
-    return None if a is None or b is None else round(float(a) - float(b), 4)
+def _median(values: list[float]) -> float | None:
+    from statistics import median
+
+    v = [x for x in values if x is not None]
+    return round(median(v), 4) if v else None
 
 
-def ceilings(levels: list[dict[str, Any]]) -> dict[str, Any]:
-    """Per client and arrivals: :func:`claimbench.measurement.calibration.ceiling_of` (levels where the server
-    did not hold its schedule are skipped as not checkable)."""
-    from claimbench.measurement.calibration import ceiling_of
-
-    out: dict[str, Any] = {}
-    keys = sorted({(lv["client"], lv.get("arrivals", "ramp")) for lv in levels})
-    for client, arr in keys:
-        rows = [
-            lv for lv in levels if lv["client"] == client and lv.get("arrivals", "ramp") == arr and "error" not in lv
-        ]
-        out[f"{client} | {arr}"] = {"client": client, "arrivals": arr, **ceiling_of(rows)}
+def side_by_side(runs: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Per (arrivals, streams): each client's median over repeats, and the tree / base ratios."""
+    cells = sorted({(r["arrivals"], r["streams"]) for r in runs})
+    out = []
+    for arr, s in cells:
+        row: dict[str, Any] = {"arrivals": arr, "streams": s, "clients": {}}
+        for which, loop in CLIENTS:
+            mine = [r for r in runs if (r["arrivals"], r["streams"], r["version"], r["loop"]) == (arr, s, which, loop)]
+            if not mine:
+                continue
+            row["clients"][f"{which} {loop}"] = {
+                "ttft_err_p50_ms": [r["ttft_err_ms"]["p50"] for r in mine],
+                "ttft_err_p50_ms_median": _median([r["ttft_err_ms"]["p50"] for r in mine]),
+                "recv_p50_ms_median": _median([r["recv_ms"]["p50"] for r in mine]),
+                "send_p50_ms_median": _median([r["send_ms"]["p50"] for r in mine]),
+                "throughput_rel_err_median": _median([r["throughput"]["rel_err"] for r in mine]),
+                "cpu_us_per_chunk_median": _median([r["cpu_us_per_chunk"] for r in mine]),
+                "chunks_per_cpu_s_median": _median([r["chunks_per_cpu_s"] for r in mine]),
+                "server_held": [r["server_held"] for r in mine],
+            }
+        c = row["clients"]
+        base, tree = c.get("base asyncio"), c.get("tree uvloop")
+        if base and tree:
+            row["ratio_ttft_err_base_over_tree"] = _ratio(
+                base["ttft_err_p50_ms_median"], tree["ttft_err_p50_ms_median"]
+            )
+            row["ratio_chunks_per_cpu_s_tree_over_base"] = _ratio(
+                tree["chunks_per_cpu_s_median"], base["chunks_per_cpu_s_median"]
+            )
+        out.append(row)
     return out
+
+
+def _ratio(a: float | None, b: float | None) -> float | None:
+    return None if a is None or b is None or b == 0 else round(a / b, 2)
 
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m benchmarks.client_accuracy", description=__doc__.split("\n\n")[0])
-    ap.add_argument("--quick", action="store_true", help="1, 32, 128 streams; fewer client variants")
-    ap.add_argument(
-        "--streams", help="comma-separated stream counts (default 1,8,32,64,128,256 and more while the server holds)"
-    )
-    ap.add_argument("--no-vllm", action="store_true", help="skip vllm bench serve")
-    ap.add_argument("--burst", action="store_true", help="also run all-at-once arrivals")
-    ap.add_argument("--precise-server", action="store_true", help="run the mock server in its default precise mode")
+    ap.add_argument("--child", help=argparse.SUPPRESS)
+    ap.add_argument("--quick", action="store_true", help="1 and 128 streams, ramp only, one repeat")
+    ap.add_argument("--streams", default="1,128,512", help="comma-separated stream counts (default 1,128,512)")
+    ap.add_argument("--arrivals", default="ramp,burst", help="ramp, burst or both (default both)")
+    ap.add_argument("--repeats", type=int, default=2, help="runs of every client in every cell (default 2)")
+    ap.add_argument("--base", default=BASE, help=f"the commit whose client is compared (default {BASE})")
+    ap.add_argument("--burst", action="store_true", help=argparse.SUPPRESS)  # former flag: burst is the default
     ap.add_argument("--out", default="client_accuracy", help="result name under benchmarks/results/")
     args = ap.parse_args(argv)
+    if args.child:
+        print(json.dumps(child(json.loads(args.child)), default=str))
+        return 0
 
     from claimbench.measurement.mockserver import start_mock_server
-    from claimbench.measurement.tinymodel import build_tiny_model
-    from claimbench.measurement.workers import WorkerPool
 
-    quick = args.quick
-    streams = (
-        [int(s) for s in args.streams.split(",")]
-        if args.streams
-        else ([1, 32, 128] if quick else [1, 8, 32, 64, 128, 256])
+    streams = [1, 128] if args.quick else [int(s) for s in args.streams.split(",")]
+    arrivals_list = ["ramp"] if args.quick else [a.strip() for a in args.arrivals.split(",") if a.strip()]
+    repeats = 1 if args.quick else args.repeats
+    base_sha = subprocess.run(
+        ["git", "-C", str(REPO), "rev-parse", args.base], capture_output=True, text=True, check=True
+    ).stdout.strip()
+    tree_sha = subprocess.run(
+        ["git", "-C", str(REPO), "rev-parse", "HEAD"], capture_output=True, text=True, check=True
+    ).stdout.strip()
+    dirty = bool(
+        subprocess.run(
+            ["git", "-C", str(REPO), "status", "--porcelain", "lib"], capture_output=True, text=True
+        ).stdout.strip()
     )
-    extend = args.streams is None and not quick
-    rounds, min_requests = (1, 4) if quick else (2, 8)
-    arrivals_list = ["ramp"] + (["burst"] if args.burst else [])
-    variants = [("asyncio", 1), ("uvloop", 1)] + ([] if quick else [("uvloop", 2)])
-    tokenizer = str(build_tiny_model()) if not args.no_vllm else None
     t_start = time.monotonic()
     mach = machine()
-    server_opts = {"ttft_ms": TTFT_MS, "gap_ms": GAP_MS, "precise": bool(args.precise_server)}
-    levels: list[dict[str, Any]] = []
-    log("client_accuracy:", "streams", streams, "variants", variants, "arrivals", arrivals_list)
-    with start_mock_server(**server_opts) as server:
-        pool = WorkerPool(2) if any(p > 1 for _, p in variants) else None
-        try:
+    server_opts = {"ttft_ms": TTFT_MS, "gap_ms": GAP_MS, "precise": False}
+    runs: list[dict[str, Any]] = []
+    log("client_accuracy: streams", streams, "arrivals", arrivals_list, "repeats", repeats, "base", base_sha[:12])
+    with tempfile.TemporaryDirectory(prefix="cb-base-") as tmp, start_mock_server(**server_opts) as server:
+        lib = base_tree(base_sha, Path(tmp))
+        for rep in range(repeats):
             for arrivals in arrivals_list:
-                todo = list(streams)
-                i = 0
-                while i < len(todo):
-                    s = todo[i]
-                    i += 1
-                    r = _rounds(s, min_requests, rounds)
-                    for loop, procs in variants:
-                        if procs > 1 and s < 2 * procs:
-                            continue
-                        d = run_claimbench(
-                            server,
-                            s,
-                            loop=loop,
-                            processes=procs,
-                            arrivals=arrivals,
-                            rounds=r,
-                            pool=pool if procs > 1 else None,
-                        )
-                        levels.append(d)
+                for s in streams:
+                    rounds = max(2, -(-16 // s))
+                    order = CLIENTS[rep % len(CLIENTS) :] + CLIENTS[: rep % len(CLIENTS)]
+                    for which, loop in order:
+                        d = measure(server, which, loop, s, arrivals, rounds, lib)
+                        d["repeat"] = rep
+                        runs.append(d)
                         log(
-                            f"{d['client']:22s} {arrivals} S={s:4d} ttft_err p50 {d['ttft_err_ms']['p50']} "
-                            f"p99 {d['ttft_err_ms']['p99']} tpot {d['tpot_err_ms']['p50']} send {d['send_ms']['p50']} "
-                            f"recv {d['recv_ms']['p50']}/{d['recv_ms']['p99']} thr {d['throughput']['rel_err']} "
-                            f"late {d['server']['lateness_ms']['p50']:.3f}/{d['server']['lateness_ms']['p99']:.3f} "
-                            f"held {d['server_held']} within {d['within']}"
+                            f"{d['client']:14s} {arrivals:5s} S={s:4d} ttft_err p50 {d['ttft_err_ms']['p50']} "
+                            f"p99 {d['ttft_err_ms']['p99']} send {d['send_ms']['p50']} recv {d['recv_ms']['p50']} "
+                            f"thr {d['throughput']['rel_err']} cpu/chunk {d['cpu_us_per_chunk']} us "
+                            f"held {d['server_held']} load {d['loadavg_before'][0]}"
                         )
-                    if tokenizer:
-                        d = run_vllm_bench(server, s, arrivals=arrivals, rounds=r, tokenizer=tokenizer)
-                        levels.append(d)
-                        log(
-                            f"{'vllm bench serve':22s} {arrivals} S={s:4d} ttft_med_diff {d.get('ttft_median_diff_ms')} "
-                            f"tpot {d.get('tpot_median_diff_ms')} thr {(d.get('throughput') or {}).get('rel_err')} "
-                            f"held {d.get('server_held')} within {d.get('within')} {d.get('error', '')[-300:]}"
-                        )
-                    # more streams while the server still holds its schedule for the claimbench clients
-                    if extend and s == todo[-1] and s * 2 <= MAX_STREAMS:
-                        ours = [
-                            lv
-                            for lv in levels
-                            if lv["streams"] == s
-                            and lv.get("arrivals") == arrivals
-                            and lv["client"].startswith("claimbench")
-                        ]
-                        if ours and any(lv["server_held"] for lv in ours):
-                            todo.append(s * 2)
-        finally:
-            if pool is not None:
-                pool.close()
     result = {
         "benchmark": "client_accuracy",
         "machine": mach,
+        "loadavg_at_end": [round(x, 2) for x in os.getloadavg()],
         "competing_processes_at_end": competing_processes(),
         "settings": {
             "server": {**server_opts, "instrument": "claimbench.measurement.mockserver"},
             "output_len": OUTPUT_LEN,
             "input_len": INPUT_LEN,
-            "rounds_min": rounds,
-            "min_requests": min_requests,
+            "ramp_s": RAMP_S,
+            "min_requests": 16,
+            "repeats": repeats,
             "arrivals": arrivals_list,
-            "quick": quick,
+            "streams": streams,
+            "base_commit": base_sha,
+            "tree_commit": tree_sha,
+            "tree_lib_dirty": dirty,
+            "clients": {
+                "base asyncio": f"lib/ of {base_sha[:12]} (git archive), asyncio loop, as its HttpEngine ran it",
+                "base uvloop": f"lib/ of {base_sha[:12]}, uvloop",
+                "tree uvloop": "the working tree's lib/, uvloop, as its HttpEngine runs it",
+            },
             "criteria": {
                 "ttft_err_p50_ms": 1.0,
                 "tpot_err_p50_ms": 0.5,
                 "throughput_rel_err": 0.01,
                 "server_held": "chunk-write lateness vs schedule p50 <= 1 ms and p99 <= 5 ms",
             },
-            "client_processes": {
-                "claimbench pool×2": "2 Ray client workers (measurement.workers.WorkerPool), same CLOCK_MONOTONIC"
-            },
+            "peers": "GuideLLM / AIPerf peer venvs (env/peers/setup.sh) were not set up here; vllm bench serve "
+            "dies with SIGILL on this host's CPU (ENV_NOTES 2026-12-07)",
         },
-        "levels": levels,
-        "ceilings": ceilings(levels),
+        "runs": runs,
+        "side_by_side": side_by_side(runs),
         "duration_s": round(time.monotonic() - t_start, 1),
     }
     return finish(args.out, result)

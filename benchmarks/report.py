@@ -16,12 +16,13 @@ the start, and the tables below are single runs unless a spread is shown.
 
 | benchmark | what it answers | run alone |
 |---|---|---|
-| `client_accuracy` | timing error of claimbench's streaming client vs ground truth, and of `vllm bench serve`, up to where the reference server gives out | `python -m benchmarks.client_accuracy [--quick] [--burst]` |
+| `client_accuracy` | timing error (vs the reference server's log) and CPU per chunk of the working tree's streaming client against a pinned commit's, side by side in one run | `python -m benchmarks.client_accuracy [--quick] [--streams 1,128,512] [--base SHA]` |
 | `slo_search` | levels needed to find max throughput under a TPOT SLO to ±5 %: search vs doubling grid | `python -m benchmarks.slo_search [--quick] [--vllm]` |
 | `analysis_scale` | metrics and bootstrap CIs over 10 M request rows: polars vs pandas | `python -m benchmarks.analysis_scale [--quick] [--rows N]` |
 | `workers_scaling` | aggregate chunk rate and TTFT/TPOT error of 1, 2, 4 Ray client workers vs one process, against the reference server | `python -m benchmarks.workers_scaling [--quick] [--streams …] [--workers …]` |
 | `evidence_library` | reading the MLPerf library (< 1 s) and `claimbench verify` with it (< 10 s) | `python -m benchmarks.evidence_library [--repeats N]` |
 | `analysis_system_scale` | exact summary + bootstrap CIs of a 500 M-chunk run streamed from parquet parts: time and peak memory vs the in-memory path | `python -m benchmarks.analysis_system_scale [--quick] [--chunks N]` |
+| `coordinator_memory` | coordinator memory over a simulated 10-minute level of 1,024 streams: records kept in a list vs spooled to parquet parts as they arrive | `python -m benchmarks.coordinator_memory [--quick] [--streams N] [--minutes M]` |
 """
 
 
@@ -58,64 +59,55 @@ def _machine(m: dict[str, Any] | None) -> str:
 
 
 def client_accuracy_section(r: dict[str, Any]) -> str:
+    if "side_by_side" not in r:
+        return "## Client timing accuracy (`client_accuracy`)\n\nOld-format result: rerun `python -m benchmarks.client_accuracy`.\n"
     st = r["settings"]
     srv = st["server"]
     out = [
-        "## Client timing accuracy (`client_accuracy`)",
+        "## Client timing accuracy, side by side (`client_accuracy`)",
         "",
-        _machine(r.get("machine")),
+        _machine(r.get("machine")) + f" Load average at the end {r.get('loadavg_at_end')}.",
         "",
-        f"Reference server: `claimbench.measurement.mockserver`, TTFT {srv['ttft_ms']:g} ms, one token every {srv['gap_ms']:g} ms, "
-        f"precise wait {'on' if srv.get('precise') else 'off'}; {st['output_len']} output tokens per request, "
-        f"≥{st['min_requests']} requests per level, arrivals: {', '.join(st['arrivals'])} "
-        "(ramp = streams' starts spread over one request's duration, steady state). Client and server share the "
-        "machine's cores. Errors are client − ground truth, ms. *send* = server received − client sent (loopback + "
-        "server intake), *recv* = client chunk time − server write (pooled over every chunk). `vllm bench serve` "
-        "reports aggregates only: its errors are its median minus the server's median. *late* = the server's "
-        "chunk-write lateness vs its schedule, p50/p99 ms (it holds its schedule while p50 ≤ 1 and p99 ≤ 5). "
-        "*within* = median TTFT error ≤ 1 ms, median TPOT error ≤ 0.5 ms, throughput within 1 %.",
+        f"Reference server: `claimbench.measurement.mockserver`, TTFT {srv['ttft_ms']:g} ms, one token every "
+        f"{srv['gap_ms']:g} ms, {st['output_len']} output tokens, precise wait {'on' if srv.get('precise') else 'off'}. "
+        f"Clients, each in its own subprocess, alternating in every cell (order rotated between the "
+        f"{st['repeats']} repeats): the working tree's client (`tree`, commit {st['tree_commit'][:10]}"
+        f"{' + uncommitted lib/ changes' if st.get('tree_lib_dirty') else ''}) and commit "
+        f"{st['base_commit'][:10]}'s (`base`, its lib/ from `git archive`), on the loop named. Arrivals: ramp = streams "
+        f"started evenly over {st['ramp_s']:g} s, burst = all at once. TTFT error = client TTFT − the server's "
+        "(median over requests; one figure per repeat). *CPU/chunk* = the client process's CPU time during the level "
+        "(getrusage) per chunk received; *chunks per CPU-s* = the chunk rate one core holds at that cost. "
+        "*held* = the server kept its own schedule (write lateness p50 ≤ 1 ms, p99 ≤ 5 ms); when it did not, the "
+        "machine (shared with other engineers' jobs) was too busy for the level to say much about any client.",
         "",
-        "| client | arrivals | streams | chunks/s | TTFT err p50 | TTFT err p99 | TPOT err p50 | throughput err | send p50 | recv p50 / p99 | server late p50 / p99 | server held | within |",
-        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|:-:|:-:|",
+        "| arrivals | streams | client | TTFT err p50 per repeat (ms) | recv p50 | send p50 | throughput err | CPU/chunk µs | chunks per CPU-s | held |",
+        "|---|---:|---|---|---:|---:|---:|---:|---:|---|",
     ]
-    order = {"claimbench asyncio": 0, "claimbench uvloop": 1, "claimbench pool×2": 2, "vllm bench serve": 3}
-    rows = sorted(r["levels"], key=lambda lv: (lv.get("arrivals", "ramp"), lv["streams"], order.get(lv["client"], 9)))
-    for lv in rows:
-        if "error" in lv:
+    for row in r["side_by_side"]:
+        for name, c in row["clients"].items():
+            per = " / ".join(_f(v) for v in c["ttft_err_p50_ms"])
+            held = " / ".join("yes" if h else "no" for h in c["server_held"])
             out.append(
-                f"| {lv['client']} | {lv.get('arrivals', '')} | {lv['streams']} | failed: {lv['error'][-80:]!r} |||||||||||"
+                f"| {row['arrivals']} | {row['streams']} | {name} | {per} | {_f(c['recv_p50_ms_median'])} | "
+                f"{_f(c['send_p50_ms_median'])} | {_f(c['throughput_rel_err_median'], pct=True)} | "
+                f"{_f(c['cpu_us_per_chunk_median'], 1)} | {_f(c['chunks_per_cpu_s_median'], 0)} | {held} |"
             )
-            continue
-        late = (lv.get("server") or {}).get("lateness_ms") or {}
-        if lv["client"] == "vllm bench serve":
-            ttft50, ttft99, tpot = (
-                lv.get("ttft_median_diff_ms"),
-                lv.get("ttft_p99_diff_ms"),
-                lv.get("tpot_median_diff_ms"),
-            )
-            send = recv = "–"
-        else:
-            ttft50, ttft99, tpot = lv["ttft_err_ms"]["p50"], lv["ttft_err_ms"]["p99"], lv["tpot_err_ms"]["p50"]
-            send = _f(lv["send_ms"]["p50"])
-            recv = f"{_f(lv['recv_ms']['p50'])} / {_f(lv['recv_ms']['p99'])}"
-        out.append(
-            f"| {lv['client']} | {lv.get('arrivals', 'ramp')} | {lv['streams']} | {_f(lv.get('chunks_per_s'), 0)} | "
-            f"{_f(ttft50)} | {_f(ttft99)} | {_f(tpot)} | {_f((lv.get('throughput') or {}).get('rel_err'), pct=True)} | "
-            f"{send} | {recv} | {_f(late.get('p50'))} / {_f(late.get('p99'))} | {_f(lv.get('server_held'))} | "
-            f"{_f(lv.get('within'))} |"
-        )
     out += [
         "",
-        "**Ceilings** (highest stream count within accuracy, every lower level within too, while the server "
-        "held its schedule; *limited by* says what failed at the next level):",
+        "Ratios (medians over repeats): *error ratio* = base asyncio's median TTFT error / tree uvloop's (> 1: the "
+        "tree is more accurate); *capacity ratio* = tree's chunks per CPU-s / base's (> 1: the tree does less work "
+        "per chunk).",
         "",
-        "| client | arrivals | ceiling streams | chunks/s there | limited by | highest tested |",
-        "|---|---|---:|---:|---|---:|",
+        "| arrivals | streams | error ratio | capacity ratio |",
+        "|---|---:|---:|---:|",
     ]
-    for c in r["ceilings"].values():
+    for row in r["side_by_side"]:
         out.append(
-            f"| {c['client']} | {c['arrivals']} | {_f(c['streams'])} | {_f(c['chunks_per_s'], 0)} | {c['limited_by']} | {_f(c['tested_max_streams'])} |"
+            f"| {row['arrivals']} | {row['streams']} | {_f(row.get('ratio_ttft_err_base_over_tree'))} | "
+            f"{_f(row.get('ratio_chunks_per_cpu_s_tree_over_base'))} |"
         )
+    if r.get("note"):
+        out += ["", r["note"]]
     return "\n".join(out) + "\n"
 
 
@@ -277,6 +269,38 @@ def evidence_library_section(r: dict[str, Any]) -> str:
     )
 
 
+def coordinator_memory_section(r: dict[str, Any]) -> str:
+    st = r["settings"]
+    out = [
+        "## Coordinator memory over a long level (`coordinator_memory`)",
+        "",
+        _machine(r.get("machine")),
+        "",
+        f"Simulated level: {st['streams']:,} streams × {st['simulated_minutes']:g} minutes, {st['chunks_per_request']} chunks "
+        f"per request (TTFT {1000 * st['ttft_s']:g} ms, a chunk every {1000 * st['gap_s']:g} ms), {st['workers']} workers "
+        f"polled every {st['poll_s']:g} s. Path: {st['path']}. Resident memory of the coordinator process, sampled every "
+        "simulated minute (after a garbage collection); *list* = every record kept until the level ends (before), "
+        "*spool* = rows appended to the level's parquet parts as they arrive (`measurement.spool.RecordSpool`).",
+        "",
+        "| sink | requests | chunk times | RSS at minute 1 MiB | RSS at the end MiB | growth MiB | most rows held | parts | wall s |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for run in r["runs"]:
+        series = run["rss_by_simulated_minute"]
+        m1 = series[1][1] if len(series) > 1 else None
+        out.append(
+            f"| {run['sink']} | {run['rows']:,} | {run['chunk_times']:,} | {_f(m1, 1)} | {_f(series[-1][1], 1)} | "
+            f"{_f(r['rss_growth_mib_from_minute_1_to_end'].get(run['sink']), 1)} | {run['max_rows_held']:,} | "
+            f"{run['parts']} | {_f(run['wall_s'], 1)} |"
+        )
+    out += ["", "RSS by simulated minute (MiB):", ""]
+    for run in r["runs"]:
+        out.append(f"- {run['sink']}: " + ", ".join(f"{m:g}: {v:,.0f}" for m, v in run["rss_by_simulated_minute"]))
+    if r.get("note"):
+        out += ["", r["note"]]
+    return "\n".join(out) + "\n"
+
+
 def render() -> str:
     parts = [HEADER]
     for name, fn in (
@@ -286,6 +310,7 @@ def render() -> str:
         ("analysis_scale", analysis_scale_section),
         ("workers_scaling", workers_scaling_section),
         ("analysis_system_scale", analysis_system_scale_section),
+        ("coordinator_memory", coordinator_memory_section),
     ):
         r = read_result(name)
         if r is not None:

@@ -1,6 +1,6 @@
 """Run every benchmark and regenerate ``benchmarks/README.md`` (``make bench``).
 
-    .venv/bin/python -m benchmarks.run [--quick] [--only client_accuracy,slo_search,analysis_scale,workers_scaling,analysis_system_scale] [--vllm]
+    .venv/bin/python -m benchmarks.run [--quick] [--only client_accuracy,slo_search,analysis_scale,workers_scaling,analysis_system_scale,coordinator_memory] [--vllm]
 
 ``--quick`` passes ``--quick`` to each (a few minutes in all); ``--vllm`` adds the SLO search on
 the real tiny vLLM engine (run it only when no other vLLM is running). A benchmark that fails is
@@ -17,7 +17,14 @@ import traceback
 
 from benchmarks.common import log
 
-ALL = ("analysis_scale", "slo_search", "client_accuracy", "workers_scaling", "analysis_system_scale")
+ALL = (
+    "analysis_scale",
+    "slo_search",
+    "client_accuracy",
+    "workers_scaling",
+    "analysis_system_scale",
+    "coordinator_memory",
+)
 
 
 def main(argv: list[str] | None = None) -> int:

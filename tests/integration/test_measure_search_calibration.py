@@ -79,6 +79,10 @@ def test_the_client_calibration_is_recorded_and_reused_from_the_host_cache(tmp_p
     cal = first.manifest["client_calibration"]
     assert cal["reused_from_cache"] is False and "calibrating the streaming client" in err
     assert cal["ceiling"]["tested_max_streams"] >= 1 and cal["levels"]
+    assert "per worker (one process)" in err or "no stream count within" in err  # the ceiling is reported
+    cap = first.manifest["client_capacity"]
+    assert cap["workers"] == 1 and cap["event_loop"] in ("uvloop", "asyncio")
+    assert cap["ceiling_per_worker"]["streams"] == cal["per_worker"]["streams"]
     assert second.manifest["client_calibration"]["reused_from_cache"] is True
     assert second.manifest["client_calibration"]["created"] == cal["created"]
     json.dumps(second.manifest.to_json())  # serializable as recorded

@@ -49,3 +49,28 @@ def test_ceiling_warning_is_none_far_below_and_speaks_near_and_past_it():
     assert ceiling_warning({"concurrency": 999}, None) is None
     none = {"ceiling": {"streams": None}, "settings": {"max_error_ms": 1.0}}
     assert "no stream count" in ceiling_warning({"concurrency": 1}, none)
+
+
+def test_with_n_workers_the_warning_compares_each_workers_share_with_the_per_worker_ceiling():
+    cal = {
+        "ceiling": {"streams": 128, "chunks_per_s": 2560.0, "limited_by": "client"},
+        "per_worker": {"streams": 128, "chunks_per_s": 2560.0, "limited_by": "client", "processes": 1},
+        "settings": {"max_error_ms": 1.0},
+    }
+    row = {"level": 1, "concurrency": 400, "output_tok_per_s": 8000.0}
+    assert "past the client's calibrated ceiling" in ceiling_warning(row, cal)  # one process: 400 > 128
+    assert ceiling_warning(row, cal, workers=4) is None  # 100 streams and 2,000 chunks/s each: below 0.8 x
+    w = ceiling_warning({"level": 1, "concurrency": 480, "output_tok_per_s": 100.0}, cal, workers=4)
+    assert "concurrency 120 per worker is near" in w and "shared by 4 workers" in w
+
+
+def test_the_capacity_record_multiplies_the_per_worker_ceiling_by_the_workers():
+    from claimbench.measurement.calibration import ceiling_line, client_capacity
+
+    cal = {"ceiling": {"streams": 256, "chunks_per_s": 5000.0, "limited_by": "server"}, "client": {"processes": 1}}
+    cap = client_capacity(cal, 3, "uvloop")
+    assert cap["ceiling_per_worker"] == {"streams": 256, "chunks_per_s": 5000.0, "limited_by": "server"}
+    assert cap["ceiling_all_workers"]["streams"] == 768 and cap["ceiling_all_workers"]["chunks_per_s"] == 15000.0
+    assert cap["workers"] == 3 and cap["event_loop"] == "uvloop" and cap["json_decoder"].startswith("msgspec")
+    assert client_capacity(None, 1, "asyncio")["ceiling_per_worker"] is None
+    assert "3 workers: 768 streams, 15,000 chunks/s" in ceiling_line(cal, 3)

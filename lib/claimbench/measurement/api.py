@@ -228,23 +228,33 @@ def _calibration(args: MeasureOptions) -> dict | None:
     import hashlib
     import time as _time
 
-    from claimbench.measurement.calibration import calibrate_client, host_description
+    from claimbench.measurement.calibration import CALIBRATION_SCHEMA, calibrate_client, ceiling_line, host_description
+    from claimbench.measurement.logcapture import terminal_stream
     from claimbench.measurement.tinymodel import cache_dir
 
     host = host_description()
-    key = hashlib.sha256(json.dumps(host, sort_keys=True, default=str).encode()).hexdigest()[:16]
+    keyed = {**host, "calibration_schema": CALIBRATION_SCHEMA}  # a new client or calibration measures anew
+    key = hashlib.sha256(json.dumps(keyed, sort_keys=True, default=str).encode()).hexdigest()[:16]
     path = cache_dir() / "calibration" / f"client-{key}.json"
     if args.calibrate == "auto" and path.is_file() and _time.time() - path.stat().st_mtime < 7 * 86400:
         try:
-            return {**json.loads(path.read_text()), "reused_from_cache": True}
-        except (OSError, ValueError):
+            cached = json.loads(path.read_text())
+            print(
+                f"claimbench: {ceiling_line(cached, args.workers)} (calibrated {cached.get('created')})",
+                file=terminal_stream(),
+            )
+            return {**cached, "reused_from_cache": True}
+        except (OSError, ValueError, AttributeError):
             pass
-    from claimbench.measurement.logcapture import terminal_stream
 
-    print("claimbench: calibrating the streaming client (~15 s; --calibrate never skips)", file=terminal_stream())
+    print(
+        "claimbench: calibrating the streaming client, one process = one worker (~15 s; --calibrate never skips)",
+        file=terminal_stream(),
+    )
     cal = calibrate_client()
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(cal, indent=2, sort_keys=True, default=str) + "\n")
+    print(f"claimbench: {ceiling_line(cal, args.workers)}", file=terminal_stream())
     return {**cal, "reused_from_cache": False}
 
 

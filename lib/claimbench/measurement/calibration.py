@@ -38,10 +38,19 @@ from typing import Any
 from claimbench.analyze.metrics import percentile, request_metrics
 from claimbench.measurement.store import requests_frame
 
-__all__ = ["measure_client_error", "calibrate_client", "ceiling_warning", "level_within", "host_description"]
+__all__ = [
+    "measure_client_error",
+    "calibrate_client",
+    "ceiling_warning",
+    "level_within",
+    "host_description",
+    "client_capacity",
+]
 
-CALIBRATION_SCHEMA = 1
-DEFAULT_STREAMS = (1, 32, 128)
+CALIBRATION_SCHEMA = 2  # 2: per_worker (one client process's ceiling), the client on uvloop
+# Stream counts tried by ``claimbench measure`` (a worker's ceiling: one client process; ~15 s on a
+# quiet host); the calibration stops at the first level out of accuracy (see :func:`calibrate_client`).
+DEFAULT_STREAMS = (1, 32, 128, 512)
 
 
 def _q(values: Sequence[float], q: float) -> float | None:
@@ -258,7 +267,7 @@ def measure_client_error(
     """
     if arrivals not in ("ramp", "burst"):
         raise ValueError(f"arrivals must be ramp or burst, got {arrivals!r}")
-    from claimbench.measurement.client import ClientConfig, run_level_async
+    from claimbench.measurement.client import ClientConfig, run_interruptibly, run_level_async
     from claimbench.measurement.workers import WorkerPool, closed_loop_ramped, new_event_loop
     from claimbench.measurement.workload import WorkloadSpec, make_prompts
     from claimbench.schema.records import LoadLevel
@@ -289,13 +298,13 @@ def measure_client_error(
         else:
             ev, _ = new_event_loop(loop)
             try:
-                ev.run_until_complete(run_level_async(cfg, wl, warm, time.monotonic(), [], warmup=True))
+                run_interruptibly(ev, run_level_async(cfg, wl, warm, time.monotonic(), [], warmup=True))
                 server.reset()
                 run_t0 = time.monotonic()
                 if ramp_s:
-                    ev.run_until_complete(closed_loop_ramped(cfg, level, prompts, run_t0, records, ramp_s))
+                    run_interruptibly(ev, closed_loop_ramped(cfg, level, prompts, run_t0, records, ramp_s))
                 else:
-                    ev.run_until_complete(run_level_async(cfg, level, prompts, run_t0, records))
+                    run_interruptibly(ev, run_level_async(cfg, level, prompts, run_t0, records))
             finally:
                 ev.close()
     finally:
@@ -405,16 +414,25 @@ def calibrate_client(
     input_len: int = 32,
     rounds: int = 2,
     processes: int = 1,
-    loop: str = "asyncio",
+    loop: str = "auto",
     max_error_ms: float = 1.0,
     server: Any = None,
     arrivals: str = "ramp",
+    stop_when_client_fails: bool = True,
 ) -> dict[str, Any]:
     """Measure the client's timing error against a fresh mock server at each stream count.
 
+    With ``processes=1`` (the default) this is the ceiling of **one client process**: what one
+    Ray worker (or the one-process client) holds, on the event loop it runs (``loop="auto"``:
+    uvloop where installed, as both do). ``per_worker`` repeats that ceiling; a run with
+    ``--workers N`` compares each worker's share of its load with it (:func:`ceiling_warning`).
+    With ``stop_when_client_fails`` the levels above the first one out of accuracy are skipped:
+    past a client or send-side failure they cannot raise the ceiling, and a reference server that
+    gave out at S streams on this host will not hold 4·S (the calibration stays short on a busy host).
+
     Returns (JSON-able)::
 
-        {"schema": 1, "instrument": "claimbench.measurement.mockserver", "created": ISO time,
+        {"schema": 2, "instrument": "claimbench.measurement.mockserver", "created": ISO time,
          "client": {"kind": "claimbench", "processes": int, "loop": str},
          "settings": {"gap_ms", "ttft_ms", "output_len", "input_len", "rounds", "max_error_ms"},
          "host": {"cpu_model", "logical_cores", "memory_gib", "os", "python", "aiohttp", "uvloop", ...},
@@ -426,6 +444,7 @@ def calibrate_client(
                       "server_held": bool, "within": bool, ...}, ...],
          "ceiling": {"streams": int|None, "chunks_per_s": float|None,
                      "limited_by": "client"|"server"|"untested_beyond", "tested_max_streams": int},
+         "per_worker": {"streams", "chunks_per_s", "limited_by", "processes", "loop", "meaning"},
          "duration_s": float}
 
     ``ceiling.streams`` is None when even the lowest level was not within accuracy.
@@ -443,19 +462,20 @@ def calibrate_client(
     levels = []
     try:
         for s in sorted(set(int(x) for x in streams)):
-            levels.append(
-                measure_client_error(
-                    server,
-                    s,
-                    output_len=output_len,
-                    input_len=input_len,
-                    rounds=rounds,
-                    processes=processes,
-                    loop=loop,
-                    pool=pool,
-                    arrivals=arrivals,
-                )
+            lv = measure_client_error(
+                server,
+                s,
+                output_len=output_len,
+                input_len=input_len,
+                rounds=rounds,
+                processes=processes,
+                loop=loop,
+                pool=pool,
+                arrivals=arrivals,
             )
+            levels.append(lv)
+            if stop_when_client_fails and failure_reason(lv, max_error_ms) is not None:
+                break  # a higher level cannot raise the ceiling (client, send side), or the server gave out
     finally:
         if pool is not None:
             pool.close()
@@ -464,6 +484,7 @@ def calibrate_client(
     for lv in levels:
         lv["within"] = level_within(lv, max_error_ms=max_error_ms)
     loop_name = levels[0]["loop"] if levels else loop
+    ceiling = ceiling_of(levels)
     return {
         "schema": CALIBRATION_SCHEMA,
         "instrument": "claimbench.measurement.mockserver",
@@ -480,27 +501,108 @@ def calibrate_client(
         },
         "host": host_description(),
         "levels": levels,
-        "ceiling": ceiling_of(levels),
+        "ceiling": ceiling,
+        "per_worker": {
+            "streams": ceiling["streams"] if processes == 1 else None,
+            "chunks_per_s": ceiling["chunks_per_s"] if processes == 1 else None,
+            "limited_by": ceiling["limited_by"],
+            "processes": processes,
+            "loop": loop_name,
+            "meaning": "streams and chunks/s one client process (one Ray worker) holds at <= "
+            f"{max_error_ms:g} ms median TTFT error on this host, the reference server on the same host",
+        },
         "duration_s": round(time.monotonic() - t_start, 2),
     }
 
 
+def ceiling_line(calibration: Mapping[str, Any], workers: int = 1) -> str:
+    """One line for the terminal: the per-worker ceiling and what ``workers`` hold together (pure)."""
+    pw = per_worker_ceiling(calibration)
+    streams, rate = pw.get("streams"), pw.get("chunks_per_s")
+    bound = (calibration.get("settings") or {}).get("max_error_ms", 1.0)
+    if streams is None:
+        return f"client calibration: no stream count within {bound:g} ms median TTFT error here (limited by {pw.get('limited_by')})"
+    line = (
+        f"client ceiling here: {streams:,} streams, {rate or 0:,.0f} chunks/s per worker (one process) at <= {bound:g} ms "
+        f"median TTFT error (limited by {pw.get('limited_by')}"
+        f"{'' if pw.get('limited_by') != 'untested_beyond' else ': not tried higher'})"
+    )
+    if workers > 1:
+        line += f"; {workers} workers: {streams * workers:,} streams, {(rate or 0) * workers:,.0f} chunks/s"
+    return line
+
+
+def per_worker_ceiling(calibration: Mapping[str, Any]) -> dict[str, Any]:
+    """The one-process ceiling of a calibration: its ``per_worker`` entry, or (a calibration of one
+    process recorded before it existed) its ``ceiling``; empty when it measured a pool."""
+    pw = calibration.get("per_worker")
+    if isinstance(pw, Mapping):
+        return dict(pw)
+    if ((calibration.get("client") or {}).get("processes") or 1) == 1:
+        return dict(calibration.get("ceiling") or {})
+    return {}
+
+
+def client_capacity(calibration: Mapping[str, Any] | None, workers: int, loop: str | None) -> dict[str, Any]:
+    """The manifest's ``client_capacity`` entry: the client's event loop and JSON decoder, its
+    measured per-worker ceiling and what ``workers`` of them hold together (pure)."""
+    import importlib.metadata as md
+
+    def ver(dist: str) -> str | None:
+        try:
+            return md.version(dist)
+        except md.PackageNotFoundError:
+            return None
+
+    w = max(1, int(workers or 1))
+    pw = per_worker_ceiling(calibration) if calibration else {}
+    streams, rate = pw.get("streams"), pw.get("chunks_per_s")
+    return {
+        "event_loop": loop,
+        "uvloop": ver("uvloop") if loop == "uvloop" else None,
+        "json_decoder": f"msgspec {ver('msgspec')} (typed chunk); stdlib json only to name a refused event",
+        "workers": w,
+        "ceiling_per_worker": None
+        if not calibration
+        else {"streams": streams, "chunks_per_s": rate, "limited_by": pw.get("limited_by")},
+        "ceiling_all_workers": None
+        if not calibration or streams is None
+        else {
+            "streams": streams * w,
+            "chunks_per_s": None if rate is None else round(rate * w, 1),
+            "assumes": "each worker on a core of its own, as measured for one (Ray reserves one CPU per worker)",
+        },
+        "calibration_per_worker": None
+        if not calibration
+        else "one client process measured on the coordinator's host against the reference server there; "
+        "remote worker hosts are not calibrated one by one",
+    }
+
+
 def ceiling_warning(
-    summary_row: Mapping[str, Any], calibration: Mapping[str, Any] | None, margin: float = 0.8
+    summary_row: Mapping[str, Any], calibration: Mapping[str, Any] | None, margin: float = 0.8, workers: int = 1
 ) -> str | None:
     """A one-line warning when a run's load approaches or passes the client's calibrated ceiling.
 
     ``summary_row`` is a summary.parquet row (``concurrency``, ``output_tok_per_s``; with one token
-    per chunk, output tok/s is the chunk rate, otherwise an upper bound of it). Warns when the
-    concurrency or the rate is at least ``margin`` × the ceiling, when it is beyond the highest
-    level calibrated, or when the calibration found no accurate level. Pure; None means no concern.
+    per chunk, output tok/s is the chunk rate, otherwise an upper bound of it). The ceiling is one
+    client process's (:func:`per_worker_ceiling`); with ``workers`` client workers each carries
+    ``1/workers`` of the level (the plan is dealt round-robin), so that share is compared. Warns
+    when the share's concurrency or rate is at least ``margin`` × the ceiling, when it is beyond
+    the highest level calibrated, or when the calibration found no accurate level. Pure; None
+    means no concern.
     """
     if not calibration:
         return None
-    ceiling = calibration.get("ceiling") or {}
+    ceiling = {**(calibration.get("ceiling") or {}), **per_worker_ceiling(calibration)}
     c_streams, c_rate = ceiling.get("streams"), ceiling.get("chunks_per_s")
+    w = max(1, int(workers or 1))
     conc = summary_row.get("concurrency")
     rate = summary_row.get("output_tok_per_s")
+    if w > 1:
+        conc = None if conc is None else math.ceil(conc / w)
+        rate = None if rate is None else rate / w
+    each = " per worker" if w > 1 else ""
     label = f"level {summary_row.get('level')}" if summary_row.get("level") is not None else "this level"
     if c_streams is None:
         return (
@@ -516,12 +618,12 @@ def ceiling_warning(
                 if limited == "untested_beyond"
                 else "past the client's calibrated ceiling"
             )
-            problems.append(f"concurrency {conc} is {beyond} ({c_streams} streams)")
+            problems.append(f"concurrency {conc}{each} is {beyond} ({c_streams} streams)")
         else:
-            problems.append(f"concurrency {conc} is near the client's calibrated ceiling ({c_streams} streams)")
+            problems.append(f"concurrency {conc}{each} is near the client's calibrated ceiling ({c_streams} streams)")
     if rate is not None and c_rate and rate >= margin * c_rate:
         word = "above" if rate > c_rate else "near"
-        problems.append(f"{rate:,.0f} tok/s is {word} the calibrated chunk rate ({c_rate:,.0f} chunks/s)")
+        problems.append(f"{rate:,.0f} tok/s{each} is {word} the calibrated chunk rate ({c_rate:,.0f} chunks/s)")
     if not problems:
         return None
     why = {
@@ -535,4 +637,5 @@ def ceiling_warning(
         + "; ".join(problems)
         + (f" ({why})" if why else "")
         + "; client timing error may exceed 1 ms: consider more client workers (--workers N)"
+        + (f" (the level is shared by {w} workers)" if w > 1 else "")
     )

@@ -9,6 +9,16 @@ or at failure, and token counts from the server's usage.
 
 Load: closed loop (``concurrency`` workers, each sending its next request as soon as the previous
 one ends) or open loop (arrivals at ``request_rate`` with gamma ``burstiness``, no cap).
+
+**The hot path does timing first.** Each read from the socket is stamped once, before any other
+work (every event in that read arrived then); events are decoded by msgspec into a typed chunk
+(types checked in C, unknown fields ignored); only an event that fails that typed decode goes
+through :func:`parse_event` (stdlib json, the same checks in Python) to name the reason. Request
+bodies are encoded with msgspec, the URL, headers and timeout are prepared once per
+configuration, the level's prompts are built before the level starts
+(:func:`claimbench.measurement.workload.prebuilt`), one session and connection pool serve a
+level, and the event loop is uvloop where it is installed
+(:func:`claimbench.measurement.workers.new_event_loop`).
 """
 
 from __future__ import annotations
@@ -20,13 +30,16 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import aiohttp  # imported with the client, not inside the first level (~0.4 s on a busy host)
+import msgspec
 from typing_extensions import TypeIs
 
 from claimbench.measurement.loadgen import iter_arrival_offsets_s
-from claimbench.measurement.workload import Prompt
+from claimbench.measurement.workload import Prompt, prebuilt
 from claimbench.schema.records import LoadLevel, RequestRecord
 
 _DATA = b"data:"
+_DONE = b"[DONE]"
 
 
 @dataclass
@@ -68,6 +81,14 @@ def request_body(cfg: ClientConfig, prompt: Prompt) -> dict[str, Any]:
     return body
 
 
+_ENCODER = msgspec.json.Encoder()
+
+
+def encode_body(cfg: ClientConfig, prompt: Prompt) -> bytes:
+    """The JSON request body of one prompt (msgspec: a few microseconds even for long prompts)."""
+    return _ENCODER.encode(request_body(cfg, prompt))
+
+
 def _headers(cfg: ClientConfig, request_id: str) -> dict[str, str]:
     h = {"Content-Type": "application/json", "X-Request-Id": request_id}
     if cfg.api_key:
@@ -79,8 +100,82 @@ def _url(cfg: ClientConfig) -> str:
     return cfg.base_url.rstrip("/") + ("/v1/chat/completions" if cfg.api == "chat" else "/v1/completions")
 
 
+@dataclass(frozen=True)
+class _Prepared:
+    """What every request of one configuration shares, built once (URL, base headers, timeout)."""
+
+    url: str
+    headers: tuple[tuple[str, str], ...]
+    timeout: Any  # aiohttp.ClientTimeout
+
+
+_prepared_cache: dict[tuple[Any, ...], _Prepared] = {}
+
+
+def _prepare(cfg: ClientConfig) -> _Prepared:
+    key = (cfg.base_url, cfg.api, cfg.api_key, cfg.request_timeout_s)
+    hit = _prepared_cache.get(key)
+    if hit is None:
+        base = _headers(cfg, "")
+        base.pop("X-Request-Id")
+        if len(_prepared_cache) > 64:
+            _prepared_cache.clear()
+        hit = _prepared_cache[key] = _Prepared(
+            _url(cfg), tuple(base.items()), aiohttp.ClientTimeout(total=cfg.request_timeout_s)
+        )
+    return hit
+
+
 class BadEvent(ValueError):
     """A server-sent event that is not a valid completion chunk (the request fails, the sweep goes on)."""
+
+
+class _Delta(msgspec.Struct):
+    content: str | None = None
+    reasoning_content: str | None = None
+
+
+class _Choice(msgspec.Struct):
+    text: str | None = None
+    delta: _Delta | None = None
+
+
+class _Chunk(msgspec.Struct):
+    """A completion chunk as the hot path needs it; the types are what :func:`parse_event` checks."""
+
+    choices: list[_Choice] | None = None
+    usage: dict[str, Any] | None = None
+    error: Any = msgspec.UNSET
+
+
+_CHUNK_DECODER = msgspec.json.Decoder(_Chunk)
+
+
+def _chunk_has_output(event: _Chunk) -> bool:
+    for c in event.choices or ():
+        d = c.delta
+        if c.text or (d is not None and (d.content or d.reasoning_content)):
+            return True
+    return False
+
+
+def decode_event(payload: bytes) -> tuple[bool, dict[str, Any] | None, Any, bool]:
+    """One SSE payload as ``(carries output, usage or None, error or UNSET, has choices)``.
+
+    The typed msgspec decode checks what :func:`parse_event` checks; a payload it refuses (or one
+    it cannot represent, e.g. NaN) is re-read by :func:`parse_event`, which names the reason
+    (:class:`BadEvent`) or accepts it."""
+    try:
+        ev = _CHUNK_DECODER.decode(payload)
+    except (msgspec.DecodeError, msgspec.ValidationError, RecursionError, ValueError):
+        event = parse_event(payload)
+        return (
+            _has_output(event),
+            event.get("usage") or None,
+            event.get("error", msgspec.UNSET),
+            bool(event.get("choices")),
+        )
+    return _chunk_has_output(ev), ev.usage or None, ev.error, bool(ev.choices)
 
 
 def _is_count(x: Any) -> TypeIs[int]:
@@ -180,105 +275,139 @@ def reconcile_tokens(rec: RequestRecord, usage: dict[str, Any] | None, prompt_le
     rec.token_count_note = "; ".join(notes) or None
 
 
-async def _lines(content, max_line: int, max_body: int):
-    """SSE lines of a response body with per-line and per-body size limits (BadEvent beyond)."""
+class _StreamState:
+    """What one response stream has told so far (filled by :func:`_take_lines`)."""
+
+    __slots__ = ("done", "usage", "last_completion_tokens", "error")
+
+    def __init__(self) -> None:
+        self.done = False
+        self.usage: dict[str, Any] | None = None
+        self.last_completion_tokens = 0
+        self.error: str | None = None
+
+
+def _take_lines(
+    buf: bytes, start: int, final: bool, t: float, rec: RequestRecord, st: _StreamState, continuous: bool
+) -> int:
+    """Handle the complete SSE lines of ``buf`` from ``start`` (all of it when ``final``), every one
+    stamped ``t`` (the read that brought them); returns where the unfinished line begins."""
+    while not st.done and st.error is None:
+        cut = buf.find(b"\n", start)
+        if cut < 0:
+            if not final or start >= len(buf):
+                return start
+            line, start = buf[start:], len(buf)
+        else:
+            line, start = buf[start:cut], cut + 1
+        if not line.startswith(_DATA):
+            continue
+        payload = line[5:].strip()
+        if payload == _DONE:
+            st.done = True
+            rec.done_s = t
+            break
+        carries, u, err, has_choices = decode_event(payload)
+        if err is not msgspec.UNSET and not has_choices:
+            st.error = str(err)
+            break
+        if u:
+            st.usage = u
+        n_tok = None
+        if continuous and u and has_choices and _is_count(u.get("completion_tokens")):
+            n_tok = int(u["completion_tokens"]) - st.last_completion_tokens
+            st.last_completion_tokens = int(u["completion_tokens"])
+            carries = carries or n_tok > 0
+        if carries:
+            if rec.first_token_s is None:
+                rec.first_token_s = t
+            rec.chunk_times_s.append(t)
+            rec.chunk_tokens.append(n_tok if n_tok is not None else 1)
+    return start
+
+
+async def _read_stream(content, cfg: ClientConfig, rec: RequestRecord, run_t0: float, st: _StreamState) -> None:
+    """The timing loop: stamp each read on arrival, then split and decode what it brought."""
+    clock = time.monotonic
+    max_line, max_body, continuous = cfg.max_line_bytes, cfg.max_body_bytes, cfg.continuous_usage
     buf = b""
     total = 0
     async for data in content.iter_any():
+        t = clock() - run_t0  # first: every event in this read arrived now
         total += len(data)
         if total > max_body:
             raise BadEvent(f"response body larger than {max_body:,} bytes")
-        buf += data
-        while True:
-            cut = buf.find(b"\n")
-            if cut < 0:
-                break
-            line, buf = buf[: cut + 1], buf[cut + 1 :]
-            yield line
+        buf = buf + data if buf else data
+        start = _take_lines(buf, 0, False, t, rec, st, continuous)
+        if st.done or st.error is not None:
+            return
+        buf = buf[start:] if start else buf
         if len(buf) > max_line:
             raise BadEvent(f"stream line longer than {max_line:,} bytes")
     if buf:
-        yield buf
+        _take_lines(buf, 0, True, clock() - run_t0, rec, st, continuous)
+
+
+def _clip(cfg: ClientConfig, text: str, n: int) -> str:
+    """Redact before clipping: a cut can never leave half a secret."""
+    from claimbench.redact import Redactor
+
+    return Redactor([cfg.api_key]).text(text)[:n]
 
 
 async def send_one(session, cfg: ClientConfig, prompt: Prompt, rec: RequestRecord, run_t0: float) -> None:
     """Send one streaming request and fill ``rec``; never raises for request-level failures.
 
-    Every event is checked (:func:`parse_event`): a malformed one fails this request with the
-    reason, the sweep goes on. Lines and bodies are size-limited; the server's usage is
-    cross-checked (:func:`reconcile_tokens`); errors are redacted (:mod:`claimbench.redact`)."""
-    import aiohttp
-
-    from claimbench.redact import Redactor
-
+    Every event is checked (:func:`decode_event`, :func:`parse_event` for the reason): a malformed
+    one fails this request with the reason, the sweep goes on. Lines and bodies are size-limited;
+    the server's usage is cross-checked (:func:`reconcile_tokens`); errors are redacted
+    (:mod:`claimbench.redact`)."""
     clock = time.monotonic
-    red = Redactor([cfg.api_key])  # redact before clipping: a cut can never leave half a secret
-
-    def clip(text: str, n: int) -> str:
-        return red.text(text)[:n]
-
+    prep = _prepare(cfg)
     rec.requested_output_tokens = prompt.output_len
-    body = json.dumps(request_body(cfg, prompt)).encode()
-    usage: dict[str, Any] | None = None
-    last_completion_tokens = 0
-    timeout = aiohttp.ClientTimeout(total=cfg.request_timeout_s)
+    body = encode_body(cfg, prompt)
+    headers = dict(prep.headers)
+    headers["X-Request-Id"] = rec.request_id
+    st = _StreamState()
     rec.sent_s = clock() - run_t0  # replaced by the time the body was written, when tracing reports it
     ctx = {"run_t0": run_t0, "rec": rec}
     try:
         async with session.post(
-            _url(cfg), data=body, headers=_headers(cfg, rec.request_id), timeout=timeout, trace_request_ctx=ctx
+            prep.url, data=body, headers=headers, timeout=prep.timeout, trace_request_ctx=ctx
         ) as resp:
             if resp.status != 200:
                 raw = await resp.content.read(4096)
-                text = clip(raw.decode("utf-8", "replace"), 300).replace("\n", " ")
+                text = _clip(cfg, raw.decode("utf-8", "replace"), 300).replace("\n", " ")
                 rec.done_s = clock() - run_t0
                 rec.error = f"HTTP {resp.status}: {text}"
                 return
-            done = False
-            async for line in _lines(resp.content, cfg.max_line_bytes, cfg.max_body_bytes):
-                t = clock() - run_t0
-                if not line.startswith(_DATA):
-                    continue
-                payload = line[5:].strip()
-                if payload == b"[DONE]":
-                    done = True
-                    rec.done_s = t
-                    break
-                event = parse_event(payload)
-                if "error" in event and not event.get("choices"):
-                    rec.error = f"stream error: {clip(str(event['error']), 200)}"
-                    break
-                u = event.get("usage")
-                if u:
-                    usage = u
-                carries = _has_output(event)
-                n_tok = None
-                if cfg.continuous_usage and u and event.get("choices") and _is_count(u.get("completion_tokens")):
-                    n_tok = int(u["completion_tokens"]) - last_completion_tokens
-                    last_completion_tokens = int(u["completion_tokens"])
-                    carries = carries or n_tok > 0
-                if carries:
-                    if rec.first_token_s is None:
-                        rec.first_token_s = t
-                    rec.chunk_times_s.append(t)
-                    rec.chunk_tokens.append(n_tok if n_tok is not None else 1)
-            if rec.error is None and not done:
+            await _read_stream(resp.content, cfg, rec, run_t0, st)
+            if st.error is not None:
+                rec.error = f"stream error: {_clip(cfg, st.error, 200)}"
+            elif not st.done:
                 rec.error = "stream ended before [DONE]"
     except BadEvent as exc:
-        rec.error = f"malformed response: {clip(str(exc), 300)}"
+        rec.error = f"malformed response: {_clip(cfg, str(exc), 300)}"
     except asyncio.TimeoutError:
         rec.error = f"timeout after {cfg.request_timeout_s:g} s"
     except aiohttp.ClientError as exc:
-        rec.error = f"{type(exc).__name__}: {clip(str(exc), 200)}"
+        rec.error = f"{type(exc).__name__}: {_clip(cfg, str(exc), 200)}"
     except OSError as exc:
-        rec.error = f"{type(exc).__name__}: {clip(str(exc), 200)}"
+        rec.error = f"{type(exc).__name__}: {_clip(cfg, str(exc), 200)}"
     except Exception as exc:  # anything else a hostile server provokes fails this request only
-        rec.error = f"client error: {type(exc).__name__}: {clip(str(exc), 200)}"
+        rec.error = f"client error: {type(exc).__name__}: {_clip(cfg, str(exc), 200)}"
+    _finish(cfg, prompt, rec, run_t0, st.usage)
+
+
+def _finish(cfg: ClientConfig, prompt: Prompt, rec: RequestRecord, run_t0: float, usage: dict[str, Any] | None) -> None:
+    """After the stream (off the timing path): token counts, redaction, the ok flag."""
     if rec.done_s is None:
-        rec.done_s = clock() - run_t0
+        rec.done_s = time.monotonic() - run_t0
     reconcile_tokens(rec, usage, len(prompt.token_ids), cfg.api)
     if rec.error is not None:
-        rec.error = red.text(rec.error)
+        from claimbench.redact import Redactor
+
+        rec.error = Redactor([cfg.api_key]).text(rec.error)
     rec.ok = rec.error is None and rec.first_token_s is not None
     if rec.error is None and rec.first_token_s is None:
         rec.error = "no output tokens received"
@@ -291,8 +420,7 @@ async def _on_body_sent(session, trace_ctx, params) -> None:
 
 
 def make_session(limit: int):
-    import aiohttp
-
+    """One session and connection pool for a level (``limit`` connections), with the send-time trace."""
     trace = aiohttp.TraceConfig()
     # sent_s is when the request body was handed to the socket, not when the coroutine started:
     # with many streams starting together the event loop sends them one after another.
@@ -303,6 +431,61 @@ def make_session(limit: int):
     return aiohttp.ClientSession(
         connector=connector, timeout=aiohttp.ClientTimeout(total=None), read_bufsize=2**16, trace_configs=[trace]
     )
+
+
+def run_interruptibly(loop: asyncio.AbstractEventLoop, coro: Any) -> Any:
+    """``loop.run_until_complete(coro)`` that Ctrl-C and SIGTERM end with KeyboardInterrupt on any loop.
+
+    uvloop drops an exception raised by a Python signal handler (the CLI turns SIGTERM into
+    KeyboardInterrupt that way): while ``coro`` runs, SIGINT and SIGTERM — each only if a Python
+    handler is installed for it — are taken by the loop, which cancels ``coro`` and raises
+    KeyboardInterrupt; the previous handlers are restored afterwards."""
+    import signal
+    import threading
+
+    task = loop.create_task(coro)
+    if threading.current_thread() is not threading.main_thread():
+        return loop.run_until_complete(task)
+    hit: list[int] = []
+
+    def on_signal(sig: int) -> None:
+        hit.append(sig)
+        task.cancel()
+
+    previous = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
+    taken = []
+    for sig, handler in previous.items():
+        if callable(handler):
+            loop.add_signal_handler(sig, on_signal, sig)
+            taken.append(sig)
+    try:
+        try:
+            result = loop.run_until_complete(task)
+        except asyncio.CancelledError:
+            if hit:
+                raise KeyboardInterrupt from None
+            raise
+        if hit:
+            raise KeyboardInterrupt
+        return result
+    finally:
+        for sig in taken:
+            try:
+                loop.remove_signal_handler(sig)
+            except (RuntimeError, ValueError):
+                pass
+            signal.signal(sig, previous[sig])
+
+
+async def sleep_until(due: float, run_t0: float) -> None:
+    """Sleep until ``due`` (seconds from ``run_t0``), never waking before it: uvloop rounds timers
+    to whole milliseconds and can wake up to half of one early; the rest is slept again."""
+    clock = time.monotonic
+    while True:
+        delay = due - (clock() - run_t0)
+        if delay <= 0:
+            return
+        await asyncio.sleep(delay)
 
 
 async def run_level_async(
@@ -319,11 +502,11 @@ async def run_level_async(
     """Run one load level; records are appended as requests are sent (kept if the level is cut).
 
     ``should_stop`` is polled before each send (e.g. the server process died): no new requests
-    are sent once it is true, and requests in flight finish or fail on their own.
+    are sent once it is true, and requests in flight finish or fail on their own. The level's
+    prompts are built before it starts (:func:`~claimbench.measurement.workload.prebuilt`, bounded).
     """
+    prompts = prebuilt(prompts)
     clock = time.monotonic
-    start = clock() - run_t0
-    deadline = None if level.duration_s is None or warmup else start + level.duration_s
 
     def new_record(prompt: Prompt, scheduled: float) -> RequestRecord:
         rec = RequestRecord.for_prompt(level.level, prompt, scheduled, warmup)
@@ -338,14 +521,16 @@ async def run_level_async(
 
     limit = level.concurrency or len(prompts)
     async with make_session(limit) as session:
+        start = clock() - run_t0  # the level starts once its prompts and session exist
+        deadline = None if level.duration_s is None or warmup else start + level.duration_s
         if level.concurrency is not None:
-            queue = iter(prompts)  # lazy: prompts are generated as they are sent
+            queue = iter(prompts)  # built before the level (beyond the pool's bound: as they are sent)
 
             n_streams = min(level.concurrency, len(prompts))
 
             async def worker(i: int) -> None:
                 if level.ramp_s > 0 and i:
-                    await asyncio.sleep(max(0.0, start + level.ramp_s * i / n_streams - (clock() - run_t0)))
+                    await sleep_until(start + level.ramp_s * i / n_streams, run_t0)
                 while not should_stop():
                     now = clock() - run_t0
                     if deadline is not None and now >= deadline:
@@ -373,14 +558,11 @@ async def dispatch_open_loop(items, start: float, run_t0: float, deadline: float
     """Start ``fire(prompt, due)`` for each (offset, prompt) at ``start + offset`` (open loop), then await all.
 
     Nothing is sent past ``deadline`` or once ``should_stop()`` is true."""
-    clock = time.monotonic
     tasks = []
     for offset, prompt in items:
         due = start + offset
         if (deadline is not None and due >= deadline) or should_stop():
             break
-        delay = due - (clock() - run_t0)
-        if delay > 0:
-            await asyncio.sleep(delay)
+        await sleep_until(due, run_t0)
         tasks.append(asyncio.ensure_future(fire(prompt, due)))
     await asyncio.gather(*tasks)

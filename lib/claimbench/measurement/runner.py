@@ -393,6 +393,7 @@ class _Sweep:
                     "result": self.search_result.as_dict() if self.search_result is not None else None,
                 },
                 "client_calibration": self.calibration,
+                "client_capacity": client_capacity_of(self.engine, self.calibration),
                 "warnings": self._warnings(summary, measured, flagged),
                 "slos": cfg.slos,
                 "percentile_method": cfg.percentile_method,
@@ -427,8 +428,21 @@ def client_warning(row: dict[str, Any], calibration: dict[str, Any] | None, engi
         return None
     from claimbench.measurement.calibration import ceiling_warning
 
-    w = ceiling_warning(row, calibration)
+    w = ceiling_warning(row, calibration, workers=_client_workers(engine))
     return f"level {row['level']}: {w}" if w else None
+
+
+def _client_workers(engine: Engine) -> int:
+    return int(getattr(getattr(engine, "config", None), "workers", 1) or 1)
+
+
+def client_capacity_of(engine: Engine, calibration: dict[str, Any] | None) -> dict[str, Any] | None:
+    """The streaming client's event loop and per-worker ceiling for the manifest (None offline)."""
+    if engine.name == "offline":
+        return None
+    from claimbench.measurement.calibration import client_capacity
+
+    return client_capacity(calibration, _client_workers(engine), getattr(engine, "loop_name", None))
 
 
 def _energy_meter(cfg: MeasureConfig, engine: Engine):

@@ -124,9 +124,10 @@ async def closed_loop_ramped(
     """One-process closed loop whose stream ``j`` of ``n`` starts ``j · ramp_s / n`` after the
     level's start (the global plan of :func:`split_level` run by one client)."""
     lv = replace(level, ramp_s=ramp_s)
-    (share,) = split_level(lv, len(prompts), 1, 0)
+    built = list(prompts)  # before the level starts, not in its first ramp slots
+    (share,) = split_level(lv, len(built), 1, 0)
     start = time.monotonic() - run_t0
-    await _closed_share(cfg, lv, share, list(prompts), run_t0, start, warmup, should_stop, records.append, None)
+    await _closed_share(cfg, lv, share, built, run_t0, start, warmup, should_stop, records.append, None)
 
 
 async def _closed_share(

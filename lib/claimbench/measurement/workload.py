@@ -20,6 +20,9 @@ FIRST_ORDINARY_TOKEN_ID = 4
 # Used when the vocabulary size cannot be read (an endpoint with no local tokenizer or config):
 # every current LLM vocabulary is at least this large.
 SAFE_VOCAB_SIZE = 32000
+# A level's prompts are built before it starts up to this many prompt tokens (a tuple of Python
+# ints costs ~36 B per token: ~150 MB); prompts beyond it are built as they are sent.
+PROMPT_POOL_MAX_TOKENS = 4_000_000
 
 
 @dataclass(frozen=True)
@@ -141,6 +144,52 @@ class PromptSet(Sequence[Prompt]):
 
     def __repr__(self) -> str:
         return f"PromptSet({self.n_prompts} prompts, seed={self.spec.seed}, stream={self.stream})"
+
+    def pool(self, max_tokens: int = PROMPT_POOL_MAX_TOKENS) -> PromptPool:
+        """These prompts with the first ones built now (as many as fit ``max_tokens`` prompt tokens)."""
+        n_built = min(self.n_prompts, max(1, max_tokens // max(1, self.spec.max_input_len)))
+        return PromptPool(self, [self._one(i) for i in range(n_built)])
+
+
+class PromptPool(Sequence[Prompt]):
+    """A level's prompts, built before the level starts so that the send path only looks them up.
+
+    Memory stays bounded: the first ``len(built)`` prompts are held (see :meth:`PromptSet.pool`),
+    any beyond them come from ``source`` when asked for (identical prompts: the generation is
+    deterministic)."""
+
+    def __init__(self, source: Sequence[Prompt], built: list[Prompt]):
+        self.source, self.built = source, built
+
+    def __len__(self) -> int:
+        return len(self.source)
+
+    @overload
+    def __getitem__(self, i: int) -> Prompt: ...
+    @overload
+    def __getitem__(self, i: slice) -> list[Prompt]: ...
+    def __getitem__(self, i):
+        if isinstance(i, slice):
+            return [self[k] for k in range(*i.indices(len(self)))]
+        if i < 0:
+            i += len(self)
+        return self.built[i] if 0 <= i < len(self.built) else self.source[i]
+
+    def __iter__(self) -> Iterator[Prompt]:
+        yield from self.built
+        for i in range(len(self.built), len(self.source)):
+            yield self.source[i]
+
+    def __repr__(self) -> str:
+        return f"PromptPool({len(self.built)} of {len(self)} prompts built)"
+
+
+def prebuilt(prompts: Sequence[Prompt], max_tokens: int = PROMPT_POOL_MAX_TOKENS) -> Sequence[Prompt]:
+    """The prompts of a level, built before it starts (a lazy :class:`PromptSet` becomes a bounded
+    :class:`PromptPool`; lists and pools are already built and returned as they are)."""
+    if isinstance(prompts, PromptSet):
+        return prompts.pool(max_tokens)
+    return prompts
 
 
 def make_prompts(spec: WorkloadSpec, count: int | None = None, stream: int = 0) -> PromptSet:

@@ -149,6 +149,9 @@ class RunManifest(BaseModel):
     load_plan: list[dict[str, Any]] = Field(default_factory=list)
     slo_search: dict[str, Any] | None = None
     client_calibration: dict[str, Any] | None = None
+    client_capacity: dict[str, Any] | None = Field(
+        default=None, description="event loop, JSON decoder, workers and the calibrated ceiling per worker and in all"
+    )
     warnings: list[str] = Field(default_factory=list)
     slos: dict[str, float] = Field(default_factory=dict)
     percentile_method: str = "linear"

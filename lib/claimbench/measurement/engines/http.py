@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from claimbench.errors import UserError
-from claimbench.measurement.client import ClientConfig, run_level_async
+from claimbench.measurement.client import ClientConfig, run_interruptibly, run_level_async
 from claimbench.measurement.runner import EngineDied
 from claimbench.schema.records import LoadLevel, RequestRecord
 
@@ -89,6 +89,7 @@ class HttpEngine:
         self.served_model: str | None = None
         self.client: ClientConfig | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
+        self.loop_name: str | None = None  # the event loop of the one-process client (uvloop or asyncio)
         self._consecutive_connect_errors = 0
         self._vocab_size: int | None = None
         self._pool: Any = None  # a WorkerPool when the client runs on Ray workers
@@ -174,7 +175,9 @@ class HttpEngine:
             # vLLM reports usage in every chunk when asked: exact tokens per chunk (MTP, multi-token chunks)
             continuous_usage=self.server_version is not None and self.config.token_counts == "usage",
         )
-        self._loop = asyncio.new_event_loop()
+        from claimbench.measurement.workers import new_event_loop
+
+        self._loop, self.loop_name = new_event_loop("auto")  # uvloop where installed (recorded)
         self._pool = None
         if self.config.workers > 1 or self.config.ray_address:
             from claimbench.measurement.workers import WorkerPool
@@ -182,6 +185,7 @@ class HttpEngine:
             self._pool = WorkerPool(
                 self.config.workers, ray_address=self.config.ray_address, on_failure=self.config.on_worker_failure
             )
+            self.loop_name = ",".join(sorted(set(self._pool.loop_names))) or None  # the workers' loops
         self.cluster = self._serve_cluster()
         if self.cluster is not None and self.fingerprint is not None:
             self.fingerprint["cluster"] = self.cluster  # the platform of a multi-node run is the cluster
@@ -270,7 +274,7 @@ class HttpEngine:
         )
         assert self._loop is not None  # started without a worker pool
         try:
-            self._loop.run_until_complete(coro)
+            run_interruptibly(self._loop, coro)  # uvloop would drop the CLI's SIGTERM interrupt
         except KeyboardInterrupt:
             self._cancel_pending()
             raise
@@ -324,6 +328,7 @@ class HttpEngine:
             "client": {
                 "kind": "claimbench streaming client (asyncio + aiohttp)",
                 "workers": self.config.workers,
+                "loop": self.loop_name,
                 "clock": "time.monotonic (CLOCK_MONOTONIC)",
             },
         }

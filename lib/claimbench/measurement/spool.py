@@ -1,0 +1,117 @@
+"""The coordinator's record sink: request rows appended to a level's parquet parts as they arrive.
+
+A Ray run's coordinator (:class:`claimbench.measurement.workers.WorkerPool`) drains finished rows
+from its workers a few times a second. Held as Python objects, a 10-minute level of 46,000 streams
+is ~18 GB (~32 B per chunk time). :class:`RecordSpool` takes the place of the records list
+(``append`` / ``extend``, as ``WorkerPool.run_level`` and the one-process client use it): rows are
+buffered per level and, every ``batch_rows`` rows or ``batch_chunks`` chunk times, written as one durable parquet part
+``requests-L<level>-p<part>.parquet`` in ``folder`` (a run journal's folder), then dropped from
+memory. What stays in memory is the buffer and a few counters per level, whatever the level's
+length.
+
+Nothing is lost for the analysis: the parts are the raw rows (every chunk time), and
+:func:`claimbench.analyze.streaming.summarize_batches` over them (:meth:`RecordSpool.batches`)
+gives the same summary as the in-memory path, percentiles exactly.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from pathlib import Path
+
+import polars as pl
+
+from claimbench.measurement.store import _write_durable, redact_requests, requests_frame
+from claimbench.redact import Redactor
+from claimbench.schema.records import RequestRecord
+
+__all__ = ["RecordSpool", "DEFAULT_BATCH_ROWS"]
+
+DEFAULT_BATCH_ROWS = 20_000  # a part holds at most this many rows…
+DEFAULT_BATCH_CHUNKS = 500_000  # …or this many chunk times (~16 MB as Python floats in lists)
+
+
+class RecordSpool:
+    """Request records appended to per-level parquet parts in ``folder`` (see the module docstring).
+
+    Use it where a ``list[RequestRecord]`` of records is expected by a level runner; call
+    :meth:`close` (or :meth:`flush`) when the level ends so its last rows are written too."""
+
+    def __init__(
+        self,
+        folder: str | Path,
+        batch_rows: int = DEFAULT_BATCH_ROWS,
+        redact: Iterable[str] = (),
+        batch_chunks: int = DEFAULT_BATCH_CHUNKS,
+    ):
+        if batch_rows < 1 or batch_chunks < 1:
+            raise ValueError("batch_rows and batch_chunks must be positive")
+        self.folder = Path(folder)
+        self.folder.mkdir(parents=True, exist_ok=True)
+        self.batch_rows, self.batch_chunks = batch_rows, batch_chunks
+        self._chunks: dict[int, int] = {}  # chunk times buffered per level
+        self.redactor = Redactor(list(redact))
+        self._buffer: dict[int, list[RequestRecord]] = {}
+        self._parts: dict[int, list[Path]] = {}
+        self.rows: dict[int, int] = {}  # rows received per level
+        self.ok: dict[int, int] = {}  # of which ok (measured, not warmup)
+        self.max_buffered = 0  # the most rows ever held at once (the memory bound, checked by tests)
+
+    # -- the list protocol a level runner uses --------------------------------------------
+    def append(self, rec: RequestRecord) -> None:
+        """Take one finished (or failed) request row; a full buffer becomes a part."""
+        buf = self._buffer.setdefault(rec.level, [])
+        buf.append(rec)
+        chunks = self._chunks[rec.level] = self._chunks.get(rec.level, 0) + len(rec.chunk_times_s)
+        self.rows[rec.level] = self.rows.get(rec.level, 0) + 1
+        if rec.ok and not rec.warmup:
+            self.ok[rec.level] = self.ok.get(rec.level, 0) + 1
+        held = sum(len(b) for b in self._buffer.values())
+        self.max_buffered = max(self.max_buffered, held)
+        if len(buf) >= self.batch_rows or chunks >= self.batch_chunks:
+            self._write(rec.level)
+
+    def extend(self, recs: Iterable[RequestRecord]) -> None:
+        """Take a batch of rows (a drain of one worker)."""
+        for rec in recs:
+            self.append(rec)
+
+    def __len__(self) -> int:
+        return sum(self.rows.values())
+
+    # -- parts -----------------------------------------------------------------------------
+    def _write(self, level: int) -> None:
+        buf = self._buffer.get(level)
+        if not buf:
+            return
+        parts = self._parts.setdefault(level, [])
+        path = self.folder / f"requests-L{level:04d}-p{len(parts):05d}.parquet"
+        frame = redact_requests(requests_frame(buf), self.redactor)
+        _write_durable(path, frame.write_parquet)
+        parts.append(path)
+        self._buffer[level] = []
+        self._chunks[level] = 0
+
+    def flush(self, level: int | None = None) -> None:
+        """Write what is buffered (of one level, or of all) as parts."""
+        for lv in [level] if level is not None else list(self._buffer):
+            self._write(lv)
+
+    def close(self) -> None:
+        """Write every buffered row; the spool holds nothing afterwards."""
+        self.flush()
+
+    def parts(self, level: int | None = None) -> list[Path]:
+        """The parts written so far (of one level, or of all levels in level order)."""
+        if level is not None:
+            return list(self._parts.get(level, []))
+        return [p for lv in sorted(self._parts) for p in self._parts[lv]]
+
+    def batches(self, levels: Sequence[int] | None = None) -> Callable[..., Iterator[pl.DataFrame]]:
+        """The rows written, as the batches callable :func:`claimbench.analyze.streaming.summarize_batches`
+        takes (buffered rows are written first, so nothing is missed)."""
+        from claimbench.load.parts import request_batches
+
+        self.flush()
+        paths = [p for lv in (levels if levels is not None else sorted(self._parts)) for p in self._parts.get(lv, [])]
+        return request_batches(paths, batch_rows=self.batch_rows)
