@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from typing import Any
 
 
 def register(sub) -> None:
@@ -32,7 +33,33 @@ def register(sub) -> None:
         metavar="DIR",
         help="use the bundles in DIR instead of measuring (skips 01_measure unless --steps names it)",
     )
+    p.add_argument(
+        "--evidence",
+        action="append",
+        metavar="PATH",
+        default=None,
+        help="also use this evidence in the compare and verify steps: a result file of vllm bench serve, GuideLLM, "
+        "AIPerf (JSON or CSV), InferenceX or MLPerf Inference, a reference YAML, a bundle or a folder of them "
+        "(repeatable)",
+    )
     p.set_defaults(func=run)
+
+
+def _check_paths(args: argparse.Namespace) -> None:
+    """``--runs`` and ``--evidence`` exist, and every ``--evidence`` file imports, before any kernel starts."""
+    from pathlib import Path
+
+    from claimbench.errors import UserError
+    from claimbench.load.evidence import import_evidence
+
+    if args.runs and not Path(args.runs).is_dir():
+        raise UserError(f"--runs: {args.runs} is not a directory")
+    for path in args.evidence or []:
+        if not Path(path).exists():
+            raise UserError(f"--evidence: {path} does not exist")
+        _, errors = import_evidence([path])
+        if errors:
+            raise UserError(f"--evidence: {errors[0].message.removeprefix('--evidence: ')}")
 
 
 def parse_parameters(items: list[str]) -> dict[str, str]:
@@ -52,6 +79,7 @@ def run(args: argparse.Namespace) -> int:
     import os
     from importlib.util import find_spec
 
+    from claimbench.cli._conventions import info
     from claimbench.errors import UserError
     from claimbench.load.paths import NOTEBOOKS_ENV_VAR, notebooks_dir
     from claimbench.report.pipeline import StepFailed, available_steps, run_report
@@ -62,14 +90,17 @@ def run(args: argparse.Namespace) -> int:
     if args.notebooks:
         os.environ[NOTEBOOKS_ENV_VAR] = os.path.abspath(args.notebooks)
     notebooks_dir()  # no notebooks at all: a one-line error, never an empty report
-    overrides = parse_parameters(args.parameter)
+    _check_paths(args)
+    overrides: dict[str, Any] = dict(parse_parameters(args.parameter))
+    if args.evidence:
+        overrides["evidence"] = [os.path.abspath(e) for e in args.evidence]
     steps = [s.strip() for s in args.steps.split(",") if s.strip()] if args.steps else None
     if args.runs:
         overrides["runs_dir"] = args.runs
         if steps is None:
             steps = [s for s in available_steps() if s != "01_measure"]
     try:
-        folder = run_report(args.out, overrides, steps, log=lambda m: print(f"claimbench report: {m}", file=sys.stderr))
+        folder = run_report(args.out, overrides, steps, log=lambda m: info(f"report: {m}"))
     except StepFailed as exc:
         print(f"claimbench: error: {exc}", file=sys.stderr)
         if args.json:

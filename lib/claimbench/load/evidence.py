@@ -687,9 +687,30 @@ def _sniff_json(path: Path) -> str:
         return "mlperf"
     if isinstance(first, dict) and ("output_throughput" in first or "completed" in first):
         return "vllm_bench"
-    raise UserError(
-        f"{path}: not a recognised result file (vllm bench serve, GuideLLM, AIPerf, InferenceX or MLPerf Inference)"
-    )
+    raise UserError(f"{path}: not a recognised result file; {ACCEPTED_FORMATS}")
+
+
+ACCEPTED_FORMATS = (
+    "accepted: a claimbench run bundle folder, vllm bench serve JSON, GuideLLM benchmarks.json, AIPerf "
+    "profile_export_aiperf.json or .csv, InferenceX result JSON, MLPerf Inference results (JSON or CSV), "
+    "reference YAML"
+)
+UNRECOGNISED_CSV = (
+    "not a recognised CSV (neither an AIPerf summary with a 'Metric,avg,...' header nor an MLPerf Inference "
+    f"table with a Performance_Result column); {ACCEPTED_FORMATS}"
+)
+
+
+def _is_aiperf_csv(path: Path) -> bool:
+    """An AIPerf CSV summary (:mod:`claimbench.load.peers.aiperf_csv`), by its first line."""
+    from claimbench.load.peers.aiperf_csv import sniff
+
+    try:
+        check_regular_file(path)
+        with path.open(encoding="utf-8-sig") as fh:
+            return sniff(fh.read(8192))
+    except (OSError, UnicodeDecodeError, UserError):
+        return False
 
 
 def _is_mlperf_csv(path: Path) -> bool:
@@ -718,8 +739,12 @@ def _import_one(path: Path, hardware_ids: set[str] | None) -> list[Evidence]:
     if suffix in (".yaml", ".yml"):
         return load_reference(path, hardware_ids)
     if suffix == ".csv":
+        if _is_aiperf_csv(path):
+            from claimbench.load.peers import aiperf_csv
+
+            return [aiperf_csv.load(path)]
         if not _is_mlperf_csv(path):
-            raise UserError(f"{path}: not an MLPerf Inference results table (no Performance_Result column)")
+            raise UserError(f"{path}: {UNRECOGNISED_CSV}")
         from claimbench.load.peers.mlperf import load_mlperf
 
         return load_mlperf(path)
@@ -740,7 +765,7 @@ def _import_one(path: Path, hardware_ids: set[str] | None) -> list[Evidence]:
 
             return load_mlperf(path)
         return [load_vllm_bench(path)]
-    raise UserError(f"{path}: unsupported evidence file (expected a bundle dir, .json, .csv or .yaml)")
+    raise UserError(f"{path}: unsupported evidence file; {ACCEPTED_FORMATS}")
 
 
 def _expand(path: Path, errors: list[EvidenceImportError] | None = None, _seen: set[str] | None = None) -> list[Path]:
@@ -782,6 +807,9 @@ def _expand(path: Path, errors: list[EvidenceImportError] | None = None, _seen: 
             found.extend(_expand(child, errors, seen))
         elif child.name == "inputs.json" and (path / "logs" / "aiperf.log").is_file():
             continue  # the requests AIPerf sent, not results
+        elif child.suffix.lower() == ".csv" and _is_aiperf_csv(child):
+            if not (path / "profile_export_aiperf.json").is_file():  # the JSON of the same run says more
+                found.append(child)
         elif child.suffix.lower() in (".yaml", ".yml", ".json") or (
             child.suffix.lower() == ".csv" and _is_mlperf_csv(child)
         ):

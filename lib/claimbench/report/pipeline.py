@@ -108,6 +108,8 @@ def plan_parameters(
 
     runs_dir = overrides.get("runs_dir")
     wiring = {"runs_dir": rel(runs_dir) if runs_dir else "runs", "out_dir": "verify"}
+    if overrides.get("evidence"):  # report --evidence: the steps that read evidence take it, one path per line
+        wiring["evidence"] = "\n".join(rel(p) for p in overrides["evidence"])
     plans: dict[str, dict[str, Any]] = {}
     used: set[str] = set()
     for step in steps:
@@ -118,6 +120,8 @@ def plan_parameters(
             if k in declared:
                 params[k] = v
         for key, value in overrides.items():
+            if key == "evidence":
+                continue  # wired above
             target, _, name = key.rpartition(".")
             if target and target != step:
                 continue
@@ -134,7 +138,7 @@ def plan_parameters(
                 )
         plans[step] = params
     for key in overrides:
-        if key not in used and key != "runs_dir":
+        if key not in used and key not in ("runs_dir", "evidence"):
             target, _, name = key.rpartition(".")
             if target and target not in steps:
                 raise UserError(f"-p {key}: no step {target!r}{did_you_mean(target, steps)}; steps: {', '.join(steps)}")
@@ -153,6 +157,8 @@ def _check_input_paths(overrides: dict[str, Any]) -> None:
     checked before any kernel starts; outputs (``out_dir``, ``export_dir``) are created later."""
     for key, value in overrides.items():
         name = key.rpartition(".")[2]
+        if key == "evidence":
+            continue  # checked by the command (--evidence)
         if name in _OUTPUT_PARAMS or not name.endswith(_INPUT_SUFFIXES):
             continue
         if not isinstance(value, str) or not value.strip():

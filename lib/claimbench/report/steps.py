@@ -6,6 +6,7 @@ These touch files (bundles, data/) so that the notebooks stay thin; the computat
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -168,14 +169,28 @@ def write_verdict_files(table: pl.DataFrame, out_dir: str | Path, verdicts_json:
         raise UserError(f"cannot write verdict files to {out}: {exc.strerror or exc}") from None
 
 
+def evidence_paths(evidence: str | Sequence[str | Path] | None) -> list[Path]:
+    """The ``evidence`` parameter of a notebook (one path per line, or a list) as paths; each must exist."""
+    if not evidence:
+        return []
+    items = evidence.splitlines() if isinstance(evidence, str) else list(evidence)
+    paths = [Path(str(p).strip()) for p in items if str(p).strip()]
+    for p in paths:
+        if not p.exists():
+            raise UserError(f"evidence: {p} does not exist")
+    return paths
+
+
 def verify(
     runs_dir: str | Path | None = None,
     claims_dir: str | Path | None = None,
     seed: int = 0,
     reference: bool = True,
     out_dir: str | Path | None = None,
+    evidence: str | Sequence[str | Path] | None = None,
 ) -> VerifyResult:
-    """Judge every claim against data/reference (when ``reference``) and the bundles in ``runs_dir``."""
+    """Judge every claim against data/reference (when ``reference``), the bundles in ``runs_dir`` and
+    the ``evidence`` files (``report --evidence``)."""
     from claimbench.load.evidence import default_evidence_paths
 
     paths = [p for p in default_evidence_paths() if p.name != "runs" and (reference or p.name != "reference")]
@@ -183,13 +198,14 @@ def verify(
         if not Path(runs_dir).exists():
             raise UserError(f"runs_dir: {runs_dir} does not exist")
         paths.append(Path(runs_dir))
+    paths.extend(evidence_paths(evidence))
     result = judge(claims_dir, paths, seed=seed)
     if out_dir is not None:
         write_verdict_files(result.table, out_dir, result.verdicts_json)
     return result
 
 
-def _evidence(runs_dir: str | Path | None):
+def _evidence(runs_dir: str | Path | None, evidence: str | Sequence[str | Path] | None = None):
     from claimbench.load.evidence import default_evidence_paths, import_evidence
     from claimbench.load.registry import list_hardware
 
@@ -197,19 +213,24 @@ def _evidence(runs_dir: str | Path | None):
     paths = [p for p in default_evidence_paths() if p.name != "runs" or runs_dir is None]
     if runs_dir is not None:
         paths.append(Path(runs_dir))
-    evidence, _ = import_evidence(paths, set(hardware))
-    return evidence, hardware
+    paths.extend(evidence_paths(evidence))
+    records, _ = import_evidence(paths, set(hardware))
+    return records, hardware
 
 
-def compare(runs_dir: str | Path | None = None, max_tpot_ms: float | None = None) -> pl.DataFrame:
+def compare(
+    runs_dir: str | Path | None = None,
+    max_tpot_ms: float | None = None,
+    evidence: str | Sequence[str | Path] | None = None,
+) -> pl.DataFrame:
     """Measured runs and published results normalized per card / die / TFLOP / TB/s / W / $, each row
     with its like-with-like group (model, precision, ISL/OSL, speculative decoding, phase)."""
     from claimbench.judge.comparison import comparison_frame
     from claimbench.load.registry import list_price_tables
 
-    evidence, hardware = _evidence(runs_dir)
+    records, hardware = _evidence(runs_dir, evidence)
     prices = [e for t in list_price_tables() for e in t.prices] or None
-    return comparison_frame(evidence, hardware, max_tpot_ms=max_tpot_ms, prices=prices)
+    return comparison_frame(records, hardware, max_tpot_ms=max_tpot_ms, prices=prices)
 
 
 @dataclass
@@ -218,15 +239,19 @@ class Pareto:
     claims: pl.DataFrame
 
 
-def pareto(runs_dir: str | Path | None = None, claims_dir: str | Path | None = None) -> Pareto:
+def pareto(
+    runs_dir: str | Path | None = None,
+    claims_dir: str | Path | None = None,
+    evidence: str | Sequence[str | Path] | None = None,
+) -> Pareto:
     """Every load point (own runs and published) and every claim on the throughput-per-accelerator
     vs tok/s-per-user plane."""
     from claimbench.judge.comparison import claim_points, pareto_frame
     from claimbench.load.claims import load_claims
 
-    evidence, hardware = _evidence(runs_dir)
+    records, hardware = _evidence(runs_dir, evidence)
     claims, _ = load_claims(claims_dir, set(hardware))
-    return Pareto(pareto_frame(evidence, hardware), claim_points(claims, hardware))
+    return Pareto(pareto_frame(records, hardware), claim_points(claims, hardware))
 
 
 PARETO_VIEW = [
