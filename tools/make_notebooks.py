@@ -79,7 +79,7 @@ nb.show_table(steps.runs_overview(runs), "runs")""",
             """nb.show_chart(charts.frontier_chart(analysis.frontier(runs.summary), slo_tpot_ms), "frontier")""",
             """nb.show_table(analysis.slo_readings(runs.summary, slo_tpot_ms), "max_throughput_at_slo")""",
             "## Latency distributions",
-            """cdf = analysis.ecdf(analysis.latency_distribution(runs.requests))
+            """cdf = steps.latency_cdf(runs)
 nb.show_chart(charts.latency_cdf_chart(cdf, "ttft_ms"), "ttft_cdf")""",
             """nb.show_chart(charts.latency_cdf_chart(cdf, "tpot_ms"), "tpot_cdf")""",
             """nb.show_chart(charts.latency_cdf_chart(cdf, "itl_ms"), "itl_cdf")""",
@@ -143,7 +143,7 @@ export_dir: str = ""  # empty: no CSV, LaTeX, SVG exports
             """result = steps.verify(runs_dir, claims_dir=claims_dir or None, seed=seed, out_dir=out_dir or None, evidence=evidence)
 nb.show_scorecard(result.verdicts_json)""",
             """nb.show_chart(charts.claim_evidence_chart(result.table), "claims_vs_evidence")""",
-            """nb.show_table(result.table, "verdicts", columns=["claim_id", "reading", "verdict", "corroboration", "claimed", "observed", "margin_rel", "ci_low", "ci_high", "unit", "basis", "why", "what_would_decide"])""",
+            """nb.export_table(result.table, "verdicts", columns=["claim_id", "reading", "verdict", "corroboration", "claimed", "observed", "margin_rel", "ci_low", "ci_high", "unit", "basis", "why", "what_would_decide"])""",
             "## Claim cards",
             """nb.show_claim_cards(result.verdicts_json)""",
             """nb.show_table(steps.problems(result), "verify_problems", empty="every claim file and evidence file was read")""",

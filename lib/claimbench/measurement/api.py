@@ -64,7 +64,7 @@ def _environment(fp: dict[str, Any]) -> dict[str, Any]:
 
 def _run(args: MeasureOptions) -> Path:
     from claimbench.measurement.loadgen import build_levels
-    from claimbench.measurement.progress import Progress
+    from claimbench.measurement.progress import Progress, host_load
     from claimbench.measurement.runner import MeasureConfig, run_measurement
     from claimbench.measurement.store import check_out_dir
     from claimbench.measurement.workload import SAFE_VOCAB_SIZE, WorkloadSpec
@@ -117,7 +117,12 @@ def _run(args: MeasureOptions) -> Path:
         dtype=args.dtype,
         redact=[api_key] if api_key else [],
         vocab_size_given=args.vocab_size is not None,
-        extra_manifest={"options": _options_record(args), "hardware": hardware, "environment": _environment(fp)},
+        extra_manifest={
+            "options": _options_record(args),
+            "hardware": hardware,
+            "environment": _environment(fp),
+            "host_load": host_load(),  # a busy host stretches every timing (measurement.progress)
+        },
         search=search,
         search_max_levels=args.search_max_levels,
         search_max_concurrency=args.search_max_concurrency,

@@ -9,6 +9,7 @@ so even a SIGKILL or an OOM kill loses at most the level in flight.
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
@@ -118,7 +119,11 @@ class _Sweep:
     # ------------------------------------------------------------------ the run
     def run(self) -> Path:
         engine = self.engine
-        engine.start()
+        self.progress.phase(f"engine start-up ({type(engine).__name__})")
+        try:
+            engine.start()
+        finally:
+            self.progress.phase_done(ok=sys.exc_info()[0] is None)
         try:
             self._prepare()
             status, status_reason = self._measure()
@@ -128,6 +133,7 @@ class _Sweep:
                     rec.error = f"not completed: run {status}"
                     rec.done_s = rec.done_s if rec.done_s is not None else end_t
         finally:
+            self.progress.end_level()  # no-op when the level ended normally
             engine.stop()
         req = requests_frame(self.records)
         summary = self.summary_of(self.levels_run)
@@ -184,7 +190,7 @@ class _Sweep:
             warmup=warmup,
             seed=self.spec.seed,
             request_timeout_s=self.cfg.request_timeout_s,
-            on_request_done=lambda r: self.progress.request_done(r.ok),
+            on_request_done=self.progress.request_done,
         )
 
     def run_one(self, level: LoadLevel) -> None:

@@ -228,6 +228,12 @@ def _redact_file(path: Path) -> None:
         path.write_text(clean, encoding="utf-8")
 
 
+KERNEL_ARGUMENTS = ["--IPKernelApp.log_level=ERROR"]
+"""The notebook kernels log errors only: their start-up warnings (e.g. "Kernel is running over TCP
+without encryption", about a loopback-only connection the report's own process opens) are not the
+user's business and are not shown."""
+
+
 def run_report(
     out_root: str | Path = "reports",
     overrides: dict[str, Any] | None = None,
@@ -284,6 +290,7 @@ def run_report(
                 progress_bar=False,
                 log_output=False,
                 report_mode=False,
+                extra_arguments=KERNEL_ARGUMENTS,
             )
             results.append(StepResult(step, "ok", time.monotonic() - t0, parameters=plans[step]))
         except PapermillExecutionError as exc:
@@ -479,27 +486,39 @@ def _read_verdicts(folder: Path) -> list[dict] | None:
         return None
 
 
+def _runs_sentence(folder: Path, results: list[StepResult]) -> str:
+    """Where this report's run bundles are: ``runs/`` when it measured, else the folder it was given."""
+    e = html.escape
+    given = next((r.parameters.get("runs_dir") for r in results if r.parameters.get("runs_dir")), None)
+    verify = " Verdict files are in <code>verify/</code>." if (folder / "verify").is_dir() else ""
+    if (folder / "runs").is_dir():
+        return f"Run bundles of this report are in <code>runs/</code>.{verify}"
+    if given and given != "runs":
+        return f"This report read the run bundles in <code>{e(str(given))}</code> (nothing was measured).{verify}"
+    return f"No run bundles were measured for this report.{verify}"
+
+
 def index_html(folder: Path, results: list[StepResult]) -> str:
     """The scorecard (when the verify step wrote verdicts.json), then the pipeline steps."""
-    from claimbench.report.scorecard import legend_html, scorecard_html
+    from claimbench.report.scorecard import scorecard_html
 
     e = html.escape
     verdicts = _read_verdicts(folder)
     if verdicts is not None:
         verify_page = "05_verify.html" if (folder / "05_verify.html").exists() else ""
         card_href = f"{verify_page}#{{anchor}}" if verify_page else None
-        score = "<h2>Scorecard</h2>" + scorecard_html(verdicts, card_href=card_href) + legend_html()
+        score = "<h2>Scorecard</h2>" + scorecard_html(verdicts, card_href=card_href)
     else:
         score = (
             "<h2>Scorecard</h2><p class='cb-muted'>no verdicts: the verify step did not run or did not finish "
             "(see the steps below).</p>"
         )
+    runs = _runs_sentence(folder, results)
     kit = (
         "<p>Paper kit: <a href='exports/'>exports/</a> (tables as CSV and LaTeX, figures as SVG, PDF and PNG, "
-        "<a href='exports/provenance.json'>provenance.json</a> to cite). Run bundles of this report are in "
-        "<code>runs/</code>, verdict files in <code>verify/</code>.</p>"
+        f"<a href='exports/provenance.json'>provenance.json</a> to cite). {runs}</p>"
         if (folder / "exports" / "provenance.json").is_file()
-        else "<p>Run bundles of this report are in <code>runs/</code>, verdict files in <code>verify/</code>.</p>"
+        else f"<p>{runs}</p>"
     )
     body = (
         f"<h1>claimbench report {e(folder.name)}</h1>{score}<h2>Pipeline steps</h2>{_steps_table(folder, results)}{kit}"

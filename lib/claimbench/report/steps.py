@@ -309,6 +309,37 @@ def _level_names(summary: pl.DataFrame) -> dict[str, str]:
     return out
 
 
+def name_levels(frame: pl.DataFrame, summary: pl.DataFrame) -> pl.DataFrame:
+    """``frame``'s ``level`` column replaced by the load it ran at ('concurrency 8', 'rate 2/s'; with
+    several runs, prefixed by the run id), so charts label their lines by the load, not 'level 0'."""
+    keys = [k for k in ("run_id", "level") if k in frame.columns and k in summary.columns]
+    if "level" not in keys or frame.height == 0:
+        return frame
+    load_cols = [c for c in ("concurrency", "request_rate") if c in summary.columns]
+    names = summary.select([*(pl.col(k).cast(pl.String) for k in keys), *load_cols]).unique(keys, keep="first")
+    conc = pl.col("concurrency") if "concurrency" in load_cols else pl.lit(None)
+    rate = pl.col("request_rate") if "request_rate" in load_cols else pl.lit(None)
+    label = (
+        pl.when(conc.is_not_null())
+        .then(pl.format("concurrency {}", conc.cast(pl.Float64).round(3)))
+        .when(rate.is_not_null())
+        .then(pl.format("rate {}/s", rate.cast(pl.Float64).round(3)))
+        .otherwise(pl.format("level {}", pl.col("level")))
+        .str.replace(r"\.0(\D|$)", "$1")
+    )
+    if "run_id" in keys and frame["run_id"].n_unique() > 1:
+        label = pl.format("{} {}", pl.col("run_id"), label)
+    out = frame.with_columns([pl.col(k).cast(pl.String) for k in keys]).join(names, on=keys, how="left")
+    return out.with_columns(label.alias("level")).drop(load_cols)
+
+
+def latency_cdf(runs: Runs) -> pl.DataFrame:
+    """Empirical CDFs of TTFT, TPOT and ITL per level, each level named by its load (concurrency or rate)."""
+    from claimbench.analyze import analysis
+
+    return name_levels(analysis.ecdf(analysis.latency_distribution(runs.requests)), runs.summary)
+
+
 def request_timeline(runs: Runs) -> pl.DataFrame:
     """Per level, one row per measured request (warm-up excluded) on the level's own clock (seconds
     from its first send): send, first token, last token, in send order (``order``)."""

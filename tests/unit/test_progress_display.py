@@ -1,0 +1,71 @@
+"""The measurement's progress hook: O(1) per request, figures computed by hand, the busy-host line,
+and the live display drawn with rich on a terminal stream (a no-op elsewhere)."""
+
+from __future__ import annotations
+
+import io
+
+from claimbench.measurement.progress import LevelStats, Progress, busy_host_message, host_load
+from claimbench.schema.records import RequestRecord
+
+
+def _rec(sent, first, done, n, ok=True):
+    return RequestRecord(
+        request_id="r", level=0, scheduled_s=0.0, sent_s=sent, first_token_s=first, done_s=done, output_tokens=n, ok=ok
+    )
+
+
+def test_level_figures_are_counts_and_running_medians_of_finished_requests():
+    s = LevelStats("concurrency=2", 4)
+    s.add(_rec(0.0, 0.010, 0.110, 11))  # TTFT 10 ms, TPOT (100 ms / 10) = 10 ms
+    s.add(_rec(0.0, 0.030, 0.070, 5))  # TTFT 30 ms, TPOT (40 ms / 4) = 10 ms
+    s.add(_rec(0.0, 0.020, 0.020, 1))  # one token: TTFT 20 ms, no TPOT
+    s.add(_rec(0.0, None, 0.5, 0, ok=False))
+    assert (s.done, s.failed, s.output_tokens) == (4, 1, 17)
+    assert s.ttft_ms == [10.0, 30.0, 20.0] and [round(x, 9) for x in s.tpot_ms] == [10.0, 10.0]
+    text = s.figures()
+    assert "TTFT p50 20.0 ms" in text and "TPOT p50 10.00 ms" in text
+
+
+def test_a_bool_from_an_older_caller_is_counted_too():
+    s = LevelStats("x", 2)
+    s.add(True)
+    s.add(False)
+    assert (s.done, s.failed) == (2, 1) and s.eta_s() is not None
+
+
+def test_eta_is_unknown_before_the_first_request_ends():
+    assert LevelStats("x", 10).eta_s() is None
+
+
+def test_the_display_draws_phase_and_level_on_a_terminal_stream():
+    out = io.StringIO()
+    p = Progress(enabled=True, stream=out)
+    p.phase("engine start-up (HttpEngine)")
+    p.phase_done()
+    p.start_level("concurrency=1", 1)
+    p.request_done(_rec(0.0, 0.01, 0.02, 2))
+    p.end_level()
+    text = out.getvalue()
+    assert "✓ engine start-up (HttpEngine)" in text and "concurrency=1" in text and "1/1" in text
+    assert "TTFT p50 10.0 ms" in text
+
+
+def test_the_display_is_silent_when_disabled():
+    out = io.StringIO()
+    p = Progress(enabled=False, stream=out)
+    p.phase("x")
+    p.phase_done()
+    p.start_level("l", 1)
+    p.request_done(True)
+    p.end_level()
+    p.message("hello")
+    assert out.getvalue() == ""
+
+
+def test_a_busy_host_is_one_line_naming_the_load_and_the_manifest_key():
+    assert busy_host_message({"busy": False}) is None
+    line = busy_host_message({"busy": True, "load_avg_1m": 9.5, "cpu_count": 2})
+    assert line is not None and "9.5 on 2 cores" in line and "host_load" in line
+    load = host_load()
+    assert set(load) == {"load_avg_1m", "load_avg_5m", "load_avg_15m", "cpu_count", "busy"}
