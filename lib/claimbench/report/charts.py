@@ -211,12 +211,13 @@ def normalized_chart(frame: pl.DataFrame, form: str, title: str | None = None):
     panels = []
     for g in multi:
         d = data.filter(pl.col("group") == g)
+        panel_unit = d["unit"][0]  # the panel's own (e.g. per dense fp8 TFLOPS on an fp8 panel)
         panels.append(
             alt.Chart(_data(d))
             .mark_bar()
             .encode(
                 y=alt.Y("label:N", title=None, sort="-x"),
-                x=alt.X("value:Q", title=f"{form.replace('_', ' ')} ({unit})"),
+                x=alt.X("value:Q", title=f"{form.replace('_', ' ')} ({panel_unit})"),
                 color=color,
                 tooltip=_tips(
                     d, ("label", "hardware", "value", "unit", "source_basis", "operating_point", "explanation")

@@ -275,7 +275,7 @@ def ranked(comparison: pl.DataFrame, form: str) -> pl.DataFrame:
     return rank_within_groups(comparison, form)
 
 
-GROUP_CONDITIONS = ("model", "precision", "input_len", "output_len", "speculative", "phase")
+GROUP_CONDITIONS = ("model", "precision", "input_len", "output_len", "speculative", "phase", "latency_point")
 
 RANKED_VIEW = [
     "group",
