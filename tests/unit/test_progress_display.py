@@ -69,3 +69,19 @@ def test_a_busy_host_is_one_line_naming_the_load_and_the_manifest_key():
     assert line is not None and "9.5 on 2 cores" in line and "host_load" in line
     load = host_load()
     assert set(load) == {"load_avg_1m", "load_avg_5m", "load_avg_15m", "cpu_count", "busy"}
+
+
+def test_report_steps_are_one_line_each_with_their_time_when_stderr_is_not_a_terminal(capsys):
+    from claimbench.cli.report import _StepDisplay
+
+    with _StepDisplay() as display:
+        display.log("02_analyze: running")
+        display.log("02_analyze: ok in 12.3 s")
+    err = capsys.readouterr().err
+    assert "report: 02_analyze: ok in 12.3 s" in err and "Kernel is running" not in err
+
+
+def test_report_kernels_log_errors_only_so_the_tcp_warning_is_not_shown():
+    from claimbench.report.pipeline import KERNEL_ARGUMENTS
+
+    assert KERNEL_ARGUMENTS == ["--IPKernelApp.log_level=ERROR"]

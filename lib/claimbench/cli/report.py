@@ -74,12 +74,66 @@ def parse_parameters(items: list[str]) -> dict[str, str]:
     return out
 
 
+class _StepDisplay:
+    """Each report step on stderr with its time: a live spinner and clock on a terminal (rich), one
+    line per step otherwise; a busy host is said first (it explains slow steps)."""
+
+    def __init__(self, enabled: bool = True):
+        self.enabled = enabled
+        self.status: Any = None
+        self.step = ""
+        self.t0 = 0.0
+
+    def __enter__(self) -> _StepDisplay:
+        from claimbench.cli._conventions import info
+        from claimbench.measurement.progress import busy_host_message, host_load
+
+        message = busy_host_message(host_load())
+        if message and self.enabled:
+            info(message.replace(" (recorded in the manifest as host_load)", ""))
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self.status is not None:
+            self.status.stop()
+            self.status = None
+
+    def log(self, message: str) -> None:
+        """The pipeline's 'STEP: running' / 'STEP: ok in 12.3 s' lines."""
+        import time
+
+        from claimbench.cli._conventions import info
+
+        if not self.enabled:
+            return
+        step, _, what = message.partition(": ")
+        if not sys.stderr.isatty():
+            info(f"report: {message}")
+            return
+        if what == "running":
+            from rich.console import Console
+            from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+            self.step, self.t0 = step, time.monotonic()
+            self.status = Progress(
+                SpinnerColumn(), TextColumn("[bold]{task.description}"), TimeElapsedColumn(),
+                console=Console(stderr=True), transient=True,
+            )  # fmt: skip
+            self.status.add_task(f"{step} running", total=None)
+            self.status.start()
+            return
+        if self.status is not None:
+            self.status.stop()
+            self.status = None
+        mark = "✓" if what.startswith("ok") else "✗"
+        info(f"report: {mark} {step}: {what}")
+
+
 def run(args: argparse.Namespace) -> int:
     import json
     import os
     from importlib.util import find_spec
 
-    from claimbench.cli._conventions import info
     from claimbench.errors import UserError
     from claimbench.load.paths import NOTEBOOKS_ENV_VAR, notebooks_dir
     from claimbench.report.pipeline import StepFailed, available_steps, run_report
@@ -100,7 +154,8 @@ def run(args: argparse.Namespace) -> int:
         if steps is None:
             steps = [s for s in available_steps() if s != "01_measure"]
     try:
-        folder = run_report(args.out, overrides, steps, log=lambda m: info(f"report: {m}"))
+        with _StepDisplay(enabled=not args.quiet) as display:
+            folder = run_report(args.out, overrides, steps, log=display.log)
     except StepFailed as exc:
         print(f"claimbench: error: {exc}", file=sys.stderr)
         if args.json:
