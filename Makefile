@@ -43,6 +43,10 @@ test-timing: setup
 bench: setup
 	$(PY) -m benchmarks.run
 
+# The three workflows in examples/, end to end (also part of `make test`, in tests/integration).
+examples: setup
+	$(PY) -m pytest -q tests/integration/test_examples.py
+
 # The documentation site (mkdocs.yml) into site/, offline. --strict fails on any warning, and the
 # link check is mkdocs' own validation (mkdocs.yml `validation:`): a link to a missing page or
 # anchor is a warning, so a failure. The CLI reference and example scorecard are generated.
