@@ -46,3 +46,4 @@ def test_a_chip_and_a_claim_added_as_data_reach_the_report(tmp_path):
     assert Path(proc.stdout.strip().splitlines()[-1]) == index
     page = index.read_text(encoding="utf-8")
     assert 'data-claim="example-chip-llama8b-20000-tok-s"' in page and "cb-headline cb-v-implausible" in page
+    assert "without encryption" not in proc.stderr  # the kernels' TCP warning is not shown

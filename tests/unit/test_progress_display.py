@@ -79,9 +79,3 @@ def test_report_steps_are_one_line_each_with_their_time_when_stderr_is_not_a_ter
         display.log("02_analyze: ok in 12.3 s")
     err = capsys.readouterr().err
     assert "report: 02_analyze: ok in 12.3 s" in err and "Kernel is running" not in err
-
-
-def test_report_kernels_log_errors_only_so_the_tcp_warning_is_not_shown():
-    from claimbench.report.pipeline import KERNEL_ARGUMENTS
-
-    assert KERNEL_ARGUMENTS == ["--IPKernelApp.log_level=ERROR"]
