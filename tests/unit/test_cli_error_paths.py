@@ -88,3 +88,10 @@ def test_quiet_keeps_stderr_free_of_notes(capsys):
 def test_summarize_on_a_missing_path_names_it_and_prints_nothing(tmp_path, capsys):
     status, out, err = _run(["summarize", str(tmp_path / "missing.json")], capsys)
     assert status == 2 and out == "" and "missing.json" in err
+
+
+def test_verbose_lists_every_evidence_record_used(capsys):
+    status, out, err = _run(["verify", "--verbose", "--claim", "huawei-3x-h20-throughput"], capsys)
+    assert status == 0 and out
+    listed = [ln for ln in err.splitlines() if ln.startswith("claimbench: evidence: ") and "load point" in ln]
+    assert len(listed) >= 10  # data/reference and data/runs give 31 records

@@ -134,6 +134,7 @@ def run(args: argparse.Namespace) -> int:
     import os
     from importlib.util import find_spec
 
+    from claimbench.cli._conventions import detail
     from claimbench.errors import UserError
     from claimbench.load.paths import NOTEBOOKS_ENV_VAR, notebooks_dir
     from claimbench.report.pipeline import StepFailed, available_steps, run_report
@@ -148,6 +149,8 @@ def run(args: argparse.Namespace) -> int:
     overrides: dict[str, Any] = dict(parse_parameters(args.parameter))
     if args.evidence:
         overrides["evidence"] = [os.path.abspath(e) for e in args.evidence]
+    for key, value in overrides.items():
+        detail(f"report: parameter {key} = {value}")
     steps = [s.strip() for s in args.steps.split(",") if s.strip()] if args.steps else None
     if args.runs:
         overrides["runs_dir"] = args.runs

@@ -123,7 +123,7 @@ def _describe_sources(sources: list[tuple[str, Path]], evidence) -> str:
 def run(args: argparse.Namespace) -> int:
     import polars as pl
 
-    from claimbench.cli._conventions import info
+    from claimbench.cli._conventions import detail, info
     from claimbench.load.evidence import require_evidence
     from claimbench.load.peers.meta import parse_evidence_meta
     from claimbench.report.steps import judge, write_verdict_files
@@ -138,6 +138,8 @@ def run(args: argparse.Namespace) -> int:
     claim_errors, evidence_errors = result.claim_errors, result.evidence_errors
     _refuse_before_output(claim_errors, verdicts)
     info("evidence: " + _describe_sources(sources, evidence))
+    for ev in evidence:
+        detail(f"evidence: {ev.id} ({ev.kind}, {len(ev.points)} load point{'s' * (len(ev.points) != 1)}, {ev.path})")
     for err in claim_errors:
         print(f"claimbench: error: {err.message}", file=sys.stderr)
     for err in evidence_errors:
