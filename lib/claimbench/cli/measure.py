@@ -211,7 +211,6 @@ def run(args: argparse.Namespace) -> int:
     if args.quiet:
         args.progress = False
     options = options_from_args(args)
-    _report_busy_host()
     # SIGTERM ends a sweep like Ctrl-C: what was measured is written, marked interrupted.
     previous = signal.signal(signal.SIGTERM, _raise_interrupt)
     log = None
@@ -226,16 +225,6 @@ def run(args: argparse.Namespace) -> int:
         signal.signal(signal.SIGTERM, previous)
     status, n_ok = _print_result(bundle, args.json, quiet=args.quiet)
     return exit_status(status, n_ok)
-
-
-def _report_busy_host() -> None:
-    """Say at the start when the host is busy (the manifest records the same as ``host_load``)."""
-    from claimbench.cli._conventions import info
-    from claimbench.measurement.progress import busy_host_message, host_load
-
-    message = busy_host_message(host_load())
-    if message:
-        info(message)
 
 
 def exit_status(status: str, n_ok: int) -> int:

@@ -85,13 +85,16 @@ class _StepDisplay:
         self.t0 = 0.0
 
     def __enter__(self) -> _StepDisplay:
+        return self
+
+    def _busy_host(self) -> None:
+        """Said once, as the first step starts (after every input was checked)."""
         from claimbench.cli._conventions import info
         from claimbench.measurement.progress import busy_host_message, host_load
 
         message = busy_host_message(host_load())
-        if message and self.enabled:
+        if message:
             info(message.replace(" (recorded in the manifest as host_load)", ""))
-        return self
 
     def __exit__(self, *exc) -> None:
         if self.status is not None:
@@ -107,6 +110,9 @@ class _StepDisplay:
         if not self.enabled:
             return
         step, _, what = message.partition(": ")
+        if self.t0 == 0.0:
+            self.t0 = time.monotonic()
+            self._busy_host()
         if not sys.stderr.isatty():
             info(f"report: {message}")
             return

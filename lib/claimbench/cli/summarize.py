@@ -97,8 +97,10 @@ def run(args: argparse.Namespace) -> int:
         if kind == "bundles":
             several = table["run_id"].n_unique() > 1
             print(format_summary(table if several else table.drop("run_id")))
+            for note in notes:  # a bundle's status is part of its summary
+                print(note)
         else:
             print(format_table(table, EVIDENCE_VIEW))
-        for note in notes:
-            info(note.removeprefix("note: "))
+            for note in notes:  # how the tool's metrics map to ours
+                info(note.removeprefix("note: "))
     return 0

@@ -64,7 +64,7 @@ def _environment(fp: dict[str, Any]) -> dict[str, Any]:
 
 def _run(args: MeasureOptions) -> Path:
     from claimbench.measurement.loadgen import build_levels
-    from claimbench.measurement.progress import Progress, host_load
+    from claimbench.measurement.progress import Progress, busy_host_message, host_load
     from claimbench.measurement.runner import MeasureConfig, run_measurement
     from claimbench.measurement.store import check_out_dir
     from claimbench.measurement.workload import SAFE_VOCAB_SIZE, WorkloadSpec
@@ -103,6 +103,7 @@ def _run(args: MeasureOptions) -> Path:
     from claimbench.measurement.platform import fingerprint
 
     fp = fingerprint()
+    load = host_load()
     hardware = _hardware_id(args, fp)
     engine = _make_engine(args, model, fp, engine_extra, api_key)
     cfg = MeasureConfig(
@@ -121,7 +122,7 @@ def _run(args: MeasureOptions) -> Path:
             "options": _options_record(args),
             "hardware": hardware,
             "environment": _environment(fp),
-            "host_load": host_load(),  # a busy host stretches every timing (measurement.progress)
+            "host_load": load,  # a busy host stretches every timing (measurement.progress)
         },
         search=search,
         search_max_levels=args.search_max_levels,
@@ -131,6 +132,9 @@ def _run(args: MeasureOptions) -> Path:
     from claimbench.measurement.logcapture import terminal_stream
 
     progress = Progress(enabled=args.progress, stream=terminal_stream())
+    busy = busy_host_message(load)
+    if busy:  # said once everything is validated, as the run starts
+        progress.message(f"claimbench: {busy}")
     return run_measurement(cfg, engine, fp, progress)
 
 
