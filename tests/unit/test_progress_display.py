@@ -79,3 +79,70 @@ def test_report_steps_are_one_line_each_with_their_time_when_stderr_is_not_a_ter
         display.log("02_analyze: ok in 12.3 s")
     err = capsys.readouterr().err
     assert "report: 02_analyze: ok in 12.3 s" in err and "Kernel is running" not in err
+
+
+class _Recorder:
+    """A ProgressHook that writes down what the runner calls, in order."""
+
+    def __init__(self):
+        self.calls: list[tuple] = []
+
+    def phase(self, text):
+        self.calls.append(("phase", text))
+
+    def phase_done(self, ok=True):
+        self.calls.append(("phase_done", ok))
+
+    def start_level(self, label, total):
+        self.calls.append(("start_level", label, total))
+
+    def request_done(self, record):
+        self.calls.append(("request_done", type(record).__name__))
+
+    def end_level(self):
+        self.calls.append(("end_level",))
+
+    def message(self, text):
+        self.calls.append(("message", text))
+
+
+class _StreamingEngine:
+    name = "offline"
+    max_model_len = None
+
+    def start(self):
+        pass
+
+    def stop(self):
+        pass
+
+    def vocab_size(self):
+        return None
+
+    def describe(self):
+        return {"name": "fake"}
+
+    def run_level(self, level, prompts, run_t0, records, on_request_done=None, **kw):
+        for i, _ in enumerate(prompts):
+            r = RequestRecord(request_id=f"{level.level}-{i}", level=level.level, scheduled_s=0.0, sent_s=0.0,
+                              first_token_s=0.01, done_s=0.02, output_tokens=2, ok=True)  # fmt: skip
+            records.append(r)
+            if on_request_done:
+                on_request_done(r)
+
+
+def test_the_runner_calls_the_hook_at_engine_start_level_start_each_request_and_level_end(tmp_path):
+    from claimbench.measurement.runner import MeasureConfig, run_measurement
+    from claimbench.measurement.workload import WorkloadSpec
+    from claimbench.schema.records import LoadLevel
+
+    spec = WorkloadSpec(input_len=4, output_len=4, num_prompts=2, seed=0, vocab_size=100)
+    cfg = MeasureConfig(model="m", model_source="m", workload=spec, levels=[LoadLevel(0, concurrency=1, num_prompts=2)],
+                        out_dir=tmp_path, energy=False)  # fmt: skip
+    hook = _Recorder()
+    run_measurement(cfg, _StreamingEngine(), {}, hook)
+    names = [c[0] for c in hook.calls]
+    assert names[:2] == ["phase", "phase_done"] and hook.calls[0][1].startswith("engine start-up")
+    level = names[2:]
+    assert level[0] == "start_level" and level.count("request_done") == 2 and "end_level" in level
+    assert ("request_done", "RequestRecord") in hook.calls  # the record itself: TTFT/TPOT for the display

@@ -18,7 +18,7 @@ import polars as pl
 
 from claimbench.analyze import metrics
 from claimbench.errors import UserError
-from claimbench.measurement.progress import Progress
+from claimbench.measurement.progress import Progress, ProgressHook
 from claimbench.measurement.store import BundleJournal, monotonic, new_run_id, requests_frame, utc_now_iso
 from claimbench.measurement.workload import WorkloadSpec, make_prompts, prompt_set_sha256
 from claimbench.schema.records import LoadLevel, RequestRecord
@@ -83,7 +83,7 @@ def levels_frame(levels: list[LoadLevel]) -> pl.DataFrame:
 
 
 def run_measurement(
-    cfg: MeasureConfig, engine: Engine, fingerprint: dict[str, Any], progress: Progress | None = None
+    cfg: MeasureConfig, engine: Engine, fingerprint: dict[str, Any], progress: ProgressHook | None = None
 ) -> Path:
     """Run the sweep and write the bundle; returns the bundle folder.
 
@@ -100,7 +100,7 @@ class _Sweep:
     durable in the journal as it ends, and finalizes the bundle whatever happened.
     """
 
-    def __init__(self, cfg: MeasureConfig, engine: Engine, fingerprint: dict[str, Any], progress: Progress):
+    def __init__(self, cfg: MeasureConfig, engine: Engine, fingerprint: dict[str, Any], progress: ProgressHook):
         self.cfg, self.engine, self.fingerprint, self.progress = cfg, engine, fingerprint, progress
         self.run_id = new_run_id()
         self.created = utc_now_iso()
