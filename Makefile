@@ -2,7 +2,7 @@
 # the environment first (idempotent: env/cpu/setup.sh does nothing when it is up to date).
 PY := .venv/bin/python
 
-.PHONY: setup report browser screenshot check test test-unit test-integration test-e2e test-timing bench clean
+.PHONY: setup report browser screenshot check test test-unit test-integration test-e2e test-timing bench clean docs examples
 
 setup:
 	bash env/cpu/setup.sh
@@ -53,5 +53,15 @@ test-timing: setup
 bench: setup
 	$(PY) -m benchmarks.run
 
+# The three workflows in examples/, end to end (also part of `make test`, in tests/integration).
+examples: setup
+	$(PY) -m pytest -q tests/integration/test_examples.py
+
+# The documentation site (mkdocs.yml) into site/, offline. --strict fails on any warning, and the
+# link check is mkdocs' own validation (mkdocs.yml `validation:`): a link to a missing page or
+# anchor is a warning, so a failure. The CLI reference and example scorecard are generated.
+docs: setup
+	NO_MKDOCS_2_WARNING=1 .venv/bin/mkdocs build --strict --site-dir site
+
 clean:
-	rm -rf runs reports .pytest_cache
+	rm -rf runs reports site .pytest_cache

@@ -79,7 +79,7 @@ nb.show_table(steps.runs_overview(runs), "runs")""",
             """nb.show_chart(charts.frontier_chart(analysis.frontier(runs.summary), slo_tpot_ms), "frontier")""",
             """nb.show_table(analysis.slo_readings(runs.summary, slo_tpot_ms), "max_throughput_at_slo")""",
             "## Latency distributions",
-            """cdf = analysis.ecdf(analysis.latency_distribution(runs.requests))
+            """cdf = steps.latency_cdf(runs)
 nb.show_chart(charts.latency_cdf_chart(cdf, "ttft_ms"), "ttft_cdf")""",
             """nb.show_chart(charts.latency_cdf_chart(cdf, "tpot_ms"), "tpot_cdf")""",
             """nb.show_chart(charts.latency_cdf_chart(cdf, "itl_ms"), "itl_cdf")""",
@@ -94,18 +94,19 @@ nb.show_chart(charts.latency_cdf_chart(cdf, "ttft_ms"), "ttft_cdf")""",
         "Each measured run and published result, at its best throughput (within the TPOT bound when given), normalized per card, per die, per dense TFLOP, per HBM TB/s, per W (TDP) and per $/h. Results are compared only within a group of equal model, precision, input/output lengths, speculative decoding and phase (a '?' is a condition the source does not state); the source's own basis is in every label and every conversion is shown.",
         """
 runs_dir: str = "../data/runs"  # measured run bundles to include
+evidence: str = ""  # more evidence files or folders, one per line (report --evidence)
 claims_dir: str = ""  # folder of claim YAML files drawn on the Pareto view; empty: data/claims
 max_tpot_ms: float = 50.0  # only operating points with TPOT p50 within this bound (ms); 0: any
 export_dir: str = ""  # empty: no CSV, LaTeX, SVG exports
 """,
         [
-            """cmp = steps.compare(runs_dir, max_tpot_ms or None)
+            """cmp = steps.compare(runs_dir, max_tpot_ms or None, evidence)
 nb.show_table(steps.ranked(cmp, "per_card"), "ranked_per_card", columns=steps.RANKED_VIEW, group_by="group", export_only=steps.GROUP_CONDITIONS)""",
             """nb.show_chart(charts.normalized_chart(cmp, "per_card"), "per_card", empty="no group holds two results per card")""",
             """nb.show_chart(charts.normalized_chart(cmp, "per_die"), "per_die", empty="no group holds two results per die")""",
             """nb.show_chart(charts.normalized_chart(cmp, "per_dense_tflop"), "per_dense_tflop", empty="no group holds two results per dense TFLOP")""",
             "## Pareto: throughput per accelerator vs tok/s per user\n\nEvery load point that states a TPOT, own runs and published results together, one row of panels per model; claims are red crosses at the slowest per-user speed their TPOT bound allows. Hover a point for its conditions and source.",
-            """par = steps.pareto(runs_dir, claims_dir or None)
+            """par = steps.pareto(runs_dir, claims_dir or None, evidence)
 nb.show_chart(charts.pareto_chart(par.points, par.claims), "pareto")""",
             """nb.show_table(par.points, "pareto_points", columns=steps.PARETO_VIEW, group_by="group")""",
             "## Each claim against the independent frontier\n\nThe best MLPerf Inference result (the shipped evidence library) for the claim's model, per chip and round, at a latency point the claim's own TPOT bound admits (Server and Interactive results count for a looser bound; with no bound, every scenario). Per accelerator below; the table export holds per die, per HBM TB/s, per W (TDP) and per USD too. The dashed line is the claim when it is stated per card.",
@@ -139,16 +140,17 @@ nb.show_table(roofs.achievable_roofs(), "achievable_roofs", columns=roofs.ROOF_C
         "Judges each claim in `data/claims` against the evidence (published results in `data/reference` and the run bundles in `runs_dir`): SUPPORTED, REFUTED, INCONCLUSIVE, NOT-COMPARABLE, IMPLAUSIBLE or UNVERIFIABLE, with the margin, the evidence used, the conditions compared and a bootstrap interval where the evidence allows. The scorecard comes first; each claim's card follows below it.",
         """
 runs_dir: str = "../data/runs"  # measured run bundles used as evidence
+evidence: str = ""  # more evidence files or folders, one per line (report --evidence)
 claims_dir: str = ""  # folder of claim YAML files; empty: data/claims
 seed: int = 0  # bootstrap seed
 out_dir: str = ""  # empty: do not write verdicts.parquet, verdicts.md, verdicts.json
 export_dir: str = ""  # empty: no CSV, LaTeX, SVG exports
 """,
         [
-            """result = steps.verify(runs_dir, claims_dir=claims_dir or None, seed=seed, out_dir=out_dir or None)
+            """result = steps.verify(runs_dir, claims_dir=claims_dir or None, seed=seed, out_dir=out_dir or None, evidence=evidence)
 nb.show_scorecard(result.verdicts_json)""",
             """nb.show_chart(charts.claim_evidence_chart(result.table), "claims_vs_evidence")""",
-            """nb.show_table(result.table, "verdicts", columns=["claim_id", "reading", "verdict", "corroboration", "claimed", "observed", "margin_rel", "ci_low", "ci_high", "unit", "basis", "why", "what_would_decide"])""",
+            """nb.export_table(result.table, "verdicts", columns=["claim_id", "reading", "verdict", "corroboration", "claimed", "observed", "margin_rel", "ci_low", "ci_high", "unit", "basis", "why", "what_would_decide"])""",
             "## Claim cards",
             """nb.show_claim_cards(result.verdicts_json)""",
             """nb.show_table(steps.problems(result), "verify_problems", empty="every claim file and evidence file was read")""",

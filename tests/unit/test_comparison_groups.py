@@ -58,7 +58,9 @@ def test_every_row_names_its_group_of_model_precision_lengths_speculation_and_ph
     row = f.to_dicts()[0]
     assert (row["model"], row["precision"], row["input_len"], row["output_len"]) == ("deepseek-r1", "int8", None, 2048)
     assert row["speculative"] == "none" and row["phase"] == "decode-only"
-    assert row["group"] == "deepseek-r1 · int8 · ISL/OSL ?/2048 · no spec. decoding · phase decode-only"
+    assert (
+        row["group"] == "deepseek-r1 · int8 · ISL/OSL ?/2048 · no spec. decoding · phase decode-only · no bound stated"
+    )
 
 
 def test_an_unstated_speculative_decoding_is_a_question_mark_not_none():
@@ -159,3 +161,30 @@ def test_a_claim_without_a_tpot_bound_is_not_placed():
 def test_empty_inputs_give_empty_frames_with_the_columns():
     assert pareto_frame([], HW).columns[0] == "group" and claim_points([], HW).height == 0
     assert isinstance(rank_within_groups(comparison_frame([], HW), "per_card"), pl.DataFrame)
+
+
+def test_points_at_different_tpot_are_not_ranked_together():
+    # the case: 974 tok/s at TPOT 24.6 ms ranked above 538 tok/s at 14.9 ms
+    fast = ev("fast", [LoadPoint(output_tok_per_s=538, tpot_p50_ms=14.9)])
+    slow = ev("slow", [LoadPoint(output_tok_per_s=974, tpot_p50_ms=24.6)])
+    none = ev("none", [LoadPoint(output_tok_per_s=700)])
+    f = comparison_frame([fast, slow, none], HW, forms=("per_card",))
+    points = dict(zip(f["evidence_id"], f["latency_point"]))
+    assert points == {"fast": "TPOT 10–20 ms", "slow": "TPOT 20–35 ms", "none": "no bound stated"}
+    assert f["group"].n_unique() == 3
+    assert rank_within_groups(f, "per_card")["n_in_group"].to_list() == [1, 1, 1]
+
+
+def test_a_stated_tpot_bound_decides_the_bucket_over_the_measured_tpot():
+    f = comparison_frame([ev("a", [LoadPoint(output_tok_per_s=900, tpot_p50_ms=41, tpot_limit_ms=50)])], HW)
+    assert set(f["latency_point"]) == {"TPOT 35–50 ms"}
+
+
+def test_a_figure_two_sources_report_appears_once_citing_both():
+    paper = ev("paper#t1", [LoadPoint(output_tok_per_s=1943, tpot_p50_ms=48)])
+    note = ev("note#t1", [LoadPoint(output_tok_per_s=1943.0, tpot_p50_ms=48)])
+    other = ev("other#t2", [LoadPoint(output_tok_per_s=1500, tpot_p50_ms=48)])
+    f = comparison_frame([paper, note, other], HW, forms=("per_card",))
+    assert f.height == 2
+    row = f.filter(pl.col("value") == 1943).to_dicts()[0]
+    assert row["evidence_id"] == "paper#t1, note#t1" and "the same figure: paper#t1, note#t1" in row["label"]

@@ -75,7 +75,7 @@ def test_a_registered_toy_importer_reads_its_format_through_import_evidence(tmp_
 def test_without_its_registration_the_toy_format_is_not_recognised_naming_the_importers_tried(tmp_path):
     f = tmp_path / "toy.json"
     f.write_text(json.dumps({"toy_tokens_per_second": 123.5}))
-    with pytest.raises(UserError, match=r"not a recognised result file \(GuideLLM, AIPerf, .*vllm bench serve\)"):
+    with pytest.raises(UserError, match=r"not a recognised result file \(tried GuideLLM, AIPerf, .*vllm bench serve\)"):
         importer_for(f)
 
 

@@ -7,7 +7,9 @@ from claimbench.report.scorecard import (
     anchor,
     badge,
     claim_card_html,
+    headline_badge,
     link,
+    one_sentence,
     predicate_words,
     scorecard_html,
     scorecard_rows,
@@ -64,16 +66,52 @@ def claim(id="c-1", readings=None, **kw):
     }
 
 
-def test_the_scorecard_has_a_row_and_a_badge_for_every_reading_of_every_claim():
+def test_the_scorecard_leads_each_claim_with_one_headline_badge_and_folds_the_other_readings():
     claims = [
         claim("a"),
         claim("b", [reading(verdict="REFUTED"), reading(reading="per-die", verdict="NOT-COMPARABLE", observed=None)]),
     ]
     page = scorecard_html(claims)
-    assert page.count("<tr data-claim=") == 3
-    assert len(re.findall(r'<td class="cb-verdict"><span class="cb-badge cb-v-', page)) == 3
+    assert page.count("<tr data-claim=") == 2
+    assert len(re.findall(r'<span class="cb-badge cb-headline cb-v-', page)) == 2
+    assert '<span class="cb-badge cb-headline cb-v-refuted' in page
+    assert "<summary>1 other reading</summary>" in page and "NOT-COMPARABLE" in page
     assert 'href="05_verify.html#claim-a"' in page and 'href="05_verify.html#claim-b"' in page
     assert "2 claims, 3 readings" in page
+
+
+def test_the_headline_is_the_claim_as_worded_even_when_it_is_not_the_first_reading():
+    rs = [reading(reading="per-die", verdict="REFUTED"), reading(reading="as-worded", verdict="NOT-COMPARABLE")]
+    page = scorecard_html([claim("c", rs)])
+    assert re.search(r"cb-headline cb-v-not-comparable", page) and not re.search(r"cb-headline cb-v-refuted", page)
+
+
+def test_corroboration_is_drawn_in_the_badge_self_reported_hatched_independent_solid():
+    self_rep = headline_badge(reading(corroboration="self-reported"))
+    indep = headline_badge(reading(corroboration="independent"))
+    nothing = headline_badge(reading(verdict="NOT-COMPARABLE", corroboration=None))
+    assert "repeating-linear-gradient" in self_rep and "self-reported only" in self_rep
+    assert "background:#2e7d32;" in indep and "repeating" not in indep and "independent" in indep
+    assert "cb-corr-none" in nothing and "background" not in nothing.split('style="')[1].split('"')[0]
+
+
+def test_the_legend_comes_before_the_table_and_explains_the_badge_styles():
+    page = scorecard_html([claim("a")])
+    assert page.index('class="cb-legend"') < page.index("<table")
+    assert "self-reported (only the claimant&#x27;s own publications)" in page
+
+
+def test_the_why_is_one_sentence_with_ids_and_details_behind_a_disclosure():
+    long_why = (
+        "paper-2506.12708#decode-tpot-50 gives 1,943 tok/s per card against the claimed 1943: SUPPORTED. "
+        "Second sentence with more detail."
+    )
+    page = scorecard_html([claim(readings=[reading(why=long_why, differences=["ISL 4096 vs 2048"])])])
+    cell = page.split('<td class="cb-why">')[1].split("</td>")[0]
+    shown = cell.split("<details")[0]
+    assert shown == "a source gives 1,943 tok/s per card against the claimed 1943: SUPPORTED."
+    assert "paper-2506.12708#decode-tpot-50" in cell and "ISL 4096 vs 2048" in cell
+    assert one_sentence("x" * 400).endswith("…") and len(one_sentence("x" * 400)) == 170
 
 
 def test_quotes_are_escaped_and_only_http_links_are_made():
@@ -101,7 +139,7 @@ def test_keys_from_the_verdict_engine_are_shown_when_present():
 
 def test_without_those_keys_the_scorecard_falls_back_to_what_the_record_carries():
     rows = scorecard_rows([claim()])
-    assert rows[0]["corroboration"] is None and rows[0]["what_would_decide"] is None
+    assert rows[0]["corroboration"] is None and rows[0]["what_would_decide"] is None and rows[0]["headline"]
     assert rows[0]["why"] == "read: level b64 at 49 ms"
     assert rows[0]["interval"] == "[2,300, 2,700]"
 

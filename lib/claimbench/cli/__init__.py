@@ -15,6 +15,7 @@ import sys
 from pathlib import Path
 
 from claimbench import __version__
+from claimbench.cli._conventions import EXIT_STATUSES
 from claimbench.errors import UserError
 
 
@@ -22,7 +23,9 @@ class _Parser(argparse.ArgumentParser):
     """argparse that reports a usage error as one line and exit status 2."""
 
     def error(self, message: str):
-        self.exit(2, f"{self.prog}: error: {message}\n")
+        from claimbench.cli._conventions import choice_suggestion
+
+        self.exit(2, f"{self.prog}: error: {message}{choice_suggestion(message)}\n")
 
 
 class DefaultsHelpFormatter(argparse.HelpFormatter):
@@ -47,14 +50,6 @@ class DefaultsHelpFormatter(argparse.HelpFormatter):
         ):
             return text
         return f"{text} (default: %(default)s)"
-
-
-EXIT_STATUSES = """exit status:
-  0  success
-  1  a run ended incomplete or with every request failed (measure), a report step failed (report)
-  2  bad input: an unknown option or value, a file that does not load, an empty registry,
-     claim set, evidence set or report (one line on stderr naming the option, file or field)
-  130 interrupted (Ctrl-C)"""
 
 
 def add_data_dir_option(parser: argparse.ArgumentParser) -> None:
@@ -98,15 +93,25 @@ def build_parser() -> argparse.ArgumentParser:
     import claimbench.cli as commands
 
     for info in sorted(pkgutil.iter_modules(commands.__path__), key=lambda m: m.name):
+        if info.name.startswith("_"):
+            continue  # helpers, not commands
         module = importlib.import_module(f"claimbench.cli.{info.name}")
         module.register(sub)
+    from claimbench.cli._conventions import apply_to_commands
+
+    apply_to_commands(parser)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; returns the exit status (2 for a UserError, printed in one line)."""
+    from claimbench.cli._conventions import set_verbosity, unrecognized
+
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args, extras = parser.parse_known_args(argv)
+    if extras:
+        unrecognized(parser, args, extras)
+    set_verbosity(args)
     try:
         if getattr(args, "data_dir", None):
             _apply_data_dirs(args.data_dir)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import Any
 
 
 def register(sub) -> None:
@@ -34,7 +35,33 @@ def register(sub) -> None:
         metavar="DIR",
         help="use the bundles in DIR instead of measuring (skips 01_measure unless --steps names it)",
     )
+    p.add_argument(
+        "--evidence",
+        action="append",
+        metavar="PATH",
+        default=None,
+        help="also use this evidence in the compare and verify steps: a result file of vllm bench serve, GuideLLM, "
+        "AIPerf (JSON or CSV), InferenceX or MLPerf Inference, a reference YAML, a bundle or a folder of them "
+        "(repeatable)",
+    )
     p.set_defaults(func=run)
+
+
+def _check_paths(args: argparse.Namespace) -> None:
+    """``--runs`` and ``--evidence`` exist, and every ``--evidence`` file imports, before any kernel starts."""
+    from pathlib import Path
+
+    from claimbench.errors import UserError
+    from claimbench.load.evidence import import_evidence
+
+    if args.runs and not Path(args.runs).is_dir():
+        raise UserError(f"--runs: {args.runs} is not a directory")
+    for path in args.evidence or []:
+        if not Path(path).exists():
+            raise UserError(f"--evidence: {path} does not exist")
+        _, errors = import_evidence([path])
+        if errors:
+            raise UserError(f"--evidence: {errors[0].message.removeprefix('--evidence: ')}")
 
 
 def parse_parameters(items: list[str]) -> dict[str, str]:
@@ -50,12 +77,74 @@ def parse_parameters(items: list[str]) -> dict[str, str]:
     return out
 
 
+class _StepDisplay:
+    """Each report step on stderr with its time: a live spinner and clock on a terminal (rich), one
+    line per step otherwise; a busy host is said first (it explains slow steps)."""
+
+    def __init__(self, enabled: bool = True):
+        self.enabled = enabled
+        self.status: Any = None
+        self.step = ""
+        self.t0 = 0.0
+
+    def __enter__(self) -> _StepDisplay:
+        return self
+
+    def _busy_host(self) -> None:
+        """Said once, as the first step starts (after every input was checked)."""
+        from claimbench.cli._conventions import info
+        from claimbench.measurement.progress import busy_host_message, host_load
+
+        message = busy_host_message(host_load())
+        if message:
+            info(message.replace(" (recorded in the manifest as host_load)", ""))
+
+    def __exit__(self, *exc) -> None:
+        if self.status is not None:
+            self.status.stop()
+            self.status = None
+
+    def log(self, message: str) -> None:
+        """The pipeline's 'STEP: running' / 'STEP: ok in 12.3 s' lines."""
+        import time
+
+        from claimbench.cli._conventions import info
+
+        if not self.enabled:
+            return
+        step, _, what = message.partition(": ")
+        if self.t0 == 0.0:
+            self.t0 = time.monotonic()
+            self._busy_host()
+        if not sys.stderr.isatty():
+            info(f"report: {message}")
+            return
+        if what == "running":
+            from rich.console import Console
+            from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+            self.step, self.t0 = step, time.monotonic()
+            self.status = Progress(
+                SpinnerColumn(), TextColumn("[bold]{task.description}"), TimeElapsedColumn(),
+                console=Console(stderr=True), transient=True,
+            )  # fmt: skip
+            self.status.add_task(f"{step} running", total=None)
+            self.status.start()
+            return
+        if self.status is not None:
+            self.status.stop()
+            self.status = None
+        mark = "✓" if what.startswith("ok") else "✗"
+        info(f"report: {mark} {step}: {what}")
+
+
 def run(args: argparse.Namespace) -> int:
     """``claimbench report``: run the notebooks into a report folder and print where it is."""
     import json
     import os
     from importlib.util import find_spec
 
+    from claimbench.cli._conventions import detail
     from claimbench.errors import UserError
     from claimbench.load.paths import NOTEBOOKS_ENV_VAR, notebooks_dir
     from claimbench.report.pipeline import StepFailed, available_steps, run_report
@@ -66,14 +155,20 @@ def run(args: argparse.Namespace) -> int:
     if args.notebooks:
         os.environ[NOTEBOOKS_ENV_VAR] = str(Path(args.notebooks).absolute())
     notebooks_dir()  # no notebooks at all: a one-line error, never an empty report
-    overrides = parse_parameters(args.parameter)
+    _check_paths(args)
+    overrides: dict[str, Any] = dict(parse_parameters(args.parameter))
+    if args.evidence:
+        overrides["evidence"] = [str(Path(e).absolute()) for e in args.evidence]
+    for key, value in overrides.items():
+        detail(f"report: parameter {key} = {value}")
     steps = [s.strip() for s in args.steps.split(",") if s.strip()] if args.steps else None
     if args.runs:
         overrides["runs_dir"] = args.runs
         if steps is None:
             steps = [s for s in available_steps() if s != "01_measure"]
     try:
-        folder = run_report(args.out, overrides, steps, log=lambda m: print(f"claimbench report: {m}", file=sys.stderr))
+        with _StepDisplay(enabled=not args.quiet) as display:
+            folder = run_report(args.out, overrides, steps, log=display.log)
     except StepFailed as exc:
         print(f"claimbench: error: {exc}", file=sys.stderr)
         if args.json:

@@ -1,20 +1,30 @@
-"""``claimbench summarize BUNDLE...``: the per-level summary of one or many run bundles."""
+"""``claimbench summarize PATH...``: the per-level summary of run bundles, or of peer result files.
+
+A run bundle (or a folder of bundles) prints its stored per-level summary. Any file the evidence
+importers read — vllm bench serve, GuideLLM ``benchmarks.json``, AIPerf JSON or CSV, InferenceX,
+MLPerf Inference, reference YAML — prints one row per load point, with the numbers exactly as
+``verify`` and ``report`` use them, and a line per file saying how its metrics map to ours.
+"""
 
 from __future__ import annotations
 
 import argparse
 import json
+from pathlib import Path
 
 
 def register(sub) -> None:
     """Add ``claimbench summarize`` to the command parsers."""
     p = sub.add_parser(
         "summarize",
-        help="print the per-level summary of run bundles",
-        description="Print the per-level summary (throughput, TTFT/TPOT/ITL/E2EL percentiles) of run bundles. "
+        help="print the per-level summary of run bundles or peer result files",
+        description="Print the per-level summary (throughput, TTFT/TPOT/ITL/E2EL percentiles) of run bundles, "
+        "or of result files of vllm bench serve, GuideLLM, AIPerf (JSON or CSV), InferenceX and MLPerf Inference. "
         "A folder holding several bundles reads them all.",
     )
-    p.add_argument("bundles", nargs="+", metavar="BUNDLE", help="a bundle folder, or a folder of bundles")
+    p.add_argument(
+        "bundles", nargs="+", metavar="PATH", help="a bundle folder, a folder of bundles, or a peer result file"
+    )
     p.add_argument(
         "--slo",
         action="append",
@@ -30,21 +40,69 @@ def register(sub) -> None:
     p.set_defaults(func=run)
 
 
-def run(args: argparse.Namespace) -> int:
-    """``claimbench summarize``: the summary table of bundles (recomputed with ``--slo``)."""
+def _is_bundle_path(path: str) -> bool:
+    """A bundle, or a folder that holds bundles (anything else is read as evidence files)."""
+    p = Path(path)
+    if (p / "manifest.json").is_file():
+        return True
+    if not p.is_dir():
+        return False
+    return any((c / "manifest.json").is_file() for c in p.iterdir() if c.is_dir() and not c.name.startswith("."))
+
+
+def _bundle_table(args: argparse.Namespace, paths: list[str | Path]):
     from claimbench.measurement.options import parse_slos
     from claimbench.report.steps import bundle_statuses, summarize_bundles
-    from claimbench.report.tables import format_summary
 
     slos = parse_slos(args.slo) if args.slo else None
-    table = summarize_bundles(args.bundles, slos=slos, percentile_method=args.percentile_method)
-    shown = table.drop("status_reason")
+    table = summarize_bundles(paths, slos=slos, percentile_method=args.percentile_method)
+    notes = [
+        f"note: {row['run_id']} is {row['status']}: {row['status_reason']}"
+        for row in bundle_statuses(paths)
+        if row["status"] != "complete"
+    ]
+    return table.drop("status_reason"), notes
+
+
+def _file_table(args: argparse.Namespace, paths: list[str | Path]):
+    from claimbench.errors import UserError
+    from claimbench.report.evidence_summary import evidence_notes, evidence_summary
+
+    for path in paths:
+        if not Path(path).exists():
+            raise UserError(f"PATH: {path}: no such bundle or folder, nor a result file")
+    if args.slo or args.percentile_method:
+        option = "--slo" if args.slo else "--percentile-method"
+        raise UserError(f"{option}: recomputing needs a run bundle's requests; {paths[0]} is a result file")
+    table, evidence = evidence_summary(paths)
+    return table, [f"note: {n}" for n in evidence_notes(evidence)]
+
+
+def run(args: argparse.Namespace) -> int:
+    """``claimbench summarize``: the summary table of bundles (recomputed with ``--slo``) or of result files."""
+    from claimbench.cli._conventions import info
+    from claimbench.report.evidence_summary import EVIDENCE_VIEW
+    from claimbench.report.tables import format_summary, format_table
+
+    bundles: list[str | Path] = [p for p in args.bundles if _is_bundle_path(p)]
+    files: list[str | Path] = [p for p in args.bundles if p not in bundles]
+    outputs = []
+    if bundles:
+        outputs.append(("bundles", *_bundle_table(args, bundles)))
+    if files:
+        outputs.append(("files", *_file_table(args, files)))
     if args.json:
-        print(json.dumps(shown.to_dicts(), indent=2, default=str))
+        rows = [r for _, table, _ in outputs for r in table.to_dicts()]
+        print(json.dumps(rows, indent=2, default=str))
         return 0
-    several = table["run_id"].n_unique() > 1
-    print(format_summary(shown if several else shown.drop("run_id")))
-    for row in bundle_statuses(args.bundles):
-        if row["status"] != "complete":
-            print(f"note: {row['run_id']} is {row['status']}: {row['status_reason']}")
+    for kind, table, notes in outputs:
+        if kind == "bundles":
+            several = table["run_id"].n_unique() > 1
+            print(format_summary(table if several else table.drop("run_id")))
+            for note in notes:  # a bundle's status is part of its summary
+                print(note)
+        else:
+            print(format_table(table, EVIDENCE_VIEW))
+            for note in notes:  # how the tool's metrics map to ours
+                info(note.removeprefix("note: "))
     return 0

@@ -89,7 +89,11 @@ def _evidence_paths(args: argparse.Namespace, data_dir: Path | None) -> tuple[li
             sources.append(("--evidence", Path(e)))
             paths.append(Path(e))
     else:
+        from claimbench.load.evidence import _expand
+
         for d in default_evidence(data_dir=data_dir):  # the one rule (load.evidence.default_evidence)
+            if d.name == "runs" and d.is_dir() and not _expand(d):
+                continue  # an empty runs/ in a data folder is no evidence, and no error either
             sources.append(("default", d))
             paths.append(d)
     runs = Path(args.runs) if args.runs else None
@@ -120,6 +124,7 @@ def run(args: argparse.Namespace) -> int:
     """``claimbench verify``: a verdict for every claim against the evidence; exit status per ``--fail-on``."""
     import polars as pl
 
+    from claimbench.cli._conventions import detail, info
     from claimbench.load.evidence import require_evidence
     from claimbench.load.peers.meta import parse_evidence_meta
     from claimbench.report.steps import judge, write_verdict_files
@@ -132,7 +137,10 @@ def run(args: argparse.Namespace) -> int:
     require_evidence(result.evidence, result.evidence_errors, paths)
     verdicts, table, evidence = result.verdicts, result.table, result.evidence
     claim_errors, evidence_errors = result.claim_errors, result.evidence_errors
-    print("claimbench: evidence: " + _describe_sources(sources, evidence), file=sys.stderr)
+    _refuse_before_output(claim_errors, verdicts)
+    info("evidence: " + _describe_sources(sources, evidence))
+    for ev in evidence:
+        detail(f"evidence: {ev.id} ({ev.kind}, {len(ev.points)} load point{'s' * (len(ev.points) != 1)}, {ev.path})")
     for err in claim_errors:
         print(f"claimbench: error: {err.message}", file=sys.stderr)
     for err in evidence_errors:
@@ -176,6 +184,17 @@ def run(args: argparse.Namespace) -> int:
         print(f"claimbench: --fail-on: {', '.join(hit)} found", file=sys.stderr)
         return 1
     return 0
+
+
+def _refuse_before_output(claim_errors, verdicts) -> None:
+    """An unknown ``--claim`` id, or no claim judged at all, is an error before anything is printed."""
+    from claimbench.errors import UserError
+
+    for err in claim_errors:
+        if err.message.startswith("--claim:"):
+            raise UserError(err.message)
+    if claim_errors and not verdicts:
+        raise UserError(claim_errors[0].message)
 
 
 def _fail_on(text: str | None) -> set[str]:

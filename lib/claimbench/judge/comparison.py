@@ -6,7 +6,9 @@ per card, die, node, dense TFLOP, HBM TB/s, W, $/h. Each row keeps the evidence'
 the arithmetic that converted it.
 
 Like with like: every row carries the conditions that change the number -- model, precision,
-input/output lengths, speculative decoding and phase -- and a ``group`` naming them. Figures are
+input/output lengths, speculative decoding, phase and the latency point (:func:`latency_point`: a
+TPOT or TTFT bucket, or "no bound stated") -- and a ``group`` naming them; a figure two sources
+report appears once, citing both (:func:`merge_same_figures`). Figures are
 ranked only within a group (:func:`rank_within_groups`); a chart never ranks across groups.
 
 :func:`pareto_frame` places every load point (not only the best) on the plane InferenceX made the
@@ -37,6 +39,7 @@ COLUMNS = {
     "output_len": pl.Int64,
     "speculative": pl.String,
     "phase": pl.String,
+    "latency_point": pl.String,
     "source_basis": pl.String,
     "operating_point": pl.String,
     "form": pl.String,
@@ -89,6 +92,60 @@ def _conditions(ev) -> dict:
 def point_tpot_ms(point) -> float | None:
     """The TPOT a point states: its median, else its mean (published results often give only one)."""
     return point.tpot_p50_ms if point.tpot_p50_ms is not None else point.tpot_mean_ms
+
+
+TPOT_BUCKETS_MS = (10.0, 20.0, 35.0, 50.0, 100.0)
+"""Upper edges of the TPOT buckets a point is compared in (ms): figures at 14.9 ms and 24.6 ms per
+token are not ranked together."""
+TTFT_BUCKETS_MS = (500.0, 1000.0, 2000.0, 5000.0)
+"""Upper edges of the TTFT buckets, used when a point states a TTFT but no TPOT."""
+
+
+def _bucket(value: float, edges: tuple[float, ...], name: str) -> str:
+    lower = 0.0
+    for edge in edges:
+        if value <= edge * 1.02:  # the 2 % tolerance of best_point
+            return f"{name} {lower:g}–{edge:g} ms"
+        lower = edge
+    return f"{name} > {edges[-1]:g} ms"
+
+
+def latency_point(point) -> str:
+    """The latency bucket a point sits in: its stated TPOT bound, else its TPOT (median or mean),
+    else its TTFT; 'no bound stated' when it gives none. Part of the like-with-like group."""
+    if point.tpot_limit_ms is not None:
+        return _bucket(point.tpot_limit_ms, TPOT_BUCKETS_MS, "TPOT")
+    tpot = point_tpot_ms(point)
+    if tpot is not None:
+        return _bucket(tpot, TPOT_BUCKETS_MS, "TPOT")
+    ttft = point.ttft_p50_ms if point.ttft_p50_ms is not None else point.ttft_mean_ms
+    if ttft is not None:
+        return _bucket(ttft, TTFT_BUCKETS_MS, "TTFT")
+    return "no bound stated"
+
+
+def merge_same_figures(frame: pl.DataFrame) -> pl.DataFrame:
+    """A figure two sources report (same group, hardware, basis, form and value to 4 significant
+    digits) appears once, its label and evidence ids citing both."""
+    if frame.height == 0:
+        return frame
+    key = ["group", "hardware", "source_basis", "form", "_v"]
+    keyed = frame.with_columns(
+        _v=pl.col("value").map_elements(lambda v: float(f"{v:.4g}"), return_dtype=pl.Float64),
+        _n=pl.int_range(pl.len()),
+    )
+    firsts = keyed.group_by(key, maintain_order=True).agg(
+        pl.col("_n").first(),
+        pl.col("evidence_id").unique(maintain_order=True).str.join(", ").alias("_ids"),
+        pl.col("evidence_id").n_unique().alias("_k"),
+    )
+    out = keyed.join(firsts, on=[*key, "_n"], how="inner").with_columns(
+        evidence_id=pl.col("_ids"),
+        label=pl.when(pl.col("_k") > 1)
+        .then(pl.format("{} (the same figure: {})", pl.col("label"), pl.col("_ids")))
+        .otherwise(pl.col("label")),
+    )
+    return out.sort("_n").select(frame.columns)
 
 
 def best_point(evidence, max_tpot_ms: float | None = None):
@@ -158,6 +215,8 @@ def comparison_frame(
         )
         label = f"{ev.id} [{dtype or 'dtype ?'}, per {ev.basis}]"
         cond = _conditions(ev)
+        cond["latency_point"] = latency_point(point)
+        cond["group"] = f"{cond['group']} · {cond['latency_point']}"
         for r in frame.filter(pl.col("form").is_in(list(forms))).iter_rows(named=True):
             rows.append(
                 {
@@ -175,7 +234,7 @@ def comparison_frame(
                 }
             )
     frame = pl.DataFrame(rows, schema=COLUMNS, orient="row") if rows else pl.DataFrame(schema=COLUMNS)
-    return frame.select(list(COLUMNS))
+    return merge_same_figures(frame.select(list(COLUMNS)))
 
 
 def rank_within_groups(frame: pl.DataFrame, form: str) -> pl.DataFrame:

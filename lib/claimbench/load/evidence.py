@@ -443,6 +443,13 @@ REFERENCE_IMPORTER = FunctionImporter(
 # ----------------------------------------------------------------------------------------------
 # dispatch
 # ----------------------------------------------------------------------------------------------
+def _is_aiperf_csv(path: Path) -> bool:
+    """An AIPerf CSV summary (:mod:`claimbench.load.peers.aiperf_csv`), by its first kilobytes."""
+    from claimbench.load.peers.aiperf_csv import sniff_file
+
+    return sniff_file(path) > 0
+
+
 def default_evidence_paths(data_dir: Path | None = None) -> list[Path]:
     """``reference/``, the MLPerf library (``library/mlperf-inference.parquet`` of the highest layer)
     and ``runs/`` of every data layer that has them (the user's layers first,
@@ -517,6 +524,10 @@ def _expand(path: Path, errors: list[EvidenceImportError] | None = None, _seen: 
             found.extend(_expand(child, errors, seen))
         elif child.name == "inputs.json" and (path / "logs" / "aiperf.log").is_file():
             continue  # the requests AIPerf sent, not results
+        elif (
+            child.suffix.lower() == ".csv" and (path / "profile_export_aiperf.json").is_file() and _is_aiperf_csv(child)
+        ):
+            continue  # the same AIPerf run's JSON export sits beside it and says more
         elif is_candidate(child):
             found.append(child)
     return found

@@ -85,6 +85,7 @@ BUILTIN: tuple[str, ...] = (
     "claimbench.load.evidence:REFERENCE_IMPORTER",  # data/reference/*.yaml
     "claimbench.load.peers.guidellm:IMPORTER",
     "claimbench.load.peers.aiperf:IMPORTER",
+    "claimbench.load.peers.aiperf_csv:IMPORTER",  # AIPerf's CSV summary
     "claimbench.load.peers.inferencex:IMPORTER",
     "claimbench.load.peers.inferencex_api:IMPORTER",  # a saved InferenceX /api/v1/benchmarks response
     "claimbench.load.mlperf_library:IMPORTER",  # the shipped MLPerf library parquet (data/library)
@@ -156,8 +157,9 @@ def importer_for(path: Path) -> Importer:
     ranked = rank(path)
     if ranked and ranked[0][0] > 0:
         return ranked[0][1]
+    accepted = "accepted: " + "; ".join(imp.title for imp in importers())
     if not ranked:
         kinds = ", ".join("a bundle dir" if f == DIR else f for f in accepted_formats())
-        raise UserError(f"{path}: unsupported evidence file (expected {kinds})")
+        raise UserError(f"{path}: unsupported evidence file (expected {kinds}); {accepted}")
     tried = ", ".join(imp.title for _, imp in ranked)
-    raise UserError(f"{path}: not a recognised result file ({tried})")
+    raise UserError(f"{path}: not a recognised result file (tried {tried}); {accepted}")

@@ -64,7 +64,7 @@ def _environment(fp: dict[str, Any]) -> dict[str, Any]:
 
 def _run(args: MeasureOptions) -> Path:
     from claimbench.measurement.loadgen import build_levels
-    from claimbench.measurement.progress import Progress
+    from claimbench.measurement.progress import Progress, busy_host_message, host_load
     from claimbench.measurement.runner import MeasureConfig, run_measurement
     from claimbench.measurement.store import check_out_dir
     from claimbench.measurement.workload import SAFE_VOCAB_SIZE, WorkloadSpec
@@ -106,6 +106,7 @@ def _run(args: MeasureOptions) -> Path:
     from claimbench.measurement.platform import fingerprint
 
     fp = fingerprint()
+    load = host_load()
     hardware = _hardware_id(args, fp)
     engine = _make_engine(args, model, fp, engine_extra, api_key)
     cfg = MeasureConfig(
@@ -126,6 +127,7 @@ def _run(args: MeasureOptions) -> Path:
             "environment": _environment(fp),
             **({"dataset": source.record} if source is not None else {}),
             "achievable": _achievable(args, hardware),
+            "host_load": load,  # a busy host stretches every timing (measurement.progress)
         },
         prompt_source=source,
         fidelity=_fidelity_options(args),
@@ -137,6 +139,9 @@ def _run(args: MeasureOptions) -> Path:
     from claimbench.measurement.logcapture import terminal_stream
 
     progress = Progress(enabled=args.progress, stream=terminal_stream())
+    busy = busy_host_message(load)
+    if busy:  # said once everything is validated, as the run starts
+        progress.message(f"claimbench: {busy}")
     return run_measurement(cfg, engine, fp, progress)
 
 

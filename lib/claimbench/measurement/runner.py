@@ -9,6 +9,7 @@ so even a SIGKILL or an OOM kill loses at most the level in flight.
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
@@ -18,7 +19,7 @@ import polars as pl
 from claimbench.analyze import metrics
 from claimbench.errors import UserError
 from claimbench.measurement.multiturn import hit_rate, prefix_cache_counters
-from claimbench.measurement.progress import Progress
+from claimbench.measurement.progress import Progress, ProgressHook
 from claimbench.measurement.store import BundleJournal, monotonic, new_run_id, requests_frame, utc_now_iso
 from claimbench.measurement.workload import WorkloadSpec, make_prompts, prompt_set_sha256
 from claimbench.schema.manifest import MANIFEST_SCHEMA_VERSION, RunManifest, RunStatus
@@ -105,7 +106,7 @@ def levels_frame(levels: list[LoadLevel]) -> pl.DataFrame:
 
 
 def run_measurement(
-    cfg: MeasureConfig, engine: Engine, fingerprint: dict[str, Any], progress: Progress | None = None
+    cfg: MeasureConfig, engine: Engine, fingerprint: dict[str, Any], progress: ProgressHook | None = None
 ) -> Path:
     """Run the sweep and write the bundle; returns the bundle folder.
 
@@ -122,7 +123,7 @@ class _Sweep:
     durable in the journal as it ends, and finalizes the bundle whatever happened.
     """
 
-    def __init__(self, cfg: MeasureConfig, engine: Engine, fingerprint: dict[str, Any], progress: Progress):
+    def __init__(self, cfg: MeasureConfig, engine: Engine, fingerprint: dict[str, Any], progress: ProgressHook):
         self.cfg, self.engine, self.fingerprint, self.progress = cfg, engine, fingerprint, progress
         self.run_id = new_run_id()
         self.created = utc_now_iso()
@@ -144,7 +145,11 @@ class _Sweep:
     # ------------------------------------------------------------------ the run
     def run(self) -> Path:
         engine = self.engine
-        engine.start()
+        self.progress.phase(f"engine start-up ({type(engine).__name__})")
+        try:
+            engine.start()
+        finally:
+            self.progress.phase_done(ok=sys.exc_info()[0] is None)
         try:
             self._prepare()
             status, status_reason = self._measure()
@@ -155,6 +160,7 @@ class _Sweep:
                     rec.done_s = rec.done_s if rec.done_s is not None else end_t
             served = self._fidelity_sample() if status != "interrupted" else None
         finally:
+            self.progress.end_level()  # no-op when the level ended normally
             engine.stop()
         if served is not None:
             self._fidelity_reference(served)
@@ -261,7 +267,7 @@ class _Sweep:
             warmup=warmup,
             seed=self.spec.seed,
             request_timeout_s=self.cfg.request_timeout_s,
-            on_request_done=lambda r: self.progress.request_done(r.ok),
+            on_request_done=self.progress.request_done,
         )
 
     def run_one(self, level: LoadLevel) -> None:

@@ -8,6 +8,8 @@ interactive views (JupyterLab's built-in Vega renderer, or the Vega bundle a rep
 
 from __future__ import annotations
 
+import math
+
 import polars as pl
 
 from claimbench.analyze.metrics import interactivity_tok_per_s
@@ -137,7 +139,11 @@ def latency_cdf_chart(ecdf_frame: pl.DataFrame, metric: str, title: str | None =
         .encode(
             x=alt.X("value_ms:Q", title=f"{name} (ms)", scale=alt.Scale(type="log")),
             y=alt.Y("fraction:Q", title="fraction of requests ≤ x", scale=alt.Scale(domain=[0, 1])),
-            color=alt.Color("level:N", title="level"),
+            color=alt.Color(
+                "level:N",
+                title="load",
+                sort=data["level"].unique(maintain_order=True).to_list() if data.height else None,
+            ),
             tooltip=_tips(data, ("level", "value_ms", "fraction")),
         )
         .properties(
@@ -205,12 +211,13 @@ def normalized_chart(frame: pl.DataFrame, form: str, title: str | None = None):
     panels = []
     for g in multi:
         d = data.filter(pl.col("group") == g)
+        panel_unit = d["unit"][0]  # the panel's own (e.g. per dense fp8 TFLOPS on an fp8 panel)
         panels.append(
             alt.Chart(_data(d))
             .mark_bar()
             .encode(
                 y=alt.Y("label:N", title=None, sort="-x"),
-                x=alt.X("value:Q", title=f"{form.replace('_', ' ')} ({unit})"),
+                x=alt.X("value:Q", title=f"{form.replace('_', ' ')} ({panel_unit})"),
                 color=color,
                 tooltip=_tips(
                     d, ("label", "hardware", "value", "unit", "source_basis", "operating_point", "explanation")
@@ -236,6 +243,44 @@ def normalized_chart(frame: pl.DataFrame, form: str, title: str | None = None):
 
 def _basis_title(col: str) -> str:
     return {"per_card": "output tok/s per card (accelerator package)", "per_die": "output tok/s per die"}[col]
+
+
+def _log_span(values: list[float]) -> tuple[float, float]:
+    """(lowest decade, decades spanned) of a log axis Vega draws for ``values`` (its domain is made
+    nice: whole powers of ten)."""
+    vals = [math.log10(v) for v in values if v is not None and v > 0]
+    if not vals:
+        return 0.0, 1.0
+    lo, hi = math.floor(min(vals)), math.ceil(max(vals))
+    return float(lo), float(max(hi - lo, 1))
+
+
+def stagger_labels(claims: pl.DataFrame, col: str, points: pl.DataFrame, height: int = 240, width: int = 330):
+    """``claims`` with ``label_y``: where each claim's label goes on a log ``col`` axis so that no two
+    labels overlap (13 px apart when their x positions are within 160 px), nudged upward in y order."""
+    if claims.height == 0:
+        return claims.with_columns(label_y=pl.lit(None, dtype=pl.Float64))
+    ys = claims[col].to_list() + (points[col].to_list() if points.height else [])
+    xs = claims["tok_s_per_user"].to_list() + (points["tok_s_per_user"].to_list() if points.height else [])
+    y0, y_span = _log_span(ys)
+    x0, x_span = _log_span(xs)
+    px_y, px_x = height / y_span, width / x_span
+    order = sorted(range(claims.height), key=lambda i: (claims[col][i] or 0, claims["tok_s_per_user"][i] or 0))
+    placed: list[tuple[float, float]] = []  # (x px, y px) of labels already placed
+    label_y: list[float | None] = [None] * claims.height
+    seen: set[tuple] = set()
+    for i in order:
+        y, x = claims[col][i], claims["tok_s_per_user"][i]
+        key = (claims["claim_id"][i], x, y)
+        if not y or not x or y <= 0 or x <= 0 or key in seen:
+            continue  # one label per claim and position (two readings at one point share it)
+        seen.add(key)
+        xp, yp = (math.log10(x) - x0) * px_x, (math.log10(y) - y0) * px_y
+        while any(abs(xp - a) < 160 and abs(yp - b) < 14 for a, b in placed):
+            yp += 14
+        placed.append((xp, yp))
+        label_y[i] = 10 ** (yp / px_y + y0)
+    return claims.with_columns(label_y=pl.Series(label_y, dtype=pl.Float64))
 
 
 def pareto_chart(points: pl.DataFrame, claims: pl.DataFrame | None = None, title: str | None = None):
@@ -309,12 +354,9 @@ def pareto_chart(points: pl.DataFrame, claims: pl.DataFrame | None = None, title
                 scale=alt.Scale(type="log", padding=18),
                 axis=alt.Axis(format="~g", tickCount=6),
             )
-            y = alt.Y(
-                f"{col}:Q",
-                title=_basis_title(col),
-                scale=alt.Scale(type="log", padding=18),
-                axis=alt.Axis(format="~g", tickCount=6),
-            )
+            yscale = alt.Scale(type="log", padding=18)
+            yaxis = alt.Axis(format="~g", tickCount=6, title=_basis_title(col))
+            y = alt.Y(f"{col}:Q", scale=yscale, axis=yaxis)
             layers = []
             if dd.height:
                 b = alt.Chart(_data(dd))
@@ -344,6 +386,7 @@ def pareto_chart(points: pl.DataFrame, claims: pl.DataFrame | None = None, title
                     )
                 )
             if cc.height:
+                cc = stagger_labels(cc, col, dd)
                 b = alt.Chart(_data(cc))
                 layers.append(
                     b.mark_point(shape="cross", size=160, color="#c62828", strokeWidth=2.5).encode(
@@ -352,7 +395,7 @@ def pareto_chart(points: pl.DataFrame, claims: pl.DataFrame | None = None, title
                 )
                 layers.append(
                     b.mark_text(align="left", dx=8, dy=-6, fontSize=10, color="#c62828").encode(
-                        x=x, y=y, text="claim_id:N"
+                        x=x, y=alt.Y("label_y:Q", scale=yscale, axis=yaxis), text="claim_id:N"
                     )
                 )
             n_panel += 1

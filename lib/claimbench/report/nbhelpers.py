@@ -235,9 +235,16 @@ def show_scorecard(verdicts_json: list[dict]) -> None:
     """The scorecard table (every claim, a verdict badge per reading), cards linked in this page."""
     from IPython.display import HTML
 
-    from claimbench.report.scorecard import legend_html, scorecard_html
+    from claimbench.report.scorecard import NOTEBOOK_CSS, scorecard_html
 
-    _display(HTML(scorecard_html(verdicts_json, card_href="#{anchor}") + legend_html()))
+    _display(HTML(NOTEBOOK_CSS + scorecard_html(verdicts_json, card_href="#{anchor}")))
+
+
+def export_table(frame: pl.DataFrame, name: str, columns: Iterable[str] | None = None) -> None:
+    """Write ``frame`` to the exports (CSV + LaTeX) without showing it (the page shows the cards)."""
+    if columns is not None:
+        frame = frame.select([c for c in columns if c in frame.columns])
+    _export_frame(frame, name, None)
 
 
 def show_claim_cards(verdicts_json: list[dict]) -> None:

@@ -113,6 +113,8 @@ def plan_parameters(
 
     runs_dir = overrides.get("runs_dir")
     wiring = {"runs_dir": rel(runs_dir) if runs_dir else "runs", "out_dir": "verify"}
+    if overrides.get("evidence"):  # report --evidence: the steps that read evidence take it, one path per line
+        wiring["evidence"] = "\n".join(rel(p) for p in overrides["evidence"])
     plans: dict[str, dict[str, Any]] = {}
     used: set[str] = set()
     for step in steps:
@@ -123,6 +125,8 @@ def plan_parameters(
             if k in declared:
                 params[k] = v
         for key, value in overrides.items():
+            if key == "evidence":
+                continue  # wired above
             target, _, name = key.rpartition(".")
             if target and target != step:
                 continue
@@ -139,7 +143,7 @@ def plan_parameters(
                 )
         plans[step] = params
     for key in overrides:
-        if key not in used and key != "runs_dir":
+        if key not in used and key not in ("runs_dir", "evidence"):
             target, _, name = key.rpartition(".")
             if target and target not in steps:
                 raise UserError(f"-p {key}: no step {target!r}{did_you_mean(target, steps)}; steps: {', '.join(steps)}")
@@ -158,6 +162,8 @@ def _check_input_paths(overrides: dict[str, Any]) -> None:
     checked before any kernel starts; outputs (``out_dir``, ``export_dir``) are created later."""
     for key, value in overrides.items():
         name = key.rpartition(".")[2]
+        if key == "evidence":
+            continue  # checked by the command (--evidence)
         if name in _OUTPUT_PARAMS or not name.endswith(_INPUT_SUFFIXES):
             continue
         if not isinstance(value, str) or not value.strip():
@@ -227,6 +233,12 @@ def _redact_file(path: Path) -> None:
         path.write_text(clean, encoding="utf-8")
 
 
+KERNEL_ARGUMENTS = ["--IPKernelApp.log_level=ERROR"]
+"""The notebook kernels log errors only: their start-up warnings (e.g. "Kernel is running over TCP
+without encryption", about a loopback-only connection the report's own process opens) are not the
+user's business and are not shown."""
+
+
 def run_report(
     out_root: str | Path = "reports",
     overrides: dict[str, Any] | None = None,
@@ -283,6 +295,7 @@ def run_report(
                 progress_bar=False,
                 log_output=False,
                 report_mode=False,
+                extra_arguments=KERNEL_ARGUMENTS,
             )
             results.append(StepResult(step, "ok", time.monotonic() - t0, parameters=plans[step]))
         except PapermillExecutionError as exc:
@@ -476,27 +489,39 @@ def _read_verdicts(folder: Path) -> list[dict] | None:
     return [c.model_dump(mode="json") for c in read_verdicts(path)]
 
 
+def _runs_sentence(folder: Path, results: list[StepResult]) -> str:
+    """Where this report's run bundles are: ``runs/`` when it measured, else the folder it was given."""
+    e = html.escape
+    given = next((r.parameters.get("runs_dir") for r in results if r.parameters.get("runs_dir")), None)
+    verify = " Verdict files are in <code>verify/</code>." if (folder / "verify").is_dir() else ""
+    if (folder / "runs").is_dir():
+        return f"Run bundles of this report are in <code>runs/</code>.{verify}"
+    if given and given != "runs":
+        return f"This report read the run bundles in <code>{e(str(given))}</code> (nothing was measured).{verify}"
+    return f"No run bundles were measured for this report.{verify}"
+
+
 def index_html(folder: Path, results: list[StepResult]) -> str:
     """The scorecard (when the verify step wrote verdicts.json), then the pipeline steps."""
-    from claimbench.report.scorecard import legend_html, scorecard_html
+    from claimbench.report.scorecard import scorecard_html
 
     e = html.escape
     verdicts = _read_verdicts(folder)
     if verdicts is not None:
         verify_page = "05_verify.html" if (folder / "05_verify.html").exists() else ""
         card_href = f"{verify_page}#{{anchor}}" if verify_page else None
-        score = "<h2>Scorecard</h2>" + scorecard_html(verdicts, card_href=card_href) + legend_html()
+        score = "<h2>Scorecard</h2>" + scorecard_html(verdicts, card_href=card_href)
     else:
         score = (
             "<h2>Scorecard</h2><p class='cb-muted'>no verdicts: the verify step did not run or did not finish "
             "(see the steps below).</p>"
         )
+    runs = _runs_sentence(folder, results)
     kit = (
         "<p>Paper kit: <a href='exports/'>exports/</a> (tables as CSV and LaTeX, figures as SVG, PDF and PNG, "
-        "<a href='exports/provenance.json'>provenance.json</a> to cite). Run bundles of this report are in "
-        "<code>runs/</code>, verdict files in <code>verify/</code>.</p>"
+        f"<a href='exports/provenance.json'>provenance.json</a> to cite). {runs}</p>"
         if (folder / "exports" / "provenance.json").is_file()
-        else "<p>Run bundles of this report are in <code>runs/</code>, verdict files in <code>verify/</code>.</p>"
+        else f"<p>{runs}</p>"
     )
     body = (
         f"<h1>claimbench report {e(folder.name)}</h1>{score}<h2>Pipeline steps</h2>{_steps_table(folder, results)}{kit}"

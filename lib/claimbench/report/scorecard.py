@@ -53,11 +53,21 @@ table.cb-table,table.dataframe{border-collapse:collapse;font-size:13px;margin:.6
 blockquote{border-left:4px solid #1f5fa8;margin:.5em 0;padding:.2em .8em;background:#f7f9fc}
 pre{background:#f6f8fa;padding:.6em;overflow-x:auto;font-size:12px}
 code{background:#f6f8fa;padding:0 3px}
-.cb-scorecard td.cb-claim{min-width:200px;max-width:300px}
+table.cb-scorecard{table-layout:fixed;width:100%}
+.cb-scorecard td,.cb-scorecard th{overflow-wrap:anywhere}
+.cb-scorecard td.cb-num,.cb-scorecard th.cb-num{white-space:normal}
+.cb-badge.cb-corr-measured-here{box-shadow:inset 0 0 0 2px #ffffff}
+.cb-scorecard blockquote{font-size:12px}
+.cb-badge.cb-headline{font-size:13px;padding:3px 8px;border:2px solid transparent}
+.cb-badge .cb-corr{display:block;font-size:10px;font-weight:normal;letter-spacing:0}
+.cb-badge.cb-corr-none{background:#fff!important}
+.cb-readings ul{list-style:none;margin:.3em 0 0;padding:0}
+.cb-readings li{margin:.2em 0;font-size:12px}
+.cb-legend{display:flex;flex-wrap:wrap;gap:.3em 1.2em;font-size:12px;color:#444;margin:.4em 0 .6em}
+.cb-wide{overflow-x:auto;max-width:100%}
 .cb-table tr.cb-group th{background:#e8eef6;text-align:left;font-weight:bold}
 .jp-OutputArea-output,.output_html{overflow-x:auto}
-.cb-scorecard td.cb-why{max-width:260px}
-.cb-scorecard td.cb-decide{min-width:180px;max-width:260px}
+
 code.cb-cmd{display:block;white-space:pre-wrap;overflow-wrap:anywhere;font-size:11px;margin-top:.3em}
 details.cb-more summary{cursor:pointer;color:#1f5fa8;font-size:12px}
 .cb-status-ok{color:#2e7d32}.cb-status-failed{color:#c62828}.cb-status-skipped{color:#757575}
@@ -73,8 +83,17 @@ figure.cb-chart.cb-live img.cb-static{display:none}
   a{color:inherit;text-decoration:none}
   .cb-card,figure.cb-chart,tr{break-inside:avoid}
   .cb-badge{-webkit-print-color-adjust:exact;print-color-adjust:exact}
+  details.cb-more>*,details.cb-readings>*{display:block}
 }
 """
+
+NOTEBOOK_CSS = """<style>
+.jp-RenderedHTMLCommon table.cb-scorecard,.rendered_html table.cb-scorecard{margin-left:0;margin-right:auto;table-layout:fixed;width:100%;max-width:1400px}
+.jp-RenderedHTMLCommon .cb-scorecard td,.jp-RenderedHTMLCommon .cb-scorecard th,.rendered_html .cb-scorecard td,.rendered_html .cb-scorecard th{text-align:left;vertical-align:top;white-space:normal;overflow-wrap:anywhere}
+.jp-RenderedHTMLCommon .cb-scorecard td.cb-num,.rendered_html .cb-scorecard td.cb-num{text-align:right}
+</style>"""
+"""Rules JupyterLab needs to show the scorecard as the HTML page does (its own table style centres
+tables, right-aligns cells and keeps them on one line)."""
 
 _e = html.escape
 
@@ -200,15 +219,127 @@ def corroboration_text(r: dict, claim: dict | None = None) -> str:
     return CORROBORATION_TEXT.get(c, c) if c else "–"
 
 
+# --- reading the verdict records (small, so they can move to the typed verdict record) -------------
+def readings_of(c: dict) -> list[dict]:
+    """The readings of one claim record (the record itself when it has none)."""
+    return c.get("readings") or [c]
+
+
+def headline_of(c: dict) -> dict:
+    """The reading the scorecard leads with: the claim as worded (else the first reading)."""
+    readings = readings_of(c)
+    return next((r for r in readings if r.get("reading") == "as-worded"), readings[0])
+
+
+def verdict_of(r: dict) -> str:
+    """The verdict class of a reading."""
+    return str(r.get("verdict") or "–")
+
+
+def corroboration_of(r: dict, c: dict | None = None) -> str | None:
+    """The corroboration of a reading: self-reported, independent, measured-here, or None."""
+    value = r.get("corroboration") or (c or {}).get("corroboration")
+    return str(value) if value else None
+
+
+_ID_TOKEN = re.compile(
+    r"\b[\w.:/-]+#[\w.:/-]+|\b(?:bundle|mlperf|aiperf|aiperf-csv|guidellm|inferencex|vllm_bench):[^\s,;]+"
+)
+
+
+def one_sentence(text: str, limit: int = 170) -> str:
+    """The first sentence of ``text``, evidence ids replaced by words, at most ``limit`` characters."""
+    text = " ".join(str(text).split())
+    first = re.split(r"(?<=[.;])\s+(?=[A-Z])", text, maxsplit=1)[0]
+    first = _ID_TOKEN.sub("a source", first)
+    return _short(first, limit)
+
+
+# --- badges ----------------------------------------------------------------------------------------
+CORROBORATION_BADGE = {
+    "self-reported": "self-reported only",
+    "independent": "independent",
+    "measured-here": "measured here",
+}
+
+
+def headline_badge(r: dict, c: dict | None = None, role: str = "cb-headline") -> str:
+    """The claim's headline badge: the class, with its corroboration drawn in the badge itself —
+    solid (independent, peer-reviewed or measured here), hatched (self-reported only or unattributed),
+    outlined (no evidence decided)."""
+    v = verdict_of(r)
+    corr = corroboration_of(r, c)
+    bg, fg = VERDICT_COLORS.get(v, ("#eeeeee", "#222222"))
+    cls = "cb-v-" + re.sub(r"[^a-z-]", "", v.lower())
+    if corr in ("self-reported", "unattributed"):
+        style = f"background:repeating-linear-gradient(135deg,{bg} 0 6px,{bg}99 6px 10px);color:{fg};border-color:{bg}"
+    elif corr in ("independent", "peer-reviewed", "measured-here"):
+        style = f"background:{bg};color:{fg};border-color:{bg}"
+    else:
+        style = f"color:{bg if bg != '#bdbdbd' else '#555555'};border-color:{bg}"
+    label = CORROBORATION_BADGE.get(corr or "", "no corroboration")
+    title = f"{v}: {VERDICT_MEANING.get(v, '')}; {CORROBORATION_TEXT.get(corr or '', 'nothing corroborates it')}"
+    corr_cls = "cb-corr-" + (corr or "none")
+    return (
+        f'<span class="cb-badge {role} {cls} {corr_cls}" style="{style}" title="{_e(title)}">'
+        f'{_e(v)}<span class="cb-corr">{_e(label)}</span></span>'
+    )
+
+
+# --- the scorecard ---------------------------------------------------------------------------------
+def _claim_cell(c: dict, card_href: str | None) -> str:
+    title = f"<b>{_e(str(c.get('title') or c.get('id')))}</b>"
+    if card_href:  # None: no page holds the cards (the verify step did not write its page)
+        title = f'<a href="{_e(card_href.format(anchor=anchor(c.get("id"))))}">{title}</a>'
+    claimant = f' <span class="cb-muted">by {_e(str(c["claimant"]))}</span>' if c.get("claimant") else ""
+    return (
+        f'<td class="cb-claim">{title}{claimant}<blockquote>{_e(_short(str(c.get("quote") or ""), 220))}</blockquote>'
+        f'<span class="cb-muted">{link(c.get("source"), "source")} · <code>{_e(str(c.get("id")))}</code></span></td>'
+    )
+
+
+def _other_readings(c: dict, head: dict) -> str:
+    others = [r for r in readings_of(c) if r is not head]
+    if not others:
+        return ""
+    items = "".join(
+        f"<li>{badge(verdict_of(r))} {_e(str(r.get('reading_label') or r.get('reading') or ''))}: "
+        f"{_e(one_sentence(why_text(r), 140))}</li>"
+        for r in others
+    )
+    n = len(others)
+    return f"<details class='cb-readings cb-more'><summary>{n} other reading{'s' * (n != 1)}</summary><ul>{items}</ul></details>"
+
+
+def _why_cell(r: dict) -> str:
+    full = why_text(r)
+    short = one_sentence(full)
+    details = [_e(full)] if short != full else []
+    details += _differences_brief(r)
+    more = f"<details class='cb-more'><summary>details</summary>{'<br>'.join(details)}</details>" if details else ""
+    return f'<td class="cb-why">{_e(short)}{more}</td>'
+
+
+def _differences_brief(r: dict) -> list[str]:
+    out = []
+    for key, label in (("differences", "differs"), ("assumed", "assumed"), ("unknown", "unknown")):
+        for x in r.get(key) or []:
+            out.append(f"<b>{label}:</b> {_e(_short(str(x), 200))}")
+    return out[:6]
+
+
 def scorecard_rows(verdicts_json: list[dict]) -> list[dict]:
-    """One flat row per claim reading (what the scorecard table shows, as plain values)."""
+    """One flat row per claim reading (what the scorecard shows, as plain values); ``headline`` marks
+    the reading each claim leads with."""
     rows = []
     for c in verdicts_json:
-        for r in c.get("readings") or [c]:
+        head = headline_of(c)
+        for r in readings_of(c):
             rows.append(
                 {
                     "claim_id": c.get("id"),
                     "reading": r.get("reading"),
+                    "headline": r is head,
                     "verdict": r.get("verdict"),
                     "corroboration": r.get("corroboration") or c.get("corroboration"),
                     "claimed": r.get("claimed"),
@@ -222,51 +353,56 @@ def scorecard_rows(verdicts_json: list[dict]) -> list[dict]:
     return rows
 
 
-def scorecard_html(verdicts_json: list[dict], card_href: str | None = "05_verify.html#{anchor}") -> str:
-    """The scorecard table: per claim its quote and source, per reading a verdict badge, corroboration,
-    claimed vs observed with interval, why, and what would decide it; each claim links to its card."""
-    body = []
-    for c in verdicts_json:
-        readings = c.get("readings") or [c]
-        title = f"<b>{_e(str(c.get('title') or c.get('id')))}</b>"
-        if card_href:  # None: no page holds the cards (the verify step did not write its page)
-            title = f'<a href="{_e(card_href.format(anchor=anchor(c.get("id"))))}">{title}</a>'
-        claimant = f' <span class="cb-muted">by {_e(str(c["claimant"]))}</span>' if c.get("claimant") else ""
-        claim_cell = (
-            f'<td class="cb-claim" rowspan="{len(readings)}">{title}'
-            f"{claimant}<blockquote>{_e(str(c.get('quote') or ''))}</blockquote>"
-            f'<span class="cb-muted">{link(c.get("source"), "source")} · <code>{_e(str(c.get("id")))}</code></span></td>'
-        )
-        for i, r in enumerate(readings):
-            cells = [
-                claim_cell if i == 0 else "",
-                f"<td>{_e(str(r.get('reading_label') or r.get('reading') or ''))}</td>",
-                f'<td class="cb-verdict">{badge(r.get("verdict"))}</td>',
-                f"<td>{_e(corroboration_text(r, c))}</td>",
-                f'<td class="cb-num">{_e(num(r.get("claimed")))}</td>',
-                f'<td class="cb-num">{_e(observed_text(r))}</td>',
-                f"<td>{_e(_unit(r) or '–')}</td>",
-                f'<td class="cb-why">{_e(why_text(r))}</td>',
-                f"<td class='cb-decide'>{decide_html(r, folded=True)}</td>",
-            ]
-            body.append(f'<tr data-claim="{_e(str(c.get("id")))}">' + "".join(cells) + "</tr>")
+def _summary(verdicts_json: list[dict]) -> str:
     counts: dict[str, int] = {}
     for c in verdicts_json:
-        for r in c.get("readings") or [c]:
-            counts[str(r.get("verdict"))] = counts.get(str(r.get("verdict")), 0) + 1
+        v = verdict_of(headline_of(c))
+        counts[v] = counts.get(v, 0) + 1
+    n_readings = sum(len(readings_of(c)) for c in verdicts_json)
     summary = " ".join(f"{badge(v)}&nbsp;×{n}" for v, n in sorted(counts.items()))
+    return f'<p class="cb-summary">{len(verdicts_json)} claims, {n_readings} readings; headlines: {summary}</p>'
+
+
+def scorecard_html(verdicts_json: list[dict], card_href: str | None = "05_verify.html#{anchor}") -> str:
+    """The scorecard: the legend first, then one row per claim led by the headline verdict of the claim
+    as worded (its corroboration drawn in the badge), the other readings folded beneath it, the why
+    as one sentence with its details behind a disclosure, and what would decide it."""
+    body = []
+    for c in verdicts_json:
+        head = headline_of(c)
+        cells = [
+            _claim_cell(c, card_href),
+            f'<td class="cb-verdict">{headline_badge(head, c)}{_other_readings(c, head)}</td>',
+            f'<td class="cb-num">{_e(num(head.get("claimed")))}<br><span class="cb-muted">{_e(_unit(head))}</span></td>',
+            f'<td class="cb-num">{_e(observed_text(head))}</td>',
+            _why_cell(head),
+            f"<td class='cb-decide'>{decide_html(head, folded=True)}</td>",
+        ]
+        body.append(f'<tr data-claim="{_e(str(c.get("id")))}">' + "".join(cells) + "</tr>")
     return (
-        f'<p class="cb-summary">{len(verdicts_json)} claims, {sum(counts.values())} readings: {summary}</p>'
-        '<table class="cb-table cb-scorecard"><thead><tr><th>claim (quote, source)</th><th>reading</th>'
-        '<th>verdict</th><th>corroboration</th><th class="cb-num">claimed</th><th class="cb-num">observed [95% interval]</th>'
-        "<th>unit</th><th>why</th><th>what would decide it</th></tr></thead>"
+        _summary(verdicts_json)
+        + legend_html()
+        + '<table class="cb-table cb-scorecard"><colgroup><col style="width:23%"><col style="width:15%">'
+        '<col style="width:8%"><col style="width:13%"><col style="width:24%"><col style="width:17%"></colgroup>'
+        "<thead><tr><th>claim (quote, source)</th><th>verdict of the claim as worded</th>"
+        '<th class="cb-num">claimed</th><th class="cb-num">observed [95% interval]</th><th>why</th>'
+        "<th>what would decide it</th></tr></thead>"
         f"<tbody>{''.join(body)}</tbody></table>"
     )
 
 
 def legend_html() -> str:
-    """The verdict legend: every badge and what it means."""
-    return '<p class="cb-muted">' + " · ".join(f"{badge(v)} {_e(m)}" for v, m in VERDICT_MEANING.items()) + "</p>"
+    """What each class means and how the badge shows corroboration (shown above the scorecard)."""
+    classes = "".join(f"<span>{badge(v)} {_e(m)}</span>" for v, m in VERDICT_MEANING.items())
+    corr = "".join(
+        f"<span>{headline_badge({'verdict': 'SUPPORTED', 'corroboration': k}, role='cb-headline cb-sample')} {_e(CORROBORATION_TEXT.get(k, k))}</span>"
+        for k in ("measured-here", "peer-reviewed", "independent", "self-reported", "unattributed")
+    )
+    none = headline_badge({"verdict": "NOT-COMPARABLE"}, role="cb-headline cb-sample")
+    return (
+        f'<div class="cb-legend">{classes}</div>'
+        f'<div class="cb-legend">{corr}<span>{none} no evidence decided it</span></div>'
+    )
 
 
 def _list(items, empty: str | None = None) -> str:

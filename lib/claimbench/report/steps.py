@@ -6,6 +6,7 @@ These touch files (bundles, data/) so that the notebooks stay thin; the computat
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -187,6 +188,18 @@ def write_verdict_files(table: pl.DataFrame, out_dir: str | Path, verdicts_json:
         raise UserError(f"cannot write verdict files to {out}: {exc.strerror or exc}") from None
 
 
+def evidence_paths(evidence: str | Sequence[str | Path] | None) -> list[Path]:
+    """The ``evidence`` parameter of a notebook (one path per line, or a list) as paths; each must exist."""
+    if not evidence:
+        return []
+    items = evidence.splitlines() if isinstance(evidence, str) else list(evidence)
+    paths = [Path(str(p).strip()) for p in items if str(p).strip()]
+    for p in paths:
+        if not p.exists():
+            raise UserError(f"evidence: {p} does not exist")
+    return paths
+
+
 def verify(
     runs_dir: str | Path | None = None,
     claims_dir: str | Path | None = None,
@@ -194,21 +207,24 @@ def verify(
     reference: bool = True,
     out_dir: str | Path | None = None,
     data_dir: str | Path | None = None,
+    evidence: str | Sequence[str | Path] | None = None,
 ) -> VerifyResult:
-    """Judge every claim against the reference results (when ``reference``) and the bundles in
-    ``runs_dir`` (else the data layers' runs): :func:`claimbench.load.evidence.default_evidence`."""
+    """Judge every claim against the reference results (when ``reference``), the bundles in
+    ``runs_dir`` (else the data layers' runs) — :func:`claimbench.load.evidence.default_evidence` —
+    and the ``evidence`` files (``report --evidence``)."""
     from claimbench.load.evidence import default_evidence
 
     if runs_dir is not None and not Path(runs_dir).exists():
         raise UserError(f"runs_dir: {runs_dir} does not exist")
     paths = default_evidence(runs_dir, reference=reference, data_dir=data_dir)
+    paths.extend(evidence_paths(evidence))
     result = judge(claims_dir, paths, seed=seed, data_dir=data_dir)
     if out_dir is not None:
         write_verdict_files(result.table, out_dir, result.verdicts_json)
     return result
 
 
-def _evidence(runs_dir: str | Path | None):
+def _evidence(runs_dir: str | Path | None, evidence: str | Sequence[str | Path] | None = None):
     from claimbench.load.evidence import default_evidence, import_evidence
     from claimbench.load.registry import list_hardware
 
@@ -216,19 +232,24 @@ def _evidence(runs_dir: str | Path | None):
     # the MLPerf library (~1,000 records) is judged against, but the comparison tables show it
     # through independent_frontier() instead of one row per record
     paths = [p for p in default_evidence(runs_dir) if p.suffix != ".parquet"]
-    evidence, _ = import_evidence(paths, set(hardware))
-    return evidence, hardware
+    paths.extend(evidence_paths(evidence))
+    records, _ = import_evidence(paths, set(hardware))
+    return records, hardware
 
 
-def compare(runs_dir: str | Path | None = None, max_tpot_ms: float | None = None) -> pl.DataFrame:
+def compare(
+    runs_dir: str | Path | None = None,
+    max_tpot_ms: float | None = None,
+    evidence: str | Sequence[str | Path] | None = None,
+) -> pl.DataFrame:
     """Measured runs and published results normalized per card / die / TFLOP / TB/s / W / $, each row
     with its like-with-like group (model, precision, ISL/OSL, speculative decoding, phase)."""
     from claimbench.judge.comparison import comparison_frame
     from claimbench.load.registry import list_price_tables
 
-    evidence, hardware = _evidence(runs_dir)
+    records, hardware = _evidence(runs_dir, evidence)
     prices = [e for t in list_price_tables() for e in t.prices] or None
-    return comparison_frame(evidence, hardware, max_tpot_ms=max_tpot_ms, prices=prices)
+    return comparison_frame(records, hardware, max_tpot_ms=max_tpot_ms, prices=prices)
 
 
 def independent_frontier(claims_dir: str | Path | None = None) -> pl.DataFrame:
@@ -262,15 +283,19 @@ class Pareto:
     claims: pl.DataFrame
 
 
-def pareto(runs_dir: str | Path | None = None, claims_dir: str | Path | None = None) -> Pareto:
+def pareto(
+    runs_dir: str | Path | None = None,
+    claims_dir: str | Path | None = None,
+    evidence: str | Sequence[str | Path] | None = None,
+) -> Pareto:
     """Every load point (own runs and published) and every claim on the throughput-per-accelerator
     vs tok/s-per-user plane."""
     from claimbench.judge.comparison import claim_points, pareto_frame
     from claimbench.load.claims import load_claims
 
-    evidence, hardware = _evidence(runs_dir)
+    records, hardware = _evidence(runs_dir, evidence)
     claims, _ = load_claims(claims_dir, set(hardware))
-    return Pareto(pareto_frame(evidence, hardware), claim_points(claims, hardware))
+    return Pareto(pareto_frame(records, hardware), claim_points(claims, hardware))
 
 
 PARETO_VIEW = [
@@ -294,7 +319,7 @@ def ranked(comparison: pl.DataFrame, form: str) -> pl.DataFrame:
     return rank_within_groups(comparison, form)
 
 
-GROUP_CONDITIONS = ("model", "precision", "input_len", "output_len", "speculative", "phase")
+GROUP_CONDITIONS = ("model", "precision", "input_len", "output_len", "speculative", "phase", "latency_point")
 
 RANKED_VIEW = [
     "group",
@@ -326,6 +351,37 @@ def _level_names(summary: pl.DataFrame) -> dict[str, str]:
             load = f"rate {r['request_rate']:g}/s"
         out[str(r["level"])] = f"level {r['level']}" + (f" ({load})" if load else "")
     return out
+
+
+def name_levels(frame: pl.DataFrame, summary: pl.DataFrame) -> pl.DataFrame:
+    """``frame``'s ``level`` column replaced by the load it ran at ('concurrency 8', 'rate 2/s'; with
+    several runs, prefixed by the run id), so charts label their lines by the load, not 'level 0'."""
+    keys = [k for k in ("run_id", "level") if k in frame.columns and k in summary.columns]
+    if "level" not in keys or frame.height == 0:
+        return frame
+    load_cols = [c for c in ("concurrency", "request_rate") if c in summary.columns]
+    names = summary.select([*(pl.col(k).cast(pl.String) for k in keys), *load_cols]).unique(keys, keep="first")
+    conc = pl.col("concurrency") if "concurrency" in load_cols else pl.lit(None)
+    rate = pl.col("request_rate") if "request_rate" in load_cols else pl.lit(None)
+    label = (
+        pl.when(conc.is_not_null())
+        .then(pl.format("concurrency {}", conc.cast(pl.Float64).round(3)))
+        .when(rate.is_not_null())
+        .then(pl.format("rate {}/s", rate.cast(pl.Float64).round(3)))
+        .otherwise(pl.format("level {}", pl.col("level")))
+        .str.replace(r"\.0(\D|$)", "$1")
+    )
+    if "run_id" in keys and frame["run_id"].n_unique() > 1:
+        label = pl.format("{} {}", pl.col("run_id"), label)
+    out = frame.with_columns([pl.col(k).cast(pl.String) for k in keys]).join(names, on=keys, how="left")
+    return out.with_columns(label.alias("level")).drop(load_cols)
+
+
+def latency_cdf(runs: Runs) -> pl.DataFrame:
+    """Empirical CDFs of TTFT, TPOT and ITL per level, each level named by its load (concurrency or rate)."""
+    from claimbench.analyze import analysis
+
+    return name_levels(analysis.ecdf(analysis.latency_distribution(runs.requests)), runs.summary)
 
 
 def request_timeline(runs: Runs) -> pl.DataFrame:

@@ -170,6 +170,9 @@ class RunManifest(BaseModel):
     prefix_cache: dict[str, dict[str, Any]] = Field(default_factory=dict, description="per level: hit rate")
     fidelity: dict[str, Any] | None = Field(default=None, description="--fidelity: served vs reference tokens")
     achievable: dict[str, Any] | None = Field(default=None, description="this host's probe record, if any")
+    host_load: dict[str, Any] | None = Field(
+        default=None, description="load averages and cores at the start; busy when the 1-minute load exceeds the cores"
+    )
 
     @model_validator(mode="before")
     @classmethod

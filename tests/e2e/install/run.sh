@@ -57,6 +57,14 @@ ok = r[\"steps\"] == [\"02_analyze\", \"03_compare\", \"04_plausibility\", \"05_
 ok = ok and all((f / (s + \".html\")).stat().st_size > 2000 for s in r[\"steps\"])
 ok = ok and \"SUPPORTED\" in (f / \"05_verify.html\").read_text()
 sys.exit(not ok)'"
+cp "$root/tests/data/peers/guidellm-0.8.1/benchmarks.json" guidellm.json
+cp "$root/tests/data/peers/aiperf-0.13.0/profile_export_aiperf.csv" aiperf.csv
+check "summarize reads a GuideLLM file and an AIPerf CSV (the tools' own numbers)" \
+  bash -c "'$cb' summarize guidellm.json > g.txt && grep -q '298.8' g.txt &&
+           '$cb' summarize aiperf.csv > a.txt && grep -q '157.8' a.txt"
+check "report --runs R --evidence guidellm.json uses the file in compare and verify" \
+  bash -c "'$cb' report --runs ws/data/runs --evidence guidellm.json --steps 05_verify --out reports-ev --json > rev.json 2> rev.err &&
+           grep -q 'guidellm' \"\$('$work/venv/bin/python' -c 'import json; print(json.load(open(\"rev.json\"))[\"folder\"])')/verify/verdicts.json\""
 check "a shipped notebook runs through papermill" \
   bash -c "'$work/venv/bin/papermill' --no-progress-bar \"\$('$work/venv/bin/python' -c 'from claimbench.load.paths import notebooks_dir; print(notebooks_dir())')/05_verify.ipynb\" out.ipynb \
              -p runs_dir '$away/ws/data/runs' > papermill.log 2>&1 && grep -q SUPPORTED out.ipynb"
