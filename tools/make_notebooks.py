@@ -4,6 +4,7 @@ Run: .venv/bin/python tools/make_notebooks.py — edit here, not in the .ipynb f
 structure (title, typed parameters cell, one lib call per cell) stays uniform.
 """
 
+import sys
 from pathlib import Path
 
 import nbformat as nbf
@@ -159,4 +160,37 @@ nb.show_scorecard(result.verdicts_json)""",
 }
 for name, book in books.items():
     nbf.write(book, out / f"{name}.ipynb")
+
+# Expected outputs for nbval (tests/e2e/notebooks/expected): the notebooks 02-05 run on the pinned
+# recorded run, their table cells marked NBVAL_CHECK_OUTPUT (deterministic: no times, no charts).
+# `python tools/make_notebooks.py --expected` re-executes them (after a data or engine change).
+CHECKED = ("02_analyze", "03_compare", "04_plausibility", "05_verify")
+expected_dir = out.parent / "tests" / "e2e" / "notebooks" / "expected"
+
+
+def expected_copy(book):
+    import copy
+
+    e = copy.deepcopy(book)
+    for c in e.cells:
+        if c.cell_type != "code":
+            continue
+        if "parameters" in c.metadata.get("tags", []):
+            c.source = c.source.replace('"../data/runs"', '"../../../fixtures/pinned_data/runs"')
+        elif "nb.show_table(" in c.source and "show_chart(" not in c.source:
+            c.source = "# NBVAL_CHECK_OUTPUT\n" + c.source
+    return e
+
+
+if "--expected" in sys.argv:
+    from nbclient import NotebookClient
+
+    expected_dir.mkdir(parents=True, exist_ok=True)
+    for name in CHECKED:
+        e = expected_copy(books[name])
+        NotebookClient(e, timeout=900, resources={"metadata": {"path": str(expected_dir)}}).execute()
+        for c in e.cells:  # only the checked outputs are kept (charts are megabytes and not compared)
+            if c.cell_type == "code" and not c.source.startswith("# NBVAL_CHECK_OUTPUT"):
+                c.outputs, c.execution_count = [], None
+        nbf.write(e, expected_dir / f"{name}.ipynb")
 print("ok")
