@@ -22,6 +22,7 @@ from typing import Any
 
 from typing_extensions import TypeIs
 
+from claimbench.measurement.httppolicy import REDIRECT_STATUSES, redirect_error
 from claimbench.measurement.loadgen import iter_arrival_offsets_s
 from claimbench.measurement.workload import Prompt
 from claimbench.schema.records import LoadLevel, RequestRecord
@@ -225,8 +226,17 @@ async def send_one(session, cfg: ClientConfig, prompt: Prompt, rec: RequestRecor
     ctx = {"run_t0": run_t0, "rec": rec}
     try:
         async with session.post(
-            _url(cfg), data=body, headers=_headers(cfg, rec.request_id), timeout=timeout, trace_request_ctx=ctx
+            _url(cfg),
+            data=body,
+            headers=_headers(cfg, rec.request_id),
+            timeout=timeout,
+            trace_request_ctx=ctx,
+            allow_redirects=False,  # the HTTP policy (measurement.httppolicy): no redirect is followed
         ) as resp:
+            if resp.status in REDIRECT_STATUSES:
+                rec.done_s = clock() - run_t0
+                rec.error = redirect_error(resp.status, _url(cfg), resp.headers.get("Location"))
+                return
             if resp.status != 200:
                 raw = await resp.content.read(4096)
                 text = clip(raw.decode("utf-8", "replace"), 300).replace("\n", " ")

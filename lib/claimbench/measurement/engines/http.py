@@ -61,6 +61,19 @@ def _public_url(url: str) -> str:
 _MAX_JSON_BYTES = 16 * 2**20
 
 
+class NotJson(ValueError):
+    """A JSON endpoint answered something else (an HTML page, plain text): says what it was."""
+
+    def __init__(self, path: str, content_type: str, raw: bytes):
+        kind = content_type.split(";")[0].strip() or "no Content-Type"
+        head = raw[:2048].decode("utf-8", "replace")
+        looks_html = "html" in kind.lower() or "<html" in head.lower() or "<!doctype html" in head.lower()
+        what = f"an HTML page ({kind})" if looks_html else f"{kind}, {len(raw):,} bytes"
+        super().__init__(
+            f"{path} answered {what}, not JSON: is the URL an OpenAI-compatible server (not a proxy or login page)?"
+        )
+
+
 def _local_vocab_size(root: str | None) -> int | None:
     import os
 
@@ -101,23 +114,30 @@ class HttpEngine:
         return self.base_url
 
     def _get(self, path: str, timeout: float = 10.0) -> Any:
-        req = urllib.request.Request(self._url() + path)
-        if self.config.api_key:
-            req.add_header("Authorization", f"Bearer {self.config.api_key}")
-        with urllib.request.urlopen(req, timeout=timeout) as resp:
+        from claimbench.measurement.httppolicy import open_url
+
+        with open_url(self._url() + path, self.config.api_key, timeout=timeout) as resp:
             raw = resp.read(_MAX_JSON_BYTES + 1)
+            content_type = resp.headers.get("Content-Type", "") if resp.headers else ""
         if len(raw) > _MAX_JSON_BYTES:
             raise ValueError(f"{path} answered more than {_MAX_JSON_BYTES:,} bytes")
         try:
             return json.loads(raw or b"null")
         except RecursionError:
             raise ValueError(f"{path} answered JSON nested too deeply") from None
+        except ValueError:
+            raise NotJson(path, content_type, raw) from None
 
-    def start(self) -> None:
-        if self.server is not None:
-            self.base_url = self.server.start()
+    def _fetch_models(self) -> Any:
+        """``/v1/models``, every failure turned into one line saying what the endpoint answered."""
+        from claimbench.measurement.httppolicy import RedirectRefused
+
         try:
-            models = self._get("/v1/models")
+            return self._get("/v1/models")
+        except RedirectRefused as exc:
+            raise UserError(f"endpoint {exc.message()}") from None
+        except NotJson as exc:
+            raise UserError(f"endpoint {_public_url(self._url())}{exc}") from None
         except urllib.error.HTTPError as exc:
             if exc.code in (401, 403):
                 hint = f" (is {self.config.api_key_env} right?)" if self.config.api_key_env else " (pass --api-key-env)"
@@ -128,6 +148,11 @@ class HttpEngine:
         except (urllib.error.URLError, OSError, ValueError) as exc:
             reason = getattr(exc, "reason", exc)
             raise UserError(f"cannot reach endpoint {_public_url(self._url())}: {reason}") from None
+
+    def start(self) -> None:
+        if self.server is not None:
+            self.base_url = self.server.start()
+        models = self._fetch_models()
         data = models.get("data") if isinstance(models, dict) else None
         if not isinstance(data, list):
             what = (
