@@ -11,8 +11,9 @@ worded at top level plus ``readings``), ``--out DIR`` (verdicts.parquet with the
 in :mod:`claimbench.judge.verdict`, and verdicts.md).
 
 ``--fail-on CLASS[,CLASS]`` (e.g. ``REFUTED,IMPLAUSIBLE``) exits 1 when any reading gets one of
-those classes: for CI. Bad claim or evidence files are reported one line each on stderr and
-skipped; the other claims are still judged and printed; the exit status is then 2.
+those classes: for CI. Bad claim or evidence files (and implausible evidence, set aside by
+:mod:`claimbench.judge.evidence_sanity`) are reported one line each on stderr and skipped; the other
+claims are still judged and printed; the exit status is then 1 (2 with ``--strict``, before judging).
 """
 
 from __future__ import annotations
@@ -67,7 +68,12 @@ def register(sub) -> None:
     )
     p.add_argument("--json", action="store_true", help="print JSON, one object per claim")
     p.add_argument("--out", metavar="DIR", help="also write verdicts.parquet and verdicts.md here")
-    p.add_argument("--seed", type=int, default=0, help="bootstrap seed (default 0)")
+    p.add_argument("--seed", type=int, default=0, help="bootstrap seed, 0 or more (default 0)")
+    p.add_argument(
+        "--strict",
+        action="store_true",
+        help="a skipped claim or evidence file (bad, corrupt or implausible) is an error: exit 2, nothing judged",
+    )
     add_data_dir_option(p)
     p.set_defaults(func=run)
 
@@ -119,12 +125,15 @@ def _describe_sources(sources: list[tuple[str, Path]], evidence) -> str:
 def run(args: argparse.Namespace) -> int:
     import polars as pl
 
+    from claimbench.errors import UserError
     from claimbench.load.evidence import require_evidence
     from claimbench.load.peers.meta import parse_evidence_meta
     from claimbench.report.steps import judge, write_verdict_files
     from claimbench.report.verdicts import notes_text, verdicts_json
 
     fail_on = _fail_on(args.fail_on)
+    if args.seed < 0 or args.seed >= 2**32:
+        raise UserError(f"--seed must be between 0 and 2**32 - 1, got {args.seed}")
     meta = parse_evidence_meta(args.evidence_meta)
     paths, sources = _evidence_paths(args, None)
     result = judge(args.claims_dir, paths, only=args.claim, seed=args.seed, evidence_meta=meta)
@@ -136,6 +145,10 @@ def run(args: argparse.Namespace) -> int:
         print(f"claimbench: error: {err.message}", file=sys.stderr)
     for err in evidence_errors:
         print(f"claimbench: error: skipped evidence: {err.message}", file=sys.stderr)
+    if args.strict and (claim_errors or evidence_errors):
+        raise UserError(
+            f"--strict: {len(claim_errors) + len(evidence_errors)} input(s) skipped (above); nothing judged"
+        )
     if args.json:
         print(json.dumps(verdicts_json(verdicts), indent=2, sort_keys=True, allow_nan=False, default=str))
     else:
@@ -169,7 +182,8 @@ def run(args: argparse.Namespace) -> int:
     if args.out:
         write_verdict_files(table, args.out)
     if claim_errors or evidence_errors:
-        return 2
+        print("claimbench: some inputs were skipped (above); the rest was judged: exit status 1", file=sys.stderr)
+        return 1
     hit = sorted({v.verdict for v in verdicts} & fail_on)
     if hit:
         print(f"claimbench: --fail-on: {', '.join(hit)} found", file=sys.stderr)

@@ -144,10 +144,18 @@ def read_bundle(path: str | Path) -> Bundle:
         done = manifest.get("levels_completed") or []
         requests = requests.filter(pl.col("level").is_in(done))
         if not sum_file.exists():
-            return Bundle(p, manifest, requests, empty_summary)
+            return _checked(Bundle(p, manifest, requests, empty_summary), req_file)
     summary = _read_parquet(sum_file)
     _check_columns(sum_file, summary, REQUIRED_SUMMARY_COLUMNS)
-    return Bundle(p, manifest, requests, summary)
+    return _checked(Bundle(p, manifest, requests, summary), req_file)
+
+
+def _checked(bundle: Bundle, req_file: Path) -> Bundle:
+    """``bundle`` once its tables pass :mod:`claimbench.load.bundle_checks` (rows, finite, ordered, levels)."""
+    from claimbench.load.bundle_checks import check_bundle_tables
+
+    check_bundle_tables(bundle.path, req_file, bundle.manifest, bundle.requests, bundle.summary)
+    return bundle
 
 
 def find_bundles(paths: Iterable[str | Path]) -> list[Path]:

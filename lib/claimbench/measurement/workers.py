@@ -282,7 +282,7 @@ def ray_session(address: str | None = None, num_cpus: int | None = None) -> tupl
     import threading
 
     main = threading.current_thread() is threading.main_thread()
-    handlers = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)} if main else {}
+    handlers = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)} if main else {}
     try:
         _init(ray, address, num_cpus)
     finally:

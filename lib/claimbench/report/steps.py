@@ -122,6 +122,7 @@ def judge(
     claims, claim_errors = load_claims(claims_dir, set(hardware), only=only)
     evidence, ev_errors = import_evidence(evidence_paths, set(hardware), meta=evidence_meta)
     models = {m.id: m for m in list_models()}
+    evidence, ev_errors = _screen(evidence, ev_errors, models, hardware)
     bounds = claim_bounds(claims, models, hardware)
     prices: dict[str, float] = {}
     for table in list_price_tables():  # the lowest published price per package-hour (most favourable)
@@ -147,6 +148,15 @@ def judge(
         evidence_errors=ev_errors,
         evidence=evidence,
     )
+
+
+def _screen(evidence, ev_errors, models, hardware):
+    """Set aside implausible evidence (judge.evidence_sanity): reported like a skipped file, never used."""
+    from claimbench.judge.evidence_sanity import screen_evidence
+    from claimbench.schema.evidence import EvidenceImportError
+
+    kept, aside = screen_evidence(evidence, models, hardware)
+    return kept, [*ev_errors, *(EvidenceImportError(Path(a.evidence.path or a.evidence.id), a.reason) for a in aside)]
 
 
 def write_verdict_files(table: pl.DataFrame, out_dir: str | Path, verdicts_json: list[dict] | None = None) -> None:

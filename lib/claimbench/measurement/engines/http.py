@@ -90,6 +90,14 @@ def _local_vocab_size(root: str | None) -> int | None:
         return None
 
 
+def _quiet_on_interrupt(loop: asyncio.AbstractEventLoop, context: dict[str, Any]) -> None:
+    """The loop's error report, minus the tasks a Ctrl-C / SIGTERM / SIGHUP cut (their rows are kept,
+    marked not completed; a traceback for them would be noise at an orderly interrupt)."""
+    if isinstance(context.get("exception"), KeyboardInterrupt | asyncio.CancelledError):
+        return
+    loop.default_exception_handler(context)
+
+
 class HttpEngine:
     def __init__(self, config: HttpEngineConfig, model: str, base_url: str | None = None, server=None):
         self.config = config
@@ -200,6 +208,7 @@ class HttpEngine:
             continuous_usage=self.server_version is not None and self.config.token_counts == "usage",
         )
         self._loop = asyncio.new_event_loop()
+        self._loop.set_exception_handler(_quiet_on_interrupt)
         self._pool = None
         if self.config.workers > 1 or self.config.ray_address:
             from claimbench.measurement.workers import WorkerPool
