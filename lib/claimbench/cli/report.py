@@ -65,6 +65,12 @@ def run(args: argparse.Namespace) -> int:
     overrides = parse_parameters(args.parameter)
     steps = [s.strip() for s in args.steps.split(",") if s.strip()] if args.steps else None
     if args.runs:
+        from claimbench.load.bundles import find_bundles
+
+        try:
+            find_bundles([args.runs])  # an empty or missing folder: bad input, nothing started
+        except UserError as exc:
+            raise UserError(f"--runs: {exc}") from None
         overrides["runs_dir"] = args.runs
         if steps is None:
             steps = [s for s in available_steps() if s != "01_measure"]

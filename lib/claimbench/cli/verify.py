@@ -135,6 +135,10 @@ def run(args: argparse.Namespace) -> int:
     if args.seed < 0 or args.seed >= 2**32:
         raise UserError(f"--seed must be between 0 and 2**32 - 1, got {args.seed}")
     meta = parse_evidence_meta(args.evidence_meta)
+    if args.out:
+        from claimbench.measurement.store import check_out_dir
+
+        check_out_dir(args.out)  # unwritable --out: exit 2 before judging anything
     paths, sources = _evidence_paths(args, None)
     result = judge(args.claims_dir, paths, only=args.claim, seed=args.seed, evidence_meta=meta)
     require_evidence(result.evidence, result.evidence_errors, paths)

@@ -176,7 +176,9 @@ def _calibration(args: MeasureOptions) -> dict | None:
     print("claimbench: calibrating the streaming client (~15 s; --calibrate never skips)", file=terminal_stream())
     cal = calibrate_client()
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(cal, indent=2, sort_keys=True, default=str) + "\n")
+    from claimbench.outfiles import write_text_atomic
+
+    write_text_atomic(path, json.dumps(cal, indent=2, sort_keys=True, default=str) + "\n")
     return {**cal, "reused_from_cache": False}
 
 

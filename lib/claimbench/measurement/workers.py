@@ -559,7 +559,14 @@ class WorkerPool:
             self._kill_all()
             raise
         for i in self._alive():
-            self.clocks[i] = self._probe(i, 8)
+            try:
+                self.clocks[i] = self._probe(i, 8)
+            except Exception as exc:  # died after its share (RayActorError, GetTimeoutError): a worker failure
+                planned.setdefault(i, 0)
+                seen.setdefault(i, set())
+                inflight.setdefault(i, {})
+                died(i, exc)
+                continue
             self.clock_history.append({"after_level": level.level, "worker": i, **self.clocks[i]})
         if failed_now and self.on_failure == "stop":
             f = failed_now[0]

@@ -164,18 +164,35 @@ def write_verdict_files(table: pl.DataFrame, out_dir: str | Path, verdicts_json:
     verdicts.json (per claim, every reading; the report's scorecard) when ``verdicts_json`` is given."""
     import json
 
+    from claimbench.errors import IncompleteError
+    from claimbench.outfiles import OutputWriteError, write_atomic, write_text_atomic
     from claimbench.report.verdicts import verdicts_markdown
 
     out = Path(out_dir)
     try:
         out.mkdir(parents=True, exist_ok=True)
-        table.write_parquet(out / "verdicts.parquet")
-        (out / "verdicts.md").write_text(verdicts_markdown(table), encoding="utf-8")
-        if verdicts_json is not None:
-            text = json.dumps(verdicts_json, indent=2, sort_keys=True, ensure_ascii=False, default=str)
-            (out / "verdicts.json").write_text(text + "\n", encoding="utf-8")
     except OSError as exc:
         raise UserError(f"cannot write verdict files to {out}: {exc.strerror or exc}") from None
+    files = [
+        ("verdicts.parquet", lambda p: write_atomic(p, table.write_parquet)),
+        ("verdicts.md", lambda p: write_text_atomic(p, verdicts_markdown(table))),
+    ]
+    if verdicts_json is not None:
+        text = json.dumps(verdicts_json, indent=2, sort_keys=True, ensure_ascii=False, default=str)
+        files.append(("verdicts.json", lambda p: write_text_atomic(p, text + "\n")))
+    written: list[str] = []
+    for name, write in files:
+        try:
+            write(out / name)
+        except OSError as exc:  # every write is atomic: no 0-byte or .tmp file is left
+            kept = f"; written: {', '.join(written)}" if written else "; no file written"
+            why = (
+                exc.strerror
+                if isinstance(exc, OutputWriteError)
+                else f"cannot write {out / name}: {exc.strerror or exc}"
+            )
+            raise IncompleteError(f"{why}{kept}") from None
+        written.append(name)
 
 
 def verify(

@@ -274,6 +274,7 @@ class HttpEngine:
         if self._pool is not None:
             from claimbench.measurement.workers import WorkerFailed
 
+            n_failures = len(self._pool.failures)
             try:
                 self._pool.run_level(
                     self.client,
@@ -288,6 +289,13 @@ class HttpEngine:
                 )
             except WorkerFailed as exc:
                 raise EngineDied(str(exc)) from None
+            except Exception as exc:  # any Ray failure (agent, raylet, actor, GetTimeoutError): a worker failure
+                raise EngineDied(
+                    f"Ray client workers failed during level {level.level}: {type(exc).__name__}: "
+                    f"{' '.join(str(exc).split())[:300]}"
+                ) from None
+            finally:
+                self._print_worker_failures(n_failures)
             if self.server_down() or not self._healthy():
                 raise EngineDied(f"server stopped answering during level {level.level} ({level.label()})")
             return
@@ -315,6 +323,36 @@ class HttpEngine:
                 else "server stopped answering"
             )
             raise EngineDied(f"{what} during level {level.level} ({level.label()})")
+
+    def _print_worker_failures(self, since: int) -> None:
+        """One console line per client worker that died since failure ``since`` (and what happens next)."""
+        from claimbench.measurement.logcapture import terminal_stream
+
+        if self._pool is None:
+            return
+        then = "the level goes on without it" if self.config.on_worker_failure == "continue" else "the sweep stops"
+        for f in self._pool.failures[since:]:
+            print(
+                f"claimbench: warning: client worker {f['worker']} on {f['host']} died during level {f['level']}: "
+                f"{f['reason'][:200]} ({f['in_flight_failed']} requests failed, {f['not_sent']} not sent); "
+                f"--on-worker-failure {self.config.on_worker_failure}: {then}",
+                file=terminal_stream(),
+            )
+
+    def incomplete_reason(self) -> str | None:
+        """Why a sweep that reached its end is still not complete (client workers that died), or None."""
+        if self._pool is None:
+            return None
+        fails = [f for f in self._pool.failures if not f["warmup"]]
+        if not fails:
+            return None
+        f = fails[0]
+        more = f"; {len(fails) - 1} more worker failure(s)" if len(fails) > 1 else ""
+        return (
+            f"client worker {f['worker']} on {f['host']} died during level {f['level']} ({f['reason'][:200]}): "
+            f"{sum(x['in_flight_failed'] for x in fails)} requests failed and {sum(x['not_sent'] for x in fails)} "
+            f"were not sent; the sweep went on without it (--on-worker-failure continue){more}"
+        )
 
     def _cancel_pending(self) -> None:
         """Cancel requests in flight (Ctrl-C): their rows stay, marked not completed."""
