@@ -84,7 +84,7 @@ def _evidence_paths(args: argparse.Namespace, data_dir: Path | None) -> tuple[li
     ``--evidence`` replaces the defaults (data/reference, data/runs, ./runs); ``--runs DIR`` adds
     the bundles of DIR (only bundles: other files there are not evidence)."""
     from claimbench.errors import UserError
-    from claimbench.load.bundles import find_bundles
+    from claimbench.load.bundle_folders import BundleScan, scan_bundles
     from claimbench.load.evidence import default_evidence_paths
 
     sources: list[tuple[str, Path]] = []
@@ -103,9 +103,13 @@ def _evidence_paths(args: argparse.Namespace, data_dir: Path | None) -> tuple[li
             raise UserError(f"--runs: {runs} is not a directory")
         else:
             try:
-                bundles = find_bundles([runs])
+                scan = scan_bundles([runs])
             except UserError:
-                bundles = []
+                scan = BundleScan()
+            bundles = scan.bundles
+            for path, reason in scan.skipped:  # nested or unreadable: named, and the exit status is 1
+                print(f"claimbench: error: skipped evidence: {path}: {reason}", file=sys.stderr)
+            args.skipped_bundles = len(scan.skipped)
             sources.append(("--runs", runs))
             paths.extend(b for b in bundles if b not in paths)
     return paths, sources
@@ -140,7 +144,9 @@ def run(args: argparse.Namespace) -> int:
 
         check_out_dir(args.out)  # unwritable --out: exit 2 before judging anything
     paths, sources = _evidence_paths(args, None)
-    result = judge(args.claims_dir, paths, only=args.claim, seed=args.seed, evidence_meta=meta)
+    result = judge(
+        args.claims_dir, paths, only=args.claim, seed=args.seed, evidence_meta=meta, progress=_progress_printer()
+    )
     require_evidence(result.evidence, result.evidence_errors, paths)
     verdicts, table, evidence = result.verdicts, result.table, result.evidence
     claim_errors, evidence_errors = result.claim_errors, result.evidence_errors
@@ -149,10 +155,9 @@ def run(args: argparse.Namespace) -> int:
         print(f"claimbench: error: {err.message}", file=sys.stderr)
     for err in evidence_errors:
         print(f"claimbench: error: skipped evidence: {err.message}", file=sys.stderr)
-    if args.strict and (claim_errors or evidence_errors):
-        raise UserError(
-            f"--strict: {len(claim_errors) + len(evidence_errors)} input(s) skipped (above); nothing judged"
-        )
+    n_skipped = len(claim_errors) + len(evidence_errors) + getattr(args, "skipped_bundles", 0)
+    if args.strict and n_skipped:
+        raise UserError(f"--strict: {n_skipped} input(s) skipped (above); nothing judged")
     if args.json:
         print(json.dumps(verdicts_json(verdicts), indent=2, sort_keys=True, allow_nan=False, default=str))
     else:
@@ -185,7 +190,7 @@ def run(args: argparse.Namespace) -> int:
         print(notes_text(verdicts))
     if args.out:
         write_verdict_files(table, args.out)
-    if claim_errors or evidence_errors:
+    if n_skipped:
         print("claimbench: some inputs were skipped (above); the rest was judged: exit status 1", file=sys.stderr)
         return 1
     hit = sorted({v.verdict for v in verdicts} & fail_on)
@@ -193,6 +198,28 @@ def run(args: argparse.Namespace) -> int:
         print(f"claimbench: --fail-on: {', '.join(hit)} found", file=sys.stderr)
         return 1
     return 0
+
+
+PROGRESS_MIN_ITEMS = 500
+"""Progress lines are printed (stderr, at most one a second) for sets of at least this many claims."""
+
+
+def _progress_printer():
+    """A ``progress(stage, done, total)`` printing 'claimbench: 3,000/10,000 claim files read' lines."""
+    import time
+
+    last = {"t": 0.0, "stage": ""}
+
+    def show(stage: str, done: int, total: int) -> None:
+        if total < PROGRESS_MIN_ITEMS:
+            return
+        now = time.monotonic()
+        if done < total and now - last["t"] < 1.0 and stage == last["stage"]:
+            return
+        last["t"], last["stage"] = now, stage
+        print(f"claimbench: {done:,}/{total:,} {stage}", file=sys.stderr, flush=True)
+
+    return show
 
 
 def _fail_on(text: str | None) -> set[str]:

@@ -6,6 +6,7 @@ These touch files (bundles, data/) so that the notebooks stay thin; the computat
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -101,14 +102,20 @@ class VerifyResult:
     evidence: list = field(default_factory=list)
 
 
+_JUDGE_CHUNK = 250
+
+
 def judge(
     claims_dir: str | Path | None,
     evidence_paths: list[Path],
     only: list[str] | None = None,
     seed: int = 0,
     evidence_meta: dict | None = None,
+    progress: Callable[[str, int, int], None] | None = None,
 ) -> VerifyResult:
-    """Load claims and evidence, compute roofline bounds, judge every claim (the `verify` command's core)."""
+    """Load claims and evidence, compute roofline bounds, judge every claim (the `verify` command's core).
+
+    ``progress(stage, done, total)`` is called as claim files are read and as claims are judged."""
     import math
 
     from claimbench.judge.plausibility import claim_bounds, length_bridge
@@ -119,7 +126,8 @@ def judge(
     from claimbench.report.verdicts import verdicts_json
 
     hardware = {h.id: h for h in list_hardware()}
-    claims, claim_errors = load_claims(claims_dir, set(hardware), only=only)
+    on_file = (lambda i, n: progress("claim files read", i, n)) if progress is not None else None
+    claims, claim_errors = load_claims(claims_dir, set(hardware), only=only, progress=on_file)
     evidence, ev_errors = import_evidence(evidence_paths, set(hardware), meta=evidence_meta)
     models = {m.id: m for m in list_models()}
     evidence, ev_errors = _screen(evidence, ev_errors, models, hardware)
@@ -128,16 +136,21 @@ def judge(
     for table in list_price_tables():  # the lowest published price per package-hour (most favourable)
         for entry in table.prices:
             prices[entry.hardware] = min(prices.get(entry.hardware, math.inf), entry.usd_per_package_hour)
-    verdicts = judge_claims(
-        claims,
-        evidence,
-        hardware,
-        bounds=bounds,
-        config=VerdictConfig(seed=seed),
-        prices=prices,
-        equivalent=load_model_equivalence(),
-        bridge=length_bridge(models, hardware),
-    )
+    verdicts = []
+    equivalent, bridge = load_model_equivalence(), length_bridge(models, hardware)
+    for start in range(0, len(claims), _JUDGE_CHUNK):  # claims are judged independently: chunks give progress
+        verdicts += judge_claims(
+            claims[start : start + _JUDGE_CHUNK],
+            evidence,
+            hardware,
+            bounds=bounds,
+            config=VerdictConfig(seed=seed),
+            prices=prices,
+            equivalent=equivalent,
+            bridge=bridge,
+        )
+        if progress is not None:
+            progress("claims judged", min(len(claims), start + _JUDGE_CHUNK), len(claims))
     return VerifyResult(
         table=verdict_table(verdicts),
         verdicts_json=verdicts_json(verdicts),
@@ -446,18 +459,27 @@ def summarize_bundles(
     paths: list[str | Path] | str | Path,
     slos: dict[str, float] | None = None,
     percentile_method: str | None = None,
+    skipped: list[tuple[Path, str]] | None = None,
 ) -> pl.DataFrame:
     """Per-level summary of every bundle under ``paths`` (``claimbench summarize``).
 
     The stored summary, or recomputed from the raw requests when ``slos`` (goodput) or
     ``percentile_method`` is given; each row carries ``run_id``, ``status`` and ``status_reason``.
+    With a ``skipped`` list, a bundle that does not load is appended to it (path, reason) and the
+    others are summarized (none left is a UserError); without, the first bad bundle is the error.
     """
     from claimbench.analyze import metrics
     from claimbench.load.bundles import find_bundles, read_bundle
 
     frames = []
     for path in find_bundles([paths] if isinstance(paths, (str, Path)) else paths):
-        b = read_bundle(path)
+        try:
+            b = read_bundle(path)
+        except UserError as exc:
+            if skipped is None:
+                raise
+            skipped.append((Path(path), str(exc)))
+            continue
         summary = b.summary
         if slos is not None or percentile_method:
             plan = {"level": pl.Int64, "concurrency": pl.Int64, "request_rate": pl.Float64}
@@ -477,6 +499,9 @@ def summarize_bundles(
                 status_reason=pl.lit(b.manifest.get("status_reason"), dtype=pl.String),
             )
         )
+    if not frames:
+        first = f": {skipped[0][1]}" if skipped else ""
+        raise UserError(f"no run bundle could be read{first}")
     return pl.concat(frames, how="diagonal_relaxed")
 
 
