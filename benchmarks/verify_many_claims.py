@@ -37,8 +37,10 @@ def write_claims(folder: Path, n: int) -> None:
         (folder / f"{cid}.yaml").write_text(text.replace(old, f"id: {cid}\n"), encoding="utf-8")
 
 
-def run_once(folder: Path) -> dict:
-    """One ``verify`` run: wall time, exit status, progress lines and the time of the first one."""
+def run_once(folder: Path, timeout_s: float) -> dict:
+    """One ``verify`` run: wall time, exit status, each progress line with its time; ended at ``timeout_s``."""
+    import threading
+
     t0 = time.monotonic()
     proc = subprocess.Popen(
         [sys.executable, "-m", "claimbench", "verify", "--claims-dir", str(folder)],
@@ -48,21 +50,24 @@ def run_once(folder: Path) -> dict:
         env={**os.environ, "PYTHONUNBUFFERED": "1"},
     )
     assert proc.stderr is not None
-    first_progress = None
-    progress_lines = 0
+    killer = threading.Timer(timeout_s, proc.kill)
+    killer.start()
+    progress: list[tuple[float, str]] = []
     tail: list[str] = []
     for line in proc.stderr:
         if "/" in line and ("claim files read" in line or "claims judged" in line):
-            progress_lines += 1
-            if first_progress is None:
-                first_progress = time.monotonic() - t0
+            progress.append((round(time.monotonic() - t0, 2), line.strip().removeprefix("claimbench: ")))
         tail = (tail + [line.rstrip()])[-3:]
     rc = proc.wait()
+    killer.cancel()
+    wall = round(time.monotonic() - t0, 2)
     return {
-        "wall_s": round(time.monotonic() - t0, 2),
+        "wall_s": wall,
+        "finished": rc >= 0,
         "exit_status": rc,
-        "first_progress_s": None if first_progress is None else round(first_progress, 2),
-        "progress_lines": progress_lines,
+        "ended_by_timeout_after_s": None if rc >= 0 else timeout_s,
+        "first_progress_s": progress[0][0] if progress else None,
+        "progress": progress,
         "stderr_tail": tail,
     }
 
@@ -72,6 +77,7 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--claims", type=int, default=10_000)
     ap.add_argument("--repeats", type=int, default=1)
+    ap.add_argument("--timeout", type=float, default=600.0, help="end a run that takes longer (recorded as such)")
     args = ap.parse_args(argv)
     info = machine()
     with tempfile.TemporaryDirectory(prefix="claimbench-many-claims-") as tmp:
@@ -81,7 +87,7 @@ def main(argv: list[str] | None = None) -> int:
         log(f"wrote {args.claims:,} claim files in {time.monotonic() - t0:.1f} s")
         runs = []
         for k in range(args.repeats):
-            runs.append(run_once(folder))
+            runs.append(run_once(folder, args.timeout))
             log(f"run {k + 1}: {runs[-1]}")
     walls = [r["wall_s"] for r in runs]
     data = {
@@ -90,6 +96,7 @@ def main(argv: list[str] | None = None) -> int:
         "claims": args.claims,
         "target_s": 60,
         "median_wall_s": statistics.median(walls),
+        "all_finished": all(r["finished"] for r in runs),
         "runs": runs,
         "machine": info,
         "loadavg_at_end": [round(x, 2) for x in os.getloadavg()],

@@ -23,9 +23,18 @@ import json
 import sys
 from pathlib import Path
 
+EXIT_STATUS = """exit status:
+  0    every claim and evidence input was read and judged
+  1    some inputs were skipped (a bad claim file, evidence that does not load, implausible evidence
+       set aside, a corrupt or nested bundle under --runs), each named on stderr; the rest was judged;
+       or --fail-on matched; or --out could not be written after judging (the verdicts were printed)
+  2    bad input, nothing judged: an unknown option, an unwritable --out, a --seed out of range, no
+       usable evidence, or (--strict) any input skipped
+  130  interrupted (Ctrl-C)"""
+
 
 def register(sub) -> None:
-    from claimbench.cli import add_data_dir_option
+    from claimbench.cli import DefaultsHelpFormatter, add_data_dir_option
 
     p = sub.add_parser(
         "verify",
@@ -33,6 +42,8 @@ def register(sub) -> None:
         description="Judge claims (data/claims/*.yaml) against evidence: claimbench run bundles, "
         "vllm bench serve JSON, GuideLLM, AIPerf and InferenceX JSON, MLPerf Inference result tables and "
         "published results (data/reference).",
+        epilog=EXIT_STATUS,
+        formatter_class=DefaultsHelpFormatter,
     )
     p.add_argument("--claims-dir", help="directory of claim YAML files (default: data/claims)")
     p.add_argument("--claim", action="append", metavar="ID", default=None, help="judge only this claim id (repeatable)")
