@@ -26,6 +26,8 @@ from claimbench.schema.records import RequestRecord
 KEY = "sk-hostile-redirect-test-0123456789"
 STATUSES = (301, 302, 303, 307, 308)
 
+pytestmark = pytest.mark.timeout(60)  # bounded: a hang fails the test, not the CI run
+
 
 class _Recorder(http.server.BaseHTTPRequestHandler):
     """Records each request's headers; answers a tiny JSON body."""

@@ -10,9 +10,12 @@ import time
 from pathlib import Path
 
 import polars as pl
+import pytest
 
 from claimbench.load.bundles import read_bundle
 from claimbench.measurement.mockserver import start_mock_server
+
+pytestmark = pytest.mark.timeout(300)  # bounded: a hang fails the test, not the CI run
 
 
 def _level0_durable(out: Path) -> bool:
