@@ -136,3 +136,11 @@ def test_a_disk_that_fills_after_level_0_keeps_that_level_and_leaves_no_tmp_or_e
     [journal] = find_bundles([tmp_path])
     b = read_bundle(journal)
     assert b.manifest["levels_completed"] == [0] and b.requests.height == 3
+
+
+def test_the_library_judge_refuses_a_negative_seed_with_a_user_error_not_a_value_error():
+    from claimbench.errors import UserError
+    from claimbench.report.steps import judge
+
+    with pytest.raises(UserError, match="seed must be an integer between 0 and 2\\*\\*32 - 1, got -1"):
+        judge(None, [], seed=-1)

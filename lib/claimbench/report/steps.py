@@ -125,6 +125,8 @@ def judge(
     from claimbench.load.registry import list_hardware, list_models, list_price_tables
     from claimbench.report.verdicts import verdicts_json
 
+    if not isinstance(seed, int) or isinstance(seed, bool) or not 0 <= seed < 2**32:
+        raise UserError(f"seed must be an integer between 0 and 2**32 - 1, got {seed!r}")
     hardware = {h.id: h for h in list_hardware()}
     on_file = (lambda i, n: progress("claim files read", i, n)) if progress is not None else None
     claims, claim_errors = load_claims(claims_dir, set(hardware), only=only, progress=on_file)
