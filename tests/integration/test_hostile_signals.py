@@ -28,7 +28,8 @@ def _level0_durable(out: Path) -> bool:
     return False
 
 
-def test_sighup_mid_level_keeps_the_completed_level_and_the_partial_one_and_exits_130(tmp_path):
+@pytest.mark.parametrize("sig", [signal.SIGHUP, signal.SIGTERM], ids=["SIGHUP", "SIGTERM"])
+def test_a_hangup_or_term_mid_level_keeps_the_completed_level_and_the_partial_one_and_exits_130(tmp_path, sig):
     out = tmp_path / "runs"
     with start_mock_server(ttft_ms=10, gap_ms=20) as server:
         proc = subprocess.Popen(
@@ -48,7 +49,7 @@ def test_sighup_mid_level_keeps_the_completed_level_and_the_partial_one_and_exit
                 break
             time.sleep(0.02)
         assert proc.poll() is None, proc.communicate(timeout=5)
-        proc.send_signal(signal.SIGHUP)
+        proc.send_signal(sig)
         stdout, stderr = proc.communicate(timeout=120)
     assert proc.returncode == 130, stderr[-2000:]
     assert "Traceback" not in stderr, stderr[-3000:]
