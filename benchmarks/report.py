@@ -301,6 +301,31 @@ def coordinator_memory_section(r: dict[str, Any]) -> str:
     return "\n".join(out) + "\n"
 
 
+def verify_many_claims_section(r: dict) -> str:
+    """``verify`` on 10,000 claim files: wall time, progress, and where the time goes."""
+    m = r["machine"]
+    out = [
+        "## verify on 10,000 claim files (`verify_many_claims`)",
+        "",
+        f"{r['what']}; target under {r['target_s']} s. Machine: {m.get('cpu_model')}, "
+        f"{m.get('logical_cores')} cores, load average at start {m.get('loadavg_at_start')}, "
+        f"at end {r.get('loadavg_at_end')}.",
+        "",
+        "| run | wall s | finished | first progress line s | claim files read at s | last progress |",
+        "|---|---|---|---|---|---|",
+    ]
+    for i, run in enumerate(r["runs"], 1):
+        prog = run.get("progress") or []
+        read = next((t for t, text in prog if text.startswith("10,000/10,000 claim files read")), None)
+        last = prog[-1][1] if prog else "none"
+        out.append(
+            f"| {i} | {run['wall_s']} | {run['finished']} | {run['first_progress_s']} | {read} | {last} at {prog[-1][0] if prog else '-'} s |"
+        )
+    if r.get("note"):
+        out += ["", r["note"]]
+    return "\n".join(out) + "\n"
+
+
 def render() -> str:
     parts = [HEADER]
     for name, fn in (
@@ -311,6 +336,7 @@ def render() -> str:
         ("workers_scaling", workers_scaling_section),
         ("analysis_system_scale", analysis_system_scale_section),
         ("coordinator_memory", coordinator_memory_section),
+        ("verify_many_claims", verify_many_claims_section),
     ):
         r = read_result(name)
         if r is not None:

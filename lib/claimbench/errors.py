@@ -16,6 +16,13 @@ class UserError(Exception):
         super().__init__(" ".join(str(message).split()))
 
 
+class IncompleteError(UserError):
+    """Work was done and kept, but not all of it: an output could not be written, or a run could
+    not be finalized. One line saying what failed and where the kept data is; exit status 1."""
+
+    exit_code = 1
+
+
 def did_you_mean(name: str, choices) -> str:
     """A ' (did you mean X?)' suffix for an unknown name, or '' when nothing is close."""
     import difflib

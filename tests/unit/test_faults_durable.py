@@ -12,7 +12,7 @@ import polars as pl
 import pytest
 
 from claimbench.cli import main
-from claimbench.errors import UserError
+from claimbench.errors import IncompleteError, UserError
 from claimbench.load.bundles import find_bundles, read_bundle
 from claimbench.measurement import store
 from claimbench.measurement.runner import MeasureConfig, run_measurement
@@ -196,7 +196,7 @@ def test_a_failed_final_write_keeps_the_journal_and_names_it_in_one_line(tmp_pat
         raise OSError(errno.ENOSPC, "No space left on device")
 
     monkeypatch.setattr(store, "write_bundle", full)
-    with pytest.raises(UserError) as exc:
+    with pytest.raises(IncompleteError) as exc:  # exit status 1: the measured levels are kept
         run_measurement(config(tmp_path), FakeEngine(), {})
     [journal] = list(tmp_path.iterdir())
     msg = str(exc.value)

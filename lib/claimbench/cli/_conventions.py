@@ -20,11 +20,13 @@ import sys
 
 EXIT_STATUSES = """exit status:
   0    success
-  1    a run ended incomplete or with every request failed (measure), a report step failed (report),
+  1    incomplete, with what was done kept and the reason printed: a run ended incomplete or with every
+       request failed (measure), some inputs skipped (verify, summarize), a report step failed
+       (report), an output that could not be written after the work was done (full disk),
        --fail-on matched (verify)
-  2    bad input: an unknown option or value, a file that does not load, an empty registry, claim
-       set, evidence set or report (one line on stderr naming the option, file or field)
-  130  interrupted (Ctrl-C)"""
+  2    bad input, nothing started: an unknown option or value, a file that does not load, an empty
+       registry, claim set, evidence set or report (one line on stderr naming the option, file or field)
+  130  interrupted (Ctrl-C, SIGTERM or SIGHUP)"""
 
 _VERBOSITY = {"level": 1}  # 0 quiet, 1 normal, 2 verbose
 

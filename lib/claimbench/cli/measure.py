@@ -14,7 +14,12 @@ EXIT_STATUS = """exit status:
   0    the run is complete and at least one request succeeded
   1    the run ended incomplete (a level failed, timed out or was cut short) or every request failed
   2    bad options (one line naming the option); nothing was started
-  130  interrupted (Ctrl-C or SIGTERM): the levels measured so far are in the bundle, marked interrupted"""
+  130  interrupted (Ctrl-C, SIGTERM or SIGHUP): the levels measured so far, and the rows of the level
+       in progress, are in the bundle, marked interrupted
+  A Ray client worker that dies is printed on stderr and handled as --on-worker-failure says: the
+  level goes on without it (continue: the run is incomplete, exit 1) or the sweep ends (stop, exit 1).
+  An output folder that cannot be written (full, read-only) after a level is one line; the levels
+  already completed stay readable in the journal folder it names (exit 1)."""
 
 
 def register(sub) -> None:
@@ -286,8 +291,9 @@ def run(args: argparse.Namespace) -> int:
     if args.quiet:
         args.progress = False
     options = options_from_args(args)
-    # SIGTERM ends a sweep like Ctrl-C: what was measured is written, marked interrupted.
-    previous = signal.signal(signal.SIGTERM, _raise_interrupt)
+    # SIGTERM and SIGHUP (terminal closed) end a sweep like Ctrl-C: what was measured is written,
+    # marked interrupted.
+    previous = {sig: signal.signal(sig, _raise_interrupt) for sig in (signal.SIGTERM, signal.SIGHUP)}
     log = None
     try:
         with capture_output(enabled=not args.verbose) as log:
@@ -297,7 +303,8 @@ def run(args: argparse.Namespace) -> int:
             print(f"claimbench: vLLM and kernel output of this run: {log}", file=sys.stderr)
         raise
     finally:
-        signal.signal(signal.SIGTERM, previous)
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
     status, n_ok = _print_result(bundle, args.json, quiet=args.quiet)
     return exit_status(status, n_ok)
 

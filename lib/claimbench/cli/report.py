@@ -7,9 +7,26 @@ import sys
 from pathlib import Path
 from typing import Any
 
+EXIT_STATUS = """exit status:
+  0    every step ran; the report is complete
+  1    a step failed: the finished steps are kept in the report folder it names
+  2    bad input, nothing started: an unknown step or parameter, missing notebook packages, a
+       --runs folder that is missing or holds no run bundle
+  130  interrupted (Ctrl-C)"""
+
 
 def register(sub) -> None:
     """Add ``claimbench report`` to the command parsers."""
+    import argparse as _argparse
+
+    class RawEpilog(_argparse.HelpFormatter):
+        """Keeps the exit-status epilog's lines as written."""
+
+        def _fill_text(self, text: str, width: int, indent: str) -> str:
+            if "\n" in text:
+                return "".join(indent + line for line in text.splitlines(keepends=True))
+            return super()._fill_text(text, width, indent)
+
     p = sub.add_parser(
         "report",
         help="run the notebook pipeline into reports/<run-id>/ (HTML + index)",
@@ -17,6 +34,8 @@ def register(sub) -> None:
         "verify. Writes executed notebooks, static HTML, an index.html and CSV/LaTeX/SVG/PNG exports "
         "into a new folder under --out. Parameters: -p NAME=VALUE for every notebook that takes NAME, "
         "-p STEP.NAME=VALUE for one (e.g. -p 01_measure.concurrency=1,8,32).",
+        epilog=EXIT_STATUS,
+        formatter_class=RawEpilog,
     )
     p.add_argument("--out", default="reports", help="folder that receives reports/<run-id>/ (default: reports)")
     p.add_argument(
@@ -163,6 +182,12 @@ def run(args: argparse.Namespace) -> int:
         detail(f"report: parameter {key} = {value}")
     steps = [s.strip() for s in args.steps.split(",") if s.strip()] if args.steps else None
     if args.runs:
+        from claimbench.load.bundles import find_bundles
+
+        try:
+            find_bundles([args.runs])  # an empty or missing folder: bad input, nothing started
+        except UserError as exc:
+            raise UserError(f"--runs: {exc}") from None
         overrides["runs_dir"] = args.runs
         if steps is None:
             steps = [s for s in available_steps() if s != "01_measure"]

@@ -15,12 +15,16 @@ from pathlib import Path
 
 def register(sub) -> None:
     """Add ``claimbench summarize`` to the command parsers."""
+    from claimbench.cli import DefaultsHelpFormatter
+
     p = sub.add_parser(
         "summarize",
         help="print the per-level summary of run bundles or peer result files",
         description="Print the per-level summary (throughput, TTFT/TPOT/ITL/E2EL percentiles) of run bundles, "
         "or of result files of vllm bench serve, GuideLLM, AIPerf (JSON or CSV), InferenceX and MLPerf Inference. "
         "A folder holding several bundles reads them all.",
+        epilog=EXIT_STATUS,
+        formatter_class=DefaultsHelpFormatter,
     )
     p.add_argument(
         "bundles", nargs="+", metavar="PATH", help="a bundle folder, a folder of bundles, or a peer result file"
@@ -37,7 +41,19 @@ def register(sub) -> None:
         help="recompute percentiles with this method (default: the stored summary)",
     )
     p.add_argument("--json", action="store_true", help="print JSON (one object per level) instead of a table")
+    p.add_argument(
+        "--strict",
+        action="store_true",
+        help="a bundle that does not load (corrupt, nested in another) is an error: exit 2, nothing printed",
+    )
     p.set_defaults(func=run)
+
+
+EXIT_STATUS = """exit status:
+  0    every bundle and file was summarized
+  1    some bundles were skipped (corrupt, inconsistent, nested in another bundle): each is named on
+       stderr with the reason, the others are summarized
+  2    bad input: no bundle at all, a missing path, or (--strict) any bundle skipped"""
 
 
 def _is_bundle_path(path: str) -> bool:
@@ -51,20 +67,33 @@ def _is_bundle_path(path: str) -> bool:
 
 
 def _bundle_table(args: argparse.Namespace, paths: list[str | Path]):
+    """(summary table, status notes, bundles skipped) of the bundles under ``paths``."""
+    import sys
+
+    from claimbench.errors import UserError
+    from claimbench.load.bundle_folders import scan_bundles
     from claimbench.measurement.options import parse_slos
     from claimbench.report.steps import bundle_statuses, summarize_bundles
 
     slos = parse_slos(args.slo) if args.slo else None
-    table = summarize_bundles(paths, slos=slos, percentile_method=args.percentile_method)
+    scan = scan_bundles(paths)
+    skipped = list(scan.skipped)
+    for path, reason in skipped:
+        print(f"claimbench: warning: skipped bundle {path}: {reason}", file=sys.stderr)
+    if skipped and args.strict:
+        raise UserError(f"--strict: {len(skipped)} bundle(s) skipped (above); nothing summarized")
+    table = summarize_bundles(list(scan.bundles), slos=slos, percentile_method=args.percentile_method, skipped=skipped)
+    bad = {p for p, _ in skipped}
     notes = [
         f"note: {row['run_id']} is {row['status']}: {row['status_reason']}"
-        for row in bundle_statuses(paths)
+        for row in bundle_statuses([b for b in scan.bundles if b not in bad])
         if row["status"] != "complete"
     ]
-    return table.drop("status_reason"), notes
+    return table.drop("status_reason"), notes, len(skipped)
 
 
 def _file_table(args: argparse.Namespace, paths: list[str | Path]):
+    """(summary table, mapping notes, 0) of peer result files."""
     from claimbench.errors import UserError
     from claimbench.report.evidence_summary import evidence_notes, evidence_summary
 
@@ -75,7 +104,7 @@ def _file_table(args: argparse.Namespace, paths: list[str | Path]):
         option = "--slo" if args.slo else "--percentile-method"
         raise UserError(f"{option}: recomputing needs a run bundle's requests; {paths[0]} is a result file")
     table, evidence = evidence_summary(paths)
-    return table, [f"note: {n}" for n in evidence_notes(evidence)]
+    return table, [f"note: {n}" for n in evidence_notes(evidence)], 0
 
 
 def run(args: argparse.Namespace) -> int:
@@ -91,11 +120,12 @@ def run(args: argparse.Namespace) -> int:
         outputs.append(("bundles", *_bundle_table(args, bundles)))
     if files:
         outputs.append(("files", *_file_table(args, files)))
+    status = 1 if any(n_skipped for *_, n_skipped in outputs) else 0
     if args.json:
-        rows = [r for _, table, _ in outputs for r in table.to_dicts()]
+        rows = [r for _, table, _, _ in outputs for r in table.to_dicts()]
         print(json.dumps(rows, indent=2, default=str))
-        return 0
-    for kind, table, notes in outputs:
+        return status
+    for kind, table, notes, _ in outputs:
         if kind == "bundles":
             several = table["run_id"].n_unique() > 1
             print(format_summary(table if several else table.drop("run_id")))
@@ -105,4 +135,4 @@ def run(args: argparse.Namespace) -> int:
             print(format_table(table, EVIDENCE_VIEW))
             for note in notes:  # how the tool's metrics map to ours
                 info(note.removeprefix("note: "))
-    return 0
+    return status

@@ -11,8 +11,9 @@ worded at top level plus ``readings``), ``--out DIR`` (verdicts.parquet with the
 in :mod:`claimbench.judge.verdict`, verdicts.md, and verdicts.json: the same records as ``--json``).
 
 ``--fail-on CLASS[,CLASS]`` (e.g. ``REFUTED,IMPLAUSIBLE``) exits 1 when any reading gets one of
-those classes: for CI. Bad claim or evidence files are reported one line each on stderr and
-skipped; the other claims are still judged and printed; the exit status is then 2.
+those classes: for CI. Bad claim or evidence files (and implausible evidence, set aside by
+:mod:`claimbench.judge.evidence_sanity`) are reported one line each on stderr and skipped; the other
+claims are still judged and printed; the exit status is then 1 (2 with ``--strict``, before judging).
 """
 
 from __future__ import annotations
@@ -22,10 +23,19 @@ import json
 import sys
 from pathlib import Path
 
+EXIT_STATUS = """exit status:
+  0    every claim and evidence input was read and judged
+  1    some inputs were skipped (a bad claim file, evidence that does not load, implausible evidence
+       set aside, a corrupt or nested bundle under --runs), each named on stderr; the rest was judged;
+       or --fail-on matched; or --out could not be written after judging (the verdicts were printed)
+  2    bad input, nothing judged: an unknown option, an unwritable --out, a --seed out of range, no
+       usable evidence, or (--strict) any input skipped
+  130  interrupted (Ctrl-C)"""
+
 
 def register(sub) -> None:
     """Add ``claimbench verify`` to the command parsers."""
-    from claimbench.cli import add_data_dir_option
+    from claimbench.cli import DefaultsHelpFormatter, add_data_dir_option
 
     p = sub.add_parser(
         "verify",
@@ -33,6 +43,8 @@ def register(sub) -> None:
         description="Judge claims (data/claims/*.yaml) against evidence: claimbench run bundles, "
         "vllm bench serve JSON, GuideLLM, AIPerf and InferenceX JSON, MLPerf Inference result tables and "
         "published results (data/reference).",
+        epilog=EXIT_STATUS,
+        formatter_class=DefaultsHelpFormatter,
     )
     p.add_argument("--claims-dir", help="directory of claim YAML files (default: data/claims)")
     p.add_argument("--claim", action="append", metavar="ID", default=None, help="judge only this claim id (repeatable)")
@@ -68,7 +80,12 @@ def register(sub) -> None:
     )
     p.add_argument("--json", action="store_true", help="print JSON, one object per claim")
     p.add_argument("--out", metavar="DIR", help="also write verdicts.parquet, verdicts.md and verdicts.json here")
-    p.add_argument("--seed", type=int, default=0, help="bootstrap seed (default 0)")
+    p.add_argument("--seed", type=int, default=0, help="bootstrap seed, 0 or more (default 0)")
+    p.add_argument(
+        "--strict",
+        action="store_true",
+        help="a skipped claim or evidence file (bad, corrupt or implausible) is an error: exit 2, nothing judged",
+    )
     add_data_dir_option(p)
     p.set_defaults(func=run)
 
@@ -79,7 +96,7 @@ def _evidence_paths(args: argparse.Namespace, data_dir: Path | None) -> tuple[li
     ``--evidence`` replaces the defaults (data/reference, data/runs, ./runs); ``--runs DIR`` adds
     the bundles of DIR (only bundles: other files there are not evidence)."""
     from claimbench.errors import UserError
-    from claimbench.load.bundles import find_bundles
+    from claimbench.load.bundle_folders import BundleScan, scan_bundles
     from claimbench.load.evidence import default_evidence
 
     sources: list[tuple[str, Path]] = []
@@ -102,9 +119,13 @@ def _evidence_paths(args: argparse.Namespace, data_dir: Path | None) -> tuple[li
             raise UserError(f"--runs: {runs} is not a directory")
         else:
             try:
-                bundles = find_bundles([runs])
+                scan = scan_bundles([runs])
             except UserError:
-                bundles = []
+                scan = BundleScan()
+            bundles = scan.bundles
+            for path, reason in scan.skipped:  # nested or unreadable: named, and the exit status is 1
+                print(f"claimbench: error: skipped evidence: {path}: {reason}", file=sys.stderr)
+            args.skipped_bundles = len(scan.skipped)
             sources.append(("--runs", runs))
             paths.extend(b for b in bundles if b not in paths)
     return paths, sources
@@ -125,15 +146,24 @@ def run(args: argparse.Namespace) -> int:
     import polars as pl
 
     from claimbench.cli._conventions import detail, info
+    from claimbench.errors import UserError
     from claimbench.load.evidence import require_evidence
     from claimbench.load.peers.meta import parse_evidence_meta
     from claimbench.report.steps import judge, write_verdict_files
     from claimbench.report.verdicts import notes_text, verdicts_json
 
     fail_on = _fail_on(args.fail_on)
+    if args.seed < 0 or args.seed >= 2**32:
+        raise UserError(f"--seed must be between 0 and 2**32 - 1, got {args.seed}")
     meta = parse_evidence_meta(args.evidence_meta)
+    if args.out:
+        from claimbench.measurement.store import check_out_dir
+
+        check_out_dir(args.out)  # unwritable --out: exit 2 before judging anything
     paths, sources = _evidence_paths(args, None)
-    result = judge(args.claims_dir, paths, only=args.claim, seed=args.seed, evidence_meta=meta)
+    result = judge(
+        args.claims_dir, paths, only=args.claim, seed=args.seed, evidence_meta=meta, progress=_progress_printer()
+    )
     require_evidence(result.evidence, result.evidence_errors, paths)
     verdicts, table, evidence = result.verdicts, result.table, result.evidence
     claim_errors, evidence_errors = result.claim_errors, result.evidence_errors
@@ -145,6 +175,9 @@ def run(args: argparse.Namespace) -> int:
         print(f"claimbench: error: {err.message}", file=sys.stderr)
     for err in evidence_errors:
         print(f"claimbench: error: skipped evidence: {err.message}", file=sys.stderr)
+    n_skipped = len(claim_errors) + len(evidence_errors) + getattr(args, "skipped_bundles", 0)
+    if args.strict and n_skipped:
+        raise UserError(f"--strict: {n_skipped} input(s) skipped (above); nothing judged")
     if args.json:
         print(json.dumps(verdicts_json(verdicts), indent=2, sort_keys=True, allow_nan=False, default=str))
     else:
@@ -177,8 +210,9 @@ def run(args: argparse.Namespace) -> int:
         print(notes_text(verdicts))
     if args.out:
         write_verdict_files(table, args.out, result.verdicts_json)
-    if claim_errors or evidence_errors:
-        return 2
+    if n_skipped:
+        print("claimbench: some inputs were skipped (above); the rest was judged: exit status 1", file=sys.stderr)
+        return 1
     hit = sorted({v.verdict for v in verdicts} & fail_on)
     if hit:
         print(f"claimbench: --fail-on: {', '.join(hit)} found", file=sys.stderr)
@@ -195,6 +229,28 @@ def _refuse_before_output(claim_errors, verdicts) -> None:
             raise UserError(err.message)
     if claim_errors and not verdicts:
         raise UserError(claim_errors[0].message)
+
+
+PROGRESS_MIN_ITEMS = 500
+"""Progress lines are printed (stderr, at most one a second) for sets of at least this many claims."""
+
+
+def _progress_printer():
+    """A ``progress(stage, done, total)`` printing 'claimbench: 3,000/10,000 claim files read' lines."""
+    import time
+
+    last_t, last_stage = [0.0], [""]
+
+    def show(stage: str, done: int, total: int) -> None:
+        if total < PROGRESS_MIN_ITEMS:
+            return
+        now = time.monotonic()
+        if done < total and now - last_t[0] < 1.0 and stage == last_stage[0]:
+            return
+        last_t[0], last_stage[0] = now, stage
+        print(f"claimbench: {done:,}/{total:,} {stage}", file=sys.stderr, flush=True)
+
+    return show
 
 
 def _fail_on(text: str | None) -> set[str]:

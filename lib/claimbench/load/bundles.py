@@ -162,10 +162,18 @@ def read_bundle(path: str | Path) -> Bundle:
         # lists are durable (and summarized)
         requests = requests.filter(pl.col("level").is_in(manifest.levels_completed))
         if not sum_file.exists():
-            return Bundle(p, manifest, requests, empty_summary)
+            return _checked(Bundle(p, manifest, requests, empty_summary), req_file)
     summary = _read_parquet(sum_file)
     _check_columns(sum_file, summary, REQUIRED_SUMMARY_COLUMNS)
-    return Bundle(p, manifest, requests, summary)
+    return _checked(Bundle(p, manifest, requests, summary), req_file)
+
+
+def _checked(bundle: Bundle, req_file: Path) -> Bundle:
+    """``bundle`` once its tables pass :mod:`claimbench.load.bundle_checks` (rows, finite, ordered, levels)."""
+    from claimbench.load.bundle_checks import check_bundle_tables
+
+    check_bundle_tables(bundle.path, req_file, bundle.manifest.model_dump(), bundle.requests, bundle.summary)
+    return bundle
 
 
 def find_bundles(paths: Iterable[str | Path]) -> list[Path]:

@@ -6,7 +6,7 @@ stops the others from being judged.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -78,6 +78,7 @@ def load_claims(
     claims_dir: Path | str | None = None,
     hardware_ids: set[str] | None = None,
     only: Iterable[str] | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> tuple[list[Claim], list[ClaimLoadError]]:
     """Load every ``*.yaml`` claim in ``claims_dir`` (sorted by file name), or, without it, in
     ``claims/`` of every data layer (a user's claim file replaces a shipped one of the same name).
@@ -107,7 +108,9 @@ def load_claims(
     claims: list[Claim] = []
     errors: list[ClaimLoadError] = []
     seen: dict[str, Path] = {}
-    for path in files:
+    for n_done, path in enumerate(files, 1):
+        if progress is not None:
+            progress(n_done, len(files))  # files read so far, of all (verify prints it on large sets)
         if wanted is not None and path.stem not in wanted:
             continue
         try:

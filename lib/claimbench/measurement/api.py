@@ -258,7 +258,9 @@ def _calibration(args: MeasureOptions) -> dict | None:
     )
     cal = calibrate_client()
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(cal, indent=2, sort_keys=True, default=str) + "\n")
+    from claimbench.outfiles import write_text_atomic
+
+    write_text_atomic(path, json.dumps(cal, indent=2, sort_keys=True, default=str) + "\n")
     print(f"claimbench: {ceiling_line(cal, args.workers)}", file=terminal_stream())
     return {**cal, "reused_from_cache": False}
 

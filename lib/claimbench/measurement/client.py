@@ -34,6 +34,7 @@ import aiohttp  # imported with the client, not inside the first level (~0.4 s o
 import msgspec
 from typing_extensions import TypeIs
 
+from claimbench.measurement.httppolicy import REDIRECT_STATUSES, redirect_error
 from claimbench.measurement.loadgen import iter_arrival_offsets_s
 from claimbench.measurement.workload import Prompt, prebuilt
 from claimbench.schema.records import LoadLevel, RequestRecord
@@ -373,8 +374,17 @@ async def send_one(session, cfg: ClientConfig, prompt: Prompt, rec: RequestRecor
     ctx = {"run_t0": run_t0, "rec": rec}
     try:
         async with session.post(
-            prep.url, data=body, headers=headers, timeout=prep.timeout, trace_request_ctx=ctx
+            prep.url,
+            data=body,
+            headers=headers,
+            timeout=prep.timeout,
+            trace_request_ctx=ctx,
+            allow_redirects=False,  # the HTTP policy (measurement.httppolicy): no redirect is followed
         ) as resp:
+            if resp.status in REDIRECT_STATUSES:
+                rec.done_s = clock() - run_t0
+                rec.error = redirect_error(resp.status, prep.url, resp.headers.get("Location"))
+                return
             if resp.status != 200:
                 raw = await resp.content.read(4096)
                 text = _clip(cfg, raw.decode("utf-8", "replace"), 300).replace("\n", " ")

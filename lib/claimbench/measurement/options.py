@@ -392,6 +392,12 @@ def check_base_url(url: str) -> str:
     import urllib.parse
 
     text = str(url).strip()
+    from claimbench.measurement.httppolicy import has_userinfo
+
+    if has_userinfo(text):  # checked on the text, before any parse of a host or lookup
+        raise UserError(
+            f"--base-url must not carry user:password@ (a key in a URL leaks); pass it with --api-key-env: {_public(text)!r}"
+        )
     try:
         parsed = urllib.parse.urlsplit(text)
         port = parsed.port  # raises ValueError on a bad port

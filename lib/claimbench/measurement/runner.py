@@ -153,6 +153,9 @@ class _Sweep:
         try:
             self._prepare()
             status, status_reason = self._measure()
+            lost = getattr(engine, "incomplete_reason", lambda: None)()  # e.g. a client worker died
+            if status == "complete" and lost:
+                status, status_reason = "incomplete", lost
             end_t = monotonic() - self.run_t0
             for rec in self.records:
                 if not rec.ok and rec.error is None:

@@ -31,7 +31,7 @@ from typing import Any
 
 import polars as pl
 
-from claimbench.errors import UserError
+from claimbench.errors import IncompleteError, UserError
 from claimbench.redact import Redactor
 from claimbench.schema.manifest import MANIFEST_FILE, RunManifest
 from claimbench.schema.records import REQUESTS_POLARS_SCHEMA, RequestRecord
@@ -103,10 +103,17 @@ def _fsync_dir(path: Path) -> None:
 def _write_durable(path: Path, write) -> None:
     """Write a file through ``write(tmp_path)`` then fsync and rename it into place (atomic)."""
     tmp = path.with_name(f".{path.name}.tmp")
-    write(tmp)
-    with tmp.open("rb") as fh:
-        os.fsync(fh.fileno())
-    tmp.replace(path)
+    try:
+        write(tmp)
+        with tmp.open("rb") as fh:
+            os.fsync(fh.fileno())
+        tmp.replace(path)
+    except BaseException:  # disk full, read-only, interrupted: no 0-byte or stray .tmp file is left
+        try:
+            tmp.unlink()
+        except OSError:
+            pass
+        raise
 
 
 def write_bundle(
@@ -214,7 +221,7 @@ class BundleJournal:
             final = write_bundle(self.out_dir, manifest, requests, summary, extra_files, redact=self._secrets)
         except Exception as exc:  # disk full, permissions changed, folder removed…
             self.keep(f"the final bundle could not be written: {type(exc).__name__}: {exc}")
-            raise UserError(
+            raise IncompleteError(
                 f"--out: could not write the bundle into {self.out_dir} ({type(exc).__name__}: "
                 f"{str(exc)[:200]}); the {len(self.levels)} completed level(s) are kept in {self.path}"
             ) from None

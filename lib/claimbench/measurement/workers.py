@@ -283,7 +283,7 @@ def ray_session(address: str | None = None, num_cpus: int | None = None) -> tupl
     import threading
 
     main = threading.current_thread() is threading.main_thread()
-    handlers = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)} if main else {}
+    handlers = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)} if main else {}
     try:
         _init(ray, address, num_cpus)
     finally:
@@ -560,7 +560,14 @@ class WorkerPool:
             self._kill_all()
             raise
         for i in self._alive():
-            self.clocks[i] = self._probe(i, 8)
+            try:
+                self.clocks[i] = self._probe(i, 8)
+            except Exception as exc:  # died after its share (RayActorError, GetTimeoutError): a worker failure
+                planned.setdefault(i, 0)
+                seen.setdefault(i, set())
+                inflight.setdefault(i, {})
+                died(i, exc)
+                continue
             self.clock_history.append({"after_level": level.level, "worker": i, **self.clocks[i]})
         if failed_now and self.on_failure == "stop":
             f = failed_now[0]

@@ -123,8 +123,10 @@ def _export_frame(frame: pl.DataFrame, name: str, caption: str | None) -> None:
     flat = frame.with_columns(
         [pl.col(c).cast(pl.List(pl.String)).list.join(", ") for c, t in frame.schema.items() if isinstance(t, pl.List)]
     )
-    flat.write_csv(out / f"{name}.csv")
-    (out / f"{name}.tex").write_text(latex_table(flat, caption))
+    from claimbench.outfiles import write_atomic, write_text_atomic
+
+    write_atomic(out / f"{name}.csv", flat.write_csv)
+    write_text_atomic(out / f"{name}.tex", latex_table(flat, caption))
 
 
 def show_table(
@@ -218,10 +220,12 @@ def show_chart(chart, name: str, description: str | None = None, empty: str | No
     if out is not None:
         import vl_convert as vlc
 
-        (out / f"{name}.svg").write_text(data["image/svg+xml"])
+        from claimbench.outfiles import write_bytes_atomic, write_text_atomic
+
+        write_text_atomic(out / f"{name}.svg", data["image/svg+xml"])
         spec = chart_spec(chart)
-        (out / f"{name}.png").write_bytes(vlc.vegalite_to_png(spec, scale=2))
-        (out / f"{name}.pdf").write_bytes(vlc.vegalite_to_pdf(spec))
+        write_bytes_atomic(out / f"{name}.png", vlc.vegalite_to_png(spec, scale=2))
+        write_bytes_atomic(out / f"{name}.pdf", vlc.vegalite_to_pdf(spec))
 
 
 def show_note(text: str, kind: str = "note") -> None:

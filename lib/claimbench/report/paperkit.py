@@ -133,5 +133,7 @@ def write_provenance(report_folder: Path, runs_dirs: Iterable[Path], steps: list
     out = report_folder / "exports" / "provenance.json"
     out.parent.mkdir(parents=True, exist_ok=True)
     doc = provenance(report_folder, runs_dirs, steps, created)
-    out.write_text(json.dumps(doc, indent=2, sort_keys=True, default=str) + "\n", encoding="utf-8")
+    from claimbench.outfiles import write_text_atomic
+
+    write_text_atomic(out, json.dumps(doc, indent=2, sort_keys=True, default=str) + "\n")
     return out

@@ -31,6 +31,7 @@ from typing import Any, cast
 
 from claimbench.errors import UserError, did_you_mean
 from claimbench.load.paths import notebooks_dir
+from claimbench.outfiles import write_text_atomic
 from claimbench.redact import Redactor
 
 STEP_TITLES = {
@@ -230,7 +231,7 @@ def _redact_file(path: Path) -> None:
         return
     clean = Redactor().text(text)
     if clean != text:
-        path.write_text(clean, encoding="utf-8")
+        write_text_atomic(path, clean)
 
 
 KERNEL_ARGUMENTS = ["--IPKernelApp.log_level=ERROR"]
@@ -306,8 +307,8 @@ def run_report(
             results.append(StepResult(step, "failed", time.monotonic() - t0, failure, plans[step]))
         if out_nb.exists():
             _redact_file(out_nb)
-            (folder / f"{step}.html").write_text(
-                Redactor().text(notebook_html(out_nb, STEP_TITLES.get(step, step))), encoding="utf-8"
+            write_text_atomic(
+                folder / f"{step}.html", Redactor().text(notebook_html(out_nb, STEP_TITLES.get(step, step)))
             )
         if log:
             log(f"{step}: {results[-1].status} in {results[-1].seconds:.1f} s")
@@ -317,7 +318,7 @@ def run_report(
     _write_provenance(folder, overrides, results)  # after redaction: its hashes are of the files as kept
     for f in (folder / "exports").glob("provenance*"):
         _redact_file(f)
-    (folder / "index.html").write_text(Redactor().text(index_html(folder, results)), encoding="utf-8")
+    write_text_atomic(folder / "index.html", Redactor().text(index_html(folder, results)))
     if failure:
         raise StepFailed(f"{failure}; the finished steps are in {folder}", folder)
     return folder
@@ -448,7 +449,7 @@ def write_assets(folder: Path) -> None:
     # vl-convert's stub marks `snippet` as required; at runtime it defaults to None (the default snippet,
     # which puts vegaEmbed, vegaLite and vega on window), so call it without arguments as before.
     bundle = cast(Callable[[], str], vlc.javascript_bundle)
-    target.write_text(bundle(), encoding="utf-8")
+    write_text_atomic(target, bundle())
 
 
 def _steps_table(folder: Path, results: list[StepResult]) -> str:

@@ -6,7 +6,7 @@ These touch files (bundles, data/) so that the notebooks stay thin; the computat
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -108,6 +108,9 @@ class VerifyResult:
     evidence: list = field(default_factory=list)
 
 
+_JUDGE_CHUNK = 250
+
+
 def judge(
     claims_dir: str | Path | None,
     evidence_paths: list[Path],
@@ -115,11 +118,13 @@ def judge(
     seed: int = 0,
     evidence_meta: dict | None = None,
     data_dir: str | Path | None = None,
+    progress: Callable[[str, int, int], None] | None = None,
 ) -> VerifyResult:
     """Load claims and evidence, compute roofline bounds, judge every claim (the `verify` command's core).
 
     ``data_dir``: read hardware, models, prices and (without ``claims_dir``) claims from that one
-    folder instead of the data layers (pinned inputs: the snapshot tests)."""
+    folder instead of the data layers (pinned inputs: the snapshot tests). ``progress(stage, done,
+    total)`` is called as claim files are read and as claims are judged."""
     import math
 
     from claimbench.judge.plausibility import claim_bounds, length_bridge
@@ -131,13 +136,17 @@ def judge(
     from claimbench.load.registry import list_hardware, list_models, list_price_tables
     from claimbench.report.verdicts import verdicts_json
 
+    if not isinstance(seed, int) or isinstance(seed, bool) or not 0 <= seed < 2**32:
+        raise UserError(f"seed must be an integer between 0 and 2**32 - 1, got {seed!r}")
     data = Path(data_dir) if data_dir is not None else None
     hardware = {h.id: h for h in list_hardware(data)}
     if claims_dir is None and data is not None:
         claims_dir = data / "claims"
-    claims, claim_errors = load_claims(claims_dir, set(hardware), only=only)
+    on_file = (lambda i, n: progress("claim files read", i, n)) if progress is not None else None
+    claims, claim_errors = load_claims(claims_dir, set(hardware), only=only, progress=on_file)
     evidence, ev_errors = import_evidence(evidence_paths, set(hardware), meta=evidence_meta)
     models = {m.id: m for m in list_models(data)}
+    evidence, ev_errors = _screen(evidence, ev_errors, models, hardware)
     bounds = claim_bounds(claims, models, hardware)
     prices: dict[str, float] = {}
     for table in list_price_tables(data):  # the lowest published price per package-hour (most favourable)
@@ -146,17 +155,23 @@ def judge(
             if entry.usd_per_package_hour < prices.get(entry.hardware, math.inf):
                 where = f"{entry.provider}, {entry.offering}, {entry.date}, {urls.get(entry.source, entry.source)}"
                 prices[entry.hardware] = PriceQuote(entry.usd_per_package_hour, where)
-    verdicts = judge_claims(
-        claims,
-        evidence,
-        hardware,
-        bounds=bounds,
-        config=VerdictConfig(seed=seed),
-        prices=prices,
-        equivalent=load_model_equivalence(data),
-        bridge=length_bridge(models, hardware),
-        orgs=org_index(load_orgs()),
-    )
+    verdicts = []
+    equivalent, bridge = load_model_equivalence(data), length_bridge(models, hardware)
+    orgs = org_index(load_orgs())
+    for start in range(0, len(claims), _JUDGE_CHUNK):  # claims are judged independently: chunks give progress
+        verdicts += judge_claims(
+            claims[start : start + _JUDGE_CHUNK],
+            evidence,
+            hardware,
+            bounds=bounds,
+            config=VerdictConfig(seed=seed),
+            prices=prices,
+            equivalent=equivalent,
+            bridge=bridge,
+            orgs=orgs,
+        )
+        if progress is not None:
+            progress("claims judged", min(len(claims), start + _JUDGE_CHUNK), len(claims))
     return VerifyResult(
         table=verdict_table(verdicts),
         verdicts_json=verdicts_json(verdicts),
@@ -169,23 +184,49 @@ def judge(
     )
 
 
+def _screen(evidence, ev_errors, models, hardware):
+    """Set aside implausible evidence (judge.evidence_sanity): reported like a skipped file, never used."""
+    from claimbench.judge.evidence_sanity import screen_evidence
+    from claimbench.schema.evidence import EvidenceImportError
+
+    kept, aside = screen_evidence(evidence, models, hardware)
+    return kept, [*ev_errors, *(EvidenceImportError(Path(a.evidence.path or a.evidence.id), a.reason) for a in aside)]
+
+
 def write_verdict_files(table: pl.DataFrame, out_dir: str | Path, verdicts_json: list[dict] | None = None) -> None:
     """verdicts.parquet and verdicts.md in ``out_dir`` (read by reports and papers), and
     verdicts.json (per claim, every reading; the report's scorecard) when ``verdicts_json`` is given."""
     import json
 
+    from claimbench.errors import IncompleteError
+    from claimbench.outfiles import OutputWriteError, write_atomic, write_text_atomic
     from claimbench.report.verdicts import verdicts_markdown
 
     out = Path(out_dir)
     try:
         out.mkdir(parents=True, exist_ok=True)
-        table.write_parquet(out / "verdicts.parquet")
-        (out / "verdicts.md").write_text(verdicts_markdown(table), encoding="utf-8")
-        if verdicts_json is not None:
-            text = json.dumps(verdicts_json, indent=2, sort_keys=True, ensure_ascii=False, default=str)
-            (out / "verdicts.json").write_text(text + "\n", encoding="utf-8")
     except OSError as exc:
         raise UserError(f"cannot write verdict files to {out}: {exc.strerror or exc}") from None
+    files = [
+        ("verdicts.parquet", lambda p: write_atomic(p, table.write_parquet)),
+        ("verdicts.md", lambda p: write_text_atomic(p, verdicts_markdown(table))),
+    ]
+    if verdicts_json is not None:
+        text = json.dumps(verdicts_json, indent=2, sort_keys=True, ensure_ascii=False, default=str)
+        files.append(("verdicts.json", lambda p: write_text_atomic(p, text + "\n")))
+    written: list[str] = []
+    for name, write in files:
+        try:
+            write(out / name)
+        except OSError as exc:  # every write is atomic: no 0-byte or .tmp file is left
+            kept = f"; written: {', '.join(written)}" if written else "; no file written"
+            why = (
+                exc.strerror
+                if isinstance(exc, OutputWriteError)
+                else f"cannot write {out / name}: {exc.strerror or exc}"
+            )
+            raise IncompleteError(f"{why}{kept}") from None
+        written.append(name)
 
 
 def evidence_paths(evidence: str | Sequence[str | Path] | None) -> list[Path]:
@@ -526,18 +567,27 @@ def summarize_bundles(
     paths: list[str | Path] | str | Path,
     slos: dict[str, float] | None = None,
     percentile_method: str | None = None,
+    skipped: list[tuple[Path, str]] | None = None,
 ) -> pl.DataFrame:
     """Per-level summary of every bundle under ``paths`` (``claimbench summarize``).
 
     The stored summary, or recomputed from the raw requests when ``slos`` (goodput) or
     ``percentile_method`` is given; each row carries ``run_id``, ``status`` and ``status_reason``.
+    With a ``skipped`` list, a bundle that does not load is appended to it (path, reason) and the
+    others are summarized (none left is a UserError); without, the first bad bundle is the error.
     """
     from claimbench.analyze import metrics
     from claimbench.load.bundles import find_bundles, read_bundle
 
     frames = []
     for path in find_bundles([paths] if isinstance(paths, (str, Path)) else paths):
-        b = read_bundle(path)
+        try:
+            b = read_bundle(path)
+        except UserError as exc:
+            if skipped is None:
+                raise
+            skipped.append((Path(path), str(exc)))
+            continue
         summary = b.summary
         if slos is not None or percentile_method:
             plan = {"level": pl.Int64, "concurrency": pl.Int64, "request_rate": pl.Float64}
@@ -557,6 +607,9 @@ def summarize_bundles(
                 status_reason=pl.lit(b.manifest.status_reason, dtype=pl.String),
             )
         )
+    if not frames:
+        first = f": {skipped[0][1]}" if skipped else ""
+        raise UserError(f"no run bundle could be read{first}")
     return pl.concat(frames, how="diagonal_relaxed")
 
 

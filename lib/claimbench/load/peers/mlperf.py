@@ -72,6 +72,21 @@ def is_mlperf_rows(rows: Any) -> bool:
     return isinstance(rows, list) and bool(rows) and isinstance(rows[0], dict) and "Performance_Result" in rows[0]
 
 
+def _csv_rows(p: Path, text: str) -> list[dict]:
+    """Rows of an MLPerf CSV; a table cut short (a row with a missing or extra field, or no line
+    break after the last row) is an error naming the line, never a silently shorter table."""
+    if text.strip() and not text.endswith(("\n", "\r")):
+        raise UserError(f"{p}: truncated: the last row has no line break (the file was cut mid-row)")
+    reader = csv.DictReader(text.splitlines())
+    rows: list[dict] = []
+    for row in reader:
+        if None in row or any(v is None for v in row.values()):
+            n = len(reader.fieldnames or [])
+            raise UserError(f"{p}: line {reader.line_num}: truncated or malformed row (not {n} fields)")
+        rows.append(row)
+    return rows
+
+
 def read_rows(p: Path) -> list[dict]:
     """The rows of an MLPerf Inference results table (CSV or JSON); a bad file is one UserError."""
     try:
@@ -79,7 +94,7 @@ def read_rows(p: Path) -> list[dict]:
     except (OSError, UnicodeDecodeError) as exc:
         raise UserError(f"{p}: cannot read: {exc}") from None
     if p.suffix.lower() == ".csv":
-        rows: list[dict] = list(csv.DictReader(text.splitlines()))
+        rows: list[dict] = _csv_rows(p, text)
     else:
         try:
             rows = json.loads(text)

@@ -61,6 +61,19 @@ def _public_url(url: str) -> str:
 _MAX_JSON_BYTES = 16 * 2**20
 
 
+class NotJson(ValueError):
+    """A JSON endpoint answered something else (an HTML page, plain text): says what it was."""
+
+    def __init__(self, path: str, content_type: str, raw: bytes):
+        kind = content_type.split(";")[0].strip() or "no Content-Type"
+        head = raw[:2048].decode("utf-8", "replace")
+        looks_html = "html" in kind.lower() or "<html" in head.lower() or "<!doctype html" in head.lower()
+        what = f"an HTML page ({kind})" if looks_html else f"{kind}, {len(raw):,} bytes"
+        super().__init__(
+            f"{path} answered {what}, not JSON: is the URL an OpenAI-compatible server (not a proxy or login page)?"
+        )
+
+
 def _local_vocab_size(root: str | None) -> int | None:
     import os
 
@@ -75,6 +88,14 @@ def _local_vocab_size(root: str | None) -> int | None:
         return int(vocab) if isinstance(vocab, int) and 16 <= vocab < 2**31 else None
     except (OSError, ValueError, TypeError, AttributeError, RecursionError):
         return None
+
+
+def _quiet_on_interrupt(loop: asyncio.AbstractEventLoop, context: dict[str, Any]) -> None:
+    """The loop's error report, minus the tasks a Ctrl-C / SIGTERM / SIGHUP cut (their rows are kept,
+    marked not completed; a traceback for them would be noise at an orderly interrupt)."""
+    if isinstance(context.get("exception"), KeyboardInterrupt | asyncio.CancelledError):
+        return
+    loop.default_exception_handler(context)
 
 
 class HttpEngine:
@@ -102,23 +123,30 @@ class HttpEngine:
         return self.base_url
 
     def _get(self, path: str, timeout: float = 10.0) -> Any:
-        req = urllib.request.Request(self._url() + path)
-        if self.config.api_key:
-            req.add_header("Authorization", f"Bearer {self.config.api_key}")
-        with urllib.request.urlopen(req, timeout=timeout) as resp:
+        from claimbench.measurement.httppolicy import open_url
+
+        with open_url(self._url() + path, self.config.api_key, timeout=timeout) as resp:
             raw = resp.read(_MAX_JSON_BYTES + 1)
+            content_type = resp.headers.get("Content-Type", "") if resp.headers else ""
         if len(raw) > _MAX_JSON_BYTES:
             raise ValueError(f"{path} answered more than {_MAX_JSON_BYTES:,} bytes")
         try:
             return json.loads(raw or b"null")
         except RecursionError:
             raise ValueError(f"{path} answered JSON nested too deeply") from None
+        except ValueError:
+            raise NotJson(path, content_type, raw) from None
 
-    def start(self) -> None:
-        if self.server is not None:
-            self.base_url = self.server.start()
+    def _fetch_models(self) -> Any:
+        """``/v1/models``, every failure turned into one line saying what the endpoint answered."""
+        from claimbench.measurement.httppolicy import RedirectRefused
+
         try:
-            models = self._get("/v1/models")
+            return self._get("/v1/models")
+        except RedirectRefused as exc:
+            raise UserError(f"endpoint {exc.message()}") from None
+        except NotJson as exc:
+            raise UserError(f"endpoint {_public_url(self._url())}{exc}") from None
         except urllib.error.HTTPError as exc:
             if exc.code in (401, 403):
                 hint = f" (is {self.config.api_key_env} right?)" if self.config.api_key_env else " (pass --api-key-env)"
@@ -129,6 +157,11 @@ class HttpEngine:
         except (urllib.error.URLError, OSError, ValueError) as exc:
             reason = getattr(exc, "reason", exc)
             raise UserError(f"cannot reach endpoint {_public_url(self._url())}: {reason}") from None
+
+    def start(self) -> None:
+        if self.server is not None:
+            self.base_url = self.server.start()
+        models = self._fetch_models()
         data = models.get("data") if isinstance(models, dict) else None
         if not isinstance(data, list):
             what = (
@@ -178,6 +211,7 @@ class HttpEngine:
         from claimbench.measurement.workers import new_event_loop
 
         self._loop, self.loop_name = new_event_loop("auto")  # uvloop where installed (recorded)
+        self._loop.set_exception_handler(_quiet_on_interrupt)
         self._pool = None
         if self.config.workers > 1 or self.config.ray_address:
             from claimbench.measurement.workers import WorkerPool
@@ -244,6 +278,7 @@ class HttpEngine:
         if self._pool is not None:
             from claimbench.measurement.workers import WorkerFailed
 
+            n_failures = len(self._pool.failures)
             try:
                 self._pool.run_level(
                     self.client,
@@ -258,6 +293,13 @@ class HttpEngine:
                 )
             except WorkerFailed as exc:
                 raise EngineDied(str(exc)) from None
+            except Exception as exc:  # any Ray failure (agent, raylet, actor, GetTimeoutError): a worker failure
+                raise EngineDied(
+                    f"Ray client workers failed during level {level.level}: {type(exc).__name__}: "
+                    f"{' '.join(str(exc).split())[:300]}"
+                ) from None
+            finally:
+                self._print_worker_failures(n_failures)
             if self.server_down() or not self._healthy():
                 raise EngineDied(f"server stopped answering during level {level.level} ({level.label()})")
             return
@@ -285,6 +327,36 @@ class HttpEngine:
                 else "server stopped answering"
             )
             raise EngineDied(f"{what} during level {level.level} ({level.label()})")
+
+    def _print_worker_failures(self, since: int) -> None:
+        """One console line per client worker that died since failure ``since`` (and what happens next)."""
+        from claimbench.measurement.logcapture import terminal_stream
+
+        if self._pool is None:
+            return
+        then = "the level goes on without it" if self.config.on_worker_failure == "continue" else "the sweep stops"
+        for f in self._pool.failures[since:]:
+            print(
+                f"claimbench: warning: client worker {f['worker']} on {f['host']} died during level {f['level']}: "
+                f"{f['reason'][:200]} ({f['in_flight_failed']} requests failed, {f['not_sent']} not sent); "
+                f"--on-worker-failure {self.config.on_worker_failure}: {then}",
+                file=terminal_stream(),
+            )
+
+    def incomplete_reason(self) -> str | None:
+        """Why a sweep that reached its end is still not complete (client workers that died), or None."""
+        if self._pool is None:
+            return None
+        fails = [f for f in self._pool.failures if not f["warmup"]]
+        if not fails:
+            return None
+        f = fails[0]
+        more = f"; {len(fails) - 1} more worker failure(s)" if len(fails) > 1 else ""
+        return (
+            f"client worker {f['worker']} on {f['host']} died during level {f['level']} ({f['reason'][:200]}): "
+            f"{sum(x['in_flight_failed'] for x in fails)} requests failed and {sum(x['not_sent'] for x in fails)} "
+            f"were not sent; the sweep went on without it (--on-worker-failure continue){more}"
+        )
 
     def _cancel_pending(self) -> None:
         """Cancel requests in flight (Ctrl-C): their rows stay, marked not completed."""

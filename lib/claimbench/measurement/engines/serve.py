@@ -16,13 +16,13 @@ import sys
 import tempfile
 import time
 import urllib.error
-import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from claimbench.errors import UserError
 from claimbench.measurement.engines.config import VllmArgs
+from claimbench.measurement.httppolicy import open_url
 
 
 @dataclass
@@ -139,7 +139,7 @@ class ServeProcess:
                     f"vllm serve exited with status {self.proc.returncode} before becoming ready: {self.last_error_line()}"
                 )
             try:
-                with urllib.request.urlopen(self.base_url + "/health", timeout=2) as resp:
+                with open_url(self.base_url + "/health", timeout=2) as resp:
                     if resp.status == 200:
                         return
             except (urllib.error.URLError, OSError):
