@@ -125,7 +125,8 @@ def _run(args: MeasureOptions) -> Path:
             "options": _options_record(args),
             "hardware": hardware,
             "environment": _environment(fp),
-            **({"dataset": source.record} if source is not None else {}),
+            # a data set source records itself here; a multi-turn source adds "multi_turn" once requests exist
+            **({"dataset": source.record} if isinstance(getattr(source, "record", None), dict) else {}),
             "achievable": _achievable(args, hardware),
             "host_load": load,  # a busy host stretches every timing (measurement.progress)
         },
