@@ -57,13 +57,17 @@ EXIT_STATUS = """exit status:
 
 
 def _is_bundle_path(path: str) -> bool:
-    """A bundle, or a folder that holds bundles (anything else is read as evidence files)."""
+    """A bundle, a folder of bundles, an empty folder or a missing path (reported as bundles are); a
+    file, or a folder holding only result files, is read as evidence files."""
     p = Path(path)
-    if (p / "manifest.json").is_file():
+    if not p.exists() or (p / "manifest.json").is_file():
         return True
     if not p.is_dir():
         return False
-    return any((c / "manifest.json").is_file() for c in p.iterdir() if c.is_dir() and not c.name.startswith("."))
+    if any(m.is_file() for m in p.glob("*/manifest.json")) or any(m.is_file() for m in p.glob("*/*/manifest.json")):
+        return True
+    evidence_suffixes = {".json", ".csv", ".yaml", ".yml", ".parquet"}
+    return not any(c.is_file() and c.suffix.lower() in evidence_suffixes for c in p.iterdir())
 
 
 def _bundle_table(args: argparse.Namespace, paths: list[str | Path]):
@@ -78,11 +82,11 @@ def _bundle_table(args: argparse.Namespace, paths: list[str | Path]):
     slos = parse_slos(args.slo) if args.slo else None
     scan = scan_bundles(paths)
     skipped = list(scan.skipped)
-    for path, reason in skipped:
+    table = summarize_bundles(list(scan.bundles), slos=slos, percentile_method=args.percentile_method, skipped=skipped)
+    for path, reason in skipped:  # found while scanning, or while reading (summarize_bundles adds those)
         print(f"claimbench: warning: skipped bundle {path}: {reason}", file=sys.stderr)
     if skipped and args.strict:
         raise UserError(f"--strict: {len(skipped)} bundle(s) skipped (above); nothing summarized")
-    table = summarize_bundles(list(scan.bundles), slos=slos, percentile_method=args.percentile_method, skipped=skipped)
     bad = {p for p, _ in skipped}
     notes = [
         f"note: {row['run_id']} is {row['status']}: {row['status_reason']}"
