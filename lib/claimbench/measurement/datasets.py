@@ -34,13 +34,13 @@ import hashlib
 import io
 import json
 import math
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol, overload
+from typing import Any, Protocol
 
 from claimbench.errors import UserError
-from claimbench.measurement.workload import FIRST_ORDINARY_TOKEN_ID, Prompt
+from claimbench.measurement.workload import FIRST_ORDINARY_TOKEN_ID, IndexedPrompts, Prompt
 
 FORMATS = ("auto", "jsonl", "csv", "sharegpt", "hf", "lengths")
 TEXT_KEYS = ("prompt", "text")
@@ -432,7 +432,7 @@ class DatasetOptions:
     vocab_size: int = 32000
 
 
-class DatasetPrompts(Sequence[Prompt]):
+class DatasetPrompts(IndexedPrompts):
     """A prompt set read from a data set: prompt ``i`` is row ``i`` (cycling when more prompts are
     asked than there are rows); warmup streams draw rows in a seeded order of their own."""
 
@@ -453,23 +453,6 @@ class DatasetPrompts(Sequence[Prompt]):
         k = i % len(self.rows)
         row = self.rows[self._order[k] if self._order else k]
         return Prompt(i, row.token_ids, row.output_len, row.text)
-
-    @overload
-    def __getitem__(self, i: int) -> Prompt: ...
-    @overload
-    def __getitem__(self, i: slice) -> list[Prompt]: ...
-    def __getitem__(self, i):
-        if isinstance(i, slice):
-            return [self._one(k) for k in range(*i.indices(self.n_prompts))]
-        if i < 0:
-            i += self.n_prompts
-        if not 0 <= i < self.n_prompts:
-            raise IndexError(f"prompt {i} out of range (0..{self.n_prompts - 1})")
-        return self._one(i)
-
-    def __iter__(self) -> Iterator[Prompt]:
-        for i in range(self.n_prompts):
-            yield self._one(i)
 
 
 @dataclass

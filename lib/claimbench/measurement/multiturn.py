@@ -36,10 +36,10 @@ import re
 import urllib.request
 from collections.abc import Iterator, Sequence
 from dataclasses import asdict, dataclass
-from typing import Any, overload
+from typing import Any
 
 from claimbench.errors import UserError
-from claimbench.measurement.workload import FIRST_ORDINARY_TOKEN_ID, Prompt
+from claimbench.measurement.workload import FIRST_ORDINARY_TOKEN_ID, IndexedPrompts, Prompt
 
 QUERIES = "vllm:prefix_cache_queries"
 HITS = "vllm:prefix_cache_hits"
@@ -87,7 +87,7 @@ def position(index: int, sessions: int, turns: int) -> tuple[int, int]:
     return block * sessions + session, turn
 
 
-class MultiTurnPrompts(Sequence[Prompt]):
+class MultiTurnPrompts(IndexedPrompts):
     """The prompts of a stream, turn-major, built lazily from seeded generators per (session, part)."""
 
     def __init__(self, spec: MultiTurnSpec, count: int, stream: int = 0):
@@ -113,23 +113,6 @@ class MultiTurnPrompts(Sequence[Prompt]):
             ids += self._tokens((session, k, "answer"), spec.output_len)
         ids += self._tokens((session, turn, "user"), spec.user_len)
         return Prompt(i, tuple(ids), spec.output_len)
-
-    @overload
-    def __getitem__(self, i: int) -> Prompt: ...
-    @overload
-    def __getitem__(self, i: slice) -> list[Prompt]: ...
-    def __getitem__(self, i):
-        if isinstance(i, slice):
-            return [self._one(k) for k in range(*i.indices(self.n_prompts))]
-        if i < 0:
-            i += self.n_prompts
-        if not 0 <= i < self.n_prompts:
-            raise IndexError(f"prompt {i} out of range (0..{self.n_prompts - 1})")
-        return self._one(i)
-
-    def __iter__(self) -> Iterator[Prompt]:
-        for i in range(self.n_prompts):
-            yield self._one(i)
 
 
 def hash_part(k: Any) -> int:

@@ -93,7 +93,36 @@ class Prompt:
     text: str | None = None  # the prompt's text when it came from a data set (sent to the chat API)
 
 
-class PromptSet(Sequence[Prompt]):
+class IndexedPrompts(Sequence[Prompt]):
+    """A sequence of prompts built on demand by index: a subclass sets ``n_prompts`` and ``_one(i)``."""
+
+    n_prompts: int
+
+    def _one(self, i: int) -> Prompt:
+        raise NotImplementedError
+
+    def __len__(self) -> int:
+        return self.n_prompts
+
+    @overload
+    def __getitem__(self, i: int) -> Prompt: ...
+    @overload
+    def __getitem__(self, i: slice) -> list[Prompt]: ...
+    def __getitem__(self, i):
+        if isinstance(i, slice):
+            return [self._one(k) for k in range(*i.indices(self.n_prompts))]
+        if i < 0:
+            i += self.n_prompts
+        if not 0 <= i < self.n_prompts:
+            raise IndexError(f"prompt {i} out of range (0..{self.n_prompts - 1})")
+        return self._one(i)
+
+    def __iter__(self) -> Iterator[Prompt]:
+        for i in range(self.n_prompts):
+            yield self._one(i)
+
+
+class PromptSet(IndexedPrompts):
     """``count`` prompts of ``spec``, generated lazily: prompt ``i`` is drawn from its own seeded
     generator (``seed``, ``stream``, ``i``) when it is asked for, so a plan of millions of prompts
     costs nothing up front and any prompt can be regenerated alone. Deterministic: the same spec,
@@ -124,23 +153,6 @@ class PromptSet(Sequence[Prompt]):
         )
         ids = rng.integers(FIRST_ORDINARY_TOKEN_ID, spec.vocab_size, size=in_len)
         return Prompt(i, tuple(ids.tolist()), out_len)
-
-    @overload
-    def __getitem__(self, i: int) -> Prompt: ...
-    @overload
-    def __getitem__(self, i: slice) -> list[Prompt]: ...
-    def __getitem__(self, i):
-        if isinstance(i, slice):
-            return [self._one(k) for k in range(*i.indices(self.n_prompts))]
-        if i < 0:
-            i += self.n_prompts
-        if not 0 <= i < self.n_prompts:
-            raise IndexError(f"prompt {i} out of range (0..{self.n_prompts - 1})")
-        return self._one(i)
-
-    def __iter__(self) -> Iterator[Prompt]:
-        for i in range(self.n_prompts):
-            yield self._one(i)
 
     def __repr__(self) -> str:
         return f"PromptSet({self.n_prompts} prompts, seed={self.spec.seed}, stream={self.stream})"
