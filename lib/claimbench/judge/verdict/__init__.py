@@ -180,7 +180,7 @@ def judge_claim(
     cfg = config or VerdictConfig()
     prices = prices or {}
     if not isinstance(evidence, EvidenceSet):
-        evidence = EvidenceSet(evidence, equivalent)
+        evidence = EvidenceSet(evidence, equivalent, _vendors(hardware))
     out = []
     for r in resolved_readings(claim):
         bound = (bounds or {}).get((claim.id, r.reading_id))
@@ -206,6 +206,11 @@ def judge_claim(
     return [_finish(v) for v in out]
 
 
+def _vendors(hardware) -> dict[str, str]:
+    """Hardware id -> vendor, for listing near misses on a sibling chip (:mod:`.index`)."""
+    return {hw_id: str(getattr(spec, "vendor", "")).lower() for hw_id, spec in (hardware or {}).items()}
+
+
 def _on_reading_basis(claim: Claim, value: float | None, value_pm: float | None) -> Claim:
     """The claim with its figure on the reading's basis when the reading converts it (14.8k per node read
     per card is 1,850 per card, not 14,800)."""
@@ -226,7 +231,7 @@ def judge_claims(
     claims, evidence, hardware, bounds=None, config=None, prices=None, equivalent=None, bridge=None, orgs=None
 ) -> list[Verdict]:
     """Every reading of every claim (:func:`judge_claim` on each)."""
-    evidence = evidence if isinstance(evidence, EvidenceSet) else EvidenceSet(evidence, equivalent)
+    evidence = evidence if isinstance(evidence, EvidenceSet) else EvidenceSet(evidence, equivalent, _vendors(hardware))
     return [
         v for c in claims for v in judge_claim(c, evidence, hardware, bounds, config, prices, equivalent, bridge, orgs)
     ]

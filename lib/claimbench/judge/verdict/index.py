@@ -2,9 +2,10 @@
 
 Below :data:`COMPARE_ALL` records every record is compared with every reading and every one set aside is
 listed (the nearest misses, the card-vs-die notes). Above it, a reading compares only the records that
-could match it — the same or an unstated chip, and the same (or equivalent) or an unstated model — and
-the others are counted (``n_far``), not listed: a record of another chip *and* another model is never
-comparable, and listing ten thousand of them helps no one.
+could match it or explain a near miss — the same, an unstated or another chip of the same vendor (a
+910C record beside a 910B claim shows the card-versus-die difference), and the same (or equivalent) or
+an unstated model — and the others are counted (``n_far``), not listed: a record of another vendor's
+chip or of another model is never comparable, and listing ten thousand of them helps no one.
 """
 
 from __future__ import annotations
@@ -15,16 +16,22 @@ from claimbench.schema.evidence import Evidence
 
 __all__ = ["COMPARE_ALL", "EvidenceSet", "by_id", "near"]
 
-COMPARE_ALL = 2000
+COMPARE_ALL = 500
 """Up to this many records, every record is compared with every reading."""
 
 
 class EvidenceSet(list):
     """A list of evidence records with an index by (chip, canonical model)."""
 
-    def __init__(self, items: Iterable[Evidence], equivalent: Mapping[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        items: Iterable[Evidence],
+        equivalent: Mapping[str, str] | None = None,
+        vendor_of: Mapping[str, str] | None = None,
+    ) -> None:
         super().__init__(items)
         self._equivalent = dict(equivalent or {})
+        self._vendor_of = dict(vendor_of or {})
         self.by_id: dict[str, Evidence] = {ev.id: ev for ev in self}
         self._by: dict[tuple[str | None, str | None], list[tuple[int, Evidence]]] = {}
         for i, ev in enumerate(self):
@@ -40,8 +47,10 @@ class EvidenceSet(list):
             return list(self), 0
         m = self._canon(model)
         found: list[tuple[int, Evidence]] = []
+        vendor = self._vendor_of.get(hardware) if hardware is not None else None
         for (hw, mod), evs in self._by.items():
-            if hardware is not None and hw is not None and hw != hardware:
+            same_vendor = vendor is not None and hw is not None and self._vendor_of.get(hw) == vendor
+            if hardware is not None and hw is not None and hw != hardware and not same_vendor:
                 continue
             if m is not None and mod is not None and mod != m:
                 continue

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from claimbench.analyze.reading import LATENCY_AT_BOUND_REL, read_at_bound
 from claimbench.judge.latency import LatencyField, meets, missing_statistic, usable_fields
 from claimbench.judge.matching import (
@@ -45,6 +47,35 @@ def _levels(evidence: Evidence, metric: str, conditions: ClaimConditions) -> tup
     )
 
 
+_REPLICATES: dict[tuple, tuple[Evidence, tuple[LoadPoint, ...], tuple[float, ...] | None]] = {}
+"""Bootstrap replicates already drawn, by (record, levels, what is read): many claims read the same
+record the same way, and each draw is deterministic (a fresh stream from the seed and the record id).
+An entry holds its record and levels, so a hit is the very same objects (identity), never a look-alike."""
+_REPLICATES_MAX = 4096
+
+
+def _replicates_once(
+    evidence: Evidence,
+    used: list[LoadPoint],
+    metric: str,
+    lat_field: str | None,
+    bound: float | None,
+    bracket: Any,
+    cfg: VerdictConfig,
+) -> tuple[float, ...] | None:
+    """:func:`_replicates` of ``used`` (levels of ``evidence``), drawn once per identical question."""
+    labels = tuple(sorted(bracket)) if bracket else None
+    key = (id(evidence), tuple(id(p) for p in used), metric, lat_field, bound, labels, cfg)
+    hit = _REPLICATES.get(key)
+    if hit is not None and hit[0] is evidence and all(a is b for a, b in zip(hit[1], used)):
+        return hit[2]
+    reps = _replicates(used, metric, lat_field, bound, set(labels) if labels else None, cfg, _stream(cfg, evidence.id))
+    if len(_REPLICATES) >= _REPLICATES_MAX:
+        _REPLICATES.clear()
+    _REPLICATES[key] = (evidence, tuple(used), reps)
+    return reps
+
+
 def _read_best(
     evidence: Evidence, pts: list[LoadPoint], metric: str, conditions: ClaimConditions, cfg: VerdictConfig
 ) -> ReadOut:
@@ -58,8 +89,7 @@ def _read_best(
     best = pick(pts, key=lambda p: getattr(p, metric))
     how = "the single level" if len(pts) == 1 else f"the {'best' if higher_better else 'lowest'} of {len(pts)} levels"
     how = f"{how} ({best.level})"
-    rng = _stream(cfg, evidence.id)
-    reps = _replicates([best], metric, None, None, None, cfg, rng) if len(pts) == 1 else None
+    reps = _replicates_once(evidence, [best], metric, None, None, None, cfg) if len(pts) == 1 else None
     kind = "point"
     if thr_metric and conditions.concurrency is None and (best.operating_point or "fixed-load") != "max-throughput":
         kind = "lower_bound"
@@ -168,8 +198,7 @@ def _read_at_slo(
         if bracket is None
         else [p for p in pts if (p.level or "") in bracket]
     )
-    rng = _stream(cfg, evidence.id)
-    reps = _replicates(used, metric, lat_field, primary.max_ms, set(bracket) if bracket else None, cfg, rng)
+    reps = _replicates_once(evidence, used, metric, lat_field, primary.max_ms, bracket, cfg)
     interval, imethod = None, None
     if reps:
         interval, imethod = _percentile_interval(reps, cfg), _boot_method(cfg)
