@@ -132,7 +132,7 @@ def test_a_truncated_real_result_file_is_named_and_skipped(bench_result, tmp_pat
     proc = run_cli(
         "verify", "--claim", SELF_TEST, "--evidence", str(broken), "--evidence", str(bench_result), timeout=120
     )
-    assert proc.returncode == 2
+    assert proc.returncode == 1  # some inputs skipped, the rest judged (2 only with --strict)
     lines = [l for l in proc.stderr.splitlines() if "error" in l]
     assert len(lines) == 1 and "truncated.json" in lines[0] and "not valid JSON" in lines[0]
     assert "SUPPORTED" in proc.stdout

@@ -17,7 +17,9 @@ def test_served_requests_have_exact_lengths_and_ordered_times(serve_bundle):
     r = request_metrics(read_bundle(serve_bundle).requests.filter(~pl.col("warmup")))
     assert r["ok"].all() and r["output_tokens"].to_list() == [32] * r.height
     assert (r["token_count_source"] == "usage").all()
-    assert (r["ttft_ms"] < r["e2el_ms"]).all()
+    # each socket read is stamped once on arrival: a response that arrived in one read (a loaded host,
+    # vLLM flushing in a burst) has its first token and its end in the same read, so TTFT = E2EL there
+    assert (r["ttft_ms"] <= r["e2el_ms"]).all() and (r["ttft_ms"] > 0).all()
     assert (r["chunk_tokens"].list.sum() == r["output_tokens"]).all()
 
 
