@@ -579,30 +579,32 @@ def independent_frontier_chart(
     if data.height == 0:
         return None
     unit = data["unit"][0]
-    base = alt.Chart(_data(data))
-    lines = base.mark_line(point=True).encode(
-        x=alt.X("round:N", title="MLPerf round"),
-        y=alt.Y("value:Q", title=unit),
-        color=hardware_color(data["hardware"].unique().to_list()),
-        tooltip=_tips(data, ["hardware", "round", "value", "scenario", "publisher", "evidence_id"]),
-    )
-    rule = (
-        base.transform_filter("datum.claimed != null")
-        .mark_rule(strokeDash=[4, 3], color="#c0392b")
-        .encode(y="claimed:Q", tooltip=[alt.Tooltip("claimed:Q")])
-    )
-    chart = (
-        alt.layer(lines, rule)
-        .properties(width=420, height=200)
-        .facet(row=alt.Row("claim_id:N", title=None))
-        .resolve_scale(y="independent")
-        .properties(
-            title=title or f"Claims against the MLPerf library frontier, {unit}",
-            description=(
-                f"For each of {data['claim_id'].n_unique()} claim(s), the best MLPerf Inference result of its model "
-                f"({unit}) per chip and round, {data.height} points over {data['hardware'].n_unique()} chips; "
-                "a dashed rule marks the claimed value when it is stated per card."
-            ),
-        )
+    colors = hardware_color(data["hardware"].unique().to_list())
+    panels = []
+    for cid in data["claim_id"].unique(maintain_order=True).to_list():
+        part = data.filter(pl.col("claim_id") == cid)
+        base = alt.Chart(_data(part))
+        layers = [
+            base.mark_line(point=True).encode(
+                x=alt.X("round:N", title="MLPerf round"),
+                y=alt.Y("value:Q", title=unit),
+                color=colors,
+                tooltip=_tips(part, ["hardware", "round", "value", "scenario", "publisher", "evidence_id"]),
+            )
+        ]
+        if part["claimed"].drop_nulls().len():  # a rule only where the claim is stated per card (no empty layer)
+            layers.append(
+                base.transform_filter("datum.claimed != null")
+                .mark_rule(strokeDash=[4, 3], color="#c0392b")
+                .encode(y="claimed:Q", tooltip=[alt.Tooltip("claimed:Q")])
+            )
+        panels.append(alt.layer(*layers).properties(width=420, height=200, title=str(cid)))
+    chart = alt.vconcat(*panels).properties(
+        title=title or f"Claims against the MLPerf library frontier, {unit}",
+        description=(
+            f"For each of {data['claim_id'].n_unique()} claim(s), the best MLPerf Inference result of its model "
+            f"({unit}) per chip and round, {data.height} points over {data['hardware'].n_unique()} chips; "
+            "a dashed rule marks the claimed value when it is stated per card."
+        ),
     )
     return themed(chart)
