@@ -18,6 +18,7 @@ from claimbench.load.mlperf_library import (
     library_frame,
     model_for,
     read_library,
+    show_record,
     stated_pm,
     update_round,
 )
@@ -32,9 +33,9 @@ def frame() -> pl.DataFrame:
     return library_frame(HW)
 
 
-def test_the_library_holds_llm_rows_of_three_rounds_or_more(frame):
+def test_the_library_holds_llm_rows_of_four_rounds_or_more(frame):
     per_round = dict(frame.group_by("round").len().iter_rows())
-    assert {"v4.1", "v5.1", "v6.0"} <= set(per_round)
+    assert {"v4.1", "v5.1", "v6.0", "v6.1"} <= set(per_round)
     assert all(n > 100 for n in per_round.values())
     assert set(frame["units"].unique()) == {"Tokens/s"}
 
@@ -59,7 +60,9 @@ def test_every_row_names_repository_commit_path_and_file_hash(frame):
 
 def test_the_summary_table_and_the_run_log_agree_on_every_result(frame):
     both = frame.filter(pl.col("log_tokens_per_s").is_not_null())
-    assert both.height == frame.height
+    # v6.1's summary.csv was read on its own (the repository could not be snapshotted): no run logs
+    assert set(frame.filter(pl.col("log_tokens_per_s").is_null())["round"].unique()) == {"v6.1"}
+    assert both.height == frame.filter(pl.col("round") != "v6.1").height
     off = both.filter(((pl.col("log_tokens_per_s") - pl.col("result")).abs() / pl.col("result")) > 1e-3)
     assert off.height == 0
 
@@ -68,6 +71,46 @@ def test_at_least_95_percent_of_rows_map_to_a_registry_chip_and_the_rest_say_why
     unmapped = frame.filter(pl.col("hardware").is_null())
     assert unmapped.height / frame.height <= 0.05
     assert unmapped["unmapped_reason"].null_count() == 0
+
+
+V61_COMMIT = "e777c7be4514bc1e28f657ad7c30167167fb7c41"
+V61_SHA256 = "54555b359e1bdd4812a7948e9f3c246a56609cd4d080bbdae86f49bf76172e8f"
+
+
+def test_v61_rows_come_from_the_official_summary_csv_at_its_commit_with_its_hash(frame):
+    v61 = frame.filter(pl.col("round") == "v6.1")
+    assert v61.height == 353  # the datacenter tokens/s rows of the 492-row table
+    assert set(v61["repository"].unique()) == {"mlcommons/inference_results_v6.1"}
+    assert set(v61["commit"].unique()) == {V61_COMMIT}
+    assert set(v61["path"].unique()) == {"summary.csv"}
+    assert set(v61["sha256"].unique()) == {V61_SHA256}
+
+
+def test_a_v61_row_carries_the_tables_figures_and_the_per_accelerator_quotient(frame):
+    row = frame.filter(
+        (pl.col("round") == "v6.1")
+        & (pl.col("submitter") == "AMD")
+        & (pl.col("platform") == "8xMI355X_2xEPYC_9575F")
+        & (pl.col("benchmark") == "gpt-oss-120b")
+        & (pl.col("scenario") == "Offline")
+    ).row(0, named=True)
+    assert row["result"] == 121818.0 and row["total_accelerators"] == 8
+    assert row["result_per_accelerator"] == pytest.approx(15227.25)  # 121818 / 8
+    assert row["hardware"] == "amd-mi355x" and row["precision"] == "fp4" and row["exact_match"] == 83.706
+    assert row["locator"].startswith("summary.csv row ")
+
+
+def test_a_cpu_only_row_whose_accelerator_is_na_says_so():
+    assert hardware_for("N/A", HW) == (None, "no accelerator named (a CPU-only system)")
+
+
+def test_v61_accelerators_map_to_their_registry_parts():
+    assert hardware_for("Intel(R) Arc(TM) Pro B70", HW)[0] == "intel-arc-pro-b70"
+    assert hardware_for("AMD Instinct MI350P", HW)[0] == "amd-mi350p"
+    assert hardware_for("AMD Instinct MI350X 288GB HBM3e", HW)[0] == "amd-mi350x"
+    assert hardware_for("NVIDIA VeraRubin", HW)[0] == "nvidia-rubin"
+    assert hardware_for("NVIDIA VR200", HW)[0] == "nvidia-rubin"
+    assert hardware_for("NVIDIA RTX PRO 4500 Blackwell", HW)[0] == "nvidia-rtx-pro-4500-blackwell"
 
 
 def test_a_superchip_name_is_not_read_as_the_part_it_contains():
@@ -237,7 +280,7 @@ def test_every_server_and_interactive_run_log_holds_the_limits_the_rules_file_st
     from claimbench.load.mlperf_library import benchmark_rules, load_rules
 
     rules = load_rules()
-    latency = frame.filter(pl.col("scenario") != "Offline")
+    latency = frame.filter((pl.col("scenario") != "Offline") & pl.col("log_path").is_not_null())
     assert latency.height > 300
     for row in latency.iter_rows(named=True):
         lim = benchmark_rules(row["benchmark"], rules).scenarios[row["scenario"]]
@@ -265,11 +308,16 @@ def test_a_claim_on_a_chip_no_analyst_wrote_evidence_for_is_judged_from_the_libr
 def test_a_ratio_of_two_submissions_has_an_interval_from_their_stated_precision(capsys):
     assert main(["verify", "--claims-dir", str(LIB_CLAIMS), "--claim", "mi355x-vs-b200-ratio", "--json"]) == 0
     (item,) = json.loads(capsys.readouterr().out)
-    num, den = item["evidence_used"]
-    assert num["evidence_id"].startswith("mlperf:v6.0") and den["evidence_id"].startswith("mlperf:v6.0")
-    # 103,480 +- 0.5 over 104,572 +- 0.5 (per 8 cards each): the interval is that arithmetic, not zero width
+    num, den = (show_record(u["evidence_id"]) for u in item["evidence_used"])
+    assert (num["round"], num["scenario"]) == (den["round"], den["scenario"])
+    assert (num["hardware"], den["hardware"]) == ("amd-mi355x", "nvidia-b200")
+    # each figure is +- half its last stated digit (whole tokens/s here), per card: the interval is that
+    # arithmetic on the two table figures, not zero width
+    n, k, d, j = num["result"], num["total_accelerators"], den["result"], den["total_accelerators"]
     lo, hi = item["interval"]
-    assert lo == pytest.approx(103479.5 / 104572.5, rel=1e-9) and hi == pytest.approx(103480.5 / 104571.5, rel=1e-9)
+    assert lo == pytest.approx(((n - 0.5) / k) / ((d + 0.5) / j), rel=1e-9)
+    assert hi == pytest.approx(((n + 0.5) / k) / ((d - 0.5) / j), rel=1e-9)
+    assert lo < hi
 
 
 def test_a_round_without_a_summary_table_is_read_from_systems_and_run_logs(tmp_path):
@@ -307,3 +355,26 @@ def test_a_round_without_a_summary_table_is_read_from_systems_and_run_logs(tmp_p
     assert row["result"] == 800.0 and row["total_accelerators"] == 8 and row["result_per_accelerator"] == 100.0
     assert row["tpot_limit_ms"] == 200.0 and row["commit"] == "a" * 40
     assert row["path"] == "closed/TestCo/results/P8/llama2-70b-99/Server/performance/run_1/mlperf_log_summary.txt"
+
+
+def test_a_v61_style_summary_csv_is_read_with_the_benchmark_from_mlperfmodel(tmp_path):
+    from claimbench.load.mlperf_results import DirSource, round_rows
+
+    # hand-made table, fake numbers, with the columns of inference_results_v6.1/summary.csv
+    head = "Organization,Availability,Division,SystemType,SystemName,Platform,Model,MlperfModel,Scenario,Result,"
+    head += "Accuracy,number_of_nodes,accelerator_model_name,accelerators_per_node,total_accelerators,Location,"
+    head += "framework,inferred,has_power,Units,weight_data_types\n"
+    loc = "./closed/TestCo/results/P/llama3_1-8b/Server/performance/run_1"
+    rows = [
+        f'TestCo,available,closed,datacenter,S,P,llama3_1-8b,llama3.1-8b,Server,1000.5,"ROUGE1: 38.1",2,X 9,4,8,{loc},f,1,False,Tokens/s,fp8',
+        "TestCo,available,closed,datacenter,S,P,whisper,whisper,Offline,5.0,a,1,X 9,4,4,./w,f,0,False,Samples/s,fp16",
+        "TestCo,available,closed,edge,S,P,llama3.1-8b-edge,llama3.1-8b-edge,Offline,9.0,a,1,X 9,4,4,./e,f,0,False,Tokens/s,fp4",
+    ]
+    (tmp_path / "summary.csv").write_text(head + "\n".join(rows) + "\n")
+    (got,) = round_rows(DirSource(tmp_path), "v6.1", "mlcommons/inference_results_v6.1", "x/y", "2026-12-07")
+    assert (got["benchmark"], got["used_model"], got["scenario"]) == ("llama3.1-8b", "llama3_1-8b", "Server")
+    assert (got["result"], got["total_accelerators"], got["nodes"], got["accelerators_per_node"]) == (1000.5, 8, 2, 4)
+    assert got["result_per_accelerator"] == pytest.approx(1000.5 / 8)
+    assert got["inferred"] is True and got["has_power"] is False and got["power_w"] is None
+    assert got["rouge1"] == 38.1 and got["precision"] == "fp8" and got["log_path"] is None
+    assert got["locator"] == "summary.csv row 0 (row, llama3.1-8b, Server)"

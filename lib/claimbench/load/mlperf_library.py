@@ -138,7 +138,7 @@ def hardware_for(name: Any, hardware: Sequence[HardwareSpec]) -> tuple[str | Non
     spaces; a fragment inside a longer matching one is not a second part ("b200" in "gb200"),
     and two distinct parts in one name (a mixed system) map to none.
     """
-    if not isinstance(name, str) or not name.strip():
+    if not isinstance(name, str) or name.strip().lower() in ("", "n/a", "none"):
         return None, "no accelerator named (a CPU-only system)"
     low = name.lower().replace(" ", "")
     spans: list[tuple[int, int, str]] = []
@@ -392,6 +392,13 @@ def _notes(row: dict[str, Any]) -> list[str]:
     return notes
 
 
+def _source_url(row: dict[str, Any]) -> str:
+    """The run's log folder when the row was read with its log, else the table it was read from."""
+    if row["log_path"]:
+        return f"https://github.com/{row['repository']}/tree/{row['commit']}/{row['log_path']}"
+    return f"https://github.com/{row['repository']}/blob/{row['commit']}/{row['path']}"
+
+
 def _evidence(row: dict[str, Any], path: str) -> Evidence:
     total = row["total_accelerators"]
     return Evidence(
@@ -401,7 +408,7 @@ def _evidence(row: dict[str, Any], path: str) -> Evidence:
         title=f"MLPerf Inference {row['round']}: {row['submitter']} {row['platform']} {row['benchmark']} "
         f"{row['scenario']}",
         source=Publication(
-            url=row["details_url"] or f"https://github.com/{row['repository']}/tree/{row['commit']}/{row['log_path']}",
+            url=row["details_url"] or _source_url(row),
             date=str(row["round"]),
             quote=f"{row['result']:g} {row['units']}",
             publisher=row["submitter"],
