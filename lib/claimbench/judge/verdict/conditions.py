@@ -12,7 +12,7 @@ from claimbench.judge.matching import (
     match,
 )
 from claimbench.judge.verdict.corroboration import Claimant, corroboration_of
-from claimbench.judge.verdict.derived import _apply, _Transform
+from claimbench.judge.verdict.derived import _apply, _Transform, record_view
 from claimbench.judge.verdict.explain import (
     _metric_unit,
 )
@@ -95,7 +95,8 @@ def _gather(
         if not m.comparable:
             aside.append(_use(ev, m, claimant))
             continue
-        ro, why = _read(ev, base, conditions, cfg)
+        ev_read, tf_read = record_view(tf, ev)  # per W: measured power where the record has it
+        ro, why = _read(ev_read, base, conditions, cfg)
         if ro is None:
             aside.append(_use(ev, m, claimant, notes=(why or "",)))
             continue
@@ -113,7 +114,7 @@ def _gather(
             )
             assert m.conversion is not None  # f != 1.0 comes only from m.conversion
             conv_text = conv.explanation if conv is not None else m.conversion.explanation
-        value, ro2 = _apply(tf, ro, f)
+        value, ro2 = _apply(tf_read, ro, f)
         interval = ro2.interval
         if ro2.replicates:
             interval = _percentile_interval(ro2.replicates, cfg)

@@ -1,4 +1,11 @@
-"""Derived metrics: per user, per W, per $ from what the evidence reports (pure)."""
+"""Derived metrics: per user, per W, per $ from what the evidence reports (pure).
+
+Per W (``output_tok_per_j``): a record whose throughput levels each carry the power its
+accelerators were measured to draw (``LoadPoint.power_w_per_package``, e.g. InferenceX's API rows)
+is read as tokens/s ÷ that measured power, level by level (:func:`record_view`); only a record
+without measured power falls back to the chip's TDP (``tdp_w`` of data/hardware). A TDP is an
+upper bound of the power drawn, so tokens/s/W from it is a lower bound, and the reading says so.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +18,7 @@ from claimbench.judge.verdict.types import (
     _PER_CARD_DERIVED,
     ReadOut,
 )
+from claimbench.schema.evidence import Evidence
 
 
 # ----------------------------------------------------------------------------------------------
@@ -23,6 +31,11 @@ class _Transform:
     decreasing: bool
     text: str
     per_card: bool
+    per_w_tdp: float | None = None
+    """For a per-W reading: the TDP the transform divides by (records with measured power use theirs)."""
+
+
+TDP_BOUND_TEXT = "a TDP is an upper bound of the power drawn, so tokens/s/W from it is a lower bound"
 
 
 class PriceQuote(float):
@@ -67,8 +80,9 @@ def _transform(metric: str, hw_id: str | None, hardware, prices: Mapping[str, fl
             "output_tok_per_s",
             lambda v: v / tdp,
             False,
-            f"÷ {tdp:g} W TDP of {hw_id} (data/hardware/{hw_id}.yaml)",
+            f"÷ {tdp:g} W TDP of {hw_id} (data/hardware/{hw_id}.yaml; no measured power: {TDP_BOUND_TEXT})",
             True,
+            per_w_tdp=tdp,
         ), ""
     price = prices.get(hw_id)
     if price is None:
@@ -100,5 +114,38 @@ def _apply(tf: _Transform, ro: ReadOut, factor: float) -> tuple[float, ReadOut]:
         a, b = f(ro.interval[0]), f(ro.interval[1])
         interval = (min(a, b), max(a, b))
     kind = reciprocal(ro.kind) if tf.decreasing else ro.kind
+    if tf.per_w_tdp is not None and kind in ("point", "interpolated"):
+        kind = "lower_bound"  # tokens/s ÷ TDP: the power drawn is at most the TDP
     method = ro.method + (f"; then {tf.text}" if tf.text else "")
     return value, ReadOut(value, kind, ro.bracket, ro.latency_field, method, reps, interval, ro.interval_method)
+
+
+def _measured(ev: Evidence) -> bool:
+    """Every level with a throughput also states the power its packages were measured to draw."""
+    pts = [p for p in ev.points if p.output_tok_per_s is not None]
+    return bool(pts) and all(p.power_w_per_package for p in pts)
+
+
+def _per_watt_point(p):
+    """A level's throughput and its stated precision divided by its measured power per package."""
+    if p.output_tok_per_s is None or not p.power_w_per_package:
+        return p
+    w = p.power_w_per_package
+    pm = p.throughput_pm / w if p.throughput_pm is not None else None
+    # per-request samples are of tokens/s, not of tokens/s/W: the reading keeps no bootstrap of them
+    return p.model_copy(update={"output_tok_per_s": p.output_tok_per_s / w, "throughput_pm": pm, "samples": None})
+
+
+def record_view(tf: _Transform, ev: Evidence) -> tuple[Evidence, _Transform]:
+    """The record and transform one evidence record is read with.
+
+    A per-W reading of a record with measured power on its levels reads tokens/s ÷ measured W per
+    package level by level (a basis conversion then scales the tokens only, as the power is per
+    package); every other reading, and a record without measured power, is read as the transform says.
+    """
+    if tf.per_w_tdp is None or not _measured(ev):
+        return ev, tf
+    who = ev.provenance.publisher if ev.provenance is not None and ev.provenance.publisher else ev.reported_by
+    text = "÷ the power per package measured at each level" + (f" (measured by {who})" if who else "") + ", not the TDP"
+    view = ev.model_copy(update={"points": [_per_watt_point(p) for p in ev.points]})
+    return view, _Transform("output_tok_per_s", lambda v: v, False, text, True)
