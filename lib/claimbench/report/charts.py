@@ -61,6 +61,16 @@ def _tips(frame: pl.DataFrame, cols) -> list:
     return out
 
 
+def rule_layers(base, frame: pl.DataFrame, field: str, mark: dict | None = None, **encode) -> list:
+    """A rule layer drawn only on the rows of ``frame`` where ``field`` is set, as a list: empty when no row
+    has it. Every layered or faceted chart adds its rules through this, because a layer with no data
+    (a facet or claim with no claimed value, a reading with no interval) makes Vega warn of an infinite
+    extent."""
+    if frame.height == 0 or field not in frame.columns or frame[field].drop_nulls().len() == 0:
+        return []
+    return [base.transform_filter(f"datum.{field} != null").mark_rule(**(mark or {})).encode(**encode)]
+
+
 def hardware_color(ids, title: str = "hardware"):
     """One colour per hardware id, fixed by the sorted ids given (the same across a page's charts
     when they are given the same frame)."""
@@ -469,8 +479,7 @@ def claim_card_chart(claim: dict, title: str | None = None):
     if ef.height:
         eb = alt.Chart(_data(ef))
         outcomes = ["SUPPORTED", "REFUTED", "INCONCLUSIVE", "context"]
-        if ef["ci_low"].drop_nulls().len():  # an empty layer would make Vega warn about an infinite extent
-            layers.append(eb.transform_filter("datum.ci_low != null").mark_rule().encode(x=x, x2="ci_high:Q", y=y))
+        layers += rule_layers(eb, ef, "ci_low", x=x, x2="ci_high:Q", y=y)
         layers.append(
             eb.mark_point(filled=True, size=70, opacity=0.8).encode(
                 x=x,
@@ -522,10 +531,7 @@ def claim_evidence_chart(verdicts: pl.DataFrame, title: str | None = None):
         ),
     )
     layers = [claimed]
-    if data.height and data["ci_low"].drop_nulls().len():  # an empty layer makes Vega warn (infinite extent)
-        layers.append(
-            base.transform_filter("datum.ci_low != null").mark_rule().encode(x="ci_low:Q", x2="ci_high:Q", y=y)
-        )
+    layers += rule_layers(base, data, "ci_low", x="ci_low:Q", x2="ci_high:Q", y=y)
     layers.append(observed)
     counts = data["verdict"].value_counts().sort("verdict").iter_rows() if data.height else []
     desc = (
@@ -592,12 +598,9 @@ def independent_frontier_chart(
                 tooltip=_tips(part, ["hardware", "round", "value", "scenario", "publisher", "evidence_id"]),
             )
         ]
-        if part["claimed"].drop_nulls().len():  # a rule only where the claim is stated per card (no empty layer)
-            layers.append(
-                base.transform_filter("datum.claimed != null")
-                .mark_rule(strokeDash=[4, 3], color="#c0392b")
-                .encode(y="claimed:Q", tooltip=[alt.Tooltip("claimed:Q")])
-            )
+        # the claim as a rule only where it is stated per card
+        mark = {"strokeDash": [4, 3], "color": "#c0392b"}
+        layers += rule_layers(base, part, "claimed", mark, y="claimed:Q", tooltip=[alt.Tooltip("claimed:Q")])
         panels.append(alt.layer(*layers).properties(width=420, height=200, title=str(cid)))
     chart = alt.vconcat(*panels).properties(
         title=title or f"Claims against the MLPerf library frontier, {unit}",

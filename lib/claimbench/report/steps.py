@@ -125,11 +125,9 @@ def judge(
     ``data_dir``: read hardware, models, prices and (without ``claims_dir``) claims from that one
     folder instead of the data layers (pinned inputs: the snapshot tests). ``progress(stage, done,
     total)`` is called as claim files are read and as claims are judged."""
-    import math
-
     from claimbench.judge.plausibility import claim_bounds, length_bridge
     from claimbench.judge.verdict import VerdictConfig, judge_claims, verdict_table
-    from claimbench.judge.verdict.derived import PriceQuote
+    from claimbench.judge.verdict.derived import lowest_price_quotes
     from claimbench.load.claims import load_claims, load_model_equivalence
     from claimbench.load.evidence import import_evidence
     from claimbench.load.orgs import load_orgs, org_index
@@ -148,13 +146,7 @@ def judge(
     models = {m.id: m for m in list_models(data)}
     evidence, ev_errors = _screen(evidence, ev_errors, models, hardware)
     bounds = claim_bounds(claims, models, hardware)
-    prices: dict[str, float] = {}
-    for table in list_price_tables(data):  # the lowest published price per package-hour (most favourable)
-        urls = {src.id: src.url or src.citation or src.id for src in table.sources}
-        for entry in table.prices:
-            if entry.usd_per_package_hour < prices.get(entry.hardware, math.inf):
-                where = f"{entry.provider}, {entry.offering}, {entry.date}, {urls.get(entry.source, entry.source)}"
-                prices[entry.hardware] = PriceQuote(entry.usd_per_package_hour, where)
+    prices = lowest_price_quotes(list_price_tables(data))  # the lowest published price per package-hour
     verdicts = []
     equivalent, bridge = load_model_equivalence(data), length_bridge(models, hardware)
     orgs = org_index(load_orgs())
@@ -297,19 +289,15 @@ def independent_frontier(claims_dir: str | Path | None = None) -> pl.DataFrame:
     """Each claim against the best MLPerf library figure of its model at a latency point its bound
     admits, per round and chip, per accelerator / die / HBM TB/s / W / USD
     (:func:`claimbench.judge.frontier.claim_frontier`)."""
-    import math
-
     from claimbench.judge.frontier import claim_frontier
+    from claimbench.judge.verdict.derived import lowest_price_quotes
     from claimbench.load.claims import load_claims
     from claimbench.load.mlperf_library import library_evidence
     from claimbench.load.registry import list_hardware, list_price_tables
 
     hardware = {h.id: h for h in list_hardware()}
     claims, _ = load_claims(claims_dir, set(hardware))
-    prices: dict[str, float] = {}
-    for table in list_price_tables():  # the lowest listed price per package-hour, as the verdicts use
-        for entry in table.prices:
-            prices[entry.hardware] = min(prices.get(entry.hardware, math.inf), entry.usd_per_package_hour)
+    prices = lowest_price_quotes(list_price_tables())  # the verdicts' own price table
     return claim_frontier(claims, library_evidence(hardware=list(hardware.values())), hardware, prices)
 
 

@@ -9,7 +9,8 @@ upper bound of the power drawn, so tokens/s/W from it is a lower bound, and the 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+import math
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
 from claimbench.analyze.metrics import interactivity_tok_per_s
@@ -19,6 +20,7 @@ from claimbench.judge.verdict.types import (
     ReadOut,
 )
 from claimbench.schema.evidence import Evidence
+from claimbench.schema.hardware import PriceTable
 
 
 # ----------------------------------------------------------------------------------------------
@@ -49,6 +51,20 @@ class PriceQuote(float):
         obj = super().__new__(cls, value)
         obj.source = source
         return obj
+
+
+def lowest_price_quotes(tables: Iterable[PriceTable]) -> dict[str, PriceQuote]:
+    """The lowest listed price per package-hour of each chip (the most favourable to a per-$ claim),
+    each quoted with its provider, offering, date and source: the one price table verdicts and the
+    report's frontier use."""
+    prices: dict[str, PriceQuote] = {}
+    for table in tables:
+        urls = {src.id: src.url or src.citation or src.id for src in table.sources}
+        for entry in table.prices:
+            if entry.usd_per_package_hour < prices.get(entry.hardware, math.inf):
+                where = f"{entry.provider}, {entry.offering}, {entry.date}, {urls.get(entry.source, entry.source)}"
+                prices[entry.hardware] = PriceQuote(entry.usd_per_package_hour, where)
+    return prices
 
 
 def _price_text(price: float) -> str:
