@@ -378,3 +378,9 @@ def test_a_v61_style_summary_csv_is_read_with_the_benchmark_from_mlperfmodel(tmp
     assert got["inferred"] is True and got["has_power"] is False and got["power_w"] is None
     assert got["rouge1"] == 38.1 and got["precision"] == "fp8" and got["log_path"] is None
     assert got["locator"] == "summary.csv row 0 (row, llama3.1-8b, Server)"
+
+
+def test_a_v61_server_row_says_its_limits_come_from_the_rules_file_not_a_log(evidence):
+    (pt,) = evidence["mlperf:v6.1:closed:AMD:8xMI355X_2xEPYC_9575F:llama2-70b-99.9:Server"].points
+    assert pt.tpot_limit_ms == 200 and pt.operating_point == "latency-limited"  # llama2-70b Server: TPOT p99 200 ms
+    assert "rules.yaml" in (pt.note or "") and "the run's log was not read" in (pt.note or "")

@@ -343,7 +343,14 @@ def _limits(row: dict[str, Any], rules: MlperfRules | None) -> dict[str, Any]:
     lim = b.scenarios.get(row["scenario"]) if b is not None else None
     if lim is None:
         return row
-    return {**row, "ttft_limit_ms": lim.ttft_p99_ms, "tpot_limit_ms": lim.tpot_p99_ms}
+    return {**row, "ttft_limit_ms": lim.ttft_p99_ms, "tpot_limit_ms": lim.tpot_p99_ms, "limits_from": "rules"}
+
+
+def _limits_source(row: dict[str, Any]) -> str:
+    """Where a row's latency limits come from: its run log, or (no log read) the rules file."""
+    if row.get("limits_from") == "rules":
+        return "data/mlperf/rules.yaml: the run's log was not read"
+    return "the run's log"
 
 
 def _point(row: dict[str, Any]) -> LoadPoint:
@@ -354,7 +361,7 @@ def _point(row: dict[str, Any]) -> LoadPoint:
         if offline
         else (
             f"; held to TTFT p99 <= {row['ttft_limit_ms']:g} ms and TPOT p99 <= {row['tpot_limit_ms']:g} ms "
-            "(the run's log): a lower bound of the throughput at any looser limit"
+            f"({_limits_source(row)}): a lower bound of the throughput at any looser limit"
             if row["tpot_limit_ms"] is not None and row["ttft_limit_ms"] is not None
             else ""
         )
