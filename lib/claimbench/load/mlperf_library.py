@@ -216,16 +216,52 @@ def library_frame(hardware: Sequence[HardwareSpec] | None = None, path: str | Pa
             "round", "division", "submitter", "platform", "benchmark", "used_model", "scenario"
         ).iter_rows()
     ]
+    short = _shortfalls(frame)
+    model = [_model_or_ran(models[(b, u)][0], u) for b, u in zip(frame["benchmark"], frame["used_model"], strict=True)]
     return frame.with_columns(
         pl.Series("id", ids, dtype=pl.Utf8),
         pl.Series("hardware", [hw[n][0] for n in frame["accelerator_name"]], dtype=pl.Utf8),
         pl.Series("unmapped_reason", [hw[n][1] for n in frame["accelerator_name"]], dtype=pl.Utf8),
-        pl.Series(
-            "model",
-            [_model_or_ran(models[(b, u)][0], u) for b, u in zip(frame["benchmark"], frame["used_model"], strict=True)],
-            dtype=pl.Utf8,
-        ),
+        pl.Series("model", [f"{m}{BELOW_TARGET}" if m and w else m for m, w in zip(model, short)], dtype=pl.Utf8),
+        pl.Series("accuracy_shortfall", short, dtype=pl.Utf8),
     )
+
+
+BELOW_TARGET = "@below-accuracy-target"
+"""Suffix of the model id of an open-division row below the closed division's accuracy target: the row
+ran the benchmark's model to a lower accuracy, so it never matches a claim about that model as such."""
+
+_ACCURACY_KEYS = {"rouge1": "ROUGE1", "rouge2": "ROUGE2", "rougel": "ROUGEL", "exact_match": "exact_match"}
+
+
+def accuracy_shortfall(row: dict[str, Any], rules: MlperfRules | None) -> str | None:
+    """Why an open-division row is below the closed division's accuracy target (a metric under
+    reference × 0.99 or × 0.999, the rules file's figures), or None (closed rows passed the checker)."""
+    if row.get("division") != "open" or rules is None or not isinstance(row.get("benchmark"), str):
+        return None
+    b = benchmark_rules(row["benchmark"], rules)
+    if b is None or not b.accuracy_targets:
+        return None
+    bench = row["benchmark"].lower()
+    factor = 0.999 if bench.endswith("-99.9") else 0.99 if bench.endswith("-99") else min(b.accuracy_targets) / 100
+    for col, key in _ACCURACY_KEYS.items():
+        ref, got = b.accuracy.get(key), row.get(col)
+        if ref is not None and got is not None and got < ref * factor:
+            return (
+                f"below the closed division's accuracy target: {key} {got:g} < {factor:g} x {ref:g} "
+                f"= {ref * factor:.4g} (data/mlperf/rules.yaml)"
+            )
+    return None
+
+
+def _shortfalls(frame: pl.DataFrame) -> list[str | None]:
+    """The accuracy shortfall of every row (None for closed rows and open rows at the target)."""
+    try:
+        rules: MlperfRules | None = load_rules()
+    except UserError:
+        rules = None
+    cols = ["division", "benchmark", *_ACCURACY_KEYS]
+    return [accuracy_shortfall(r, rules) for r in frame.select(cols).iter_rows(named=True)]
 
 
 def _record_id(key: tuple) -> str:
@@ -387,6 +423,8 @@ def _notes(row: dict[str, Any]) -> list[str]:
     ]
     if row["unmapped_reason"]:
         notes.append(row["unmapped_reason"])
+    if row.get("accuracy_shortfall"):
+        notes.append(f"{row['accuracy_shortfall']}: not matched to claims about {row['benchmark']}'s model")
     why_model = model_for(row["benchmark"], row["used_model"])[1]
     if why_model:
         notes.append(why_model)
