@@ -297,3 +297,8 @@ def test_a_save_to_disk_arrow_folder_reads_token_id_columns(tmp_path):
     src = load_dataset(DatasetOptions(path=str(folder), column="ids", output_column="n"), 2, None)
     assert [(p.token_ids, p.output_len) for p in src.rows] == [((5, 6, 7), 2), ((8, 9), 3)]
     assert src.record["format"] == "hf" and src.record["column"] == "ids"
+
+
+def test_a_maximum_length_below_one_token_is_a_user_error_naming_the_field():
+    with pytest.raises(UserError, match=r"l\.yaml.*input\.max"):
+        parse_lengths({"input": {"mean": 1, "max": 0}, "output": {"mean": 10}}, "l.yaml")

@@ -268,6 +268,8 @@ def _stats_from(obj: Any, where: str) -> LengthStats:
         raise UserError(f"{where}: needs a mean or percentiles")
     if mean is not None and mean < 1:
         raise UserError(f"{where}.mean: must be at least 1, got {mean}")
+    if hi is not None and hi < 1:
+        raise UserError(f"{where}.max: must be at least 1 (a length in tokens), got {hi:g}")
     if lo is not None and hi is not None and lo > hi:
         raise UserError(f"{where}: min {lo:g} is above max {hi:g}")
     return LengthStats(mean, std, None if lo is None else int(lo), None if hi is None else int(hi), pct)

@@ -408,7 +408,10 @@ class EnergyMeter:
                 return
 
     def stop(self) -> EnergyReading:
-        """Stop sampling and return the energy of the interval (or why it is unknown)."""
+        """Stop sampling and return the energy of the interval (or why it is unknown).
+
+        The duration ends at the final sample, so energy and duration cover the same interval (a stop
+        delayed by a busy host lengthens both alike)."""
         duration = time.monotonic() - self._t0 if self._t0 else None
         if self._backend is None:
             return EnergyReading(None, None, self._reason or "meter was not started", duration)
@@ -418,6 +421,7 @@ class EnergyMeter:
             if self._error is None:
                 try:
                     self._sample()  # close the interval at stop time
+                    duration = (self._last_t if self._backend.kind != "counter" else time.monotonic()) - self._t0
                 except Exception as exc:
                     self._error = f"{self._backend.name}: final sample failed: {exc}"
         self._backend.close()
