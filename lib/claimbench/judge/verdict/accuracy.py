@@ -20,7 +20,7 @@ record establishes — from what it carries:
 
 The record is then **at parity** (figure ≥ 1 − ``max_drop_rel``: read as usual), **below parity**, or of
 **unknown** accuracy. What a skeptic signs for the last two — decided here and documented in
-docs/claims.md — rests on one stated assumption: *giving up accuracy (a lower precision, lossy
+docs/workloads.md — rests on one stated assumption: *giving up accuracy (a lower precision, lossy
 speculative decoding, changed sampling) does not make a system slower*. Under it, a figure obtained
 at or below parity is a one-sided bound of the figure at parity: an **upper** bound of a
 higher-is-better metric (throughput, tok/J, tok/$) and a **lower** bound of a latency. The value
