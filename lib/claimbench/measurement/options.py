@@ -151,7 +151,7 @@ class MeasureOptions(BaseModel):
     fixed), ``tokenizer`` (for text when the model folder is not local); multi-turn sessions:
     ``multi_turn`` (turns per session), ``prefix_len`` (shared prefix tokens), ``sessions``,
     ``think_time`` (seconds between waves of turns).
-    Fidelity: ``fidelity`` (reference dtype), ``fidelity_prompts``, ``fidelity_threshold``,
+    Fidelity: ``fidelity`` (reference dtype, or ``transformers``), ``fidelity_prompts``, ``fidelity_threshold``,
     ``fidelity_temperature``. Load: ``concurrency`` or
     ``request_rate`` (lists), ``burstiness``, ``duration``, ``ramp_up``, ``warmup_prompts``,
     ``request_timeout``, ``slo`` (dict), ``find_max_under`` (``"tpot_ms=50"``) with
@@ -190,7 +190,7 @@ class MeasureOptions(BaseModel):
     prefix_len: int = 0
     sessions: int | None = None
     think_time: float | None = None
-    fidelity: Literal["float32", "bfloat16", "float16"] | None = None
+    fidelity: Literal["float32", "bfloat16", "float16", "transformers"] | None = None
     fidelity_prompts: int = 8
     fidelity_threshold: float = 0.9
     fidelity_temperature: float = 0.0
