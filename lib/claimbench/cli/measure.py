@@ -133,8 +133,8 @@ def register(sub) -> None:
         type=float,
         default=None,
         metavar="S",
-        help="run each turn as a wave (turn k of every session, then S seconds, then turn k+1); "
-        "default: turns flow turn-major without pauses",
+        help="each session waits S seconds after its own previous answer before its next turn, independently "
+        "of the others (closed-loop levels); default: turns flow turn-major without pauses",
     )
     g = p.add_argument_group("fidelity: speed at equal quality (docs/workloads.md)")
     g.add_argument(
