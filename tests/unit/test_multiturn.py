@@ -246,3 +246,43 @@ def test_a_simulated_closed_loop_spaces_every_sessions_turns_by_at_least_the_thi
     for i in range(4, 12):  # every later turn: after its own previous turn's answer + 1 s
         assert sent[i] >= done[i - 4] + 1.0 - 1e-9
     assert sent[2] == pytest.approx(0.4) and sent[3] == pytest.approx(0.4)  # sessions 2, 3 start while 0, 1 think
+
+
+def test_the_served_dispatcher_sends_every_turn_when_answers_arrive_together(monkeypatch):
+    """Two answers arriving in the same loop turn must not leave the dispatcher waiting forever (a task's
+    done callback runs after the dispatcher resumes: in-flight requests are counted by the dispatcher)."""
+    import asyncio
+    import contextlib
+    import time
+
+    from claimbench.measurement import sessions
+    from claimbench.measurement.multiturn import ScheduledPrompts, SessionSchedule
+    from claimbench.schema.records import LoadLevel
+
+    async def fake_send(session, cfg, prompt, rec, run_t0):
+        rec.sent_s = time.monotonic() - run_t0
+        await session.wait()  # every request in flight is answered at the same moment
+        rec.done_s, rec.ok = time.monotonic() - run_t0, True
+
+    class Together:
+        def __init__(self):
+            self.event = asyncio.Event()
+
+        async def wait(self):
+            await asyncio.sleep(0)
+            await asyncio.sleep(0)
+
+    @contextlib.asynccontextmanager
+    async def fake_session(limit):
+        yield Together()
+
+    monkeypatch.setattr(sessions, "send_one", fake_send)
+    monkeypatch.setattr(sessions, "make_session", fake_session)
+    prompts = prompts_of(12)
+    batch = ScheduledPrompts(prompts, SessionSchedule(prompts, sessions=4, turns=3, think_time_s=0.01))
+    records: list = []
+    coro = sessions.run_sessions_async(None, LoadLevel(0, concurrency=2, num_prompts=12), batch, 0.0, records)
+    asyncio.run(asyncio.wait_for(coro, timeout=600))  # the bound only turns a hang into a failure
+    assert sorted(int(r.request_id.split("m")[1]) for r in records) == list(range(12))
+    by = {int(r.request_id.split("m")[1]): r for r in records}
+    assert all(by[i].sent_s >= by[i - 4].done_s + 0.01 - 1e-9 for i in range(4, 12))
