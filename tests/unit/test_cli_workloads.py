@@ -32,6 +32,8 @@ def bad_jsonl(tmp_path):
         (["--fidelity", "float32", "--engine", "endpoint", "--base-url", "http://127.0.0.1:9"], "--fidelity needs"),
         (["--fidelity", "float32", "--fidelity-threshold", "1.5"], "--fidelity-threshold must be in (0, 1]"),
         (["--fidelity", "float32", "--fidelity-prompts", "0"], "--fidelity-prompts must be in 1..10000"),
+        (["--multi-turn", "2", "--think-time", "1", "--request-rate", "2"], "--think-time paces each session"),
+        (["--multi-turn", "2", "--think-time", "1", "--engine", "serve", "--workers", "2"], "--think-time runs"),
     ],
 )
 def test_bad_workload_options_are_one_line_and_exit_2(capsys, tmp_path, argv, needle):

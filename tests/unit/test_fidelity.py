@@ -80,3 +80,58 @@ def test_a_fidelity_sample_that_cannot_be_taken_is_recorded_and_the_bundle_still
     b = read_bundle(run_measurement(cfg, WaveEngine(), {}))
     assert b.complete and "needs --engine offline or serve" in b.manifest["fidelity"]["error"]
     assert b.summary["fidelity_identical_token_rate"].to_list() == [None]
+
+
+class _NextTokenModel:
+    """A fake causal LM over a vocabulary of 4: logit 2.0 on (last token + 1) mod 4, 0.0 elsewhere."""
+
+    def __init__(self):
+        self.calls: list[list[int]] = []
+
+    def __call__(self, input_ids, past_key_values=None, use_cache=True):
+        import torch
+
+        ids = input_ids[0].tolist()
+        self.calls.append(ids)
+        logits = torch.zeros(1, len(ids), 4)
+        logits[0, -1, (ids[-1] + 1) % 4] = 2.0
+
+        class Out:
+            pass
+
+        out = Out()
+        out.logits, out.past_key_values = logits, ("cache", len(self.calls))
+        return out
+
+
+def test_the_transformers_reference_is_greedy_with_raw_log_softmax_logprobs():
+    import math
+
+    from claimbench.measurement.fidelity import greedy_with_logprobs
+
+    model = _NextTokenModel()
+    tokens, logprobs = greedy_with_logprobs(model, [0, 1], 3)
+    assert tokens == [2, 3, 0]  # never stops at an end-of-sequence token
+    lp = 2.0 - math.log(math.exp(2.0) + 3)  # = -0.3408: log-softmax of (2, 0, 0, 0) at the 2
+    assert logprobs == pytest.approx([lp, lp, lp])
+    assert model.calls == [[0, 1], [2], [3]]  # the prompt once, then one token per step over the cache
+
+
+def test_fidelity_transformers_selects_the_transformers_reference_in_float32():
+    from claimbench.errors import UserError
+    from claimbench.measurement.fidelity import FidelityOptions
+
+    hf = FidelityOptions.from_ref("transformers", prompts=4)
+    assert (hf.reference_engine, hf.reference_dtype, hf.prompts) == ("transformers", "float32", 4)
+    assert FidelityOptions.from_ref("bfloat16").reference_engine == "vllm"
+    with pytest.raises(UserError, match="--fidelity"):
+        FidelityOptions.from_ref("int4")
+
+
+def test_the_fidelity_record_names_the_reference_engine():
+    from claimbench.measurement.fidelity import FidelityOptions, Sample, fidelity_record
+
+    s = Sample(tokens=[[1, 2]], logprobs=[[-0.5, -0.5]])
+    rec = fidelity_record(s, s, FidelityOptions.from_ref("transformers"), "tiny", "float32")
+    assert rec["reference"]["engine"] == "transformers" and rec["identical_token_rate"] == 1.0
+    assert fidelity_record(s, s, FidelityOptions(), "tiny", None)["reference"]["engine"] == "vllm offline"

@@ -96,6 +96,7 @@ class WaveEngine:
 
     def __init__(self):
         self.calls: list[list[int]] = []
+        self.schedules: list = []
 
     def start(self):
         pass
@@ -113,14 +114,15 @@ class WaveEngine:
         from claimbench.schema.records import RequestRecord
 
         self.calls.append([p.index for p in prompts])
+        self.schedules.append(getattr(prompts, "session_schedule", None))
         for p in prompts:
             r = RequestRecord.for_prompt(level.level, p, 0.0, warmup)
             r.sent_s, r.first_token_s, r.done_s, r.output_tokens, r.ok = 0.0, 0.1, 0.2, p.output_len, True
             records.append(r)
 
 
-@pytest.mark.parametrize(("think", "calls"), [(None, [[0, 1, 2, 3, 4, 5]]), (0.0, [[0, 1], [2, 3], [4, 5]])])
-def test_with_a_think_time_each_turn_runs_as_a_wave(tmp_path, think, calls):
+@pytest.mark.parametrize("think", [None, 0.0, 1.5])
+def test_with_a_think_time_the_level_runs_once_with_a_per_session_schedule(tmp_path, think):
     from claimbench.load.bundles import read_bundle
     from claimbench.measurement.runner import MeasureConfig, run_measurement
     from claimbench.measurement.workload import WorkloadSpec
@@ -138,10 +140,149 @@ def test_with_a_think_time_each_turn_runs_as_a_wave(tmp_path, think, calls):
     )
     engine = WaveEngine()
     b = read_bundle(run_measurement(cfg, engine, {}))
-    assert engine.calls == calls
+    assert engine.calls == [[0, 1, 2, 3, 4, 5]]
+    (schedule,) = engine.schedules
+    assert (schedule is None) == (think is None)
+    if think is not None:
+        assert schedule.think_time_s == think
     assert (
         b.manifest["multi_turn"]["think_time_s"] == think
         and b.manifest["multi_turn"]["ordering"]["0"]["later_turns"] == 4
     )
     assert b.summary["isl_requested_mean_tokens"][0] == pytest.approx((14 + 20 + 26) / 3)
     assert b.manifest["prefix_cache"]["0"]["reason"] == "counters not exposed"
+
+
+# --- per-session think time (fake clock: the schedule never reads one) ------------------------------
+
+
+def prompts_of(n):
+    from claimbench.measurement.workload import Prompt
+
+    return [Prompt(i, (5,), 1) for i in range(n)]
+
+
+def test_a_session_sends_its_next_turn_after_its_own_think_time_while_others_proceed():
+    from claimbench.measurement.multiturn import SessionSchedule
+
+    # 2 sessions x 3 turns, turn-major: 0=(s0,t0) 1=(s1,t0) 2=(s0,t1) 3=(s1,t1) 4=(s0,t2) 5=(s1,t2)
+    s = SessionSchedule(prompts_of(6), sessions=2, turns=3, think_time_s=1.0)
+    assert [s.pop_ready(0.0).index, s.pop_ready(0.0).index, s.pop_ready(0.0)] == [0, 1, None]
+    assert s.next_ready_at() is None  # both sessions wait for their answers
+    s.done(0, 2.0)  # session 0's answer at t=2: it thinks until t=3
+    assert s.pop_ready(2.9) is None and s.next_ready_at() == 3.0
+    assert s.pop_ready(3.0).index == 2  # session 0 goes on while session 1's first turn is still in flight
+    s.done(2, 4.0)
+    assert s.pop_ready(5.0).index == 4  # session 0 is two turns ahead of session 1: no waves
+    s.done(1, 5.5)
+    assert s.pop_ready(6.4) is None and s.pop_ready(6.5).index == 3
+    s.done(4, 7.0)
+    s.done(3, 7.0)
+    assert s.pop_ready(8.0).index == 5 and not s
+
+
+def test_among_ready_sessions_the_one_ready_longest_goes_first():
+    from claimbench.measurement.multiturn import SessionSchedule
+
+    s = SessionSchedule(prompts_of(6), sessions=3, turns=2, think_time_s=0.5)
+    for _ in range(3):
+        s.pop_ready(0.0)
+    s.done(2, 1.0)  # session 2 ready at 1.5
+    s.done(0, 2.0)  # session 0 ready at 2.5
+    assert [s.pop_ready(3.0).index, s.pop_ready(3.0).index] == [5, 3]  # (s2, t1) before (s0, t1)
+
+
+def test_a_failed_or_unknown_request_frees_its_session_and_the_callback_is_forwarded():
+    from claimbench.measurement.multiturn import SessionSchedule
+    from claimbench.schema.records import RequestRecord
+
+    s = SessionSchedule(prompts_of(4), sessions=2, turns=2, think_time_s=2.0)
+    p = s.pop_ready(0.0)
+    seen = []
+    rec = RequestRecord.for_prompt(0, p, 0.0)
+    rec.done_s, rec.ok = 1.0, False
+    s.notifying(seen.append)(rec)
+    assert seen == [rec] and s.next_ready_at() == float("-inf")  # session 1 has not started yet
+    s.pop_ready(0.0)
+    assert s.next_ready_at() == 3.0  # session 0 after its failed turn: 1.0 + 2.0
+    s.done(None, 9.0)  # a request id without a prompt index changes nothing
+    assert s.next_ready_at() == 3.0
+
+
+def test_the_offline_admission_queue_heads_with_the_next_ready_time_since_the_level_start():
+    from claimbench.measurement.multiturn import SessionQueue, SessionSchedule
+
+    s = SessionSchedule(prompts_of(4), sessions=2, turns=2, think_time_s=1.0)
+    q = SessionQueue(s, start=10.0)
+    assert q[0][0] == 0.0 and q.popleft()[1].index == 0 and q.popleft()[1].index == 1
+    assert q[0][0] == float("inf")  # every session with turns left is waiting for its answer
+    s.done(1, 12.0)
+    assert q[0][0] == 3.0 and q.popleft()[1].index == 3  # ready at 13.0 = 3.0 after the level start
+    q.clear()
+    assert not q
+
+
+def test_a_simulated_closed_loop_spaces_every_sessions_turns_by_at_least_the_think_time():
+    """4 sessions x 3 turns, 2 in flight, each answer takes 0.4 s, think time 1 s: an event simulation."""
+    import heapq
+
+    from claimbench.measurement.multiturn import SessionSchedule
+
+    s = SessionSchedule(prompts_of(12), sessions=4, turns=3, think_time_s=1.0)
+    now, running, sent, done = 0.0, [], {}, {}
+    while s or running:
+        while len(running) < 2 and (p := s.pop_ready(now)) is not None:
+            sent[p.index] = now
+            heapq.heappush(running, (now + 0.4, p.index))
+        at = s.next_ready_at()
+        candidates = [running[0][0]] if running else []
+        if at is not None and len(running) < 2:
+            candidates.append(at)
+        now = max(now, min(candidates))
+        while running and running[0][0] <= now:
+            t, i = heapq.heappop(running)
+            done[i] = t
+            s.done(i, t)
+    for i in range(4, 12):  # every later turn: after its own previous turn's answer + 1 s
+        assert sent[i] >= done[i - 4] + 1.0 - 1e-9
+    assert sent[2] == pytest.approx(0.4) and sent[3] == pytest.approx(0.4)  # sessions 2, 3 start while 0, 1 think
+
+
+def test_the_served_dispatcher_sends_every_turn_when_answers_arrive_together(monkeypatch):
+    """Two answers arriving in the same loop turn must not leave the dispatcher waiting forever (a task's
+    done callback runs after the dispatcher resumes: in-flight requests are counted by the dispatcher)."""
+    import asyncio
+    import contextlib
+    import time
+
+    from claimbench.measurement import sessions
+    from claimbench.measurement.multiturn import ScheduledPrompts, SessionSchedule
+    from claimbench.schema.records import LoadLevel
+
+    async def fake_send(session, cfg, prompt, rec, run_t0):
+        rec.sent_s = time.monotonic() - run_t0
+        await session.wait()  # every request in flight is answered at the same moment
+        rec.done_s, rec.ok = time.monotonic() - run_t0, True
+
+    class Together:
+        def __init__(self):
+            self.event = asyncio.Event()
+
+        async def wait(self):
+            await asyncio.sleep(0)
+            await asyncio.sleep(0)
+
+    @contextlib.asynccontextmanager
+    async def fake_session(limit):
+        yield Together()
+
+    monkeypatch.setattr(sessions, "send_one", fake_send)
+    monkeypatch.setattr(sessions, "make_session", fake_session)
+    prompts = prompts_of(12)
+    batch = ScheduledPrompts(prompts, SessionSchedule(prompts, sessions=4, turns=3, think_time_s=0.01))
+    records: list = []
+    coro = sessions.run_sessions_async(None, LoadLevel(0, concurrency=2, num_prompts=12), batch, 0.0, records)
+    asyncio.run(asyncio.wait_for(coro, timeout=600))  # the bound only turns a hang into a failure
+    assert sorted(int(r.request_id.split("m")[1]) for r in records) == list(range(12))
+    by = {int(r.request_id.split("m")[1]): r for r in records}
+    assert all(by[i].sent_s >= by[i - 4].done_s + 0.01 - 1e-9 for i in range(4, 12))

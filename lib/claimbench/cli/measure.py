@@ -133,18 +133,19 @@ def register(sub) -> None:
         type=float,
         default=None,
         metavar="S",
-        help="run each turn as a wave (turn k of every session, then S seconds, then turn k+1); "
-        "default: turns flow turn-major without pauses",
+        help="each session waits S seconds after its own previous answer before its next turn, independently "
+        "of the others (closed-loop levels); default: turns flow turn-major without pauses",
     )
     g = p.add_argument_group("fidelity: speed at equal quality (docs/workloads.md)")
     g.add_argument(
         "--fidelity",
-        choices=("float32", "bfloat16", "float16"),
+        choices=("float32", "bfloat16", "float16", "transformers"),
         default=None,
         metavar="REF",
         help="after the sweep, compare the engine's outputs on the first prompts with a greedy reference run of "
-        "the same weights in vLLM's offline engine at precision REF (float32, bfloat16, float16): identical-token "
-        "rate, first divergence, mean |logprob difference|",
+        "the same weights in vLLM's offline engine at precision REF (float32, bfloat16, float16), or in Hugging "
+        "Face Transformers on the CPU in float32 (transformers): identical-token rate, first divergence, "
+        "mean |logprob difference|",
     )
     g.add_argument("--fidelity-prompts", type=int, default=None, help="prompts compared (default 8)")
     g.add_argument(

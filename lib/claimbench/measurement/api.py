@@ -174,8 +174,8 @@ def _fidelity_options(args: MeasureOptions):
         return None
     from claimbench.measurement.fidelity import FidelityOptions
 
-    return FidelityOptions(
-        reference_dtype=args.fidelity,
+    return FidelityOptions.from_ref(
+        args.fidelity,
         prompts=args.fidelity_prompts,
         threshold=args.fidelity_threshold,
         temperature=args.fidelity_temperature,

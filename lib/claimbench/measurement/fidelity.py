@@ -5,7 +5,9 @@ are sent once more, one at a time, asking for the chosen tokens and their log-pr
 (in process: ``LLM.generate`` with ``logprobs=0``; served: ``/v1/completions`` with ``logprobs``
 and ``return_tokens_as_token_ids``). Then the measured engine is stopped and a **reference** run
 of the same weights on the same prompts is made with vLLM's offline engine at the reference
-precision (``REF``: float32 by default), greedy. :mod:`claimbench.analyze.fidelity` compares the two.
+precision (``REF``: float32 by default), greedy — or, with ``REF`` = ``transformers``, with Hugging
+Face Transformers on the CPU in float32 (an independent implementation of the same architecture:
+its own kernels, attention and sampling loop). :mod:`claimbench.analyze.fidelity` compares the two.
 
 The fidelity sample is taken at concurrency 1 after the sweep, so it describes the served
 configuration (precision, quantization, speculative decoding, sampling), not one load level; its
@@ -24,16 +26,29 @@ from typing import Any
 from claimbench.errors import UserError
 
 REFERENCE_DTYPES = ("float32", "bfloat16", "float16")
+REFERENCE_ENGINES = ("vllm", "transformers")
+TRANSFORMERS_REF = "transformers"
+"""``--fidelity transformers``: the reference is Hugging Face Transformers (CPU, float32), not vLLM."""
 
 
 @dataclass(frozen=True)
 class FidelityOptions:
-    """Reference precision, number of prompts compared, flag threshold, served sample's temperature."""
+    """Reference engine and precision, number of prompts compared, flag threshold, served sample's temperature."""
 
     reference_dtype: str = "float32"
     prompts: int = 8
     threshold: float = 0.9
     temperature: float = 0.0
+    reference_engine: str = "vllm"
+
+    @classmethod
+    def from_ref(cls, ref: str, **kw: Any) -> FidelityOptions:
+        """Options for ``--fidelity REF``: a vLLM reference precision, or ``transformers`` (float32)."""
+        if ref == TRANSFORMERS_REF:
+            return cls(reference_dtype="float32", reference_engine="transformers", **kw)
+        if ref not in REFERENCE_DTYPES:
+            raise UserError(f"--fidelity: {ref!r} is not one of {', '.join(REFERENCE_DTYPES + (TRANSFORMERS_REF,))}")
+        return cls(reference_dtype=ref, **kw)
 
 
 @dataclass
@@ -122,8 +137,54 @@ def sample_engine(engine: Any, prompts: list, opts: FidelityOptions, seed: int) 
     raise UserError("--fidelity: needs --engine offline or serve (the reference runs the same local weights)")
 
 
+def greedy_with_logprobs(model: Any, prompt: list[int], n: int) -> tuple[list[int], list[float]]:
+    """``n`` greedy tokens of a Transformers causal LM after ``prompt`` and each one's log-probability.
+
+    A plain loop over the key/value cache, so nothing stops at an end-of-sequence token (as vLLM's
+    ``ignore_eos``) and no logits processor renormalizes the distribution the log-probability is read
+    from (log-softmax of the raw logits in float32, as vLLM's ``logprobs``)."""
+    import torch
+
+    tokens: list[int] = []
+    logprobs: list[float] = []
+    with torch.inference_mode():
+        out = model(input_ids=torch.tensor([prompt], dtype=torch.long), use_cache=True)
+        for _ in range(n):
+            logp = torch.log_softmax(out.logits[0, -1].float(), dim=-1)
+            tok = int(torch.argmax(logp))
+            tokens.append(tok)
+            logprobs.append(float(logp[tok]))
+            if len(tokens) < n:
+                nxt = torch.tensor([[tok]], dtype=torch.long)
+                out = model(input_ids=nxt, past_key_values=out.past_key_values, use_cache=True)
+    return tokens, logprobs
+
+
+def transformers_reference_sample(model: str, prompts: list, dtype: str = "float32") -> Sample:
+    """Greedy tokens and log-probabilities of the same local weights in Hugging Face Transformers on the CPU."""
+    import torch
+    from transformers import AutoModelForCausalLM
+    from transformers.utils import logging as hf_logging
+
+    hf_logging.disable_progress_bar()  # the run's own progress display owns the terminal
+    lm = AutoModelForCausalLM.from_pretrained(model, dtype=getattr(torch, dtype), local_files_only=True)
+    lm.eval()
+    sample = Sample()
+    try:
+        for p in prompts:  # one at a time, as the served sample
+            toks, lps = greedy_with_logprobs(lm, list(p.token_ids), p.output_len)
+            sample.tokens.append(toks)
+            sample.logprobs.append(list(lps))
+    finally:
+        del lm
+    return sample
+
+
 def reference_sample(model: str, opts: FidelityOptions, prompts: list, seed: int, max_model_len: int | None) -> Sample:
-    """Greedy tokens and log-probabilities of the same weights in vLLM's offline engine at ``opts.reference_dtype``."""
+    """Greedy tokens and log-probabilities of the same weights in vLLM's offline engine at ``opts.reference_dtype``
+    (or in Transformers, for ``opts.reference_engine == "transformers"``)."""
+    if opts.reference_engine == "transformers":
+        return transformers_reference_sample(model, prompts, opts.reference_dtype)
     import os
 
     from claimbench.measurement.engines.amx import request_amx_permission
@@ -167,7 +228,12 @@ def fidelity_record(served: Sample, reference: Sample, opts: FidelityOptions, mo
         for s, r, slp, rlp in zip(served.tokens, reference.tokens, served.logprobs, reference.logprobs)
     ]
     return {
-        "reference": {"engine": "vllm offline", "model": model, "dtype": opts.reference_dtype, "sampling": "greedy"},
+        "reference": {
+            "engine": "transformers" if opts.reference_engine == "transformers" else "vllm offline",
+            "model": model,
+            "dtype": opts.reference_dtype,
+            "sampling": "greedy",
+        },
         "served": {"dtype": dtype, "temperature": opts.temperature, "concurrency": 1},
         **fidelity_summary(per, opts.threshold),
     }

@@ -15,15 +15,16 @@ shared prefix. The answers in the history are deterministic filler tokens of the
 output length, not the model's own answer (the client does not read generated token ids), so a
 cache can reuse the previous turn's *prompt* blocks, not its generated blocks.
 
-Order and think time: prompts are issued **turn-major** (turn 1 of every session, then turn 2 of
-every session, …). Without ``think_time_s`` they flow continuously: with more sessions than
-requests in flight a turn is normally sent after its previous turn finished, and the gap is what
-the load produces. With ``think_time_s`` each turn is a **wave**: turn *k* of every session runs
-to completion, the runner pauses ``think_time_s``, then turn *k*+1 starts — no turn starts before
-its previous one ended, and every gap is at least the think time (sessions that finished early
-wait longer; per-session independent think times would need the dispatcher to hold one session
-back, which is not implemented). Either way the manifest's ``multi_turn.ordering`` measures it:
-turns sent before their previous turn had finished and the distribution of the gaps.
+Order and think time: prompts are numbered **turn-major** (turn 1 of every session, then turn 2 of
+every session, …). Without ``think_time_s`` they flow continuously in that order: with more sessions
+than requests in flight a turn is normally sent after its previous turn finished, and the gap is
+what the load produces. With ``think_time_s`` every session is an independent user
+(:class:`SessionSchedule`): it sends turn *k*+1 no sooner than ``think_time_s`` after its *own* turn
+*k* ended, while the other sessions go on (one that is still waiting for its answer or thinking holds
+nobody else back); a closed-loop level's concurrency caps how many turns are in flight, and among
+the sessions ready to send the one ready longest goes first. Either way the manifest's
+``multi_turn.ordering`` measures it: turns sent before their previous turn had finished and the
+distribution of the gaps.
 
 The hit rate comes from the engine's own counters — ``vllm:prefix_cache_queries`` and
 ``vllm:prefix_cache_hits`` (tokens), read from ``LLM.get_metrics()`` in process or from
@@ -144,16 +145,19 @@ class MultiTurnSource:
 
     @property
     def waves(self):
-        """With ``think_time_s``: a callable splitting a level's prompts into waves of one turn each
-        (``(pause before it, prompts)``); without: None (prompts flow turn-major without pauses)."""
+        """With ``think_time_s``: a callable giving the runner a level's prompts as one batch that carries its
+        :class:`SessionSchedule` (``session_schedule``; the engines send each session's turns after its own
+        think time); without: None (prompts flow turn-major without pauses)."""
         if self.spec.think_time_s is None:
             return None
         return self._waves
 
     def _waves(self, prompts: Sequence[Prompt]) -> Iterator[tuple[float, list[Prompt]]]:
-        sessions = self.spec.sessions
-        for start in range(0, len(prompts), sessions):
-            yield (self.spec.think_time_s or 0.0), list(prompts[start : start + sessions])
+        spec = self.spec
+        yield (
+            0.0,
+            ScheduledPrompts(prompts, SessionSchedule(prompts, spec.sessions, spec.turns, spec.think_time_s or 0)),
+        )
 
     def manifest(self, records: list) -> dict[str, Any]:
         """The manifest's ``multi_turn``: the settings and how the turns were actually ordered."""
@@ -169,6 +173,113 @@ class MultiTurnSource:
         }
 
 
+def prompt_index(request_id: str) -> int | None:
+    """The prompt index in a request id (``…-p<index>``), or None."""
+    try:
+        return int(request_id.rsplit("-", 1)[1][1:])
+    except (ValueError, IndexError):
+        return None
+
+
+class SessionSchedule:
+    """When each session may send its next turn: after its own previous turn ended plus the think time.
+
+    Pure bookkeeping on the caller's clock (seconds, any origin): :meth:`pop_ready` hands out the next
+    turn of a session that is idle and past its think time, :meth:`done` records the end of a session's
+    turn. A session's turns go out in order, one at a time; sessions are independent of each other.
+    Among ready sessions the one ready longest goes first (ties: the lower session number)."""
+
+    def __init__(self, prompts: Sequence[Prompt], sessions: int, turns: int, think_time_s: float):
+        self.think_time_s = think_time_s
+        self._todo: dict[int, list[Prompt]] = {}
+        self._session_of: dict[int, int] = {}
+        for p in prompts:
+            session, _ = position(p.index, sessions, turns)
+            self._todo.setdefault(session, []).append(p)
+            self._session_of[p.index] = session
+        self._ready_at: dict[int, float] = {s: float("-inf") for s in self._todo}
+        self._busy: set[int] = set()
+
+    def __bool__(self) -> bool:
+        """Whether any turn is still to be sent."""
+        return any(self._todo.values())
+
+    def _next_session(self) -> int | None:
+        idle = [s for s, todo in self._todo.items() if todo and s not in self._busy]
+        return min(idle, key=lambda s: (self._ready_at[s], s)) if idle else None
+
+    def next_ready_at(self) -> float | None:
+        """The earliest time an idle session may send (-inf: now), or None while every session with turns left is busy."""
+        s = self._next_session()
+        return None if s is None else self._ready_at[s]
+
+    def pop_ready(self, now: float) -> Prompt | None:
+        """The next turn of the session ready longest at ``now`` (it becomes busy), or None when none is ready."""
+        s = self._next_session()
+        if s is None or self._ready_at[s] > now:
+            return None
+        self._busy.add(s)
+        return self._todo[s].pop(0)
+
+    def done(self, index: int | None, t: float) -> None:
+        """Prompt ``index``'s turn ended at ``t`` (answered or failed): its session may send again at ``t`` + think time."""
+        s = self._session_of.get(index) if index is not None else None
+        if s is None:
+            return
+        self._busy.discard(s)
+        self._ready_at[s] = t + self.think_time_s
+
+    def clear(self) -> None:
+        """Send nothing more (a duration bound was reached)."""
+        for todo in self._todo.values():
+            todo.clear()
+
+    def notifying(self, on_request_done: Any = None) -> Any:
+        """An ``on_request_done`` callback that first records the end of the request's turn here."""
+
+        def done(rec: Any) -> None:
+            self.done(prompt_index(rec.request_id), rec.done_s if rec.done_s is not None else float("-inf"))
+            if on_request_done is not None:
+                on_request_done(rec)
+
+        return done
+
+
+class SessionQueue:
+    """A schedule as the offline engine's admission queue: the head is (ready time − level start, next turn)."""
+
+    def __init__(self, schedule: SessionSchedule, start: float):
+        self.schedule, self.start = schedule, start
+
+    def __bool__(self) -> bool:
+        return bool(self.schedule)
+
+    def __getitem__(self, i: int) -> tuple[float, Prompt | None]:
+        if i != 0 or not self.schedule:
+            raise IndexError(i)
+        at = self.schedule.next_ready_at()
+        return (float("inf") if at is None else max(at - self.start, 0.0)), None
+
+    def popleft(self) -> tuple[float, Prompt]:
+        """The turn of the session ready longest (the head's; the caller checked it is due)."""
+        offset, _ = self[0]
+        prompt = self.schedule.pop_ready(float("inf"))
+        assert prompt is not None  # the head was due, so a session was idle
+        return offset, prompt
+
+    def clear(self) -> None:
+        """Send nothing more."""
+        self.schedule.clear()
+
+
+class ScheduledPrompts(list):
+    """A level's prompts with the :class:`SessionSchedule` the engines send them by (``session_schedule``)."""
+
+    def __init__(self, prompts: Sequence[Prompt], schedule: SessionSchedule):
+        super().__init__(prompts)
+        self.session_schedule = schedule
+
+
 def ordering(records: list, sessions: int, turns: int) -> dict[str, Any]:
     """How the turns were actually sent: turns sent before their previous turn finished, and the
     gap from the previous turn's end to this turn's send (the think time the load produced), per level."""
@@ -179,9 +290,8 @@ def ordering(records: list, sessions: int, turns: int) -> dict[str, Any]:
     for r in records:
         if r.warmup:
             continue
-        try:
-            index = int(r.request_id.rsplit("-", 1)[1][1:])
-        except (ValueError, IndexError):
+        index = prompt_index(r.request_id)
+        if index is None:
             continue
         by_level.setdefault(r.level, {})[index] = r
     for level, recs in sorted(by_level.items()):

@@ -150,8 +150,8 @@ class MeasureOptions(BaseModel):
     ``dataset_format``, ``dataset_column``, ``dataset_output_column``, ``dataset_output`` (data |
     fixed), ``tokenizer`` (for text when the model folder is not local); multi-turn sessions:
     ``multi_turn`` (turns per session), ``prefix_len`` (shared prefix tokens), ``sessions``,
-    ``think_time`` (seconds between waves of turns).
-    Fidelity: ``fidelity`` (reference dtype), ``fidelity_prompts``, ``fidelity_threshold``,
+    ``think_time`` (seconds each session waits after its own previous answer).
+    Fidelity: ``fidelity`` (reference dtype, or ``transformers``), ``fidelity_prompts``, ``fidelity_threshold``,
     ``fidelity_temperature``. Load: ``concurrency`` or
     ``request_rate`` (lists), ``burstiness``, ``duration``, ``ramp_up``, ``warmup_prompts``,
     ``request_timeout``, ``slo`` (dict), ``find_max_under`` (``"tpot_ms=50"``) with
@@ -190,7 +190,7 @@ class MeasureOptions(BaseModel):
     prefix_len: int = 0
     sessions: int | None = None
     think_time: float | None = None
-    fidelity: Literal["float32", "bfloat16", "float16"] | None = None
+    fidelity: Literal["float32", "bfloat16", "float16", "transformers"] | None = None
     fidelity_prompts: int = 8
     fidelity_threshold: float = 0.9
     fidelity_temperature: float = 0.0
@@ -332,8 +332,20 @@ class MeasureOptions(BaseModel):
                 raise UserError("--multi-turn builds its own prompts: drop --dataset and the length ranges")
             if self.multi_turn < 1 or self.prefix_len < 0 or (self.sessions is not None and self.sessions < 1):
                 raise UserError("--multi-turn and --sessions must be at least 1, --prefix-len 0 or more")
+            self._check_think_time()
         if self.dataset is not None and (self.input_len_range or self.output_len_range):
             raise UserError("--input-len-range/--output-len-range synthesize prompts: drop them with --dataset")
+
+    def _check_think_time(self) -> None:
+        """Per-session think time paces closed-loop levels, from the coordinating process."""
+        if self.think_time is None:
+            return
+        if self.request_rate is not None:
+            raise UserError(
+                "--think-time paces each session by its own answers: use --concurrency levels, not --request-rate"
+            )
+        if self.workers > 1 or self.ray_address:
+            raise UserError("--think-time runs the sessions in this process: drop --workers/--ray-address")
 
     def record(self) -> dict[str, Any]:
         """Every option as resolved, for the manifest (sorted; the API key never is an option)."""

@@ -241,8 +241,8 @@ class _Sweep:
             self.fidelity = {"error": "reference run interrupted by the user"}
 
     def _run_waves(self, level: LoadLevel, prompts: Any) -> None:
-        """Run a level's prompts; a source with think time (multi-turn) runs them as waves (turn k of every
-        session, a pause of the think time, turn k+1, ...) so no turn starts before its previous one ended."""
+        """Run a level's prompts in the batches (with pauses) the prompt source gives; multi-turn think time gives
+        one batch carrying a per-session schedule the engines send by (:class:`~.multiturn.SessionSchedule`)."""
         waves = getattr(self.cfg.prompt_source, "waves", None)
         if not callable(waves):
             self._run_level(level, prompts)

@@ -27,6 +27,7 @@ from typing import Literal
 from pydantic import ConfigDict, Field, model_validator
 
 from claimbench.errors import did_you_mean
+from claimbench.schema.accuracy import AccuracyParity
 from claimbench.schema.base import Strict
 
 __all__ = [
@@ -183,9 +184,14 @@ class ClaimConditions(Strict):
         description="the MLPerf Inference scenario the claim is about (optional: null = not a benchmark-scenario "
         "claim); binding, and its latency constraints fill an unstated slo (data/scenarios)",
     )
+    accuracy_parity: AccuracyParity | None = Field(
+        default=None,
+        description="the figure holds only at accuracy parity with a baseline (optional; "
+        "claimbench.judge.verdict.accuracy)",
+    )
 
 
-OPTIONAL_CONDITIONS: tuple[str, ...] = ("scenario",)
+OPTIONAL_CONDITIONS: tuple[str, ...] = ("scenario", "accuracy_parity")
 """Conditions a claim may leave out (added after schema 1; null is not listed under ``unknown``)."""
 CONDITION_NAMES: tuple[str, ...] = tuple(k for k in ClaimConditions.model_fields if k not in OPTIONAL_CONDITIONS)
 
@@ -268,6 +274,7 @@ class ConditionsOverride(Strict):
     phase: Phase | None = None
     deployment: Deployment | None = None
     scenario: Scenario | None = None
+    accuracy_parity: AccuracyParity | None = None
 
 
 class Reading(Strict):

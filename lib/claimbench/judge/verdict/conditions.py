@@ -11,6 +11,7 @@ from claimbench.judge.matching import (
     convert,
     match,
 )
+from claimbench.judge.verdict.accuracy import parity_read
 from claimbench.judge.verdict.corroboration import Claimant, corroboration_of
 from claimbench.judge.verdict.derived import _apply, _Transform, record_view
 from claimbench.judge.verdict.explain import (
@@ -100,6 +101,7 @@ def _gather(
         if ro is None:
             aside.append(_use(ev, m, claimant, notes=(why or "",)))
             continue
+        ro, penalty, acc_notes = parity_read(conditions.accuracy_parity, ev, base, ro)
         f = m.conversion.factor if (m.conversion and base != "tpot_mean_ms") else 1.0
         conv_text = None
         if f != 1.0:
@@ -118,7 +120,7 @@ def _gather(
         interval = ro2.interval
         if ro2.replicates:
             interval = _percentile_interval(ro2.replicates, cfg)
-        notes = m.notes
+        notes = tuple(m.notes) + acc_notes
         if bridged is not None:
             factor, text = bridged
             lo, hi = interval if interval is not None else (value, value)
@@ -132,6 +134,7 @@ def _gather(
             notes = tuple(notes) + (f"bridged, not matched: {text}",)
             conv_text = "; ".join(x for x in (conv_text, f"bridged: {text}") if x)
         use = _use(ev, m, claimant, observed=value, read=ro2, interval=interval, notes=notes)
+        use = replace(use, rank=(use.rank[0] + penalty, use.rank[1], use.rank[2]))
         if bridged is not None:
             n_bridged = sum(1 for c in m.comparisons if c.binding and c.status == "differs")
             use = replace(use, rank=(use.rank[0] + 10 * n_bridged, use.rank[1], use.rank[2]))

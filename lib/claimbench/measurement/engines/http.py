@@ -303,7 +303,10 @@ class HttpEngine:
             if self.server_down() or not self._healthy():
                 raise EngineDied(f"server stopped answering during level {level.level} ({level.label()})")
             return
-        coro = run_level_async(
+        run = run_level_async
+        if getattr(prompts, "session_schedule", None) is not None:  # multi-turn think time: sessions pace themselves
+            from claimbench.measurement.sessions import run_sessions_async as run
+        coro = run(
             self.client,
             level,
             prompts,

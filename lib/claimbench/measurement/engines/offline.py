@@ -19,6 +19,7 @@ from claimbench.errors import UserError
 from claimbench.measurement.engines.amx import request_amx_permission
 from claimbench.measurement.engines.config import VllmArgs
 from claimbench.measurement.loadgen import iter_arrival_offsets_s
+from claimbench.measurement.multiturn import SessionQueue
 from claimbench.measurement.runner import EngineDied
 from claimbench.measurement.workload import Prompt
 from claimbench.schema.records import LoadLevel, RequestRecord
@@ -167,7 +168,10 @@ class OfflineEngine:
             offsets = iter_arrival_offsets_s(len(prompts), level.request_rate, level.burstiness, seed + level.level)
             cap = len(prompts)
         deadline = None if level.duration_s is None or warmup else start + level.duration_s
-        queue = _Lookahead(zip(offsets, prompts))  # lazy: prompts are generated as they are admitted
+        schedule = getattr(prompts, "session_schedule", None)  # multi-turn think time: sessions pace themselves
+        if schedule is not None:
+            on_request_done = schedule.notifying(on_request_done)
+        queue: Any = SessionQueue(schedule, start) if schedule is not None else _Lookahead(zip(offsets, prompts))
         in_flight: dict[str, RequestRecord] = {}
 
         def finish(rec: RequestRecord, ok: bool, error: str | None, t: float) -> None:
