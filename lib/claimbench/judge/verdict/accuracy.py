@@ -61,7 +61,6 @@ benchmark in data/mlperf/rules.yaml has the single target 99 (a unit test keeps 
 PARITY_RANK_PENALTY = 10
 """Added to the rank of a record below parity or of unknown accuracy: it ranks after every record at parity."""
 
-_DIVISION = re.compile(r"MLPerf Inference \S+ (closed|open)\b", re.IGNORECASE)
 _TARGET = re.compile(r"-(99\.9|99)(?=[\s:_]|$)")
 
 Status = Literal["met", "below", "unknown"]
@@ -86,10 +85,8 @@ class ParityCheck:
 
 def _mlperf_figure(ev: Evidence) -> AccuracyFigure | None:
     """The stated parity of an MLPerf closed-division result (its benchmark's accuracy target), or None."""
-    text = " ".join(ev.notes)
-    m = _DIVISION.search(text)
-    if m is None or m.group(1).lower() != "closed":
-        return None
+    if ev.provenance is None or ev.provenance.origin != "peer-reviewed-submission":
+        return None  # the closed division is known from provenance (every MLPerf importer sets it), not from text
     t = _TARGET.search(" ".join([ev.id, ev.title or "", ev.notes[0] if ev.notes else ""]))
     pct = float(t.group(1)) if t else MLPERF_DEFAULT_TARGET_PCT
     return AccuracyFigure(
