@@ -415,3 +415,11 @@ def test_a_ratio_of_two_submissions_of_one_round_has_the_interval_of_their_state
     lo, hi = v.interval
     assert lo == pytest.approx(((n - 0.5) / k) / ((d + 0.5) / j), rel=1e-9)
     assert hi == pytest.approx(((n + 0.5) / k) / ((d - 0.5) / j), rel=1e-9)
+
+
+def test_every_library_record_states_its_scenario_as_a_condition_claims_bind_on():
+    from claimbench.load.mlperf_library import library_evidence
+
+    recs = library_evidence()
+    assert recs and all(r.conditions.scenario in ("offline", "server", "interactive") for r in recs)
+    assert {r.conditions.scenario for r in recs} == {"offline", "server", "interactive"}

@@ -414,6 +414,12 @@ def _point(row: dict[str, Any]) -> LoadPoint:
     )
 
 
+def _scenario(name: Any) -> Any:
+    """The row's MLPerf scenario as the claims' condition value (``offline`` / ``server`` / ``interactive``)."""
+    low = str(name or "").strip().lower()
+    return low if low in ("offline", "server", "interactive") else None
+
+
 def _notes(row: dict[str, Any]) -> list[str]:
     notes = [
         f"MLPerf Inference {row['round']} {row['division']} division, {row['benchmark']} {row['scenario']}: "
@@ -469,6 +475,7 @@ def _evidence(row: dict[str, Any], path: str) -> Evidence:
             output_len=None,
             speculative=None,
             phase="end-to-end",
+            scenario=_scenario(row["scenario"]),
         ),
         basis="card" if total == 1 else "system",
         packages=total if total else None,
