@@ -108,8 +108,9 @@ def test_summarize_on_a_bundle_of_nan_rows_exits_2_with_the_reason_and_prints_no
     [
         (lambda m: m.update(request_timeout_s=float("nan")), "field request_timeout_s"),
         (lambda m: m.update(slos={"tpot_ms": float("inf")}), "field slos.tpot_ms"),
+        (lambda m: m.update(site_notes={"readings": [1.0, float("nan")]}), "field site_notes.readings.1"),
     ],
-    ids=["nan-timeout", "infinite-slo"],
+    ids=["nan-timeout", "infinite-slo", "nan-in-an-extra-key"],
 )
 def test_a_nan_timeout_or_infinite_slo_in_the_manifest_is_rejected(tmp_path, edit, field):
     b = _copy(tmp_path)

@@ -87,3 +87,47 @@ def test_verify_runs_names_a_nested_bundle_and_judges_the_outer_one(tmp_path, ca
     out, err = capsys.readouterr()
     assert rc == 1 and json.loads(out)[0]["verdict"] == "SUPPORTED"
     assert f"skipped evidence: {root / 'b' / 'inner'}: a bundle nested inside" in err
+
+
+def test_one_walk_splits_the_paths_into_bundles_and_result_files(tmp_path):
+    import pytest
+
+    from claimbench.errors import UserError
+    from claimbench.load.bundle_folders import scan_paths
+
+    shutil.copytree(RUN, tmp_path / "runs" / "2026-12" / "a")
+    peer = tmp_path / "peer"
+    peer.mkdir()
+    (peer / "benchmarks.json").write_text("{}")
+    single = tmp_path / "result.json"
+    single.write_text("{}")
+    scan, files = scan_paths([tmp_path / "runs", peer, single])
+    assert scan.bundles == [tmp_path / "runs" / "2026-12" / "a"] and scan.skipped == []
+    assert files == [peer, single]
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(UserError, match="empty: no run bundles found"):
+        scan_paths([tmp_path / "empty"])
+    with pytest.raises(UserError, match="nope: no such bundle or folder"):
+        scan_paths([tmp_path / "nope"])
+
+
+def test_summarize_lists_each_folder_of_a_runs_tree_once(tmp_path, capsys, monkeypatch):
+    import os
+
+    root = tmp_path / "runs"
+    shutil.copytree(RUN, root / "2026-12" / "a")
+    listed: list[Path] = []
+    scandir, listdir = os.scandir, os.listdir
+
+    def counted(real):
+        def call(path="."):
+            listed.append(Path(path))
+            return real(path)
+
+        return call
+
+    monkeypatch.setattr(os, "scandir", counted(scandir))  # Path.glob lists folders with it
+    monkeypatch.setattr(os, "listdir", counted(listdir))  # Path.iterdir
+    assert main(["summarize", "--json", str(root)]) == 0
+    capsys.readouterr()
+    assert listed.count(root) == 1 and listed.count(root / "2026-12") == 1, listed

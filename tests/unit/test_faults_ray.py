@@ -97,3 +97,56 @@ def test_measure_exits_1_for_an_incomplete_run():
 
     assert exit_status("incomplete", 10) == 1 and exit_status("complete", 10) == 0
     assert exit_status("interrupted", 10) == 130
+
+
+def _pool_after_a_level(alive: list[bool], on_failure: str = "continue"):
+    from claimbench.measurement.workers import WorkerPool
+
+    pool = WorkerPool.__new__(WorkerPool)  # its state after a level, no Ray
+    pool._actors = [object() if a else None for a in alive]
+    pool.on_failure = on_failure
+    return pool
+
+
+def test_a_level_where_every_worker_with_a_share_died_is_lost_even_with_continue():
+    from claimbench.measurement.workers import WorkerFailed
+
+    pool = _pool_after_a_level([False, False])
+    with pytest.raises(WorkerFailed, match=r"every client worker died during level 1 .* the level is lost; first: "):
+        pool._raise_if_level_lost(LoadLevel(1, concurrency=2), [DEAD, {**DEAD, "worker": 0}], [0, 1])
+
+
+def test_a_worker_without_a_share_does_not_save_a_level_whose_only_worker_died():
+    from claimbench.measurement.workers import WorkerFailed
+
+    pool = _pool_after_a_level([False, True])  # concurrency 1: worker 1 had no share
+    with pytest.raises(WorkerFailed, match="every client worker died during level 0"):
+        pool._raise_if_level_lost(LoadLevel(0, concurrency=1), [{**DEAD, "worker": 0}], [0])
+
+
+def test_with_continue_a_level_that_kept_a_worker_goes_on_and_with_stop_it_ends():
+    from claimbench.measurement.workers import WorkerFailed
+
+    _pool_after_a_level([True, False])._raise_if_level_lost(LoadLevel(0, concurrency=2), [DEAD], [0, 1])
+    _pool_after_a_level([True, True])._raise_if_level_lost(LoadLevel(0, concurrency=2), [], [0, 1])
+    with pytest.raises(WorkerFailed, match="^client worker 1 on h died during level 0: RayActorError"):
+        _pool_after_a_level([True, False], "stop")._raise_if_level_lost(LoadLevel(0, concurrency=2), [DEAD], [0, 1])
+
+
+def test_a_ray_cluster_that_cannot_be_joined_is_one_line_naming_the_option_and_the_token_hint():
+    from claimbench.measurement.workers import _join_error
+
+    try:
+        try:
+            raise RuntimeError("RPC error: InvalidAuthToken: Authentication token is missing or incorrect.")
+        except RuntimeError as cause:
+            raise ConnectionError("Failed to connect to Ray cluster at 127.0.0.1:6379") from cause
+    except ConnectionError as exc:
+        err = _join_error("ray://alice:pw@127.0.0.1:6379", exc)
+    assert str(err) == (
+        "--ray-address ray://127.0.0.1:6379: cannot join the Ray cluster: Failed to connect to Ray cluster at "
+        "127.0.0.1:6379 (the cluster uses token authentication: set RAY_AUTH_MODE=token, with its token in "
+        "~/.ray/auth_token or RAY_AUTH_TOKEN)"
+    )
+    plain = _join_error("127.0.0.1:1", ConnectionError("Failed to connect to Ray cluster at 127.0.0.1:1"))
+    assert str(plain).endswith("at 127.0.0.1:1") and "\n" not in str(plain)

@@ -18,6 +18,8 @@ EXIT_STATUS = """exit status:
        in progress, are in the bundle, marked interrupted
   A Ray client worker that dies is printed on stderr and handled as --on-worker-failure says: the
   level goes on without it (continue: the run is incomplete, exit 1) or the sweep ends (stop, exit 1).
+  When every worker dies (a dead Ray node, raylet or runtime agent) the level is lost and the sweep
+  ends (exit 1); the levels completed before it are kept.
   An output folder that cannot be written (full, read-only) after a level is one line; the levels
   already completed stay readable in the journal folder it names (exit 1)."""
 

@@ -56,31 +56,15 @@ EXIT_STATUS = """exit status:
   2    bad input: no bundle at all, a missing path, or (--strict) any bundle skipped"""
 
 
-def _is_bundle_path(path: str) -> bool:
-    """A bundle, a folder of bundles, an empty folder or a missing path (reported as bundles are); a
-    file, or a folder holding only result files, is read as evidence files."""
-    p = Path(path)
-    if not p.exists() or (p / "manifest.json").is_file():
-        return True
-    if not p.is_dir():
-        return False
-    if any(m.is_file() for m in p.glob("*/manifest.json")) or any(m.is_file() for m in p.glob("*/*/manifest.json")):
-        return True
-    evidence_suffixes = {".json", ".csv", ".yaml", ".yml", ".parquet"}
-    return not any(c.is_file() and c.suffix.lower() in evidence_suffixes for c in p.iterdir())
-
-
-def _bundle_table(args: argparse.Namespace, paths: list[str | Path]):
-    """(summary table, status notes, bundles skipped) of the bundles under ``paths``."""
+def _bundle_table(args: argparse.Namespace, scan):
+    """(summary table, status notes, bundles skipped) of the bundles found (a BundleScan)."""
     import sys
 
     from claimbench.errors import UserError
-    from claimbench.load.bundle_folders import scan_bundles
     from claimbench.measurement.options import parse_slos
     from claimbench.report.steps import bundle_statuses, summarize_bundles
 
     slos = parse_slos(args.slo) if args.slo else None
-    scan = scan_bundles(paths)
     skipped = list(scan.skipped)
     table = summarize_bundles(list(scan.bundles), slos=slos, percentile_method=args.percentile_method, skipped=skipped)
     for path, reason in skipped:  # found while scanning, or while reading (summarize_bundles adds those)
@@ -114,16 +98,16 @@ def _file_table(args: argparse.Namespace, paths: list[str | Path]):
 def run(args: argparse.Namespace) -> int:
     """``claimbench summarize``: the summary table of bundles (recomputed with ``--slo``) or of result files."""
     from claimbench.cli._conventions import info
+    from claimbench.load.bundle_folders import scan_paths
     from claimbench.report.evidence_summary import EVIDENCE_VIEW
     from claimbench.report.tables import format_summary, format_table
 
-    bundles: list[str | Path] = [p for p in args.bundles if _is_bundle_path(p)]
-    files: list[str | Path] = [p for p in args.bundles if p not in bundles]
+    scan, files = scan_paths(args.bundles)  # one walk: the bundles, and the paths that are result files
     outputs = []
-    if bundles:
-        outputs.append(("bundles", *_bundle_table(args, bundles)))
+    if scan.bundles or scan.skipped:
+        outputs.append(("bundles", *_bundle_table(args, scan)))
     if files:
-        outputs.append(("files", *_file_table(args, files)))
+        outputs.append(("files", *_file_table(args, list(files))))
     status = 1 if any(n_skipped for *_, n_skipped in outputs) else 0
     if args.json:
         rows = [r for _, table, _, _ in outputs for r in table.to_dicts()]

@@ -150,7 +150,7 @@ def run(args: argparse.Namespace) -> int:
     from claimbench.load.evidence import require_evidence
     from claimbench.load.peers.meta import parse_evidence_meta
     from claimbench.report.steps import judge, write_verdict_files
-    from claimbench.report.verdicts import notes_text, verdicts_json
+    from claimbench.report.verdicts import notes_text
 
     fail_on = _fail_on(args.fail_on)
     if args.seed < 0 or args.seed >= 2**32:
@@ -179,7 +179,7 @@ def run(args: argparse.Namespace) -> int:
     if args.strict and n_skipped:
         raise UserError(f"--strict: {n_skipped} input(s) skipped (above); nothing judged")
     if args.json:
-        print(json.dumps(verdicts_json(verdicts), indent=2, sort_keys=True, allow_nan=False, default=str))
+        print(json.dumps(result.verdicts_json, indent=2, sort_keys=True, allow_nan=False, default=str))
     else:
         with pl.Config(
             tbl_rows=-1,

@@ -20,8 +20,10 @@ from pathlib import Path
 from typing import Any
 
 import polars as pl
+from pydantic import BaseModel
 
 from claimbench.errors import UserError
+from claimbench.schema.manifest import RunManifest
 
 ORDER_TOLERANCE_S = 1e-3
 _TIMESTAMPS = ("sent_s", "first_token_s", "done_s")
@@ -29,14 +31,18 @@ _MAX_MANIFEST_DEPTH = 64
 
 
 def _nonfinite_in_manifest(obj: Any, where: str = "", depth: int = 0) -> str | None:
-    """The dotted path of the first NaN or infinite number in a parsed manifest, or None."""
+    """The dotted path of the first NaN or infinite number in a manifest (its typed fields, their
+    records and any extra keys), or None."""
     if depth > _MAX_MANIFEST_DEPTH:
         return None
     if isinstance(obj, float) and not math.isfinite(obj):
         return where or "(top level)"
-    if isinstance(obj, dict):
-        items: list[tuple[Any, Any]] = list(obj.items())
-    elif isinstance(obj, list):
+    if isinstance(obj, BaseModel):
+        items: list[tuple[Any, Any]] = [(k, getattr(obj, k)) for k in type(obj).model_fields]
+        items += list((obj.model_extra or {}).items())
+    elif isinstance(obj, dict):
+        items = list(obj.items())
+    elif isinstance(obj, (list, tuple)):
         items = [(str(i), v) for i, v in enumerate(obj)]
     else:
         return None
@@ -47,7 +53,7 @@ def _nonfinite_in_manifest(obj: Any, where: str = "", depth: int = 0) -> str | N
     return None
 
 
-def check_manifest_numbers(mf: Path, manifest: dict[str, Any]) -> None:
+def check_manifest_numbers(mf: Path, manifest: RunManifest | dict[str, Any]) -> None:
     """A NaN or infinite number anywhere in the manifest is an error naming its field."""
     bad = _nonfinite_in_manifest(manifest)
     if bad is not None:
@@ -94,27 +100,23 @@ def check_timestamps(f: Path, requests: pl.DataFrame) -> None:
                 raise UserError(f"{f}: field {b}: {n} row(s) earlier than {a}; timestamps must not go backwards")
 
 
-def _planned_levels(manifest: dict[str, Any]) -> set[int] | None:
-    plan = manifest.get("load_plan")
-    if not isinstance(plan, list):
-        return None
-    levels = {p.get("level") for p in plan if isinstance(p, dict)}
+def _planned_levels(manifest: RunManifest) -> set[int] | None:
+    levels = {p.get("level") for p in manifest.load_plan if isinstance(p, dict)}
     return {x for x in levels if isinstance(x, int)} or None
 
 
-def check_levels(mf: Path, f: Path, manifest: dict[str, Any], requests: pl.DataFrame, summary: pl.DataFrame) -> None:
+def check_levels(mf: Path, f: Path, manifest: RunManifest, requests: pl.DataFrame, summary: pl.DataFrame) -> None:
     """Levels listed as completed are present; levels present were planned."""
     present = {x for x in requests["level"].unique().to_list() if x is not None}
-    listed = manifest.get("levels_completed")
-    if isinstance(listed, list):
-        missing = sorted(set(listed) - present)
-        if missing:
-            raise UserError(f"{mf}: field levels_completed: lists level(s) {missing} with no request rows in {f.name}")
-        if manifest.get("status") == "complete" and "level" in summary.columns:
-            in_summary = {x for x in summary["level"].to_list() if x is not None}
-            gone = sorted(set(listed) - in_summary)
-            if gone:
-                raise UserError(f"{mf}: field levels_completed: level(s) {gone} have no row in summary.parquet")
+    listed = set(manifest.levels_completed)
+    missing = sorted(listed - present)
+    if missing:
+        raise UserError(f"{mf}: field levels_completed: lists level(s) {missing} with no request rows in {f.name}")
+    if manifest.status == "complete" and "level" in summary.columns:
+        in_summary = {x for x in summary["level"].to_list() if x is not None}
+        gone = sorted(listed - in_summary)
+        if gone:
+            raise UserError(f"{mf}: field levels_completed: level(s) {gone} have no row in summary.parquet")
     planned = _planned_levels(manifest)
     if planned is not None:
         extra = sorted(present - planned)
@@ -123,12 +125,12 @@ def check_levels(mf: Path, f: Path, manifest: dict[str, Any], requests: pl.DataF
 
 
 def check_bundle_tables(
-    root: Path, req_file: Path, manifest: dict[str, Any], requests: pl.DataFrame, summary: pl.DataFrame
+    root: Path, req_file: Path, manifest: RunManifest, requests: pl.DataFrame, summary: pl.DataFrame
 ) -> None:
     """Every check above, in order; the first failure is the error."""
     mf = root / "manifest.json"
     check_manifest_numbers(mf, manifest)
-    if requests.height == 0 and (manifest.get("levels_completed") or manifest.get("status") == "complete"):
+    if requests.height == 0 and (manifest.levels_completed or manifest.status == "complete"):
         raise UserError(f"{req_file}: no request rows (0 rows) although the manifest says levels were completed")
     check_finite(req_file, requests)
     check_finite(root / "summary.parquet", summary, allow_inf=("request_rate",))

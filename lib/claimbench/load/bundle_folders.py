@@ -88,14 +88,43 @@ def _check_manifests(scan: BundleScan) -> None:
 def scan_bundles(paths: Iterable[str | Path]) -> BundleScan:
     """Every bundle under ``paths`` with a loadable manifest, and what was skipped; a path that does
     not exist, or holds no bundle at all, is a :class:`UserError` (bad input, nothing started)."""
+    scan, _ = _scan(paths, files=None)
+    return scan
+
+
+def scan_paths(paths: Iterable[str | Path]) -> tuple[BundleScan, list[Path]]:
+    """One walk of each path: the bundles found (as :func:`scan_bundles`) and the paths to read as
+    result files instead (a file, or a folder holding no bundle but result files directly)."""
+    return _scan(paths, files=[])
+
+
+RESULT_SUFFIXES = frozenset({".json", ".csv", ".yaml", ".yml", ".parquet"})
+"""Suffixes of peer result files: a folder holding such files (and no bundle) is read as result files."""
+
+
+def _has_result_files(p: Path) -> bool:
+    try:
+        return any(c.is_file() and c.suffix.lower() in RESULT_SUFFIXES for c in p.iterdir())
+    except OSError:
+        return False
+
+
+def _scan(paths: Iterable[str | Path], files: list[Path] | None) -> tuple[BundleScan, list[Path]]:
+    """Walk each path once; with ``files`` (a list), paths that are result files go there."""
     scan = BundleScan()
     for raw in paths:
         p = Path(raw)
         if not p.exists():
             raise UserError(f"{p}: no such bundle or folder")
+        if files is not None and not p.is_dir():
+            files.append(p)
+            continue
         before = len(scan.bundles) + len(scan.skipped)
         _walk(p, scan, 0)
         if len(scan.bundles) + len(scan.skipped) == before:
+            if files is not None and _has_result_files(p):
+                files.append(p)
+                continue
             raise UserError(f"{p}: no run bundles found")
     _check_manifests(scan)
-    return scan
+    return scan, files if files is not None else []

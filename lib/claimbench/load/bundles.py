@@ -172,7 +172,7 @@ def _checked(bundle: Bundle, req_file: Path) -> Bundle:
     """``bundle`` once its tables pass :mod:`claimbench.load.bundle_checks` (rows, finite, ordered, levels)."""
     from claimbench.load.bundle_checks import check_bundle_tables
 
-    check_bundle_tables(bundle.path, req_file, bundle.manifest.model_dump(), bundle.requests, bundle.summary)
+    check_bundle_tables(bundle.path, req_file, bundle.manifest, bundle.requests, bundle.summary)
     return bundle
 
 

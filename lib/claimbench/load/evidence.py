@@ -443,13 +443,6 @@ REFERENCE_IMPORTER = FunctionImporter(
 # ----------------------------------------------------------------------------------------------
 # dispatch
 # ----------------------------------------------------------------------------------------------
-def _is_aiperf_csv(path: Path) -> bool:
-    """An AIPerf CSV summary (:mod:`claimbench.load.peers.aiperf_csv`), by its first kilobytes."""
-    from claimbench.load.peers.aiperf_csv import sniff_file
-
-    return sniff_file(path) > 0
-
-
 def default_evidence_paths(data_dir: Path | None = None) -> list[Path]:
     """``reference/``, the MLPerf library (``library/mlperf-inference.parquet`` of the highest layer)
     and ``runs/`` of every data layer that has them (the user's layers first,
@@ -474,6 +467,11 @@ def default_evidence(
     return paths + [p for p in layers if p.name == "runs"]
 
 
+AIPERF_CSV = "aiperf-csv"
+"""The importer name of AIPerf's CSV summary (:mod:`claimbench.load.peers.aiperf_csv`): a folder walk
+skips it beside the same run's JSON export."""
+
+
 def _import_one(path: Path, hardware_ids: set[str] | None) -> list[Evidence]:
     """The evidence of one bundle or file, read by the importer that recognises it (:mod:`claimbench.load.importers`)."""
     from claimbench.load.importers import importer_for
@@ -488,7 +486,7 @@ def _expand(path: Path, errors: list[EvidenceImportError] | None = None, _seen: 
     a symlink loop ends (noted in ``errors``); hidden and ``_`` entries are skipped."""
     import os
 
-    from claimbench.load.importers import is_candidate
+    from claimbench.load.importers import is_candidate, recognised_as
 
     errors = errors if errors is not None else []
     seen = _seen if _seen is not None else set()
@@ -525,7 +523,9 @@ def _expand(path: Path, errors: list[EvidenceImportError] | None = None, _seen: 
         elif child.name == "inputs.json" and (path / "logs" / "aiperf.log").is_file():
             continue  # the requests AIPerf sent, not results
         elif (
-            child.suffix.lower() == ".csv" and (path / "profile_export_aiperf.json").is_file() and _is_aiperf_csv(child)
+            child.suffix.lower() == ".csv"
+            and (path / "profile_export_aiperf.json").is_file()
+            and recognised_as(child) == AIPERF_CSV
         ):
             continue  # the same AIPerf run's JSON export sits beside it and says more
         elif is_candidate(child):

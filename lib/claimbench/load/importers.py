@@ -139,16 +139,23 @@ def rank(path: Path) -> list[tuple[float, Importer]]:
     return [(conf, imp) for conf, _, imp in sorted(asked, key=lambda t: (-t[0], t[1]))]
 
 
+def recognised_as(path: Path) -> str | None:
+    """The name of the importer that reads ``path`` (the most confident of :func:`rank`), or None
+    when no importer recognises it or it cannot be read: the one content sniff for every caller."""
+    try:
+        ranked = rank(path)
+    except UserError:
+        return None  # an unreadable file is recognised by nobody
+    return ranked[0][1].name if ranked and ranked[0][0] > 0 else None
+
+
 def is_candidate(path: Path) -> bool:
     """Whether a file met in a folder walk is evidence to try: JSON and YAML always (a broken one is
     reported), other formats (CSV) only when an importer recognises the content."""
     fmt = _format_of(path)
     if fmt in (".json", ".yaml", ".yml"):
         return fmt in accepted_formats()
-    try:
-        return any(conf > 0 for conf, _ in rank(path))
-    except UserError:
-        return False  # an unreadable CSV is not evidence met by chance
+    return recognised_as(path) is not None
 
 
 def importer_for(path: Path) -> Importer:

@@ -29,7 +29,9 @@ last drained; their chunks are not kept) are recorded as failed with the reason;
 host, reason, requests lost and not sent) and the level marked in :meth:`describe`. With
 ``on_failure="continue"`` the other workers finish the level and a new actor replaces the dead one
 for the next level; with ``"stop"`` :class:`WorkerFailed` is raised when the level ends (the
-runner keeps the completed levels). Ctrl-C stops every worker; rows in flight are kept, not
+runner keeps the completed levels). When every worker of a level died (a dead Ray node, raylet or
+runtime agent) :class:`WorkerFailed` is raised whatever ``on_failure`` says: the level is lost,
+never completed. Ctrl-C stops every worker; rows in flight are kept, not
 completed.
 """
 
@@ -317,7 +319,28 @@ def _init(ray: Any, address: str | None, num_cpus: int | None) -> None:
                 if attempt == 2:
                     raise
     else:
-        ray.init(address=address, **kw)
+        try:
+            ray.init(address=address, **kw)
+        except (ConnectionError, RuntimeError) as exc:
+            raise _join_error(address, exc) from None
+
+
+def _join_error(address: str, exc: BaseException) -> Exception:
+    """The one-line error for a Ray cluster that cannot be joined (named by ``--ray-address``)."""
+    from claimbench.errors import UserError
+
+    chain: list[str] = []
+    e: BaseException | None = exc
+    while e is not None and len(chain) < 5:
+        chain.append(" ".join(str(e).split()))
+        e = e.__cause__ or e.__context__
+    hint = (
+        " (the cluster uses token authentication: set RAY_AUTH_MODE=token, with its token in ~/.ray/auth_token"
+        " or RAY_AUTH_TOKEN)"
+        if any("InvalidAuthToken" in c for c in chain)
+        else ""
+    )
+    return UserError(f"--ray-address {_sanitize_address(address)}: cannot join the Ray cluster: {chain[0][:200]}{hint}")
 
 
 def cluster_description(ray: Any) -> dict[str, Any]:
@@ -569,11 +592,22 @@ class WorkerPool:
                 died(i, exc)
                 continue
             self.clock_history.append({"after_level": level.level, "worker": i, **self.clocks[i]})
-        if failed_now and self.on_failure == "stop":
-            f = failed_now[0]
+        self._raise_if_level_lost(level, failed_now, sorted(planned))
+
+    def _raise_if_level_lost(self, level: LoadLevel, failed_now: list[dict[str, Any]], sharers: list[int]) -> None:
+        """Raise :class:`WorkerFailed` when a worker died in this level and the pool stops, or when
+        every worker that had a share died (a dead Ray node: the level has nothing to stand on)."""
+        if not failed_now:
+            return
+        f = failed_now[0]
+        first = f"client worker {f['worker']} on {f['host']} died during level {level.level}: {f['reason']}"
+        if all(self._actors[i] is None for i in sharers):
             raise WorkerFailed(
-                f"client worker {f['worker']} on {f['host']} died during level {level.level}: {f['reason']}"
+                f"every client worker died during level {level.level} (the Ray node or its agent may have "
+                f"died), the level is lost; first: {first}"
             )
+        if self.on_failure == "stop":
+            raise WorkerFailed(first)
 
     def _tell_stop(self) -> None:
         for a in self._actors:

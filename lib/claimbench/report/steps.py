@@ -99,13 +99,22 @@ class VerifyResult:
     """What ``verify`` returns: the verdict table and records, the errors and the evidence used."""
 
     table: pl.DataFrame
-    verdicts_json: list[dict]
     errors: list[str] = field(default_factory=list)
     evidence_paths: list[str] = field(default_factory=list)
     verdicts: list = field(default_factory=list)
     claim_errors: list = field(default_factory=list)
     evidence_errors: list = field(default_factory=list)
     evidence: list = field(default_factory=list)
+    _json: list[dict] | None = field(default=None, repr=False)
+
+    @property
+    def verdicts_json(self) -> list[dict]:
+        """The typed verdict records as JSON dicts, built on first use (seconds for 10,000 claims)."""
+        if self._json is None:
+            from claimbench.report.verdicts import verdicts_json
+
+            self._json = verdicts_json(self.verdicts)
+        return self._json
 
 
 _JUDGE_CHUNK = 250
@@ -132,7 +141,6 @@ def judge(
     from claimbench.load.evidence import import_evidence
     from claimbench.load.orgs import load_orgs, org_index
     from claimbench.load.registry import list_hardware, list_models, list_price_tables
-    from claimbench.report.verdicts import verdicts_json
 
     if not isinstance(seed, int) or isinstance(seed, bool) or not 0 <= seed < 2**32:
         raise UserError(f"seed must be an integer between 0 and 2**32 - 1, got {seed!r}")
@@ -166,7 +174,6 @@ def judge(
             progress("claims judged", min(len(claims), start + _JUDGE_CHUNK), len(claims))
     return VerifyResult(
         table=verdict_table(verdicts),
-        verdicts_json=verdicts_json(verdicts),
         errors=[e.message for e in claim_errors] + [f"skipped evidence: {e.message}" for e in ev_errors],
         evidence_paths=[str(p) for p in evidence_paths],
         verdicts=verdicts,
