@@ -36,6 +36,43 @@ def _cond_dict(c) -> dict:
     }
 
 
+def _regions_dict(g) -> dict | None:
+    """A per-region reading as the typed record's JSON (:class:`claimbench.schema.verdict.RegionReadingRecord`)."""
+    if g is None:
+        return None
+    return {
+        "numerator": g.numerator,
+        "denominator": g.denominator,
+        "scope_tok_s_user": list(g.scope),
+        "overlap_tok_s_user": list(g.overlap) if g.overlap else None,
+        "regions": [
+            {
+                "low_tok_s_user": s.low,
+                "high_tok_s_user": s.high,
+                "verdict": s.verdict,
+                "ratio_low": s.ratio_low,
+                "ratio_high": s.ratio_high,
+                "kind": s.kind,
+            }
+            for s in g.spans
+        ],
+        "crossovers_tok_s_user": list(g.crossovers),
+        "supported_share": g.supported_share,
+        "refuted_share": g.refuted_share,
+        "frontier": [
+            {
+                "side": p.side,
+                "evidence_id": p.evidence_id,
+                "interactivity_tok_s_user": p.interactivity,
+                "value": p.value,
+                "kind": p.kind,
+                "level": p.level,
+            }
+            for p in g.frontier
+        ],
+    }
+
+
 def _verdict_dict(v) -> dict:
     return {
         "reading": v.reading_id,
@@ -85,6 +122,7 @@ def _verdict_dict(v) -> dict:
             }
             for s in getattr(v, "spread", ())
         ],
+        "regions": _regions_dict(getattr(v, "regions", None)),
         "why": v.why,
     }
 

@@ -40,6 +40,8 @@ __all__ = [
     "Reading",
     "SloBound",
     "Publication",
+    "REGION_METRICS",
+    "RegionRange",
     "Speculative",
     "CONDITION_NAMES",
     "OPTIONAL_CONDITIONS",
@@ -57,11 +59,45 @@ multi-die package, a server node, a whole system, or one user's stream (interact
 
 Comparator = Literal[">=", "<=", "approx", "includes"]
 
-PredicateForm = Literal["at", "up_to", "beats_all"]
+PredicateForm = Literal["at", "up_to", "beats_all", "everywhere", "region"]
 """The shape of a statement: ``at`` — "X at condition C" (the figure read at the claim's conditions);
 ``up_to`` — "up to X" (the best over every matching record and level reaches X: any one that does
 supports it, only a maximum that falls short refutes it); ``beats_all`` — "fastest", "a record" (the
-claimed figure beats every matching record of *other* chips: one at or above it refutes)."""
+claimed figure beats every matching record of *other* chips: one at or above it refutes); ``everywhere``
+— "across the entire frontier" (a ratio claim that holds at every interactivity both frontiers were
+measured at, within ``region``'s range when given); ``region`` — "across most of the frontier", "below
+50 tok/s/user" (it holds over at least ``region.min_share`` of the range): :mod:`claimbench.judge.verdict.region`."""
+
+REGION_METRICS: tuple[str, ...] = (
+    "output_tok_per_s",
+    "total_tok_per_s",
+    "input_tok_per_s",
+    "output_tok_per_j",
+    "output_tok_per_usd",
+    "usd_per_mtok",
+)
+"""Metrics a ``region`` / ``everywhere`` claim may compare along the interactivity axis (a throughput, or one
+derived from it per card)."""
+
+
+class RegionRange(Strict):
+    """Where on the interactivity axis (tok/s/user = 1000 / mean TPOT) a region claim speaks, and how much of it.
+
+    A missing end is the end of what either frontier measured. ``min_share``: the share of the range the
+    claim must hold over ("most" = 0.5, which the claim then has to exceed); ``everywhere`` is 1."""
+
+    interactivity_min_tok_s_user: float | None = Field(default=None, gt=0, allow_inf_nan=False)
+    interactivity_max_tok_s_user: float | None = Field(default=None, gt=0, allow_inf_nan=False)
+    min_share: float | None = Field(default=None, gt=0, le=1)
+    note: str | None = None
+
+    @model_validator(mode="after")
+    def _ordered(self) -> RegionRange:
+        lo, hi = self.interactivity_min_tok_s_user, self.interactivity_max_tok_s_user
+        if lo is not None and hi is not None and lo >= hi:
+            raise ValueError(f"region: interactivity_min_tok_s_user {lo:g} must be below interactivity_max {hi:g}")
+        return self
+
 
 CLAIM_SCHEMA_VERSION = 2
 """Version of the claim file shape. 1: files without ``schema:`` (read and migrated in memory)."""
@@ -222,7 +258,11 @@ class Predicate(Strict):
     form: PredicateForm = Field(
         default="at",
         description="at: the figure at the claim's conditions; up_to: the best over the frontier reaches it; "
-        "beats_all: it beats every matching record of other systems",
+        "beats_all: it beats every matching record of other systems; everywhere / region: per region of the "
+        "interactivity axis (a ratio claim)",
+    )
+    region: RegionRange | None = Field(
+        default=None, description="the interactivity range and share a region / everywhere claim speaks of"
     )
 
     @model_validator(mode="after")
@@ -245,13 +285,28 @@ class Predicate(Strict):
                 raise ValueError(f"value: {self.value} is not a finite number")
             if self.value <= 0:
                 raise ValueError(f"value: {self.value:g} must be positive (a throughput, latency or ratio is > 0)")
-        if self.form != "at" and (self.ratio_to is not None or coverage):
-            raise ValueError(f"form: {self.form!r} applies to a single figure, not a ratio or coverage predicate")
+        self._check_region_form(coverage)
         if self.form != "at" and self.comparator not in (">=", "<="):
             raise ValueError(f"form: {self.form!r} needs comparator '>=' or '<='")
         if self.tolerance_rel is not None and not (0 <= self.tolerance_rel < 1):
             raise ValueError(f"tolerance_rel: {self.tolerance_rel} must be in [0, 1)")
         return self
+
+    def _check_region_form(self, coverage: bool) -> None:
+        """``up_to`` / ``beats_all`` take a single figure; ``everywhere`` / ``region`` a ratio of throughputs."""
+        regional = self.form in ("everywhere", "region")
+        if self.form in ("up_to", "beats_all") and (self.ratio_to is not None or coverage):
+            raise ValueError(f"form: {self.form!r} applies to a single figure, not a ratio or coverage predicate")
+        if regional and self.ratio_to is None:
+            raise ValueError(f"form: {self.form!r} compares two frontiers: it needs ratio_to (the baseline)")
+        if regional and self.metric not in REGION_METRICS:
+            raise ValueError(f"form: {self.form!r} needs a throughput metric ({', '.join(REGION_METRICS)})")
+        if self.region is not None and not regional:
+            raise ValueError("region: only with form 'everywhere' or 'region'")
+        if self.form == "region" and (self.region is None or self.region.min_share is None):
+            raise ValueError("region.min_share: required with form 'region' (the share of the range it holds over)")
+        if self.form == "everywhere" and self.region is not None and self.region.min_share not in (None, 1.0):
+            raise ValueError("region.min_share: form 'everywhere' holds over the whole range (leave it out)")
 
 
 class ConditionsOverride(Strict):

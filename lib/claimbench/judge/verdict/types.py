@@ -121,6 +121,51 @@ class SpreadEntry:
 
 
 @dataclass(frozen=True)
+class FrontierPoint:
+    """One point of a frontier: interactivity (tok/s/user) and the throughput there, on the reading's basis."""
+
+    side: str
+    """``claimant`` or ``baseline``."""
+    evidence_id: str
+    interactivity: float
+    value: float
+    kind: str
+    level: str | None
+
+
+@dataclass(frozen=True)
+class RegionSpan:
+    """One region of the interactivity axis with a single class (:mod:`claimbench.judge.verdict.region`).
+
+    ``verdict`` is a class, or ``NOT-MEASURED`` where only one frontier (or neither) was measured; the
+    ratio is the claimant's metric over the baseline's at the span's two ends (claim metric, null there)."""
+
+    low: float
+    high: float
+    verdict: str
+    ratio_low: float | None
+    ratio_high: float | None
+    kind: str
+
+
+@dataclass(frozen=True)
+class RegionReading:
+    """A per-region reading: the two frontiers, the regions, the crossovers and the share supporting."""
+
+    numerator: str
+    denominator: str
+    threshold: float
+    comparator: str
+    scope: tuple[float, float]
+    overlap: tuple[float, float] | None
+    spans: tuple[RegionSpan, ...]
+    crossovers: tuple[float, ...]
+    supported_share: float | None
+    refuted_share: float | None
+    frontier: tuple[FrontierPoint, ...]
+
+
+@dataclass(frozen=True)
 class Verdict:
     """The verdict on one reading of one claim, with everything that explains it."""
 
@@ -157,3 +202,5 @@ class Verdict:
     indicative: float | None = None
     spread: tuple[SpreadEntry, ...] = ()
     """Every comparable record decided on its own (:mod:`claimbench.judge.verdict.disagreement`)."""
+    regions: RegionReading | None = None
+    """The per-region reading of a ``region`` / ``everywhere`` claim (:mod:`claimbench.judge.verdict.region`)."""
