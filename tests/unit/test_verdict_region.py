@@ -47,9 +47,9 @@ def test_the_crossover_is_interpolated_between_points_of_the_same_record_and_ref
     assert v.regions.crossovers == pytest.approx((10 + 40 * 1000 / 1200,))
     assert [s.verdict for s in v.regions.spans] == ["SUPPORTED", "REFUTED"]
     assert v.regions.supported_share == pytest.approx((1000 / 1200 * 40) / 40)
-    assert v.regions.spans[0].ratio_low == pytest.approx(2.0) and v.regions.spans[1].ratio_high == pytest.approx(
-        400 / 600
-    )
+    (win, lose) = v.regions.spans  # ratio 2.0 at 10 down to 1.0 at the crossover, then to 400 / 600 at 50
+    assert (win.ratio_low, win.ratio_high) == pytest.approx((1.0, 2.0))
+    assert (lose.ratio_low, lose.ratio_high) == pytest.approx((400 / 600, 1.0))
 
 
 def test_across_most_of_the_range_is_supported_when_the_winning_share_is_over_half():

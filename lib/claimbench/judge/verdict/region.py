@@ -144,14 +144,14 @@ def region_reading(
     if lo <= hi:
         for x0, x1, r, kind in _pieces(fa, fb, k, ge, lo, hi):
             cls = decide(">=" if ge else "<=", k, None, r, kind, None)
-            ends = [claim_ratio(_at(fa, x)[0] / _at(fb, x)[0]) for x in (x0, x1)]
+            ends = [claim_ratio(_at(fa, x)[0] / _at(fb, x)[0]) for x in (x0, x1)]  # monotone on a piece
             sign = r >= k
             if spans and spans[-1].verdict == cls and signs[-1] == sign and spans[-1].kind == kind:
                 prev = spans.pop()
                 signs.pop()
-                spans.append(RegionSpan(prev.low, x1, cls, prev.ratio_low, ends[1], kind))
-            else:
-                spans.append(RegionSpan(x0, x1, cls, ends[0], ends[1], kind))
+                ends += [prev.ratio_low or ends[0], prev.ratio_high or ends[0]]
+                x0 = prev.low
+            spans.append(RegionSpan(x0, x1, cls, min(ends), max(ends), kind))
             signs.append(sign)
     crossovers = tuple(spans[i].high for i in range(len(spans) - 1) if signs[i] != signs[i + 1])
     overlap = (lo, hi) if lo <= hi else None

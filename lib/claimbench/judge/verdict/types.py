@@ -138,7 +138,8 @@ class RegionSpan:
     """One region of the interactivity axis with a single class (:mod:`claimbench.judge.verdict.region`).
 
     ``verdict`` is a class, or ``NOT-MEASURED`` where only one frontier (or neither) was measured; the
-    ratio is the claimant's metric over the baseline's at the span's two ends (claim metric, null there)."""
+    ratio (the claimant's metric over the baseline's) runs from ``ratio_low`` to ``ratio_high`` over the span
+    (null where not measured)."""
 
     low: float
     high: float
