@@ -28,6 +28,7 @@ from claimbench.judge.verdict.index import by_id as evidence_by_id
 from claimbench.judge.verdict.intervals import (
     _percentile_interval,
 )
+from claimbench.judge.verdict.ratio_evidence import judge_by_ratio_records, ratio_records, ratio_spread
 from claimbench.judge.verdict.types import (
     EvidenceUse,
     PlausibilityBound,
@@ -301,13 +302,20 @@ def _judge_ratio(claim, r, evidence, hardware, cfg, bound, prices, equivalent, b
     implausible, bound = _ratio_ceiling(claim, r, base, base_hw, bound, tf_a, num, den, aside, notes)
     if implausible is not None:
         return implausible
+    stated, stated_aside = ratio_records(claim, r, metric, base_hw, evidence, hardware, equivalent, orgs)
+    ratio_ids = {u.evidence_id for u in (*stated, *stated_aside)}  # set aside for their ratio's reasons only
+    aside = tuple(a for a in aside if a.evidence_id not in ratio_ids) + tuple(stated_aside)
     if not num or not den:
+        if stated:  # no pair of absolute records: a stated ratio, like with like, decides (:mod:`.ratio_evidence`)
+            return judge_by_ratio_records(claim, r, stated, aside, evidence, notes)
         return _ratio_side_missing(claim, r, base, base_hw, evidence, bound, num, den, aside, notes)
     pair_comps = _pair_comps(num, den, evidence, equivalent)
     ok, n, d, comps = _best_ratio_pair(num, den, evidence, equivalent, pair_comps)
     ratio = _observed_of(n) / _observed_of(d)
     corr = _weakest([n.corroboration, d.corroboration])
     if not ok:
+        if stated:
+            return judge_by_ratio_records(claim, r, stated, aside, evidence, notes)
         return _ratio_of_different_workloads(claim, r, base, base_hw, bound, n, d, comps, ratio, corr, aside, notes)
     interval, method = _ratio_interval(n, d, cfg)
     n_read, d_read = _read_of(n), _read_of(d)
@@ -315,7 +323,7 @@ def _judge_ratio(claim, r, evidence, hardware, cfg, bound, prices, equivalent, b
     verdict = decide(p.comparator, float(p.value), p.tolerance_rel, ratio, kind, interval, p.value_pm)
     ev_by_id = evidence_by_id(evidence)
     verdict = unknown_cap(r.conditions, [(n.evidence_id, verdict)], ev_by_id, verdict, notes)
-    spread = _ratio_spread(num, den, pair_comps, p, (n.evidence_id, d.evidence_id))
+    spread = _ratio_spread(num, den, pair_comps, p, (n.evidence_id, d.evidence_id)) + ratio_spread(p, stated, False)
     sides = split_sides(spread)
     why_sides = ""
     if len(sides) > 1:  # equally well-matched pairs disagree: both sides named, nothing decided

@@ -32,6 +32,7 @@ from claimbench.judge.verdict.intervals import (
     _repeats_interval,
 )
 from claimbench.judge.verdict.reading import _read
+from claimbench.judge.verdict.stated import STATED_COST, states_cost
 from claimbench.judge.verdict.types import (
     FEW_REPEATS,
     EvidenceUse,
@@ -260,6 +261,8 @@ def _judge_single(claim, r, evidence, hardware, bound, cfg, prices, equivalent, 
     p = claim.predicate
     metric = r.metric or p.metric
     tf, missing = _transform(metric, r.conditions.hardware, hardware, prices)
+    if metric == "usd_per_mtok" and states_cost(r.conditions, evidence):
+        tf = STATED_COST  # a stated $/Mtok decides a cost claim directly (:mod:`.stated`)
     if tf is None:
         return _unverifiable(claim, r, missing, bound)
     base = _base(claim, r)

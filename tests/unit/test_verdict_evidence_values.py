@@ -1,0 +1,127 @@
+"""Evidence values that are ratios ("0.9x of system X at conditions C") or costs ("$0.20 per million output tokens")."""
+
+import pytest
+from verdict_builders import evidence, hardware, judge, make_claim, predicate
+
+from claimbench.schema.evidence import EvidenceRatio, LoadPoint
+
+HWS = hardware("chip-a", "chip-b")
+SLO = [{"metric": "tpot", "stat": "mean", "max_ms": 50}]
+
+
+def ratio_claim(value=2.0, comparator=">="):
+    return make_claim(pred=predicate(value, unit="x", ratio_to={"hardware": "chip-b"}, comparator=comparator))
+
+
+def stated(eid, value, kind="point", metric="output_tok_per_s", baseline="chip-b", slo=SLO, **over):
+    ratio = EvidenceRatio(baseline_hardware=baseline, metric=metric, value=value, kind=kind, slo=slo)
+    return evidence(eid, [], ratio=ratio, **over)
+
+
+def test_a_stated_ratio_under_the_same_conditions_decides_a_ratio_claim():
+    v = judge(ratio_claim(2.0), [stated("r", 2.4)], HWS)
+    assert (v.verdict, v.observed) == ("SUPPORTED", 2.4)
+    assert [u.evidence_id for u in v.evidence_used] == ["r"]
+    assert "states 2.4x over chip-b" in v.why
+
+
+def test_a_stated_ratio_of_another_metric_or_baseline_or_latency_bound_is_set_aside():
+    records = [
+        stated("per-j", 2.4, metric="output_tok_per_j"),
+        stated("other-base", 2.4, baseline="chip-c"),
+        stated("no-bound", 2.4, slo=None),
+    ]
+    v = judge(ratio_claim(2.0), records, hardware("chip-a", "chip-b", "chip-c"))
+    assert v.verdict == "NOT-COMPARABLE"
+    reasons = {a.evidence_id: " ".join(a.reasons) for a in v.evidence_set_aside}
+    assert "ratio of output_tok_per_j" in reasons["per-j"]
+    assert "over chip-c" in reasons["other-base"]
+    assert "latency bound" in reasons["no-bound"]
+
+
+def test_a_stated_lower_bound_ratio_supports_but_never_refutes():
+    assert judge(ratio_claim(2.0), [stated("r", 2.1, kind="lower_bound")], HWS).verdict == "SUPPORTED"
+    assert judge(ratio_claim(2.0), [stated("r", 1.5, kind="lower_bound")], HWS).verdict == "INCONCLUSIVE"
+    assert judge(ratio_claim(2.0), [stated("r", 1.5)], HWS).verdict == "REFUTED"
+
+
+def test_a_stated_ratio_of_another_chip_over_the_baseline_is_set_aside():
+    v = judge(
+        ratio_claim(2.0), [stated("r", 2.4, conditions={"hardware": "chip-c"})], hardware("chip-a", "chip-b", "chip-c")
+    )
+    assert v.verdict == "NOT-COMPARABLE" and v.observed is None
+
+
+def test_a_stated_ratio_that_disagrees_with_the_absolute_pair_leaves_it_inconclusive_with_both_named():
+    records = [
+        evidence("a", thr=2000.0),
+        evidence("b", thr=1000.0, conditions={"hardware": "chip-b"}),
+        stated("r", 0.9),
+    ]
+    v = judge(ratio_claim(1.8), records, HWS)
+    assert (v.verdict, v.observed) == ("INCONCLUSIVE", pytest.approx(2.0))  # the pair's ratio, not an average
+    outcomes = {s.evidence_id: s.outcome for s in v.spread}
+    assert outcomes == {"a / b": "SUPPORTED", "r": "REFUTED"}
+    assert "SUPPORTED by a / b" in v.why and "REFUTED by r" in v.why
+
+
+def test_a_stated_ratio_that_agrees_with_the_absolute_pair_joins_the_spread():
+    records = [
+        evidence("a", thr=2000.0),
+        evidence("b", thr=1000.0, conditions={"hardware": "chip-b"}),
+        stated("r", 1.9),
+    ]
+    v = judge(ratio_claim(1.8), records, HWS)
+    assert v.verdict == "SUPPORTED" and {s.evidence_id for s in v.spread} == {"a / b", "r"}
+
+
+def cost_claim(value=0.20, comparator="<="):
+    return make_claim(pred=predicate(value, metric="usd_per_mtok", unit="USD/Mtok", comparator=comparator))
+
+
+def cost_point(usd, tpot=50.0, **over):
+    return LoadPoint(level="L", output_tok_per_s=1000.0, tpot_mean_ms=tpot, usd_per_mtok=usd, **over)
+
+
+def test_a_stated_cost_per_mtok_decides_a_cost_claim_without_any_price():
+    v = judge(cost_claim(0.20), [evidence("c", [cost_point(0.18)])], HWS, prices={})
+    assert (v.verdict, v.observed) == ("SUPPORTED", 0.18)
+    assert judge(cost_claim(0.20), [evidence("c", [cost_point(0.25)])], HWS, prices={}).verdict == "REFUTED"
+
+
+def test_a_cost_taken_at_a_tighter_latency_is_an_upper_bound_of_the_cost_at_the_claims_bound():
+    tighter = [cost_point(0.25, tpot=40.0)]  # cheaper per token is possible at 50 ms: cannot refute
+    v = judge(cost_claim(0.20), [evidence("c", tighter)], HWS, prices={})
+    assert v.verdict == "INCONCLUSIVE" and "upper bound" in v.read_method
+    assert judge(cost_claim(0.20), [evidence("c", [cost_point(0.18, tpot=40.0)])], HWS, prices={}).verdict == (
+        "SUPPORTED"
+    )
+
+
+def test_a_cost_claim_without_stated_costs_or_a_price_is_unverifiable():
+    assert judge(cost_claim(0.20), [evidence("t", thr=1000.0)], HWS, prices={}).verdict == "UNVERIFIABLE"
+
+
+def test_a_stated_cost_is_read_at_the_claims_latency_bound_not_at_the_cheapest_level():
+    pts = [cost_point(0.10, tpot=80.0), cost_point(0.30, tpot=50.0)]  # cheap only at 80 ms, over the 50 ms bound
+    v = judge(cost_claim(0.20), [evidence("c", pts)], HWS, prices={})
+    assert (v.verdict, v.observed) == ("REFUTED", pytest.approx(0.30))
+
+
+def test_a_stated_cost_is_per_token_so_no_basis_conversion_applies():
+    v = judge(cost_claim(0.20), [evidence("c", [cost_point(0.18)], basis="node", packages=8)], HWS, prices={})
+    assert v.observed == pytest.approx(0.18)
+
+
+def test_a_latency_limited_cost_is_an_upper_bound_of_the_cheapest_for_a_claim_without_a_bound():
+    c = make_claim(
+        pred=predicate(0.20, metric="usd_per_mtok", unit="USD/Mtok", comparator="<="), conditions={"slo": None}
+    )
+    limited = LoadPoint(
+        level="L", output_tok_per_s=1000.0, tpot_limit_ms=20.0, usd_per_mtok=0.25, operating_point="latency-limited"
+    )
+    v = judge(c, [evidence("c", [limited])], HWS, prices={})
+    assert v.verdict == "INCONCLUSIVE"  # the cheapest may be below 0.20: an upper bound of 0.25 cannot refute
+    assert judge(c, [evidence("c", [limited.model_copy(update={"usd_per_mtok": 0.15})])], HWS, prices={}).verdict == (
+        "SUPPORTED"
+    )
