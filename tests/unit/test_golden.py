@@ -38,6 +38,33 @@ HWS = {
 # classes: 1 bounds/kinds, 2 latency statistics, 3 unknown conditions, 4 corroboration, 5 disagreement,
 # 6 claim forms (ratio, basis, per-user), 7 schema upgrade
 EXPECTED = {
+    "amd-mi355x-119pct-of-b200-llama2-70b-interactive": (
+        "SUPPORTED",
+        "independent",
+        {4, 6},
+        "a third party's stated ratio, Interactive 119% of B200: evidence that is itself a ratio, like with like "
+        "(the Offline 100% and Server 97% ratios are set aside: another scenario)",
+    ),
+    "amd-mi355x-97pct-of-b200-llama2-70b-server": (
+        "SUPPORTED",
+        "independent",
+        {4, 6},
+        "the same page's Server 97%; a secondary copy whose figures are AMD's own by origin, so independent only "
+        "by publisher",
+    ),
+    "semianalysis-b200-0-09-usd-per-mtok-at-23": (
+        "SUPPORTED",
+        "self-reported",
+        {4, 6},
+        "the page's own Cost row, $0.092 per Mtok at 23 tok/s/user, within the stated $0.09 +- 0.005; no price "
+        "registry needed",
+    ),
+    "semianalysis-b200-364pct-cheaper-than-mi300x-at-23": (
+        "SUPPORTED",
+        "self-reported",
+        {4, 6},
+        "'364% cheaper' = MI300X costs 4.64x B200: the stated costs 0.429 / 0.092 = 4.66x, within 1 %",
+    ),
     "lmsys-blackwell-gains-over-hopper-across-the-frontier": (
         "SUPPORTED",
         "independent",

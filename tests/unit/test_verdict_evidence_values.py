@@ -125,3 +125,51 @@ def test_a_latency_limited_cost_is_an_upper_bound_of_the_cheapest_for_a_claim_wi
     assert judge(c, [evidence("c", [limited.model_copy(update={"usd_per_mtok": 0.15})])], HWS, prices={}).verdict == (
         "SUPPORTED"
     )
+
+
+REF = """
+schema: 2
+id: r
+title: t
+source: {url: "https://example.org/r", date: "2026", quote: q}
+reported_by: lab
+shared_conditions: {hardware: chip-a, model: m, precision: fp8, input_len: 1024, output_len: 1024, speculative: none,
+  phase: end-to-end, deployment: null}
+results:
+  - id: x
+    label: l
+    conditions: {}
+    basis: card
+    packages: null
+    derived: false
+    operating_point: latency-limited
+"""
+
+
+def test_a_reference_result_may_state_a_ratio_instead_of_points_but_not_neither(tmp_path):
+    from claimbench.errors import UserError
+    from claimbench.load.evidence import load_reference
+
+    ok = tmp_path / "r.yaml"
+    ok.write_text(
+        REF + "    ratio: {baseline_hardware: chip-b, metric: output_tok_per_s, value: 0.9, kind: lower_bound}\n"
+    )
+    (ev,) = load_reference(ok, {"chip-a", "chip-b"})
+    assert (ev.points, ev.ratio.value, ev.ratio.kind) == ([], 0.9, "lower_bound")
+    bad = tmp_path / "sub" / "r.yaml"
+    bad.parent.mkdir()
+    bad.write_text(REF)
+    with pytest.raises(UserError, match="at least one point"):
+        load_reference(bad, {"chip-a", "chip-b"})
+
+
+def test_a_reference_point_may_state_its_cost_per_mtok(tmp_path):
+    from claimbench.load.evidence import load_reference
+
+    p = tmp_path / "r.yaml"
+    p.write_text(
+        REF
+        + "    points: [{level: a, output_tok_per_s: 100, tpot_limit_ms: 50, throughput_pm: 0.5, usd_per_mtok: 0.2}]\n"
+    )
+    (ev,) = load_reference(p, {"chip-a"})
+    assert ev.points[0].usd_per_mtok == 0.2

@@ -29,6 +29,7 @@ from claimbench.judge.verdict.intervals import (
     _percentile_interval,
 )
 from claimbench.judge.verdict.ratio_evidence import judge_by_ratio_records, ratio_records, ratio_spread
+from claimbench.judge.verdict.stated import STATED_COST, states_cost
 from claimbench.judge.verdict.types import (
     EvidenceUse,
     PlausibilityBound,
@@ -77,6 +78,8 @@ def _ratio_ceiling(
     Returns an IMPLAUSIBLE verdict when the claimed ratio exceeds that ceiling; otherwise (None, the bound
     to report), appending the ceiling to ``notes`` when one was computed."""
     if not (den and bound is not None and bound.max_value is not None and bound.kind == "numerator"):
+        return None, bound
+    if tf_a.base_metric == "usd_per_mtok":  # a stated cost: a throughput roof does not bound it
         return None, bound
     p = claim.predicate
     d = den[0]
@@ -280,6 +283,8 @@ def _judge_ratio(claim, r, evidence, hardware, cfg, bound, prices, equivalent, b
     base_hw = p.ratio_to.hardware
     tf_a, miss_a = _transform(metric, r.conditions.hardware, hardware, prices)
     tf_b, miss_b = _transform(metric, base_hw, hardware, prices)
+    if metric == "usd_per_mtok" and states_cost(r.conditions, evidence):
+        tf_a = tf_b = STATED_COST  # stated costs on both sides, like with like (:mod:`.stated`)
     if tf_a is None or tf_b is None:
         return _unverifiable(claim, r, "; ".join(x for x in (miss_a, miss_b) if x), bound)
     num, den, aside = _ratio_sides(

@@ -3,7 +3,7 @@
 A record with ``ratio`` (:class:`claimbench.schema.evidence.EvidenceRatio`) is used for a ratio claim only like
 with like: the same metric, the record's chip is the claim's and its baseline the claim's baseline, every
 binding condition matched as for any record (:func:`claimbench.judge.matching.match`, latency bound aside),
-and the same latency bound on both (a ratio at one operating point says nothing of the ratio at another:
+and the same latency bound on both (or the same benchmark scenario; a ratio at one operating point says nothing of the ratio at another:
 ratios are not monotone along a frontier). The stated kind propagates ("at least 2x" is a lower bound and
 can support a ``>=`` claim, never refute it); the stated precision is its interval.
 
@@ -44,8 +44,9 @@ def _same_slo(a: Sequence[SloBound] | None, b: Sequence[SloBound] | None) -> boo
     return key and all(abs(limits.get((s.metric, s.stat), float("inf")) - s.max_ms) <= _SLO_REL * s.max_ms for s in a)
 
 
-def _unlike(ev: Evidence, metric: str, base_hw: str, slo) -> list[str]:
-    """Why a ratio record is not like with like for the claim (empty when it is)."""
+def _unlike(ev: Evidence, metric: str, base_hw: str, slo, scenario=None) -> list[str]:
+    """Why a ratio record is not like with like for the claim (empty when it is). Records and claims in the same
+    benchmark scenario share its latency constraints (data/scenarios), whatever either states."""
     ratio = ev.ratio
     assert ratio is not None
     out = []
@@ -53,7 +54,8 @@ def _unlike(ev: Evidence, metric: str, base_hw: str, slo) -> list[str]:
         out.append(f"metric: the record states a ratio of {ratio.metric}, the claim one of {metric}")
     if ratio.baseline_hardware != base_hw:
         out.append(f"baseline: the record's ratio is over {ratio.baseline_hardware}, the claim's over {base_hw}")
-    if not _same_slo(slo, ratio.slo):
+    same_scenario = scenario is not None and ev.conditions.scenario == scenario
+    if not same_scenario and not _same_slo(slo, ratio.slo):
         out.append("latency bound: the ratio was stated at another latency bound than the claim's (or one has none)")
     return out
 
@@ -81,7 +83,7 @@ def ratio_records(claim, r, metric: str, base_hw: str, evidence, hardware, equiv
         if ev.ratio is None:
             continue
         m = match(cond, ev.basis, ev, hardware, equivalent=equivalent)
-        unlike = _unlike(ev, metric, base_hw, r.conditions.slo)
+        unlike = _unlike(ev, metric, base_hw, r.conditions.slo, r.conditions.scenario)
         if not m.comparable or unlike:
             aside.append(replace(_use(ev, m, who), reasons=tuple(m.reasons) + tuple(unlike), comparable=False))
             continue

@@ -160,7 +160,7 @@ def _bracket_interval(
 ) -> tuple[tuple[float, float], str]:
     """Carry an interpolation bracket's two values (and their stated precision) into the interval."""
     ys = [t[2] for t in triples if t[0] in bracket]
-    pms = [p.throughput_pm or 0.0 for p in used]
+    pms = [p.throughput_pm or 0.0 for p in used] or [0.0]
     lo, hi = min(ys) - max(pms), max(ys) + max(pms)
     if interval is not None:
         lo, hi = min(lo, interval[0]), max(hi, interval[1])
@@ -222,10 +222,11 @@ def _read_at_slo(
     interval, imethod = None, None
     if reps:
         interval, imethod = _percentile_interval(reps, cfg), _boot_method(cfg)
-    elif len(used) == 1:
+    elif len(used) == 1 and metric != _COST:  # throughput_pm is a throughput's precision, not a cost's
         interval, imethod = _stated(used[0], value)
     if kind == "interpolated" and bracket:
-        interval, imethod = _bracket_interval(triples, bracket, used, interval, imethod)
+        stated_pm = used if metric != _COST else []
+        interval, imethod = _bracket_interval(triples, bracket, stated_pm, interval, imethod)
     return ReadOut(value, kind, bracket, lat_field, how, reps, interval, imethod), None
 
 
