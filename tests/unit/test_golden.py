@@ -38,6 +38,19 @@ HWS = {
 # classes: 1 bounds/kinds, 2 latency statistics, 3 unknown conditions, 4 corroboration, 5 disagreement,
 # 6 claim forms (ratio, basis, per-user), 7 schema upgrade
 EXPECTED = {
+    "semianalysis-b200-2699051-tok-s-per-mw-at-23": (
+        "SUPPORTED",
+        "self-reported",
+        {4, 6},
+        "the page's own tok/s/MW row on a facility (provisioned MW) basis: 2,699,051 / 1e6 = 2.699051 tok/J, "
+        "stated, not derived from a chip TDP",
+    ),
+    "semianalysis-gb200-2756947-tok-s-per-mw-at-75": (
+        "UNVERIFIABLE",
+        None,
+        {6},
+        "a facility per-MW figure with no facility power in evidence: named as missing, never replaced by a chip TDP",
+    ),
     "amd-mi355x-119pct-of-b200-llama2-70b-interactive": (
         "SUPPORTED",
         "independent",

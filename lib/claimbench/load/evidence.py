@@ -28,7 +28,7 @@ from claimbench.load.peers.common import (
 from claimbench.load.peers.vllm_bench import load_vllm_bench
 from claimbench.load.yamlio import read_yaml, validation_message
 from claimbench.schema.base import Strict
-from claimbench.schema.claims import Basis, ConditionsOverride, Publication
+from claimbench.schema.claims import Basis, ConditionsOverride, PowerBasis, Publication
 from claimbench.schema.evidence import (
     Evidence,
     EvidenceConditions,
@@ -212,6 +212,8 @@ class _RefPoint(Strict):
     tpot_limit_ms: float | None = None
     throughput_pm: float | None = None
     usd_per_mtok: float | None = None
+    output_tok_per_j: float | None = None
+    power_basis: PowerBasis | None = None
     note: str | None = None
 
     @model_validator(mode="after")

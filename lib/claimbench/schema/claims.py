@@ -40,6 +40,7 @@ __all__ = [
     "Reading",
     "SloBound",
     "Publication",
+    "PowerBasis",
     "REGION_METRICS",
     "RegionRange",
     "Speculative",
@@ -52,6 +53,11 @@ __all__ = [
     "SubClaim",
     "expand_claim",
 ]
+
+PowerBasis = Literal["chip", "system", "facility"]
+"""Whose power a per-W figure divides by: the accelerator package's (``chip``: its board power), the whole
+system's (``system``: node or rack with CPUs, network and cooling), or the facility's (``facility``: the
+provisioned utility power, overhead included)."""
 
 Basis = Literal["card", "die", "node", "system", "user"]
 """What one unit of a per-unit figure counts: an accelerator package (card), one die of a
@@ -264,6 +270,11 @@ class Predicate(Strict):
     region: RegionRange | None = Field(
         default=None, description="the interactivity range and share a region / everywhere claim speaks of"
     )
+    power_basis: PowerBasis | None = Field(
+        default=None,
+        description="for a per-W metric, whose power: chip (default), system or facility; a system or facility "
+        "claim is never decided by a chip's TDP (:mod:`claimbench.judge.verdict.stated`)",
+    )
 
     @model_validator(mode="after")
     def _consistent(self) -> Predicate:
@@ -286,6 +297,8 @@ class Predicate(Strict):
             if self.value <= 0:
                 raise ValueError(f"value: {self.value:g} must be positive (a throughput, latency or ratio is > 0)")
         self._check_region_form(coverage)
+        if self.power_basis is not None and self.metric != "output_tok_per_j":
+            raise ValueError("power_basis: only with metric 'output_tok_per_j' (a per-W figure)")
         if self.form != "at" and self.comparator not in (">=", "<="):
             raise ValueError(f"form: {self.form!r} needs comparator '>=' or '<='")
         if self.tolerance_rel is not None and not (0 <= self.tolerance_rel < 1):

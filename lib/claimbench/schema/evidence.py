@@ -32,7 +32,16 @@ from typing import Literal
 from pydantic import Field, model_validator
 
 from claimbench.schema.base import Strict
-from claimbench.schema.claims import Basis, Deployment, Phase, Publication, Scenario, SloBound, Speculative
+from claimbench.schema.claims import (
+    Basis,
+    Deployment,
+    Phase,
+    PowerBasis,
+    Publication,
+    Scenario,
+    SloBound,
+    Speculative,
+)
 from claimbench.schema.provenance import Provenance
 
 __all__ = [
@@ -138,6 +147,14 @@ class LoadPoint(Strict):
         default=None,
         ge=0,
         description="measured mean power of one accelerator package over the level (W), when the source measured it",
+    )
+    output_tok_per_j: float | None = Field(
+        default=None,
+        gt=0,
+        description="output tokens per joule the source states for this point (tok/s per MW / 1e6), on ``power_basis``",
+    )
+    power_basis: PowerBasis | None = Field(
+        default=None, description="whose power ``output_tok_per_j`` divides by: chip, system or facility"
     )
     usd_per_mtok: float | None = Field(
         default=None,

@@ -28,6 +28,8 @@ from claimbench.schema.evidence import Evidence, LoadPoint
 # ----------------------------------------------------------------------------------------------
 # reading one evidence record
 # ----------------------------------------------------------------------------------------------
+_EFFICIENCY = "output_tok_per_j"
+"""A stated tok/J (:mod:`claimbench.judge.verdict.stated`): read at a latency bound like a throughput."""
 _COST = "usd_per_mtok"
 """A stated cost per million output tokens (:mod:`claimbench.judge.verdict.stated`): read at a latency bound
 like a throughput, with its bounds mirrored (lower is better)."""
@@ -88,7 +90,7 @@ def _read_best(
     A throughput claim without a latency bound speaks of the system's maximum: only a point taken
     at maximum throughput reads as that maximum; any other point is a lower bound of it."""
     thr_metric = metric in _THROUGHPUT
-    higher_better = metric.endswith("_per_s")
+    higher_better = metric.endswith("_per_s") or metric == _EFFICIENCY
     pick = max if higher_better else min
     best = pick(pts, key=lambda p: getattr(p, metric))
     how = "the single level" if len(pts) == 1 else f"the {'best' if higher_better else 'lowest'} of {len(pts)} levels"
@@ -222,10 +224,10 @@ def _read_at_slo(
     interval, imethod = None, None
     if reps:
         interval, imethod = _percentile_interval(reps, cfg), _boot_method(cfg)
-    elif len(used) == 1 and metric != _COST:  # throughput_pm is a throughput's precision, not a cost's
+    elif len(used) == 1 and metric in _THROUGHPUT:  # throughput_pm is a throughput's precision, not a cost's
         interval, imethod = _stated(used[0], value)
     if kind == "interpolated" and bracket:
-        stated_pm = used if metric != _COST else []
+        stated_pm = used if metric in _THROUGHPUT else []
         interval, imethod = _bracket_interval(triples, bracket, stated_pm, interval, imethod)
     return ReadOut(value, kind, bracket, lat_field, how, reps, interval, imethod), None
 
@@ -242,6 +244,6 @@ def _read(
     if not pts:
         return None, why
     slos: list[SloBound] = list(conditions.slo or [])
-    if not slos or metric not in (*_THROUGHPUT, _COST):
+    if not slos or metric not in (*_THROUGHPUT, _COST, _EFFICIENCY):
         return _read_best(evidence, pts, metric, conditions, cfg), None
     return _read_at_slo(evidence, pts, metric, slos, cfg)

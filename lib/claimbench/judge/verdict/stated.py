@@ -1,4 +1,5 @@
-"""Evidence that states the claim's figure itself rather than throughput (pure): a $/Mtok record.
+"""Evidence that states the claim's figure itself rather than throughput (pure): a $/Mtok record, a tok/J record
+on a stated power basis.
 
 A cost claim (``usd_per_mtok``) is normally derived: an hourly price (data/prices) over the record's
 throughput. A record whose points state ``usd_per_mtok`` (a price list, a cost model, with its own
@@ -8,24 +9,76 @@ usd_per_mtok"), and no price is needed. $/Mtok is per token, so no basis convers
 Reading it (:mod:`claimbench.judge.verdict.reading`): at the claim's latency bound like a throughput (a
 cost read on a tighter statistic is an *upper* bound of the cost at the bound); without a bound the claim
 speaks of the cheapest point, and a point not taken at maximum throughput is an upper bound of that.
+
+Per-W figures have a **power basis** (``predicate.power_basis``; a point's ``power_basis``): the chip's board
+power, the whole system's (node or rack: CPUs, network, cooling) or the facility's (provisioned MW). A point
+stating ``output_tok_per_j`` on the claim's power basis decides it directly; one on another basis is set
+aside. Without such a point, a chip claim is read per TDP as before; a **system or facility claim is never
+decided by a chip's TDP**: tok/s ÷ TDP is an *upper* bound of the system's tok/J only if the system draws at
+least the TDP per chip (nothing here states it does), so the reading stays INCONCLUSIVE with that bound shown
+(:func:`tdp_never_decides`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 
 from claimbench.judge.verdict.derived import _Transform
 from claimbench.judge.verdict.index import near
+from claimbench.judge.verdict.types import Verdict
 from claimbench.schema.claims import ClaimConditions
 from claimbench.schema.evidence import Evidence
 
-__all__ = ["STATED_COST", "states_cost"]
+__all__ = ["STATED_COST", "STATED_EFFICIENCY", "on_power_basis", "states_cost", "tdp_never_decides"]
 
 STATED_COST = _Transform("usd_per_mtok", lambda v: v, False, "", False)
 """Read ``usd_per_mtok`` as the record states it (no price, no basis conversion)."""
 
 
-def states_cost(conditions: ClaimConditions, evidence: Sequence[Evidence]) -> bool:
-    """Whether any record the reading could use (its chip and model, :func:`near`) states a cost per Mtok."""
+def _own(conditions: ClaimConditions, evidence: Sequence[Evidence]) -> list[Evidence]:
+    """The records of the reading's chip (all near ones when the reading leaves the chip open)."""
     pool, _ = near(evidence, conditions.hardware, conditions.model)
-    return any(p.usd_per_mtok is not None for ev in pool for p in ev.points)
+    hw = conditions.hardware
+    return [ev for ev in pool if hw is None or ev.conditions.hardware in (hw, None)]
+
+
+def states_cost(conditions: ClaimConditions, evidence: Sequence[Evidence]) -> bool:
+    """Whether any record of the reading's chip and model (:func:`near`) states a cost per Mtok."""
+    return any(p.usd_per_mtok is not None for ev in _own(conditions, evidence) for p in ev.points)
+
+
+STATED_EFFICIENCY = _Transform("output_tok_per_j", lambda v: v, False, "", False)
+"""Read ``output_tok_per_j`` as the record states it on its power basis (no TDP, no basis conversion)."""
+
+
+def on_power_basis(
+    conditions: ClaimConditions, evidence: Sequence[Evidence], power_basis: str
+) -> tuple[list[Evidence] | None, list[str]]:
+    """(the records a per-W reading on ``power_basis`` may use, notes) when some record states tok/J on that
+    basis; (None, notes) when none does. Records stating tok/J on another power basis are left out, and said so."""
+    stated = [ev for ev in _own(conditions, evidence) if any(p.output_tok_per_j is not None for p in ev.points)]
+    other = [ev.id for ev in stated if any(p.power_basis != power_basis for p in ev.points if p.output_tok_per_j)]
+    notes = [f"set aside: tok/J stated on another power basis than {power_basis}: {', '.join(other)}"] if other else []
+    keep = [ev for ev in stated if ev.id not in other]
+    return (keep or None), notes
+
+
+def tdp_never_decides(v: Verdict, power_basis: str) -> Verdict:
+    """A system or facility per-W reading made from a chip's TDP: INCONCLUSIVE, with the bound it would be."""
+    bound = (
+        f"a chip's TDP is not {power_basis} power: tok/s ÷ TDP is an upper bound of tok/J on the {power_basis} basis "
+        f"only if the {power_basis} draws at least the TDP per chip, which no source here states"
+    )
+    if v.verdict in ("SUPPORTED", "REFUTED"):
+        bound += f" (were it so, this reading would be {v.verdict})" if v.verdict == "REFUTED" else ""
+    decide = f"The {power_basis} power behind the throughput (tok/s per MW of {power_basis} power), with its source."
+    verdict = "INCONCLUSIVE" if v.verdict in ("SUPPORTED", "REFUTED") else v.verdict
+    return replace(
+        v,
+        verdict=verdict,  # type: ignore[arg-type]  # one of the classes
+        notes=(*v.notes, bound),
+        why=f"Read per chip TDP only: {bound}; {v.why}",
+        what_would_decide=(decide, *v.what_would_decide),
+        indicative=v.observed if verdict != v.verdict else v.indicative,
+    )

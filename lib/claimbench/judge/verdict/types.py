@@ -32,8 +32,9 @@ BRIDGEABLE = ("input_len", "output_len")
 
 _THROUGHPUT = ("output_tok_per_s", "total_tok_per_s", "input_tok_per_s", "request_per_s", "goodput_req_per_s")
 _PER_CARD_DERIVED = ("output_tok_per_j", "output_tok_per_usd", "usd_per_mtok")
-_BASIS_FREE = ("tpot_mean_ms", "usd_per_mtok")
-"""Metrics read as stated whatever the record's basis (per token or per stream: no per-card conversion)."""
+_BASIS_FREE = ("tpot_mean_ms", "usd_per_mtok", "output_tok_per_j")
+"""Metrics read as stated whatever the record's basis (per token, per joule or per stream: no per-card conversion;
+a derived tok/J is read from output_tok_per_s, which converts)."""
 FEW_REPEATS = 5
 
 
