@@ -52,13 +52,13 @@ def test_a_stated_ratio_of_another_chip_over_the_baseline_is_set_aside():
     assert v.verdict == "NOT-COMPARABLE" and v.observed is None
 
 
+def pair_2x_and_stated(ratio):
+    """chip-a at 2,000 and chip-b at 1,000 tok/s (a 2.0x pair), and record r stating ``ratio``."""
+    return [evidence("a", thr=2000.0), evidence("b", thr=1000.0, conditions={"hardware": "chip-b"}), stated("r", ratio)]
+
+
 def test_a_stated_ratio_that_disagrees_with_the_absolute_pair_leaves_it_inconclusive_with_both_named():
-    records = [
-        evidence("a", thr=2000.0),
-        evidence("b", thr=1000.0, conditions={"hardware": "chip-b"}),
-        stated("r", 0.9),
-    ]
-    v = judge(ratio_claim(1.8), records, HWS)
+    v = judge(ratio_claim(1.8), pair_2x_and_stated(0.9), HWS)
     assert (v.verdict, v.observed) == ("INCONCLUSIVE", pytest.approx(2.0))  # the pair's ratio, not an average
     outcomes = {s.evidence_id: s.outcome for s in v.spread}
     assert outcomes == {"a / b": "SUPPORTED", "r": "REFUTED"}
@@ -66,12 +66,7 @@ def test_a_stated_ratio_that_disagrees_with_the_absolute_pair_leaves_it_inconclu
 
 
 def test_a_stated_ratio_that_agrees_with_the_absolute_pair_joins_the_spread():
-    records = [
-        evidence("a", thr=2000.0),
-        evidence("b", thr=1000.0, conditions={"hardware": "chip-b"}),
-        stated("r", 1.9),
-    ]
-    v = judge(ratio_claim(1.8), records, HWS)
+    v = judge(ratio_claim(1.8), pair_2x_and_stated(1.9), HWS)
     assert v.verdict == "SUPPORTED" and {s.evidence_id for s in v.spread} == {"a / b", "r"}
 
 

@@ -16,11 +16,12 @@ from claimbench.schema.evidence import Evidence, EvidenceConditions, LoadPoint
 
 @dataclass
 class HW:
-    """A chip spec with what the verdict reads from it (dies, packages per node, board power)."""
+    """A chip spec with what the verdict reads from it (dies, packages per node, board power, vendor)."""
 
     dies_per_package: int | None = 1
     packages_per_node: int | None = 8
     tdp_w: float | None = None
+    vendor: str = ""
 
 
 def hardware(*ids: str, **specs: HW) -> dict[str, HW]:
