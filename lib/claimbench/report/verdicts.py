@@ -139,6 +139,7 @@ def verdict_records(verdicts) -> list:
 
     out: dict[str, dict] = {}
     for v in verdicts:
+        reading = _verdict_dict(v)  # made once: the reading as worded is also the claim's top level
         d = out.get(v.claim_id)
         if d is None:
             d = out[v.claim_id] = {
@@ -146,10 +147,10 @@ def verdict_records(verdicts) -> list:
                 "title": v.title,
                 "quote": v.quote,
                 "source": v.source_url,
-                **_verdict_dict(v),
+                **reading,
                 "readings": [],
             }
-        d["readings"].append(_verdict_dict(v))
+        d["readings"].append(reading)
     return [ClaimVerdicts.model_validate(d) for d in out.values()]
 
 
