@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 
 def _use_dict(u) -> dict:
     return {
@@ -134,24 +136,27 @@ def verdicts_json(verdicts) -> list[dict]:
 
 
 def verdict_records(verdicts) -> list:
-    """The typed verdict records (:class:`claimbench.schema.verdict.ClaimVerdicts`), one per claim."""
-    from claimbench.schema.verdict import ClaimVerdicts
+    """The typed verdict records (:class:`claimbench.schema.verdict.ClaimVerdicts`), one per claim.
 
-    out: dict[str, dict] = {}
+    Each reading is validated once (:class:`~claimbench.schema.verdict.ReadingVerdict`); the claim's top level
+    repeats its reading as worded, so it is built from that validated reading rather than validated again."""
+    from claimbench.schema.verdict import ClaimVerdicts, ReadingVerdict
+
+    heads: dict[str, tuple] = {}
+    readings: dict[str, list] = {}
     for v in verdicts:
-        reading = _verdict_dict(v)  # made once: the reading as worded is also the claim's top level
-        d = out.get(v.claim_id)
-        if d is None:
-            d = out[v.claim_id] = {
-                "id": v.claim_id,
-                "title": v.title,
-                "quote": v.quote,
-                "source": v.source_url,
-                **reading,
-                "readings": [],
-            }
-        d["readings"].append(reading)
-    return [ClaimVerdicts.model_validate(d) for d in out.values()]
+        reading = ReadingVerdict.model_validate(_verdict_dict(v))
+        if v.claim_id not in heads:
+            heads[v.claim_id] = (v, reading)
+            readings[v.claim_id] = []
+        readings[v.claim_id].append(reading)
+    out = []
+    for claim_id, (v, head) in heads.items():
+        values: dict[str, Any] = dict(head)
+        values.update(id=claim_id, title=str(v.title), quote=str(v.quote), source=str(v.source_url))
+        values["readings"] = readings[claim_id]
+        out.append(ClaimVerdicts.model_construct(**values))
+    return out
 
 
 def _short(text: str, limit: int = 300) -> str:
