@@ -138,3 +138,11 @@ def test_a_card_without_regions_has_no_region_table_or_chart():
 
     assert region_table_html({"regions": None}) == ""
     assert region_chart({"id": "c", "readings": [{"regions": None}]}) is None
+
+
+def test_a_region_claim_without_a_model_is_not_decided_by_frontiers_of_a_named_model():
+    pred = predicate(1.0, unit="x", ratio_to={"hardware": "chip-b"}, form="everywhere")
+    c = make_claim(pred=pred, conditions={"slo": None, "model": None})
+    v = judge(c, [frontier("a", A), frontier("b", B, "chip-b")], HWS)
+    assert v.verdict == "INCONCLUSIVE"
+    assert any("with model = m it would be REFUTED" in n for n in v.notes)

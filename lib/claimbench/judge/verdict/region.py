@@ -37,6 +37,7 @@ from claimbench.judge.verdict.explain import _base, _caveats, _differences, _emp
 from claimbench.judge.verdict.index import by_id as evidence_by_id
 from claimbench.judge.verdict.ratio import _best_ratio_pair, _pair_comps, _ratio_side_missing, _ratio_sides
 from claimbench.judge.verdict.types import EvidenceUse, FrontierPoint, RegionReading, RegionSpan, Verdict
+from claimbench.judge.verdict.unknowns import unknown_cap
 from claimbench.schema.claims import Claim, ResolvedReading
 from claimbench.schema.evidence import Evidence, LoadPoint
 
@@ -292,6 +293,7 @@ def judge_region(
     )
     min_share = 1.0 if p.form == "everywhere" else float(rng.min_share if rng and rng.min_share else 1.0)
     verdict = overall_class(reading, min_share) if ok else "NOT-COMPARABLE"
+    verdict = unknown_cap(r.conditions, [(n.evidence_id, verdict), (d.evidence_id, verdict)], ev, verdict, notes)
     corr = _weakest([n.corroboration, d.corroboration])
     notes.append(f"regions: {_spans_text(reading)}")
     if reading.crossovers:
