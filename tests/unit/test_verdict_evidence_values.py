@@ -168,3 +168,27 @@ def test_a_reference_point_may_state_its_cost_per_mtok(tmp_path):
     )
     (ev,) = load_reference(p, {"chip-a"})
     assert ev.points[0].usd_per_mtok == 0.2
+
+
+def tco_claim(value=0.20):
+    pred = {**predicate(value, metric="usd_per_mtok", unit="USD/Mtok", comparator="<="), "price_basis": "tco"}
+    return make_claim(pred=pred)
+
+
+def test_a_tco_cost_claim_is_decided_by_a_stated_tco_cost_and_not_by_a_rental_price_cost():
+    rental = evidence("rent", [cost_point(0.10, price_basis="accelerator-hour")])
+    tco = evidence("tco", [cost_point(0.25, price_basis="tco")])
+    v = judge(tco_claim(0.20), [rental, tco], HWS, prices={})
+    assert (v.verdict, v.observed, [u.evidence_id for u in v.evidence_used]) == ("REFUTED", 0.25, ["tco"])
+
+
+def test_a_tco_cost_claim_without_a_stated_tco_cost_is_unverifiable_even_with_an_hourly_price():
+    v = judge(tco_claim(0.20), [evidence("t", thr=1000.0)], HWS, prices={"chip-a": 2.0})
+    assert v.verdict == "UNVERIFIABLE" and "a cost on a tco basis" in v.why
+
+
+def test_a_price_basis_goes_with_a_cost_metric_only():
+    from pydantic import ValidationError
+
+    with pytest.raises(ValidationError, match="price_basis: only with metric"):
+        make_claim(pred={**predicate(1000.0), "price_basis": "tco"})

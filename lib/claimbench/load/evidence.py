@@ -28,7 +28,7 @@ from claimbench.load.peers.common import (
 from claimbench.load.peers.vllm_bench import load_vllm_bench
 from claimbench.load.yamlio import read_yaml, validation_message
 from claimbench.schema.base import Strict
-from claimbench.schema.claims import Basis, ConditionsOverride, PowerBasis, Publication
+from claimbench.schema.claims import Basis, ConditionsOverride, PowerBasis, PriceBasis, Publication
 from claimbench.schema.evidence import (
     Evidence,
     EvidenceConditions,
@@ -214,6 +214,7 @@ class _RefPoint(Strict):
     usd_per_mtok: float | None = None
     output_tok_per_j: float | None = None
     power_basis: PowerBasis | None = None
+    price_basis: PriceBasis | None = None
     note: str | None = None
 
     @model_validator(mode="after")

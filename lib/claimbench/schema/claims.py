@@ -41,6 +41,7 @@ __all__ = [
     "SloBound",
     "Publication",
     "PowerBasis",
+    "PriceBasis",
     "REGION_METRICS",
     "RegionRange",
     "Speculative",
@@ -58,6 +59,11 @@ PowerBasis = Literal["chip", "system", "facility"]
 """Whose power a per-W figure divides by: the accelerator package's (``chip``: its board power), the whole
 system's (``system``: node or rack with CPUs, network and cooling), or the facility's (``facility``: the
 provisioned utility power, overhead included)."""
+
+PriceBasis = Literal["accelerator-hour", "system-hour", "tco"]
+"""What a cost figure rests on: an hourly price of one accelerator package (``accelerator-hour``: what
+data/prices holds), an hourly price of a whole system or rack (``system-hour``), or a total cost of
+ownership model (``tco``: hardware, power, facility over a lifetime)."""
 
 Basis = Literal["card", "die", "node", "system", "user"]
 """What one unit of a per-unit figure counts: an accelerator package (card), one die of a
@@ -270,6 +276,11 @@ class Predicate(Strict):
     region: RegionRange | None = Field(
         default=None, description="the interactivity range and share a region / everywhere claim speaks of"
     )
+    price_basis: PriceBasis | None = Field(
+        default=None,
+        description="for a cost metric, what the cost rests on: accelerator-hour (default: data/prices), "
+        "system-hour or tco; only a stated cost on the same basis decides a system-hour or tco claim",
+    )
     power_basis: PowerBasis | None = Field(
         default=None,
         description="for a per-W metric, whose power: chip (default), system or facility; a system or facility "
@@ -299,6 +310,8 @@ class Predicate(Strict):
         self._check_region_form(coverage)
         if self.power_basis is not None and self.metric != "output_tok_per_j":
             raise ValueError("power_basis: only with metric 'output_tok_per_j' (a per-W figure)")
+        if self.price_basis is not None and self.metric not in ("usd_per_mtok", "output_tok_per_usd"):
+            raise ValueError("price_basis: only with metric 'usd_per_mtok' or 'output_tok_per_usd'")
         if self.form != "at" and self.comparator not in (">=", "<="):
             raise ValueError(f"form: {self.form!r} needs comparator '>=' or '<='")
         if self.tolerance_rel is not None and not (0 <= self.tolerance_rel < 1):

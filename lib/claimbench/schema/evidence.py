@@ -37,6 +37,7 @@ from claimbench.schema.claims import (
     Deployment,
     Phase,
     PowerBasis,
+    PriceBasis,
     Publication,
     Scenario,
     SloBound,
@@ -161,6 +162,9 @@ class LoadPoint(Strict):
         gt=0,
         description="cost per million output tokens the source states for this point (a price or a cost model: "
         "the record's provenance says whose); decides a usd_per_mtok claim without a price registry",
+    )
+    price_basis: PriceBasis | None = Field(
+        default=None, description="what ``usd_per_mtok`` rests on: accelerator-hour, system-hour or tco"
     )
     note: str | None = None
 

@@ -29,7 +29,7 @@ from claimbench.judge.verdict.intervals import (
     _percentile_interval,
 )
 from claimbench.judge.verdict.ratio_evidence import judge_by_ratio_records, ratio_records, ratio_spread
-from claimbench.judge.verdict.stated import STATED_COST, states_cost
+from claimbench.judge.verdict.stated import STATED_COST, on_price_basis, price_basis_missing, states_cost
 from claimbench.judge.verdict.types import (
     EvidenceUse,
     PlausibilityBound,
@@ -283,8 +283,11 @@ def _judge_ratio(claim, r, evidence, hardware, cfg, bound, prices, equivalent, b
     base_hw = p.ratio_to.hardware
     tf_a, miss_a = _transform(metric, r.conditions.hardware, hardware, prices)
     tf_b, miss_b = _transform(metric, base_hw, hardware, prices)
-    if metric == "usd_per_mtok" and states_cost(r.conditions, evidence):
+    if metric == "usd_per_mtok" and states_cost(r.conditions, evidence, p.price_basis):
         tf_a = tf_b = STATED_COST  # stated costs on both sides, like with like (:mod:`.stated`)
+        evidence = on_price_basis(evidence, p.price_basis)
+    elif price_basis_missing(metric, p.price_basis):
+        return _unverifiable(claim, r, price_basis_missing(metric, p.price_basis) or "", bound)
     if tf_a is None or tf_b is None:
         return _unverifiable(claim, r, "; ".join(x for x in (miss_a, miss_b) if x), bound)
     num, den, aside = _ratio_sides(

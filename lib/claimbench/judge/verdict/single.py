@@ -36,6 +36,8 @@ from claimbench.judge.verdict.stated import (
     STATED_COST,
     STATED_EFFICIENCY,
     on_power_basis,
+    on_price_basis,
+    price_basis_missing,
     states_cost,
     tdp_never_decides,
 )
@@ -267,8 +269,11 @@ def _judge_single(claim, r, evidence, hardware, bound, cfg, prices, equivalent, 
     p = claim.predicate
     metric = r.metric or p.metric
     tf, missing = _transform(metric, r.conditions.hardware, hardware, prices)
-    if metric == "usd_per_mtok" and states_cost(r.conditions, evidence):
+    if metric == "usd_per_mtok" and states_cost(r.conditions, evidence, p.price_basis):
         tf = STATED_COST  # a stated $/Mtok decides a cost claim directly (:mod:`.stated`)
+        evidence = on_price_basis(evidence, p.price_basis)
+    elif price_basis_missing(metric, p.price_basis):
+        return _unverifiable(claim, r, price_basis_missing(metric, p.price_basis) or "", bound)
     power_basis = p.power_basis or "chip"
     if metric == "output_tok_per_j":
         on_basis, basis_notes = on_power_basis(r.conditions, evidence, power_basis)

@@ -10,6 +10,10 @@ Reading it (:mod:`claimbench.judge.verdict.reading`): at the claim's latency bou
 cost read on a tighter statistic is an *upper* bound of the cost at the bound); without a bound the claim
 speaks of the cheapest point, and a point not taken at maximum throughput is an upper bound of that.
 
+A cost claim may name its **price basis** (``predicate.price_basis``: accelerator-hour, system-hour, tco): a
+stated cost of another basis is not used for it, and a system-hour or TCO claim without a stated cost on
+its basis is UNVERIFIABLE, naming that figure — an accelerator-hour list price is not a TCO.
+
 Per-W figures have a **power basis** (``predicate.power_basis``; a point's ``power_basis``): the chip's board
 power, the whole system's (node or rack: CPUs, network, cooling) or the facility's (provisioned MW). A point
 stating ``output_tok_per_j`` on the claim's power basis decides it directly; one on another basis is set
@@ -30,7 +34,15 @@ from claimbench.judge.verdict.types import Verdict
 from claimbench.schema.claims import ClaimConditions
 from claimbench.schema.evidence import Evidence
 
-__all__ = ["STATED_COST", "STATED_EFFICIENCY", "on_power_basis", "states_cost", "tdp_never_decides"]
+__all__ = [
+    "STATED_COST",
+    "STATED_EFFICIENCY",
+    "on_power_basis",
+    "on_price_basis",
+    "price_basis_missing",
+    "states_cost",
+    "tdp_never_decides",
+]
 
 STATED_COST = _Transform("usd_per_mtok", lambda v: v, False, "", False)
 """Read ``usd_per_mtok`` as the record states it (no price, no basis conversion)."""
@@ -43,9 +55,34 @@ def _own(conditions: ClaimConditions, evidence: Sequence[Evidence]) -> list[Evid
     return [ev for ev in pool if hw is None or ev.conditions.hardware in (hw, None)]
 
 
-def states_cost(conditions: ClaimConditions, evidence: Sequence[Evidence]) -> bool:
-    """Whether any record of the reading's chip and model (:func:`near`) states a cost per Mtok."""
-    return any(p.usd_per_mtok is not None for ev in _own(conditions, evidence) for p in ev.points)
+def states_cost(conditions: ClaimConditions, evidence: Sequence[Evidence], price_basis: str | None = None) -> bool:
+    """Whether any record of the reading's chip and model (:func:`near`) states a cost per Mtok (on
+    ``price_basis`` when the claim names one; a point of unstated basis counts for any)."""
+    return any(
+        p.usd_per_mtok is not None and (price_basis is None or p.price_basis in (None, price_basis))
+        for ev in _own(conditions, evidence)
+        for p in ev.points
+    )
+
+
+def on_price_basis(evidence: Sequence[Evidence], price_basis: str | None) -> Sequence[Evidence]:
+    """The records a stated-cost reading may use: all of them, or without those stating a cost on another basis."""
+    if price_basis is None:
+        return evidence
+    return [
+        ev for ev in evidence if not any(p.usd_per_mtok and p.price_basis not in (None, price_basis) for p in ev.points)
+    ]
+
+
+def price_basis_missing(metric: str, price_basis: str | None) -> str | None:
+    """The missing figure when a cost claim on a system-hour or TCO basis has no stated cost on that basis:
+    data/prices holds accelerator-hour list prices, which neither bound nor stand in for it."""
+    if metric in ("usd_per_mtok", "output_tok_per_usd") and price_basis in ("system-hour", "tco"):
+        return (
+            f"a cost on a {price_basis} basis (a stated usd_per_mtok with price_basis {price_basis}); "
+            "data/prices holds accelerator-hour list prices only"
+        )
+    return None
 
 
 STATED_EFFICIENCY = _Transform("output_tok_per_j", lambda v: v, False, "", False)
