@@ -33,6 +33,7 @@ BOUNDS = [20.0, 35.0, 50.0, 70.0]
 class HW:
     dies_per_package: int | None = 1
     packages_per_node: int | None = 8
+    vendor: str = ""
 
 
 def make_claim(i: int, rng: random.Random) -> Claim:
@@ -107,6 +108,13 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--claims", type=int, default=1000)
     ap.add_argument("--evidence", type=int, default=10000)
     ap.add_argument("--no-write", action="store_true", help="do not record the result")
+    ap.add_argument(
+        "--vendors",
+        type=int,
+        default=0,
+        help="give the chips this many vendors (round robin): a reading then also lists the records of its "
+        "chip's siblings; 0 = no vendor (no siblings)",
+    )
     args = ap.parse_args(argv)
     rng = random.Random(0)
     m = machine()
@@ -114,7 +122,7 @@ def main(argv: list[str] | None = None) -> int:
     claims = [make_claim(i, rng) for i in range(args.claims)]
     evidence = [make_evidence(j, rng) for j in range(args.evidence)]
     gen_s = time.perf_counter() - t0
-    hardware = {c: HW() for c in CHIPS}
+    hardware = {c: HW(vendor=f"vendor-{i % args.vendors}" if args.vendors else "") for i, c in enumerate(CHIPS)}
     log(f"generated {len(claims)} claims, {len(evidence)} evidence records in {gen_s:.1f} s")
     t1 = time.perf_counter()
     verdicts = judge_claims(claims, evidence, hardware, config=VerdictConfig(n_boot=200))
@@ -138,6 +146,8 @@ def main(argv: list[str] | None = None) -> int:
         "verdicts": counts,
         "rows": table.height,
         "claim_records": len(records),
+        "vendors": args.vendors,
+        "set_aside_listed": sum(len(v.evidence_set_aside) for v in verdicts),
         "note": "synthetic: 25 chips x 20 models x 3 precisions x 4 TPOT bounds; published-style records "
         "(4 levels, no per-request samples); one claim in ten a ratio. Loading files is not timed here "
         "(the i20 branch measures loading 10,000 claim files).",
@@ -146,7 +156,8 @@ def main(argv: list[str] | None = None) -> int:
         f"judge {result['judge_s']} s, table+records {result['table_and_records_s']} s, total {result['verify_total_s']} s"
     )
     if not args.no_write:
-        log("wrote", write_result("verify_scale", result))
+        name = "verify_scale" if not args.vendors else f"verify_scale_{args.vendors}_vendors"
+        log("wrote", write_result(name, result))
     return 0
 
 

@@ -38,6 +38,60 @@ HWS = {
 # classes: 1 bounds/kinds, 2 latency statistics, 3 unknown conditions, 4 corroboration, 5 disagreement,
 # 6 claim forms (ratio, basis, per-user), 7 schema upgrade
 EXPECTED = {
+    "semianalysis-b200-2699051-tok-s-per-mw-at-23": (
+        "SUPPORTED",
+        "self-reported",
+        {4, 6},
+        "the page's own tok/s/MW row on a facility (provisioned MW) basis: 2,699,051 / 1e6 = 2.699051 tok/J, "
+        "stated, not derived from a chip TDP",
+    ),
+    "semianalysis-gb200-2756947-tok-s-per-mw-at-75": (
+        "UNVERIFIABLE",
+        None,
+        {6},
+        "a facility per-MW figure with no facility power in evidence: named as missing, never replaced by a chip TDP",
+    ),
+    "amd-mi355x-119pct-of-b200-llama2-70b-interactive": (
+        "SUPPORTED",
+        "independent",
+        {4, 6},
+        "a third party's stated ratio, Interactive 119% of B200: evidence that is itself a ratio, like with like "
+        "(the Offline 100% and Server 97% ratios are set aside: another scenario)",
+    ),
+    "amd-mi355x-97pct-of-b200-llama2-70b-server": (
+        "SUPPORTED",
+        "independent",
+        {4, 6},
+        "the same page's Server 97%; a secondary copy whose figures are AMD's own by origin, so independent only "
+        "by publisher",
+    ),
+    "semianalysis-b200-0-09-usd-per-mtok-at-23": (
+        "SUPPORTED",
+        "self-reported",
+        {4, 6},
+        "the page's own Cost row, $0.092 per Mtok at 23 tok/s/user, within the stated $0.09 +- 0.005; no price "
+        "registry needed",
+    ),
+    "semianalysis-b200-364pct-cheaper-than-mi300x-at-23": (
+        "SUPPORTED",
+        "self-reported",
+        {4, 6},
+        "'364% cheaper' = MI300X costs 4.64x B200: the stated costs 0.429 / 0.092 = 4.66x, within 1 %",
+    ),
+    "lmsys-blackwell-gains-over-hopper-across-the-frontier": (
+        "SUPPORTED",
+        "independent",
+        {4, 6},
+        "B200 over H100 on SemiAnalysis's frontier, 42-100 tok/s/user: 4791.6 / 266.3 = 18.0x, 1020.2 / 73.4 = 13.9x, "
+        "497.5 / 23.3 = 21.4x, a gain in every region (the 1k/1k fp8 page; the post's figure is 1k/8k)",
+    ),
+    "amd-mi355x-matches-b200-across-most-of-the-interactivity-range": (
+        "NOT-COMPARABLE",
+        None,
+        {3, 6},
+        "no DeepSeek V4 Pro frontier of either chip (the figure is from an unmerged InferenceX PR); R1 records are "
+        "another model",
+    ),
     "semianalysis-b200-708pct-more-than-mi300x-at-23": (
         "SUPPORTED",
         "self-reported",
@@ -288,3 +342,11 @@ def test_a_ratio_lists_every_equally_matched_pair_with_its_outcome(verdicts):
     pairs = {s.evidence_id.split(" / ")[1]: round(s.observed, 2) for s in v.spread}
     assert pairs == {"amd-win-on-tco-mi355x-r1#b200-trtllm": 0.76, "amd-win-on-tco-mi355x-r1#b200-sglang": 1.22}
     assert all(s.outcome == "REFUTED" for s in v.spread)
+
+
+def test_a_claim_across_the_whole_frontier_is_read_region_by_region(verdicts):
+    g = verdicts["lmsys-blackwell-gains-over-hopper-across-the-frontier"].regions
+    assert g.overlap == pytest.approx((1000 / 23.81, 100.0))  # the pages' targets: 1000 / TPOT ceiling
+    assert [s.verdict for s in g.spans] == ["SUPPORTED"] and g.crossovers == ()
+    span = g.spans[0]  # lowest at 71 tok/s/user (1020.2 / 73.4), highest at 100 (497.5 / 23.3)
+    assert (span.ratio_low, span.ratio_high) == pytest.approx((1020.2 / 73.4, 497.5 / 23.3))

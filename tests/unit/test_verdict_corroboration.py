@@ -1,82 +1,26 @@
 """Corroboration from provenance: organisations as data, the claim's own document, unattributed files,
 peer-reviewed submissions, and the label taken from the records that decided."""
 
-from dataclasses import dataclass
 from pathlib import Path
+
+from verdict_builders import HW, evidence, make_claim
 
 from claimbench.judge.verdict import VerdictConfig, corroboration_of, judge_claim
 from claimbench.judge.verdict.corroboration import publisher_orgs
 from claimbench.load.evidence import load_reference
 from claimbench.load.orgs import load_orgs, org_index
-from claimbench.schema.claims import Claim
-from claimbench.schema.evidence import Evidence, EvidenceConditions, LoadPoint
 from claimbench.schema.provenance import Provenance
 
 REPO = Path(__file__).resolve().parents[2]
 ORGS = org_index(load_orgs(REPO / "data"))
 
 
-@dataclass
-class HW:
-    dies_per_package: int | None = 1
-    packages_per_node: int | None = 8
-
-
 def claim(claimant="huawei", url="https://example.org/launch"):
-    return Claim.model_validate(
-        {
-            "id": "c",
-            "title": "t",
-            "claimant": claimant,
-            "source": {"url": url, "date": "2025", "quote": "q"},
-            "predicate": {
-                "metric": "output_tok_per_s",
-                "comparator": ">=",
-                "value": 1000.0,
-                "unit": "tok/s",
-                "basis": "card",
-                "tolerance_rel": None,
-                "ratio_to": None,
-            },
-            "conditions": {
-                "hardware": "chip-a",
-                "model": "m",
-                "precision": "fp8",
-                "input_len": 1024,
-                "output_len": 1024,
-                "slo": [{"metric": "tpot", "stat": "mean", "max_ms": 50}],
-                "speculative": "none",
-                "concurrency": None,
-                "phase": "end-to-end",
-                "deployment": None,
-            },
-            "unknown": ["concurrency", "deployment"],
-        }
-    )
+    return make_claim(claimant=claimant, source={"url": url, "date": "2025", "quote": "q"})
 
 
 def ev(eid="e", thr=1500.0, kind="reference", reported_by="x", provenance=None):
-    return Evidence(
-        id=eid,
-        kind=kind,
-        path=None,
-        secondary=False,
-        reported_by=reported_by,
-        derived=False,
-        basis="card",
-        packages=None,
-        points=[LoadPoint(level="L", output_tok_per_s=thr, tpot_mean_ms=50.0)],
-        conditions=EvidenceConditions(
-            hardware="chip-a",
-            model="m",
-            precision="fp8",
-            input_len=1024,
-            output_len=1024,
-            speculative="none",
-            phase="end-to-end",
-        ),
-        provenance=provenance,
-    )
+    return evidence(eid, thr=thr, kind=kind, reported_by=reported_by, provenance=provenance)
 
 
 def pub(publisher, document="https://example.org/paper", origin="publication"):

@@ -1,78 +1,29 @@
 """Disagreement shown: the spread of matching evidence, both sides named, observed from the deciding record;
 a reading on another basis judged against the claimed figure on that basis."""
 
-from dataclasses import dataclass
+from verdict_builders import evidence, hardware, make_claim, predicate
 
 from claimbench.judge.verdict import VerdictConfig, judge_claim
-from claimbench.schema.claims import Claim
-from claimbench.schema.evidence import Evidence, EvidenceConditions, LoadPoint
 from claimbench.schema.provenance import Provenance
 
-
-@dataclass
-class HW:
-    dies_per_package: int | None = 1
-    packages_per_node: int | None = 8
-
-
-HWS = {"chip-a": HW()}
+HWS = hardware("chip-a")
 
 
 def claim(value=1000.0, basis="card", readings=()):
-    return Claim.model_validate(
-        {
-            "id": "c",
-            "title": "t",
-            "claimant": "acme",
-            "source": {"url": "https://example.org/c", "date": "2025", "quote": "q"},
-            "predicate": {
-                "metric": "output_tok_per_s",
-                "comparator": ">=",
-                "value": value,
-                "unit": "tok/s",
-                "basis": basis,
-                "tolerance_rel": None,
-                "ratio_to": None,
-            },
-            "conditions": {
-                "hardware": "chip-a",
-                "model": "m",
-                "precision": "fp8",
-                "input_len": 1024,
-                "output_len": 1024,
-                "slo": [{"metric": "tpot", "stat": "mean", "max_ms": 50}],
-                "speculative": "none",
-                "concurrency": None,
-                "phase": "end-to-end",
-                "deployment": None,
-            },
-            "unknown": ["concurrency", "deployment"],
-            "readings": list(readings),
-        }
-    )
+    return make_claim(value, pred=predicate(value, basis=basis), readings=list(readings))
 
 
 def ev(eid, thr, kind="reference", origin="publication", publisher="lab", basis="card", packages=None, secondary=False):
-    return Evidence(
-        id=eid,
+    provenance = Provenance(origin=origin, publisher=publisher)
+    return evidence(
+        eid,
+        thr=thr,
         kind=kind,
-        path=None,
-        secondary=secondary,
         reported_by=publisher,
-        derived=False,
         basis=basis,
         packages=packages,
-        points=[LoadPoint(level="L", output_tok_per_s=thr, tpot_mean_ms=50.0)],
-        conditions=EvidenceConditions(
-            hardware="chip-a",
-            model="m",
-            precision="fp8",
-            input_len=1024,
-            output_len=1024,
-            speculative="none",
-            phase="end-to-end",
-        ),
-        provenance=Provenance(origin=origin, publisher=publisher),
+        secondary=secondary,
+        provenance=provenance,
     )
 
 

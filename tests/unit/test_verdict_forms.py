@@ -1,84 +1,28 @@
 """Claim forms as data: up_to (best over the frontier), beats_all (a record), several predicates in one file."""
 
-from dataclasses import dataclass
-
 import pytest
 from pydantic import ValidationError
+from verdict_builders import evidence, hardware, make_claim
+from verdict_builders import predicate as base_predicate
 
 from claimbench.judge.verdict import VerdictConfig, judge_claim, judge_claims
 from claimbench.schema.claims import Claim, expand_claim
-from claimbench.schema.evidence import Evidence, EvidenceConditions, LoadPoint
 
-
-@dataclass
-class HW:
-    dies_per_package: int | None = 1
-    packages_per_node: int | None = 8
-
-
-HWS = {"chip-a": HW(), "chip-b": HW(), "chip-c": HW()}
+HWS = hardware("chip-a", "chip-b", "chip-c")
 
 
 def predicate(value=1000.0, form="at"):
-    return {
-        "metric": "output_tok_per_s",
-        "comparator": ">=",
-        "value": value,
-        "unit": "tok/s",
-        "basis": "card",
-        "tolerance_rel": None,
-        "ratio_to": None,
-        "form": form,
-    }
+    return base_predicate(value, form=form)
 
 
 def claim(value=1000.0, form="at", predicates=None):
-    return Claim.model_validate(
-        {
-            "id": "c",
-            "title": "t",
-            "claimant": "acme",
-            "source": {"url": "https://example.org/c", "date": "2025", "quote": "q"},
-            "predicate": None if predicates else predicate(value, form),
-            "predicates": predicates or [],
-            "conditions": {
-                "hardware": "chip-a",
-                "model": "m",
-                "precision": "fp8",
-                "input_len": 1024,
-                "output_len": 1024,
-                "slo": [{"metric": "tpot", "stat": "mean", "max_ms": 50}],
-                "speculative": "none",
-                "concurrency": None,
-                "phase": "end-to-end",
-                "deployment": None,
-            },
-            "unknown": ["concurrency", "deployment"],
-        }
-    )
+    if predicates:
+        return make_claim(value, predicate=None, predicates=predicates)
+    return make_claim(value, pred=predicate(value, form))
 
 
 def ev(eid, thr, hardware="chip-a", secondary=False):
-    return Evidence(
-        id=eid,
-        kind="reference",
-        path=None,
-        secondary=secondary,
-        reported_by="lab",
-        derived=False,
-        basis="card",
-        packages=None,
-        points=[LoadPoint(level="L", output_tok_per_s=thr, tpot_mean_ms=50.0)],
-        conditions=EvidenceConditions(
-            hardware=hardware,
-            model="m",
-            precision="fp8",
-            input_len=1024,
-            output_len=1024,
-            speculative="none",
-            phase="end-to-end",
-        ),
-    )
+    return evidence(eid, thr=thr, conditions={"hardware": hardware}, secondary=secondary)
 
 
 def judge(c, evidence):

@@ -1,79 +1,23 @@
 """Latency statistics bind, in order: p50 <= p90 <= p99 <= max; a mean orders with none; a ceiling of
 unknown statistic meets only a bound of unstated statistic."""
 
-from dataclasses import dataclass
-
 import pytest
+from verdict_builders import evidence, hardware, make_claim
 
 from claimbench.judge.latency import meets, usable_fields
 from claimbench.judge.verdict import VerdictConfig, judge_claim
-from claimbench.schema.claims import Claim, SloBound
-from claimbench.schema.evidence import Evidence, EvidenceConditions, LoadPoint
+from claimbench.schema.claims import SloBound
+from claimbench.schema.evidence import LoadPoint
 
-
-@dataclass
-class HW:
-    dies_per_package: int | None = 1
-    packages_per_node: int | None = 8
-
-
-HWS = {"chip-a": HW()}
+HWS = hardware("chip-a")
 
 
 def claim(stat, max_ms=50.0, value=1000.0):
-    return Claim.model_validate(
-        {
-            "id": "c",
-            "title": "t",
-            "claimant": "acme",
-            "source": {"url": "u", "date": "2025", "quote": "q"},
-            "predicate": {
-                "metric": "output_tok_per_s",
-                "comparator": ">=",
-                "value": value,
-                "unit": "tok/s",
-                "basis": "card",
-                "tolerance_rel": None,
-                "ratio_to": None,
-            },
-            "conditions": {
-                "hardware": "chip-a",
-                "model": "m",
-                "precision": "fp8",
-                "input_len": 1024,
-                "output_len": 1024,
-                "slo": [{"metric": "tpot", "stat": stat, "max_ms": max_ms}],
-                "speculative": "none",
-                "concurrency": None,
-                "phase": "end-to-end",
-                "deployment": None,
-            },
-            "unknown": ["concurrency", "deployment"],
-        }
-    )
+    return make_claim(value, conditions={"slo": [{"metric": "tpot", "stat": stat, "max_ms": max_ms}]})
 
 
 def ev(**point):
-    return Evidence(
-        id="e",
-        kind="reference",
-        path=None,
-        secondary=False,
-        reported_by="thirdparty",
-        derived=False,
-        basis="card",
-        packages=None,
-        points=[LoadPoint(level="L", **point)],
-        conditions=EvidenceConditions(
-            hardware="chip-a",
-            model="m",
-            precision="fp8",
-            input_len=1024,
-            output_len=1024,
-            speculative="none",
-            phase="end-to-end",
-        ),
-    )
+    return evidence("e", [LoadPoint(level="L", **point)], reported_by="thirdparty")
 
 
 def verdict(c, e):

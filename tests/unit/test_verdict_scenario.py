@@ -1,77 +1,24 @@
 """The MLPerf scenario as a binding condition, with its latency constraints as data."""
 
-from dataclasses import dataclass
-
 import yaml
+from verdict_builders import HW, claim_dict, evidence
 
 from claimbench.judge.verdict import VerdictConfig, judge_claim
 from claimbench.load.claims import load_claims
 from claimbench.schema.claims import Claim
-from claimbench.schema.evidence import Evidence, EvidenceConditions, LoadPoint
+from claimbench.schema.evidence import LoadPoint
 
-
-@dataclass
-class HW:
-    dies_per_package: int | None = 1
-    packages_per_node: int | None = 8
+OPEN = {"precision": None, "input_len": None, "output_len": None, "speculative": None, "phase": None}
 
 
 def claim_data(scenario="server", slo=None):
-    return {
-        "schema": 2,
-        "id": "c",
-        "title": "t",
-        "claimant": "acme",
-        "source": {"url": "u", "date": "2026", "quote": "q"},
-        "predicate": {
-            "metric": "output_tok_per_s",
-            "comparator": ">=",
-            "value": 1000.0,
-            "unit": "tok/s",
-            "basis": "card",
-            "tolerance_rel": None,
-            "ratio_to": None,
-        },
-        "conditions": {
-            "hardware": "nvidia-b200",
-            "model": "deepseek-r1",
-            "precision": None,
-            "input_len": None,
-            "output_len": None,
-            "slo": slo,
-            "speculative": None,
-            "concurrency": None,
-            "phase": None,
-            "deployment": None,
-            "scenario": scenario,
-        },
-        "unknown": ["precision", "input_len", "output_len", "speculative", "concurrency", "phase", "deployment"]
-        + ([] if slo else ["slo"]),
-    }
+    cond = {"hardware": "nvidia-b200", "model": "deepseek-r1", "slo": slo, "scenario": scenario, **OPEN}
+    return claim_dict(conditions=cond, schema=2, source={"url": "u", "date": "2026", "quote": "q"})
 
 
 def ev(eid, scenario, thr, **point):
-    return Evidence(
-        id=eid,
-        kind="mlperf",
-        path=None,
-        secondary=False,
-        reported_by="lab",
-        derived=False,
-        basis="card",
-        packages=None,
-        points=[LoadPoint(level=scenario, output_tok_per_s=thr, **point)],
-        conditions=EvidenceConditions(
-            hardware="nvidia-b200",
-            model="deepseek-r1",
-            precision=None,
-            input_len=None,
-            output_len=None,
-            speculative=None,
-            phase="end-to-end",
-            scenario=scenario,
-        ),
-    )
+    cond = {"hardware": "nvidia-b200", "model": "deepseek-r1", **OPEN, "phase": "end-to-end", "scenario": scenario}
+    return evidence(eid, [LoadPoint(level=scenario, output_tok_per_s=thr, **point)], conditions=cond, kind="mlperf")
 
 
 def test_a_claim_naming_a_scenario_is_read_at_that_scenarios_bounds(tmp_path):

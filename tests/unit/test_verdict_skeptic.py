@@ -1,85 +1,30 @@
 """Issue #11: verdicts a skeptic would sign. One test per defect class, hand-computed expectations."""
 
-from dataclasses import dataclass
-
 import pytest
 import yaml
+from verdict_builders import HW, evidence, predicate
+from verdict_builders import make_claim as build_claim
 
 from claimbench.errors import UserError
 from claimbench.judge.verdict import PlausibilityBound, VerdictConfig, judge_claim, t_interval
 from claimbench.load.claims import load_claim
 from claimbench.load.evidence import load_reference
 from claimbench.schema.claims import Claim
-from claimbench.schema.evidence import Evidence, EvidenceConditions, LoadPoint, RequestSamples
+from claimbench.schema.evidence import LoadPoint, RequestSamples
 
-
-@dataclass
-class HW:
-    dies_per_package: int | None
-    packages_per_node: int | None
-    tdp_w: float | None = None
-    vendor: str = "v"
-
-
-HWS = {"chip-a": HW(1, 8), "chip-b": HW(1, 8, tdp_w=400.0)}
+HWS = {"chip-a": HW(1, 8, vendor="v"), "chip-b": HW(1, 8, tdp_w=400.0, vendor="v")}
 CFG = VerdictConfig(n_boot=800)
 
 
 def make_claim(value=1000.0, slo=None, speculative="none", ratio_to=None, unit="tok/s", readings=(), claimant="acme"):
-    return Claim.model_validate(
-        {
-            "id": "c",
-            "title": "t",
-            "claimant": claimant,
-            "source": {"url": "u", "date": "2025", "quote": "q"},
-            "predicate": {
-                "metric": "output_tok_per_s",
-                "comparator": ">=",
-                "value": value,
-                "unit": "x" if ratio_to else unit,
-                "basis": "card",
-                "tolerance_rel": None,
-                "ratio_to": {"hardware": ratio_to} if ratio_to else None,
-            },
-            "conditions": {
-                "hardware": "chip-a",
-                "model": "m",
-                "precision": "fp8",
-                "input_len": 1024,
-                "output_len": 1024,
-                "slo": slo,
-                "speculative": speculative,
-                "concurrency": None,
-                "phase": "end-to-end",
-                "deployment": None,
-            },
-            "unknown": ["concurrency", "deployment"] + ([] if slo else ["slo"]),
-            "readings": list(readings),
-        }
-    )
+    pred = predicate(value, unit="x" if ratio_to else unit, ratio_to={"hardware": ratio_to} if ratio_to else None)
+    conditions = {"slo": slo, "speculative": speculative}
+    return build_claim(value, pred=pred, conditions=conditions, readings=list(readings), claimant=claimant)
 
 
 def make_ev(eid, points, hardware="chip-a", speculative="none", reported_by="thirdparty", kind="reference"):
-    return Evidence(
-        id=eid,
-        kind=kind,
-        path=None,
-        secondary=False,
-        reported_by=reported_by,
-        derived=False,
-        basis="card",
-        packages=None,
-        points=points,
-        conditions=EvidenceConditions(
-            hardware=hardware,
-            model="m",
-            precision="fp8",
-            input_len=1024,
-            output_len=1024,
-            speculative=speculative,
-            phase="end-to-end",
-        ),
-    )
+    conditions = {"hardware": hardware, "speculative": speculative}
+    return evidence(eid, points, conditions=conditions, reported_by=reported_by, kind=kind)
 
 
 def run_point(tokens, e2el_ms, wall_s, concurrency=None):

@@ -1,78 +1,20 @@
 """Unknowns decide nothing silently: a claim without a model is not decided by records of a named model,
 and a ratio pairs only records on the same model."""
 
-from dataclasses import dataclass
+from verdict_builders import evidence, hardware, make_claim, predicate
 
 from claimbench.judge.verdict import VerdictConfig, judge_claim
-from claimbench.schema.claims import Claim
-from claimbench.schema.evidence import Evidence, EvidenceConditions, LoadPoint
 
-
-@dataclass
-class HW:
-    dies_per_package: int | None = 1
-    packages_per_node: int | None = 8
-
-
-HWS = {"chip-a": HW(), "base": HW()}
+HWS = hardware("chip-a", "base")
 
 
 def claim(model, value=1000.0, ratio_to=None, readings=()):
-    unknown = ["concurrency", "deployment"] + (["model"] if model is None else [])
-    return Claim.model_validate(
-        {
-            "id": "c",
-            "title": "t",
-            "claimant": "acme",
-            "source": {"url": "u", "date": "2025", "quote": "q"},
-            "predicate": {
-                "metric": "output_tok_per_s",
-                "comparator": ">=",
-                "value": value,
-                "unit": "x" if ratio_to else "tok/s",
-                "basis": "card",
-                "tolerance_rel": None,
-                "ratio_to": {"hardware": ratio_to} if ratio_to else None,
-            },
-            "conditions": {
-                "hardware": "chip-a",
-                "model": model,
-                "precision": "fp8",
-                "input_len": 1024,
-                "output_len": 1024,
-                "slo": [{"metric": "tpot", "stat": "mean", "max_ms": 50}],
-                "speculative": "none",
-                "concurrency": None,
-                "phase": "end-to-end",
-                "deployment": None,
-            },
-            "unknown": unknown,
-            "readings": list(readings),
-        }
-    )
+    pred = predicate(value, unit="x" if ratio_to else "tok/s", ratio_to={"hardware": ratio_to} if ratio_to else None)
+    return make_claim(value, pred=pred, conditions={"model": model}, readings=list(readings))
 
 
 def ev(eid, model, thr, hardware="chip-a"):
-    return Evidence(
-        id=eid,
-        kind="reference",
-        path=None,
-        secondary=False,
-        reported_by="thirdparty",
-        derived=False,
-        basis="card",
-        packages=None,
-        points=[LoadPoint(level="L", output_tok_per_s=thr, tpot_mean_ms=50.0)],
-        conditions=EvidenceConditions(
-            hardware=hardware,
-            model=model,
-            precision="fp8",
-            input_len=1024,
-            output_len=1024,
-            speculative="none",
-            phase="end-to-end",
-        ),
-    )
+    return evidence(eid, thr=thr, conditions={"hardware": hardware, "model": model}, reported_by="thirdparty")
 
 
 def judge(c, evidence):

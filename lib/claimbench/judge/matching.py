@@ -277,9 +277,23 @@ def convert(
     return conv, conv.explanation
 
 
+_COMPARISONS: dict[tuple, ConditionComparison] = {}
+"""The same comparison made again is the same (frozen) record: matching many claims against many records
+repeats a few thousand distinct comparisons hundreds of thousands of times."""
+
+
 def _comparison(name: str, cv: Any, evv: Any, status: Status, note: str | None = None) -> ConditionComparison:
     """One condition compared: claim value and evidence value as text, binding when ``name`` is in BINDING."""
-    return ConditionComparison(name, _s(cv), _s(evv), status, name in BINDING, note)
+    key = (name, type(cv), cv, type(evv), evv, status, note)
+    try:
+        hit = _COMPARISONS.get(key)
+    except TypeError:  # a value that cannot be a key (a list, a mutable model): made afresh
+        return ConditionComparison(name, _s(cv), _s(evv), status, name in BINDING, note)
+    if hit is None:
+        if len(_COMPARISONS) >= 65536:
+            _COMPARISONS.clear()
+        hit = _COMPARISONS[key] = ConditionComparison(name, _s(cv), _s(evv), status, name in BINDING, note)
+    return hit
 
 
 def _compare_scenario(cv: str | None, evv: str | None) -> list[ConditionComparison]:
@@ -376,10 +390,30 @@ def _compare_concurrency(conditions: ClaimConditions, evidence: Evidence) -> lis
     ]
 
 
+_SLO_COMPARED: dict[tuple, tuple[Evidence, tuple[ConditionComparison, ...]]] = {}
+"""_compare_slos answers by (record identity, the bounds); many readings share their bounds, and the answer
+depends on nothing else. An entry holds its record, so a hit is that very record."""
+
+
 def _compare_slos(conditions: ClaimConditions, evidence: Evidence) -> list[ConditionComparison]:
     """Each SLO bound binds its statistic (:mod:`claimbench.judge.latency`): the evidence must report the
     claim's statistic or a higher order statistic of the same latency (a ceiling of unknown statistic only
     for a bound of unstated statistic); otherwise the pair differs, with the statistic named."""
+    if not conditions.slo:
+        return []
+    key = (id(evidence), tuple((s.metric, s.stat, s.max_ms) for s in conditions.slo))
+    hit = _SLO_COMPARED.get(key)
+    if hit is not None and hit[0] is evidence:
+        return list(hit[1])
+    if len(_SLO_COMPARED) >= 65536:
+        _SLO_COMPARED.clear()
+    out = _slo_comparisons(conditions, evidence)
+    _SLO_COMPARED[key] = (evidence, tuple(out))
+    return out
+
+
+def _slo_comparisons(conditions: ClaimConditions, evidence: Evidence) -> list[ConditionComparison]:
+    """:func:`_compare_slos` computed."""
     out: list[ConditionComparison] = []
     for slo in conditions.slo or ():
         _, stat_note = latency_field(slo)

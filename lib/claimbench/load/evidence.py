@@ -28,11 +28,12 @@ from claimbench.load.peers.common import (
 from claimbench.load.peers.vllm_bench import load_vllm_bench
 from claimbench.load.yamlio import read_yaml, validation_message
 from claimbench.schema.base import Strict
-from claimbench.schema.claims import Basis, ConditionsOverride, Publication
+from claimbench.schema.claims import Basis, ConditionsOverride, PowerBasis, PriceBasis, Publication
 from claimbench.schema.evidence import (
     Evidence,
     EvidenceConditions,
     EvidenceImportError,
+    EvidenceRatio,
     LoadPoint,
     OperatingPoint,
     RequestSamples,
@@ -210,6 +211,10 @@ class _RefPoint(Strict):
     ttft_p99_ms: float | None = None
     tpot_limit_ms: float | None = None
     throughput_pm: float | None = None
+    usd_per_mtok: float | None = None
+    output_tok_per_j: float | None = None
+    power_basis: PowerBasis | None = None
+    price_basis: PriceBasis | None = None
     note: str | None = None
 
     @model_validator(mode="after")
@@ -234,8 +239,15 @@ class _RefResult(Strict):
     operating_point: OperatingPoint = Field(
         description="how the points were taken: max-throughput, latency-limited, fixed-load or production"
     )
-    points: list[_RefPoint] = Field(min_length=1)
+    points: list[_RefPoint] = Field(default_factory=list)
+    ratio: EvidenceRatio | None = None
     note: str | None = None
+
+    @model_validator(mode="after")
+    def _points_or_ratio(self) -> _RefResult:
+        if not self.points and self.ratio is None:
+            raise ValueError("points: at least one point (or a ratio) is required")
+        return self
 
 
 class _RefCoverage(Strict):
@@ -375,6 +387,7 @@ def load_reference(path: Path | str, hardware_ids: set[str] | None = None) -> li
                 packages=res.packages,
                 points=points,
                 notes=notes,
+                ratio=res.ratio,
             )
         )
     if ref.coverage is not None:

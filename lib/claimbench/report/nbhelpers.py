@@ -256,8 +256,12 @@ def show_claim_cards(verdicts_json: list[dict]) -> None:
     from IPython.display import HTML
 
     from claimbench.report.charts import claim_card_chart
+    from claimbench.report.regions import region_chart
     from claimbench.report.scorecard import anchor, claim_card_html
 
     for c in verdicts_json:
         _display(HTML(claim_card_html(c)))
         show_chart(claim_card_chart(c), f"card_{anchor(c.get('id'))}")
+        regions = region_chart(c)
+        if regions is not None:
+            show_chart(regions, f"regions_{anchor(c.get('id'))}")

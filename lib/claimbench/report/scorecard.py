@@ -475,6 +475,8 @@ def _differences(r: dict) -> list[str]:
 def claim_card_html(c: dict) -> str:
     """A claim card written for people: quote and source, the predicate in words, a small table of
     what was compared, differences and assumptions as a list, the evidence with links."""
+    from claimbench.report.regions import region_table_html
+
     readings = c.get("readings") or [c]
     rows = []
     for r in readings:
@@ -506,6 +508,7 @@ def claim_card_html(c: dict) -> str:
         label = _e(str(r.get("reading_label") or r.get("reading")))
         parts.append(f"<h4>{label}: {badge(r.get('verdict'))}</h4>")
         parts.append(f"<p><b>Why:</b> {_e(why_text(r))}</p>")
+        parts.append(region_table_html(r))
         if r.get("what_would_decide") or r.get("decide_command"):
             parts.append(f"<p><b>What would decide it:</b> {decide_html(r)}</p>")
         parts.append(_list(_differences(r), "no differences or assumptions recorded"))

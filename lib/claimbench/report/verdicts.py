@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+from typing import Any
 
 
 def _use_dict(u) -> dict:
@@ -35,6 +36,43 @@ def _cond_dict(c) -> dict:
         "status": c.status,
         "binding": c.binding,
         "note": c.note,
+    }
+
+
+def _regions_dict(g) -> dict | None:
+    """A per-region reading as the typed record's JSON (:class:`claimbench.schema.verdict.RegionReadingRecord`)."""
+    if g is None:
+        return None
+    return {
+        "numerator": g.numerator,
+        "denominator": g.denominator,
+        "scope_tok_s_user": list(g.scope),
+        "overlap_tok_s_user": list(g.overlap) if g.overlap else None,
+        "regions": [
+            {
+                "low_tok_s_user": s.low,
+                "high_tok_s_user": s.high,
+                "verdict": s.verdict,
+                "ratio_low": s.ratio_low,
+                "ratio_high": s.ratio_high,
+                "kind": s.kind,
+            }
+            for s in g.spans
+        ],
+        "crossovers_tok_s_user": list(g.crossovers),
+        "supported_share": g.supported_share,
+        "refuted_share": g.refuted_share,
+        "frontier": [
+            {
+                "side": p.side,
+                "evidence_id": p.evidence_id,
+                "interactivity_tok_s_user": p.interactivity,
+                "value": p.value,
+                "kind": p.kind,
+                "level": p.level,
+            }
+            for p in g.frontier
+        ],
     }
 
 
@@ -87,6 +125,7 @@ def _verdict_dict(v) -> dict:
             }
             for s in getattr(v, "spread", ())
         ],
+        "regions": _regions_dict(getattr(v, "regions", None)),
         "why": v.why,
     }
 
@@ -108,24 +147,27 @@ def _records_adapter():
 
 
 def verdict_records(verdicts) -> list:
-    """The typed verdict records (:class:`claimbench.schema.verdict.ClaimVerdicts`), one per claim."""
-    from claimbench.schema.verdict import ClaimVerdicts
+    """The typed verdict records (:class:`claimbench.schema.verdict.ClaimVerdicts`), one per claim.
 
-    out: dict[str, dict] = {}
+    Each reading is validated once (:class:`~claimbench.schema.verdict.ReadingVerdict`); the claim's top level
+    repeats its reading as worded, so it is built from that validated reading rather than validated again."""
+    from claimbench.schema.verdict import ClaimVerdicts, ReadingVerdict
+
+    heads: dict[str, tuple] = {}
+    readings: dict[str, list] = {}
     for v in verdicts:
-        reading = _verdict_dict(v)  # built once: the first reading is also the claim's top level
-        d = out.get(v.claim_id)
-        if d is None:
-            d = out[v.claim_id] = {
-                "id": v.claim_id,
-                "title": v.title,
-                "quote": v.quote,
-                "source": v.source_url,
-                **reading,
-                "readings": [],
-            }
-        d["readings"].append(reading)
-    return [ClaimVerdicts.model_validate(d) for d in out.values()]
+        reading = ReadingVerdict.model_validate(_verdict_dict(v))
+        if v.claim_id not in heads:
+            heads[v.claim_id] = (v, reading)
+            readings[v.claim_id] = []
+        readings[v.claim_id].append(reading)
+    out = []
+    for claim_id, (v, head) in heads.items():
+        values: dict[str, Any] = dict(head)
+        values.update(id=claim_id, title=str(v.title), quote=str(v.quote), source=str(v.source_url))
+        values["readings"] = readings[claim_id]
+        out.append(ClaimVerdicts.model_construct(**values))
+    return out
 
 
 def _short(text: str, limit: int = 300) -> str:

@@ -41,6 +41,10 @@ __all__ = [
     "Reading",
     "SloBound",
     "Publication",
+    "PowerBasis",
+    "PriceBasis",
+    "REGION_METRICS",
+    "RegionRange",
     "Speculative",
     "CONDITION_NAMES",
     "OPTIONAL_CONDITIONS",
@@ -52,17 +56,61 @@ __all__ = [
     "expand_claim",
 ]
 
+PowerBasis = Literal["chip", "system", "facility"]
+"""Whose power a per-W figure divides by: the accelerator package's (``chip``: its board power), the whole
+system's (``system``: node or rack with CPUs, network and cooling), or the facility's (``facility``: the
+provisioned utility power, overhead included)."""
+
+PriceBasis = Literal["accelerator-hour", "system-hour", "tco"]
+"""What a cost figure rests on: an hourly price of one accelerator package (``accelerator-hour``: what
+data/prices holds), an hourly price of a whole system or rack (``system-hour``), or a total cost of
+ownership model (``tco``: hardware, power, facility over a lifetime)."""
+
 Basis = Literal["card", "die", "node", "system", "user"]
 """What one unit of a per-unit figure counts: an accelerator package (card), one die of a
 multi-die package, a server node, a whole system, or one user's stream (interactivity)."""
 
 Comparator = Literal[">=", "<=", "approx", "includes"]
 
-PredicateForm = Literal["at", "up_to", "beats_all"]
+PredicateForm = Literal["at", "up_to", "beats_all", "everywhere", "region"]
 """The shape of a statement: ``at`` — "X at condition C" (the figure read at the claim's conditions);
 ``up_to`` — "up to X" (the best over every matching record and level reaches X: any one that does
 supports it, only a maximum that falls short refutes it); ``beats_all`` — "fastest", "a record" (the
-claimed figure beats every matching record of *other* chips: one at or above it refutes)."""
+claimed figure beats every matching record of *other* chips: one at or above it refutes); ``everywhere``
+— "across the entire frontier" (a ratio claim that holds at every interactivity both frontiers were
+measured at, within ``region``'s range when given); ``region`` — "across most of the frontier", "below
+50 tok/s/user" (it holds over at least ``region.min_share`` of the range): :mod:`claimbench.judge.verdict.region`."""
+
+REGION_METRICS: tuple[str, ...] = (
+    "output_tok_per_s",
+    "total_tok_per_s",
+    "input_tok_per_s",
+    "output_tok_per_j",
+    "output_tok_per_usd",
+    "usd_per_mtok",
+)
+"""Metrics a ``region`` / ``everywhere`` claim may compare along the interactivity axis (a throughput, or one
+derived from it per card)."""
+
+
+class RegionRange(Strict):
+    """Where on the interactivity axis (tok/s/user = 1000 / mean TPOT) a region claim speaks, and how much of it.
+
+    A missing end is the end of what either frontier measured. ``min_share``: the share of the range the
+    claim must hold over ("most" = 0.5, which the claim then has to exceed); ``everywhere`` is 1."""
+
+    interactivity_min_tok_s_user: float | None = Field(default=None, gt=0, allow_inf_nan=False)
+    interactivity_max_tok_s_user: float | None = Field(default=None, gt=0, allow_inf_nan=False)
+    min_share: float | None = Field(default=None, gt=0, le=1)
+    note: str | None = None
+
+    @model_validator(mode="after")
+    def _ordered(self) -> RegionRange:
+        lo, hi = self.interactivity_min_tok_s_user, self.interactivity_max_tok_s_user
+        if lo is not None and hi is not None and lo >= hi:
+            raise ValueError(f"region: interactivity_min_tok_s_user {lo:g} must be below interactivity_max {hi:g}")
+        return self
+
 
 CLAIM_SCHEMA_VERSION = 2
 """Version of the claim file shape. 1: files without ``schema:`` (read and migrated in memory)."""
@@ -87,8 +135,9 @@ is a coverage predicate: its value is a list of model families.
 Derived metrics (read from the evidence's output tok/s per card and the registries):
 
 * ``output_tok_per_s_per_user`` — interactivity, 1000 / TPOT_ms (:func:`claimbench.analyze.metrics.interactivity_tok_per_s`);
-* ``output_tok_per_j`` — output tok/s per card ÷ the card's TDP in W (``tdp_w`` of data/hardware), i.e.
-  tokens per joule at TDP: an upper estimate of energy efficiency, never a measured power;
+* ``output_tok_per_j`` — output tok/s per card ÷ the power one package drew, measured, where the record
+  states it (``power_w_per_package``, e.g. InferenceX); else ÷ the card's TDP in W (``tdp_w`` of
+  data/hardware), a *lower* bound of tokens per joule (a TDP bounds the power drawn from above);
 * ``output_tok_per_usd`` — output tok/s per card × 3600 ÷ the hourly price of one package (data/prices);
 * ``usd_per_mtok`` — that price ÷ (3600 × tok/s per card) × 1e6.
 
@@ -228,7 +277,21 @@ class Predicate(Strict):
     form: PredicateForm = Field(
         default="at",
         description="at: the figure at the claim's conditions; up_to: the best over the frontier reaches it; "
-        "beats_all: it beats every matching record of other systems",
+        "beats_all: it beats every matching record of other systems; everywhere / region: per region of the "
+        "interactivity axis (a ratio claim)",
+    )
+    region: RegionRange | None = Field(
+        default=None, description="the interactivity range and share a region / everywhere claim speaks of"
+    )
+    price_basis: PriceBasis | None = Field(
+        default=None,
+        description="for a cost metric, what the cost rests on: accelerator-hour (default: data/prices), "
+        "system-hour or tco; only a stated cost on the same basis decides a system-hour or tco claim",
+    )
+    power_basis: PowerBasis | None = Field(
+        default=None,
+        description="for a per-W metric, whose power: chip (default), system or facility; a system or facility "
+        "claim is never decided by a chip's TDP (:mod:`claimbench.judge.verdict.stated`)",
     )
 
     @model_validator(mode="after")
@@ -251,13 +314,32 @@ class Predicate(Strict):
                 raise ValueError(f"value: {self.value} is not a finite number")
             if self.value <= 0:
                 raise ValueError(f"value: {self.value:g} must be positive (a throughput, latency or ratio is > 0)")
-        if self.form != "at" and (self.ratio_to is not None or coverage):
-            raise ValueError(f"form: {self.form!r} applies to a single figure, not a ratio or coverage predicate")
+        self._check_region_form(coverage)
+        if self.power_basis is not None and self.metric != "output_tok_per_j":
+            raise ValueError("power_basis: only with metric 'output_tok_per_j' (a per-W figure)")
+        if self.price_basis is not None and self.metric not in ("usd_per_mtok", "output_tok_per_usd"):
+            raise ValueError("price_basis: only with metric 'usd_per_mtok' or 'output_tok_per_usd'")
         if self.form != "at" and self.comparator not in (">=", "<="):
             raise ValueError(f"form: {self.form!r} needs comparator '>=' or '<='")
         if self.tolerance_rel is not None and not (0 <= self.tolerance_rel < 1):
             raise ValueError(f"tolerance_rel: {self.tolerance_rel} must be in [0, 1)")
         return self
+
+    def _check_region_form(self, coverage: bool) -> None:
+        """``up_to`` / ``beats_all`` take a single figure; ``everywhere`` / ``region`` a ratio of throughputs."""
+        regional = self.form in ("everywhere", "region")
+        if self.form in ("up_to", "beats_all") and (self.ratio_to is not None or coverage):
+            raise ValueError(f"form: {self.form!r} applies to a single figure, not a ratio or coverage predicate")
+        if regional and self.ratio_to is None:
+            raise ValueError(f"form: {self.form!r} compares two frontiers: it needs ratio_to (the baseline)")
+        if regional and self.metric not in REGION_METRICS:
+            raise ValueError(f"form: {self.form!r} needs a throughput metric ({', '.join(REGION_METRICS)})")
+        if self.region is not None and not regional:
+            raise ValueError("region: only with form 'everywhere' or 'region'")
+        if self.form == "region" and (self.region is None or self.region.min_share is None):
+            raise ValueError("region.min_share: required with form 'region' (the share of the range it holds over)")
+        if self.form == "everywhere" and self.region is not None and self.region.min_share not in (None, 1.0):
+            raise ValueError("region.min_share: form 'everywhere' holds over the whole range (leave it out)")
 
 
 class ConditionsOverride(Strict):

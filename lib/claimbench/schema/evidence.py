@@ -32,12 +32,23 @@ from typing import Literal
 from pydantic import Field, model_validator
 
 from claimbench.schema.base import Strict
-from claimbench.schema.claims import Basis, Deployment, Phase, Publication, Scenario, Speculative
+from claimbench.schema.claims import (
+    Basis,
+    Deployment,
+    Phase,
+    PowerBasis,
+    PriceBasis,
+    Publication,
+    Scenario,
+    SloBound,
+    Speculative,
+)
 from claimbench.schema.provenance import Provenance
 
 __all__ = [
     "Evidence",
     "EvidenceConditions",
+    "EvidenceRatio",
     "EvidenceImportError",
     "LoadPoint",
     "OperatingPoint",
@@ -138,6 +149,23 @@ class LoadPoint(Strict):
         ge=0,
         description="measured mean power of one accelerator package over the level (W), when the source measured it",
     )
+    output_tok_per_j: float | None = Field(
+        default=None,
+        gt=0,
+        description="output tokens per joule the source states for this point (tok/s per MW / 1e6), on ``power_basis``",
+    )
+    power_basis: PowerBasis | None = Field(
+        default=None, description="whose power ``output_tok_per_j`` divides by: chip, system or facility"
+    )
+    usd_per_mtok: float | None = Field(
+        default=None,
+        gt=0,
+        description="cost per million output tokens the source states for this point (a price or a cost model: "
+        "the record's provenance says whose); decides a usd_per_mtok claim without a price registry",
+    )
+    price_basis: PriceBasis | None = Field(
+        default=None, description="what ``usd_per_mtok`` rests on: accelerator-hour, system-hour or tco"
+    )
     note: str | None = None
 
     @model_validator(mode="after")
@@ -187,6 +215,28 @@ class EvidenceConditions(Strict):
     scenario: Scenario | None = Field(default=None, description="the MLPerf Inference scenario; null = not one")
 
 
+RatioMetric = Literal[
+    "output_tok_per_s", "total_tok_per_s", "input_tok_per_s", "output_tok_per_j", "output_tok_per_usd", "usd_per_mtok"
+]
+
+
+class EvidenceRatio(Strict):
+    """A figure stated as a ratio: "0.9x of system X at conditions C" — the record's system (its
+    ``conditions.hardware``) over ``baseline_hardware``, both under the record's conditions and ``slo``.
+
+    ``kind`` says what the stated ratio is (a point, or a bound: "at least 2x" is a lower bound);
+    ``value_pm`` its stated precision. A ratio record decides a ratio claim only like with like: the same
+    metric, the same two chips, the same conditions and latency bound (:mod:`claimbench.judge.verdict.ratio_evidence`)."""
+
+    baseline_hardware: str
+    metric: RatioMetric
+    value: float = Field(gt=0, allow_inf_nan=False)
+    kind: Literal["point", "lower_bound", "upper_bound"] = "point"
+    value_pm: float | None = Field(default=None, ge=0)
+    slo: list[SloBound] | None = Field(default=None, description="the latency bound both sides were taken at")
+    note: str | None = None
+
+
 class Evidence(Strict):
     """One body of evidence: conditions, per-unit basis and one or more load points.
 
@@ -216,6 +266,9 @@ class Evidence(Strict):
     notes: list[str] = Field(default_factory=list)
     provenance: Provenance | None = Field(
         default=None, description="who published the figures, in which document, and how they came to be"
+    )
+    ratio: EvidenceRatio | None = Field(
+        default=None, description="the record states a ratio to another system rather than absolute figures"
     )
 
     @property

@@ -23,6 +23,9 @@ __all__ = [
     "ReadingVerdict",
     "SetAsideRecord",
     "SpreadRecord",
+    "FrontierPointRecord",
+    "RegionRecord",
+    "RegionReadingRecord",
 ]
 
 VERDICT_SCHEMA_VERSION = 1
@@ -91,6 +94,42 @@ class SpreadRecord(Strict):
     best_matched: bool
 
 
+class FrontierPointRecord(Strict):
+    """One frontier point of a region reading: interactivity (tok/s/user) and throughput on the reading's basis."""
+
+    side: Literal["claimant", "baseline"]
+    evidence_id: str
+    interactivity_tok_s_user: float
+    value: float
+    kind: str
+    level: str | None
+
+
+class RegionRecord(Strict):
+    """One region of the interactivity axis with its class (or NOT-MEASURED) and the claim ratio at its ends."""
+
+    low_tok_s_user: float
+    high_tok_s_user: float
+    verdict: str
+    ratio_low: float | None
+    ratio_high: float | None
+    kind: str
+
+
+class RegionReadingRecord(Strict):
+    """A per-region reading (:mod:`claimbench.judge.verdict.region`): regions, crossovers, share supporting."""
+
+    numerator: str
+    denominator: str
+    scope_tok_s_user: list[float]
+    overlap_tok_s_user: list[float] | None
+    regions: list[RegionRecord]
+    crossovers_tok_s_user: list[float]
+    supported_share: float | None
+    refuted_share: float | None
+    frontier: list[FrontierPointRecord]
+
+
 class ReadingVerdict(Strict):
     """The verdict on one reading of a claim."""
 
@@ -121,6 +160,7 @@ class ReadingVerdict(Strict):
     caveats: list[str]
     indicative: float | None
     spread: list[SpreadRecord] = Field(default_factory=list)
+    regions: RegionReadingRecord | None = None
     why: str
 
 

@@ -7,7 +7,8 @@ condition), :mod:`~claimbench.judge.verdict.reading` (reading one record), :mod:
 (condition matching), :mod:`~claimbench.judge.verdict.derived` (per user / W / $),
 :mod:`~claimbench.judge.verdict.intervals`, :mod:`~claimbench.judge.verdict.corroboration`,
 :mod:`~claimbench.judge.verdict.explain`, one module per claim form (:mod:`~claimbench.judge.verdict.single`,
-:mod:`~claimbench.judge.verdict.ratio`, :mod:`~claimbench.judge.verdict.coverage`) and
+:mod:`~claimbench.judge.verdict.ratio`, :mod:`~claimbench.judge.verdict.region`,
+:mod:`~claimbench.judge.verdict.coverage`) and
 :mod:`~claimbench.judge.verdict.table`.
 
 Classes
@@ -123,6 +124,7 @@ from claimbench.judge.verdict.index import EvidenceSet
 from claimbench.judge.verdict.intervals import bootstrap_ratio_interval, t_interval
 from claimbench.judge.verdict.ratio import _judge_ratio
 from claimbench.judge.verdict.record import judge_record
+from claimbench.judge.verdict.region import judge_region
 from claimbench.judge.verdict.single import _judge_single
 from claimbench.judge.verdict.table import verdict_table
 from claimbench.judge.verdict.types import (
@@ -197,6 +199,8 @@ def judge_claim(
             )
         elif claim.predicate.metric == "models_supported":
             out.append(_judge_coverage(claim_r, r, evidence, hardware, equivalent, orgs))
+        elif claim.predicate.form in ("everywhere", "region"):
+            out.append(judge_region(claim_r, r, evidence, hardware, cfg, prices, equivalent, orgs))
         elif claim.predicate.form == "beats_all":
             out.append(judge_record(claim_r, r, evidence, hardware, cfg, prices, equivalent, orgs))
         elif claim.predicate.ratio_to is not None:

@@ -23,6 +23,7 @@ from claimbench.judge.verdict.intervals import (
 )
 from claimbench.judge.verdict.reading import _read
 from claimbench.judge.verdict.types import (
+    _BASIS_FREE,
     BRIDGEABLE,
     Bridge,
     EvidenceUse,
@@ -84,7 +85,7 @@ def _gather(
     for ev in pool:
         if ev.kind == "coverage":
             continue
-        target: Basis | None = "card" if tf.per_card else (ev.basis if base == "tpot_mean_ms" else basis)
+        target: Basis | None = "card" if tf.per_card else (ev.basis if base in _BASIS_FREE else basis)
         m = match(conditions, target, ev, hardware, metric=base, equivalent=equivalent)
         bridged: tuple[float, str] | None = None
         if not m.comparable and bridge is not None and base == "output_tok_per_s" and tf.text == "":
@@ -102,7 +103,7 @@ def _gather(
             aside.append(_use(ev, m, claimant, notes=(why or "",)))
             continue
         ro, penalty, acc_notes = parity_read(conditions.accuracy_parity, ev, base, ro)
-        f = m.conversion.factor if (m.conversion and base != "tpot_mean_ms") else 1.0
+        f = m.conversion.factor if (m.conversion and base not in _BASIS_FREE) else 1.0
         conv_text = None
         if f != 1.0:
             conv, _ = convert(

@@ -49,11 +49,30 @@ _ORDER = ("unattributed", "self-reported", "independent", "peer-reviewed", "meas
 _PEER_FILE = ("vllm_bench", "guidellm", "aiperf")
 
 
+_ORGS_OF: dict[tuple[str, int], tuple[Mapping[str, str] | None, frozenset[str]]] = {}
+"""publisher_orgs answers by (publisher, id(orgs)); an entry holds its ``orgs`` so a hit is that very mapping."""
+_PROVENANCE_OF: dict[int, tuple[Evidence, Provenance]] = {}
+"""provenance_of answers by record identity (every claim reads the same records); the entry holds the record."""
+_CACHE_MAX = 65536
+
+
 def publisher_orgs(publisher: str | None, orgs: Mapping[str, str] | None) -> frozenset[str]:
     """Organisation ids a publisher string names: each part of a joint publisher ("LMSYS / Ant Group"),
     resolved through ``orgs`` (normalised name -> id); an unknown name stands for itself."""
     if not publisher:
         return frozenset()
+    hit = _ORGS_OF.get((publisher, id(orgs)))
+    if hit is not None and hit[0] is orgs:
+        return hit[1]
+    if len(_ORGS_OF) >= _CACHE_MAX:
+        _ORGS_OF.clear()
+    found = _publisher_orgs(publisher, orgs)
+    _ORGS_OF[(publisher, id(orgs))] = (orgs, found)
+    return found
+
+
+def _publisher_orgs(publisher: str, orgs: Mapping[str, str] | None) -> frozenset[str]:
+    """:func:`publisher_orgs` computed."""
     out = set()
     for part in re.split(r"\s*(?:/|&|\+|,| and )\s*", re.sub(r"\(.*?\)", " ", publisher)):
         key = normal_name(part)
@@ -66,6 +85,18 @@ def provenance_of(ev: Evidence) -> Provenance:
     """The record's provenance, or the one its kind and ``reported_by`` imply when it carries none."""
     if ev.provenance is not None:
         return ev.provenance
+    hit = _PROVENANCE_OF.get(id(ev))
+    if hit is not None and hit[0] is ev:
+        return hit[1]
+    if len(_PROVENANCE_OF) >= _CACHE_MAX:
+        _PROVENANCE_OF.clear()
+    prov = _implied_provenance(ev)
+    _PROVENANCE_OF[id(ev)] = (ev, prov)
+    return prov
+
+
+def _implied_provenance(ev: Evidence) -> Provenance:
+    """The provenance a record without one implies (its kind and ``reported_by``)."""
     if ev.kind == "run_bundle":
         return Provenance(origin="measured-here", publisher="claimbench", document=ev.path)
     if ev.kind in _PEER_FILE and ev.reported_by in (None, "peer file"):

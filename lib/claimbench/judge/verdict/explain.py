@@ -19,7 +19,7 @@ from claimbench.schema.claims import Claim, ResolvedReading
 def _metric_text(metric: str) -> str:
     return {
         "output_tok_per_s_per_user": "output tok/s per user (1000 / TPOT)",
-        "output_tok_per_j": "output tok/J at TDP",
+        "output_tok_per_j": "output tok/J (measured power, else TDP)",
         "output_tok_per_usd": "output tokens per USD",
         "usd_per_mtok": "USD per million output tokens",
     }.get(metric, metric)

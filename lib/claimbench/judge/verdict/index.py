@@ -3,7 +3,8 @@
 Below :data:`COMPARE_ALL` records every record is compared with every reading and every one set aside is
 listed (the nearest misses, the card-vs-die notes). Above it, a reading compares only the records that
 could match it or explain a near miss — the same, an unstated or another chip of the same vendor (a
-910C record beside a 910B claim shows the card-versus-die difference), and the same (or equivalent) or
+910C record beside a 910B claim shows the card-versus-die difference; a chip whose vendor is not known
+has no siblings), and the same (or equivalent) or
 an unstated model — and the others are counted (``n_far``), not listed: a record of another vendor's
 chip or of another model is never comparable, and listing ten thousand of them helps no one.
 """
@@ -47,7 +48,7 @@ class EvidenceSet(list):
             return list(self), 0
         m = self._canon(model)
         found: list[tuple[int, Evidence]] = []
-        vendor = self._vendor_of.get(hardware) if hardware is not None else None
+        vendor = (self._vendor_of.get(hardware) or None) if hardware is not None else None  # "" is no vendor
         for (hw, mod), evs in self._by.items():
             same_vendor = vendor is not None and hw is not None and self._vendor_of.get(hw) == vendor
             if hardware is not None and hw is not None and hw != hardware and not same_vendor:

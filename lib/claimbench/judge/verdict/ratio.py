@@ -28,6 +28,8 @@ from claimbench.judge.verdict.index import by_id as evidence_by_id
 from claimbench.judge.verdict.intervals import (
     _percentile_interval,
 )
+from claimbench.judge.verdict.ratio_evidence import judge_by_ratio_records, ratio_records, ratio_spread
+from claimbench.judge.verdict.stated import STATED_COST, on_price_basis, price_basis_missing, states_cost
 from claimbench.judge.verdict.types import (
     EvidenceUse,
     PlausibilityBound,
@@ -76,6 +78,8 @@ def _ratio_ceiling(
     Returns an IMPLAUSIBLE verdict when the claimed ratio exceeds that ceiling; otherwise (None, the bound
     to report), appending the ceiling to ``notes`` when one was computed."""
     if not (den and bound is not None and bound.max_value is not None and bound.kind == "numerator"):
+        return None, bound
+    if tf_a.base_metric == "usd_per_mtok":  # a stated cost: a throughput roof does not bound it
         return None, bound
     p = claim.predicate
     d = den[0]
@@ -279,6 +283,11 @@ def _judge_ratio(claim, r, evidence, hardware, cfg, bound, prices, equivalent, b
     base_hw = p.ratio_to.hardware
     tf_a, miss_a = _transform(metric, r.conditions.hardware, hardware, prices)
     tf_b, miss_b = _transform(metric, base_hw, hardware, prices)
+    if metric == "usd_per_mtok" and states_cost(r.conditions, evidence, p.price_basis):
+        tf_a = tf_b = STATED_COST  # stated costs on both sides, like with like (:mod:`.stated`)
+        evidence = on_price_basis(evidence, p.price_basis)
+    elif price_basis_missing(metric, p.price_basis):
+        return _unverifiable(claim, r, price_basis_missing(metric, p.price_basis) or "", bound)
     if tf_a is None or tf_b is None:
         return _unverifiable(claim, r, "; ".join(x for x in (miss_a, miss_b) if x), bound)
     num, den, aside = _ratio_sides(
@@ -301,13 +310,20 @@ def _judge_ratio(claim, r, evidence, hardware, cfg, bound, prices, equivalent, b
     implausible, bound = _ratio_ceiling(claim, r, base, base_hw, bound, tf_a, num, den, aside, notes)
     if implausible is not None:
         return implausible
+    stated, stated_aside = ratio_records(claim, r, metric, base_hw, evidence, hardware, equivalent, orgs)
+    ratio_ids = {u.evidence_id for u in (*stated, *stated_aside)}  # set aside for their ratio's reasons only
+    aside = tuple(a for a in aside if a.evidence_id not in ratio_ids) + tuple(stated_aside)
     if not num or not den:
+        if stated:  # no pair of absolute records: a stated ratio, like with like, decides (:mod:`.ratio_evidence`)
+            return judge_by_ratio_records(claim, r, stated, aside, evidence, notes)
         return _ratio_side_missing(claim, r, base, base_hw, evidence, bound, num, den, aside, notes)
     pair_comps = _pair_comps(num, den, evidence, equivalent)
     ok, n, d, comps = _best_ratio_pair(num, den, evidence, equivalent, pair_comps)
     ratio = _observed_of(n) / _observed_of(d)
     corr = _weakest([n.corroboration, d.corroboration])
     if not ok:
+        if stated:
+            return judge_by_ratio_records(claim, r, stated, aside, evidence, notes)
         return _ratio_of_different_workloads(claim, r, base, base_hw, bound, n, d, comps, ratio, corr, aside, notes)
     interval, method = _ratio_interval(n, d, cfg)
     n_read, d_read = _read_of(n), _read_of(d)
@@ -315,7 +331,7 @@ def _judge_ratio(claim, r, evidence, hardware, cfg, bound, prices, equivalent, b
     verdict = decide(p.comparator, float(p.value), p.tolerance_rel, ratio, kind, interval, p.value_pm)
     ev_by_id = evidence_by_id(evidence)
     verdict = unknown_cap(r.conditions, [(n.evidence_id, verdict)], ev_by_id, verdict, notes)
-    spread = _ratio_spread(num, den, pair_comps, p, (n.evidence_id, d.evidence_id))
+    spread = _ratio_spread(num, den, pair_comps, p, (n.evidence_id, d.evidence_id)) + ratio_spread(p, stated, False)
     sides = split_sides(spread)
     why_sides = ""
     if len(sides) > 1:  # equally well-matched pairs disagree: both sides named, nothing decided

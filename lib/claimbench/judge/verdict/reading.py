@@ -9,7 +9,7 @@ from claimbench.judge.latency import LatencyField, meets, missing_statistic, usa
 from claimbench.judge.matching import (
     latency_field,
 )
-from claimbench.judge.verdict.algebra import multiply
+from claimbench.judge.verdict.algebra import multiply, reciprocal
 from claimbench.judge.verdict.intervals import (
     _boot_method,
     _percentile_interval,
@@ -25,10 +25,16 @@ from claimbench.judge.verdict.types import (
 from claimbench.schema.claims import ClaimConditions, SloBound
 from claimbench.schema.evidence import Evidence, LoadPoint
 
-
 # ----------------------------------------------------------------------------------------------
 # reading one evidence record
 # ----------------------------------------------------------------------------------------------
+_EFFICIENCY = "output_tok_per_j"
+"""A stated tok/J (:mod:`claimbench.judge.verdict.stated`): read at a latency bound like a throughput."""
+_COST = "usd_per_mtok"
+"""A stated cost per million output tokens (:mod:`claimbench.judge.verdict.stated`): read at a latency bound
+like a throughput, with its bounds mirrored (lower is better)."""
+
+
 def _op_text(p: LoadPoint) -> str:
     op = p.operating_point or "fixed-load"
     lim = f" (TPOT < {p.tpot_limit_ms:g} ms)" if p.tpot_limit_ms is not None else ""
@@ -84,7 +90,7 @@ def _read_best(
     A throughput claim without a latency bound speaks of the system's maximum: only a point taken
     at maximum throughput reads as that maximum; any other point is a lower bound of it."""
     thr_metric = metric in _THROUGHPUT
-    higher_better = metric.endswith("_per_s")
+    higher_better = metric.endswith("_per_s") or metric == _EFFICIENCY
     pick = max if higher_better else min
     best = pick(pts, key=lambda p: getattr(p, metric))
     how = "the single level" if len(pts) == 1 else f"the {'best' if higher_better else 'lowest'} of {len(pts)} levels"
@@ -94,6 +100,9 @@ def _read_best(
     if thr_metric and conditions.concurrency is None and (best.operating_point or "fixed-load") != "max-throughput":
         kind = "lower_bound"
         how += f"; a {_op_text(best)} point is a lower bound of the maximum a claim without a latency bound speaks of"
+    elif metric == _COST and conditions.concurrency is None and best.operating_point != "max-throughput":
+        kind = "upper_bound"
+        how += f"; a {_op_text(best)} cost is an upper bound of the cheapest a claim without a latency bound speaks of"
     value = getattr(best, metric)
     interval, imethod = (None, None)
     if reps:
@@ -153,7 +162,7 @@ def _bracket_interval(
 ) -> tuple[tuple[float, float], str]:
     """Carry an interpolation bracket's two values (and their stated precision) into the interval."""
     ys = [t[2] for t in triples if t[0] in bracket]
-    pms = [p.throughput_pm or 0.0 for p in used]
+    pms = [p.throughput_pm or 0.0 for p in used] or [0.0]
     lo, hi = min(ys) - max(pms), max(ys) + max(pms)
     if interval is not None:
         lo, hi = min(lo, interval[0]), max(hi, interval[1])
@@ -162,6 +171,19 @@ def _bracket_interval(
         "(throughput at the bound lies between its two levels)"
     )
     return (lo, hi), method
+
+
+def _at_bound(triples, bound: float, metric: str) -> tuple[float, str, tuple[str, str] | None, str]:
+    """:func:`read_at_bound`; a cost (lower is better) is read as its negative, so its bounds come out mirrored
+    (the cheapest level under the bound is an *upper* bound of the cost at the bound)."""
+    if metric != _COST:
+        return read_at_bound(triples, bound)
+    value, read_kind, bracket, how = read_at_bound([(a, b, -c) for a, b, c in triples], bound)
+    kind: str = read_kind
+    if kind in ("lower_bound", "upper_bound"):
+        kind = reciprocal(kind)
+        how += f" (for a cost per token: an {kind.replace('_', ' ')})"
+    return -value, kind, bracket, how
 
 
 def _read_at_slo(
@@ -181,17 +203,17 @@ def _read_at_slo(
     idx = sorted(lat_of)
     pts = [pts[i] for i in idx]
     triples = [(p.level or str(i), lat_of[i][0], getattr(p, metric)) for i, p in zip(idx, pts)]
-    value, read_kind, bracket, how = read_at_bound(triples, primary.max_ms)
-    kind: str = read_kind
+    value, kind, bracket, how = _at_bound(triples, primary.max_ms, metric)
     if any(lat_of[i][1] for i in idx):
         how += "; TPOT ceilings (SLA limits, not measured means) are read at the ceiling: the mean is at most that"
     if chosen is not None and chosen.relation == "assumed":
         how += f"; {_STAT_NOTE[chosen.stat]}"
     if chosen is not None and chosen.relation == "tighter":
-        kind = multiply(kind, "lower_bound")
+        side = "upper" if metric == _COST else "lower"  # a tighter bound costs more per token
+        kind = multiply(kind, f"{side}_bound")
         how += (
             f"; read on {chosen.stat} {primary.metric.upper()} (the evidence has no {primary.stat}): a {chosen.stat} "
-            f"at the bound puts the {primary.stat} under it, so the value is a lower bound"
+            f"at the bound puts the {primary.stat} under it, so the value is a {side} bound"
         )
     used = (
         [p for p, t in zip(pts, triples) if t[2] == value][:1]
@@ -202,10 +224,11 @@ def _read_at_slo(
     interval, imethod = None, None
     if reps:
         interval, imethod = _percentile_interval(reps, cfg), _boot_method(cfg)
-    elif len(used) == 1:
+    elif len(used) == 1 and metric in _THROUGHPUT:  # throughput_pm is a throughput's precision, not a cost's
         interval, imethod = _stated(used[0], value)
     if kind == "interpolated" and bracket:
-        interval, imethod = _bracket_interval(triples, bracket, used, interval, imethod)
+        stated_pm = used if metric in _THROUGHPUT else []
+        interval, imethod = _bracket_interval(triples, bracket, stated_pm, interval, imethod)
     return ReadOut(value, kind, bracket, lat_field, how, reps, interval, imethod), None
 
 
@@ -221,6 +244,6 @@ def _read(
     if not pts:
         return None, why
     slos: list[SloBound] = list(conditions.slo or [])
-    if not slos or metric not in _THROUGHPUT:
+    if not slos or metric not in (*_THROUGHPUT, _COST, _EFFICIENCY):
         return _read_best(evidence, pts, metric, conditions, cfg), None
     return _read_at_slo(evidence, pts, metric, slos, cfg)

@@ -32,6 +32,15 @@ from claimbench.judge.verdict.intervals import (
     _repeats_interval,
 )
 from claimbench.judge.verdict.reading import _read
+from claimbench.judge.verdict.stated import (
+    STATED_COST,
+    STATED_EFFICIENCY,
+    on_power_basis,
+    on_price_basis,
+    price_basis_missing,
+    states_cost,
+    tdp_never_decides,
+)
 from claimbench.judge.verdict.types import (
     FEW_REPEATS,
     EvidenceUse,
@@ -260,8 +269,33 @@ def _judge_single(claim, r, evidence, hardware, bound, cfg, prices, equivalent, 
     p = claim.predicate
     metric = r.metric or p.metric
     tf, missing = _transform(metric, r.conditions.hardware, hardware, prices)
+    if metric == "usd_per_mtok" and states_cost(r.conditions, evidence, p.price_basis):
+        tf = STATED_COST  # a stated $/Mtok decides a cost claim directly (:mod:`.stated`)
+        evidence = on_price_basis(evidence, p.price_basis)
+    elif price_basis_missing(metric, p.price_basis):
+        return _unverifiable(claim, r, price_basis_missing(metric, p.price_basis) or "", bound)
+    power_basis = p.power_basis or "chip"
+    if metric == "output_tok_per_j":
+        on_basis, basis_notes = on_power_basis(r.conditions, evidence, power_basis)
+        if on_basis is not None:  # a stated tok/J on the claim's power basis decides it (:mod:`.stated`)
+            v = _judge_single_read(claim, r, on_basis, hardware, bound, cfg, STATED_EFFICIENCY, equivalent, None, orgs)
+            return replace(v, notes=(*v.notes, *basis_notes))
+        if power_basis != "chip" and tf is None:
+            missing = f"the {power_basis} power (tok/J or tok/s per MW on a {power_basis} basis): no source states it"
     if tf is None:
         return _unverifiable(claim, r, missing, bound)
+    v = _judge_single_read(claim, r, evidence, hardware, bound, cfg, tf, equivalent, bridge, orgs)
+    return (
+        tdp_never_decides(v, power_basis, p.comparator, p.tolerance_rel)
+        if metric == "output_tok_per_j" and power_basis != "chip"
+        else v
+    )
+
+
+def _judge_single_read(claim, r, evidence, hardware, bound, cfg, tf, equivalent, bridge, orgs) -> Verdict:
+    """:func:`_judge_single` once the way the metric is read (``tf``) is chosen."""
+    p = claim.predicate
+    metric = r.metric or p.metric
     base = _base(claim, r)
     if bound is not None and bound.blocking:
         hints, _ = _hints(claim, r, "IMPLAUSIBLE", None, bound, None)

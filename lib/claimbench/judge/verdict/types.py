@@ -32,6 +32,9 @@ BRIDGEABLE = ("input_len", "output_len")
 
 _THROUGHPUT = ("output_tok_per_s", "total_tok_per_s", "input_tok_per_s", "request_per_s", "goodput_req_per_s")
 _PER_CARD_DERIVED = ("output_tok_per_j", "output_tok_per_usd", "usd_per_mtok")
+_BASIS_FREE = ("tpot_mean_ms", "usd_per_mtok", "output_tok_per_j")
+"""Metrics read as stated whatever the record's basis (per token, per joule or per stream: no per-card conversion;
+a derived tok/J is read from output_tok_per_s, which converts)."""
 FEW_REPEATS = 5
 
 
@@ -121,6 +124,52 @@ class SpreadEntry:
 
 
 @dataclass(frozen=True)
+class FrontierPoint:
+    """One point of a frontier: interactivity (tok/s/user) and the throughput there, on the reading's basis."""
+
+    side: str
+    """``claimant`` or ``baseline``."""
+    evidence_id: str
+    interactivity: float
+    value: float
+    kind: str
+    level: str | None
+
+
+@dataclass(frozen=True)
+class RegionSpan:
+    """One region of the interactivity axis with a single class (:mod:`claimbench.judge.verdict.region`).
+
+    ``verdict`` is a class, or ``NOT-MEASURED`` where only one frontier (or neither) was measured; the
+    ratio (the claimant's metric over the baseline's) runs from ``ratio_low`` to ``ratio_high`` over the span
+    (null where not measured)."""
+
+    low: float
+    high: float
+    verdict: str
+    ratio_low: float | None
+    ratio_high: float | None
+    kind: str
+
+
+@dataclass(frozen=True)
+class RegionReading:
+    """A per-region reading: the two frontiers, the regions, the crossovers and the share supporting."""
+
+    numerator: str
+    denominator: str
+    threshold: float
+    comparator: str
+    scope: tuple[float, float]
+    overlap: tuple[float, float] | None
+    spans: tuple[RegionSpan, ...]
+    crossovers: tuple[float, ...]
+    supported_share: float | None
+    refuted_share: float | None
+    frontier: tuple[FrontierPoint, ...]
+
+
+@dataclass(frozen=True)
 class Verdict:
     """The verdict on one reading of one claim, with everything that explains it."""
 
@@ -157,3 +206,5 @@ class Verdict:
     indicative: float | None = None
     spread: tuple[SpreadEntry, ...] = ()
     """Every comparable record decided on its own (:mod:`claimbench.judge.verdict.disagreement`)."""
+    regions: RegionReading | None = None
+    """The per-region reading of a ``region`` / ``everywhere`` claim (:mod:`claimbench.judge.verdict.region`)."""

@@ -1,0 +1,327 @@
+"""The region form (pure): "cheaper across most of the frontier", "faster below 50 tok/s/user", "gains across
+the entire Pareto frontier" (``predicate.form: region`` / ``everywhere``, a ratio claim).
+
+Each side's **frontier** is one evidence record's load points, throughput (on the reading's basis) against
+interactivity = 1000 / mean TPOT (tok/s/user), keeping the Pareto-optimal points. A point with a measured mean
+TPOT is placed at 1000 / TPOT; a ``latency-limited`` point that gives only its TPOT ceiling is the best
+throughput under that ceiling, i.e. the frontier at 1000 / ceiling (statistic not stated: read as the engine
+reads a ceiling for a bound of unstated statistic); any other point with only a ceiling is a *lower bound*
+there. Between two points of the same record the frontier is linear; it is never extended beyond a record's
+measured range: outside the range both frontiers cover ("overlap") is ``NOT-MEASURED``, a region of its own.
+
+The claim ``A's metric / B's metric <comparator> v`` becomes, in throughput space, ``y_A(x) - k·y_B(x) ≥ 0`` (or
+≤ 0) with ``k`` from the claimed factor, its tolerance and the two per-card conversions (per W, per $, $ per
+Mtok: a decreasing conversion flips the comparator). On each interval between breakpoints (the points of both
+frontiers) that difference is linear, so it changes sign at most once: the root is the **crossover**. Every
+piece is decided with the value algebra (:func:`claimbench.judge.verdict.algebra.decide`) on the ratio at its
+midpoint with the kind of ``divide(kind_A, kind_B)`` — bounds stay bounds (a ratio of two lower bounds decides
+nothing). Adjacent pieces of one class are merged.
+
+The **scope** is the claim's range (``region.interactivity_min/max_tok_s_user``; a missing end is the end of
+what either frontier measured). Shares are lengths on the interactivity axis: ``supported_share`` is the
+supported length over the overlap within the scope. The verdict: SUPPORTED when the supported length is at
+least ``min_share`` (``everywhere``: 1) of the whole scope (a not-measured or inconclusive part counts
+against it); REFUTED when the refuted length already exceeds ``1 - min_share`` of the scope (the claim
+cannot reach its share even if every undecided part supported it); INCONCLUSIVE otherwise;
+NOT-COMPARABLE when the two frontiers do not overlap inside the scope.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from claimbench.judge.verdict.algebra import decide, divide, multiply
+from claimbench.judge.verdict.corroboration import _LABEL, _weakest
+from claimbench.judge.verdict.derived import _transform
+from claimbench.judge.verdict.explain import _base, _caveats, _differences, _empty, _hints, _unverifiable
+from claimbench.judge.verdict.index import by_id as evidence_by_id
+from claimbench.judge.verdict.ratio import _best_ratio_pair, _pair_comps, _ratio_side_missing, _ratio_sides
+from claimbench.judge.verdict.types import EvidenceUse, FrontierPoint, RegionReading, RegionSpan, Verdict
+from claimbench.judge.verdict.unknowns import unknown_cap
+from claimbench.schema.claims import Claim, ResolvedReading
+from claimbench.schema.evidence import Evidence, LoadPoint
+
+__all__ = ["frontier_of", "judge_region", "region_reading"]
+
+NOT_MEASURED = "NOT-MEASURED"
+_EPS = 1e-9
+
+
+def _x_of(p: LoadPoint) -> tuple[float, str] | None:
+    """(interactivity, kind of the throughput read there) of a load point, or None when it has no TPOT."""
+    if p.tpot_mean_ms is not None and p.tpot_mean_ms > 0:
+        return 1000.0 / p.tpot_mean_ms, "point"
+    if p.tpot_limit_ms is not None:
+        return 1000.0 / p.tpot_limit_ms, "point" if p.operating_point == "latency-limited" else "lower_bound"
+    return None
+
+
+def frontier_of(ev: Evidence, metric: str, factor: float, side: str) -> list[FrontierPoint]:
+    """The record's Pareto frontier (throughput × ``factor`` against interactivity), by interactivity.
+
+    A point is dropped when another reaches at least its interactivity and its throughput, one of them higher."""
+    pts = []
+    for p in ev.points:
+        y, xk = getattr(p, metric), _x_of(p)
+        if y is None or xk is None:
+            continue
+        pts.append(FrontierPoint(side, ev.id, xk[0], y * factor, xk[1], p.level))
+    keep = [
+        a
+        for a in pts
+        if not any(
+            b is not a
+            and b.interactivity >= a.interactivity
+            and b.value >= a.value
+            and (b.interactivity, b.value) != (a.interactivity, a.value)
+            for b in pts
+        )
+    ]
+    return sorted(keep, key=lambda q: q.interactivity)
+
+
+def _at(front: Sequence[FrontierPoint], x: float) -> tuple[float, str]:
+    """The frontier at ``x`` (inside its measured range): linear between the two bracketing points of the
+    record; the kind is what both ends allow together (a point and a lower bound give a lower bound)."""
+    for a, b in zip(front, front[1:]):
+        if a.interactivity - _EPS <= x <= b.interactivity + _EPS:
+            span = b.interactivity - a.interactivity
+            t = 0.0 if span <= 0 else (x - a.interactivity) / span
+            return a.value + t * (b.value - a.value), multiply(a.kind, b.kind)
+    only = min(front, key=lambda q: abs(q.interactivity - x))
+    return only.value, only.kind
+
+
+def _scope(
+    fa: Sequence[FrontierPoint], fb: Sequence[FrontierPoint], lo: float | None, hi: float | None
+) -> tuple[float, float]:
+    """The claim's range; a missing end is the end of what either frontier measured."""
+    xs = [q.interactivity for q in (*fa, *fb)]
+    return (lo if lo is not None else min(xs), hi if hi is not None else max(xs))
+
+
+def _pieces(fa, fb, k: float, ge: bool, a: float, b: float) -> list[tuple[float, float, float, str]]:
+    """(low, high, midpoint ratio y_A / y_B, kind) per piece of [a, b] on which y_A - k·y_B keeps its sign."""
+    xs = sorted({a, b} | {q.interactivity for q in (*fa, *fb) if a < q.interactivity < b})
+    out: list[tuple[float, float, float, str]] = []
+    for lo, hi in zip(xs, xs[1:]):
+        cuts = [lo, hi]
+        g_lo = _at(fa, lo)[0] - k * _at(fb, lo)[0]
+        g_hi = _at(fa, hi)[0] - k * _at(fb, hi)[0]
+        if g_lo * g_hi < 0:
+            cuts.insert(1, lo + (hi - lo) * g_lo / (g_lo - g_hi))
+        for c0, c1 in zip(cuts, cuts[1:]):
+            m = (c0 + c1) / 2
+            (ya, ka), (yb, kb) = _at(fa, m), _at(fb, m)
+            out.append((c0, c1, ya / yb, divide(ka, kb)))
+    if not out:  # a single shared interactivity: a range of zero length
+        (ya, ka), (yb, kb) = _at(fa, a), _at(fb, a)
+        out.append((a, b, ya / yb, divide(ka, kb)))
+    return out
+
+
+def region_reading(
+    fa: Sequence[FrontierPoint],
+    fb: Sequence[FrontierPoint],
+    k: float,
+    ge: bool,
+    to_claim: tuple[float, bool],
+    scope_lo: float | None = None,
+    scope_hi: float | None = None,
+) -> RegionReading:
+    """Regions of the interactivity axis where ``y_A / y_B >= k`` (``ge``) or ``<= k`` holds, fails or cannot say.
+
+    ``to_claim`` = (c, decreasing) turns a throughput ratio r into the claim's metric ratio (c·r, or c / r)."""
+    scope = _scope(fa, fb, scope_lo, scope_hi)
+    lo = max(fa[0].interactivity, fb[0].interactivity, scope[0])
+    hi = min(fa[-1].interactivity, fb[-1].interactivity, scope[1])
+    c, decreasing = to_claim
+
+    def claim_ratio(r: float) -> float:
+        return c / r if decreasing else c * r
+
+    spans: list[RegionSpan] = []
+    signs: list[bool] = []
+    if lo <= hi:
+        for x0, x1, r, kind in _pieces(fa, fb, k, ge, lo, hi):
+            cls = decide(">=" if ge else "<=", k, None, r, kind, None)
+            ends = [claim_ratio(_at(fa, x)[0] / _at(fb, x)[0]) for x in (x0, x1)]  # monotone on a piece
+            sign = r >= k
+            if spans and spans[-1].verdict == cls and signs[-1] == sign and spans[-1].kind == kind:
+                prev = spans.pop()
+                signs.pop()
+                ends += [prev.ratio_low or ends[0], prev.ratio_high or ends[0]]
+                x0 = prev.low
+            spans.append(RegionSpan(x0, x1, cls, min(ends), max(ends), kind))
+            signs.append(sign)
+    crossovers = tuple(spans[i].high for i in range(len(spans) - 1) if signs[i] != signs[i + 1])
+    overlap = (lo, hi) if lo <= hi else None
+    spans = _with_unmeasured(spans, scope, overlap)
+    length = (hi - lo) if overlap else 0.0
+    supported = sum(s.high - s.low for s in spans if s.verdict == "SUPPORTED")
+    refuted = sum(s.high - s.low for s in spans if s.verdict == "REFUTED")
+    return RegionReading(
+        numerator=fa[0].evidence_id,
+        denominator=fb[0].evidence_id,
+        threshold=k,
+        comparator=">=" if ge else "<=",
+        scope=scope,
+        overlap=overlap,
+        spans=tuple(spans),
+        crossovers=crossovers,
+        supported_share=supported / length if length > 0 else None,
+        refuted_share=refuted / length if length > 0 else None,
+        frontier=tuple(fa) + tuple(fb),
+    )
+
+
+def _with_unmeasured(
+    spans: list[RegionSpan], scope: tuple[float, float], overlap: tuple[float, float] | None
+) -> list[RegionSpan]:
+    """The scope outside the overlap as NOT-MEASURED spans around the measured ones."""
+    if overlap is None:
+        return [RegionSpan(scope[0], scope[1], NOT_MEASURED, None, None, "unknown")] if scope[1] > scope[0] else []
+    before = [RegionSpan(scope[0], overlap[0], NOT_MEASURED, None, None, "unknown")] if overlap[0] > scope[0] else []
+    after = [RegionSpan(overlap[1], scope[1], NOT_MEASURED, None, None, "unknown")] if scope[1] > overlap[1] else []
+    return before + spans + after
+
+
+def overall_class(reading: RegionReading, min_share: float) -> str:
+    """SUPPORTED / REFUTED / INCONCLUSIVE / NOT-COMPARABLE of the whole reading (see the module docstring)."""
+    if reading.overlap is None:
+        return "NOT-COMPARABLE"
+    total = reading.scope[1] - reading.scope[0]
+    if total <= 0:  # a single interactivity: the one piece decides
+        return reading.spans[0].verdict if reading.spans else "INCONCLUSIVE"
+    supported = sum(s.high - s.low for s in reading.spans if s.verdict == "SUPPORTED")
+    refuted = sum(s.high - s.low for s in reading.spans if s.verdict == "REFUTED")
+    if min_share >= 1.0:
+        if refuted > _EPS * total:
+            return "REFUTED"
+        return "SUPPORTED" if supported >= total * (1 - 1e-12) else "INCONCLUSIVE"
+    if supported / total >= min_share:
+        return "SUPPORTED"
+    if refuted / total > 1.0 - min_share:
+        return "REFUTED"
+    return "INCONCLUSIVE"
+
+
+def _threshold(claim: Claim, tf_a, tf_b) -> tuple[float, bool, tuple[float, bool]]:
+    """(k, whether y_A / y_B must be >= k, (c, decreasing) to turn a throughput ratio into the claim's)."""
+    p = claim.predicate
+    assert p is not None and not isinstance(p.value, list)
+    tol, pm = p.tolerance_rel or 0.0, p.value_pm or 0.0
+    v = p.value * (1 - tol) - pm if p.comparator == ">=" else p.value * (1 + tol) + pm
+    ca, cb = tf_a.fn(1.0), tf_b.fn(1.0)
+    if tf_a.decreasing:  # (ca / y_A) / (cb / y_B) = (ca / cb) / r
+        return ca / (v * cb), p.comparator != ">=", (ca / cb, True)
+    return v * cb / ca, p.comparator == ">=", (ca / cb, False)
+
+
+def _factor(u: EvidenceUse) -> float:
+    """The basis conversion :func:`~claimbench.judge.verdict.conditions._gather` applied to the record's read."""
+    if u.read is None or u.observed is None or u.read.value == 0:
+        return 1.0
+    return u.observed / u.read.value
+
+
+def _spans_text(reading: RegionReading) -> str:
+    """The regions in words: ``23–30 tok/s/user SUPPORTED (8.1–9.2x)``."""
+    parts = []
+    for s in reading.spans:
+        ratio = (
+            f" ({s.ratio_low:.3g}–{s.ratio_high:.3g}x)" if s.ratio_low is not None and s.ratio_high is not None else ""
+        )
+        parts.append(f"{s.low:.4g}–{s.high:.4g} tok/s/user {s.verdict}{ratio}")
+    return "; ".join(parts)
+
+
+def _choose_pair(num, den, evidence, equivalent, metric):
+    """The best-matched pair of records that both have a frontier (two sides, one source each)."""
+    ev = evidence_by_id(evidence)
+    num = [u for u in num if frontier_of(ev[u.evidence_id], metric, 1.0, "claimant")]
+    den = [u for u in den if frontier_of(ev[u.evidence_id], metric, 1.0, "baseline")]
+    if not num or not den:
+        return None
+    comps = _pair_comps(num, den, evidence, equivalent)
+    return _best_ratio_pair(num, den, evidence, equivalent, comps)
+
+
+def judge_region(
+    claim: Claim,
+    r: ResolvedReading,
+    evidence: Sequence[Evidence],
+    hardware: Mapping,
+    cfg,
+    prices: Mapping[str, float],
+    equivalent=None,
+    orgs=None,
+) -> Verdict:
+    """The region form: the claimant's frontier against the baseline's, region by region."""
+    p = claim.predicate
+    assert p is not None and p.ratio_to is not None and not isinstance(p.value, list)
+    metric = r.metric or p.metric
+    base_hw = p.ratio_to.hardware
+    tf_a, miss_a = _transform(metric, r.conditions.hardware, hardware, prices)
+    tf_b, miss_b = _transform(metric, base_hw, hardware, prices)
+    if tf_a is None or tf_b is None:
+        return _unverifiable(claim, r, "; ".join(x for x in (miss_a, miss_b) if x))
+    base_metric = tf_a.base_metric
+    no_slo = r.conditions.model_copy(update={"slo": None, "concurrency": None})
+    r_open = r.__class__(r.reading_id, r.label, no_slo, r.basis, r.note, base_metric)
+    num, den, aside = _ratio_sides(
+        claim, r_open, base_metric, base_hw, evidence, hardware, cfg, equivalent, None, None, None, orgs
+    )
+    notes: list[str] = []
+    chosen = _choose_pair(num, den, evidence, equivalent, base_metric)
+    if chosen is None:
+        return _ratio_side_missing(claim, r, _base(claim, r), base_hw, evidence, None, num, den, aside, notes)
+    ok, n, d, comps = chosen
+    ev = evidence_by_id(evidence)
+    fa = frontier_of(ev[n.evidence_id], base_metric, _factor(n), "claimant")
+    fb = frontier_of(ev[d.evidence_id], base_metric, _factor(d), "baseline")
+    k, ge, to_claim = _threshold(claim, tf_a, tf_b)
+    rng = p.region
+    reading = region_reading(
+        fa,
+        fb,
+        k,
+        ge,
+        to_claim,
+        rng.interactivity_min_tok_s_user if rng else None,
+        rng.interactivity_max_tok_s_user if rng else None,
+    )
+    min_share = 1.0 if p.form == "everywhere" else float(rng.min_share if rng and rng.min_share else 1.0)
+    verdict = overall_class(reading, min_share) if ok else "NOT-COMPARABLE"
+    verdict = unknown_cap(r.conditions, [(n.evidence_id, verdict), (d.evidence_id, verdict)], ev, verdict, notes)
+    corr = _weakest([n.corroboration, d.corroboration])
+    notes.append(f"regions: {_spans_text(reading)}")
+    if reading.crossovers:
+        notes.append("crossover at " + ", ".join(f"{x:.4g}" for x in reading.crossovers) + " tok/s/user")
+    if not ok:
+        notes.append("the two frontiers differ in binding workload conditions: indicative only")
+    share = reading.supported_share
+    share_text = "no overlap" if share is None else f"{share:.0%} of the overlapping range supports it"
+    need = "everywhere" if min_share >= 1.0 else f"over at least {min_share:.0%} of the range"
+    decide_l, cmd = _hints(claim, r, verdict, corr, None, None, aside=aside)
+    return Verdict(
+        **_base(claim, r),
+        **_empty(
+            verdict=verdict,
+            read_method=f"frontiers of {n.evidence_id} and {d.evidence_id} compared region by region "
+            "(interactivity = 1000 / mean TPOT; linear between points of one record, never extrapolated)",
+            evidence_used=(n, d),
+            evidence_set_aside=aside,
+            conditions=comps,
+            notes=tuple(notes),
+        ),
+        corroboration=corr,
+        why=f"{n.evidence_id} against {d.evidence_id} over {reading.scope[0]:.4g}–{reading.scope[1]:.4g} tok/s/user: "
+        f"{share_text}; the claim needs it {need}: {verdict}; {_LABEL.get(corr, 'no corroboration')}.",
+        what_would_decide=tuple(decide_l),
+        decide_command=cmd,
+        differences=tuple(_differences(comps)),
+        caveats=_caveats([n, d]),
+        indicative=None,
+        regions=reading,
+    )

@@ -1,0 +1,148 @@
+"""Per-region readings over the interactivity axis: "across the entire frontier", "across most of it", "below 50".
+
+Frontiers are hand-made so every expectation is hand-computed: interactivity = 1000 / mean TPOT.
+"""
+
+import pytest
+from pydantic import ValidationError
+from verdict_builders import claim_dict, evidence, hardware, judge, make_claim, predicate
+
+from claimbench.schema.claims import Claim
+from claimbench.schema.evidence import LoadPoint
+
+HWS = hardware("chip-a", "chip-b")
+NO_SLO = {"slo": None}
+
+
+def region_claim(value=1.0, form="everywhere", region=None, comparator=">="):
+    pred = predicate(value, unit="x", ratio_to={"hardware": "chip-b"}, form=form, comparator=comparator)
+    if region is not None:
+        pred["region"] = region
+    return make_claim(pred=pred, conditions=NO_SLO)
+
+
+def frontier(eid, pairs, hw="chip-a", **over):
+    """A record whose levels are (interactivity tok/s/user, throughput tok/s per card)."""
+    pts = [LoadPoint(level=f"{x:g}", output_tok_per_s=y, tpot_mean_ms=1000.0 / x) for x, y in pairs]
+    return evidence(eid, pts, conditions={"hardware": hw}, **over)
+
+
+# chip-a: 2000 at 10 tok/s/user falling to 400 at 50; chip-b: 1000 at 10 falling to 600 at 50.
+# a - b = 1000 at 10, -200 at 50: linear on [10, 50], the crossover is at 10 + 40 * 1000 / 1200 = 43.33.
+A = [(10.0, 2000.0), (50.0, 400.0)]
+B = [(10.0, 1000.0), (50.0, 600.0)]
+
+
+def test_a_frontier_that_wins_at_every_measured_interactivity_is_supported_everywhere():
+    v = judge(region_claim(), [frontier("a", [(10, 2000), (50, 900)]), frontier("b", B, "chip-b")], HWS)
+    assert v.verdict == "SUPPORTED"
+    assert v.regions.supported_share == pytest.approx(1.0)
+    assert v.regions.crossovers == ()
+    assert [s.verdict for s in v.regions.spans] == ["SUPPORTED"]
+
+
+def test_the_crossover_is_interpolated_between_points_of_the_same_record_and_refutes_everywhere():
+    v = judge(region_claim(), [frontier("a", A), frontier("b", B, "chip-b")], HWS)
+    assert v.verdict == "REFUTED"
+    assert v.regions.crossovers == pytest.approx((10 + 40 * 1000 / 1200,))
+    assert [s.verdict for s in v.regions.spans] == ["SUPPORTED", "REFUTED"]
+    assert v.regions.supported_share == pytest.approx((1000 / 1200 * 40) / 40)
+    (win, lose) = v.regions.spans  # ratio 2.0 at 10 down to 1.0 at the crossover, then to 400 / 600 at 50
+    assert (win.ratio_low, win.ratio_high) == pytest.approx((1.0, 2.0))
+    assert (lose.ratio_low, lose.ratio_high) == pytest.approx((400 / 600, 1.0))
+
+
+def test_across_most_of_the_range_is_supported_when_the_winning_share_is_over_half():
+    v = judge(
+        region_claim(form="region", region={"min_share": 0.5}), [frontier("a", A), frontier("b", B, "chip-b")], HWS
+    )
+    assert v.verdict == "SUPPORTED"  # 33.3 of 40 tok/s/user = 83 %
+    assert "83% of the overlapping range" in v.why
+
+
+def test_below_a_stated_interactivity_only_that_part_of_the_axis_counts():
+    below = {"interactivity_max_tok_s_user": 40.0}
+    v = judge(region_claim(region=below), [frontier("a", A), frontier("b", B, "chip-b")], HWS)
+    assert v.verdict == "SUPPORTED"
+    assert v.regions.scope == (10.0, 40.0) and v.regions.crossovers == ()
+
+
+def test_beyond_either_frontiers_measured_range_is_not_measured_and_never_extrapolated():
+    a = frontier("a", [(10, 2000), (80, 900)])  # chip-a measured up to 80, chip-b only to 50
+    v = judge(region_claim(), [a, frontier("b", B, "chip-b")], HWS)
+    assert [(s.low, s.high, s.verdict) for s in v.regions.spans] == [(10, 50, "SUPPORTED"), (50, 80, "NOT-MEASURED")]
+    assert v.regions.overlap == (10.0, 50.0)
+    assert v.verdict == "INCONCLUSIVE"  # everywhere over 10-80, but 50-80 has no baseline
+    assert v.regions.supported_share == pytest.approx(1.0)
+
+
+def test_frontiers_that_do_not_overlap_are_not_comparable():
+    v = judge(region_claim(), [frontier("a", [(60, 500), (90, 300)]), frontier("b", B, "chip-b")], HWS)
+    assert v.verdict == "NOT-COMPARABLE"
+    assert v.regions.overlap is None
+
+
+def test_lower_bounds_on_both_sides_decide_no_region():
+    def ceilings(eid, hw, pairs):
+        pts = [LoadPoint(level=f"{x:g}", output_tok_per_s=y, tpot_limit_ms=1000.0 / x) for x, y in pairs]
+        return evidence(eid, pts, conditions={"hardware": hw})  # fixed-load points with only a ceiling
+
+    v = judge(region_claim(), [ceilings("a", "chip-a", A), ceilings("b", "chip-b", B)], HWS)
+    assert {s.kind for s in v.regions.spans} == {"unknown"}
+    assert v.verdict == "INCONCLUSIVE"
+
+
+def test_a_latency_limited_ceiling_is_the_frontier_at_that_interactivity():
+    pts = [
+        LoadPoint(level=f"{x:g}", output_tok_per_s=y, tpot_limit_ms=1000.0 / x, operating_point="latency-limited")
+        for x, y in A
+    ]
+    v = judge(region_claim(), [evidence("a", pts), frontier("b", B, "chip-b")], HWS)
+    assert v.verdict == "REFUTED" and v.regions.crossovers == pytest.approx((43.333333,))
+
+
+def test_a_pareto_dominated_level_is_not_part_of_the_frontier():
+    a = frontier("a", [(10, 2000), (30, 500), (50, 900)])  # (30, 500) is beaten by (50, 900)
+    v = judge(region_claim(), [a, frontier("b", B, "chip-b")], HWS)
+    assert [p.level for p in v.regions.frontier if p.side == "claimant"] == ["10", "50"]
+    assert v.verdict == "SUPPORTED"
+
+
+def test_a_region_claim_needs_a_baseline_and_a_share():
+    with pytest.raises(ValidationError, match="needs ratio_to"):
+        Claim.model_validate(claim_dict(pred=predicate(form="everywhere"), conditions=NO_SLO))
+    with pytest.raises(ValidationError, match="min_share: required"):
+        region_claim(form="region")
+    with pytest.raises(ValidationError, match="only with form"):
+        Claim.model_validate(claim_dict(pred=predicate(region={"min_share": 0.5}), conditions=NO_SLO))
+
+
+def test_the_typed_verdict_record_carries_the_regions_and_the_card_shows_them():
+    from claimbench.report.regions import region_chart
+    from claimbench.report.scorecard import claim_card_html
+    from claimbench.report.verdicts import verdicts_json
+
+    v = judge(region_claim(), [frontier("a", A), frontier("b", B, "chip-b")], HWS)
+    (record,) = verdicts_json([v])
+    g = record["regions"]
+    assert [s["verdict"] for s in g["regions"]] == ["SUPPORTED", "REFUTED"]
+    assert g["crossovers_tok_s_user"] == pytest.approx([43.333333])
+    html = claim_card_html(record)
+    assert "crossover at 43.33 tok/s/user" in html and "83% of the overlapping range" in html
+    chart = region_chart(record).to_dict()
+    assert "2 regions shaded by class (SUPPORTED, REFUTED)" in chart["description"]
+
+
+def test_a_card_without_regions_has_no_region_table_or_chart():
+    from claimbench.report.regions import region_chart, region_table_html
+
+    assert region_table_html({"regions": None}) == ""
+    assert region_chart({"id": "c", "readings": [{"regions": None}]}) is None
+
+
+def test_a_region_claim_without_a_model_is_not_decided_by_frontiers_of_a_named_model():
+    pred = predicate(1.0, unit="x", ratio_to={"hardware": "chip-b"}, form="everywhere")
+    c = make_claim(pred=pred, conditions={"slo": None, "model": None})
+    v = judge(c, [frontier("a", A), frontier("b", B, "chip-b")], HWS)
+    assert v.verdict == "INCONCLUSIVE"
+    assert any("with model = m it would be REFUTED" in n for n in v.notes)
