@@ -127,3 +127,19 @@ def test_the_saved_inferencex_response_decides_a_per_w_claim_with_its_measured_p
     assert v.verdict == "SUPPORTED" and v.observed == pytest.approx(2.5)
     assert v.corroboration == "independent"  # SemiAnalysis is a third party to the claimant
     assert "measured by SemiAnalysis" in v.evidence_used[0].read.method
+
+
+def test_a_chip_without_a_tdp_is_read_from_records_with_measured_power_and_the_others_are_set_aside():
+    no_tdp = {"chip-a": HW(tdp_w=None)}
+    unmeasured = record(900.0, None).model_copy(update={"id": "no-power"})
+    v = judge(claim(2.0), [record(1000.0, 400.0), unmeasured], no_tdp)
+    # 1,000 tok/s ÷ 400 W measured = 2.5 tok/J; the record without power cannot be read per W
+    assert v.verdict == "SUPPORTED" and v.observed == pytest.approx(2.5)
+    assert [u.evidence_id for u in v.evidence_used] == ["e"]
+    (aside,) = [u for u in v.evidence_set_aside if u.evidence_id == "no-power"]
+    assert any("no measured power" in n for n in aside.notes)
+
+
+def test_a_chip_without_a_tdp_and_no_measured_power_stays_unverifiable_naming_the_tdp():
+    v = judge(claim(2.0), [record(1000.0, None)], {"chip-a": HW(tdp_w=None)})
+    assert v.verdict == "UNVERIFIABLE" and "tdp_w" in v.why

@@ -13,7 +13,7 @@ from claimbench.judge.matching import (
 )
 from claimbench.judge.verdict.accuracy import parity_read
 from claimbench.judge.verdict.corroboration import Claimant, corroboration_of
-from claimbench.judge.verdict.derived import _apply, _Transform, record_view
+from claimbench.judge.verdict.derived import NO_POWER_TEXT, _apply, _Transform, record_view
 from claimbench.judge.verdict.explain import (
     _metric_unit,
 )
@@ -98,6 +98,9 @@ def _gather(
             aside.append(_use(ev, m, claimant))
             continue
         ev_read, tf_read = record_view(tf, ev)  # per W: measured power where the record has it
+        if ev_read is None:
+            aside.append(_use(ev, m, claimant, notes=(NO_POWER_TEXT,)))
+            continue
         ro, why = _read(ev_read, base, conditions, cfg)
         if ro is None:
             aside.append(_use(ev, m, claimant, notes=(why or "",)))

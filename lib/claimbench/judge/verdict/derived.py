@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from claimbench.analyze.metrics import interactivity_tok_per_s
 from claimbench.judge.verdict.algebra import reciprocal
+from claimbench.judge.verdict.index import near
 from claimbench.judge.verdict.types import (
     _PER_CARD_DERIVED,
     ReadOut,
@@ -35,6 +36,8 @@ class _Transform:
     per_card: bool
     per_w_tdp: float | None = None
     """For a per-W reading: the TDP the transform divides by (records with measured power use theirs)."""
+    per_w: bool = False
+    """A per-W reading (with or without a TDP to fall back on)."""
 
 
 TDP_BOUND_TEXT = "a TDP is an upper bound of the power drawn, so tokens/s/W from it is a lower bound"
@@ -99,6 +102,7 @@ def _transform(metric: str, hw_id: str | None, hardware, prices: Mapping[str, fl
             f"÷ {tdp:g} W TDP of {hw_id} (data/hardware/{hw_id}.yaml; no measured power: {TDP_BOUND_TEXT})",
             True,
             per_w_tdp=tdp,
+            per_w=True,
         ), ""
     price = prices.get(hw_id)
     if price is None:
@@ -152,15 +156,35 @@ def _per_watt_point(p):
     return p.model_copy(update={"output_tok_per_s": p.output_tok_per_s / w, "throughput_pm": pm, "samples": None})
 
 
-def record_view(tf: _Transform, ev: Evidence) -> tuple[Evidence, _Transform]:
-    """The record and transform one evidence record is read with.
+def transform_for(
+    metric: str, hw_id: str | None, hardware, prices: Mapping[str, float], evidence: Iterable[Evidence]
+) -> tuple[_Transform | None, str]:
+    """:func:`_transform`, except that a per-W reading of a chip with no TDP is still read from the records of
+    that chip that state measured power (the others are set aside by :func:`record_view`)."""
+    tf, missing = _transform(metric, hw_id, hardware, prices)
+    if tf is not None or metric != "output_tok_per_j" or hw_id is None:
+        return tf, missing
+    if not any(ev.conditions.hardware == hw_id and _measured(ev) for ev in near(evidence, hw_id, None)[0]):
+        return None, missing
+    text = f"÷ the power per package measured at each level ({hw_id} has no TDP to fall back on)"
+    return _Transform("output_tok_per_s", lambda v: v, False, text, True, per_w=True), ""
+
+
+NO_POWER_TEXT = "no measured power on its levels and no TDP of the chip: its tokens per joule cannot be read"
+
+
+def record_view(tf: _Transform, ev: Evidence) -> tuple[Evidence | None, _Transform]:
+    """The record and transform one evidence record is read with (None: it cannot be read on this metric).
 
     A per-W reading of a record with measured power on its levels reads tokens/s ÷ measured W per
     package level by level (a basis conversion then scales the tokens only, as the power is per
-    package); every other reading, and a record without measured power, is read as the transform says.
+    package); every other reading, and a record without measured power, is read as the transform says
+    (per W without a TDP to fall back on: not at all, see :data:`NO_POWER_TEXT`).
     """
-    if tf.per_w_tdp is None or not _measured(ev):
+    if not tf.per_w:
         return ev, tf
+    if not _measured(ev):
+        return (ev, tf) if tf.per_w_tdp is not None else (None, tf)
     who = ev.provenance.publisher if ev.provenance is not None and ev.provenance.publisher else ev.reported_by
     text = "÷ the power per package measured at each level" + (f" (measured by {who})" if who else "") + ", not the TDP"
     view = ev.model_copy(update={"points": [_per_watt_point(p) for p in ev.points]})

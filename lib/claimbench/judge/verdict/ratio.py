@@ -13,7 +13,7 @@ from claimbench.judge.matching import (
 from claimbench.judge.verdict.algebra import decide, divide
 from claimbench.judge.verdict.conditions import _gather, _observed_of, _read_of
 from claimbench.judge.verdict.corroboration import _LABEL, Claimant, _weakest
-from claimbench.judge.verdict.derived import _transform
+from claimbench.judge.verdict.derived import transform_for
 from claimbench.judge.verdict.disagreement import disagreement_notes, sides_text, split_sides
 from claimbench.judge.verdict.explain import (
     _base,
@@ -281,8 +281,8 @@ def _judge_ratio(claim, r, evidence, hardware, cfg, bound, prices, equivalent, b
     p = claim.predicate
     metric = r.metric or p.metric
     base_hw = p.ratio_to.hardware
-    tf_a, miss_a = _transform(metric, r.conditions.hardware, hardware, prices)
-    tf_b, miss_b = _transform(metric, base_hw, hardware, prices)
+    tf_a, miss_a = transform_for(metric, r.conditions.hardware, hardware, prices, evidence)
+    tf_b, miss_b = transform_for(metric, base_hw, hardware, prices, evidence)
     if metric == "usd_per_mtok" and states_cost(r.conditions, evidence, p.price_basis):
         tf_a = tf_b = STATED_COST  # stated costs on both sides, like with like (:mod:`.stated`)
         evidence = on_price_basis(evidence, p.price_basis)

@@ -13,7 +13,7 @@ from claimbench.judge.matching import (
 from claimbench.judge.verdict.algebra import decide
 from claimbench.judge.verdict.conditions import _gather, _observed_of, _read_of, _repeat_groups
 from claimbench.judge.verdict.corroboration import _LABEL, Claimant, _strongest
-from claimbench.judge.verdict.derived import _transform
+from claimbench.judge.verdict.derived import transform_for
 from claimbench.judge.verdict.disagreement import disagreement_notes, sides_text, split_sides, spread_of
 from claimbench.judge.verdict.explain import (
     _base,
@@ -268,7 +268,7 @@ def _judge_single(claim, r, evidence, hardware, bound, cfg, prices, equivalent, 
     """The single-value form: the claim's metric read from the best-matched records against the claimed figure."""
     p = claim.predicate
     metric = r.metric or p.metric
-    tf, missing = _transform(metric, r.conditions.hardware, hardware, prices)
+    tf, missing = transform_for(metric, r.conditions.hardware, hardware, prices, evidence)
     if metric == "usd_per_mtok" and states_cost(r.conditions, evidence, p.price_basis):
         tf = STATED_COST  # a stated $/Mtok decides a cost claim directly (:mod:`.stated`)
         evidence = on_price_basis(evidence, p.price_basis)
