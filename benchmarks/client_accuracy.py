@@ -11,7 +11,10 @@ two versions never share an interpreter:
 - ``base asyncio`` — the pinned commit's client (``git archive <base> lib`` into a temporary
   folder, first on that subprocess's ``PYTHONPATH``) on the asyncio loop, as its ``HttpEngine`` ran it;
 - ``base uvloop``  — the same on uvloop (separates the loop's share of the change from the code's);
-- ``tree uvloop``  — the working tree's client on uvloop, as its ``HttpEngine`` runs it now.
+- ``tree-aiohttp uvloop`` — the working tree's client forced through aiohttp (``transport="aiohttp"``,
+  what ``https://`` servers get), which separates the raw transport's share from the rest;
+- ``tree uvloop``  — the working tree's client on uvloop, as its ``HttpEngine`` runs it now
+  (``http://``: :mod:`claimbench.measurement.rawhttp`).
 
 Clients alternate within each (arrivals, streams) cell and the order rotates between repeats, so
 a change of machine load hits all of them alike; the load average is recorded before every run.
@@ -46,7 +49,7 @@ OUTPUT_LEN = 20
 INPUT_LEN = 32
 RAMP_S = 1.0
 BASE = "00ff217"
-CLIENTS = (("base", "asyncio"), ("base", "uvloop"), ("tree", "uvloop"))
+CLIENTS = (("base", "asyncio"), ("base", "uvloop"), ("tree-aiohttp", "uvloop"), ("tree", "uvloop"))
 REPO = Path(__file__).resolve().parent.parent
 
 
@@ -66,6 +69,8 @@ def child(spec: dict[str, Any]) -> dict[str, Any]:
     from claimbench.schema.records import LoadLevel
 
     cfg = ClientConfig(base_url=spec["url"], model=spec["model"], request_timeout_s=120.0)
+    if spec.get("transport"):
+        cfg.transport = spec["transport"]  # only the working tree's client has it
     n = spec["streams"] * spec["rounds"]
     prompts = make_prompts(
         WorkloadSpec(input_len=INPUT_LEN, output_len=OUTPUT_LEN, num_prompts=n, seed=0, vocab_size=1000)
@@ -146,6 +151,7 @@ def measure(server, which: str, loop: str, streams: int, arrivals: str, rounds: 
         "rounds": rounds,
         "arrivals": arrivals,
         "loop": loop,
+        "transport": "aiohttp" if which == "tree-aiohttp" else None,
     }
     out = run_child(spec, lib if which == "base" else None)
     stats = server.stats()
@@ -217,6 +223,11 @@ def side_by_side(runs: list[dict[str, Any]]) -> list[dict[str, Any]]:
             )
             row["ratio_chunks_per_cpu_s_tree_over_base"] = _ratio(
                 tree["chunks_per_cpu_s_median"], base["chunks_per_cpu_s_median"]
+            )
+        aio = c.get("tree-aiohttp uvloop")
+        if aio and tree:
+            row["ratio_chunks_per_cpu_s_tree_over_tree_aiohttp"] = _ratio(
+                tree["chunks_per_cpu_s_median"], aio["chunks_per_cpu_s_median"]
             )
         out.append(row)
     return out
@@ -299,7 +310,8 @@ def main(argv: list[str] | None = None) -> int:
             "clients": {
                 "base asyncio": f"lib/ of {base_sha[:12]} (git archive), asyncio loop, as its HttpEngine ran it",
                 "base uvloop": f"lib/ of {base_sha[:12]}, uvloop",
-                "tree uvloop": "the working tree's lib/, uvloop, as its HttpEngine runs it",
+                "tree-aiohttp uvloop": "the working tree's lib/, uvloop, transport forced to aiohttp",
+                "tree uvloop": "the working tree's lib/, uvloop, as its HttpEngine runs it (rawhttp for http://)",
             },
             "criteria": {
                 "ttft_err_p50_ms": 1.0,
