@@ -124,18 +124,20 @@ def run_child(spec: dict[str, Any], lib: Path | None, timeout_s: float = 900) ->
         env["PYTHONPATH"] = os.pathsep.join([str(lib), str(REPO)])
     else:
         env["PYTHONPATH"] = str(REPO)
-    proc = subprocess.run(
-        [sys.executable, "-m", "benchmarks.client_accuracy", "--child", json.dumps(spec)],
-        capture_output=True,
-        text=True,
-        timeout=timeout_s,
-        env=env,
-        cwd=str(REPO),
-        stdin=subprocess.DEVNULL,
-    )
-    if proc.returncode != 0:
-        raise RuntimeError(f"client subprocess failed: {proc.stderr[-1500:]}")
-    return json.loads(proc.stdout.strip().splitlines()[-1])
+    with tempfile.TemporaryDirectory(prefix="cb-child-") as tmp:
+        out = Path(tmp) / "rows.json"  # a file, not stdout: the rows of 1,024 requests are megabytes
+        proc = subprocess.run(
+            [sys.executable, "-m", "benchmarks.client_accuracy", "--child", json.dumps(spec), "--child-out", str(out)],
+            capture_output=True,
+            text=True,
+            timeout=timeout_s,
+            env=env,
+            cwd=str(REPO),
+            stdin=subprocess.DEVNULL,
+        )
+        if proc.returncode != 0 or not out.is_file():
+            raise RuntimeError(f"client subprocess failed ({proc.returncode}): {proc.stderr[-1500:]}")
+        return json.loads(out.read_text())
 
 
 def measure(server, which: str, loop: str, streams: int, arrivals: str, rounds: int, lib: Path) -> dict[str, Any]:
@@ -240,6 +242,7 @@ def _ratio(a: float | None, b: float | None) -> float | None:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m benchmarks.client_accuracy", description=__doc__.split("\n\n")[0])
     ap.add_argument("--child", help=argparse.SUPPRESS)
+    ap.add_argument("--child-out", help=argparse.SUPPRESS)
     ap.add_argument("--quick", action="store_true", help="1 and 128 streams, ramp only, one repeat")
     ap.add_argument("--streams", default="1,128,512", help="comma-separated stream counts (default 1,128,512)")
     ap.add_argument("--arrivals", default="ramp,burst", help="ramp, burst or both (default both)")
@@ -249,7 +252,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--out", default="client_accuracy", help="result name under benchmarks/results/")
     args = ap.parse_args(argv)
     if args.child:
-        print(json.dumps(child(json.loads(args.child)), default=str))
+        text = json.dumps(child(json.loads(args.child)), default=str)
+        if args.child_out:
+            Path(args.child_out).write_text(text)
+        else:
+            print(text)
         return 0
 
     from claimbench.measurement.mockserver import start_mock_server
@@ -319,7 +326,7 @@ def main(argv: list[str] | None = None) -> int:
                 "throughput_rel_err": 0.01,
                 "server_held": "chunk-write lateness vs schedule p50 <= 1 ms and p99 <= 5 ms",
             },
-            "peers": "GuideLLM / AIPerf peer venvs (env/peers/setup.sh) were not set up here; vllm bench serve "
+            "peers": "in their own run: benchmarks/client_peers.py (results/client_peers.json); vllm bench serve "
             "dies with SIGILL on this host's CPU (ENV_NOTES 2026-12-07)",
         },
         "runs": runs,

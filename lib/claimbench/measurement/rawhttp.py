@@ -226,12 +226,14 @@ class _Conn(asyncio.Protocol):
                 if need == _TRAILER:
                     self.complete = not line
                     continue
-                try:
-                    size = int(line.split(b";", 1)[0].strip(), 16)
-                except ValueError:
-                    raise HttpProtocolError(f"malformed chunked body: chunk size {line[:40]!r}") from None
-                if size < 0:
-                    raise HttpProtocolError("malformed chunked body: negative chunk size")
+                size = _chunk_size(line)
+                end = i + size
+                if size and end + 2 <= n:  # the common case: the whole chunk is in this read
+                    if data[end : end + 2] != _CRLF:
+                        raise HttpProtocolError("malformed chunked body: chunk data not followed by CRLF")
+                    out.append(data[i:end])
+                    i = end + 2
+                    continue
                 self.need = size if size else _TRAILER
         if len(out) == 1:
             return out[0]
@@ -258,6 +260,20 @@ class _Conn(asyncio.Protocol):
         self.pool.forget(self)
         if self.transport is not None:
             self.transport.close()
+
+
+def _chunk_size(line: bytes) -> int:
+    """The size on a chunk's size line (hexadecimal, extensions after ``;`` ignored)."""
+    try:
+        size = int(line, 16)
+    except ValueError:
+        try:
+            size = int(line.split(b";", 1)[0].strip(), 16)
+        except ValueError:
+            raise HttpProtocolError(f"malformed chunked body: chunk size {line[:40]!r}") from None
+    if size < 0:
+        raise HttpProtocolError("malformed chunked body: negative chunk size")
+    return size
 
 
 class _Target:
