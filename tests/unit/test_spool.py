@@ -141,3 +141,13 @@ def test_a_failed_background_write_is_raised_by_the_spool_not_lost(tmp_path):
     spool.append(synthetic(0, 1))
     with pytest.raises(OSError):
         spool.wait()
+
+
+def test_a_background_spool_shortens_the_gil_switch_interval_while_open_and_restores_it(tmp_path):
+    import sys
+
+    before = sys.getswitchinterval()
+    spool = RecordSpool(tmp_path, background=True)
+    assert sys.getswitchinterval() <= 0.0005
+    spool.close()
+    assert sys.getswitchinterval() == before

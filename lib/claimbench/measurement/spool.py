@@ -17,7 +17,12 @@ flight), not the level. The journal's manifest names that level (``level_in_flig
 level completes, the journal's whole-level part ``requests-L<level>.parquet`` supersedes the
 spool's parts, which are then removed (:meth:`RecordSpool.discard`). With ``background=True`` the
 parts are built and fsynced by one writer thread, so the event loop that timestamps chunks never
-waits on a disk (at most two parts are queued; a third waits for the oldest).
+waits on a disk (at most two parts are queued; a third waits for the oldest). Turning rows into a
+frame holds the GIL, and a thread holding it keeps it up to the interpreter's switch interval
+(5 ms by default) before the event loop gets it back: while a background spool is open the
+process's switch interval is at most :data:`SWITCH_INTERVAL_S` (restored by :meth:`RecordSpool.close`).
+Measured with a 1 ms event-loop tick while parts of 10,000 rows were written every 2 s: tick
+lateness p99 5.2 ms at the default interval, 0.7 ms at 0.5 ms (1,000 rows: 0.2-0.4 ms either way).
 
 Nothing is lost for the analysis: the parts are the raw rows (every chunk time), and
 :func:`claimbench.analyze.streaming.summarize_batches` over them (:meth:`RecordSpool.batches`)
@@ -26,6 +31,7 @@ gives the same summary as the in-memory path, percentiles exactly.
 
 from __future__ import annotations
 
+import sys
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -41,6 +47,7 @@ __all__ = ["RecordSpool", "DEFAULT_BATCH_ROWS"]
 
 DEFAULT_BATCH_ROWS = 20_000  # a part holds at most this many rows…
 DEFAULT_BATCH_CHUNKS = 500_000  # …or this many chunk times (~16 MB as Python floats in lists)
+SWITCH_INTERVAL_S = 0.0005  # the GIL switch interval while a background spool is open
 
 
 class RecordSpool:
@@ -76,6 +83,9 @@ class RecordSpool:
         self.ok: dict[int, int] = {}  # of which ok (measured, not warmup)
         self.max_buffered = 0  # the most rows ever held at once (the memory bound, checked by tests)
         self._writer = ThreadPoolExecutor(1, thread_name_prefix="claimbench-spool") if background else None
+        self._switch_interval = sys.getswitchinterval() if background else None
+        if self._switch_interval is not None:
+            sys.setswitchinterval(min(self._switch_interval, SWITCH_INTERVAL_S))
         self._pending: list[Future[None]] = []
 
     # -- the list protocol a level runner uses --------------------------------------------
@@ -147,13 +157,16 @@ class RecordSpool:
 
     def close(self) -> None:
         """Write every buffered row; the spool holds nothing afterwards (its writer thread ends)."""
-        self.flush()
         try:
+            self.flush()
             self.wait()
         finally:
             if self._writer is not None:
                 self._writer.shutdown(wait=True)
                 self._writer = None
+            if self._switch_interval is not None:
+                sys.setswitchinterval(self._switch_interval)
+                self._switch_interval = None
 
     def parts(self, level: int | None = None) -> list[Path]:
         """The parts written so far (of one level, or of all levels in level order)."""
