@@ -142,3 +142,19 @@ def test_bytes_on_an_idle_connection_close_it():
         return conn
 
     assert asyncio.run(go()).closed
+
+
+@pytest.mark.parametrize("has_timeout", [True, False])
+def test_the_total_timeout_fires_with_or_without_asyncio_timeout(monkeypatch, has_timeout):
+    from claimbench.measurement.client import _within
+
+    if not has_timeout:  # Python 3.10 has no asyncio.timeout: wait_for is used
+        monkeypatch.delattr(asyncio, "timeout", raising=False)
+
+    async def go():
+        assert await _within(asyncio.sleep(0, result="done"), 5.0) == "done"
+        assert await _within(asyncio.sleep(0, result="none"), None) == "none"
+        with pytest.raises(asyncio.TimeoutError):
+            await _within(asyncio.sleep(3600), 0.01)
+
+    asyncio.run(go())

@@ -446,8 +446,9 @@ async def _send_raw(
     """One request through :mod:`claimbench.measurement.rawhttp` (the events are read as they arrive)."""
     head = prep.raw_headers + b"X-Request-Id: " + rec.request_id.encode("latin-1") + b"\r\n"
     reader = _SseReader(cfg, rec, st)
-    async with asyncio.timeout(cfg.request_timeout_s):
-        status, headers, error_body, sent_s = await exchange(session, prep.url, head, body, run_t0, reader.feed)
+    status, headers, error_body, sent_s = await _within(
+        exchange(session, prep.url, head, body, run_t0, reader.feed), cfg.request_timeout_s
+    )
     rec.sent_s = sent_s
     if status in REDIRECT_STATUSES:
         rec.done_s = time.monotonic() - run_t0
@@ -456,6 +457,18 @@ async def _send_raw(
         text = _clip(cfg, error_body.decode("utf-8", "replace"), 300).replace("\n", " ")
         rec.done_s = time.monotonic() - run_t0
         rec.error = f"HTTP {status}: {text}"
+
+
+async def _within(coro: Any, timeout_s: float | None) -> Any:
+    """``await coro`` with a total timeout (asyncio.TimeoutError): ``asyncio.timeout`` (Python 3.11+,
+    one timer) where it exists, else ``asyncio.wait_for``."""
+    if timeout_s is None:
+        return await coro
+    timeout = getattr(asyncio, "timeout", None)
+    if timeout is None:
+        return await asyncio.wait_for(coro, timeout_s)
+    async with timeout(timeout_s):
+        return await coro
 
 
 async def _send_aiohttp(
