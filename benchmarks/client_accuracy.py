@@ -11,7 +11,10 @@ two versions never share an interpreter:
 - ``base asyncio`` — the pinned commit's client (``git archive <base> lib`` into a temporary
   folder, first on that subprocess's ``PYTHONPATH``) on the asyncio loop, as its ``HttpEngine`` ran it;
 - ``base uvloop``  — the same on uvloop (separates the loop's share of the change from the code's);
-- ``tree uvloop``  — the working tree's client on uvloop, as its ``HttpEngine`` runs it now.
+- ``tree-aiohttp uvloop`` — the working tree's client forced through aiohttp (``transport="aiohttp"``,
+  what ``https://`` servers get), which separates the raw transport's share from the rest;
+- ``tree uvloop``  — the working tree's client on uvloop, as its ``HttpEngine`` runs it now
+  (``http://``: :mod:`claimbench.measurement.rawhttp`).
 
 Clients alternate within each (arrivals, streams) cell and the order rotates between repeats, so
 a change of machine load hits all of them alike; the load average is recorded before every run.
@@ -46,7 +49,7 @@ OUTPUT_LEN = 20
 INPUT_LEN = 32
 RAMP_S = 1.0
 BASE = "00ff217"
-CLIENTS = (("base", "asyncio"), ("base", "uvloop"), ("tree", "uvloop"))
+CLIENTS = (("base", "asyncio"), ("base", "uvloop"), ("tree-aiohttp", "uvloop"), ("tree", "uvloop"))
 REPO = Path(__file__).resolve().parent.parent
 
 
@@ -66,6 +69,8 @@ def child(spec: dict[str, Any]) -> dict[str, Any]:
     from claimbench.schema.records import LoadLevel
 
     cfg = ClientConfig(base_url=spec["url"], model=spec["model"], request_timeout_s=120.0)
+    if spec.get("transport"):
+        cfg.transport = spec["transport"]  # only the working tree's client has it
     n = spec["streams"] * spec["rounds"]
     prompts = make_prompts(
         WorkloadSpec(input_len=INPUT_LEN, output_len=OUTPUT_LEN, num_prompts=n, seed=0, vocab_size=1000)
@@ -119,18 +124,20 @@ def run_child(spec: dict[str, Any], lib: Path | None, timeout_s: float = 900) ->
         env["PYTHONPATH"] = os.pathsep.join([str(lib), str(REPO)])
     else:
         env["PYTHONPATH"] = str(REPO)
-    proc = subprocess.run(
-        [sys.executable, "-m", "benchmarks.client_accuracy", "--child", json.dumps(spec)],
-        capture_output=True,
-        text=True,
-        timeout=timeout_s,
-        env=env,
-        cwd=str(REPO),
-        stdin=subprocess.DEVNULL,
-    )
-    if proc.returncode != 0:
-        raise RuntimeError(f"client subprocess failed: {proc.stderr[-1500:]}")
-    return json.loads(proc.stdout.strip().splitlines()[-1])
+    with tempfile.TemporaryDirectory(prefix="cb-child-") as tmp:
+        out = Path(tmp) / "rows.json"  # a file, not stdout: the rows of 1,024 requests are megabytes
+        proc = subprocess.run(
+            [sys.executable, "-m", "benchmarks.client_accuracy", "--child", json.dumps(spec), "--child-out", str(out)],
+            capture_output=True,
+            text=True,
+            timeout=timeout_s,
+            env=env,
+            cwd=str(REPO),
+            stdin=subprocess.DEVNULL,
+        )
+        if proc.returncode != 0 or not out.is_file():
+            raise RuntimeError(f"client subprocess failed ({proc.returncode}): {proc.stderr[-1500:]}")
+        return json.loads(out.read_text())
 
 
 def measure(server, which: str, loop: str, streams: int, arrivals: str, rounds: int, lib: Path) -> dict[str, Any]:
@@ -146,6 +153,7 @@ def measure(server, which: str, loop: str, streams: int, arrivals: str, rounds: 
         "rounds": rounds,
         "arrivals": arrivals,
         "loop": loop,
+        "transport": "aiohttp" if which == "tree-aiohttp" else None,
     }
     out = run_child(spec, lib if which == "base" else None)
     stats = server.stats()
@@ -218,6 +226,11 @@ def side_by_side(runs: list[dict[str, Any]]) -> list[dict[str, Any]]:
             row["ratio_chunks_per_cpu_s_tree_over_base"] = _ratio(
                 tree["chunks_per_cpu_s_median"], base["chunks_per_cpu_s_median"]
             )
+        aio = c.get("tree-aiohttp uvloop")
+        if aio and tree:
+            row["ratio_chunks_per_cpu_s_tree_over_tree_aiohttp"] = _ratio(
+                tree["chunks_per_cpu_s_median"], aio["chunks_per_cpu_s_median"]
+            )
         out.append(row)
     return out
 
@@ -229,6 +242,7 @@ def _ratio(a: float | None, b: float | None) -> float | None:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m benchmarks.client_accuracy", description=__doc__.split("\n\n")[0])
     ap.add_argument("--child", help=argparse.SUPPRESS)
+    ap.add_argument("--child-out", help=argparse.SUPPRESS)
     ap.add_argument("--quick", action="store_true", help="1 and 128 streams, ramp only, one repeat")
     ap.add_argument("--streams", default="1,128,512", help="comma-separated stream counts (default 1,128,512)")
     ap.add_argument("--arrivals", default="ramp,burst", help="ramp, burst or both (default both)")
@@ -238,7 +252,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--out", default="client_accuracy", help="result name under benchmarks/results/")
     args = ap.parse_args(argv)
     if args.child:
-        print(json.dumps(child(json.loads(args.child)), default=str))
+        text = json.dumps(child(json.loads(args.child)), default=str)
+        if args.child_out:
+            Path(args.child_out).write_text(text)
+        else:
+            print(text)
         return 0
 
     from claimbench.measurement.mockserver import start_mock_server
@@ -299,7 +317,8 @@ def main(argv: list[str] | None = None) -> int:
             "clients": {
                 "base asyncio": f"lib/ of {base_sha[:12]} (git archive), asyncio loop, as its HttpEngine ran it",
                 "base uvloop": f"lib/ of {base_sha[:12]}, uvloop",
-                "tree uvloop": "the working tree's lib/, uvloop, as its HttpEngine runs it",
+                "tree-aiohttp uvloop": "the working tree's lib/, uvloop, transport forced to aiohttp",
+                "tree uvloop": "the working tree's lib/, uvloop, as its HttpEngine runs it (rawhttp for http://)",
             },
             "criteria": {
                 "ttft_err_p50_ms": 1.0,
@@ -307,7 +326,7 @@ def main(argv: list[str] | None = None) -> int:
                 "throughput_rel_err": 0.01,
                 "server_held": "chunk-write lateness vs schedule p50 <= 1 ms and p99 <= 5 ms",
             },
-            "peers": "GuideLLM / AIPerf peer venvs (env/peers/setup.sh) were not set up here; vllm bench serve "
+            "peers": "in their own run: benchmarks/client_peers.py (results/client_peers.json); vllm bench serve "
             "dies with SIGILL on this host's CPU (ENV_NOTES 2026-12-07)",
         },
         "runs": runs,

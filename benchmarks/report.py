@@ -17,6 +17,7 @@ the start, and the tables below are single runs unless a spread is shown.
 | benchmark | what it answers | run alone |
 |---|---|---|
 | `client_accuracy` | timing error (vs the reference server's log) and CPU per chunk of the working tree's streaming client against a pinned commit's, side by side in one run | `python -m benchmarks.client_accuracy [--quick] [--streams 1,128,512] [--base SHA]` |
+| `client_peers` | median TTFT error and throughput error vs the server's log of claimbench's client, GuideLLM and AIPerf against one reference server | `python -m benchmarks.client_peers [--streams 1,128,512] [--tools guidellm,aiperf]` |
 | `slo_search` | levels needed to find max throughput under a TPOT SLO to ±5 %: search vs doubling grid | `python -m benchmarks.slo_search [--quick] [--vllm]` |
 | `analysis_scale` | metrics and bootstrap CIs over 10 M request rows: polars vs pandas | `python -m benchmarks.analysis_scale [--quick] [--rows N]` |
 | `workers_scaling` | aggregate chunk rate and TTFT/TPOT error of 1, 2, 4 Ray client workers vs one process, against the reference server | `python -m benchmarks.workers_scaling [--quick] [--streams …] [--workers …]` |
@@ -96,15 +97,45 @@ def client_accuracy_section(r: dict[str, Any]) -> str:
         "",
         "Ratios (medians over repeats): *error ratio* = base asyncio's median TTFT error / tree uvloop's (> 1: the "
         "tree is more accurate); *capacity ratio* = tree's chunks per CPU-s / base's (> 1: the tree does less work "
-        "per chunk).",
+        "per chunk); *transport ratio* = tree's chunks per CPU-s / tree-aiohttp's (the raw transport's share).",
         "",
-        "| arrivals | streams | error ratio | capacity ratio |",
-        "|---|---:|---:|---:|",
+        "| arrivals | streams | error ratio | capacity ratio | transport ratio |",
+        "|---|---:|---:|---:|---:|",
     ]
     for row in r["side_by_side"]:
         out.append(
             f"| {row['arrivals']} | {row['streams']} | {_f(row.get('ratio_ttft_err_base_over_tree'))} | "
-            f"{_f(row.get('ratio_chunks_per_cpu_s_tree_over_base'))} |"
+            f"{_f(row.get('ratio_chunks_per_cpu_s_tree_over_base'))} | "
+            f"{_f(row.get('ratio_chunks_per_cpu_s_tree_over_tree_aiohttp'))} |"
+        )
+    if r.get("note"):
+        out += ["", r["note"]]
+    return "\n".join(out) + "\n"
+
+
+def client_peers_section(r: dict[str, Any]) -> str:
+    st = r["settings"]
+    out = [
+        "## Peer clients against one server (`client_peers`)",
+        "",
+        _machine(r.get("machine")) + f" Load average at the end {r.get('loadavg_at_end')}.",
+        "",
+        f"claimbench's client, {', '.join(st['peers'])} in turn against one reference server (TTFT "
+        f"{st['server']['ttft_ms']:g} ms, a token every {st['server']['gap_ms']:g} ms, {st['output_len']} output "
+        f"tokens), {st['arrivals']}, {st['requests']} requests. *TTFT err* = the client's median TTFT − the server's "
+        "median TTFT from its own log of that run; *thr err* = the client's output tok/s ÷ the server's − 1. "
+        "Peer figures are read by claimbench's importers. Not run: "
+        + "; ".join(f"{k}: {v}" for k, v in st.get("not_run", {}).items())
+        + ".",
+        "",
+        "| streams | client | TTFT err p50 ms | thr err | load (1 min) | note |",
+        "|---:|---|---:|---:|---:|---|",
+    ]
+    for run in r["runs"]:
+        out.append(
+            f"| {run['streams']} | {run['client']} | {_f(run.get('ttft_err_p50_ms'))} | "
+            f"{_f(run.get('throughput_rel_err'), pct=True)} | {run['loadavg_before'][0]} | "
+            f"{(run.get('error') or '')[:80]} |"
         )
     if r.get("note"):
         out += ["", r["note"]]
@@ -330,6 +361,7 @@ def render() -> str:
     parts = [HEADER]
     for name, fn in (
         ("client_accuracy", client_accuracy_section),
+        ("client_peers", client_peers_section),
         ("slo_search", slo_search_section),
         ("evidence_library", evidence_library_section),
         ("analysis_scale", analysis_scale_section),

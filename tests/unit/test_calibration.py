@@ -72,5 +72,6 @@ def test_the_capacity_record_multiplies_the_per_worker_ceiling_by_the_workers():
     assert cap["ceiling_per_worker"] == {"streams": 256, "chunks_per_s": 5000.0, "limited_by": "server"}
     assert cap["ceiling_all_workers"]["streams"] == 768 and cap["ceiling_all_workers"]["chunks_per_s"] == 15000.0
     assert cap["workers"] == 3 and cap["event_loop"] == "uvloop" and cap["json_decoder"].startswith("msgspec")
+    assert "rawhttp" in cap["http_transport"]
     assert client_capacity(None, 1, "asyncio")["ceiling_per_worker"] is None
     assert "3 workers: 768 streams, 15,000 chunks/s" in ceiling_line(cal, 3)

@@ -82,3 +82,72 @@ def test_a_part_is_also_cut_by_its_chunk_count_so_long_requests_cannot_fill_memo
     for i in range(12):
         spool.append(synthetic(0, i))
     assert len(spool.parts(0)) >= 3 and spool.max_buffered <= 4
+
+
+class FakeClock:
+    """A clock the test moves by hand."""
+
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_with_flush_every_s_a_quiet_level_still_reaches_disk_once_that_long_has_passed(tmp_path):
+    clock = FakeClock()
+    spool = RecordSpool(tmp_path, batch_rows=1000, flush_every_s=2.0, clock=clock)
+    spool.append(synthetic(0, 1))
+    clock.now = 1.9
+    spool.append(synthetic(0, 2))
+    assert spool.parts(0) == []  # under the batch size and the interval: still buffered
+    clock.now = 2.0
+    spool.append(synthetic(0, 3))
+    [part] = spool.parts(0)
+    assert pl.read_parquet(part)["request_id"].to_list() == ["L0-m1", "L0-m2", "L0-m3"]
+    clock.now = 3.0
+    spool.append(synthetic(0, 4))  # 1 s after that part: buffered again
+    assert len(spool.parts(0)) == 1
+
+
+def test_discard_removes_a_levels_parts_and_buffer_and_keeps_the_other_levels(tmp_path):
+    spool = RecordSpool(tmp_path, batch_rows=2)
+    for i in range(5):
+        spool.append(synthetic(0, i))
+    spool.append(synthetic(1, 1))
+    written = spool.parts(0)
+    assert len(written) == 2 and all(p.exists() for p in written)
+    spool.discard(0)
+    assert spool.parts(0) == [] and not any(p.exists() for p in written)
+    spool.close()
+    assert [p.name for p in spool.parts()] == ["requests-L0001-p00000.parquet"]
+
+
+def test_a_background_spool_writes_the_same_parts_as_a_foreground_one(tmp_path):
+    fg, bg = RecordSpool(tmp_path / "fg", batch_rows=7), RecordSpool(tmp_path / "bg", batch_rows=7, background=True)
+    for i in range(40):
+        fg.append(synthetic(0, i))
+        bg.append(synthetic(0, i))
+    fg.close()
+    bg.close()
+    assert [p.name for p in bg.parts()] == [p.name for p in fg.parts()]
+    for a, b in zip(fg.parts(), bg.parts()):
+        assert pl.read_parquet(a).equals(pl.read_parquet(b))
+
+
+def test_a_failed_background_write_is_raised_by_the_spool_not_lost(tmp_path):
+    spool = RecordSpool(tmp_path / "gone", batch_rows=1, background=True)
+    (tmp_path / "gone").rmdir()  # the journal folder disappeared under the run
+    spool.append(synthetic(0, 1))
+    with pytest.raises(OSError):
+        spool.wait()
+
+
+def test_a_background_spool_shortens_the_gil_switch_interval_while_open_and_restores_it(tmp_path):
+    import sys
+
+    before = sys.getswitchinterval()
+    spool = RecordSpool(tmp_path, background=True)
+    assert sys.getswitchinterval() <= 0.0005
+    spool.close()
+    assert sys.getswitchinterval() == before

@@ -2,7 +2,9 @@
 
 A partial bundle (the journal ``<run_id>.partial/`` of a run that was killed, or whose final write
 failed) is read the same way: its requests are the per-level parts ``requests-L*.parquet``, its
-manifest says ``status: "partial"`` and lists the durable levels in ``levels_completed``.
+manifest says ``status: "partial"`` and lists the durable levels in ``levels_completed``. The level
+that was being measured (``level_in_flight``) is read too, from its spooled parts
+``requests-L*-p*.parquet``: the requests that had finished, a partial level (:attr:`Bundle.partial_levels`).
 Everything read is checked: a manifest that is not a JSON object, a missing column or a file that
 is not a regular file is one :class:`UserError` naming the file and field.
 """
@@ -10,6 +12,7 @@ is not a regular file is one :class:`UserError` naming the file and field.
 from __future__ import annotations
 
 import json
+import re
 import stat
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -57,6 +60,14 @@ class Bundle:
     def partial(self) -> bool:
         """A journal of a run in progress or killed."""
         return self.manifest.partial
+
+    @property
+    def partial_levels(self) -> list[int]:
+        """Levels whose rows are only the requests that had finished (the level in flight of a journal)."""
+        lv = self.manifest.level_in_flight
+        if not self.partial or lv is None or lv in self.manifest.levels_completed:
+            return []
+        return [lv] if self.requests.height and (self.requests["level"] == lv).any() else []
 
     def to_pandas(self, which: str = "summary"):
         """The ``summary`` (or ``requests``) frame as pandas (through Arrow)."""
@@ -151,21 +162,39 @@ def read_bundle(path: str | Path) -> Bundle:
         return Bundle(p, manifest, pl.DataFrame(schema=REQUESTS_POLARS_SCHEMA), empty_summary)
     if req_file.exists() or not parts:
         requests = _read_parquet(req_file)
-    else:  # a partial bundle: one part per durable level
-        frames = [_read_parquet(f) for f in parts]
-        requests = pl.concat(frames, how="diagonal_relaxed")
-        req_file = parts[0]
+    else:  # a partial bundle: one part per durable level, and the spooled parts of the level in flight
+        requests, req_file = _journal_requests(parts, manifest)
     _check_columns(req_file, requests, REQUIRED_REQUEST_COLUMNS)
     sum_file = p / SUMMARY_FILE
-    if partial:
-        # killed between writing a level's part and its manifest: only the levels the manifest
-        # lists are durable (and summarized)
-        requests = requests.filter(pl.col("level").is_in(manifest.levels_completed))
-        if not sum_file.exists():
-            return _checked(Bundle(p, manifest, requests, empty_summary), req_file)
+    if partial and not sum_file.exists():
+        return _checked(Bundle(p, manifest, requests, empty_summary), req_file)
     summary = _read_parquet(sum_file)
     _check_columns(sum_file, summary, REQUIRED_SUMMARY_COLUMNS)
     return _checked(Bundle(p, manifest, requests, summary), req_file)
+
+
+_PART_NAME = re.compile(r"requests-L(\d+)(-p\d+)?\.parquet")
+
+
+def _journal_requests(parts: list[Path], manifest: RunManifest) -> tuple[pl.DataFrame, Path]:
+    """The rows of a journal: the whole-level parts of ``levels_completed`` and the spooled parts of
+    ``level_in_flight``. A part of any other level (killed between writing a level's part and its
+    manifest, or a completed level's spool parts not yet removed) is not durable and is not read."""
+    done = set(manifest.levels_completed)
+    keep = []
+    for f in parts:
+        m = _PART_NAME.fullmatch(f.name)
+        if m is None:
+            continue
+        level, spooled = int(m.group(1)), m.group(2) is not None
+        if (level in done and not spooled) or (spooled and level == manifest.level_in_flight and level not in done):
+            keep.append(f)
+    if not keep:
+        return pl.DataFrame(schema=REQUESTS_POLARS_SCHEMA), parts[0]
+    frames = [_read_parquet(f) for f in keep]
+    requests = pl.concat(frames, how="diagonal_relaxed")
+    allowed = done | ({manifest.level_in_flight} if manifest.level_in_flight is not None else set())
+    return requests.filter(pl.col("level").is_in(sorted(allowed))), keep[0]
 
 
 def _checked(bundle: Bundle, req_file: Path) -> Bundle:

@@ -561,6 +561,7 @@ def client_capacity(calibration: Mapping[str, Any] | None, workers: int, loop: s
         "event_loop": loop,
         "uvloop": ver("uvloop") if loop == "uvloop" else None,
         "json_decoder": f"msgspec {ver('msgspec')} (typed chunk); stdlib json only to name a refused event",
+        "http_transport": "claimbench.measurement.rawhttp (asyncio.Protocol) for http://; aiohttp for https://",
         "workers": w,
         "ceiling_per_worker": None
         if not calibration

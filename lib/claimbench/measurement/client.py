@@ -11,7 +11,11 @@ Load: closed loop (``concurrency`` workers, each sending its next request as soo
 one ends) or open loop (arrivals at ``request_rate`` with gamma ``burstiness``, no cap).
 
 **The hot path does timing first.** Each read from the socket is stamped once, before any other
-work (every event in that read arrived then); events are decoded by msgspec into a typed chunk
+work (every event in that read arrived then). For ``http://`` servers the transport is
+:mod:`claimbench.measurement.rawhttp` (an :class:`asyncio.Protocol` per kept-alive connection: the
+event loop hands it each read, and the SSE events of that read are split and decoded right there,
+with no StreamReader or coroutine wake-up per chunk); ``https://`` and ``transport="aiohttp"`` go
+through aiohttp (``iter_any`` per read). Events are decoded by msgspec into a typed chunk
 (types checked in C, unknown fields ignored); only an event that fails that typed decode goes
 through :func:`parse_event` (stdlib json, the same checks in Python) to name the reason. Request
 bodies are encoded with msgspec, the URL, headers and timeout are prepared once per
@@ -36,6 +40,7 @@ from typing_extensions import TypeIs
 
 from claimbench.measurement.httppolicy import REDIRECT_STATUSES, redirect_error
 from claimbench.measurement.loadgen import iter_arrival_offsets_s
+from claimbench.measurement.rawhttp import HttpProtocolError, RawSession, exchange
 from claimbench.measurement.workload import Prompt, prebuilt
 from claimbench.schema.records import LoadLevel, RequestRecord
 
@@ -54,6 +59,7 @@ class ClientConfig:
     ignore_eos: bool = True
     max_line_bytes: int = 4 * 2**20  # one SSE line longer than this fails the request
     max_body_bytes: int = 256 * 2**20  # a response body longer than this fails the request
+    transport: str = "auto"  # auto: rawhttp for http://, aiohttp for https:// | aiohttp: always aiohttp
 
 
 def synthetic_text(prompt: Prompt) -> str:
@@ -108,21 +114,31 @@ class _Prepared:
     url: str
     headers: tuple[tuple[str, str], ...]
     timeout: Any  # aiohttp.ClientTimeout
+    raw_headers: bytes = b""  # the same headers as HTTP/1.1 lines, for rawhttp (without X-Request-Id)
+    raw: bool = False  # this configuration goes through rawhttp
 
 
 _prepared_cache: dict[tuple[Any, ...], _Prepared] = {}
 
 
 def _prepare(cfg: ClientConfig) -> _Prepared:
-    key = (cfg.base_url, cfg.api, cfg.api_key, cfg.request_timeout_s)
+    key = (cfg.base_url, cfg.api, cfg.api_key, cfg.request_timeout_s, cfg.transport)
     hit = _prepared_cache.get(key)
     if hit is None:
         base = _headers(cfg, "")
         base.pop("X-Request-Id")
         if len(_prepared_cache) > 64:
             _prepared_cache.clear()
+        url = _url(cfg)
+        for name, value in base.items():
+            if "\r" in value or "\n" in value:
+                raise ValueError(f"request header {name} holds a line break")
         hit = _prepared_cache[key] = _Prepared(
-            _url(cfg), tuple(base.items()), aiohttp.ClientTimeout(total=cfg.request_timeout_s)
+            url,
+            tuple(base.items()),
+            aiohttp.ClientTimeout(total=cfg.request_timeout_s),
+            ("Accept: */*\r\n" + "".join(f"{k}: {v}\r\n" for k, v in base.items())).encode("latin-1"),
+            cfg.transport != "aiohttp" and url.startswith("http://"),
         )
     return hit
 
@@ -362,41 +378,25 @@ async def send_one(session, cfg: ClientConfig, prompt: Prompt, rec: RequestRecor
     Every event is checked (:func:`decode_event`, :func:`parse_event` for the reason): a malformed
     one fails this request with the reason, the sweep goes on. Lines and bodies are size-limited;
     the server's usage is cross-checked (:func:`reconcile_tokens`); errors are redacted
-    (:mod:`claimbench.redact`)."""
+    (:mod:`claimbench.redact`). ``session`` is :func:`make_session`'s (or an aiohttp session)."""
     clock = time.monotonic
-    prep = _prepare(cfg)
     rec.requested_output_tokens = prompt.output_len
-    body = encode_body(cfg, prompt)
-    headers = dict(prep.headers)
-    headers["X-Request-Id"] = rec.request_id
     st = _StreamState()
-    rec.sent_s = clock() - run_t0  # replaced by the time the body was written, when tracing reports it
-    ctx = {"run_t0": run_t0, "rec": rec}
+    rec.sent_s = clock() - run_t0  # replaced by the time the request was written
     try:
-        async with session.post(
-            prep.url,
-            data=body,
-            headers=headers,
-            timeout=prep.timeout,
-            trace_request_ctx=ctx,
-            allow_redirects=False,  # the HTTP policy (measurement.httppolicy): no redirect is followed
-        ) as resp:
-            if resp.status in REDIRECT_STATUSES:
-                rec.done_s = clock() - run_t0
-                rec.error = redirect_error(resp.status, prep.url, resp.headers.get("Location"))
-                return
-            if resp.status != 200:
-                raw = await resp.content.read(4096)
-                text = _clip(cfg, raw.decode("utf-8", "replace"), 300).replace("\n", " ")
-                rec.done_s = clock() - run_t0
-                rec.error = f"HTTP {resp.status}: {text}"
-                return
-            await _read_stream(resp.content, cfg, rec, run_t0, st)
+        prep = _prepare(cfg)
+        body = encode_body(cfg, prompt)
+        if prep.raw and isinstance(session, LevelSession):
+            await _send_raw(session, cfg, prep, body, rec, run_t0, st)
+        else:
+            aio = session.aiohttp_session() if isinstance(session, LevelSession) else session
+            await _send_aiohttp(aio, cfg, prep, body, rec, run_t0, st)
+        if rec.error is None:
             if st.error is not None:
                 rec.error = f"stream error: {_clip(cfg, st.error, 200)}"
             elif not st.done:
                 rec.error = "stream ended before [DONE]"
-    except BadEvent as exc:
+    except (BadEvent, HttpProtocolError) as exc:
         rec.error = f"malformed response: {_clip(cfg, str(exc), 300)}"
     except asyncio.TimeoutError:
         rec.error = f"timeout after {cfg.request_timeout_s:g} s"
@@ -407,6 +407,97 @@ async def send_one(session, cfg: ClientConfig, prompt: Prompt, rec: RequestRecor
     except Exception as exc:  # anything else a hostile server provokes fails this request only
         rec.error = f"client error: {type(exc).__name__}: {_clip(cfg, str(exc), 200)}"
     _finish(cfg, prompt, rec, run_t0, st.usage)
+
+
+class _SseReader:
+    """The SSE side of a rawhttp response: each read's body bytes, split and decoded at that read's time."""
+
+    __slots__ = ("buf", "total", "cfg", "rec", "st")
+
+    def __init__(self, cfg: ClientConfig, rec: RequestRecord, st: _StreamState):
+        self.buf, self.total, self.cfg, self.rec, self.st = b"", 0, cfg, rec, st
+
+    def feed(self, data: bytes, t: float, final: bool) -> bool:
+        """Take one read's body bytes (``final``: the body ended); True once the stream is over."""
+        cfg, st = self.cfg, self.st
+        self.total += len(data)
+        if self.total > cfg.max_body_bytes:
+            raise BadEvent(f"response body larger than {cfg.max_body_bytes:,} bytes")
+        buf = self.buf + data if self.buf else data
+        start = _take_lines(buf, 0, final, t, self.rec, st, cfg.continuous_usage)
+        if st.done or st.error is not None:
+            return True
+        buf = buf[start:] if start else buf
+        if len(buf) > cfg.max_line_bytes:
+            raise BadEvent(f"stream line longer than {cfg.max_line_bytes:,} bytes")
+        self.buf = buf
+        return False
+
+
+async def _send_raw(
+    session: LevelSession,
+    cfg: ClientConfig,
+    prep: _Prepared,
+    body: bytes,
+    rec: RequestRecord,
+    run_t0: float,
+    st: _StreamState,
+) -> None:
+    """One request through :mod:`claimbench.measurement.rawhttp` (the events are read as they arrive)."""
+    head = prep.raw_headers + b"X-Request-Id: " + rec.request_id.encode("latin-1") + b"\r\n"
+    reader = _SseReader(cfg, rec, st)
+    status, headers, error_body, sent_s = await _within(
+        exchange(session, prep.url, head, body, run_t0, reader.feed), cfg.request_timeout_s
+    )
+    rec.sent_s = sent_s
+    if status in REDIRECT_STATUSES:
+        rec.done_s = time.monotonic() - run_t0
+        rec.error = redirect_error(status, prep.url, headers.get("location"))
+    elif status != 200:
+        text = _clip(cfg, error_body.decode("utf-8", "replace"), 300).replace("\n", " ")
+        rec.done_s = time.monotonic() - run_t0
+        rec.error = f"HTTP {status}: {text}"
+
+
+async def _within(coro: Any, timeout_s: float | None) -> Any:
+    """``await coro`` with a total timeout (asyncio.TimeoutError): ``asyncio.timeout`` (Python 3.11+,
+    one timer) where it exists, else ``asyncio.wait_for``."""
+    if timeout_s is None:
+        return await coro
+    timeout = getattr(asyncio, "timeout", None)
+    if timeout is None:
+        return await asyncio.wait_for(coro, timeout_s)
+    async with timeout(timeout_s):
+        return await coro
+
+
+async def _send_aiohttp(
+    session, cfg: ClientConfig, prep: _Prepared, body: bytes, rec: RequestRecord, run_t0: float, st: _StreamState
+) -> None:
+    """One request through aiohttp (``https://``, or ``transport="aiohttp"``)."""
+    clock = time.monotonic
+    headers = dict(prep.headers)
+    headers["X-Request-Id"] = rec.request_id
+    ctx = {"run_t0": run_t0, "rec": rec}
+    async with session.post(
+        prep.url,
+        data=body,
+        headers=headers,
+        timeout=prep.timeout,
+        trace_request_ctx=ctx,
+        allow_redirects=False,  # the HTTP policy (measurement.httppolicy): no redirect is followed
+    ) as resp:
+        if resp.status in REDIRECT_STATUSES:
+            rec.done_s = clock() - run_t0
+            rec.error = redirect_error(resp.status, prep.url, resp.headers.get("Location"))
+            return
+        if resp.status != 200:
+            raw = await resp.content.read(4096)
+            text = _clip(cfg, raw.decode("utf-8", "replace"), 300).replace("\n", " ")
+            rec.done_s = clock() - run_t0
+            rec.error = f"HTTP {resp.status}: {text}"
+            return
+        await _read_stream(resp.content, cfg, rec, run_t0, st)
 
 
 def _finish(cfg: ClientConfig, prompt: Prompt, rec: RequestRecord, run_t0: float, usage: dict[str, Any] | None) -> None:
@@ -429,8 +520,34 @@ async def _on_body_sent(session, trace_ctx, params) -> None:
         ctx["rec"].sent_s = time.monotonic() - ctx["run_t0"]
 
 
-def make_session(limit: int):
-    """One session and connection pool for a level (``limit`` connections), with the send-time trace."""
+class LevelSession(RawSession):
+    """One level's connections: :mod:`~claimbench.measurement.rawhttp` for ``http://`` servers, and an
+    aiohttp session (made on first use) for ``https://`` or ``transport="aiohttp"``."""
+
+    def __init__(self, limit: int):
+        super().__init__()
+        self.limit = limit
+        self._aio: Any = None
+
+    def aiohttp_session(self):
+        """The level's aiohttp session (with the send-time trace), made on first use."""
+        if self._aio is None:
+            self._aio = _aiohttp_session(self.limit)
+        return self._aio
+
+    async def __aexit__(self, *exc: Any) -> None:
+        self.close()
+        if self._aio is not None:
+            await self._aio.close()
+
+
+def make_session(limit: int) -> LevelSession:
+    """One session and connection pool for a level (``limit`` connections); use as ``async with``."""
+    return LevelSession(limit)
+
+
+def _aiohttp_session(limit: int):
+    """An aiohttp session and connection pool (``limit`` connections), with the send-time trace."""
     trace = aiohttp.TraceConfig()
     # sent_s is when the request body was handed to the socket, not when the coroutine started:
     # with many streams starting together the event loop sends them one after another.

@@ -4,7 +4,10 @@ Whatever happens mid-sweep (the engine or server dies, a request times out, Ctrl
 measured is written: failed requests are rows with their error, and the manifest's ``status``
 says whether the sweep completed (``complete``), ended early (``incomplete``) or was interrupted.
 Each completed level is made durable as it ends (:class:`~claimbench.measurement.store.BundleJournal`),
-so even a SIGKILL or an OOM kill loses at most the level in flight.
+and the finished rows of the level in flight are spooled into the journal as they end
+(:class:`~claimbench.measurement.spool.RecordSpool`, a part at least every :data:`SPOOL_FLUSH_S`), so
+a SIGKILL or an OOM kill loses only the requests in flight and the last seconds of finished rows;
+the partial bundle names that level (``level_in_flight``) and its rows are read as a partial level.
 """
 
 from __future__ import annotations
@@ -20,11 +23,15 @@ from claimbench.analyze import metrics
 from claimbench.errors import UserError
 from claimbench.measurement.multiturn import hit_rate, prefix_cache_counters
 from claimbench.measurement.progress import Progress, ProgressHook
+from claimbench.measurement.spool import RecordSpool
 from claimbench.measurement.store import BundleJournal, monotonic, new_run_id, requests_frame, utc_now_iso
 from claimbench.measurement.workload import WorkloadSpec, make_prompts, prompt_set_sha256
 from claimbench.schema.manifest import MANIFEST_SCHEMA_VERSION, RunManifest, RunStatus
 from claimbench.schema.records import LoadLevel, RequestRecord
 from claimbench.version import __version__
+
+SPOOL_FLUSH_S = 2.0
+"""The level in flight's finished rows reach the journal at least this often (a parquet part each time)."""
 
 
 class EngineDied(RuntimeError):
@@ -141,6 +148,10 @@ class _Sweep:
         self.levels_run: list[LoadLevel] = []
         self.prompts: Any = None
         self.run_t0 = 0.0
+        self.spool: RecordSpool | None = None  # the level in flight's finished rows, into the journal
+        self.in_flight: int | None = None  # the level being measured (named in the journal's manifest)
+        self.journal_summary: pl.DataFrame | None = None  # the summary last written into the journal
+        self.spool_notes: list[str] = []
 
     # ------------------------------------------------------------------ the run
     def run(self) -> Path:
@@ -165,6 +176,7 @@ class _Sweep:
         finally:
             self.progress.end_level()  # no-op when the level ended normally
             engine.stop()
+            self._close_spool()
         if served is not None:
             self._fidelity_reference(served)
         req = requests_frame(self.records)
@@ -174,6 +186,15 @@ class _Sweep:
 
         extra_files = {**getattr(engine, "bundle_files", lambda: {})(), **logcapture.bundle_files()}
         return self.journal.finalize(manifest, req, summary, extra_files=extra_files)
+
+    def _close_spool(self) -> None:
+        """End the spool's writer (its parts are in the journal, which the final bundle replaces)."""
+        spool, self.spool = self.spool, None
+        if spool is not None:
+            try:
+                spool.close()
+            except Exception as exc:  # the final bundle is written from memory anyway
+                self.spool_notes.append(f"spooling failed: {type(exc).__name__}: {exc}")
 
     def _prepare(self) -> None:
         """Calibrate the client, fit the workload to the engine, draw the prompts, open the journal."""
@@ -188,6 +209,7 @@ class _Sweep:
             self.journal.open(self.manifest_for("partial", "measuring: no level completed yet", self.summary_of([])))
         except OSError as exc:
             raise UserError(f"--out: cannot write into {cfg.out_dir}: {exc.strerror or exc}") from None
+        self.spool = RecordSpool(self.journal.path, redact=cfg.redact, flush_every_s=SPOOL_FLUSH_S, background=True)
 
     def _measure(self) -> tuple[RunStatus, str | None]:
         """The fixed levels or the SLO search; (status, reason) of how the sweep ended."""
@@ -270,13 +292,24 @@ class _Sweep:
             warmup=warmup,
             seed=self.spec.seed,
             request_timeout_s=self.cfg.request_timeout_s,
-            on_request_done=self.progress.request_done,
+            on_request_done=self._request_done,
         )
+
+    def _request_done(self, rec: RequestRecord) -> None:
+        """A request ended: into the journal's spool (durable within :data:`SPOOL_FLUSH_S`), then progress."""
+        if self.spool is not None:
+            try:
+                self.spool.append(rec)
+            except Exception as exc:  # disk full mid-level: measuring goes on; the level is made durable at its end
+                self.spool = None
+                self.spool_notes.append(f"spooling level {rec.level} failed: {type(exc).__name__}: {exc}")
+        self.progress.request_done(rec)
 
     def run_one(self, level: LoadLevel) -> None:
         """Warm up, run one level with its energy meter, and make it durable."""
         progress = self.progress
         self.levels_run.append(level)
+        self.mark_in_flight(level)
         if level.warmup_prompts:
             warm = self._make_prompts(level.warmup_prompts, stream=1 + level.level)
             progress.start_level(f"{level.label()} warmup", len(warm))
@@ -316,8 +349,26 @@ class _Sweep:
         mine = requests_frame([r for r in self.records if r.level == level.level])
         return metrics.summarize(mine, levels_frame([level]), cfg.slos or None, cfg.percentile_method).to_dicts()[0]
 
+    def mark_in_flight(self, level: LoadLevel) -> None:
+        """Name the level about to be measured in the journal's manifest (its spooled rows are partial)."""
+        self.in_flight = level.level
+        if self.journal_notes:
+            return  # the journal already failed once: the run goes on in memory
+        try:
+            done = [lv for lv in self.levels_run if lv.level in self.completed]
+            summary = self.journal_summary if self.journal_summary is not None else self.summary_of(done)
+            reason = (
+                f"measuring (or killed) during level {level.level}: the levels in levels_completed are durable, "
+                f"level {level.level}'s finished requests are spooled (partial)"
+            )
+            self.journal.write_manifest(self.manifest_for("partial", reason, summary))
+        except Exception as exc:  # disk full: keep measuring; the final write is tried anyway
+            self.journal_notes.append(f"journal write failed before level {level.level}: {type(exc).__name__}: {exc}")
+
     def make_durable(self, level: LoadLevel) -> None:
-        """Write the level just completed into the journal (a failure is noted, never fatal)."""
+        """Write the level just completed into the journal (a failure is noted, never fatal); its
+        spooled parts are then superseded by the whole-level part and removed."""
+        self.in_flight = None
         if self.journal_notes:
             return  # the journal already failed once: the run goes on in memory
         try:
@@ -329,8 +380,20 @@ class _Sweep:
             )
             summary = self.summary_of(done)
             self.journal.add_level(level.level, mine, summary, self.manifest_for("partial", reason, summary))
+            self.journal_summary = summary
+            self._discard_spooled(level.level)
         except Exception as exc:  # disk full mid-run: keep measuring; the final write is tried anyway
             self.journal_notes.append(f"journal write failed after level {level.level}: {type(exc).__name__}: {exc}")
+
+    def _discard_spooled(self, level: int) -> None:
+        """Remove a completed level's spooled parts (its rows are in the whole-level part now)."""
+        if self.spool is None:
+            return
+        try:
+            self.spool.discard(level)
+        except Exception as exc:  # a background write failed: the reader ignores a completed level's parts
+            self.spool = None
+            self.spool_notes.append(f"spooling level {level} failed: {type(exc).__name__}: {exc}")
 
     # ------------------------------------------------------------------ outputs
     def summary_of(self, levels: list[LoadLevel]) -> pl.DataFrame:
@@ -357,7 +420,7 @@ class _Sweep:
         warnings = [w for w in (client_warning(row, self.calibration, self.engine) for row in summary.to_dicts()) if w]
         if self.search_result is not None:
             warnings += [f"SLO search: {w}" for w in self.search_result.warnings]
-        warnings += self.journal_notes
+        warnings += self.journal_notes + self.spool_notes
         if flagged:
             warnings.append(
                 f"{len(flagged)} requests: the server's usage disagreed with the streamed chunks or the requested "
@@ -381,6 +444,7 @@ class _Sweep:
                 "status": status,
                 "status_reason": status_reason,
                 "levels_completed": list(self.completed),
+                "level_in_flight": self.in_flight if status == "partial" else None,
                 "claimbench": {"version": __version__, "git_sha": _git_sha()},
                 "engine": self.engine.describe(),
                 "model": {"source": cfg.model_source, "path_or_name": cfg.model, "dtype": cfg.dtype},

@@ -568,6 +568,8 @@ def summarize_bundles(
 
     The stored summary, or recomputed from the raw requests when ``slos`` (goodput) or
     ``percentile_method`` is given; each row carries ``run_id``, ``status`` and ``status_reason``.
+    A journal's level in flight (a run killed mid-level) is summarized from the requests that had
+    finished, and that bundle's rows carry ``level_partial`` (true for that level).
     With a ``skipped`` list, a bundle that does not load is appended to it (path, reason) and the
     others are summarized (none left is a UserError); without, the first bad bundle is the error.
     """
@@ -595,6 +597,8 @@ def summarize_bundles(
                 slos if slos is not None else (b.manifest.slos or None),
                 percentile_method or b.manifest.percentile_method,
             )
+        if b.partial_levels:
+            summary = _with_partial_levels(b, summary, slos, percentile_method)
         frames.append(
             summary.with_columns(
                 run_id=pl.lit(b.run_id),
@@ -608,6 +612,29 @@ def summarize_bundles(
     return pl.concat(frames, how="diagonal_relaxed")
 
 
+def _with_partial_levels(b: Any, summary: pl.DataFrame, slos: dict[str, float] | None, method: str | None):
+    """``summary`` plus a row per partial level of ``b`` (from its finished requests), with ``level_partial``."""
+    from claimbench.analyze import metrics
+
+    plan = {p.get("level"): p for p in b.manifest.load_plan if isinstance(p, dict)}
+    levels = pl.DataFrame(
+        {
+            "level": b.partial_levels,
+            "concurrency": [plan.get(lv, {}).get("concurrency") for lv in b.partial_levels],
+            "request_rate": [plan.get(lv, {}).get("request_rate") for lv in b.partial_levels],
+        },
+        schema={"level": pl.Int64, "concurrency": pl.Int64, "request_rate": pl.Float64},
+    )
+    rows = b.requests.filter(pl.col("level").is_in(b.partial_levels))
+    part = metrics.summarize(
+        rows, levels, slos if slos is not None else (b.manifest.slos or None), method or b.manifest.percentile_method
+    )
+    return pl.concat(
+        [summary.with_columns(level_partial=pl.lit(False)), part.with_columns(level_partial=pl.lit(True))],
+        how="diagonal_relaxed",
+    )
+
+
 def bundle_statuses(paths: list[str | Path] | str | Path) -> list[dict[str, Any]]:
     """``run_id``, ``status`` and ``status_reason`` of every bundle under ``paths`` (also those
     that ended before their first level, which have no summary rows)."""
@@ -616,5 +643,11 @@ def bundle_statuses(paths: list[str | Path] | str | Path) -> list[dict[str, Any]
     out = []
     for path in find_bundles([paths] if isinstance(paths, (str, Path)) else paths):
         m = read_manifest(path)  # the manifest alone: no need to load the requests again
-        out.append({"run_id": m.run_id, "status": m.status, "status_reason": m.status_reason})
+        reason = m.status_reason
+        if m.partial and m.level_in_flight is not None and m.level_in_flight not in m.levels_completed:
+            reason = (
+                f"{reason}; level {m.level_in_flight} is partial: the run stopped while measuring it, "
+                "its row (if any request had finished) counts only the requests that had finished"
+            )
+        out.append({"run_id": m.run_id, "status": m.status, "status_reason": reason})
     return out

@@ -37,6 +37,8 @@ MANIFEST_FILE = "manifest.json"
 REQUESTS_FILE = "requests.parquet"
 SUMMARY_FILE = "summary.parquet"
 REQUEST_PART_GLOB = "requests-L*.parquet"
+"""Request row files of a journal: ``requests-L<level>.parquet`` (a completed level, whole) and
+``requests-L<level>-p<part>.parquet`` (the finished rows of the level in flight, spooled as they end)."""
 
 REQUIRED_REQUEST_COLUMNS = ("request_id", "level", "sent_s", "first_token_s", "done_s", "output_tokens", "ok")
 """Columns of ``requests.parquet`` every reader relies on (the full row schema: ``REQUEST_SCHEMA``)."""
@@ -142,6 +144,11 @@ class RunManifest(BaseModel):
     status_reason: str | None = None
     created: str | None = None
     levels_completed: list[int] = Field(default_factory=list)
+    level_in_flight: int | None = Field(
+        default=None,
+        description="a journal's level being measured when it was last written: its finished rows so far are in "
+        "requests-L<level>-p<part>.parquet (the level is partial); null in a finished bundle",
+    )
     claimbench: ClaimbenchInfo | None = None
     engine: EngineInfo | None = None
     model: ModelInfo | None = None
