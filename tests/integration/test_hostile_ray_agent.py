@@ -119,6 +119,7 @@ def test_a_killed_ray_agent_or_raylet_ends_the_run_incomplete_with_the_failure_p
     assert proc.returncode == 1, stderr[-3000:]  # measure --help: 1 = the run ended incomplete
     assert "Traceback" not in stderr, stderr[-3000:]
     assert "claimbench: warning: client worker" in stderr and "died during level" in stderr, stderr[-3000:]
+    assert "the level goes on without it" not in stderr and "the level is lost" in stderr, stderr[-3000:]
     assert "note: run incomplete" in stderr and "every client worker died during level" in stderr, stderr[-3000:]
     bundle = Path(stdout.strip().splitlines()[-1])
     b = read_bundle(bundle)

@@ -279,6 +279,7 @@ class HttpEngine:
             from claimbench.measurement.workers import WorkerFailed
 
             n_failures = len(self._pool.failures)
+            ended = True  # until run_level returns: a failure that escapes it ends the sweep
             try:
                 self._pool.run_level(
                     self.client,
@@ -291,6 +292,7 @@ class HttpEngine:
                     on_request_done=lambda r: self._on_done(r, on_request_done),
                     should_stop=self.server_down,
                 )
+                ended = False
             except WorkerFailed as exc:
                 raise EngineDied(str(exc)) from None
             except Exception as exc:  # any Ray failure (agent, raylet, actor, GetTimeoutError): a worker failure
@@ -299,7 +301,7 @@ class HttpEngine:
                     f"{' '.join(str(exc).split())[:300]}"
                 ) from None
             finally:
-                self._print_worker_failures(n_failures)
+                self._print_worker_failures(n_failures, ended)
             if self.server_down() or not self._healthy():
                 raise EngineDied(f"server stopped answering during level {level.level} ({level.label()})")
             return
@@ -331,13 +333,19 @@ class HttpEngine:
             )
             raise EngineDied(f"{what} during level {level.level} ({level.label()})")
 
-    def _print_worker_failures(self, since: int) -> None:
-        """One console line per client worker that died since failure ``since`` (and what happens next)."""
+    def _print_worker_failures(self, since: int, ended: bool = False) -> None:
+        """One console line per client worker that died since failure ``since`` (and what happens next:
+        ``ended`` when the level failed, e.g. every worker of it died, whatever ``--on-worker-failure`` says)."""
         from claimbench.measurement.logcapture import terminal_stream
 
         if self._pool is None:
             return
-        then = "the level goes on without it" if self.config.on_worker_failure == "continue" else "the sweep stops"
+        if ended:
+            then = "the level is lost and the sweep ends (the completed levels are kept)"
+        elif self.config.on_worker_failure == "continue":
+            then = "the level goes on without it"
+        else:
+            then = "the sweep stops"
         for f in self._pool.failures[since:]:
             print(
                 f"claimbench: warning: client worker {f['worker']} on {f['host']} died during level {f['level']}: "
