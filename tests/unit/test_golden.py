@@ -350,3 +350,6 @@ def test_a_claim_across_the_whole_frontier_is_read_region_by_region(verdicts):
     assert [s.verdict for s in g.spans] == ["SUPPORTED"] and g.crossovers == ()
     span = g.spans[0]  # lowest at 71 tok/s/user (1020.2 / 73.4), highest at 100 (497.5 / 23.3)
     assert (span.ratio_low, span.ratio_high) == pytest.approx((1020.2 / 73.4, 497.5 / 23.3))
+    # each figure ± 0.05 (printed to one decimal): worst case (1020.2 - 0.05) / (73.4 + 0.05) at the bottom
+    assert (span.interval_low, span.interval_high) == pytest.approx((1020.15 / 73.45, 497.55 / 23.25))
+    assert g.crossover_intervals == ()

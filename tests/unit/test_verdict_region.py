@@ -14,16 +14,18 @@ HWS = hardware("chip-a", "chip-b")
 NO_SLO = {"slo": None}
 
 
-def region_claim(value=1.0, form="everywhere", region=None, comparator=">="):
-    pred = predicate(value, unit="x", ratio_to={"hardware": "chip-b"}, form=form, comparator=comparator)
+def region_claim(value=1.0, form="everywhere", region=None, comparator=">=", tolerance_rel=None):
+    pred = predicate(
+        value, unit="x", ratio_to={"hardware": "chip-b"}, form=form, comparator=comparator, tolerance_rel=tolerance_rel
+    )
     if region is not None:
         pred["region"] = region
     return make_claim(pred=pred, conditions=NO_SLO)
 
 
-def frontier(eid, pairs, hw="chip-a", **over):
-    """A record whose levels are (interactivity tok/s/user, throughput tok/s per card)."""
-    pts = [LoadPoint(level=f"{x:g}", output_tok_per_s=y, tpot_mean_ms=1000.0 / x) for x, y in pairs]
+def frontier(eid, pairs, hw="chip-a", pm=None, **over):
+    """A record whose levels are (interactivity tok/s/user, throughput tok/s per card), each ± ``pm`` when given."""
+    pts = [LoadPoint(level=f"{x:g}", output_tok_per_s=y, tpot_mean_ms=1000.0 / x, throughput_pm=pm) for x, y in pairs]
     return evidence(eid, pts, conditions={"hardware": hw}, **over)
 
 
@@ -146,3 +148,116 @@ def test_a_region_claim_without_a_model_is_not_decided_by_frontiers_of_a_named_m
     v = judge(c, [frontier("a", A), frontier("b", B, "chip-b")], HWS)
     assert v.verdict == "INCONCLUSIVE"
     assert any("with model = m it would be REFUTED" in n for n in v.notes)
+
+
+# Precision: the ratio on each piece carries the worst-case interval of the points' stated ± and is decided on it.
+# chip-b falls from 200 at 10 tok/s/user to 100 at 50; chip-a is 1.02 times that, its ± a fixed share of chip-b's.
+FALL_B = [(10.0, 200.0), (50.0, 100.0)]
+
+
+def scaled(eid, ratio, pm_share, hw="chip-a"):
+    """A frontier ``ratio`` × chip-b's, each point ± ``pm_share`` × chip-b's value there (interpolates the same)."""
+    pts = [
+        LoadPoint(level=f"{x:g}", output_tok_per_s=ratio * y, tpot_mean_ms=1000.0 / x, throughput_pm=pm_share * y)
+        for x, y in FALL_B
+    ]
+    return evidence(eid, pts, conditions={"hardware": hw})
+
+
+def test_a_ratio_of_1_02_plus_minus_0_03_against_at_least_1_is_inconclusive():
+    v = judge(region_claim(), [scaled("a", 1.02, 0.03), frontier("b", FALL_B, "chip-b")], HWS)
+    (span,) = v.regions.spans  # (1.02 ± 0.03)·B / B = 0.99–1.05 everywhere: straddles 1
+    assert (span.verdict, span.ratio_low, span.ratio_high) == ("INCONCLUSIVE", pytest.approx(1.02), pytest.approx(1.02))
+    assert (span.interval_low, span.interval_high) == pytest.approx((0.99, 1.05))
+    assert v.verdict == "INCONCLUSIVE"
+
+
+def test_the_same_ratio_at_plus_minus_0_001_is_supported():
+    v = judge(region_claim(), [scaled("a", 1.02, 0.001), frontier("b", FALL_B, "chip-b")], HWS)
+    (span,) = v.regions.spans  # 1.019–1.021: clear of 1
+    assert span.verdict == "SUPPORTED" and (span.interval_low, span.interval_high) == pytest.approx((1.019, 1.021))
+    assert v.verdict == "SUPPORTED"
+
+
+def test_the_denominators_precision_widens_the_interval_as_the_ratio_forms_extremes_do():
+    pts = [
+        LoadPoint(level=f"{x:g}", output_tok_per_s=y, tpot_mean_ms=1000.0 / x, throughput_pm=0.02 * y)
+        for x, y in FALL_B
+    ]
+    b = evidence("b", pts, conditions={"hardware": "chip-b"})  # B ± 0.02·B, A = 1.02·B ± 0.01·B
+    (span,) = judge(region_claim(), [scaled("a", 1.02, 0.01), b], HWS).regions.spans
+    assert (span.interval_low, span.interval_high) == pytest.approx((1.01 / 1.02, 1.03 / 0.98))
+    assert span.verdict == "INCONCLUSIVE"
+
+
+def test_near_a_crossover_the_precision_makes_an_inconclusive_region_and_the_crossover_an_interval():
+    # A = 2000 - 40u, B = 1000 - 10u (u = x - 10), each ± 15: A - B = 1000 - 30u, its interval ± 30, so the
+    # ratio's interval straddles 1 for u in [(1000 - 30) / 30, (1000 + 30) / 30] = x in [42.33, 44.33].
+    v = judge(region_claim(), [frontier("a", A, pm=15.0), frontier("b", B, "chip-b", pm=15.0)], HWS)
+    g = v.regions
+    assert [(s.low, s.high, s.verdict) for s in g.spans] == [
+        (10.0, pytest.approx(10 + 970 / 30), "SUPPORTED"),
+        (pytest.approx(10 + 970 / 30), pytest.approx(10 + 1030 / 30), "INCONCLUSIVE"),
+        (pytest.approx(10 + 1030 / 30), 50.0, "REFUTED"),
+    ]
+    assert g.crossovers == pytest.approx((10 + 1000 / 30,))
+    ((lo, hi),) = g.crossover_intervals
+    assert (lo, hi) == pytest.approx((10 + 970 / 30, 10 + 1030 / 30))
+    assert g.supported_share == pytest.approx((970 / 30) / 40)
+    assert v.verdict == "REFUTED"  # everywhere: 44.33-50 refutes whatever the precision
+    assert any("crossover at 43.33 (somewhere in 42.33–44.33" in n for n in v.notes)
+
+
+def test_exact_figures_give_a_crossover_interval_of_one_point():
+    g = judge(region_claim(), [frontier("a", A), frontier("b", B, "chip-b")], HWS).regions
+    assert g.crossover_intervals == (pytest.approx((10 + 1000 / 30, 10 + 1000 / 30)),)
+
+
+def test_an_approx_claim_is_supported_only_where_the_whole_interval_lies_in_the_band():
+    # "matches chip-b": 1.0 ± 5 %, band [0.95, 1.05]. u = x - 10: A = 220 - 4u ± 2, B = 200 - 2.5u (exact).
+    # A ± 2 = 1.05·B  <=>  u = (10 ± 2) / 1.375;  A ± 2 = 0.95·B  <=>  u = (30 ± 2) / 1.625.
+    # (claim files cannot yet say approx with form region: schema/claims.py admits only >= / <=; the engine can)
+    c = region_claim(form="region", region={"min_share": 0.25}, tolerance_rel=0.05)
+    c = c.model_copy(update={"predicate": c.predicate.model_copy(update={"comparator": "approx"})})
+    v = judge(c, [frontier("a", [(10, 220), (50, 60)], pm=2.0), frontier("b", FALL_B, "chip-b")], HWS)
+    g = v.regions
+    cut = [10 + 8 / 1.375, 10 + 12 / 1.375, 10 + 28 / 1.625, 10 + 32 / 1.625]
+    assert [(s.low, s.high, s.verdict) for s in g.spans] == [
+        (10.0, pytest.approx(cut[0]), "REFUTED"),  # above the band
+        (pytest.approx(cut[0]), pytest.approx(cut[1]), "INCONCLUSIVE"),
+        (pytest.approx(cut[1]), pytest.approx(cut[2]), "SUPPORTED"),
+        (pytest.approx(cut[2]), pytest.approx(cut[3]), "INCONCLUSIVE"),
+        (pytest.approx(cut[3]), 50.0, "REFUTED"),  # below it
+    ]
+    assert g.crossovers == pytest.approx((10 + 10 / 1.375, 10 + 30 / 1.625))
+    assert [tuple(b) for b in g.crossover_intervals] == [pytest.approx(cut[:2]), pytest.approx(cut[2:])]
+    # exact figures would support it over (30 / 1.625 - 10 / 1.375) / 40 = 28 % of the range (>= 25 %): at their
+    # precision only (28 / 1.625 - 12 / 1.375) / 40 = 21 %, and 65 % refutes (not over 75 %): INCONCLUSIVE
+    assert g.supported_share == pytest.approx((28 / 1.625 - 12 / 1.375) / 40)
+    assert v.verdict == "INCONCLUSIVE"
+    exact = judge(c, [frontier("a", [(10, 220), (50, 60)]), frontier("b", FALL_B, "chip-b")], HWS)
+    assert exact.verdict == "SUPPORTED"
+
+
+def test_the_record_and_the_card_carry_each_regions_ratio_interval_and_the_crossover_interval():
+    from claimbench.report.regions import region_table_html
+    from claimbench.report.verdicts import verdicts_json
+    from claimbench.schema.verdict import RegionReadingRecord
+
+    v = judge(region_claim(), [frontier("a", A, pm=15.0), frontier("b", B, "chip-b", pm=15.0)], HWS)
+    (record,) = verdicts_json([v])
+    g = RegionReadingRecord.model_validate(record["regions"])
+    # the supported region 10-42.33: its interval's top is at 10 tok/s/user, its bottom meets 1 at 42.33
+    assert g.regions[0].ratio_interval == pytest.approx([1.0, 2015 / 985])
+    assert g.crossover_intervals_tok_s_user == [pytest.approx([10 + 970 / 30, 10 + 1030 / 30])]
+    html = region_table_html(record)
+    assert "crossover at 43.33 (somewhere in 42.33–44.33) tok/s/user" in html
+    assert "ratio interval (stated precision)" in html and "<td class='cb-num'>1–2.05x</td>" in html
+
+
+def test_a_record_written_before_ratio_intervals_still_validates():
+    from claimbench.schema.verdict import RegionRecord
+
+    old = {"low_tok_s_user": 1.0, "high_tok_s_user": 2.0, "verdict": "SUPPORTED", "ratio_low": 1.1}
+    r = RegionRecord.model_validate({**old, "ratio_high": 1.2, "kind": "point"})
+    assert r.ratio_interval is None

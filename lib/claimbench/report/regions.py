@@ -22,6 +22,28 @@ def _ratio(lo, hi) -> str:
     return f"{lo:.3g}x" if abs(lo - hi) < 1e-9 else f"{lo:.3g}–{hi:.3g}x"
 
 
+def _interval(s: dict) -> str:
+    """A region's ratio interval at the figures' stated precision (``–`` when there is none)."""
+    iv = s.get("ratio_interval")
+    if not iv:
+        return "–"
+    lo, hi = iv
+    return f"{lo:.3g}–{'∞' if hi is None else f'{hi:.3g}'}x"
+
+
+def _crossovers(g: dict) -> str:
+    """The crossovers, each with its interval of interactivity when the precision blurs it."""
+    between = g.get("crossover_intervals_tok_s_user") or []
+    out = []
+    for i, x in enumerate(g.get("crossovers_tok_s_user") or []):
+        b = between[i] if i < len(between) else None
+        if b is not None and b[1] - b[0] > 1e-9:
+            out.append(f"{x:.4g} (somewhere in {b[0]:.4g}–{b[1]:.4g})")
+        else:
+            out.append(f"{x:.4g}")
+    return ", ".join(out) or "none"
+
+
 def region_table_html(r: dict) -> str:
     """The regions of one reading as a small HTML table (empty string when the reading has none)."""
     g = r.get("regions")
@@ -30,11 +52,12 @@ def region_table_html(r: dict) -> str:
     rows = "".join(
         f"<tr><td class='cb-num'>{s['low_tok_s_user']:.4g}–{s['high_tok_s_user']:.4g}</td>"
         f"<td>{_e(str(s['verdict']))}</td><td class='cb-num'>{_e(_ratio(s['ratio_low'], s['ratio_high']))}</td>"
+        f"<td class='cb-num'>{_e(_interval(s))}</td>"
         f"<td>{_e(str(s['kind']).replace('_', ' '))}</td></tr>"
         for s in g.get("regions") or []
     )
     share = g.get("supported_share")
-    cross = ", ".join(f"{x:.4g}" for x in g.get("crossovers_tok_s_user") or []) or "none"
+    cross = _crossovers(g)
     summary = (
         f"<p><b>Regions</b> ({_e(str(g['numerator']))} vs {_e(str(g['denominator']))}): "
         f"{'no overlap' if share is None else f'{share:.0%} of the overlapping range supports the claim'}; "
@@ -42,7 +65,8 @@ def region_table_html(r: dict) -> str:
     )
     return (
         summary + '<table class="cb-table"><thead><tr><th class="cb-num">interactivity (tok/s/user)</th>'
-        '<th>class</th><th class="cb-num">ratio</th><th>value kind</th></tr></thead>'
+        '<th>class</th><th class="cb-num">ratio</th><th class="cb-num">ratio interval (stated precision)</th>'
+        "<th>value kind</th></tr></thead>"
         f"<tbody>{rows}</tbody></table>"
     )
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import math
 from typing import Any
 
 
@@ -39,6 +40,13 @@ def _cond_dict(c) -> dict:
     }
 
 
+def _finite_pair(lo: float | None, hi: float | None) -> list[float | None] | None:
+    """[low, high] of an interval for JSON: null when there is none, an unbounded end as null."""
+    if lo is None or hi is None:
+        return None
+    return [x if math.isfinite(x) else None for x in (lo, hi)]
+
+
 def _regions_dict(g) -> dict | None:
     """A per-region reading as the typed record's JSON (:class:`claimbench.schema.verdict.RegionReadingRecord`)."""
     if g is None:
@@ -55,11 +63,13 @@ def _regions_dict(g) -> dict | None:
                 "verdict": s.verdict,
                 "ratio_low": s.ratio_low,
                 "ratio_high": s.ratio_high,
+                "ratio_interval": _finite_pair(s.interval_low, s.interval_high),
                 "kind": s.kind,
             }
             for s in g.spans
         ],
         "crossovers_tok_s_user": list(g.crossovers),
+        "crossover_intervals_tok_s_user": [list(b) for b in g.crossover_intervals],
         "supported_share": g.supported_share,
         "refuted_share": g.refuted_share,
         "frontier": [

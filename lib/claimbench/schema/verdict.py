@@ -106,13 +106,15 @@ class FrontierPointRecord(Strict):
 
 
 class RegionRecord(Strict):
-    """One region of the interactivity axis with its class (or NOT-MEASURED) and the claim ratio at its ends."""
+    """One region of the interactivity axis with its class (or NOT-MEASURED), the claim ratio at its ends and
+    that ratio's worst-case interval at the points' stated precision (an unbounded end is null)."""
 
     low_tok_s_user: float
     high_tok_s_user: float
     verdict: str
     ratio_low: float | None
     ratio_high: float | None
+    ratio_interval: list[float | None] | None = None
     kind: str
 
 
@@ -125,6 +127,8 @@ class RegionReadingRecord(Strict):
     overlap_tok_s_user: list[float] | None
     regions: list[RegionRecord]
     crossovers_tok_s_user: list[float]
+    crossover_intervals_tok_s_user: list[list[float]] = Field(default_factory=list)
+    """Per crossover, [low, high] of interactivity where the ratio's interval straddles the threshold."""
     supported_share: float | None
     refuted_share: float | None
     frontier: list[FrontierPointRecord]

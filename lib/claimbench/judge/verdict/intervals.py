@@ -149,6 +149,13 @@ def _stated(point: LoadPoint, value: float) -> tuple[tuple[float, float] | None,
     return (value - pm, value + pm), f"stated precision of the published figure (± {pm:g}, half its last digit)"
 
 
+def stated_ratio_interval(num: float, num_pm: float, den: float, den_pm: float) -> tuple[float, float]:
+    """Worst-case interval of ``num / den`` from each figure's stated ``±``: ``[(n - e_n) / (d + e_d), (n + e_n) /
+    (d - e_d)]`` (the ratio form's "interval extremes"; an upper end is infinite when ``d - e_d <= 0``)."""
+    hi_den = den - den_pm
+    return (num - num_pm) / (den + den_pm), (num + num_pm) / hi_den if hi_den > 0 else math.inf
+
+
 def _repeats_interval(values: Sequence[float], cfg: VerdictConfig) -> tuple[tuple[float, float], str]:
     """Interval of the mean over repeats, valid for their number: a Student-t interval (a
     percentile bootstrap over a handful of repeats is just about [min, max] and far too narrow)."""

@@ -17,6 +17,17 @@ piece is decided with the value algebra (:func:`claimbench.judge.verdict.algebra
 midpoint with the kind of ``divide(kind_A, kind_B)`` — bounds stay bounds (a ratio of two lower bounds decides
 nothing). Adjacent pieces of one class are merged.
 
+**Precision.** Each frontier point carries its stated precision ``± e`` (``LoadPoint.throughput_pm`` through the
+same basis conversion as its value; none stated: exact). Worst case, hand-checkable: between two points the
+frontier is ``y ± e`` with both interpolated linearly (``(1-t)·(y0 ± e0) + t·(y1 ± e1)``), and the ratio's
+interval is ``[(y_A - e_A) / (y_B + e_B), (y_A + e_A) / (y_B - e_B)]`` (:func:`~claimbench.judge.verdict.intervals.
+stated_ratio_interval`). Both ends are linear-fractional in the interactivity, so the axis is also cut where an end
+meets a threshold: on every piece the ratio, its interval and their class are then of one sign, and the piece is
+decided with ``decide(..., interval=...)`` — an interval that straddles the threshold is INCONCLUSIVE. Each
+**crossover** (where the ratio itself crosses the threshold) comes with the interval of interactivity around it
+where the ratio's interval straddles it (a single point when the figures are exact). An ``approx`` claim ("matches
+B200") is a band ``[v·(1 - tol), v·(1 + tol)]``: SUPPORTED only where the whole interval lies in it.
+
 The **scope** is the claim's range (``region.interactivity_min/max_tok_s_user``; a missing end is the end of
 what either frontier measured). Shares are lengths on the interactivity axis: ``supported_share`` is the
 supported length over the overlap within the scope. The verdict: SUPPORTED when the supported length is at
@@ -28,13 +39,15 @@ NOT-COMPARABLE when the two frontiers do not overlap inside the scope.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 
-from claimbench.judge.verdict.algebra import decide, divide, multiply
+from claimbench.judge.verdict.algebra import _decide_approx, decide, divide, multiply, normal_kind
 from claimbench.judge.verdict.corroboration import _LABEL, _weakest
 from claimbench.judge.verdict.derived import _transform
 from claimbench.judge.verdict.explain import _base, _caveats, _differences, _empty, _hints, _unverifiable
 from claimbench.judge.verdict.index import by_id as evidence_by_id
+from claimbench.judge.verdict.intervals import stated_ratio_interval
 from claimbench.judge.verdict.ratio import _best_ratio_pair, _pair_comps, _ratio_side_missing, _ratio_sides
 from claimbench.judge.verdict.types import EvidenceUse, FrontierPoint, RegionReading, RegionSpan, Verdict
 from claimbench.judge.verdict.unknowns import unknown_cap
@@ -65,7 +78,8 @@ def frontier_of(ev: Evidence, metric: str, factor: float, side: str) -> list[Fro
         y, xk = getattr(p, metric), _x_of(p)
         if y is None or xk is None:
             continue
-        pts.append(FrontierPoint(side, ev.id, xk[0], y * factor, xk[1], p.level))
+        pm = (p.throughput_pm or 0.0) * factor if metric == "output_tok_per_s" else 0.0
+        pts.append(FrontierPoint(side, ev.id, xk[0], y * factor, xk[1], p.level, pm))
     keep = [
         a
         for a in pts
@@ -80,16 +94,29 @@ def frontier_of(ev: Evidence, metric: str, factor: float, side: str) -> list[Fro
     return sorted(keep, key=lambda q: q.interactivity)
 
 
-def _at(front: Sequence[FrontierPoint], x: float) -> tuple[float, str]:
+def _at(front: Sequence[FrontierPoint], x: float) -> tuple[float, str, float]:
     """The frontier at ``x`` (inside its measured range): linear between the two bracketing points of the
-    record; the kind is what both ends allow together (a point and a lower bound give a lower bound)."""
+    record; the kind is what both ends allow together (a point and a lower bound give a lower bound); the
+    stated precision is interpolated the same way (worst case of ``(1-t)·(y0 ± e0) + t·(y1 ± e1)``)."""
     for a, b in zip(front, front[1:]):
         if a.interactivity - _EPS <= x <= b.interactivity + _EPS:
             span = b.interactivity - a.interactivity
             t = 0.0 if span <= 0 else (x - a.interactivity) / span
-            return a.value + t * (b.value - a.value), multiply(a.kind, b.kind)
+            return a.value + t * (b.value - a.value), multiply(a.kind, b.kind), a.pm + t * (b.pm - a.pm)
     only = min(front, key=lambda q: abs(q.interactivity - x))
-    return only.value, only.kind
+    return only.value, only.kind, only.pm
+
+
+def _ratio_at(fa, fb, x: float) -> tuple[float, tuple[float, float], str]:
+    """(y_A / y_B, its worst-case interval at the points' stated precision, its kind) at ``x``."""
+    ya, ka, ea = _at(fa, x)
+    yb, kb, eb = _at(fb, x)
+    return ya / yb, stated_ratio_interval(ya, ea, yb, eb), divide(ka, kb)
+
+
+def _position(r: float, ks: Sequence[float]) -> int:
+    """Which side of the thresholds ``r`` is on: how many of them it reaches."""
+    return sum(1 for k in ks if r >= k)
 
 
 def _scope(
@@ -100,61 +127,101 @@ def _scope(
     return (lo if lo is not None else min(xs), hi if hi is not None else max(xs))
 
 
-def _pieces(fa, fb, k: float, ge: bool, a: float, b: float) -> list[tuple[float, float, float, str]]:
-    """(low, high, midpoint ratio y_A / y_B, kind) per piece of [a, b] on which y_A - k·y_B keeps its sign."""
-    xs = sorted({a, b} | {q.interactivity for q in (*fa, *fb) if a < q.interactivity < b})
-    out: list[tuple[float, float, float, str]] = []
-    for lo, hi in zip(xs, xs[1:]):
-        cuts = [lo, hi]
-        g_lo = _at(fa, lo)[0] - k * _at(fb, lo)[0]
-        g_hi = _at(fa, hi)[0] - k * _at(fb, hi)[0]
-        if g_lo * g_hi < 0:
-            cuts.insert(1, lo + (hi - lo) * g_lo / (g_lo - g_hi))
-        for c0, c1 in zip(cuts, cuts[1:]):
-            m = (c0 + c1) / 2
-            (ya, ka), (yb, kb) = _at(fa, m), _at(fb, m)
-            out.append((c0, c1, ya / yb, divide(ka, kb)))
-    if not out:  # a single shared interactivity: a range of zero length
-        (ya, ka), (yb, kb) = _at(fa, a), _at(fb, a)
-        out.append((a, b, ya / yb, divide(ka, kb)))
+def _gaps(fa, fb, ks: Sequence[float]):
+    """The functions whose sign decides a piece: ``y_A - k·y_B`` and the two interval ends against each ``k``."""
+    out = []
+    for k in ks:
+        out.append(lambda x, k=k: _at(fa, x)[0] - k * _at(fb, x)[0])
+        out.append(lambda x, k=k: (_at(fa, x)[0] - _at(fa, x)[2]) - k * (_at(fb, x)[0] + _at(fb, x)[2]))
+        out.append(lambda x, k=k: (_at(fa, x)[0] + _at(fa, x)[2]) - k * (_at(fb, x)[0] - _at(fb, x)[2]))
     return out
+
+
+def _pieces(fa, fb, ks: Sequence[float], a: float, b: float) -> list[tuple[float, float]]:
+    """The pieces of [a, b] on each of which the ratio and both ends of its interval keep their side of every
+    threshold (all linear between breakpoints: cut at each root)."""
+    xs = sorted({a, b} | {q.interactivity for q in (*fa, *fb) if a < q.interactivity < b})
+    gaps = _gaps(fa, fb, ks)
+    out: list[tuple[float, float]] = []
+    for lo, hi in zip(xs, xs[1:]):
+        cuts = {lo, hi}
+        for g in gaps:
+            g_lo, g_hi = g(lo), g(hi)
+            if g_lo * g_hi < 0:
+                cuts.add(lo + (hi - lo) * g_lo / (g_lo - g_hi))
+        c = sorted(cuts)
+        out += list(zip(c, c[1:]))
+    return out or [(a, b)]  # a single shared interactivity: a range of zero length
+
+
+def _decide_piece(cmp: str, ks: Sequence[float], r: float, iv: tuple[float, float], kind: str) -> str:
+    """One piece's class from its midpoint ratio and interval (``approx``: the band ``ks``)."""
+    if cmp == "approx":
+        return _decide_approx(normal_kind(kind), iv[0], iv[1], ks[0], ks[1])
+    return decide(cmp, ks[0], None, r, kind, iv)
+
+
+def _crossover_intervals(marks: Sequence[tuple[float, float, int, bool]]) -> tuple[tuple[float, float], ...]:
+    """Around each change of side of the ratio: the run of pieces whose interval straddles a threshold."""
+    out = []
+    for i in range(len(marks) - 1):
+        if marks[i][2] == marks[i + 1][2]:
+            continue
+        lo = hi = marks[i][1]
+        j = i
+        while j >= 0 and marks[j][3]:
+            lo, j = marks[j][0], j - 1
+        j = i + 1
+        while j < len(marks) and marks[j][3]:
+            hi, j = marks[j][1], j + 1
+        out.append((lo, hi))
+    return tuple(out)
+
+
+def _claim_interval(iv: tuple[float, float], to_claim: tuple[float, bool]) -> tuple[float, float]:
+    """A throughput-ratio interval as the claim's metric ratio (c·r, or c / r with its ends swapped)."""
+    c, decreasing = to_claim
+    if decreasing:
+        return (c / iv[1] if iv[1] > 0 else 0.0, c / iv[0] if iv[0] > 0 else math.inf)
+    return c * iv[0], c * iv[1]
 
 
 def region_reading(
     fa: Sequence[FrontierPoint],
     fb: Sequence[FrontierPoint],
-    k: float,
-    ge: bool,
+    k: float | tuple[float, float],
+    cmp: str,
     to_claim: tuple[float, bool],
     scope_lo: float | None = None,
     scope_hi: float | None = None,
 ) -> RegionReading:
-    """Regions of the interactivity axis where ``y_A / y_B >= k`` (``ge``) or ``<= k`` holds, fails or cannot say.
+    """Regions of the interactivity axis where ``y_A / y_B`` ``cmp`` ``k`` (``>=``, ``<=``, or ``approx``: inside the
+    band ``k = (low, high)``) holds, fails or cannot say, each at the frontier points' stated precision.
 
     ``to_claim`` = (c, decreasing) turns a throughput ratio r into the claim's metric ratio (c·r, or c / r)."""
+    ks = tuple(sorted(k)) if isinstance(k, tuple) else (k,)
     scope = _scope(fa, fb, scope_lo, scope_hi)
     lo = max(fa[0].interactivity, fb[0].interactivity, scope[0])
     hi = min(fa[-1].interactivity, fb[-1].interactivity, scope[1])
-    c, decreasing = to_claim
-
-    def claim_ratio(r: float) -> float:
-        return c / r if decreasing else c * r
-
     spans: list[RegionSpan] = []
-    signs: list[bool] = []
+    marks: list[tuple[float, float, int, bool]] = []  # (low, high, side of the ratio, interval straddles)
     if lo <= hi:
-        for x0, x1, r, kind in _pieces(fa, fb, k, ge, lo, hi):
-            cls = decide(">=" if ge else "<=", k, None, r, kind, None)
-            ends = [claim_ratio(_at(fa, x)[0] / _at(fb, x)[0]) for x in (x0, x1)]  # monotone on a piece
-            sign = r >= k
-            if spans and spans[-1].verdict == cls and signs[-1] == sign and spans[-1].kind == kind:
+        for x0, x1 in _pieces(fa, fb, ks, lo, hi):
+            r, iv, kind = _ratio_at(fa, fb, (x0 + x1) / 2)
+            cls = _decide_piece(cmp, ks, r, iv, kind)
+            marks.append((x0, x1, _position(r, ks), _position(iv[0], ks) != _position(iv[1], ks)))
+            ends = [_ratio_at(fa, fb, x) for x in (x0, x1)]  # each end monotone on a piece
+            rs = [_claim_interval((e[0], e[0]), to_claim)[0] for e in ends]
+            ivs = [_claim_interval(e[1], to_claim) for e in ends]
+            if spans and spans[-1].verdict == cls and spans[-1].kind == kind:  # crossovers come from ``marks``
                 prev = spans.pop()
-                signs.pop()
-                ends += [prev.ratio_low or ends[0], prev.ratio_high or ends[0]]
+                rs += [x for x in (prev.ratio_low, prev.ratio_high) if x is not None]
+                if prev.interval_low is not None and prev.interval_high is not None:
+                    ivs.append((prev.interval_low, prev.interval_high))
                 x0 = prev.low
-            spans.append(RegionSpan(x0, x1, cls, min(ends), max(ends), kind))
-            signs.append(sign)
-    crossovers = tuple(spans[i].high for i in range(len(spans) - 1) if signs[i] != signs[i + 1])
+            iv_lo, iv_hi = min(i[0] for i in ivs), max(i[1] for i in ivs)
+            spans.append(RegionSpan(x0, x1, cls, min(rs), max(rs), kind, iv_lo, iv_hi))
+    crossovers = tuple(marks[i][1] for i in range(len(marks) - 1) if marks[i][2] != marks[i + 1][2])
     overlap = (lo, hi) if lo <= hi else None
     spans = _with_unmeasured(spans, scope, overlap)
     length = (hi - lo) if overlap else 0.0
@@ -163,8 +230,8 @@ def region_reading(
     return RegionReading(
         numerator=fa[0].evidence_id,
         denominator=fb[0].evidence_id,
-        threshold=k,
-        comparator=">=" if ge else "<=",
+        threshold=ks[0],
+        comparator=cmp,
         scope=scope,
         overlap=overlap,
         spans=tuple(spans),
@@ -172,6 +239,7 @@ def region_reading(
         supported_share=supported / length if length > 0 else None,
         refuted_share=refuted / length if length > 0 else None,
         frontier=tuple(fa) + tuple(fb),
+        crossover_intervals=_crossover_intervals(marks),
     )
 
 
@@ -206,16 +274,22 @@ def overall_class(reading: RegionReading, min_share: float) -> str:
     return "INCONCLUSIVE"
 
 
-def _threshold(claim: Claim, tf_a, tf_b) -> tuple[float, bool, tuple[float, bool]]:
-    """(k, whether y_A / y_B must be >= k, (c, decreasing) to turn a throughput ratio into the claim's)."""
+def _threshold(claim: Claim, tf_a, tf_b) -> tuple[float | tuple[float, float], str, tuple[float, bool]]:
+    """(k, the comparison ``y_A / y_B`` must pass against it, (c, decreasing) to turn a throughput ratio into the
+    claim's). ``approx``: k is the band (low, high) of throughput ratios; a decreasing conversion flips it."""
     p = claim.predicate
     assert p is not None and not isinstance(p.value, list)
     tol, pm = p.tolerance_rel or 0.0, p.value_pm or 0.0
-    v = p.value * (1 - tol) - pm if p.comparator == ">=" else p.value * (1 + tol) + pm
     ca, cb = tf_a.fn(1.0), tf_b.fn(1.0)
+    if p.comparator == "approx":
+        band = (p.value * (1 - tol) - pm, p.value * (1 + tol) + pm)
+        if tf_a.decreasing:  # (ca / y_A) / (cb / y_B) = (ca / cb) / r in [a, b] <=> r in [ca / (b·cb), ca / (a·cb)]
+            return (ca / (band[1] * cb), ca / (band[0] * cb) if band[0] > 0 else math.inf), "approx", (ca / cb, True)
+        return (band[0] * cb / ca, band[1] * cb / ca), "approx", (ca / cb, False)
+    v = p.value * (1 - tol) - pm if p.comparator == ">=" else p.value * (1 + tol) + pm
     if tf_a.decreasing:  # (ca / y_A) / (cb / y_B) = (ca / cb) / r
-        return ca / (v * cb), p.comparator != ">=", (ca / cb, True)
-    return v * cb / ca, p.comparator == ">=", (ca / cb, False)
+        return ca / (v * cb), "<=" if p.comparator == ">=" else ">=", (ca / cb, True)
+    return v * cb / ca, p.comparator, (ca / cb, False)
 
 
 def _factor(u: EvidenceUse) -> float:
@@ -226,14 +300,28 @@ def _factor(u: EvidenceUse) -> float:
 
 
 def _spans_text(reading: RegionReading) -> str:
-    """The regions in words: ``23–30 tok/s/user SUPPORTED (8.1–9.2x)``."""
+    """The regions in words: ``23–30 tok/s/user SUPPORTED (8.1–9.2x; interval 7.9–9.4x)``."""
     parts = []
     for s in reading.spans:
-        ratio = (
-            f" ({s.ratio_low:.3g}–{s.ratio_high:.3g}x)" if s.ratio_low is not None and s.ratio_high is not None else ""
-        )
+        ratio = ""
+        if s.ratio_low is not None and s.ratio_high is not None:
+            ratio = f" ({s.ratio_low:.3g}–{s.ratio_high:.3g}x"
+            if (
+                s.interval_low is not None
+                and s.interval_high is not None
+                and (s.interval_low < s.ratio_low or s.interval_high > s.ratio_high)
+            ):
+                ratio += f"; interval {s.interval_low:.3g}–{s.interval_high:.3g}x"
+            ratio += ")"
         parts.append(f"{s.low:.4g}–{s.high:.4g} tok/s/user {s.verdict}{ratio}")
     return "; ".join(parts)
+
+
+def crossover_text(x: float, between: tuple[float, float] | None) -> str:
+    """A crossover in words: ``43.33`` or, when the precision blurs it, ``43.33 (somewhere in 40.1–46.2)``."""
+    if between is None or between[1] - between[0] <= _EPS:
+        return f"{x:.4g}"
+    return f"{x:.4g} (somewhere in {between[0]:.4g}–{between[1]:.4g} at the figures' precision)"
 
 
 def _choose_pair(num, den, evidence, equivalent, metric):
@@ -280,13 +368,13 @@ def judge_region(
     ev = evidence_by_id(evidence)
     fa = frontier_of(ev[n.evidence_id], base_metric, _factor(n), "claimant")
     fb = frontier_of(ev[d.evidence_id], base_metric, _factor(d), "baseline")
-    k, ge, to_claim = _threshold(claim, tf_a, tf_b)
+    k, cmp, to_claim = _threshold(claim, tf_a, tf_b)
     rng = p.region
     reading = region_reading(
         fa,
         fb,
         k,
-        ge,
+        cmp,
         to_claim,
         rng.interactivity_min_tok_s_user if rng else None,
         rng.interactivity_max_tok_s_user if rng else None,
@@ -297,7 +385,8 @@ def judge_region(
     corr = _weakest([n.corroboration, d.corroboration])
     notes.append(f"regions: {_spans_text(reading)}")
     if reading.crossovers:
-        notes.append("crossover at " + ", ".join(f"{x:.4g}" for x in reading.crossovers) + " tok/s/user")
+        cross = zip(reading.crossovers, reading.crossover_intervals or [None] * len(reading.crossovers))
+        notes.append("crossover at " + ", ".join(crossover_text(x, b) for x, b in cross) + " tok/s/user")
     if not ok:
         notes.append("the two frontiers differ in binding workload conditions: indicative only")
     share = reading.supported_share

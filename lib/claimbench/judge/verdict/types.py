@@ -134,6 +134,8 @@ class FrontierPoint:
     value: float
     kind: str
     level: str | None
+    pm: float = 0.0
+    """The value's stated precision (± on the reading's basis; 0 when none is stated)."""
 
 
 @dataclass(frozen=True)
@@ -142,7 +144,8 @@ class RegionSpan:
 
     ``verdict`` is a class, or ``NOT-MEASURED`` where only one frontier (or neither) was measured; the
     ratio (the claimant's metric over the baseline's) runs from ``ratio_low`` to ``ratio_high`` over the span
-    (null where not measured)."""
+    (null where not measured), and its worst-case interval at the points' stated precision from
+    ``interval_low`` to ``interval_high`` (the same as the ratio where the figures are exact)."""
 
     low: float
     high: float
@@ -150,6 +153,8 @@ class RegionSpan:
     ratio_low: float | None
     ratio_high: float | None
     kind: str
+    interval_low: float | None = None
+    interval_high: float | None = None
 
 
 @dataclass(frozen=True)
@@ -167,6 +172,9 @@ class RegionReading:
     supported_share: float | None
     refuted_share: float | None
     frontier: tuple[FrontierPoint, ...]
+    crossover_intervals: tuple[tuple[float, float], ...] = ()
+    """Per crossover, the interactivity range where the ratio's interval straddles the threshold (low == high:
+    the figures' precision does not blur it)."""
 
 
 @dataclass(frozen=True)
