@@ -8,7 +8,7 @@ from pydantic import ValidationError
 from verdict_builders import claim_dict, evidence, hardware, judge, make_claim, predicate
 
 from claimbench.schema.claims import Claim
-from claimbench.schema.evidence import LoadPoint
+from claimbench.schema.evidence import LoadPoint, RequestSamples
 
 HWS = hardware("chip-a", "chip-b")
 NO_SLO = {"slo": None}
@@ -261,3 +261,26 @@ def test_a_record_written_before_ratio_intervals_still_validates():
     old = {"low_tok_s_user": 1.0, "high_tok_s_user": 2.0, "verdict": "SUPPORTED", "ratio_low": 1.1}
     r = RegionRecord.model_validate({**old, "ratio_high": 1.2, "kind": "point"})
     assert r.ratio_interval is None
+
+
+def measured(eid, tokens_per_level, hw="chip-a"):
+    """A measured record: at each of chip-b's interactivities a level of 8 requests over 8 s with these tokens."""
+    pts = []
+    for (x, _), toks in zip(FALL_B, tokens_per_level):
+        s = RequestSamples(output_tokens=toks, tpot_ms=[1000.0 / x] * 8, ttft_ms=[None] * 8, wall_s=8.0)
+        pts.append(LoadPoint(level=f"{x:g}", output_tok_per_s=sum(toks) / 8.0, tpot_mean_ms=1000.0 / x, samples=s))
+    return evidence(eid, pts, conditions={"hardware": hw})
+
+
+def test_a_measured_levels_request_bootstrap_is_its_precision_so_a_noisy_2_percent_lead_decides_nothing():
+    # 1.02 x chip-b at both levels (204 and 102 tok/s), from requests of very different lengths: the resampled
+    # total of 8 requests spread ± 100 (± 50) tokens moves the level by tens of tok/s, far more than 2 %
+    noisy = measured("a", [[104, 304] * 4, [52, 152] * 4])
+    v = judge(region_claim(), [noisy, frontier("b", FALL_B, "chip-b")], HWS)
+    (span,) = v.regions.spans
+    assert span.verdict == "INCONCLUSIVE" and span.interval_low < 1.0 < span.interval_high
+    a_pm = [p.pm for p in v.regions.frontier if p.side == "claimant"]
+    assert all(0 < pm <= 100 for pm in a_pm)  # at most half the resampled range (8·(304 - 104) / 8 / 2 = 100)
+    # the same levels from identical requests: no spread, no interval, the 2 % lead supports
+    steady = measured("a", [[204] * 8, [102] * 8])
+    assert judge(region_claim(), [steady, frontier("b", FALL_B, "chip-b")], HWS).verdict == "SUPPORTED"

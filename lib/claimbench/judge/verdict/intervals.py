@@ -156,6 +156,21 @@ def stated_ratio_interval(num: float, num_pm: float, den: float, den_pm: float) 
     return (num - num_pm) / (den + den_pm), (num + num_pm) / hi_den if hi_den > 0 else math.inf
 
 
+def sampled_pm(point: LoadPoint, cfg: VerdictConfig, key: str) -> float | None:
+    """A measured level's throughput ± from its per-request samples: the larger side of the percentile-bootstrap
+    interval around the recorded value (requests resampled within the level, one stream per ``key``), or None."""
+    if point.samples is None or point.output_tok_per_s is None:
+        return None
+    reps = _replicates([point], "output_tok_per_s", None, None, None, cfg, _stream(cfg, key))
+    if not reps:
+        return None
+    lo, hi = _percentile_interval(reps, cfg)
+    if lo is None or hi is None:
+        return None
+    v = point.output_tok_per_s
+    return max(v - lo, hi - v, 0.0)
+
+
 def _repeats_interval(values: Sequence[float], cfg: VerdictConfig) -> tuple[tuple[float, float], str]:
     """Interval of the mean over repeats, valid for their number: a Student-t interval (a
     percentile bootstrap over a handful of repeats is just about [min, max] and far too narrow)."""

@@ -18,7 +18,8 @@ midpoint with the kind of ``divide(kind_A, kind_B)`` — bounds stay bounds (a r
 nothing). Adjacent pieces of one class are merged.
 
 **Precision.** Each frontier point carries its stated precision ``± e`` (``LoadPoint.throughput_pm`` through the
-same basis conversion as its value; none stated: exact). Worst case, hand-checkable: between two points the
+same basis conversion as its value); a measured level without one takes the larger side of its per-request
+percentile bootstrap (:func:`~claimbench.judge.verdict.intervals.sampled_pm`); neither: exact. Worst case, hand-checkable: between two points the
 frontier is ``y ± e`` with both interpolated linearly (``(1-t)·(y0 ± e0) + t·(y1 ± e1)``), and the ratio's
 interval is ``[(y_A - e_A) / (y_B + e_B), (y_A + e_A) / (y_B - e_B)]`` (:func:`~claimbench.judge.verdict.intervals.
 stated_ratio_interval`). Both ends are linear-fractional in the interactivity, so the axis is also cut where an end
@@ -41,15 +42,23 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 
 from claimbench.judge.verdict.algebra import _decide_approx, decide, divide, multiply, normal_kind
 from claimbench.judge.verdict.corroboration import _LABEL, _weakest
 from claimbench.judge.verdict.derived import _transform
 from claimbench.judge.verdict.explain import _base, _caveats, _differences, _empty, _hints, _unverifiable
 from claimbench.judge.verdict.index import by_id as evidence_by_id
-from claimbench.judge.verdict.intervals import stated_ratio_interval
+from claimbench.judge.verdict.intervals import sampled_pm, stated_ratio_interval
 from claimbench.judge.verdict.ratio import _best_ratio_pair, _pair_comps, _ratio_side_missing, _ratio_sides
-from claimbench.judge.verdict.types import EvidenceUse, FrontierPoint, RegionReading, RegionSpan, Verdict
+from claimbench.judge.verdict.types import (
+    EvidenceUse,
+    FrontierPoint,
+    RegionReading,
+    RegionSpan,
+    Verdict,
+    VerdictConfig,
+)
 from claimbench.judge.verdict.unknowns import unknown_cap
 from claimbench.schema.claims import Claim, ResolvedReading
 from claimbench.schema.evidence import Evidence, LoadPoint
@@ -69,29 +78,43 @@ def _x_of(p: LoadPoint) -> tuple[float, str] | None:
     return None
 
 
-def frontier_of(ev: Evidence, metric: str, factor: float, side: str) -> list[FrontierPoint]:
+def _pm_of(ev: Evidence, p: LoadPoint, metric: str, cfg: VerdictConfig | None) -> float:
+    """A point's ± on its own basis: the stated precision, else (with ``cfg``) its per-request bootstrap, else 0."""
+    if metric != "output_tok_per_s":
+        return 0.0
+    if p.throughput_pm is not None:
+        return p.throughput_pm
+    if cfg is None:
+        return 0.0
+    return sampled_pm(p, cfg, f"{ev.id}#{p.level}") or 0.0
+
+
+def frontier_of(
+    ev: Evidence, metric: str, factor: float, side: str, cfg: VerdictConfig | None = None
+) -> list[FrontierPoint]:
     """The record's Pareto frontier (throughput × ``factor`` against interactivity), by interactivity.
 
-    A point is dropped when another reaches at least its interactivity and its throughput, one of them higher."""
-    pts = []
+    A point is dropped when another reaches at least its interactivity and its throughput, one of them higher.
+    Each point's ± is :func:`_pm_of` × ``factor`` (per-request bootstraps only with ``cfg``)."""
+    pts: list[tuple[FrontierPoint, LoadPoint]] = []
     for p in ev.points:
         y, xk = getattr(p, metric), _x_of(p)
         if y is None or xk is None:
             continue
-        pm = (p.throughput_pm or 0.0) * factor if metric == "output_tok_per_s" else 0.0
-        pts.append(FrontierPoint(side, ev.id, xk[0], y * factor, xk[1], p.level, pm))
+        pts.append((FrontierPoint(side, ev.id, xk[0], y * factor, xk[1], p.level), p))
     keep = [
-        a
-        for a in pts
+        (a, p)
+        for a, p in pts
         if not any(
             b is not a
             and b.interactivity >= a.interactivity
             and b.value >= a.value
             and (b.interactivity, b.value) != (a.interactivity, a.value)
-            for b in pts
+            for b, _ in pts
         )
     ]
-    return sorted(keep, key=lambda q: q.interactivity)
+    out = [replace(a, pm=_pm_of(ev, p, metric, cfg) * factor) for a, p in keep]
+    return sorted(out, key=lambda q: q.interactivity)
 
 
 def _at(front: Sequence[FrontierPoint], x: float) -> tuple[float, str, float]:
@@ -366,8 +389,9 @@ def judge_region(
         return _ratio_side_missing(claim, r, _base(claim, r), base_hw, evidence, None, num, den, aside, notes)
     ok, n, d, comps = chosen
     ev = evidence_by_id(evidence)
-    fa = frontier_of(ev[n.evidence_id], base_metric, _factor(n), "claimant")
-    fb = frontier_of(ev[d.evidence_id], base_metric, _factor(d), "baseline")
+    vcfg = cfg if isinstance(cfg, VerdictConfig) else None
+    fa = frontier_of(ev[n.evidence_id], base_metric, _factor(n), "claimant", vcfg)
+    fb = frontier_of(ev[d.evidence_id], base_metric, _factor(d), "baseline", vcfg)
     k, cmp, to_claim = _threshold(claim, tf_a, tf_b)
     rng = p.region
     reading = region_reading(
