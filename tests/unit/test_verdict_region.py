@@ -284,3 +284,17 @@ def test_a_measured_levels_request_bootstrap_is_its_precision_so_a_noisy_2_perce
     # the same levels from identical requests: no spread, no interval, the 2 % lead supports
     steady = measured("a", [[204] * 8, [102] * 8])
     assert judge(region_claim(), [steady, frontier("b", FALL_B, "chip-b")], HWS).verdict == "SUPPORTED"
+
+
+def test_a_decreasing_conversion_turns_the_ratio_interval_upside_down():
+    from claimbench.judge.verdict.region import region_reading
+    from claimbench.judge.verdict.types import FrontierPoint
+
+    # $/Mtok = c / throughput: the claim's ratio is (c_A / c_B) / r, here 1 / r. r = 100 ± 5 over 100: 0.95-1.05,
+    # so the cost ratio is 1 / 1.05 to 1 / 0.95; "A costs at most 0.9 x B" is r >= 1 / 0.9 in throughput terms.
+    fa = [FrontierPoint("claimant", "a", x, 100.0, "point", None, 5.0) for x in (10.0, 50.0)]
+    fb = [FrontierPoint("baseline", "b", x, 100.0 - 1e-9 * x, "point", None, 0.0) for x in (10.0, 50.0)]
+    g = region_reading(fa, fb, 1 / 0.9, ">=", (1.0, True))
+    (span,) = g.spans
+    assert (span.interval_low, span.interval_high) == pytest.approx((1 / 1.05, 1 / 0.95))
+    assert span.verdict == "REFUTED"  # the cost ratio is at least 0.952, above 0.9 whatever the precision

@@ -19,15 +19,16 @@ nothing). Adjacent pieces of one class are merged.
 
 **Precision.** Each frontier point carries its stated precision ``± e`` (``LoadPoint.throughput_pm`` through the
 same basis conversion as its value); a measured level without one takes the larger side of its per-request
-percentile bootstrap (:func:`~claimbench.judge.verdict.intervals.sampled_pm`); neither: exact. Worst case, hand-checkable: between two points the
-frontier is ``y ± e`` with both interpolated linearly (``(1-t)·(y0 ± e0) + t·(y1 ± e1)``), and the ratio's
-interval is ``[(y_A - e_A) / (y_B + e_B), (y_A + e_A) / (y_B - e_B)]`` (:func:`~claimbench.judge.verdict.intervals.
-stated_ratio_interval`). Both ends are linear-fractional in the interactivity, so the axis is also cut where an end
-meets a threshold: on every piece the ratio, its interval and their class are then of one sign, and the piece is
-decided with ``decide(..., interval=...)`` — an interval that straddles the threshold is INCONCLUSIVE. Each
-**crossover** (where the ratio itself crosses the threshold) comes with the interval of interactivity around it
-where the ratio's interval straddles it (a single point when the figures are exact). An ``approx`` claim ("matches
-B200") is a band ``[v·(1 - tol), v·(1 + tol)]``: SUPPORTED only where the whole interval lies in it.
+percentile bootstrap (:func:`~claimbench.judge.verdict.intervals.sampled_pm`); neither: exact. Worst case,
+hand-checkable: between two points the frontier is ``y ± e`` with both interpolated linearly
+(``(1-t)·(y0 ± e0) + t·(y1 ± e1)``), and the ratio's interval is ``[(y_A - e_A) / (y_B + e_B), (y_A + e_A) /
+(y_B - e_B)]`` (:func:`~claimbench.judge.verdict.intervals.stated_ratio_interval`). Both ends are
+linear-fractional in the interactivity, so the axis is also cut where an end meets a threshold: on every piece
+the ratio, its interval and their class are then of one sign, and the piece is decided with
+``decide(..., interval=...)`` — an interval that straddles the threshold is INCONCLUSIVE. Each **crossover**
+(where the ratio itself crosses the threshold) comes with the interval of interactivity around it where the
+ratio's interval straddles it (a single point when the figures are exact). An ``approx`` claim ("matches B200")
+is a band ``[v·(1 - tol), v·(1 + tol)]``: SUPPORTED only where the whole interval lies in it.
 
 The **scope** is the claim's range (``region.interactivity_min/max_tok_s_user``; a missing end is the end of
 what either frontier measured). Shares are lengths on the interactivity axis: ``supported_share`` is the
