@@ -216,9 +216,7 @@ def test_exact_figures_give_a_crossover_interval_of_one_point():
 def test_an_approx_claim_is_supported_only_where_the_whole_interval_lies_in_the_band():
     # "matches chip-b": 1.0 ± 5 %, band [0.95, 1.05]. u = x - 10: A = 220 - 4u ± 2, B = 200 - 2.5u (exact).
     # A ± 2 = 1.05·B  <=>  u = (10 ± 2) / 1.375;  A ± 2 = 0.95·B  <=>  u = (30 ± 2) / 1.625.
-    # (claim files cannot yet say approx with form region: schema/claims.py admits only >= / <=; the engine can)
-    c = region_claim(form="region", region={"min_share": 0.25}, tolerance_rel=0.05)
-    c = c.model_copy(update={"predicate": c.predicate.model_copy(update={"comparator": "approx"})})
+    c = region_claim(form="region", region={"min_share": 0.25}, comparator="approx", tolerance_rel=0.05)
     v = judge(c, [frontier("a", [(10, 220), (50, 60)], pm=2.0), frontier("b", FALL_B, "chip-b")], HWS)
     g = v.regions
     cut = [10 + 8 / 1.375, 10 + 12 / 1.375, 10 + 28 / 1.625, 10 + 32 / 1.625]

@@ -319,8 +319,12 @@ class Predicate(Strict):
             raise ValueError("power_basis: only with metric 'output_tok_per_j' (a per-W figure)")
         if self.price_basis is not None and self.metric not in ("usd_per_mtok", "output_tok_per_usd"):
             raise ValueError("price_basis: only with metric 'usd_per_mtok' or 'output_tok_per_usd'")
-        if self.form != "at" and self.comparator not in (">=", "<="):
-            raise ValueError(f"form: {self.form!r} needs comparator '>=' or '<='")
+        regional_ok = self.form in ("everywhere", "region") and self.comparator == "approx"  # "matches B200 across …"
+        if self.form != "at" and self.comparator not in (">=", "<=") and not regional_ok:
+            raise ValueError(
+                f"form: {self.form!r} needs comparator '>=' or '<='"
+                + (" (or 'approx' for everywhere / region)" if self.form in ("everywhere", "region") else "")
+            )
         if self.tolerance_rel is not None and not (0 <= self.tolerance_rel < 1):
             raise ValueError(f"tolerance_rel: {self.tolerance_rel} must be in [0, 1)")
         return self
