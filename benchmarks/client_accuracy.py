@@ -114,6 +114,7 @@ def child_floor(spec: dict[str, Any]) -> dict[str, Any]:
     Its CPU per read is what one process spends per chunk before the client does any work of its own."""
     import asyncio
     import resource
+    import urllib.request
 
     from claimbench.measurement import rawhttp
     from claimbench.measurement.client import ClientConfig, _prepare, encode_body
@@ -145,8 +146,16 @@ def child_floor(spec: dict[str, Any]) -> dict[str, Any]:
 
             await asyncio.gather(*(stream(i) for i in range(s)))
 
+    async def warmup(t0: float) -> None:  # as the client's warm-up: first connection, imports, loop start-up
+        async with rawhttp.RawSession() as session:
+            for i in range(min(s, 8)):
+                head = prep.raw_headers + b"X-Request-Id: w%d\r\n" % i
+                await rawhttp.exchange(session, prep.url, head, bodies[i], t0, lambda d, t, f: b"[DONE]" in d)
+
     loop, loop_name = new_event_loop(spec["loop"])
     try:
+        loop.run_until_complete(warmup(time.monotonic()))
+        urllib.request.urlopen(urllib.request.Request(spec["url"] + "/stats/reset", method="POST"), timeout=30).read()
         ru0 = resource.getrusage(resource.RUSAGE_SELF)
         loop.run_until_complete(level(time.monotonic()))
         ru1 = resource.getrusage(resource.RUSAGE_SELF)
