@@ -107,6 +107,85 @@ def child(spec: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def child_floor(spec: dict[str, Any]) -> dict[str, Any]:
+    """The transport's floor: the same requests, arrivals and loop through :func:`rawhttp.exchange` alone
+    (a body callback that only counts reads: no SSE splitting, decoding, records, timeouts or workers).
+
+    Its CPU per read is what one process spends per chunk before the client does any work of its own."""
+    import asyncio
+    import resource
+    import urllib.request
+
+    from claimbench.measurement import rawhttp
+    from claimbench.measurement.client import ClientConfig, _prepare, encode_body
+    from claimbench.measurement.workers import new_event_loop
+    from claimbench.measurement.workload import WorkloadSpec, make_prompts
+
+    cfg = ClientConfig(base_url=spec["url"], model=spec["model"], request_timeout_s=120.0)
+    s, rounds = spec["streams"], spec["rounds"]
+    spec_w = WorkloadSpec(input_len=INPUT_LEN, output_len=OUTPUT_LEN, num_prompts=s * rounds, seed=0, vocab_size=1000)
+    prep = _prepare(cfg)
+    bodies = [encode_body(cfg, p) for p in make_prompts(spec_w)]
+    counts = {"reads": 0, "done": 0}
+
+    def on_body(data: bytes, t: float, final: bool) -> bool:
+        counts["reads"] += 1
+        over = b"[DONE]" in data
+        counts["done"] += over
+        return over
+
+    async def level(t0: float) -> None:
+        async with rawhttp.RawSession() as session:
+
+            async def stream(i: int) -> None:
+                if spec["arrivals"] == "ramp" and i:
+                    await asyncio.sleep(RAMP_S * i / s)
+                for r in range(rounds):
+                    head = prep.raw_headers + b"X-Request-Id: f%d-%d\r\n" % (i, r)
+                    await rawhttp.exchange(session, prep.url, head, bodies[i * rounds + r], t0, on_body)
+
+            await asyncio.gather(*(stream(i) for i in range(s)))
+
+    async def warmup(t0: float) -> None:  # as the client's warm-up: first connection, imports, loop start-up
+        async with rawhttp.RawSession() as session:
+            for i in range(min(s, 8)):
+                head = prep.raw_headers + b"X-Request-Id: w%d\r\n" % i
+                await rawhttp.exchange(session, prep.url, head, bodies[i], t0, lambda d, t, f: b"[DONE]" in d)
+
+    loop, loop_name = new_event_loop(spec["loop"])
+    try:
+        loop.run_until_complete(warmup(time.monotonic()))
+        urllib.request.urlopen(urllib.request.Request(spec["url"] + "/stats/reset", method="POST"), timeout=30).read()
+        ru0 = resource.getrusage(resource.RUSAGE_SELF)
+        loop.run_until_complete(level(time.monotonic()))
+        ru1 = resource.getrusage(resource.RUSAGE_SELF)
+    finally:
+        loop.close()
+    cpu = (ru1.ru_utime - ru0.ru_utime) + (ru1.ru_stime - ru0.ru_stime)
+    return {"cpu_s": cpu, "loop": loop_name, **counts}
+
+
+def measure_floor(server, streams: int, arrivals: str, rounds: int) -> dict[str, Any]:
+    """One floor run (see :func:`child_floor`), per read and per token chunk (all requests must end)."""
+    load = [round(x, 2) for x in os.getloadavg()]
+    spec = {"url": server.base_url, "model": server.options.model, "streams": streams, "rounds": rounds}
+    out = run_child({**spec, "arrivals": arrivals, "loop": "uvloop", "floor": True}, None)
+    n_chunks = streams * rounds * OUTPUT_LEN if out["done"] == streams * rounds else None
+    return {
+        "client": "floor uvloop",
+        "streams": streams,
+        "arrivals": arrivals,
+        "loop": out["loop"],
+        "loadavg_before": load,
+        "client_cpu_s": round(out["cpu_s"], 3),
+        "n_reads": out["reads"],
+        "n_requests_done": out["done"],
+        "cpu_us_per_read": round(1e6 * out["cpu_s"] / out["reads"], 2) if out["reads"] else None,
+        "cpu_us_per_chunk": round(1e6 * out["cpu_s"] / n_chunks, 2) if n_chunks else None,
+        "chunks_per_cpu_s": round(n_chunks / out["cpu_s"], 0) if n_chunks and out["cpu_s"] > 0 else None,
+    }
+
+
 # ------------------------------------------------------------------ the parent
 def base_tree(commit: str, into: Path) -> Path:
     """``lib/`` of ``commit`` extracted into ``into`` (git archive; no worktree)."""
@@ -235,6 +314,29 @@ def side_by_side(runs: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return out
 
 
+def floor_side_by_side(runs: list[dict[str, Any]], floor_runs: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Per (arrivals, streams): the transport floor's CPU per chunk (median over repeats), the tree's and
+    the base's, and the ratio base / floor (the most any client on this transport and loop could reach)."""
+    out = []
+    for arr, s in sorted({(f["arrivals"], f["streams"]) for f in floor_runs}):
+        floor = _median([f["cpu_us_per_chunk"] for f in floor_runs if (f["arrivals"], f["streams"]) == (arr, s)])
+        cell = [r for r in runs if (r["arrivals"], r["streams"]) == (arr, s)]
+        tree = _median([r["cpu_us_per_chunk"] for r in cell if r["client"] == "tree uvloop"])
+        base = _median([r["cpu_us_per_chunk"] for r in cell if r["client"] == "base asyncio"])
+        out.append(
+            {
+                "arrivals": arr,
+                "streams": s,
+                "floor_cpu_us_per_chunk_median": floor,
+                "tree_cpu_us_per_chunk_median": tree,
+                "base_asyncio_cpu_us_per_chunk_median": base,
+                "tree_own_cpu_us_per_chunk": None if tree is None or floor is None else round(tree - floor, 2),
+                "ratio_base_over_floor": _ratio(base, floor),
+            }
+        )
+    return out
+
+
 def _ratio(a: float | None, b: float | None) -> float | None:
     return None if a is None or b is None or b == 0 else round(a / b, 2)
 
@@ -250,9 +352,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--base", default=BASE, help=f"the commit whose client is compared (default {BASE})")
     ap.add_argument("--burst", action="store_true", help=argparse.SUPPRESS)  # former flag: burst is the default
     ap.add_argument("--out", default="client_accuracy", help="result name under benchmarks/results/")
+    ap.add_argument("--no-floor", action="store_true", help="skip the transport-floor run in every cell")
     args = ap.parse_args(argv)
     if args.child:
-        text = json.dumps(child(json.loads(args.child)), default=str)
+        spec = json.loads(args.child)
+        text = json.dumps(child_floor(spec) if spec.get("floor") else child(spec), default=str)
         if args.child_out:
             Path(args.child_out).write_text(text)
         else:
@@ -279,6 +383,7 @@ def main(argv: list[str] | None = None) -> int:
     mach = machine()
     server_opts = {"ttft_ms": TTFT_MS, "gap_ms": GAP_MS, "precise": False}
     runs: list[dict[str, Any]] = []
+    floor_runs: list[dict[str, Any]] = []
     log("client_accuracy: streams", streams, "arrivals", arrivals_list, "repeats", repeats, "base", base_sha[:12])
     with tempfile.TemporaryDirectory(prefix="cb-base-") as tmp, start_mock_server(**server_opts) as server:
         lib = base_tree(base_sha, Path(tmp))
@@ -297,6 +402,11 @@ def main(argv: list[str] | None = None) -> int:
                             f"thr {d['throughput']['rel_err']} cpu/chunk {d['cpu_us_per_chunk']} us "
                             f"held {d['server_held']} load {d['loadavg_before'][0]}"
                         )
+                    if not args.no_floor:
+                        f = measure_floor(server, s, arrivals, rounds)
+                        f["repeat"] = rep
+                        floor_runs.append(f)
+                        log(f"{f['client']:14s} {arrivals:5s} S={s:4d} cpu/chunk {f['cpu_us_per_chunk']} us")
     result = {
         "benchmark": "client_accuracy",
         "machine": mach,
@@ -331,6 +441,8 @@ def main(argv: list[str] | None = None) -> int:
         },
         "runs": runs,
         "side_by_side": side_by_side(runs),
+        "floor_runs": floor_runs,
+        "floor_side_by_side": floor_side_by_side(runs, floor_runs),
         "duration_s": round(time.monotonic() - t_start, 1),
     }
     return finish(args.out, result)

@@ -108,9 +108,33 @@ def client_accuracy_section(r: dict[str, Any]) -> str:
             f"{_f(row.get('ratio_chunks_per_cpu_s_tree_over_base'))} | "
             f"{_f(row.get('ratio_chunks_per_cpu_s_tree_over_tree_aiohttp'))} |"
         )
+    out += _floor_table(r.get("floor_side_by_side") or [])
     if r.get("note"):
         out += ["", r["note"]]
     return "\n".join(out) + "\n"
+
+
+def _floor_table(rows: list[dict[str, Any]]) -> list[str]:
+    """The transport floor of ``client_accuracy`` (absent in results recorded before it existed)."""
+    if not rows:
+        return []
+    out = [
+        "",
+        "Transport floor (`floor uvloop`, in every cell of the same run): the same requests, arrivals and loop "
+        "through `rawhttp.exchange` alone, with a body callback that only counts reads (no SSE, decoding, records, "
+        "timeouts). *Tree's own* = tree − floor CPU per chunk; *base / floor* = the most any client on this transport "
+        "and loop could be ahead of base asyncio in chunks per CPU-s.",
+        "",
+        "| arrivals | streams | floor CPU/chunk µs | tree CPU/chunk µs | tree's own µs | base asyncio CPU/chunk µs | base / floor |",
+        "|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    for row in rows:
+        out.append(
+            f"| {row['arrivals']} | {row['streams']} | {_f(row['floor_cpu_us_per_chunk_median'], 1)} | "
+            f"{_f(row['tree_cpu_us_per_chunk_median'], 1)} | {_f(row['tree_own_cpu_us_per_chunk'], 1)} | "
+            f"{_f(row['base_asyncio_cpu_us_per_chunk_median'], 1)} | {_f(row['ratio_base_over_floor'])} |"
+        )
+    return out
 
 
 def client_peers_section(r: dict[str, Any]) -> str:

@@ -12,6 +12,7 @@ from claimbench.measurement.client import (
     BadEvent,
     ClientConfig,
     _has_output,
+    _SseReader,
     _StreamState,
     _take_lines,
     decode_event,
@@ -172,3 +173,45 @@ def test_a_sigterm_during_a_level_ends_it_with_keyboard_interrupt_on_either_loop
     finally:
         signal.signal(signal.SIGTERM, previous)
         loop.close()
+
+
+def via_reader(read: bytes):
+    """What one read fed to a fresh stream's reader (with its one-event fast path) leaves behind."""
+    rec, st_ = RequestRecord("r", 0, 0.0), _StreamState()
+    reader = _SseReader(ClientConfig(base_url="http://127.0.0.1:1", model="m"), rec, st_)
+    try:
+        over = reader.feed(read, 1.0, False)
+    except BadEvent as exc:
+        return ("bad", str(exc))
+    return (over, rec.chunk_times_s, rec.chunk_tokens, rec.first_token_s, rec.done_s, st_.usage, st_.error, reader.buf)
+
+
+def via_lines(read: bytes):
+    """The same read through the general line splitter only."""
+    rec, st_ = RequestRecord("r", 0, 0.0), _StreamState()
+    try:
+        start = _take_lines(read, 0, False, 1.0, rec, st_, False)
+    except BadEvent as exc:
+        return ("bad", str(exc))
+    over = st_.done or st_.error is not None
+    buf = b"" if over else read[start:]
+    return (over, rec.chunk_times_s, rec.chunk_tokens, rec.first_token_s, rec.done_s, st_.usage, st_.error, buf)
+
+
+events = (
+    st.binary(max_size=120) | json_values.map(json.dumps).map(str.encode) | chunks.map(json.dumps).map(str.encode)
+).flatmap(
+    lambda p: st.sampled_from([b"data: %s\n\n", b"data:%s\n\n", b"data: %s\r\n\r\n", b"data: %s\n", b"x: %s\n\n"]).map(
+        lambda f: f % p
+    )
+)
+
+
+@SETTINGS
+@given(events | st.sampled_from([b"data: [DONE]\n\n", b'data: {"choices":[{"text":" a"}]}\n\n']))
+def test_a_read_of_one_event_is_recorded_exactly_as_the_general_line_splitter_records_it(read):
+    assert via_reader(read) == via_lines(read)
+
+
+def test_the_one_event_fast_path_records_a_plain_token_chunk_at_its_reads_time():
+    assert via_reader(b'data: {"choices":[{"text":" a"}]}\n\n') == (False, [1.0], [1], 1.0, None, None, None, b"")

@@ -158,3 +158,26 @@ def test_the_total_timeout_fires_with_or_without_asyncio_timeout(monkeypatch, ha
             await _within(asyncio.sleep(3600), 0.01)
 
     asyncio.run(go())
+
+
+def test_reads_of_one_whole_chunk_each_take_the_in_place_path_with_the_same_bodies_times_and_end():
+    pieces = [SSE[:20], SSE[20:40], SSE[40:]]
+    got, outcome, conn = feed([OK_HEAD] + [chunked(p)[: -len(b"0\r\n\r\n")] for p in pieces] + [b"0\r\n\r\n"])
+    bodies = [(d, t) for d, t, _ in got if d]  # the head's read hands on an empty body
+    assert bodies == [(pieces[0], 2.0), (pieces[1], 3.0), (pieces[2], 4.0)]
+    assert outcome == "ok" and conn.phase == "after" and conn.complete
+
+
+@pytest.mark.parametrize(
+    "read,reason",
+    [
+        (b"zz\r\nab\r\n", "chunk size"),
+        (b"-2\r\nab\r\n", "negative chunk size"),
+        (b"2\r\nabXY", "not followed by CRLF"),
+        (b"2\r\nab\r\r", "not followed by CRLF"),
+    ],
+)
+def test_a_malformed_chunk_read_alone_after_the_head_still_fails_with_the_reason(read, reason):
+    _, outcome, conn = feed([OK_HEAD, read])
+    assert isinstance(outcome, HttpProtocolError) and reason in str(outcome)
+    assert conn.closed

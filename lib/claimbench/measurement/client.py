@@ -409,6 +409,24 @@ async def send_one(session, cfg: ClientConfig, prompt: Prompt, rec: RequestRecor
     _finish(cfg, prompt, rec, run_t0, st.usage)
 
 
+def _one_token_event(data: bytes, t: float, rec: RequestRecord, continuous: bool) -> bool:
+    """Record ``data`` at ``t`` and return True when it is exactly one ``data:`` event whose chunk carries
+    output and nothing else (no usage, no error); anything else is left to :func:`_take_lines`."""
+    if continuous or not data.startswith(_DATA) or data.find(b"\n") != len(data) - 2 or data[-2:] != b"\n\n":
+        return False
+    try:
+        ev = _CHUNK_DECODER.decode(data[5:-2])
+    except (msgspec.DecodeError, msgspec.ValidationError, RecursionError, ValueError):
+        return False
+    if ev.usage is not None or ev.error is not msgspec.UNSET or not _chunk_has_output(ev):
+        return False
+    if rec.first_token_s is None:
+        rec.first_token_s = t
+    rec.chunk_times_s.append(t)
+    rec.chunk_tokens.append(1)
+    return True
+
+
 class _SseReader:
     """The SSE side of a rawhttp response: each read's body bytes, split and decoded at that read's time."""
 
@@ -423,6 +441,8 @@ class _SseReader:
         self.total += len(data)
         if self.total > cfg.max_body_bytes:
             raise BadEvent(f"response body larger than {cfg.max_body_bytes:,} bytes")
+        if not self.buf and _one_token_event(data, t, self.rec, cfg.continuous_usage):
+            return False  # the common read: one event with one chunk of output, nothing else
         buf = self.buf + data if self.buf else data
         start = _take_lines(buf, 0, final, t, self.rec, st, cfg.continuous_usage)
         if st.done or st.error is not None:

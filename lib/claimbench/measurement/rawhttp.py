@@ -83,6 +83,14 @@ class _Conn(asyncio.Protocol):
             self._close()
             return
         try:
+            if self.phase == "body" and self.need == _SIZE and self.mode == "chunked" and not self.cbuf:
+                # the common read, one whole chunk ``<hex>\r\n<data>\r\n``: de-framed in place
+                body = _one_chunk(data)
+                if body is not None:
+                    if self.on_body(body, t, False):  # type: ignore[misc]
+                        self.phase = "after"
+                        self._set(None)
+                    return
             self._feed(data, t)
         except Exception as exc:  # malformed framing or event: this request fails with the reason
             self._fail(exc)
@@ -260,6 +268,21 @@ class _Conn(asyncio.Protocol):
         self.pool.forget(self)
         if self.transport is not None:
             self.transport.close()
+
+
+def _one_chunk(data: bytes) -> bytes | None:
+    """The data of ``data`` when it is exactly one whole non-empty chunk (``<hex>CRLF<data>CRLF``), else None."""
+    j = data.find(_CRLF, 0, 10)
+    if j <= 0:
+        return None
+    end = len(data) - 2
+    try:
+        size = int(data[:j], 16)
+    except ValueError:
+        return None  # the general decoder names the fault
+    if size > 0 and j + 2 + size == end and data[end:] == _CRLF:
+        return data[j + 2 : end]
+    return None
 
 
 def _chunk_size(line: bytes) -> int:
