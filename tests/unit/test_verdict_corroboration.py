@@ -77,3 +77,17 @@ def test_every_org_file_loads_and_every_subsidiary_is_sourced():
     huawei = next(o for o in orgs if o.id == "huawei")
     assert {s.id for s in huawei.subsidiaries} >= {"huawei-cloud", "ascend"}
     assert all(s.source.url.startswith("https://") for o in orgs for s in o.subsidiaries)
+
+
+def test_the_why_names_the_records_behind_the_label_when_they_are_not_the_record_it_quotes():
+    own = ev(
+        "own-mlperf", thr=1500.0, reported_by="Huawei", provenance=pub("Huawei", origin="peer-reviewed-submission")
+    )
+    other = ev("dell-mlperf", thr=1600.0, reported_by="Dell", provenance=pub("Dell", origin="peer-reviewed-submission"))
+    cfg = VerdictConfig(n_boot=200)
+    v = judge_claim(claim(), [own, other], {"chip-a": HW()}, config=cfg, orgs=ORGS)[0]
+    # both support >= 1000; the claimant's own record (listed first) is quoted, the label is Dell's submission's
+    assert v.verdict == "SUPPORTED" and v.corroboration == "peer-reviewed"
+    assert v.why.startswith("own-mlperf gives 1,500") and v.why.endswith("from dell-mlperf, which agrees.")
+    w = judge_claim(claim(), [other, own], {"chip-a": HW()}, config=cfg, orgs=ORGS)[0]
+    assert w.why.startswith("dell-mlperf gives 1,600") and "agrees" not in w.why  # it quotes the label's own record

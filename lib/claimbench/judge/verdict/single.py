@@ -292,6 +292,16 @@ def _judge_single(claim, r, evidence, hardware, bound, cfg, prices, equivalent, 
     )
 
 
+def _backers(named: EvidenceUse, decisive: list[EvidenceUse], corr: str | None) -> str:
+    """The records that give the reading its corroboration label, when the record the why names is not one of
+    them (e.g. the claimant's own MLPerf result decides, another submitter's result on the same chip agrees)."""
+    ids = [x.evidence_id for x in decisive if x.corroboration == corr]
+    if not ids or named.evidence_id in ids:
+        return ""
+    more = f" and {len(ids) - 2} more" if len(ids) > 2 else ""
+    return f", from {', '.join(ids[:2])}{more}, which {'agrees' if len(ids) == 1 else 'agree'}"
+
+
 def _judge_single_read(claim, r, evidence, hardware, bound, cfg, tf, equivalent, bridge, orgs) -> Verdict:
     """:func:`_judge_single` once the way the metric is read (``tf``) is chosen."""
     p = claim.predicate
@@ -346,7 +356,7 @@ def _judge_single_read(claim, r, evidence, hardware, bound, cfg, tf, equivalent,
     bound_word = {"lower_bound": "at least ", "upper_bound": "at most "}.get(u_read.kind, "")
     why = (
         f"{u.evidence_id} gives {bound_word}{_fmtn(observed)} {base['unit']} per {basis or 'card'}{iv} against the "
-        f"claimed {p.value:g}: {verdict}; {_LABEL.get(corr, 'no corroboration')}."
+        f"claimed {p.value:g}: {verdict}; {_LABEL.get(corr, 'no corroboration')}{_backers(u, decisive, corr)}."
     )
     if verdict != uncapped:
         why = (
