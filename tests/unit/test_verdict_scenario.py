@@ -46,3 +46,62 @@ def test_claims_written_before_the_scenario_field_still_load():
     del data["conditions"]["scenario"]
     data["conditions"]["slo"] = None
     assert Claim.model_validate(data).conditions.scenario is None
+
+
+def test_every_mlperf_scenario_limit_read_for_claims_is_the_rules_files_limit():
+    from claimbench.load.mlperf_library import load_rules
+    from claimbench.load.scenarios import load_scenarios
+
+    rules, table = load_rules(), load_scenarios()
+    expected = {
+        (b.model, name.lower()): (lim.tpot_p99_ms, lim.ttft_p99_ms)
+        for b in rules.benchmarks.values()
+        for name, lim in b.scenarios.items()
+    }
+    got = {k: tuple(s.max_ms for s in c.slo) for k, c in table.items() if k in expected}
+    assert got == expected and len(expected) >= 8
+    server = table[("deepseek-r1", "server")]
+    assert [(s.metric, s.stat) for s in server.slo] == [("tpot", "p99"), ("ttft", "p99")]
+    assert server.source.url.startswith(f"https://github.com/mlcommons/inference/blob/{rules.source.commit}/")
+    assert server.source.url.endswith("loadgen/mlperf.conf#L149-L150")
+
+
+def test_a_scenario_file_replaces_the_rules_entry_for_its_model_and_adds_other_benchmarks(tmp_path):
+    import shutil
+
+    from claimbench.load.mlperf_library import load_rules
+    from claimbench.load.paths import layer_dirs
+    from claimbench.load.scenarios import load_scenarios
+
+    (tmp_path / "mlperf").mkdir()
+    shutil.copy(layer_dirs("mlperf")[-1] / "rules.yaml", tmp_path / "mlperf" / "rules.yaml")
+    (tmp_path / "scenarios").mkdir()
+    src = {"url": "https://example.org/bench", "date": "2026-12-01"}
+    (tmp_path / "scenarios" / "mine.yaml").write_text(
+        yaml.safe_dump(
+            {
+                "id": "mine",
+                "constraints": [
+                    {
+                        "model": "deepseek-r1",
+                        "scenario": "server",
+                        "source": src,
+                        "slo": [{"metric": "tpot", "stat": "p90", "max_ms": 60}],
+                    },
+                    {
+                        "model": "qwen3-32b",
+                        "scenario": "interactive",
+                        "source": src,
+                        "slo": [{"metric": "ttft", "stat": "p99", "max_ms": 300}],
+                    },
+                ],
+            }
+        )
+    )
+    table = load_scenarios(tmp_path)
+    assert [(s.stat, s.max_ms) for s in table[("deepseek-r1", "server")].slo] == [("p90", 60.0)]
+    assert table[("qwen3-32b", "interactive")].source.url == "https://example.org/bench"
+    assert (
+        table[("llama-2-70b", "interactive")].slo[0].max_ms
+        == load_rules(tmp_path).benchmarks["llama2-70b"].scenarios["Interactive"].tpot_p99_ms
+    )

@@ -1,5 +1,10 @@
-"""Benchmark-scenario latency constraints (``data/scenarios/*.yaml``): a claim naming an MLPerf ``scenario`` and
-no ``slo`` is read at that scenario's bounds (files in, records out)."""
+"""Benchmark-scenario latency constraints: a claim naming an MLPerf ``scenario`` and no ``slo`` is read at that
+scenario's bounds (files in, records out).
+
+One definition: the MLPerf limits come from the MLPerf rules file (``data/mlperf/rules.yaml``, read from
+``mlcommons/inference``'s ``loadgen/mlperf.conf`` at a pinned commit), the same table the MLPerf library's
+rows are held to. ``data/scenarios/*.yaml`` adds (or, for one model and scenario, replaces) constraints for
+benchmarks the rules file does not cover."""
 
 from __future__ import annotations
 
@@ -37,9 +42,41 @@ class _ScenarioFile(Strict):
     constraints: list[ScenarioConstraint]
 
 
-def load_scenarios(data_dir: Path | None = None) -> dict[tuple[str, str], ScenarioConstraint]:
-    """(model, scenario) -> its constraint, over every data layer; a bad file is a one-line UserError."""
+def _from_rules(data_dir: Path | None) -> dict[tuple[str, str], ScenarioConstraint]:
+    """Each MLPerf benchmark's Server and Interactive limits, cited to the line of the rules' source file."""
+    from claimbench.load.mlperf_library import load_rules
+
+    try:
+        rules = load_rules(data_dir)
+    except UserError:
+        return {}  # no rules file in any layer: only data/scenarios files apply
+    src = rules.source
+    stat = f"p{rules.latency_percentile:g}"
     out: dict[tuple[str, str], ScenarioConstraint] = {}
+    for bench in rules.benchmarks.values():
+        for name, lim in bench.scenarios.items():
+            file, _, lines = lim.source.partition(":")
+            anchor = "#L" + "-L".join(lines.split("-")) if lines else ""
+            out[(bench.model, name.lower())] = ScenarioConstraint(
+                model=bench.model,
+                scenario=name.lower(),  # type: ignore[arg-type]  # Server / Interactive -> the claims' literal
+                slo=[
+                    SloBound(metric="tpot", stat=stat, max_ms=lim.tpot_p99_ms),  # type: ignore[arg-type]
+                    SloBound(metric="ttft", stat=stat, max_ms=lim.ttft_p99_ms),  # type: ignore[arg-type]
+                ],
+                source=_Source(
+                    url=f"https://github.com/{src.repo}/blob/{src.commit}/{file}{anchor}",
+                    date=src.retrieved,
+                    note=f"{src.repo}@{src.commit[:12]} {lim.source}; {rules.latency_percentile_source}",
+                ),
+            )
+    return out
+
+
+def load_scenarios(data_dir: Path | None = None) -> dict[tuple[str, str], ScenarioConstraint]:
+    """(model, scenario) -> its constraint: the MLPerf rules', then every ``scenarios`` data layer's (a file
+    naming the same model and scenario replaces the rules' entry); a bad file is a one-line UserError."""
+    out = _from_rules(data_dir)
     for path in reversed(list(layered_files("scenarios", data_dir).values())):
         try:
             parsed = _ScenarioFile.model_validate(read_yaml(path))

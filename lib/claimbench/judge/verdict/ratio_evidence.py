@@ -46,7 +46,7 @@ def _same_slo(a: Sequence[SloBound] | None, b: Sequence[SloBound] | None) -> boo
 
 def _unlike(ev: Evidence, metric: str, base_hw: str, slo, scenario=None) -> list[str]:
     """Why a ratio record is not like with like for the claim (empty when it is). Records and claims in the same
-    benchmark scenario share its latency constraints (data/scenarios), whatever either states."""
+    benchmark scenario share its latency constraints (the MLPerf rules file, data/scenarios), whatever either states."""
     ratio = ev.ratio
     assert ratio is not None
     out = []
