@@ -384,6 +384,25 @@ def test_a_v61_server_row_says_its_limits_come_from_the_rules_file_not_a_log(evi
     (pt,) = evidence["mlperf:v6.1:closed:AMD:8xMI355X_2xEPYC_9575F:llama2-70b-99.9:Server"].points
     assert pt.tpot_limit_ms == 200 and pt.operating_point == "latency-limited"  # llama2-70b Server: TPOT p99 200 ms
     assert "rules.yaml" in (pt.note or "") and "the run's log was not read" in (pt.note or "")
+    assert (pt.tpot_limit_stat, pt.ttft_limit_ms, pt.ttft_limit_stat) == ("p99", 2000, "p99")
+
+
+def test_a_server_row_without_a_run_log_decides_a_p99_claim_at_a_looser_bound_as_a_lower_bound(evidence):
+    from verdict_builders import make_claim
+
+    from claimbench.judge.verdict import VerdictConfig, judge_claim
+
+    e = evidence["mlperf:v6.1:closed:AMD:8xMI355X_2xEPYC_9575F:llama2-70b-99.9:Server"]
+    (pt,) = e.points
+    assert pt.tpot_p99_ms is None and pt.ttft_p99_ms is None  # only the limits the run was held to
+    assert e.basis == "system" and e.packages == 8
+    loose = {"metric": "tpot", "stat": "p99", "max_ms": 250.0}  # the run was held to p99 TPOT <= 200 ms
+    cond = {"hardware": e.conditions.hardware, "model": "llama-2-70b", "precision": None, "speculative": None}
+    claim = make_claim(round(pt.output_tok_per_s / 8 * 0.9), conditions={**cond, "phase": None, "slo": [loose]})
+    v = judge_claim(claim, [e], {h.id: h for h in HW}, None, VerdictConfig(n_boot=50))[0]
+    assert v.verdict == "SUPPORTED" and v.evidence_used[0].read.kind == "lower_bound", v.why
+    mean = make_claim(1.0, conditions={**cond, "phase": None, "slo": [{**loose, "stat": "mean"}]})
+    assert judge_claim(mean, [e], {h.id: h for h in HW}, None, VerdictConfig(n_boot=50))[0].verdict == "NOT-COMPARABLE"
 
 
 def test_an_open_row_below_the_closed_accuracy_target_never_matches_the_benchmarks_model(frame):

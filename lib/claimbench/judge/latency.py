@@ -3,9 +3,12 @@
 Within one latency distribution the order statistics are ordered: ``p50 <= p90 <= p99 <= max``.
 A bound on a *higher* statistic implies the same bound on every lower one (p99 TPOT <= 50 ms
 means p50 TPOT <= 50 ms), never the reverse. The mean orders with none of them (a heavy tail can
-put it above the p90). A published *ceiling of unknown statistic* (``tpot_limit_ms``: an SLA tier,
-1000 / an interactivity target) satisfies only a claim whose bound is also of unstated statistic;
-a claim on a named statistic (mean, p50, p90, p99) is NOT-COMPARABLE to it, with the statistic named.
+put it above the p90). A published *ceiling* (``tpot_limit_ms`` / ``ttft_limit_ms``: an SLA tier,
+1000 / an interactivity target, an MLPerf scenario's limit) binds by its statistic (``*_limit_stat``):
+a p99 ceiling bounds the p99 and every lower order statistic (and a claim of unstated statistic, read
+on the median), never the mean or the max; a ceiling of *unknown* statistic satisfies only a claim whose
+bound is also of unstated statistic. A claim the ceilings cannot bound is NOT-COMPARABLE to them, with
+the statistic named.
 
 :func:`usable_fields` says which fields of a load point can show that a point meets a claim's bound,
 and how: ``exact`` (the claim's own statistic), ``tighter`` (a higher order statistic: the point
@@ -22,7 +25,7 @@ from typing import Literal
 from claimbench.schema.claims import SloBound
 from claimbench.schema.evidence import LoadPoint
 
-__all__ = ["ORDER", "LatencyField", "meets", "missing_statistic", "usable_fields"]
+__all__ = ["ORDER", "LatencyField", "ceiling", "meets", "missing_statistic", "usable_fields"]
 
 ORDER: tuple[str, ...] = ("p50", "p90", "p99", "max")
 """Order statistics of one distribution, lowest first (``max`` has no LoadPoint field today)."""
@@ -46,17 +49,34 @@ def _higher(stat: str) -> list[str]:
 
 
 def usable_fields(slo: SloBound) -> list[LatencyField]:
-    """The fields of a load point that can show it meets ``slo``, best first."""
+    """The measured fields of a load point that can show it meets ``slo``, best first (ceilings:
+    :func:`ceiling`, which depends on the point's own ``*_limit_stat``)."""
     m = slo.metric
     if slo.stat is None:
-        out = [LatencyField(f"{m}_mean_ms", "assumed", "mean"), LatencyField(f"{m}_p50_ms", "assumed", "p50")]
-        if m == "tpot":
-            out.append(LatencyField("tpot_limit_ms", "ceiling", "ceiling of unknown statistic"))
-        return out
+        return [LatencyField(f"{m}_mean_ms", "assumed", "mean"), LatencyField(f"{m}_p50_ms", "assumed", "p50")]
     out = [LatencyField(f"{m}_{slo.stat}_ms", "exact", slo.stat)]
     if slo.stat != "mean":
         out += [LatencyField(f"{m}_{s}_ms", "tighter", s) for s in _higher(slo.stat)]
     return out
+
+
+def _binds(limit_stat: str | None, claim_stat: str | None) -> bool:
+    """Whether a ceiling on ``limit_stat`` (None: unknown) bounds the claim's statistic (None: unstated)."""
+    if claim_stat is None:
+        return True  # a claim of unstated statistic is read on the mean, else the median: any ceiling is read
+    if limit_stat is None:
+        return False  # a ceiling of unknown statistic bounds no named statistic
+    if limit_stat == claim_stat:
+        return True
+    return claim_stat in ORDER and limit_stat in ORDER and ORDER.index(limit_stat) > ORDER.index(claim_stat)
+
+
+def ceiling(point: LoadPoint, slo: SloBound) -> float | None:
+    """The point's ceiling on ``slo``'s metric when its statistic bounds the claim's (see the module doc)."""
+    limit = getattr(point, f"{slo.metric}_limit_ms", None)
+    if limit is None or not _binds(getattr(point, f"{slo.metric}_limit_stat", None), slo.stat):
+        return None
+    return float(limit)
 
 
 def meets(point: LoadPoint, slo: SloBound) -> bool | None:
@@ -68,6 +88,9 @@ def meets(point: LoadPoint, slo: SloBound) -> bool | None:
         if f.relation == "tighter" and v > slo.max_ms:
             continue  # a higher statistic over the bound says nothing about the claim's own
         return v <= slo.max_ms
+    cap = ceiling(point, slo)
+    if cap is not None and cap <= slo.max_ms:
+        return True  # the figure is at most its ceiling; a ceiling over the bound says nothing
     return None
 
 
@@ -75,10 +98,16 @@ def missing_statistic(slo: SloBound, points: list[LoadPoint]) -> str:
     """Why no figure of ``points`` bounds the claim's statistic: the statistic named, and what there is."""
     stats = ("mean", "p50", "p90", "p99")
     have = [s for s in stats if any(getattr(p, f"{slo.metric}_{s}_ms") is not None for p in points)]
-    ceilings = slo.metric == "tpot" and any(p.tpot_limit_ms is not None for p in points)
+    ceilings = sorted(
+        {
+            getattr(p, f"{slo.metric}_limit_stat") or "unknown statistic"
+            for p in points
+            if getattr(p, f"{slo.metric}_limit_ms") is not None
+        }
+    )
     there = ", ".join(f"{s} {slo.metric.upper()}" for s in have)
     if ceilings:
-        there = (there + " and " if there else "") + "a ceiling of unknown statistic"
+        there = (there + " and " if there else "") + f"a ceiling of {' / '.join(ceilings)}"
     claim = f"{slo.stat or 'unstated-statistic'} {slo.metric.upper()} <= {slo.max_ms:g} ms"
     if not there:
         return f"the claim bounds {claim}; the evidence reports no {slo.metric.upper()} at all"

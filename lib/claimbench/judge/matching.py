@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from typing import Any, Literal, Protocol
 
 from claimbench.errors import UserError
-from claimbench.judge.latency import missing_statistic, usable_fields
+from claimbench.judge.latency import ceiling, missing_statistic, usable_fields
 from claimbench.judge.normalize import BasisConversion, convert_basis
 from claimbench.schema.claims import Basis, ClaimConditions, SloBound
 from claimbench.schema.evidence import Evidence, EvidenceConditions
@@ -419,11 +419,17 @@ def _slo_comparisons(conditions: ClaimConditions, evidence: Evidence) -> list[Co
         _, stat_note = latency_field(slo)
         have = [f for f in usable_fields(slo) if any(getattr(p, f.field) is not None for p in evidence.points)]
         label = f"{slo.metric} {slo.stat or '(stat unknown)'} ≤ {slo.max_ms:g} ms"
+        caps = sorted(
+            {getattr(p, f"{slo.metric}_limit_stat") or "unknown statistic" for p in evidence.points if ceiling(p, slo)}
+        )
         if have:
             note = stat_note if have[0].relation == "assumed" else None
             if have[0].relation == "tighter":
                 note = f"read on {have[0].stat}: a higher order statistic, so a throughput read there is a lower bound"
             out.append(_comparison("slo", label, have[0].field, "match", note))
+        elif caps:
+            note = f"read at the point's {slo.metric.upper()} ceiling ({' / '.join(caps)}): the figure is at most that"
+            out.append(_comparison("slo", label, f"{slo.metric}_limit_ms", "match", note))
         else:
             out.append(_comparison("slo", label, None, "differs", missing_statistic(slo, list(evidence.points))))
     return out

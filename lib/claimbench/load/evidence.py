@@ -28,7 +28,7 @@ from claimbench.load.peers.common import (
 from claimbench.load.peers.vllm_bench import load_vllm_bench
 from claimbench.load.yamlio import read_yaml, validation_message
 from claimbench.schema.base import Strict
-from claimbench.schema.claims import Basis, ConditionsOverride, PowerBasis, PriceBasis, Publication
+from claimbench.schema.claims import Basis, ConditionsOverride, LatencyStat, PowerBasis, PriceBasis, Publication
 from claimbench.schema.evidence import (
     Evidence,
     EvidenceConditions,
@@ -210,6 +210,9 @@ class _RefPoint(Strict):
     ttft_mean_ms: float | None = None
     ttft_p99_ms: float | None = None
     tpot_limit_ms: float | None = None
+    tpot_limit_stat: LatencyStat | None = None
+    ttft_limit_ms: float | None = None
+    ttft_limit_stat: LatencyStat | None = None
     throughput_pm: float | None = None
     usd_per_mtok: float | None = None
     output_tok_per_j: float | None = None

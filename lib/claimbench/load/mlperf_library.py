@@ -408,6 +408,9 @@ def _point(row: dict[str, Any]) -> LoadPoint:
         ttft_p99_ms=row["ttft_p99_ms"],
         tpot_p99_ms=row["tpot_p99_ms"],
         tpot_limit_ms=None if offline else row["tpot_limit_ms"],
+        tpot_limit_stat=None if offline or row["tpot_limit_ms"] is None else "p99",  # mlperf.conf:83, rules.yaml
+        ttft_limit_ms=None if offline else row["ttft_limit_ms"],
+        ttft_limit_stat=None if offline or row["ttft_limit_ms"] is None else "p99",
         operating_point="max-throughput" if offline else "latency-limited",
         throughput_pm=stated_pm(row["result"]),
         note=f"MLPerf {scenario} scenario{bound}",

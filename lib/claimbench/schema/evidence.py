@@ -35,6 +35,7 @@ from claimbench.schema.base import Strict
 from claimbench.schema.claims import (
     Basis,
     Deployment,
+    LatencyStat,
     Phase,
     PowerBasis,
     PriceBasis,
@@ -134,6 +135,16 @@ class LoadPoint(Strict):
         gt=0,
         description="the TPOT ceiling the point was taken under (an SLA tier, or 1000 / an interactivity "
         "target), when that is what the source gives instead of a measured TPOT",
+    )
+    tpot_limit_stat: LatencyStat | None = Field(
+        default=None,
+        description="the statistic the TPOT ceiling bounds (MLPerf: p99); null = the source does not say",
+    )
+    ttft_limit_ms: float | None = Field(
+        default=None, gt=0, description="the TTFT ceiling the point was taken under (e.g. an MLPerf scenario's limit)"
+    )
+    ttft_limit_stat: LatencyStat | None = Field(
+        default=None, description="the statistic the TTFT ceiling bounds; null = the source does not say"
     )
     operating_point: OperatingPoint | None = Field(
         default=None, description="how the point was taken (null for measured levels: a fixed load)"

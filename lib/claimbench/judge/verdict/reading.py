@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from claimbench.analyze.reading import LATENCY_AT_BOUND_REL, read_at_bound
-from claimbench.judge.latency import LatencyField, meets, missing_statistic, usable_fields
+from claimbench.judge.latency import LatencyField, ceiling, meets, missing_statistic, usable_fields
 from claimbench.judge.matching import (
     latency_field,
 )
@@ -123,30 +123,33 @@ def _chosen_field(primary: SloBound, pts: list[LoadPoint]) -> LatencyField | Non
 def _latencies(primary: SloBound, pts: list[LoadPoint], chosen: LatencyField | None) -> dict[int, tuple[float, bool]]:
     """Per level index: (latency read, whether it is a ceiling rather than a measured figure).
 
-    A ceiling of unknown statistic (``tpot_limit_ms``) is read only for a bound of unstated statistic, and
-    only when it is at or under that bound (the figure is at most the ceiling)."""
+    A ceiling (``tpot_limit_ms`` / ``ttft_limit_ms``) is read when its statistic bounds the claim's
+    (:func:`claimbench.judge.latency.ceiling`: a p99 ceiling for a p50, p90 or p99 bound; one of unknown
+    statistic only for a bound of unstated statistic), and only when it is at or under that bound (the
+    figure is at most the ceiling)."""
     near = primary.max_ms * (1 + LATENCY_AT_BOUND_REL)
-    ceilings_ok = primary.stat is None and primary.metric == "tpot"
     out: dict[int, tuple[float, bool]] = {}
     for i, p in enumerate(pts):
         v = getattr(p, chosen.field) if chosen is not None else None
+        cap = ceiling(p, primary) if v is None else None
         if v is not None:
             out[i] = (v, False)
-        elif ceilings_ok and p.tpot_limit_ms is not None and p.tpot_limit_ms <= near:
-            out[i] = (p.tpot_limit_ms, True)
+        elif cap is not None and cap <= near:
+            out[i] = (cap, True)
     return out
 
 
 def _why_unread(primary: SloBound, pts: list[LoadPoint]) -> str:
     """Why no level can be read at the claim's latency bound."""
-    if primary.stat is not None:
+    limits = [c for c in (ceiling(p, primary) for p in pts) if c is not None]
+    if primary.stat is not None and not limits:
         return missing_statistic(primary, pts)
     field, _ = latency_field(primary)
     why = f"no level reports {field} (with every other SLO met)"
-    limits = [p.tpot_limit_ms for p in pts if p.tpot_limit_ms is not None]
     if limits:
+        name = primary.metric.upper()
         why += (
-            f"; its TPOT ceilings ({', '.join(f'{x:g}' for x in limits)} ms) are over the {primary.max_ms:g} ms bound"
+            f"; its {name} ceilings ({', '.join(f'{x:g}' for x in limits)} ms) are over the {primary.max_ms:g} ms bound"
         )
     return why
 
@@ -205,7 +208,10 @@ def _read_at_slo(
     triples = [(p.level or str(i), lat_of[i][0], getattr(p, metric)) for i, p in zip(idx, pts)]
     value, kind, bracket, how = _at_bound(triples, primary.max_ms, metric)
     if any(lat_of[i][1] for i in idx):
-        how += "; TPOT ceilings (SLA limits, not measured means) are read at the ceiling: the mean is at most that"
+        how += (
+            f"; {primary.metric.upper()} ceilings (limits the point was held to, not measured figures) are read at "
+            f"the ceiling: the {primary.stat or 'figure'} is at most that"
+        )
     if chosen is not None and chosen.relation == "assumed":
         how += f"; {_STAT_NOTE[chosen.stat]}"
     if chosen is not None and chosen.relation == "tighter":
