@@ -91,3 +91,42 @@ def test_the_why_names_the_records_behind_the_label_when_they_are_not_the_record
     assert v.why.startswith("own-mlperf gives 1,500") and v.why.endswith("from dell-mlperf, which agrees.")
     w = judge_claim(claim(), [other, own], {"chip-a": HW()}, config=cfg, orgs=ORGS)[0]
     assert w.why.startswith("dell-mlperf gives 1,600") and "agrees" not in w.why  # it quotes the label's own record
+
+
+def test_a_company_name_with_its_legal_form_is_that_company_and_no_other():
+    # "Huawei Technologies Co., Ltd." split at its comma once named Ant Group (whose alias "Ant Group Co., Ltd."
+    # had loaded as "Ant Group Co." and "Ltd.")
+    huawei_paper = ev(provenance=pub("Huawei Technologies Co., Ltd."))
+    assert corroboration_of(huawei_paper, claim("huawei"), ORGS) == "self-reported"
+    assert corroboration_of(huawei_paper, claim("ant-group"), ORGS) == "independent"
+    assert publisher_orgs("Samsung Electronics Co., Ltd.", ORGS) == {"samsungelectronics"}
+    assert publisher_orgs("NVIDIA Corporation", ORGS) == {"nvidia"}
+
+
+def test_a_publisher_written_without_spaces_or_with_a_team_name_resolves_to_its_organisation():
+    assert publisher_orgs("huaweicloud", ORGS) == {"huawei"}
+    assert publisher_orgs("Huawei Ascend team", ORGS) == {"huawei"}
+
+
+def test_an_mlperf_joint_submission_is_self_reported_for_each_member():
+    joint = ev(provenance=pub("AMD_MangoBoost", origin="publication"))
+    assert publisher_orgs("AMD_MangoBoost", ORGS) == {"amd", "mangoboost"}
+    assert corroboration_of(joint, claim("amd"), ORGS) == "self-reported"
+    assert corroboration_of(joint, claim("mangoboost"), ORGS) == "self-reported"
+    assert corroboration_of(joint, claim("nvidia"), ORGS) == "independent"
+    # neither member known: both readings kept, so a claim by either is never judged as another's
+    two = ev(provenance=pub("Dell_Broadcom", origin="peer-reviewed-submission"))
+    assert corroboration_of(two, claim("dell"), ORGS) == "self-reported"
+    assert corroboration_of(two, claim("nvidia"), ORGS) == "peer-reviewed"
+
+
+def test_an_org_alias_that_is_only_a_legal_form_is_a_one_line_error_naming_the_file():
+    import pytest
+
+    from claimbench.errors import UserError
+    from claimbench.schema.orgs import Org
+
+    src = {"url": "https://example.org", "date": "2026"}
+    split = Org(id="acme", name="Acme", aliases=["Acme Co.", "Ltd."], source=src)  # [Acme Co., Ltd.] unquoted
+    with pytest.raises(UserError, match=r"data/orgs/acme.yaml: name 'Ltd.' is no organisation name"):
+        org_index([split])

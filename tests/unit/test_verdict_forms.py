@@ -7,6 +7,7 @@ from verdict_builders import predicate as base_predicate
 
 from claimbench.judge.verdict import VerdictConfig, judge_claim, judge_claims
 from claimbench.schema.claims import Claim, expand_claim
+from claimbench.schema.evidence import LoadPoint
 
 HWS = hardware("chip-a", "chip-b", "chip-c")
 
@@ -71,3 +72,47 @@ def test_a_form_on_a_ratio_is_rejected():
                 "predicate": {**predicate(form="up_to"), "ratio_to": {"hardware": "chip-b"}, "unit": "x"},
             }
         )
+
+
+def _system(eid, packages, thr):
+    pts = [LoadPoint(level="Offline", output_tok_per_s=thr, tpot_mean_ms=50.0)]
+    return evidence(eid, pts, basis="system", packages=packages, reported_by="thirdparty")
+
+
+def test_a_system_claim_at_a_stated_scale_is_judged_only_by_systems_of_that_scale():
+    dep = {
+        "device": "card",
+        "devices": 64,
+        "batch_per_device": None,
+        "context_tokens": None,
+        "tp": None,
+        "ep": None,
+        "kv_precision": None,
+    }
+    claim = make_claim(
+        640_000.0,
+        pred={
+            "metric": "output_tok_per_s",
+            "comparator": ">=",
+            "value": 640_000.0,
+            "unit": "tok/s",
+            "basis": "system",
+            "tolerance_rel": None,
+            "ratio_to": None,
+        },
+        conditions={"deployment": dep},
+    )
+    small, big = _system("eight", 8, 93_046.0), _system("sixty-four", 64, 648_248.0)
+    v = judge_claim(claim, [small, big], hardware("chip-a"), None, VerdictConfig(n_boot=50))[0]
+    assert v.verdict == "SUPPORTED" and [u.evidence_id for u in v.evidence_used] == ["sixty-four"]
+    aside = {u.evidence_id: u.reasons for u in v.evidence_set_aside}
+    assert "eight" in aside and any("devices 64 cards" in r and "devices 8 cards" in r for r in aside["eight"])
+    only_small = judge_claim(claim, [small], hardware("chip-a"), None, VerdictConfig(n_boot=50))[0]
+    assert only_small.verdict == "NOT-COMPARABLE"  # 8 cards' throughput never refutes a 64-card claim
+
+
+def test_a_per_card_claim_of_unstated_scale_still_reads_any_system_per_package():
+    v = judge_claim(
+        make_claim(10_000.0), [_system("eight", 8, 93_046.0)], hardware("chip-a"), None, VerdictConfig(n_boot=50)
+    )[0]
+    assert v.verdict == "SUPPORTED" and v.observed == pytest.approx(93_046.0 / 8)

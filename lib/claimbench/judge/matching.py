@@ -34,7 +34,7 @@ from typing import Any, Literal, Protocol
 from claimbench.errors import UserError
 from claimbench.judge.latency import ceiling, missing_statistic, usable_fields
 from claimbench.judge.normalize import BasisConversion, convert_basis
-from claimbench.schema.claims import Basis, ClaimConditions, SloBound
+from claimbench.schema.claims import Basis, ClaimConditions, Deployment, SloBound
 from claimbench.schema.evidence import Evidence, EvidenceConditions
 
 __all__ = [
@@ -210,6 +210,25 @@ def compare_deployment(cd, ed, hw: HardwareLike | None) -> list[tuple[str, Statu
             )
         )
     return out
+
+
+def _implied_scale(conditions: ClaimConditions, evidence: Evidence) -> Deployment | None:
+    """The scale a node or system figure states through its ``packages`` (an MLPerf system of 8 accelerators),
+    when the claim states its own scale: 8 cards' throughput is no figure for 64 cards'. Not implied when
+    the claim leaves its scale unknown (a per-card claim is read from any system, per package)."""
+    dep = conditions.deployment
+    if dep is None or dep.devices is None or evidence.packages is None or evidence.basis not in ("node", "system"):
+        return None
+    return Deployment(
+        device="card",
+        devices=evidence.packages,
+        batch_per_device=None,
+        context_tokens=None,
+        tp=None,
+        ep=None,
+        kv_precision=None,
+        note="the packages the figure spans",
+    )
 
 
 def latency_field(slo: SloBound) -> tuple[str, str | None]:
@@ -483,7 +502,8 @@ def match(
     status, spec_note = compare_speculative(conditions.speculative, ev.speculative)
     comps.append(_comparison("speculative", conditions.speculative, ev.speculative, status, spec_note))
     hw_dep = _hw(hardware, ev.hardware or conditions.hardware)
-    for name, st, ct, et, note in compare_deployment(conditions.deployment, getattr(ev, "deployment", None), hw_dep):
+    ev_dep = getattr(ev, "deployment", None) or _implied_scale(conditions, evidence)
+    for name, st, ct, et, note in compare_deployment(conditions.deployment, ev_dep, hw_dep):
         comps.append(ConditionComparison(name, ct, et, st, name in BINDING, note))
     # load level (binding: the predicate is defined at it) and the latencies its SLO bounds
     comps += _compare_concurrency(conditions, evidence)

@@ -9,7 +9,7 @@ from pydantic import ValidationError
 from claimbench.errors import UserError
 from claimbench.load.paths import layered_files
 from claimbench.load.yamlio import read_yaml, validation_message
-from claimbench.schema.orgs import Org, normal_name
+from claimbench.schema.orgs import Org, legal_form_only, org_key
 
 __all__ = ["load_org", "load_orgs", "org_index"]
 
@@ -34,15 +34,22 @@ def load_orgs(data_dir: Path | None = None) -> list[Org]:
 
 
 def org_index(orgs: list[Org]) -> dict[str, str]:
-    """Normalised name -> organisation id, for the id, name and aliases of each organisation and of its
-    subsidiaries (a subsidiary resolves to its parent). Two organisations claiming one name is an error."""
+    """Name key (:func:`claimbench.schema.orgs.org_key`) -> organisation id, for the id, name and aliases of each
+    organisation and of its subsidiaries (a subsidiary resolves to its parent). Two organisations claiming one
+    name is an error, and so is a name that is only a legal form ("Ltd.": an unquoted "X Co., Ltd." in a YAML
+    flow list is split at its comma)."""
     out: dict[str, str] = {}
     for org in orgs:
         names = [org.id, org.name, *org.aliases]
         for sub in org.subsidiaries:
             names += [sub.id, sub.name, *sub.aliases]
         for name in names:
-            key = normal_name(name)
+            if legal_form_only(name) or not org_key(name):
+                raise UserError(
+                    f"data/orgs/{org.id}.yaml: name {name!r} is no organisation name "
+                    '(a name with a comma in a [a, b] list must be quoted: ["X Co., Ltd."])'
+                )
+            key = org_key(name)
             if key in out and out[key] != org.id:
                 raise UserError(f"data/orgs/{org.id}.yaml: name {name!r} is already {out[key]!r}'s")
             out[key] = org.id

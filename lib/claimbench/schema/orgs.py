@@ -13,7 +13,16 @@ from pydantic import ConfigDict, Field
 
 from claimbench.schema.base import Strict
 
-__all__ = ["ORG_SCHEMA_VERSION", "Org", "OrgSource", "Subsidiary", "normal_name"]
+__all__ = [
+    "LEGAL_FORMS",
+    "ORG_SCHEMA_VERSION",
+    "Org",
+    "OrgSource",
+    "Subsidiary",
+    "legal_form_only",
+    "normal_name",
+    "org_key",
+]
 
 ORG_SCHEMA_VERSION = 1
 
@@ -53,3 +62,44 @@ def normal_name(name: str) -> str:
     """A publisher name compared case- and punctuation-insensitively, parenthetical remarks dropped."""
     name = re.sub(r"\(.*?\)", " ", name.lower())
     return " ".join(re.findall(r"[a-z0-9]+", name))
+
+
+LEGAL_FORMS = frozenset(
+    [
+        "co",
+        "ltd",
+        "inc",
+        "corp",
+        "corporation",
+        "company",
+        "limited",
+        "llc",
+        "plc",
+        "gmbh",
+        "ag",
+        "sa",
+        "kk",
+        "pte",
+        "bv",
+        "nv",
+        "srl",
+        "spa",
+        "incorporated",
+    ]
+)
+"""Words of a company's legal form: "Huawei Technologies Co., Ltd." and "Huawei Technologies" are one name."""
+
+
+def legal_form_only(name: str) -> bool:
+    """Whether a name is nothing but legal-form words ("Ltd.", "Co."): a fragment, never an organisation."""
+    words = normal_name(name).split()
+    return bool(words) and all(w in LEGAL_FORMS for w in words)
+
+
+def org_key(name: str) -> str:
+    """The key an organisation name is looked up by: :func:`normal_name`, trailing legal-form words dropped,
+    spaces removed ("Huawei Cloud", "huaweicloud" and "HUAWEI CLOUD Co., Ltd." are one key)."""
+    words = normal_name(name).split()
+    while len(words) > 1 and words[-1] in LEGAL_FORMS:
+        words.pop()
+    return "".join(words)

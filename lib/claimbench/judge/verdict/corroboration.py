@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 from claimbench.schema.claims import Claim
 from claimbench.schema.evidence import Evidence
-from claimbench.schema.orgs import normal_name
+from claimbench.schema.orgs import legal_form_only, org_key
 from claimbench.schema.provenance import Provenance
 
 __all__ = ["Claimant", "corroboration_of", "provenance_of", "publisher_orgs"]
@@ -57,8 +57,10 @@ _CACHE_MAX = 65536
 
 
 def publisher_orgs(publisher: str | None, orgs: Mapping[str, str] | None) -> frozenset[str]:
-    """Organisation ids a publisher string names: each part of a joint publisher ("LMSYS / Ant Group"),
-    resolved through ``orgs`` (normalised name -> id); an unknown name stands for itself."""
+    """Organisation ids a publisher string names, resolved through ``orgs`` (:func:`org_key` -> id): the whole
+    name first ("Huawei Technologies Co., Ltd."), else each part of a joint publisher ("LMSYS / Ant Group",
+    MLPerf's "AMD_MangoBoost"); a name that starts with a known organisation's name is that organisation
+    ("Huawei Ascend team"); an unknown name stands for itself. Legal-form fragments ("Ltd.") name nobody."""
     if not publisher:
         return frozenset()
     hit = _ORGS_OF.get((publisher, id(orgs)))
@@ -71,13 +73,47 @@ def publisher_orgs(publisher: str | None, orgs: Mapping[str, str] | None) -> fro
     return found
 
 
+def _known(name: str, index: Mapping[str, str], prefix: bool = True) -> str | None:
+    """The organisation ``name`` is, or (``prefix``) starts with: whole words, the longest known prefix."""
+    key = org_key(name)
+    if key in index:
+        return index[key]
+    words = name.split() if prefix else []
+    for n in range(len(words) - 1, 0, -1):
+        hit = index.get(org_key(" ".join(words[:n])))
+        if hit is not None:
+            return hit
+    return None
+
+
+def _part_orgs(part: str, index: Mapping[str, str]) -> set[str]:
+    """The organisations of one part of a publisher string."""
+    exact = _known(part.replace("_", " "), index, prefix=False)
+    if exact is not None:
+        return {exact}
+    members = [m for m in part.split("_") if org_key(m)]
+    joint = [_known(m, index, prefix=False) for m in members] if len(members) > 1 else []
+    if any(joint):  # MLPerf joins joint submitters with "_": AMD_MangoBoost is AMD and MangoBoost
+        return {j or org_key(m) for j, m in zip(joint, members)}
+    hit = _known(part.replace("_", " "), index)
+    if hit is not None:
+        return {hit}
+    # unknown: "Orrick_Industries_LLC" is one company, "Dell_Broadcom" two; both readings are kept, so a claim
+    # by any member is never judged against its own submission as another organisation's
+    return {org_key(part), *(org_key(m) for m in members if not legal_form_only(m))}
+
+
 def _publisher_orgs(publisher: str, orgs: Mapping[str, str] | None) -> frozenset[str]:
     """:func:`publisher_orgs` computed."""
-    out = set()
-    for part in re.split(r"\s*(?:/|&|\+|,| and )\s*", re.sub(r"\(.*?\)", " ", publisher)):
-        key = normal_name(part)
-        if key:
-            out.add((orgs or {}).get(key, key.replace(" ", "-")))
+    index = orgs or {}
+    text = re.sub(r"\(.*?\)", " ", publisher)
+    whole = _known(text.replace("_", " "), index, prefix=False)
+    if whole is not None:
+        return frozenset({whole})
+    out: set[str] = set()
+    for part in re.split(r"\s*(?:/|&|\+|,| and )\s*", text):
+        if org_key(part) and not legal_form_only(part):
+            out |= _part_orgs(part, index)
     return frozenset(out)
 
 
