@@ -96,6 +96,14 @@ def test_a_claim_naming_unknown_hardware_is_rejected_with_a_hint(tmp_path):
     assert "conditions.hardware" in str(e.value) and "did you mean" in str(e.value)
 
 
+def test_a_claim_on_a_chip_the_registry_lacks_says_how_to_add_it(tmp_path):
+    bad = {**GOOD, "conditions": {**GOOD["conditions"], "hardware": "cerebras-wse-3"}}
+    with pytest.raises(UserError) as e:
+        load_claim(write(tmp_path, bad), HW)
+    assert "add hardware/cerebras-wse-3.yaml to a data folder, --data-dir" in str(e.value)
+    assert "\n" not in str(e.value)
+
+
 def test_malformed_yaml_is_one_line_naming_file_and_line(tmp_path):
     p = tmp_path / "broken.yaml"
     p.write_text("id: [unclosed\ntitle: x\n")

@@ -62,7 +62,11 @@ def parse_claim(data: Any, path: Path, hardware_ids: set[str] | None = None) -> 
     if hardware_ids is not None:
         for field, hw in claim.hardware_ids():
             if hw not in hardware_ids:
-                raise UserError(f"{path}: field {field}: unknown hardware {hw!r}{did_you_mean(hw, hardware_ids)}")
+                hint = did_you_mean(hw, hardware_ids) or (
+                    f" (a chip the registry lacks: add hardware/{hw}.yaml to a data folder, --data-dir; "
+                    "figures nobody publishes are null; see docs/formats/registry.md)"
+                )
+                raise UserError(f"{path}: field {field}: unknown hardware {hw!r}{hint}")
     return claim
 
 
