@@ -245,6 +245,20 @@ def _decide_records(
     return decided
 
 
+def _pick(decided, verdict: str, comparator: str):
+    """The decision the why quotes: the first whose outcome is the verdict; for INCONCLUSIVE the record that
+    bounds the claim best (the highest lower bound under an at-least claim), never one whose reading kind is
+    unknown (a figure at another latency statistic bounds nothing) while one that bounds exists."""
+    same = [d for d in decided if d[1] == verdict] or list(decided)
+    if verdict != "INCONCLUSIVE":
+        return same[0]
+    bounding = [d for d in same if _read_of(d[0]).kind != "unknown"]
+    if not bounding:
+        return same[0]
+    best = max if comparator in (">=", "approx") else min
+    return best(bounding, key=lambda d: d[2])
+
+
 def _agreed_outcome(decided, notes: list[str]) -> str:
     """The one conclusive outcome the decisions agree on, else INCONCLUSIVE (noting a disagreement)."""
     outcomes = {o for _, o, *_ in decided if o != "INCONCLUSIVE"}
@@ -349,7 +363,7 @@ def _judge_single_read(claim, r, evidence, hardware, bound, cfg, tf, equivalent,
     top = _top(used, p, notes)
     decided = _decide_records(top, ev_by_id, p, cfg, notes)
     verdict = _agreed_outcome(decided, notes)
-    pick = next((d for d in decided if d[1] == verdict), decided[0])
+    pick = _pick(decided, verdict, p.comparator)
     uncapped = verdict
     groups = unknown_split(r.conditions, basis, [(d[0].evidence_id, d[1], d[2]) for d in decided], ev_by_id)
     verdict = unknown_cap(r.conditions, [(d[0].evidence_id, d[1]) for d in decided], ev_by_id, verdict, notes)
