@@ -22,8 +22,10 @@ def claim(value=1000.0, form="at", predicates=None):
     return make_claim(value, pred=predicate(value, form))
 
 
-def ev(eid, thr, hardware="chip-a", secondary=False):
-    return evidence(eid, thr=thr, conditions={"hardware": hardware}, secondary=secondary)
+def ev(eid, thr, hardware="chip-a", secondary=False, published="2024-06-01"):
+    """A record published on ``published`` (before the claims' 2025; None: no date)."""
+    src = {"url": f"https://example.org/{eid}", "date": published, "quote": "q"} if published else None
+    return evidence(eid, thr=thr, conditions={"hardware": hardware}, secondary=secondary, source=src)
 
 
 def judge(c, evidence):
@@ -49,6 +51,33 @@ def test_a_record_claim_is_refuted_by_another_chip_at_or_above_it_and_names_it()
 def test_a_record_claim_beating_every_rival_is_supported_and_without_rivals_inconclusive():
     assert judge(claim(form="beats_all"), [ev("b", 800.0, "chip-b")]).verdict == "SUPPORTED"
     assert judge(claim(form="beats_all"), [ev("own", 900.0)]).verdict == "INCONCLUSIVE"
+
+
+def test_a_record_claim_is_not_refuted_by_a_rival_published_after_it_but_names_it_as_overtaking():
+    later = ev("c", 1200.0, "chip-c", published="2026-03-01")
+    v = judge(claim(form="beats_all"), [ev("b", 800.0, "chip-b"), later])
+    assert v.verdict == "SUPPORTED" and v.observed == 800.0
+    assert "since overtaken by c (1,200, published 2026-03-01)" in v.why
+    assert {s.evidence_id for s in v.spread} == {"b"}
+
+
+def test_a_rival_published_within_the_claims_own_year_cannot_be_ordered_and_caps_at_inconclusive():
+    same_year = ev("c", 1200.0, "chip-c", published="2025-06-01")  # the claim is dated "2025"
+    v = judge(claim(form="beats_all"), [ev("b", 800.0, "chip-b"), same_year])
+    assert v.verdict == "INCONCLUSIVE" and "c (1,200, published 2025-06-01)" in v.why
+    assert "publication date of c" in v.what_would_decide[0]
+
+
+def test_a_rival_of_unknown_date_does_not_refute_alone_but_a_dated_one_still_does():
+    undated = ev("c", 1200.0, "chip-c", published=None)
+    assert judge(claim(form="beats_all"), [ev("b", 800.0, "chip-b"), undated]).verdict == "INCONCLUSIVE"
+    v = judge(claim(form="beats_all"), [ev("b", 1100.0, "chip-b"), undated])
+    assert v.verdict == "REFUTED" and "b (1,100" in v.why and {s.evidence_id for s in v.spread} == {"b"}
+
+
+def test_a_later_record_still_decides_a_plain_figure_of_the_same_chip():
+    # only record claims are dated: a later result of the chip is still evidence about an "X tok/s" claim
+    assert judge(claim(form="at"), [ev("a", 1200.0, published="2026-03-01")]).verdict == "SUPPORTED"
 
 
 def test_several_predicates_in_one_claim_file_are_judged_as_separate_claims():

@@ -51,3 +51,27 @@ def test_a_ratio_on_the_same_named_model_is_decided():
     c = claim("deepseek-r1", value=3.0, ratio_to="base")
     v = judge(c, [ev("num", "deepseek-r1", 1000.0), ev("den", "deepseek-r1", 800.0, hardware="base")])[0]
     assert v.verdict == "REFUTED"
+
+
+def test_records_of_different_models_for_a_model_unknown_claim_are_candidates_not_a_disagreement():
+    # 4,016 on llama-2-70b supports 2,200, 36.5 on llama-3.1-405b refutes it: the split is the unknown model
+    v = judge(claim(None, value=2200.0), [ev("llama", "llama-2-70b", 4016.0), ev("405b", "llama-3.1-405b", 36.5)])[0]
+    assert v.verdict == "INCONCLUSIVE"
+    assert "does not name its model" in v.why and "disagrees" not in v.why
+    assert "with model = llama-2-70b it would be SUPPORTED (llama, 4,016)" in v.why
+    assert "with model = llama-3.1-405b it would be REFUTED (405b, 36.5)" in v.why
+    assert v.observed is None and v.margin_rel is None  # no one model's figure stands for the claim
+    assert not any("best-matched evidence disagrees" in n for n in v.notes)
+    assert v.what_would_decide[0].startswith("The model the figure was obtained on")
+    assert not any("repeats" in h for h in v.what_would_decide)
+
+
+def test_system_figures_of_different_sizes_for_a_scale_unknown_claim_are_candidates_per_size():
+    c = make_claim(450000.0, pred=predicate(450000.0, basis="system"), conditions={"model": "m", "deployment": None})
+    big = evidence("nvl72", thr=486000.0, conditions={"model": "m"}, basis="system", packages=72)
+    small = evidence("nvl16", thr=126000.0, conditions={"model": "m"}, basis="system", packages=16)
+    v = judge(c, [big, small])[0]
+    assert v.verdict == "INCONCLUSIVE" and "disagrees" not in v.why
+    assert "with deployment = 72 packages it would be SUPPORTED (nvl72, 486,000)" in v.why
+    assert "with deployment = 16 packages it would be REFUTED (nvl16, 126,000)" in v.why
+    assert "how many packages" in v.what_would_decide[0]

@@ -34,7 +34,7 @@ from claimbench.load.importers import FunctionImporter
 from claimbench.schema.claims import Publication
 from claimbench.schema.evidence import Evidence, EvidenceConditions, LoadPoint
 from claimbench.schema.hardware import HardwareSpec
-from claimbench.schema.mlperf import BenchmarkRules, MlperfRules
+from claimbench.schema.mlperf import BenchmarkRules, MlperfRounds, MlperfRules
 from claimbench.schema.provenance import Provenance
 
 __all__ = [
@@ -42,6 +42,7 @@ __all__ = [
     "SCENARIOS",
     "benchmark_rules",
     "hardware_for",
+    "load_rounds",
     "load_rules",
     "library_evidence",
     "library_frame",
@@ -116,6 +117,23 @@ def load_rules(data_dir: str | Path | None = None) -> MlperfRules:
         if (d / "rules.yaml").is_file():
             return _rules(str(d / "rules.yaml"))
     raise UserError("no MLPerf rules: no mlperf/rules.yaml in the data folders")
+
+
+@functools.lru_cache(maxsize=2)
+def _rounds(path: str) -> MlperfRounds:
+    from claimbench.load.yamlio import load_yaml_model
+
+    return load_yaml_model(Path(path), MlperfRounds)
+
+
+def load_rounds(data_dir: str | Path | None = None) -> MlperfRounds:
+    """``data/mlperf/rounds.yaml`` (the highest data layer that has one): each round's publication date."""
+    from claimbench.load.paths import layer_dirs
+
+    for d in layer_dirs("mlperf", data_dir):
+        if (d / "rounds.yaml").is_file():
+            return _rounds(str(d / "rounds.yaml"))
+    raise UserError("no MLPerf round dates: no mlperf/rounds.yaml in the data folders")
 
 
 def benchmark_rules(benchmark: str, rules: MlperfRules | None = None) -> BenchmarkRules | None:
@@ -359,7 +377,7 @@ def stated_pm(value: float) -> float:
     return 0.5 if decimals == "0" else 0.5 * 10.0 ** (-len(decimals))
 
 
-def _provenance(row: dict[str, Any]) -> Provenance:
+def _provenance(row: dict[str, Any], rounds: MlperfRounds | None = None) -> Provenance:
     closed = row["division"] == "closed"
     return Provenance(
         origin="peer-reviewed-submission" if closed else "publication",
@@ -368,6 +386,7 @@ def _provenance(row: dict[str, Any]) -> Provenance:
         document_sha256=row["sha256"],
         locator=f"{row['repository']}@{row['commit']}:{row['path']} — {row['locator']}",
         retrieved=row["retrieved"],
+        published=rounds.published(str(row["round"])) if rounds is not None else None,
     )
 
 
@@ -453,7 +472,7 @@ def _source_url(row: dict[str, Any]) -> str:
     return f"https://github.com/{row['repository']}/blob/{row['commit']}/{row['path']}"
 
 
-def _evidence(row: dict[str, Any], path: str) -> Evidence:
+def _evidence(row: dict[str, Any], path: str, rounds: MlperfRounds | None = None) -> Evidence:
     total = row["total_accelerators"]
     return Evidence(
         id=row["id"],
@@ -484,7 +503,7 @@ def _evidence(row: dict[str, Any], path: str) -> Evidence:
         packages=total if total else None,
         points=[_point(row)],
         notes=_notes(row),
-        provenance=_provenance(row),
+        provenance=_provenance(row, rounds),
     )
 
 
@@ -516,7 +535,11 @@ def _build_evidence(p: Path, hardware: tuple[HardwareSpec, ...]) -> tuple[Eviden
         rules: MlperfRules | None = load_rules()
     except UserError:
         rules = None
-    return tuple(_evidence(_limits(row, rules), str(p)) for row in frame.iter_rows(named=True))
+    try:
+        rounds: MlperfRounds | None = load_rounds()
+    except UserError:
+        rounds = None
+    return tuple(_evidence(_limits(row, rules), str(p), rounds) for row in frame.iter_rows(named=True))
 
 
 # ----------------------------------------------------------------------------------------------

@@ -8,7 +8,7 @@ from pydantic import Field
 
 from claimbench.schema.base import Strict
 
-__all__ = ["BenchmarkRules", "LatencyLimits", "MlperfRules", "RulesSource"]
+__all__ = ["BenchmarkRules", "LatencyLimits", "MlperfRounds", "MlperfRules", "RoundDate", "RulesSource"]
 
 
 class LatencyLimits(Strict):
@@ -52,3 +52,38 @@ class MlperfRules(Strict):
     latency_percentile: float
     latency_percentile_source: str
     benchmarks: dict[str, BenchmarkRules]
+
+
+class RoundDate(Strict):
+    """When one round's results were published: a sourced date, or null with what bounds it."""
+
+    published: Optional[str] = Field(default=None, pattern=r"^\d{4}(-\d{2}(-\d{2})?)?$")
+    source: Optional[str] = None
+    retrieved: Optional[str] = None
+    note: Optional[str] = None
+    published_after: Optional[str] = Field(default=None, description="the round this one follows (published later)")
+    published_by: Optional[str] = Field(
+        default=None, pattern=r"^\d{4}-\d{2}-\d{2}$", description="a date its results are known to have existed by"
+    )
+
+
+class MlperfRounds(Strict):
+    """``data/mlperf/rounds.yaml``: each round's publication date, with its source."""
+
+    schema_: int = Field(alias="schema")
+    rounds: dict[str, RoundDate]
+
+    def published(self, rnd: str) -> str | None:
+        """The round's publication date as a date or a range ``A..B`` (ISO-like), or None when nothing bounds it.
+
+        A round without a sourced date is bounded by the round it follows (the day after that one's date) and
+        ``published_by``; one bound missing leaves it unbounded (None)."""
+        r = self.rounds.get(rnd)
+        if r is None:
+            return None
+        if r.published is not None:
+            return r.published
+        prev = self.rounds.get(r.published_after or "")
+        if prev is None or prev.published is None or r.published_by is None:
+            return None
+        return f"{prev.published}<..{r.published_by}"

@@ -45,3 +45,9 @@ class Provenance(Strict):
         description="where in the document: table/page/row, or repository@commit:path for a file in a repository",
     )
     retrieved: str | None = Field(default=None, description="date the document was read (YYYY-MM-DD)")
+    published: str | None = Field(
+        default=None,
+        pattern=r"^\d{4}(-\d{2}(-\d{2})?)?((<)?\.\.\d{4}(-\d{2}(-\d{2})?)?)?$",
+        description="date the figure was first published, ISO-like (2026-04-01, 2026-04), or a range when only "
+        "bounds are known: 'A..B' (A to B), 'A<..B' (after A, by B); null: unknown (the source's date may say)",
+    )

@@ -178,8 +178,8 @@ def _corroboration_hints(verdict: str, corroboration: str | None) -> list[str]:
     return []
 
 
-def _inconclusive_hints(verdict: str, kind: str | None) -> list[str]:
-    """What would turn an INCONCLUSIVE reading into a decided one."""
+def _inconclusive_hints(verdict: str, kind: str | None, ratio: bool = True) -> list[str]:
+    """What would turn an INCONCLUSIVE reading into a decided one (``ratio``: the reading is a ratio's)."""
     if verdict != "INCONCLUSIVE":
         return []
     if kind == "lower_bound":
@@ -187,8 +187,13 @@ def _inconclusive_hints(verdict: str, kind: str | None) -> list[str]:
             "A maximum-throughput figure (not a latency-limited, fixed-load or production point), or a point at "
             "the claim's own latency bound."
         ]
-    if kind == "unknown":
+    if kind == "unknown" and ratio:
         return ["Figures whose kind bounds the ratio: a point (at the claim's own conditions) on both sides."]
+    if kind == "unknown":
+        return [
+            "A figure that bounds the claim: a point at the claim's own latency statistic and bound, or one held "
+            "to a bound at least as tight (a figure at a looser or other statistic bounds nothing)."
+        ]
     if kind != "upper_bound":
         return ["A narrower interval: more repeats, or per-request samples, under the same conditions."]
     return []
@@ -276,8 +281,8 @@ def _hints(
     if verdict == "UNVERIFIABLE":
         return out, None
     out += _corroboration_hints(verdict, corroboration)
-    out += _inconclusive_hints(verdict, kind)
     is_ratio = claim.predicate.ratio_to is not None
+    out += _inconclusive_hints(verdict, kind, is_ratio)
     if verdict == "NOT-COMPARABLE" and aside and not is_ratio:
         out += _nearest_miss_hint(aside)
     out += _implausible_hint(verdict, bound)

@@ -48,7 +48,7 @@ from claimbench.judge.verdict.types import (
     Verdict,
     VerdictConfig,
 )
-from claimbench.judge.verdict.unknowns import unknown_cap
+from claimbench.judge.verdict.unknowns import split_text, unknown_cap, unknown_split
 from claimbench.schema.claims import Claim, ResolvedReading
 from claimbench.schema.evidence import Evidence
 
@@ -245,6 +245,20 @@ def _decide_records(
     return decided
 
 
+def _pick(decided, verdict: str, comparator: str):
+    """The decision the why quotes: the first whose outcome is the verdict; for INCONCLUSIVE the record that
+    bounds the claim best (the highest lower bound under an at-least claim), never one whose reading kind is
+    unknown (a figure at another latency statistic bounds nothing) while one that bounds exists."""
+    same = [d for d in decided if d[1] == verdict] or list(decided)
+    if verdict != "INCONCLUSIVE":
+        return same[0]
+    bounding = [d for d in same if _read_of(d[0]).kind != "unknown"]
+    if not bounding:
+        return same[0]
+    best = max if comparator in (">=", "approx") else min
+    return best(bounding, key=lambda d: d[2])
+
+
 def _agreed_outcome(decided, notes: list[str]) -> str:
     """The one conclusive outcome the decisions agree on, else INCONCLUSIVE (noting a disagreement)."""
     outcomes = {o for _, o, *_ in decided if o != "INCONCLUSIVE"}
@@ -302,6 +316,24 @@ def _backers(named: EvidenceUse, decisive: list[EvidenceUse], corr: str | None) 
     return f", from {', '.join(ids[:2])}{more}, which {'agrees' if len(ids) == 1 else 'agree'}"
 
 
+def _unknown_hints(r: ResolvedReading, groups, hints: list[str]) -> list[str]:
+    """What would decide a reading whose records differ in a condition the claim leaves unknown: that condition
+    (not more repeats or another kind of figure)."""
+    from claimbench.judge.verdict.explain import _inconclusive_hints
+
+    generic = set(_inconclusive_hints("INCONCLUSIVE", None) + _inconclusive_hints("INCONCLUSIVE", "lower_bound"))
+    out = [h for h in hints if h not in generic]
+    if r.conditions.deployment is None and any("deployment = " in k for k in groups):
+        out.insert(
+            0,
+            "The deployment the figure was obtained on (how many packages it spans; the source does not name it).",
+        )
+    out.append(
+        "Or a reading that assumes one candidate value (`readings:` in the claim file): it is judged on its own."
+    )
+    return out
+
+
 def _judge_single_read(claim, r, evidence, hardware, bound, cfg, tf, equivalent, bridge, orgs) -> Verdict:
     """:func:`_judge_single` once the way the metric is read (``tf``) is chosen."""
     p = claim.predicate
@@ -331,10 +363,12 @@ def _judge_single_read(claim, r, evidence, hardware, bound, cfg, tf, equivalent,
     top = _top(used, p, notes)
     decided = _decide_records(top, ev_by_id, p, cfg, notes)
     verdict = _agreed_outcome(decided, notes)
-    pick = next((d for d in decided if d[1] == verdict), decided[0])
+    pick = _pick(decided, verdict, p.comparator)
     uncapped = verdict
+    groups = unknown_split(r.conditions, basis, [(d[0].evidence_id, d[1], d[2]) for d in decided], ev_by_id)
     verdict = unknown_cap(r.conditions, [(d[0].evidence_id, d[1]) for d in decided], ev_by_id, verdict, notes)
-    u, _, observed, ci, method = pick
+    u, _, picked, ci, method = pick
+    observed: float | None = picked
     u_read = _read_of(u)
     outcome_by_id = {d[0].evidence_id: d[1] for d in decided}
     used_final = [replace(x, outcome=outcome_by_id.get(x.evidence_id, "context")) for x in used]
@@ -344,14 +378,23 @@ def _judge_single_read(claim, r, evidence, hardware, bound, cfg, tf, equivalent,
     if len(used) > len(top):
         notes.append(f"{len(used) - len(top)} less closely matched record(s) listed as context")
     spread = spread_of(used, {x.evidence_id for x in top}, p)
-    notes.extend(disagreement_notes(spread, uncapped, base["unit"]))
     best_sides = split_sides([s for s in spread if s.best_matched])
+    by_unknown = bool(groups) and (uncapped in ("SUPPORTED", "REFUTED") or len(best_sides) > 1)
+    if by_unknown:  # the records differ in what the claim leaves unknown: candidates, not a disagreement
+        verdict = "INCONCLUSIVE"
+        if uncapped not in ("SUPPORTED", "REFUTED"):
+            notes.extend(f"the claim does not name it: {t}" for t in split_text(groups, limit=8))
+        notes.extend(n for n in disagreement_notes(spread, uncapped, base["unit"]) if "best-matched" not in n)
+    else:
+        notes.extend(disagreement_notes(spread, uncapped, base["unit"]))
     notes.extend(u.notes)
     if u_read.kind in ("lower_bound", "upper_bound"):
         notes.append(f"the evidence gives a {u_read.kind.replace('_', ' ')} only: {u_read.method}")
     if corr == "self-reported":
         notes.append("self-reported: this reading rests only on the claimant's own figures")
-    decide_list, cmd = _hints(claim, r, verdict, corr, bound, u_read.kind, aside=aside)
+    decide_list, cmd = _hints(claim, r, verdict, corr, bound, None if by_unknown else u_read.kind, aside=aside)
+    if by_unknown:
+        decide_list = _unknown_hints(r, groups, decide_list)
     iv = f" (interval {_fmtn(ci[0])}–{_fmtn(ci[1])})" if ci else ""
     bound_word = {"lower_bound": "at least ", "upper_bound": "at most "}.get(u_read.kind, "")
     why = (
@@ -363,17 +406,28 @@ def _judge_single_read(claim, r, evidence, hardware, bound, cfg, tf, equivalent,
             why[:-1]
             + f" (it would be {uncapped} under the evidence's own chip/model/deployment, which the claim leaves unknown)."
         )
-    if len(best_sides) > 1:
+    if by_unknown:
+        names = sorted({k.split(" = ")[0] for key in groups for k in key.split(", ")})
+        why = (
+            f"The claim does not name its {' or '.join(names)}, and the records that would decide it state one: "
+            + "; ".join(split_text(groups, limit=3))
+            + f" (against the claimed {_fmtn(float(p.value))}): {verdict}."
+        )
+        if len({o for recs in groups.values() for _, o, _ in recs if o != "INCONCLUSIVE"}) > 1:
+            observed, ci, method = None, None, None  # no one candidate's figure stands for the claim
+    elif len(best_sides) > 1:
         why = f"The best-matched evidence disagrees ({sides_text(best_sides)}) against the claimed {p.value:g}: {verdict}."
     return Verdict(
         **base,
         **_empty(
             verdict=verdict,
             observed=observed,
-            margin_rel=(observed - float(p.value)) / float(p.value),
+            margin_rel=(observed - float(p.value)) / float(p.value) if observed is not None else None,
             interval=ci,
             interval_method=method,
-            read_method=u_read.method,
+            read_method=u_read.method
+            if observed is not None
+            else "none: the candidates differ in an unknown condition",
             evidence_used=tuple(used_final),
             evidence_set_aside=tuple(aside),
             conditions=u.comparisons,

@@ -48,3 +48,54 @@ def unknown_cap(
             "(a reading that assumes it would be judged on its own)"
         )
     return "INCONCLUSIVE"
+
+
+def _fmt(x: float) -> str:
+    return f"{x:,.0f}" if abs(x) >= 100 else f"{x:.3g}"
+
+
+def _value_of(ev: Evidence, name: str, basis: str | None) -> str | None:
+    """The value a record states for a condition the claim leaves unknown (for a per-system or per-node reading
+    with the deployment unknown, the record's system size stands for it: the figure scales with it)."""
+    value = getattr(ev.conditions, name)
+    if value is None and name == "deployment" and basis in ("system", "node") and ev.packages:
+        return f"{ev.packages} packages"
+    return None if value is None else str(value)
+
+
+def unknown_split(
+    conditions: ClaimConditions,
+    basis: str | None,
+    decided: Sequence[tuple[str, str, float]],
+    evidence_by_id: Mapping[str, Evidence],
+) -> dict[str, list[tuple[str, str, float]]]:
+    """The deciding records grouped by the values they state for the chip, model or deployment the claim leaves
+    unknown: ``"model = llama-2-70b"`` -> [(evidence id, outcome, observed), ...]; empty when no record names one.
+
+    ``decided`` is (evidence id, outcome, observed) per deciding record. These are the candidates a reading that
+    assumed each value would be judged on; a split among them is explained by the unknown, not a disagreement."""
+    missing = [n for n in DECIDING_UNKNOWNS if getattr(conditions, n) is None]
+    groups: dict[str, list[tuple[str, str, float]]] = {}
+    for eid, outcome, observed in decided:
+        ev = evidence_by_id[eid]
+        key = ", ".join(f"{n} = {v}" for n in missing if (v := _value_of(ev, n, basis)) is not None)
+        if key:
+            groups.setdefault(key, []).append((eid, outcome, observed))
+    return groups
+
+
+def split_text(groups: Mapping[str, Sequence[tuple[str, str, float]]], limit: int = 4) -> list[str]:
+    """One phrase per candidate value: ``with model = m it would be SUPPORTED (e1, 1,500)``, the best-valued record
+    of each outcome named (``and N more``), candidates with the most records first."""
+    out = []
+    for key, recs in sorted(groups.items(), key=lambda kv: (-len(kv[1]), kv[0]))[:limit]:
+        parts = []
+        for outcome in ("SUPPORTED", "REFUTED", "INCONCLUSIVE"):
+            these = sorted((x for x in recs if x[1] == outcome), key=lambda x: -x[2])
+            if these:
+                more = f" and {len(these) - 1} more" if len(these) > 1 else ""
+                parts.append(f"{outcome} ({these[0][0]}, {_fmt(these[0][2])}{more})")
+        out.append(f"with {key} it would be " + ", ".join(parts))
+    if len(groups) > limit:
+        out.append(f"{len(groups) - limit} more value(s)")
+    return out
