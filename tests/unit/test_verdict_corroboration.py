@@ -130,3 +130,14 @@ def test_an_org_alias_that_is_only_a_legal_form_is_a_one_line_error_naming_the_f
     split = Org(id="acme", name="Acme", aliases=["Acme Co.", "Ltd."], source=src)  # [Acme Co., Ltd.] unquoted
     with pytest.raises(UserError, match=r"data/orgs/acme.yaml: name 'Ltd.' is no organisation name"):
         org_index([split])
+
+
+def test_the_claimants_own_mlperf_closed_result_stays_self_reported_and_says_it_was_peer_reviewed():
+    own = ev(provenance=pub("NVIDIA", origin="peer-reviewed-submission"))
+    v = judge_claim(claim("nvidia"), [own], {"chip-a": HW()}, None, VerdictConfig(n_boot=50), orgs=ORGS)[0]
+    assert v.verdict == "SUPPORTED" and v.corroboration == "self-reported"
+    assert any("its own MLPerf closed-division submission" in n for n in v.notes)
+    paper = judge_claim(
+        claim("nvidia"), [ev(provenance=pub("NVIDIA"))], {"chip-a": HW()}, None, VerdictConfig(n_boot=50), orgs=ORGS
+    )[0]
+    assert paper.corroboration == "self-reported" and not any("MLPerf" in n for n in paper.notes)

@@ -12,7 +12,7 @@ from claimbench.judge.matching import (
 )
 from claimbench.judge.verdict.algebra import decide
 from claimbench.judge.verdict.conditions import _gather, _observed_of, _read_of, _repeat_groups
-from claimbench.judge.verdict.corroboration import _LABEL, Claimant, _strongest
+from claimbench.judge.verdict.corroboration import _LABEL, Claimant, _strongest, provenance_of
 from claimbench.judge.verdict.derived import transform_for
 from claimbench.judge.verdict.disagreement import disagreement_notes, sides_text, split_sides, spread_of
 from claimbench.judge.verdict.explain import (
@@ -316,6 +316,18 @@ def _backers(named: EvidenceUse, decisive: list[EvidenceUse], corr: str | None) 
     return f", from {', '.join(ids[:2])}{more}, which {'agrees' if len(ids) == 1 else 'agree'}"
 
 
+def _own_review(decisive: list[EvidenceUse], by_id) -> str:
+    """When every record behind a self-reported reading is the claimant's own MLPerf closed-division
+    submission: audited, though not independent (the label stays self-reported)."""
+    recs = [by_id.get(x.evidence_id) for x in decisive if x.corroboration == "self-reported"]
+    if recs and all(e is not None and provenance_of(e).origin == "peer-reviewed-submission" for e in recs):
+        return (
+            " (its own MLPerf closed-division submission: checked by MLPerf's submission checker and peer review, "
+            "but published by the claimant)"
+        )
+    return ""
+
+
 def _unknown_hints(r: ResolvedReading, groups, hints: list[str]) -> list[str]:
     """What would decide a reading whose records differ in a condition the claim leaves unknown: that condition
     (not more repeats or another kind of figure)."""
@@ -391,7 +403,9 @@ def _judge_single_read(claim, r, evidence, hardware, bound, cfg, tf, equivalent,
     if u_read.kind in ("lower_bound", "upper_bound"):
         notes.append(f"the evidence gives a {u_read.kind.replace('_', ' ')} only: {u_read.method}")
     if corr == "self-reported":
-        notes.append("self-reported: this reading rests only on the claimant's own figures")
+        notes.append(
+            "self-reported: this reading rests only on the claimant's own figures" + _own_review(decisive, ev_by_id)
+        )
     decide_list, cmd = _hints(claim, r, verdict, corr, bound, None if by_unknown else u_read.kind, aside=aside)
     if by_unknown:
         decide_list = _unknown_hints(r, groups, decide_list)
