@@ -442,3 +442,35 @@ def test_every_library_record_states_its_scenario_as_a_condition_claims_bind_on(
     recs = library_evidence()
     assert recs and all(r.conditions.scenario in ("offline", "server", "interactive") for r in recs)
     assert {r.conditions.scenario for r in recs} == {"offline", "server", "interactive"}
+
+
+def test_an_mlperf_power_result_gives_tokens_per_joule_on_system_power_and_decides_a_system_claim(evidence, frame):
+    from verdict_builders import make_claim
+    from verdict_builders import predicate as base_predicate
+
+    from claimbench.judge.verdict import VerdictConfig, judge_claim
+
+    row = frame.filter(pl.col("power_w").is_not_null() & (pl.col("scenario") == "Offline")).row(0, named=True)
+    e = evidence[row["id"]]
+    (pt,) = e.points
+    assert pt.output_tok_per_j == pytest.approx(row["result"] / row["power_w"]) and pt.power_basis == "system"
+    assert pt.power_w_per_package is None  # wall power of the whole system is no chip's power
+    cond = {
+        "hardware": e.conditions.hardware,
+        "model": e.conditions.model,
+        "precision": None,
+        "speculative": None,
+        "phase": None,
+        "slo": None,
+        "input_len": None,
+        "output_len": None,
+    }
+    hw = {h.id: h for h in HW}
+    for basis, want in (("system", "REFUTED"), ("chip", None)):
+        pred = base_predicate(pt.output_tok_per_j * 1.05, metric="output_tok_per_j", unit="tok/J", power_basis=basis)
+        v = judge_claim(make_claim(pred=pred, conditions=cond), [e], hw, None, VerdictConfig(n_boot=50))[0]
+        if want:
+            assert v.verdict == want and v.corroboration == "peer-reviewed", v.why
+            assert "on system power" in v.why
+        else:  # a chip claim is read per package from the chip's TDP (a lower bound), never from system power
+            assert "on system power" not in v.why and v.verdict != "REFUTED", v.why

@@ -432,6 +432,10 @@ def _point(row: dict[str, Any]) -> LoadPoint:
         ttft_limit_stat=None if offline or row["ttft_limit_ms"] is None else "p99",
         operating_point="max-throughput" if offline else "latency-limited",
         throughput_pm=stated_pm(row["result"]),
+        # a power result: the system's wall power measured under MLPerf's power rules during the run, so
+        # tokens per joule on the system basis (never a chip's: the host, fans and NICs are in it)
+        output_tok_per_j=row["result"] / row["power_w"] if row.get("power_w") else None,
+        power_basis="system" if row.get("power_w") else None,
         note=f"MLPerf {scenario} scenario{bound}",
     )
 

@@ -316,6 +316,13 @@ def _backers(named: EvidenceUse, decisive: list[EvidenceUse], corr: str | None) 
     return f", from {', '.join(ids[:2])}{more}, which {'agrees' if len(ids) == 1 else 'agree'}"
 
 
+def _per(metric: str, p, basis) -> str:
+    """What a figure is per: the card (or node, system), or for tokens per joule the power it divides by."""
+    if metric == "output_tok_per_j":
+        return f"on {getattr(p, 'power_basis', None) or 'chip'} power"
+    return f"per {basis or 'card'}"
+
+
 def _own_review(decisive: list[EvidenceUse], by_id) -> str:
     """When every record behind a self-reported reading is the claimant's own MLPerf closed-division
     submission: audited, though not independent (the label stays self-reported)."""
@@ -412,7 +419,7 @@ def _judge_single_read(claim, r, evidence, hardware, bound, cfg, tf, equivalent,
     iv = f" (interval {_fmtn(ci[0])}–{_fmtn(ci[1])})" if ci else ""
     bound_word = {"lower_bound": "at least ", "upper_bound": "at most "}.get(u_read.kind, "")
     why = (
-        f"{u.evidence_id} gives {bound_word}{_fmtn(observed)} {base['unit']} per {basis or 'card'}{iv} against the "
+        f"{u.evidence_id} gives {bound_word}{_fmtn(observed)} {base['unit']} {_per(metric, p, basis)}{iv} against the "
         f"claimed {p.value:g}: {verdict}; {_LABEL.get(corr, 'no corroboration')}{_backers(u, decisive, corr)}."
     )
     if verdict != uncapped:
