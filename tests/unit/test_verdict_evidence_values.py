@@ -192,3 +192,52 @@ def test_a_price_basis_goes_with_a_cost_metric_only():
 
     with pytest.raises(ValidationError, match="price_basis: only with metric"):
         make_claim(pred={**predicate(1000.0), "price_basis": "tco"})
+
+
+def priced(low, high=None):
+    from claimbench.judge.verdict.derived import PriceQuote
+
+    return {"chip-a": PriceQuote(low, "P, on-demand", PriceQuote(high, "Q, on-demand") if high else None)}
+
+
+def per_usd_claim(value):
+    return make_claim(pred=predicate(value, metric="output_tok_per_usd", unit="tok/USD"))
+
+
+def test_a_per_dollar_claim_that_holds_at_one_listed_price_and_fails_at_another_is_inconclusive():
+    # 1,000 tok/s per card: 3.6e6 tok/h; at $2/h 1.8e6 tok/USD, at $4/h 0.9e6 tok/USD
+    ev = [evidence("e", thr=1000.0)]
+    assert judge(per_usd_claim(1.5e6), ev, HWS, prices=priced(2.0, 4.0)).verdict == "INCONCLUSIVE"
+    assert judge(per_usd_claim(0.8e6), ev, HWS, prices=priced(2.0, 4.0)).verdict == "SUPPORTED"  # holds at both
+    assert judge(per_usd_claim(2.0e6), ev, HWS, prices=priced(2.0, 4.0)).verdict == "REFUTED"  # fails at the lowest
+    one = judge(per_usd_claim(1.5e6), ev, HWS, prices=priced(2.0))
+    assert one.verdict == "SUPPORTED"  # a single listed price decides
+    v = judge(per_usd_claim(1.5e6), ev, HWS, prices=priced(2.0, 4.0))
+    assert v.interval == pytest.approx((0.9e6, 1.8e6)) and "Q, on-demand" in v.read_method
+
+
+def test_a_spot_price_stands_for_a_chip_only_when_nothing_else_is_listed():
+    from claimbench.judge.verdict.derived import lowest_price_quotes
+    from claimbench.schema.hardware import PriceTable
+
+    def table(*rows):
+        src = [{"id": "s", "url": "https://example.org/p", "says": "x", "fields": ["usd_per_package_hour"]}]
+        prices = [
+            {
+                "hardware": "h",
+                "usd_per_package_hour": usd,
+                "provider": "P",
+                "offering": off,
+                "date": "2026-01",
+                "source": "s",
+            }
+            for usd, off in rows
+        ]
+        return PriceTable.model_validate({"id": "t", "prices": prices, "sources": src})
+
+    q = lowest_price_quotes([table((5.98, "B200 spot (interruptible)"), (6.03, "on-demand"), (10.57, "on-demand"))])[
+        "h"
+    ]
+    assert (float(q), float(q.highest)) == (6.03, 10.57)
+    only_spot = lowest_price_quotes([table((5.98, "B200 spot (interruptible)"))])["h"]
+    assert float(only_spot) == 5.98 and only_spot.highest is None

@@ -296,3 +296,19 @@ def test_a_decreasing_conversion_turns_the_ratio_interval_upside_down():
     (span,) = g.spans
     assert (span.interval_low, span.interval_high) == pytest.approx((1 / 1.05, 1 / 0.95))
     assert span.verdict == "REFUTED"  # the cost ratio is at least 0.952, above 0.9 whatever the precision
+
+
+def test_a_per_dollar_region_claim_that_flips_with_the_listed_price_is_inconclusive_and_names_it():
+    from claimbench.judge.verdict.derived import PriceQuote
+
+    # chip-a 1.5x chip-b's throughput everywhere; chip-a listed at $3/h and $6/h, chip-b at $3/h only:
+    # tok/$ ratio 1.5 at chip-a's lowest price, 1.5 x 3 / 6 = 0.75 at its highest
+    pred = predicate(1.0, metric="output_tok_per_usd", unit="x", ratio_to={"hardware": "chip-b"}, form="everywhere")
+    c = make_claim(pred=pred, conditions=NO_SLO)
+    recs = [frontier("a", [(10, 1500), (50, 900)]), frontier("b", [(10, 1000), (50, 600)], "chip-b")]
+    one_price = {"chip-a": PriceQuote(3.0, "P"), "chip-b": PriceQuote(3.0, "P")}
+    assert judge(c, recs, HWS, prices=one_price).verdict == "SUPPORTED"
+    two = {**one_price, "chip-a": PriceQuote(3.0, "P", PriceQuote(6.0, "Q, on-demand"))}
+    v = judge(c, recs, HWS, prices=two)
+    assert v.verdict == "INCONCLUSIVE"
+    assert any("depends on the listed prices" in n and "Q, on-demand" in n for n in v.notes)

@@ -9,9 +9,8 @@ upper bound of the power drawn, so tokens/s/W from it is a lower bound, and the 
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from claimbench.analyze.metrics import interactivity_tok_per_s
 from claimbench.judge.verdict.algebra import reciprocal
@@ -38,6 +37,10 @@ class _Transform:
     """For a per-W reading: the TDP the transform divides by (records with measured power use theirs)."""
     per_w: bool = False
     """A per-W reading (with or without a TDP to fall back on)."""
+    alt_fn: Callable[[float], float] | None = None
+    """For a per-$ reading with several listed prices: the same transform at the highest one (the reading's
+    interval spans both, so a claim that holds at one listed price and fails at another is INCONCLUSIVE)."""
+    alt_text: str = ""
 
 
 TDP_BOUND_TEXT = "a TDP is an upper bound of the power drawn, so tokens/s/W from it is a lower bound"
@@ -45,28 +48,40 @@ TDP_BOUND_TEXT = "a TDP is an upper bound of the power drawn, so tokens/s/W from
 
 class PriceQuote(float):
     """An hourly price per package that says where it comes from (provider, offering, date, source URL);
-    a plain float works too, and is then reported as a price of unstated source."""
+    a plain float works too, and is then reported as a price of unstated source. ``highest`` is the highest
+    price listed for the same chip (None when only one is listed), with its own ``highest_source``."""
 
     source: str
+    highest: PriceQuote | None
 
-    def __new__(cls, value: float, source: str = "") -> PriceQuote:
+    def __new__(cls, value: float, source: str = "", highest: PriceQuote | None = None) -> PriceQuote:
         """A price ``value`` in USD per package-hour, quoted from ``source``."""
         obj = super().__new__(cls, value)
         obj.source = source
+        obj.highest = highest if highest is not None and float(highest) > value else None
         return obj
 
 
+_INTERRUPTIBLE = ("spot", "interruptible", "preemptible")
+
+
 def lowest_price_quotes(tables: Iterable[PriceTable]) -> dict[str, PriceQuote]:
-    """The lowest listed price per package-hour of each chip (the most favourable to a per-$ claim),
-    each quoted with its provider, offering, date and source: the one price table verdicts and the
-    report's frontier use."""
-    prices: dict[str, PriceQuote] = {}
+    """The lowest listed price per package-hour of each chip (the most favourable to a per-$ claim), with the
+    highest listed one beside it, each quoted with its provider, offering, date and source: the one price
+    table verdicts and the report's frontier use. A spot (interruptible) price is no price of a service that
+    can be relied on: it is used only for a chip with no other listed price."""
+    listed: dict[str, list[tuple[float, str, bool]]] = {}
     for table in tables:
         urls = {src.id: src.url or src.citation or src.id for src in table.sources}
         for entry in table.prices:
-            if entry.usd_per_package_hour < prices.get(entry.hardware, math.inf):
-                where = f"{entry.provider}, {entry.offering}, {entry.date}, {urls.get(entry.source, entry.source)}"
-                prices[entry.hardware] = PriceQuote(entry.usd_per_package_hour, where)
+            where = f"{entry.provider}, {entry.offering}, {entry.date}, {urls.get(entry.source, entry.source)}"
+            spot = any(w in entry.offering.lower() for w in _INTERRUPTIBLE)
+            listed.setdefault(entry.hardware, []).append((entry.usd_per_package_hour, where, spot))
+    prices: dict[str, PriceQuote] = {}
+    for hw, quotes in listed.items():
+        usable = [q for q in quotes if not q[2]] or quotes
+        lo, hi = min(usable), max(usable)
+        prices[hw] = PriceQuote(lo[0], lo[1], PriceQuote(hi[0], hi[1]) if hi[0] > lo[0] else None)
     return prices
 
 
@@ -107,17 +122,21 @@ def _transform(metric: str, hw_id: str | None, hardware, prices: Mapping[str, fl
     price = prices.get(hw_id)
     if price is None:
         return None, f"an hourly price of one {hw_id} package (usd_per_package_hour): data/prices has none"
-    if metric == "output_tok_per_usd":
-        return (
-            _Transform("output_tok_per_s", lambda v: v * 3600 / price, False, f"× 3600 / {_price_text(price)}", True),
-            "",
-        )
-    return (
-        _Transform(
-            "output_tok_per_s", lambda v: price / (3600 * v) * 1e6, True, f"{_price_text(price)} ÷ tokens", True
-        ),
-        "",
+    high = getattr(price, "highest", None)
+    span = (
+        f"; the interval spans the listed prices, up to {_price_text(high)}: the claim names no price"
+        if high is not None
+        else ""
     )
+    if metric == "output_tok_per_usd":
+        tf = _Transform("output_tok_per_s", lambda v: v * 3600 / price, False, f"× 3600 / {_price_text(price)}", True)
+        alt = (lambda v: v * 3600 / high) if high is not None else None
+    else:
+        tf = _Transform(
+            "output_tok_per_s", lambda v: price / (3600 * v) * 1e6, True, f"{_price_text(price)} ÷ tokens", True
+        )
+        alt = (lambda v: high / (3600 * v) * 1e6) if high is not None else None
+    return replace(tf, alt_fn=alt, alt_text=span), ""
 
 
 def _apply(tf: _Transform, ro: ReadOut, factor: float) -> tuple[float, ReadOut]:
@@ -133,11 +152,18 @@ def _apply(tf: _Transform, ro: ReadOut, factor: float) -> tuple[float, ReadOut]:
     if ro.interval is not None:
         a, b = f(ro.interval[0]), f(ro.interval[1])
         interval = (min(a, b), max(a, b))
+    imethod = ro.interval_method
+    if tf.alt_fn is not None:  # the same read at the highest listed price: the interval covers both prices
+        alt = tf.alt_fn
+        ends = [alt(v * factor) for v in (ro.interval or (ro.value, ro.value))]
+        lo, hi = interval or (value, value)
+        interval = (min(lo, *ends), max(hi, *ends))
+        imethod = (imethod + "; " if imethod else "") + tf.alt_text.lstrip("; ")
     kind = reciprocal(ro.kind) if tf.decreasing else ro.kind
     if tf.per_w_tdp is not None and kind in ("point", "interpolated"):
         kind = "lower_bound"  # tokens/s ÷ TDP: the power drawn is at most the TDP
-    method = ro.method + (f"; then {tf.text}" if tf.text else "")
-    return value, ReadOut(value, kind, ro.bracket, ro.latency_field, method, reps, interval, ro.interval_method)
+    method = ro.method + (f"; then {tf.text}" if tf.text else "") + tf.alt_text
+    return value, ReadOut(value, kind, ro.bracket, ro.latency_field, method, reps, interval, imethod)
 
 
 def _measured(ev: Evidence) -> bool:

@@ -359,6 +359,28 @@ def _choose_pair(num, den, evidence, equivalent, metric):
     return _best_ratio_pair(num, den, evidence, equivalent, comps)
 
 
+def _across_prices(claim: Claim, frame, tf_a, tf_b, verdict: str, notes: list[str]) -> str:
+    """The class under the other listed prices of the two chips (each side's highest against the other's lowest):
+    a per-$ comparison that flips with the price chosen is INCONCLUSIVE, the prices named."""
+    fa, fb, cmp, rng, min_share = frame
+    combos = []
+    if tf_a.alt_fn is not None:
+        combos.append((replace(tf_a, fn=tf_a.alt_fn), tf_b, f"{claim.conditions.hardware} at its highest listed price"))
+    if tf_b.alt_fn is not None:
+        combos.append((tf_a, replace(tf_b, fn=tf_b.alt_fn), "the baseline at its highest listed price"))
+    lo, hi = (rng.interactivity_min_tok_s_user, rng.interactivity_max_tok_s_user) if rng else (None, None)
+    for a, b, what in combos:
+        k, c, to_claim = _threshold(claim, a, b)
+        other = overall_class(region_reading(fa, fb, k, c, to_claim, lo, hi), min_share)
+        if other != verdict:
+            notes.append(
+                f"the class depends on the listed prices: {verdict} at each chip's lowest listed price, {other} with "
+                f"{what} ({tf_a.alt_text.lstrip('; ') or tf_b.alt_text.lstrip('; ')})"
+            )
+            return "INCONCLUSIVE"
+    return verdict
+
+
 def judge_region(
     claim: Claim,
     r: ResolvedReading,
@@ -406,6 +428,8 @@ def judge_region(
     )
     min_share = 1.0 if p.form == "everywhere" else float(rng.min_share if rng and rng.min_share else 1.0)
     verdict = overall_class(reading, min_share) if ok else "NOT-COMPARABLE"
+    if ok and verdict in ("SUPPORTED", "REFUTED"):
+        verdict = _across_prices(claim, (fa, fb, cmp, rng, min_share), tf_a, tf_b, verdict, notes)
     verdict = unknown_cap(r.conditions, [(n.evidence_id, verdict), (d.evidence_id, verdict)], ev, verdict, notes)
     corr = _weakest([n.corroboration, d.corroboration])
     notes.append(f"regions: {_spans_text(reading)}")
