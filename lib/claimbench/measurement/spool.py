@@ -120,6 +120,10 @@ class RecordSpool:
         buf = self._buffer.get(level)
         if not buf:
             return
+        if self._writer is not None:  # a failed write raises here, while these rows are still buffered
+            self._pending = [f for f in self._pending if not f.done() or f.result()]
+            if len(self._pending) >= 2:
+                self._pending.pop(0).result()
         parts = self._parts.setdefault(level, [])
         path = self.folder / f"requests-L{level:04d}-p{len(parts):05d}.parquet"
         parts.append(path)  # named now, on disk once written (parts() and batches() wait for it)
@@ -130,9 +134,6 @@ class RecordSpool:
         if self._writer is None:
             self._write_part(path, buf)
             return
-        self._pending = [f for f in self._pending if not f.done() or f.result()]  # a failed write raises here
-        if len(self._pending) >= 2:
-            self._pending.pop(0).result()
         self._pending.append(self._writer.submit(self._write_part, path, buf))
 
     def _write_part(self, path: Path, rows: list[RequestRecord]) -> None:

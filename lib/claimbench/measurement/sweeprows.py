@@ -176,6 +176,8 @@ class SweepRows:
                 return
             except Exception as exc:  # disk full mid-level: measuring goes on, the rows stay in memory
                 self._salvage(f"spooling level {rec.level} failed", exc)
+                if any(r is rec for r in self._memory.get(rec.level, ())):
+                    return  # the spool had buffered it before the failure surfaced: salvaged already
         self._memory.setdefault(rec.level, []).append(rec)
         self._in_memory += 1
         self._note_memory()
