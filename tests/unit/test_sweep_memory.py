@@ -160,3 +160,40 @@ def test_a_failed_spool_write_keeps_its_rows_and_every_later_one_in_memory(tmp_p
     assert bundle.complete and bundle.requests.height == 2_000 and bundle.requests["request_id"].n_unique() == 2_000
     assert bundle.summary["n_ok"].to_list() == [sum(synthetic(0, i).ok and i % 97 != 0 for i in range(1_000))] * 2
     assert any("spooling level 0 failed: OSError" in w for w in bundle.manifest["warnings"])
+
+
+class InterruptedEngine(StreamingEngine):
+    """Level 1 is cut by Ctrl-C with requests in flight (appended, never done)."""
+
+    def run_level(self, level, prompts, run_t0, records, warmup=False, seed=0, request_timeout_s=None, **kw):
+        if level.level == 0:
+            return super().run_level(level, prompts, run_t0, records, warmup, seed, request_timeout_s, **kw)
+        for i in range(100):
+            rec = synthetic(level.level, i)
+            # times well before the run's end (which is real time: milliseconds after its start)
+            rec.scheduled_s, rec.sent_s, rec.done_s = rec.scheduled_s * 1e-4, rec.sent_s * 1e-4, rec.done_s * 1e-4
+            rec.first_token_s = rec.first_token_s * 1e-4 if rec.first_token_s is not None else None
+            rec.chunk_times_s = [t * 1e-4 for t in rec.chunk_times_s]
+            records.append(rec)
+            if i < 90:
+                kw["on_request_done"](rec)
+            else:  # in flight when the user pressed Ctrl-C: not ok, no error, no end yet
+                rec.ok, rec.error, rec.done_s, rec.first_token_s, rec.chunk_times_s = False, None, None, None, []
+        raise KeyboardInterrupt
+
+
+def test_requests_cut_by_an_interrupt_are_marked_when_read_back_and_count_in_the_partial_level(tmp_path):
+    bundle = read_bundle(run_measurement(config(tmp_path, n_levels=2), InterruptedEngine(500), {}))
+    assert bundle.manifest["status"] == "interrupted" and bundle.manifest["levels_completed"] == [0]
+    level1 = bundle.requests.filter(pl.col("level") == 1)
+    cut = level1.filter(pl.col("error") == "not completed: run interrupted")
+    assert level1.height == 100 and sorted(cut["request_id"].to_list()) == sorted(f"L1-m{i}" for i in range(90, 100))
+    assert (
+        cut["done_s"].n_unique() == 1
+        and cut["done_s"][0]
+        > level1["done_s"].drop_nulls().filter(level1["error"] != "not completed: run interrupted").max()
+    )  # the run's end, after every request that ended
+    row = bundle.summary.filter(pl.col("level") == 1).row(0, named=True)
+    failed_before = sum(not synthetic(1, i).ok and i % 97 != 0 for i in range(90))
+    assert row["n_failed"] == failed_before + 9  # of the 10 cut, L1-m97 is a warmup request
+    assert row["duration_s"] == pytest.approx(cut["done_s"][0] - level1.filter(~pl.col("warmup"))["sent_s"].min())
