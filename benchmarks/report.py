@@ -24,6 +24,7 @@ the start, and the tables below are single runs unless a spread is shown.
 | `evidence_library` | reading the MLPerf library (< 1 s) and `claimbench verify` with it (< 10 s) | `python -m benchmarks.evidence_library [--repeats N]` |
 | `analysis_system_scale` | exact summary + bootstrap CIs of a 500 M-chunk run streamed from parquet parts: time and peak memory vs the in-memory path | `python -m benchmarks.analysis_system_scale [--quick] [--chunks N]` |
 | `coordinator_memory` | coordinator memory over a simulated 10-minute level of 1,024 streams: records kept in a list vs spooled to parquet parts as they arrive | `python -m benchmarks.coordinator_memory [--quick] [--streams N] [--minutes M]` |
+| `runner_memory` | the measuring process's memory over the same simulated level through the runner (`claimbench measure`'s `_Sweep`): a pinned ref's runner vs the working tree's | `python -m benchmarks.runner_memory [--quick] [--streams N] [--minutes M] [--before REF]` |
 """
 
 
@@ -356,6 +357,40 @@ def coordinator_memory_section(r: dict[str, Any]) -> str:
     return "\n".join(out) + "\n"
 
 
+def runner_memory_section(r: dict[str, Any]) -> str:
+    st = r["settings"]
+    growth = r.get("rss_growth_mib_from_minute_2_to_end") or {}
+    out = [
+        "### The runner's path (`runner_memory`)",
+        "",
+        _machine(r.get("machine")) + f" Load average at the end {r.get('loadavg_at_end')}.",
+        "",
+        f"Simulated level: {st['streams']:,} streams × {st['simulated_minutes']:g} minutes, {st['chunks_per_request']} chunks "
+        f"per request (TTFT {1000 * st['ttft_s']:g} ms, a chunk every {1000 * st['gap_s']:g} ms). Path: {st['path']}. "
+        f"*before* = {st['before']}'s runner (every record kept for the run), *after* = {st['after']}. Resident memory "
+        "sampled every simulated minute (after a garbage collection; the last sample is at the level's end); *peak* = "
+        "`ru_maxrss` once the bundle is written (the end of the level: summary, audits, bundle write included).",
+        "",
+        "| runner | requests | chunk times | RSS at minute 1 MiB | RSS at minute 2 MiB | RSS at the end MiB | growth from minute 2 MiB | peak MiB | wall s |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for run in r["runs"]:
+        series = run["rss_by_simulated_minute"]
+        m1 = series[1][1] if len(series) > 1 else None
+        m2 = series[2][1] if len(series) > 2 else None
+        out.append(
+            f"| {run['side']} | {run['rows']:,} | {run['chunk_times']:,} | {_f(m1, 1)} | {_f(m2, 1)} | "
+            f"{_f(series[-1][1], 1)} | {_f(growth.get(run['side']), 1)} | {_f(run['peak_rss_mib'], 1)} | "
+            f"{_f(run['wall_s'], 1)} |"
+        )
+    out += ["", "RSS by simulated minute (MiB):", ""]
+    for run in r["runs"]:
+        out.append(f"- {run['side']}: " + ", ".join(f"{m:g}: {v:,.0f}" for m, v in run["rss_by_simulated_minute"]))
+    if r.get("note"):
+        out += ["", r["note"]]
+    return "\n".join(out) + "\n"
+
+
 def verify_many_claims_section(r: dict) -> str:
     """``verify`` on 10,000 claim files: wall time, progress, and where the time goes."""
     m = r["machine"]
@@ -392,6 +427,7 @@ def render() -> str:
         ("workers_scaling", workers_scaling_section),
         ("analysis_system_scale", analysis_system_scale_section),
         ("coordinator_memory", coordinator_memory_section),
+        ("runner_memory", runner_memory_section),
         ("verify_many_claims", verify_many_claims_section),
     ):
         r = read_result(name)

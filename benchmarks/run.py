@@ -1,6 +1,6 @@
 """Run every benchmark and regenerate ``benchmarks/README.md`` (``make bench``).
 
-    .venv/bin/python -m benchmarks.run [--quick] [--only client_accuracy,slo_search,analysis_scale,workers_scaling,analysis_system_scale,coordinator_memory] [--vllm]
+    .venv/bin/python -m benchmarks.run [--quick] [--only client_accuracy,slo_search,analysis_scale,workers_scaling,analysis_system_scale,coordinator_memory,runner_memory] [--vllm]
 
 ``--quick`` passes ``--quick`` to each (a few minutes in all); ``--vllm`` adds the SLO search on
 the real tiny vLLM engine (run it only when no other vLLM is running). A benchmark that fails is
@@ -24,6 +24,7 @@ ALL = (
     "workers_scaling",
     "analysis_system_scale",
     "coordinator_memory",
+    "runner_memory",
 )
 
 

@@ -8,11 +8,17 @@ and the finished rows of the level in flight are spooled into the journal as the
 (:class:`~claimbench.measurement.spool.RecordSpool`, a part at least every :data:`SPOOL_FLUSH_S`), so
 a SIGKILL or an OOM kill loses only the requests in flight and the last seconds of finished rows;
 the partial bundle names that level (``level_in_flight``) and its rows are read as a partial level.
+
+The runner holds a request's record only while it is in flight (:class:`~claimbench.measurement.sweeprows.SweepRows`):
+the summary is computed from the level's parts (:func:`~claimbench.analyze.streaming.summarize_batches`),
+the audits from tallies kept as rows arrive, and the journal's whole-level part and the bundle's
+``requests.parquet`` are streamed from the parts, so a run's memory does not grow with its length.
 """
 
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
@@ -20,11 +26,13 @@ from typing import Any, Protocol
 import polars as pl
 
 from claimbench.analyze import metrics
+from claimbench.analyze.streaming import summarize_batches
 from claimbench.errors import UserError
 from claimbench.measurement.multiturn import hit_rate, prefix_cache_counters
 from claimbench.measurement.progress import Progress, ProgressHook
-from claimbench.measurement.spool import RecordSpool
+from claimbench.measurement.spool import DEFAULT_BATCH_ROWS
 from claimbench.measurement.store import BundleJournal, monotonic, new_run_id, requests_frame, utc_now_iso
+from claimbench.measurement.sweeprows import LevelTally, SweepRows
 from claimbench.measurement.workload import WorkloadSpec, make_prompts, prompt_set_sha256
 from claimbench.schema.manifest import MANIFEST_SCHEMA_VERSION, RunManifest, RunStatus
 from claimbench.schema.records import LoadLevel, RequestRecord
@@ -32,6 +40,8 @@ from claimbench.version import __version__
 
 SPOOL_FLUSH_S = 2.0
 """The level in flight's finished rows reach the journal at least this often (a parquet part each time)."""
+SPOOL_BATCH_ROWS = DEFAULT_BATCH_ROWS
+"""Rows per spooled part at most (the spool's buffer, and the batch a level is read back in)."""
 
 
 class EngineDied(RuntimeError):
@@ -138,7 +148,7 @@ class _Sweep:
         self.journal_notes: list[str] = []
         self.calibration: dict[str, Any] | None = None
         self.spec = cfg.workload
-        self.records: list[RequestRecord] = []
+        self.rows: SweepRows | None = None  # the run's rows: held while in flight, then in the journal's parts
         self.search_result: Any = None
         self.energy: dict[int, dict[str, Any]] = {}
         self.requested_lengths: dict[int, float | None] = {}
@@ -148,10 +158,11 @@ class _Sweep:
         self.levels_run: list[LoadLevel] = []
         self.prompts: Any = None
         self.run_t0 = 0.0
-        self.spool: RecordSpool | None = None  # the level in flight's finished rows, into the journal
         self.in_flight: int | None = None  # the level being measured (named in the journal's manifest)
         self.journal_summary: pl.DataFrame | None = None  # the summary last written into the journal
-        self.spool_notes: list[str] = []
+        self.level_summary: dict[int, pl.DataFrame] = {}  # a completed level's metrics.summarize row, from its parts
+        self.level_source: dict[int, dict[str, Any]] = {}  # a completed level's prompt-source manifest
+        self.mark: tuple[str, float] | None = None  # (error, end_s) the run's end gives unfinished rows
 
     # ------------------------------------------------------------------ the run
     def run(self) -> Path:
@@ -167,11 +178,8 @@ class _Sweep:
             lost = getattr(engine, "incomplete_reason", lambda: None)()  # e.g. a client worker died
             if status == "complete" and lost:
                 status, status_reason = "incomplete", lost
-            end_t = monotonic() - self.run_t0
-            for rec in self.records:
-                if not rec.ok and rec.error is None:
-                    rec.error = f"not completed: run {status}"
-                    rec.done_s = rec.done_s if rec.done_s is not None else end_t
+            # rows neither ok nor failed (cut mid-request) are marked as they are read back (sweeprows.marked)
+            self.mark = (f"not completed: run {status}", monotonic() - self.run_t0)
             served = self._fidelity_sample() if status != "interrupted" else None
         finally:
             self.progress.end_level()  # no-op when the level ended normally
@@ -179,22 +187,23 @@ class _Sweep:
             self._close_spool()
         if served is not None:
             self._fidelity_reference(served)
-        req = requests_frame(self.records)
         summary = self.summary_of(self.levels_run)
         manifest = self.manifest_for(status, status_reason, summary)
         from claimbench.measurement import logcapture
 
         extra_files = {**getattr(engine, "bundle_files", lambda: {})(), **logcapture.bundle_files()}
+        # streamed from the journal's parts into the bundle (which replaces the journal)
+        req = self.rows.lazy_all(self._levels_with_rows(), self.mark) if self.rows else requests_frame([])
         return self.journal.finalize(manifest, req, summary, extra_files=extra_files)
+
+    def _levels_with_rows(self) -> list[int]:
+        """The levels run, in order (each once), that can hold rows."""
+        return list(dict.fromkeys(lv.level for lv in self.levels_run))
 
     def _close_spool(self) -> None:
         """End the spool's writer (its parts are in the journal, which the final bundle replaces)."""
-        spool, self.spool = self.spool, None
-        if spool is not None:
-            try:
-                spool.close()
-            except Exception as exc:  # the final bundle is written from memory anyway
-                self.spool_notes.append(f"spooling failed: {type(exc).__name__}: {exc}")
+        if self.rows is not None:
+            self.rows.close()
 
     def _prepare(self) -> None:
         """Calibrate the client, fit the workload to the engine, draw the prompts, open the journal."""
@@ -209,7 +218,9 @@ class _Sweep:
             self.journal.open(self.manifest_for("partial", "measuring: no level completed yet", self.summary_of([])))
         except OSError as exc:
             raise UserError(f"--out: cannot write into {cfg.out_dir}: {exc.strerror or exc}") from None
-        self.spool = RecordSpool(self.journal.path, redact=cfg.redact, flush_every_s=SPOOL_FLUSH_S, background=True)
+        self.rows = SweepRows(
+            self.journal.path, redact=cfg.redact, flush_every_s=SPOOL_FLUSH_S, batch_rows=SPOOL_BATCH_ROWS
+        )
 
     def _measure(self) -> tuple[RunStatus, str | None]:
         """The fixed levels or the SLO search; (status, reason) of how the sweep ended."""
@@ -284,25 +295,25 @@ class _Sweep:
 
     # ------------------------------------------------------------------ levels
     def _run_level(self, level: LoadLevel, prompts: Any, warmup: bool = False) -> None:
-        self.engine.run_level(
-            level,
-            prompts,
-            self.run_t0,
-            self.records,
-            warmup=warmup,
-            seed=self.spec.seed,
-            request_timeout_s=self.cfg.request_timeout_s,
-            on_request_done=self._request_done,
-        )
+        assert self.rows is not None  # prepared
+        try:
+            self.engine.run_level(
+                level,
+                prompts,
+                self.run_t0,
+                self.rows,  # type: ignore[arg-type]  # engines only append to it
+                warmup=warmup,
+                seed=self.spec.seed,
+                request_timeout_s=self.cfg.request_timeout_s,
+                on_request_done=self._request_done,
+            )
+        finally:
+            self.rows.settle()
 
     def _request_done(self, rec: RequestRecord) -> None:
-        """A request ended: into the journal's spool (durable within :data:`SPOOL_FLUSH_S`), then progress."""
-        if self.spool is not None:
-            try:
-                self.spool.append(rec)
-            except Exception as exc:  # disk full mid-level: measuring goes on; the level is made durable at its end
-                self.spool = None
-                self.spool_notes.append(f"spooling level {rec.level} failed: {type(exc).__name__}: {exc}")
+        """A request ended: out of memory into the journal's spool (durable within :data:`SPOOL_FLUSH_S`), then progress."""
+        if self.rows is not None:
+            self.rows.done(rec)
         self.progress.request_done(rec)
 
     def run_one(self, level: LoadLevel) -> None:
@@ -327,9 +338,12 @@ class _Sweep:
             self.energy[level.level] = _stop_meter(meter, self.cfg, self.engine)
             self.prefix_cache[level.level] = hit_rate(cache_before, prefix_cache_counters(self.engine))
         progress.end_level()
-        self.requested_lengths[level.level] = requested_input_len(
-            level_prompts, [r for r in self.records if r.level == level.level and not r.warmup and r.ok]
+        assert self.rows is not None  # prepared
+        self.requested_lengths[level.level] = requested_input_len_of_ids(
+            level_prompts, self.rows.request_ids(level.level)
         )
+        self.level_summary[level.level] = self._summarize_level(level)
+        self.level_source.update(self._source_of_level(level.level))
         self.completed.append(level.level)
         self.make_durable(level)
 
@@ -346,8 +360,7 @@ class _Sweep:
             ramp_s=base.ramp_s,
         )
         self.run_one(level)
-        mine = requests_frame([r for r in self.records if r.level == level.level])
-        return metrics.summarize(mine, levels_frame([level]), cfg.slos or None, cfg.percentile_method).to_dicts()[0]
+        return self.level_summary[level.level].to_dicts()[0]
 
     def mark_in_flight(self, level: LoadLevel) -> None:
         """Name the level about to be measured in the journal's manifest (its spooled rows are partial)."""
@@ -371,8 +384,9 @@ class _Sweep:
         self.in_flight = None
         if self.journal_notes:
             return  # the journal already failed once: the run goes on in memory
+        assert self.rows is not None  # prepared
         try:
-            mine = requests_frame([r for r in self.records if r.level == level.level])
+            mine = self.rows.lazy(level.level)  # streamed from the level's spooled parts into its whole part
             done = [lv for lv in self.levels_run if lv.level in self.completed]
             reason = (
                 f"measuring (or killed) after level {level.level}: the levels in levels_completed are durable, "
@@ -381,28 +395,35 @@ class _Sweep:
             summary = self.summary_of(done)
             self.journal.add_level(level.level, mine, summary, self.manifest_for("partial", reason, summary))
             self.journal_summary = summary
-            self._discard_spooled(level.level)
+            self.rows.made_durable(level.level, self.journal.path / f"requests-L{level.level:04d}.parquet")
         except Exception as exc:  # disk full mid-run: keep measuring; the final write is tried anyway
             self.journal_notes.append(f"journal write failed after level {level.level}: {type(exc).__name__}: {exc}")
 
-    def _discard_spooled(self, level: int) -> None:
-        """Remove a completed level's spooled parts (its rows are in the whole-level part now)."""
-        if self.spool is None:
-            return
-        try:
-            self.spool.discard(level)
-        except Exception as exc:  # a background write failed: the reader ignores a completed level's parts
-            self.spool = None
-            self.spool_notes.append(f"spooling level {level} failed: {type(exc).__name__}: {exc}")
-
     # ------------------------------------------------------------------ outputs
+    def _summarize_level(self, level: LoadLevel, mark: tuple[str, float] | None = None) -> pl.DataFrame:
+        """:func:`metrics.summarize`'s row of one level, streamed from its parts (percentiles exact,
+        means to summation order; memory: one batch and the level's per-request columns)."""
+        cfg = self.cfg
+        if self.rows is None:
+            return metrics.summarize(requests_frame([]), levels_frame([level]), cfg.slos or None, cfg.percentile_method)
+        batches = self.rows.batches(level.level, mark)
+        return summarize_batches(batches, levels_frame([level]), cfg.slos or None, cfg.percentile_method)
+
+    def _level_row(self, level: LoadLevel) -> pl.DataFrame:
+        """A level's summary row: the one computed when it completed, unless the run's end marks rows of it."""
+        cached = self.level_summary.get(level.level)
+        tally = self.rows.tally.get(level.level) if self.rows is not None else None
+        if cached is not None and (self.mark is None or tally is None or not tally.unfinished):
+            return cached
+        return self._summarize_level(level, self.mark)
+
     def summary_of(self, levels: list[LoadLevel]) -> pl.DataFrame:
         cfg = self.cfg
-        req = requests_frame(self.records)
-        summary = with_energy(
-            metrics.summarize(req, levels_frame(levels), cfg.slos or None, cfg.percentile_method), self.energy
-        )
-        summary = with_lengths(summary, req, self.requested_lengths)
+        empty = metrics.summarize(requests_frame([]), levels_frame([]), cfg.slos or None, cfg.percentile_method)
+        raw = pl.concat([empty, *(self._level_row(lv) for lv in levels)], how="vertical").sort("level")
+        summary = with_energy(raw, self.energy)
+        tallies = self.rows.tally if self.rows is not None else {}
+        summary = with_lengths_of(summary, tallies, self.requested_lengths)
         rates = {k: v.get("hit_rate") for k, v in self.prefix_cache.items()}
         summary = with_fidelity(summary, self.fidelity)
         return summary.join(
@@ -414,27 +435,48 @@ class _Sweep:
             how="left",
         )
 
-    def _warnings(
-        self, summary: pl.DataFrame, measured: list[RequestRecord], flagged: list[RequestRecord]
-    ) -> list[str]:
+    def _warnings(self, summary: pl.DataFrame) -> list[str]:
         warnings = [w for w in (client_warning(row, self.calibration, self.engine) for row in summary.to_dicts()) if w]
         if self.search_result is not None:
             warnings += [f"SLO search: {w}" for w in self.search_result.warnings]
-        warnings += self.journal_notes + self.spool_notes
-        if flagged:
+        rows = self.rows
+        warnings += self.journal_notes + (rows.notes if rows is not None else [])
+        if rows is not None and rows.flagged:
             warnings.append(
-                f"{len(flagged)} requests: the server's usage disagreed with the streamed chunks or the requested "
-                f"length (see token_count_note in requests.parquet), e.g. {flagged[0].token_count_note}"
+                f"{rows.flagged} requests: the server's usage disagreed with the streamed chunks or the requested "
+                f"length (see token_count_note in requests.parquet), e.g. {rows.first_flagged_note}"
             )
         return warnings
+
+    def _source_of_level(self, level: int, mark: tuple[str, float] | None = None) -> dict[int, dict[str, Any]]:
+        """The prompt source's manifest of one level's rows ({level: manifest}), or nothing."""
+        fn = getattr(self.cfg.prompt_source, "manifest", None)
+        if not callable(fn) or self.rows is None:
+            return {}
+        return {level: fn(self.rows.slim(level, mark))}
+
+    def _source_manifest(self) -> dict[str, Any]:
+        """What the prompt source adds to the manifest (multi-turn ordering): its manifest of no rows,
+        merged with each level's (a level's is computed once it completes, or with the run's end marks)."""
+        fn = getattr(self.cfg.prompt_source, "manifest", None)
+        if not callable(fn):
+            return {}
+        out = fn([])
+        for level in self._levels_with_rows():
+            tally = self.rows.tally.get(level) if self.rows is not None else None
+            if self.mark is not None and (level not in self.level_source or (tally is not None and tally.unfinished)):
+                part = self._source_of_level(level, self.mark).get(level, {})
+            else:
+                part = self.level_source.get(level, {})
+            out = merge_manifest(out, part)
+        return out
 
     def manifest_for(self, status: RunStatus, status_reason: str | None, summary: pl.DataFrame) -> RunManifest:
         """The run's manifest now (a journal's while measuring, the bundle's at the end).
 
         A new manifest key goes here and, typed, on :class:`~claimbench.schema.manifest.RunManifest`."""
         cfg, spec = self.cfg, self.spec
-        measured = [r for r in self.records if not r.warmup and r.ok]
-        flagged = [r for r in measured if r.token_count_note]
+        rows = self.rows
         final = status != "partial"
         return RunManifest.model_validate(
             {
@@ -467,29 +509,25 @@ class _Sweep:
                 },
                 "client_calibration": self.calibration,
                 "client_capacity": client_capacity_of(self.engine, self.calibration),
-                "warnings": self._warnings(summary, measured, flagged),
+                "warnings": self._warnings(summary),
                 "slos": cfg.slos,
                 "percentile_method": cfg.percentile_method,
                 "request_timeout_s": cfg.request_timeout_s,
                 "platform": self.fingerprint,
                 "energy": {str(k): v for k, v in sorted(self.energy.items())},
                 "output_length_audit": {
-                    "requests_ok": len(measured),
-                    "requests_short": sum(
-                        1 for r in measured if (r.output_tokens or 0) < (r.requested_output_tokens or 0)
-                    ),
-                    "requests_long": sum(
-                        1 for r in measured if (r.output_tokens or 0) > (r.requested_output_tokens or 0)
-                    ),
+                    "requests_ok": rows.requests_ok if rows else 0,
+                    "requests_short": rows.requests_short if rows else 0,
+                    "requests_long": rows.requests_long if rows else 0,
                 },
                 "token_count_audit": {
-                    "requests_usage_flagged": len(flagged),
+                    "requests_usage_flagged": rows.flagged if rows else 0,
                     "rule": "usage below the streamed chunk count or above the requested length is not trusted: "
                     "the chunk count is used and token_count_note says why",
                 },
                 "prefix_cache": {str(k): v for k, v in sorted(self.prefix_cache.items())},
                 "fidelity": self.fidelity,
-                **_source_manifest(cfg.prompt_source, self.records),
+                **self._source_manifest(),
                 **cfg.extra_manifest,
             }
         )
@@ -561,22 +599,54 @@ def with_fidelity(summary: pl.DataFrame, fidelity: dict[str, Any] | None) -> pl.
     )
 
 
-def _source_manifest(source: Any, records: list[RequestRecord]) -> dict[str, Any]:
-    """What the prompt source adds to the manifest once requests exist (multi-turn ordering), or nothing."""
-    fn = getattr(source, "manifest", None)
-    return fn(records) if callable(fn) else {}
+def merge_manifest(base: dict[str, Any], more: dict[str, Any]) -> dict[str, Any]:
+    """``base`` with ``more`` merged in, nested dicts key by key (a prompt source's per-level manifests)."""
+    out = dict(base)
+    for k, v in more.items():
+        out[k] = merge_manifest(out[k], v) if isinstance(v, dict) and isinstance(out.get(k), dict) else v
+    return out
 
 
 def requested_input_len(prompts: Any, records: list[RequestRecord]) -> float | None:
     """Mean token count of the prompts the ok requests of a level were built from (by prompt index)."""
-    lens = []
-    for rec in records:
+    return requested_input_len_of_ids(prompts, (rec.request_id for rec in records))
+
+
+def requested_input_len_of_ids(prompts: Any, request_ids: Iterable[str]) -> float | None:
+    """:func:`requested_input_len` of the requests' ids (streamed: one count and one sum held)."""
+    total, n = 0, 0
+    for request_id in request_ids:
         try:
-            index = int(rec.request_id.rsplit("-", 1)[1][1:])
-            lens.append(len(prompts[index].token_ids))
+            index = int(request_id.rsplit("-", 1)[1][1:])
+            total += len(prompts[index].token_ids)
         except (ValueError, IndexError):
             continue
-    return sum(lens) / len(lens) if lens else None
+        n += 1
+    return total / n if n else None
+
+
+def with_lengths_of(
+    summary: pl.DataFrame, tallies: dict[int, LevelTally], requested: dict[int, float | None]
+) -> pl.DataFrame:
+    """:func:`with_lengths` from each level's running token sums (:class:`~.sweeprows.LevelTally`):
+    integer sums over the ok, measured rows, so the means equal the column means exactly."""
+    means = {lv: t.means() for lv, t in tallies.items() if t.isl_n or t.osl_requested_n or t.osl_n}
+    got = pl.DataFrame(
+        {
+            "level": list(means),
+            **{
+                c: [m[c] for m in means.values()]
+                for c in ("isl_mean_tokens", "osl_requested_mean_tokens", "osl_mean_tokens")
+            },
+        },
+        schema={
+            "level": pl.Int64,
+            "isl_mean_tokens": pl.Float64,
+            "osl_requested_mean_tokens": pl.Float64,
+            "osl_mean_tokens": pl.Float64,
+        },
+    )
+    return _join_lengths(summary, got, requested)
 
 
 def with_lengths(summary: pl.DataFrame, requests: pl.DataFrame, requested: dict[int, float | None]) -> pl.DataFrame:
@@ -600,6 +670,10 @@ def with_lengths(summary: pl.DataFrame, requests: pl.DataFrame, requested: dict[
                 "osl_mean_tokens": pl.Float64,
             }
         )
+    return _join_lengths(summary, got, requested)
+
+
+def _join_lengths(summary: pl.DataFrame, got: pl.DataFrame, requested: dict[int, float | None]) -> pl.DataFrame:
     asked = pl.DataFrame(
         {"level": list(requested), "isl_requested_mean_tokens": list(requested.values())},
         schema={"level": pl.Int64, "isl_requested_mean_tokens": pl.Float64},

@@ -82,6 +82,9 @@ class RecordSpool:
         self.rows: dict[int, int] = {}  # rows received per level
         self.ok: dict[int, int] = {}  # of which ok (measured, not warmup)
         self.max_buffered = 0  # the most rows ever held at once (the memory bound, checked by tests)
+        self.buffered = 0  # rows held now, waiting for their part
+        self._failed: list[RequestRecord] = []  # rows of parts whose write failed (see salvage)
+        self._failed_paths: set[Path] = set()
         self._writer = ThreadPoolExecutor(1, thread_name_prefix="claimbench-spool") if background else None
         self._switch_interval = sys.getswitchinterval() if background else None
         if self._switch_interval is not None:
@@ -97,7 +100,7 @@ class RecordSpool:
         self.rows[rec.level] = self.rows.get(rec.level, 0) + 1
         if rec.ok and not rec.warmup:
             self.ok[rec.level] = self.ok.get(rec.level, 0) + 1
-        held = sum(len(b) for b in self._buffer.values())
+        held = self.buffered = self.buffered + 1
         self.max_buffered = max(self.max_buffered, held)
         if len(buf) >= self.batch_rows or chunks >= self.batch_chunks:
             self._write(rec.level)
@@ -117,23 +120,30 @@ class RecordSpool:
         buf = self._buffer.get(level)
         if not buf:
             return
+        if self._writer is not None:  # a failed write raises here, while these rows are still buffered
+            self._pending = [f for f in self._pending if not f.done() or f.result()]
+            if len(self._pending) >= 2:
+                self._pending.pop(0).result()
         parts = self._parts.setdefault(level, [])
         path = self.folder / f"requests-L{level:04d}-p{len(parts):05d}.parquet"
         parts.append(path)  # named now, on disk once written (parts() and batches() wait for it)
         self._buffer[level] = []
         self._chunks[level] = 0
+        self.buffered -= len(buf)
         self._last_write = self._clock()
         if self._writer is None:
             self._write_part(path, buf)
             return
-        self._pending = [f for f in self._pending if not f.done() or f.result()]  # a failed write raises here
-        if len(self._pending) >= 2:
-            self._pending.pop(0).result()
         self._pending.append(self._writer.submit(self._write_part, path, buf))
 
     def _write_part(self, path: Path, rows: list[RequestRecord]) -> None:
-        frame = redact_requests(requests_frame(rows), self.redactor)
-        _write_durable(path, frame.write_parquet)
+        try:
+            frame = redact_requests(requests_frame(rows), self.redactor)
+            _write_durable(path, frame.write_parquet)
+        except BaseException:  # the rows stay reachable (salvage) rather than lost with the part
+            self._failed.extend(rows)
+            self._failed_paths.add(path)
+            raise
 
     def wait(self) -> None:
         """Wait for the parts being written in the background (the first failure is raised)."""
@@ -145,7 +155,7 @@ class RecordSpool:
         """Forget a level: its buffered rows are dropped and its parts removed (the journal now holds
         the whole level in one part)."""
         self.wait()
-        self._buffer.pop(level, None)
+        self.buffered -= len(self._buffer.pop(level, []))
         self._chunks.pop(level, None)
         for path in self._parts.pop(level, []):
             path.unlink(missing_ok=True)
@@ -167,6 +177,24 @@ class RecordSpool:
             if self._switch_interval is not None:
                 sys.setswitchinterval(self._switch_interval)
                 self._switch_interval = None
+
+    def salvage(self) -> tuple[dict[int, list[Path]], list[RequestRecord]]:
+        """After a failed write: the parts that are on disk (per level) and every row that is not in
+        them (rows of failed parts, buffered rows). The spool takes nothing more afterwards."""
+        for f in self._pending:
+            try:
+                f.result()
+            except Exception:  # noted by whoever saw the first failure; its rows are in self._failed
+                pass
+        self._pending = []
+        rows = self._failed + [r for b in self._buffer.values() for r in b]
+        self._failed, self._buffer, self.buffered = [], {}, 0
+        written = {lv: [p for p in ps if p not in self._failed_paths] for lv, ps in self._parts.items()}
+        try:
+            self.close()
+        except Exception:  # nothing is buffered any more: only the writer's shutdown is left
+            pass
+        return written, rows
 
     def parts(self, level: int | None = None) -> list[Path]:
         """The parts written so far (of one level, or of all levels in level order)."""

@@ -92,6 +92,16 @@ def redact_requests(frame: pl.DataFrame, redactor: Redactor) -> pl.DataFrame:
     )
 
 
+def _write_requests(path: Path, requests: pl.DataFrame | pl.LazyFrame, redactor: Redactor) -> None:
+    """Write a requests frame to ``path``. A lazy frame is streamed (its rows never all in memory);
+    it must be made of rows already redacted with the same secrets (a run's spooled and journal
+    parts are), so it is written as it is."""
+    if isinstance(requests, pl.LazyFrame):
+        requests.sink_parquet(path)
+    else:
+        redact_requests(requests, redactor).write_parquet(path)
+
+
 def _fsync_dir(path: Path) -> None:
     fd = os.open(path, os.O_RDONLY)
     try:
@@ -119,7 +129,7 @@ def _write_durable(path: Path, write) -> None:
 def write_bundle(
     out_dir: str | Path,
     manifest: RunManifest | dict[str, Any],
-    requests: pl.DataFrame,
+    requests: pl.DataFrame | pl.LazyFrame,
     summary: pl.DataFrame,
     extra_files: dict[str, Path] | None = None,
     redact: Iterable[str] = (),
@@ -140,7 +150,7 @@ def write_bundle(
         raise FileExistsError(f"bundle {final} exists; bundles are never overwritten")
     tmp = Path(tempfile.mkdtemp(prefix=f".{run_id}.", dir=out_dir))
     try:
-        redact_requests(requests, redactor).write_parquet(tmp / "requests.parquet")
+        _write_requests(tmp / "requests.parquet", requests, redactor)
         summary.write_parquet(tmp / "summary.parquet")
         for name, src in (extra_files or {}).items():
             if Path(src).is_file():
@@ -197,12 +207,16 @@ class BundleJournal:
         _write_durable(self.path / MANIFEST_FILE, lambda p: p.write_text(text))
 
     def add_level(
-        self, level: int, requests: pl.DataFrame, summary: pl.DataFrame, manifest: RunManifest | dict[str, Any]
+        self,
+        level: int,
+        requests: pl.DataFrame | pl.LazyFrame,
+        summary: pl.DataFrame,
+        manifest: RunManifest | dict[str, Any],
     ) -> None:
-        """Make one completed level durable: its rows as a part, then summary and manifest."""
+        """Make one completed level durable: its rows as a part (a lazy frame of redacted parts is
+        streamed, see :func:`_write_requests`), then summary and manifest."""
         part = self.path / f"requests-L{level:04d}.parquet"
-        frame = redact_requests(requests, self.redactor)
-        _write_durable(part, frame.write_parquet)
+        _write_durable(part, lambda p: _write_requests(p, requests, self.redactor))
         _write_durable(self.path / "summary.parquet", summary.write_parquet)
         self.write_manifest(manifest)
         _fsync_dir(self.path)
@@ -211,7 +225,7 @@ class BundleJournal:
     def finalize(
         self,
         manifest: RunManifest | dict[str, Any],
-        requests: pl.DataFrame,
+        requests: pl.DataFrame | pl.LazyFrame,
         summary: pl.DataFrame,
         extra_files: dict[str, Path] | None = None,
     ) -> Path:
