@@ -11,10 +11,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from claimbench.judge.verdict.algebra import decide
+from claimbench.judge.verdict.algebra import bound_word, decide
 from claimbench.judge.verdict.types import EvidenceUse, SpreadEntry
 
-__all__ = ["disagreement_notes", "sides_text", "spread_of", "split_sides"]
+__all__ = ["could_be_noise", "disagreement_notes", "sides_text", "spread_of", "split_sides"]
 
 _CONCLUSIVE = ("SUPPORTED", "REFUTED")
 
@@ -39,7 +39,15 @@ def spread_of(used: Sequence[EvidenceUse], best_ids: set[str], predicate) -> tup
             predicate.value_pm,
         )
         out.append(
-            SpreadEntry(u.evidence_id, u.observed, u.read.kind, outcome, u.corroboration, u.evidence_id in best_ids)
+            SpreadEntry(
+                u.evidence_id,
+                u.observed,
+                u.read.kind,
+                outcome,
+                u.corroboration,
+                u.evidence_id in best_ids,
+                u.interval,
+            )
         )
     out.sort(key=lambda s: not s.best_matched)
     return tuple(out)
@@ -60,9 +68,27 @@ def sides_text(sides: dict[str, list[SpreadEntry]]) -> str:
     for outcome in _CONCLUSIVE:
         recs = sides.get(outcome, [])
         if recs:
-            items = ", ".join(f"{s.evidence_id} ({_fmt(s.observed)}, {s.corroboration or 'unlabelled'})" for s in recs)
+            items = ", ".join(
+                f"{s.evidence_id} ({bound_word(s.kind)}{_fmt(s.observed)}, {s.corroboration or 'unlabelled'})"
+                for s in recs
+            )
             parts.append(f"{outcome} by {items}")
     return "; ".join(parts)
+
+
+NEAR = 0.05
+"""Intervals whose ends are within this share of each other "nearly overlap": a split among them could be noise."""
+
+
+def could_be_noise(entries: Sequence[SpreadEntry]) -> bool:
+    """Whether the records' own intervals (a figure without one: the figure itself) nearly share a value, so that
+    more repeats or per-request samples could settle their disagreement; otherwise what differs between them
+    (round, precision, scale, the range measured) does, and repeats would not."""
+    if not entries:
+        return True
+    lows = [s.interval[0] if s.interval else s.observed for s in entries]
+    highs = [s.interval[1] if s.interval else s.observed for s in entries]
+    return max(lows) <= min(highs) * (1.0 + NEAR)
 
 
 def disagreement_notes(spread: Sequence[SpreadEntry], verdict: str, unit: str | None) -> list[str]:
@@ -79,7 +105,10 @@ def disagreement_notes(spread: Sequence[SpreadEntry], verdict: str, unit: str | 
     if len(values) > 1:
         lo, hi = min(values), max(values)
         ratio = f" ({hi / lo:.2g}x apart)" if lo > 0 else ""
+        bounds = sum(1 for s in spread if bound_word(s.kind) or s.kind == "unknown")
+        of_which = f"; {bounds} of them only a bound or of unknown kind" if bounds else ""
         notes.append(
             f"spread of matching evidence: {_fmt(lo)}–{_fmt(hi)} {unit or ''}{ratio} over {len(values)} records"
+            + of_which
         )
     return notes
