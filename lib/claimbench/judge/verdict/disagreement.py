@@ -9,12 +9,20 @@ ratio) is always stated when there is more than one record.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 from claimbench.judge.verdict.algebra import bound_word, decide
 from claimbench.judge.verdict.types import EvidenceUse, SpreadEntry
 
-__all__ = ["could_be_noise", "disagreement_notes", "sides_text", "spread_of", "split_sides"]
+__all__ = [
+    "could_be_noise",
+    "disagreement_notes",
+    "not_noise_hint",
+    "sides_text",
+    "spread_of",
+    "split_sides",
+    "what_differs",
+]
 
 _CONCLUSIVE = ("SUPPORTED", "REFUTED")
 
@@ -89,6 +97,57 @@ def could_be_noise(entries: Sequence[SpreadEntry]) -> bool:
     lows = [s.interval[0] if s.interval else s.observed for s in entries]
     highs = [s.interval[1] if s.interval else s.observed for s in entries]
     return max(lows) <= min(highs) * (1.0 + NEAR)
+
+
+def what_differs(described: Mapping[str, Iterable[Mapping[str, str]]]) -> list[str]:
+    """The conditions that tell the supporting records from the refuting ones (no value on both sides):
+    ``MLPerf round (REFUTED: v5.1; SUPPORTED: v6.0, v6.1)``. ``described``: outcome -> each record's conditions."""
+    values: dict[str, dict[str, set[str]]] = {}
+    for outcome, records in described.items():
+        for rec in records:
+            for name, v in rec.items():
+                values.setdefault(name, {}).setdefault(outcome, set()).add(v)
+    out = []
+    for name, by in values.items():
+        if len(by) > 1 and not (by.get("SUPPORTED", set()) & by.get("REFUTED", set())):
+            shown = "; ".join(
+                f"{o}: {', '.join(sorted(vs)[:3])}{' ...' if len(vs) > 3 else ''}" for o, vs in sorted(by.items())
+            )
+            out.append(f"{name} ({shown})")
+    return out
+
+
+def ranges_by(entries: Sequence[SpreadEntry], value_of: Mapping[str, str], name: str) -> str | None:
+    """``MLPerf round: v5.1 1,906–2,086; v6.0 3,570–3,661`` — the records' values per value of one condition, when
+    they come from more than one (None otherwise)."""
+    groups: dict[str, list[float]] = {}
+    for s in entries:
+        if s.evidence_id in value_of:
+            groups.setdefault(value_of[s.evidence_id], []).append(s.observed)
+    if len(groups) < 2:
+        return None
+    parts = [f"{k} {_fmt(min(v))}" + (f"–{_fmt(max(v))}" if max(v) > min(v) else "") for k, v in sorted(groups.items())]
+    return f"{name}: " + "; ".join(parts)
+
+
+def not_noise_hint(differs: Sequence[str], what: str = "records", ranges: str | None = None) -> str:
+    """What would decide records that disagree by more than their own precision: figures under one condition
+    (``ranges``: the values per value of a condition that does not split them cleanly, e.g. per MLPerf round)."""
+    if not differs and ranges:
+        return (
+            f"The {what} disagree by more than their own precision (not noise), and come from different settings "
+            f"({ranges}): figures under the claim's own conditions (one round, software and scale) would decide it."
+        )
+    if not differs:
+        return (
+            f"The {what} disagree by more than their own precision (not noise), in something they do not state "
+            "(system, software, power limits): figures from one source, run the same way, would decide it."
+        )
+    return (
+        f"The {what} disagree in what they were run under, not by noise: "
+        + "; ".join(differs)
+        + ". Figures under the claim's own conditions (one round, division, precision and scale) would decide it."
+    )
 
 
 def disagreement_notes(spread: Sequence[SpreadEntry], verdict: str, unit: str | None) -> list[str]:

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from claimbench.schema.evidence import Evidence
 
-__all__ = ["MlperfOrigin", "mlperf_origin", "origin_gap", "origin_key"]
+__all__ = ["MlperfOrigin", "describe", "mlperf_origin", "origin_gap", "origin_key"]
 
 _DIVISIONS = ("closed", "open", "network")
 
@@ -63,4 +63,14 @@ def origin_gap(num: Evidence, den: Evidence) -> list[str]:
         )
     elif a.division == "open":
         out.append("both sides are MLPerf open-division results: each may have changed the model in its own way")
+    return out
+
+
+def describe(ev: Evidence) -> dict[str, str]:
+    """What one record was run under, for naming what differs between records that disagree."""
+    o = mlperf_origin(ev)
+    out = {"precision": ev.conditions.precision or "?", "system size": f"{ev.packages or '?'} packages"}
+    if o is not None:
+        out["MLPerf round"] = o.round
+        out["MLPerf division"] = o.division
     return out

@@ -16,7 +16,14 @@ from claimbench.judge.verdict.algebra import bound_word, decide, divide, normal_
 from claimbench.judge.verdict.conditions import _gather, _observed_of, _read_of
 from claimbench.judge.verdict.corroboration import _LABEL, Claimant, _weakest
 from claimbench.judge.verdict.derived import transform_for
-from claimbench.judge.verdict.disagreement import could_be_noise, disagreement_notes, sides_text, split_sides
+from claimbench.judge.verdict.disagreement import (
+    could_be_noise,
+    disagreement_notes,
+    not_noise_hint,
+    sides_text,
+    split_sides,
+    what_differs,
+)
 from claimbench.judge.verdict.explain import (
     _base,
     _caveats,
@@ -30,7 +37,7 @@ from claimbench.judge.verdict.index import by_id as evidence_by_id
 from claimbench.judge.verdict.intervals import (
     _percentile_interval,
 )
-from claimbench.judge.verdict.origin import mlperf_origin, origin_gap, origin_key
+from claimbench.judge.verdict.origin import describe, origin_gap, origin_key
 from claimbench.judge.verdict.ratio_evidence import judge_by_ratio_records, ratio_records, ratio_spread
 from claimbench.judge.verdict.stated import STATED_COST, on_price_basis, price_basis_missing, states_cost
 from claimbench.judge.verdict.types import (
@@ -429,40 +436,18 @@ def _s(v) -> str:
     return v if isinstance(v, str) else str(getattr(v, "method", v))
 
 
-def _pair_describe(n_ev, d_ev) -> dict[str, str]:
-    """What a pair was run under, for naming what differs between pairs that disagree."""
-    a, b = mlperf_origin(n_ev), mlperf_origin(d_ev)
-    out = {
-        "precision": f"{n_ev.conditions.precision or '?'} / {d_ev.conditions.precision or '?'}",
-        "system size": f"{n_ev.packages or '?'} / {d_ev.packages or '?'} packages",
-    }
-    if a is not None and b is not None:
-        out["MLPerf round"] = f"{a.round} / {b.round}"
-        out["MLPerf division"] = f"{a.division} / {b.division}"
-    return out
-
-
 def _what_differs(sides, pairs, ev_by_id) -> list[str]:
-    """The conditions whose values differ between the pairs that support and those that refute: ``MLPerf round
-    (SUPPORTED: v6.0 / v5.1; REFUTED: v5.1 / v5.1)``."""
-    if len(sides) < 2:
-        return []
-    values: dict[str, dict[str, set[str]]] = {}
+    """The conditions whose values tell the supporting pairs from the refuting ones: ``MLPerf round (REFUTED: v5.1 /
+    v5.1; SUPPORTED: v6.0 / v5.1)``, each pair's values as numerator / denominator."""
+    described: dict[str, list[dict[str, str]]] = {}
     for outcome, entries in sides.items():
         for e in entries:
             if e.evidence_id not in pairs:
                 continue
             n, d = pairs[e.evidence_id]
-            for name, v in _pair_describe(ev_by_id[n.evidence_id], ev_by_id[d.evidence_id]).items():
-                values.setdefault(name, {}).setdefault(outcome, set()).add(v)
-    out = []
-    for name, by in values.items():
-        if len(by) > 1 and not (by.get("SUPPORTED", set()) & by.get("REFUTED", set())):  # tells the sides apart
-            shown = "; ".join(
-                f"{o}: {', '.join(sorted(vs)[:3])}{' ...' if len(vs) > 3 else ''}" for o, vs in sorted(by.items())
-            )
-            out.append(f"{name} ({shown})")
-    return out
+            a, b = describe(ev_by_id[n.evidence_id]), describe(ev_by_id[d.evidence_id])
+            described.setdefault(outcome, []).append({k: f"{a[k]} / {b.get(k, '?')}" for k in a})
+    return what_differs(described)
 
 
 def _candidates(r, spread, pairs, ev_by_id) -> dict[str, list[tuple[str, str, float]]]:
@@ -644,19 +629,7 @@ def _split_why(groups, sides, by_unknown: bool) -> str:
 
 def _differs_hint(sides, pairs, ev_by_id) -> list[str]:
     """What would decide pairs that disagree by what they were run under (not noise): pairs under one condition."""
-    differs = _what_differs(sides, pairs, ev_by_id)
-    if not differs:
-        return [
-            "The records disagree by more than their own precision (not noise), in something they do not state "
-            "(system, software, power limits): figures of both chips from one source, run the same way, would "
-            "decide it."
-        ]
-    return [
-        "The pairs disagree in what they were run under, not by noise: "
-        + "; ".join(differs)
-        + ". Pairs under the claim's own conditions (one round, division, precision and scale on both sides) would "
-        "decide it."
-    ]
+    return [not_noise_hint(_what_differs(sides, pairs, ev_by_id), "pairs")]
 
 
 def _unknown_hint(r, groups) -> str:
