@@ -343,7 +343,7 @@ def _bounded_side_hints(r, pairs) -> list[str]:
         want = (
             f"{hw}'s maximum throughput (not a latency-limited, fixed-load or production point)"
             if k == "lower_bound" and no_bound
-            else f"a {hw} point at the claim's own latency bound and statistic"
+            else f"a point of {hw} at the claim's own latency bound and statistic"
         )
         what = {"lower_bound": "a lower bound", "upper_bound": "an upper bound"}.get(k, "a figure of unknown kind")
         out.append(
