@@ -88,7 +88,8 @@ def test_the_why_names_the_records_behind_the_label_when_they_are_not_the_record
     v = judge_claim(claim(), [own, other], {"chip-a": HW()}, config=cfg, orgs=ORGS)[0]
     # both support >= 1000; the claimant's own record (listed first) is quoted, the label is Dell's submission's
     assert v.verdict == "SUPPORTED" and v.corroboration == "peer-reviewed"
-    assert v.why.startswith("own-mlperf gives 1,500") and v.why.endswith("from dell-mlperf, which agrees.")
+    assert v.why.startswith("own-mlperf gives 1,500") and ": SUPPORTED. Corroboration: peer-reviewed" in v.why
+    assert v.why.endswith("from the records that agree with it: dell-mlperf.")  # two statements, not one sentence
     w = judge_claim(claim(), [other, own], {"chip-a": HW()}, config=cfg, orgs=ORGS)[0]
     assert w.why.startswith("dell-mlperf gives 1,600") and "agrees" not in w.why  # it quotes the label's own record
 

@@ -73,3 +73,19 @@ def test_a_per_dollar_reading_names_the_price_and_where_it_comes_from():
     assert tf is not None and "2 USD/h (Vast.ai, H100 SXM, 2026-04-22, https://x)" in tf.text
     bare, _ = _transform("output_tok_per_usd", "chip-a", HWS, {"chip-a": 2.0})
     assert bare is not None and "source not given" in bare.text
+
+
+def test_records_of_different_mlperf_rounds_far_apart_name_the_rounds_not_more_repeats():
+    # v5.1: 1,900 refutes 3,600; v6.0: 3,700 supports it: not noise, the rounds are named
+    old = ev("mlperf:v5.1:closed:Org:a:m:Offline", 1900.0, kind="mlperf")
+    new = ev("mlperf:v6.0:closed:Org:a:m:Offline", 3700.0, kind="mlperf")
+    v = judge(claim(3600.0), [old, new])[0]
+    assert v.verdict == "INCONCLUSIVE"
+    assert not any("repeats" in h for h in v.what_would_decide)
+    assert "MLPerf round (REFUTED: v5.1; SUPPORTED: v6.0)" in v.what_would_decide[0]
+
+
+def test_records_within_a_few_percent_of_each_other_may_be_noise_and_are_offered_more_repeats():
+    v = judge(claim(1000.0), [ev("a", 1010.0), ev("b", 990.0)])[0]  # 2% apart: within 5%
+    assert v.verdict == "INCONCLUSIVE"
+    assert any("more repeats" in h for h in v.what_would_decide)

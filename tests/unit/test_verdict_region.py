@@ -78,6 +78,14 @@ def test_beyond_either_frontiers_measured_range_is_not_measured_and_never_extrap
     assert v.regions.supported_share == pytest.approx(1.0)
 
 
+def test_an_unmeasured_range_asks_for_points_there_not_for_more_repeats():
+    a = frontier("a", [(10, 2000), (80, 900)])
+    v = judge(region_claim(), [a, frontier("b", B, "chip-b")], HWS)
+    assert "(50–80 tok/s/user not measured on both)" in v.why
+    assert v.what_would_decide[0].startswith("Both frontiers measured over 50–80 tok/s/user")
+    assert not any("repeats" in h for h in v.what_would_decide)
+
+
 def test_frontiers_that_do_not_overlap_are_not_comparable():
     v = judge(region_claim(), [frontier("a", [(60, 500), (90, 300)]), frontier("b", B, "chip-b")], HWS)
     assert v.verdict == "NOT-COMPARABLE"

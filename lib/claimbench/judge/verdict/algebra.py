@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-__all__ = ["Kind", "decide", "divide", "multiply", "normal_kind", "reciprocal"]
+__all__ = ["Kind", "bound_word", "decide", "divide", "multiply", "normal_kind", "reciprocal"]
 
 Kind = Literal["point", "lower_bound", "upper_bound", "unknown"]
 """What an observed value says about the true one (``interpolated`` reads are points)."""
@@ -44,6 +44,12 @@ def normal_kind(kind: str) -> Kind:
     if kind in _FLIP:
         return kind  # type: ignore[return-value]  # checked against the four kinds just above
     return "unknown"
+
+
+def bound_word(kind: str) -> str:
+    """What a value of this kind is, as the words before it: ``at least `` (a lower bound), ``at most `` (an upper
+    bound), nothing for a point or an unknown kind (the caller says that it bounds nothing)."""
+    return {"lower_bound": "at least ", "upper_bound": "at most "}.get(normal_kind(kind), "")
 
 
 def reciprocal(kind: str) -> Kind:

@@ -178,8 +178,10 @@ def _corroboration_hints(verdict: str, corroboration: str | None) -> list[str]:
     return []
 
 
-def _inconclusive_hints(verdict: str, kind: str | None, ratio: bool = True) -> list[str]:
-    """What would turn an INCONCLUSIVE reading into a decided one (``ratio``: the reading is a ratio's)."""
+def _inconclusive_hints(verdict: str, kind: str | None, ratio: bool = True, noise: bool = True) -> list[str]:
+    """What would turn an INCONCLUSIVE reading into a decided one (``ratio``: the reading is a ratio's; ``noise``:
+    what leaves it undecided could be noise, so more repeats could settle it — not when the records differ in
+    round, precision, scale or the range measured, which the caller names instead)."""
     if verdict != "INCONCLUSIVE":
         return []
     if kind == "lower_bound":
@@ -194,7 +196,7 @@ def _inconclusive_hints(verdict: str, kind: str | None, ratio: bool = True) -> l
             "A figure that bounds the claim: a point at the claim's own latency statistic and bound, or one held "
             "to a bound at least as tight (a figure at a looser or other statistic bounds nothing)."
         ]
-    if kind != "upper_bound":
+    if kind != "upper_bound" and noise:
         return ["A narrower interval: more repeats, or per-request samples, under the same conditions."]
     return []
 
@@ -266,8 +268,10 @@ def _hints(
     kind: str | None,
     missing: str | None = None,
     aside: Sequence[EvidenceUse] = (),
+    noise: bool = True,
 ) -> tuple[list[str], str | None]:
-    """What would decide the reading: the missing figure, and the measurement that settles it."""
+    """What would decide the reading: the missing figure, and the measurement that settles it (``noise``: see
+    :func:`_inconclusive_hints`)."""
     c = r.conditions
     hw = c.hardware
     if claim.predicate is None:
@@ -282,7 +286,7 @@ def _hints(
         return out, None
     out += _corroboration_hints(verdict, corroboration)
     is_ratio = claim.predicate.ratio_to is not None
-    out += _inconclusive_hints(verdict, kind, is_ratio)
+    out += _inconclusive_hints(verdict, kind, is_ratio, noise)
     if verdict == "NOT-COMPARABLE" and aside and not is_ratio:
         out += _nearest_miss_hint(aside)
     out += _implausible_hint(verdict, bound)

@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from claimbench.judge.matching import match
-from claimbench.judge.verdict.algebra import decide
+from claimbench.judge.verdict.algebra import bound_word, decide
 from claimbench.judge.verdict.conditions import _use
 from claimbench.judge.verdict.corroboration import _LABEL, Claimant
 from claimbench.judge.verdict.disagreement import disagreement_notes, sides_text, split_sides
@@ -107,6 +107,7 @@ def ratio_spread(p, used: Sequence[EvidenceUse], best_matched: bool) -> tuple[Sp
             _outcome(p, u),
             u.corroboration,
             best_matched,
+            u.interval,
         )
         for u in used
     )
@@ -143,7 +144,7 @@ def judge_by_ratio_records(claim, r, used: list[EvidenceUse], aside, evidence, n
             notes=tuple(notes),
         ),
         corroboration=corr,
-        why=f"{top.evidence_id} states {top.observed:g}x over {p.ratio_to.hardware} under the same conditions, "
+        why=f"{top.evidence_id} states {bound_word(top.read.kind if top.read else 'point')}{top.observed:g}x over {p.ratio_to.hardware} under the same conditions, "
         f"against the claimed {p.value:g}x: {verdict}; {_LABEL.get(corr, 'no corroboration')}.{why_sides}",
         what_would_decide=tuple(decide_l),
         decide_command=cmd,

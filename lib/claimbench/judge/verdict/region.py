@@ -348,6 +348,26 @@ def crossover_text(x: float, between: tuple[float, float] | None) -> str:
     return f"{x:.4g} (somewhere in {between[0]:.4g}–{between[1]:.4g} at the figures' precision)"
 
 
+def _region_hints(unmeasured, undecided, hw, base_hw) -> list[str]:
+    """What would decide an INCONCLUSIVE region reading: the interactivities never measured (named), and regions
+    whose ratio is only a bound or of unknown kind (points there)."""
+    out = []
+    if unmeasured:
+        ranges = ", ".join(f"{x.low:.4g}–{x.high:.4g}" for x in unmeasured)
+        out.append(
+            f"Both frontiers measured over {ranges} tok/s/user, which the records do not both cover (a frontier is "
+            f"never extrapolated): {hw} and {base_hw} load points at those interactivities."
+        )
+    bounded = [x for x in undecided if normal_kind(x.kind) != "point"]
+    if bounded:
+        ranges = ", ".join(f"{x.low:.4g}–{x.high:.4g}" for x in bounded)
+        out.append(
+            f"Measured points (not ceilings) over {ranges} tok/s/user, where the ratio is only a bound or of unknown "
+            "kind."
+        )
+    return out
+
+
 def _choose_pair(num, den, evidence, equivalent, metric):
     """The best-matched pair of records that both have a frontier (two sides, one source each)."""
     ev = evidence_by_id(evidence)
@@ -440,8 +460,17 @@ def judge_region(
         notes.append("the two frontiers differ in binding workload conditions: indicative only")
     share = reading.supported_share
     share_text = "no overlap" if share is None else f"{share:.0%} of the overlapping range supports it"
+    gaps = [x for x in reading.spans if x.verdict == NOT_MEASURED]
+    if gaps and share is not None:
+        share_text += " (" + ", ".join(f"{x.low:.4g}–{x.high:.4g}" for x in gaps) + " tok/s/user not measured on both)"
     need = "everywhere" if min_share >= 1.0 else f"over at least {min_share:.0%} of the range"
-    decide_l, cmd = _hints(claim, r, verdict, corr, None, None, aside=aside)
+    unmeasured = [x for x in reading.spans if x.verdict == NOT_MEASURED]
+    undecided = [x for x in reading.spans if x.verdict == "INCONCLUSIVE"]
+    # only a region whose ratio interval straddles the threshold could be settled by more repeats
+    noise = not unmeasured and any(normal_kind(x.kind) == "point" for x in undecided)
+    decide_l, cmd = _hints(claim, r, verdict, corr, None, None, aside=aside, noise=noise)
+    if verdict == "INCONCLUSIVE":
+        decide_l = _region_hints(unmeasured, undecided, r.conditions.hardware, base_hw) + decide_l
     return Verdict(
         **_base(claim, r),
         **_empty(

@@ -14,7 +14,16 @@ from claimbench.judge.verdict.algebra import decide
 from claimbench.judge.verdict.conditions import _gather, _observed_of, _read_of, _repeat_groups
 from claimbench.judge.verdict.corroboration import _LABEL, Claimant, _strongest, provenance_of
 from claimbench.judge.verdict.derived import transform_for
-from claimbench.judge.verdict.disagreement import disagreement_notes, sides_text, split_sides, spread_of
+from claimbench.judge.verdict.disagreement import (
+    could_be_noise,
+    disagreement_notes,
+    not_noise_hint,
+    ranges_by,
+    sides_text,
+    split_sides,
+    spread_of,
+    what_differs,
+)
 from claimbench.judge.verdict.explain import (
     _base,
     _caveats,
@@ -31,6 +40,7 @@ from claimbench.judge.verdict.index import near as near_records
 from claimbench.judge.verdict.intervals import (
     _repeats_interval,
 )
+from claimbench.judge.verdict.origin import describe
 from claimbench.judge.verdict.reading import _read
 from claimbench.judge.verdict.stated import (
     STATED_COST,
@@ -313,7 +323,7 @@ def _backers(named: EvidenceUse, decisive: list[EvidenceUse], corr: str | None) 
     if not ids or named.evidence_id in ids:
         return ""
     more = f" and {len(ids) - 2} more" if len(ids) > 2 else ""
-    return f", from {', '.join(ids[:2])}{more}, which {'agrees' if len(ids) == 1 else 'agree'}"
+    return f"{', '.join(ids[:2])}{more}"
 
 
 def _per(metric: str, p, basis) -> str:
@@ -333,6 +343,16 @@ def _own_review(decisive: list[EvidenceUse], by_id) -> str:
             "but published by the claimant)"
         )
     return ""
+
+
+def _split_hints(noise: bool, best_sides, ev_by_id) -> list[str]:
+    """When the best-matched records disagree by more than their own precision (not noise): what differs."""
+    if noise:
+        return []
+    described = {o: [describe(ev_by_id[x.evidence_id]) for x in xs] for o, xs in best_sides.items()}
+    entries = [x for xs in best_sides.values() for x in xs]
+    rounds = {x.evidence_id: r for x in entries if (r := describe(ev_by_id[x.evidence_id]).get("MLPerf round"))}
+    return [not_noise_hint(what_differs(described), ranges=ranges_by(entries, rounds, "MLPerf round"))]
 
 
 def _unknown_hints(r: ResolvedReading, groups, hints: list[str]) -> list[str]:
@@ -413,14 +433,24 @@ def _judge_single_read(claim, r, evidence, hardware, bound, cfg, tf, equivalent,
         notes.append(
             "self-reported: this reading rests only on the claimant's own figures" + _own_review(decisive, ev_by_id)
         )
-    decide_list, cmd = _hints(claim, r, verdict, corr, bound, None if by_unknown else u_read.kind, aside=aside)
-    if by_unknown:
-        decide_list = _unknown_hints(r, groups, decide_list)
+    noise = by_unknown or len(best_sides) < 2 or could_be_noise([s for s in spread if s.best_matched])
+    kind = None if by_unknown else u_read.kind
+    decide_list, cmd = _hints(claim, r, verdict, corr, bound, kind, aside=aside, noise=noise)
+    decide_list = (
+        _unknown_hints(r, groups, decide_list)
+        if by_unknown
+        else _split_hints(noise, best_sides, ev_by_id) + decide_list
+    )
     iv = f" (interval {_fmtn(ci[0])}–{_fmtn(ci[1])})" if ci else ""
     bound_word = {"lower_bound": "at least ", "upper_bound": "at most "}.get(u_read.kind, "")
+    backers = _backers(u, decisive, corr)
+    label = _LABEL.get(corr, "no corroboration")
     why = (
         f"{u.evidence_id} gives {bound_word}{_fmtn(observed)} {base['unit']} {_per(metric, p, basis)}{iv} against the "
-        f"claimed {p.value:g}: {verdict}; {_LABEL.get(corr, 'no corroboration')}{_backers(u, decisive, corr)}."
+        f"claimed {p.value:g}: {verdict}; {label}."
+        if not backers  # the record quoted gives the label; else two statements: the record, the label's records
+        else f"{u.evidence_id} gives {bound_word}{_fmtn(observed)} {base['unit']} {_per(metric, p, basis)}{iv} against "
+        f"the claimed {p.value:g}: {verdict}. Corroboration: {label}, from the records that agree with it: {backers}."
     )
     if verdict != uncapped:
         why = (

@@ -121,6 +121,8 @@ class SpreadEntry:
     outcome: str
     corroboration: str | None
     best_matched: bool
+    interval: tuple[float, float] | None = None
+    """The value's own interval (its stated precision or bootstrap; a ratio's from its two sides' extremes)."""
 
 
 @dataclass(frozen=True)
