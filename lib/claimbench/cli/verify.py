@@ -221,14 +221,19 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _refuse_before_output(claim_errors, verdicts) -> None:
-    """An unknown ``--claim`` id, or no claim judged at all, is an error before anything is printed."""
+    """An unknown ``--claim`` id, or no claim judged at all, is an error before anything is printed;
+    with every claim file bad, each is named on its own line, then the error (exit 2)."""
     from claimbench.errors import UserError
 
     for err in claim_errors:
         if err.message.startswith("--claim:"):
             raise UserError(err.message)
     if claim_errors and not verdicts:
-        raise UserError(claim_errors[0].message)
+        if len(claim_errors) == 1:
+            raise UserError(claim_errors[0].message)
+        for err in claim_errors:
+            print(f"claimbench: error: {err.message}", file=sys.stderr)
+        raise UserError(f"no claim judged: all {len(claim_errors)} claim files are bad (above)")
 
 
 PROGRESS_MIN_ITEMS = 500
