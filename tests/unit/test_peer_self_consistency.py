@@ -132,3 +132,15 @@ def test_a_consistent_vllm_result_imports_and_the_same_result_with_an_inflated_r
     bad = dict(good, output_throughput=good["output_throughput"] * inflate + 1.0)
     (err,) = import_evidence([_write(d, "bad.json", bad)])[1]
     assert "bad.json: self-inconsistent evidence set aside: output_throughput" in err.message
+
+
+def test_with_every_row_of_the_only_file_set_aside_each_row_is_named_then_exit_2(tmp_path, capsys):
+    doc = json.loads((TESTS / "fixtures" / "inferencex_api" / "lookup-fake.json").read_text())
+    for row in doc["sample_rows"]:
+        row["metrics"]["output_tput_per_gpu"] = 1e308
+    path = _write(tmp_path, "api.json", doc)
+    rc = main(["verify", "--claim", CLAIM, "--evidence", str(path)])
+    err = capsys.readouterr().err
+    assert rc == 2
+    assert all(f"api.json: row {i} (id {i + 1}" in err for i in range(3))
+    assert "all 3 inputs skipped or set aside (above)" in err.splitlines()[-1]

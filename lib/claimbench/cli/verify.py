@@ -164,6 +164,13 @@ def run(args: argparse.Namespace) -> int:
     result = judge(
         args.claims_dir, paths, only=args.claim, seed=args.seed, evidence_meta=meta, progress=_progress_printer()
     )
+    if not result.evidence and len(result.evidence_errors) > 1:  # name every file or row set aside
+        for err in result.evidence_errors:
+            print(f"claimbench: error: skipped evidence: {err.message}", file=sys.stderr)
+        raise UserError(
+            f"--evidence: no evidence could be imported from {', '.join(str(p) for p in paths)}: "
+            f"all {len(result.evidence_errors)} inputs skipped or set aside (above)"
+        )
     require_evidence(result.evidence, result.evidence_errors, paths)
     verdicts, table, evidence = result.verdicts, result.table, result.evidence
     claim_errors, evidence_errors = result.claim_errors, result.evidence_errors
