@@ -312,3 +312,16 @@ def test_an_analyst_adds_a_claim_and_its_evidence_as_yaml_with_no_code(tmp_path,
     # 600 read at the 50 ms ceiling >= 500; deepseek-v3 counts as deepseek-r1 (data/aliases/models.yaml)
     assert (item["verdict"], item["observed"], item["corroboration"]) == ("SUPPORTED", 600.0, "independent")
     assert item["interval"] == [599.5, 600.5]
+
+
+def test_with_every_claim_file_bad_each_is_named_then_exit_2(tmp_path, capsys):
+    src = yaml.safe_load((DATA / "claims" / "tiny-cpu-host-min-throughput-c1.yaml").read_text())
+    (tmp_path / "bad-one.yaml").write_text(yaml.safe_dump(dict(src, id="bad-one", colour="red")))
+    (tmp_path / "bad-two.yaml").write_text(yaml.safe_dump(dict(src, id="bad-two", schema="two")))
+    rc = main(["verify", "--claims-dir", str(tmp_path), "--evidence", str(FIX / "vllm_bench_serve.json")])
+    out, err = capsys.readouterr()
+    assert rc == 2 and out == ""
+    lines = [line for line in err.splitlines() if "error" in line]
+    assert "bad-one.yaml" in lines[0] and "colour" in lines[0]
+    assert "bad-two.yaml" in lines[1] and "schema" in lines[1]
+    assert "no claim judged: all 2 claim files are bad" in lines[2]

@@ -142,15 +142,15 @@ def test_vllm_bench_serve_json_with_appended_results_becomes_a_sweep():
     ev = load_vllm_bench(FIX / "vllm_bench_serve.json")
     assert ev.conditions.model == "tiny" and ev.conditions.hardware == "cpu-host"
     p0, p1 = ev.points
-    assert (p0.concurrency, p0.output_tok_per_s, p0.tpot_mean_ms, p0.tpot_p50_ms) == (1, 128.0, 45.0, 44.0)
-    assert p0.ttft_p99_ms == 180.0 and p0.itl_p99_ms == 70.0 and p0.request_rate == float("inf")
+    assert (p0.concurrency, p0.output_tok_per_s, p0.tpot_mean_ms, p0.tpot_p50_ms) == (1, 128.0, 4.0, 3.9)
+    assert p0.ttft_p99_ms == 180.0 and p0.itl_p99_ms == 7.0 and p0.request_rate == float("inf")
     assert p0.e2el_mean_ms is None  # not selected in vllm's percentile metrics: null, not 0
     assert p1.concurrency == 2
 
 
 def test_an_all_failed_vllm_result_has_null_latencies_not_zero(tmp_path):
     obj = json.loads((FIX / "vllm_bench_serve.json").read_text().splitlines()[0])
-    obj.update(completed=0, failed=16, mean_tpot_ms=0.0, output_throughput=0.0)
+    obj.update(completed=0, failed=16, mean_tpot_ms=0.0, output_throughput=0.0, request_throughput=0.0)
     p = tmp_path / "failed.json"
     p.write_text(json.dumps(obj))
     pt = load_vllm_bench(p).points[0]

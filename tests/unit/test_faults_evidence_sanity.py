@@ -102,8 +102,10 @@ def test_no_shipped_evidence_is_set_aside():
 
 def _absurd_vllm_bench(tmp_path: Path) -> Path:
     lines = [json.loads(x) for x in (FIX / "vllm_bench_serve.json").read_text().splitlines() if x.strip()]
-    for d in lines:
+    for d in lines:  # no totals nor TPOT: only the compute roof can tell (the file's own figures cannot)
         d["output_throughput"] = 1e308
+        for key in ("total_output_tokens", "mean_tpot_ms", "request_throughput", "total_token_throughput"):
+            d.pop(key)
     p = tmp_path / "absurd_vllm_bench.json"
     p.write_text("\n".join(json.dumps(d) for d in lines) + "\n")
     return p
@@ -115,6 +117,7 @@ def _absurd_guidellm(tmp_path: Path) -> Path:
         stats = b["metrics"]["output_tokens_per_second"]["successful"]
         stats["mean"] = stats["median"] = 1e308
         stats["percentiles"] = {k: 1e308 for k in stats["percentiles"]}
+        b["metrics"].pop("inter_token_latency_ms")  # no TPOT: only the compute roof can tell
     p = tmp_path / "absurd_guidellm.json"
     p.write_text(json.dumps(d))
     return p

@@ -23,8 +23,8 @@ def test_rows_sharing_a_configuration_become_levels_with_their_measured_power():
     agg, disagg = load_inferencex_api(FIX, HW)
     assert agg.conditions.hardware == "nvidia-b200" and agg.basis == "card" and agg.packages == 1
     assert [(p.concurrency, p.output_tok_per_s, p.power_w_per_package) for p in agg.points] == [
-        (16, 1000.0, 500.0),
-        (64, 2000.0, 800.0),
+        (512, 1000.0, 500.0),
+        (1024, 2000.0, 800.0),
     ]
     assert agg.points[0].tpot_p99_ms == pytest.approx(30.0) and agg.points[0].ttft_mean_ms == pytest.approx(500.0)
     assert agg.conditions.input_len == 1024 and agg.conditions.speculative == "none"

@@ -164,6 +164,13 @@ def run(args: argparse.Namespace) -> int:
     result = judge(
         args.claims_dir, paths, only=args.claim, seed=args.seed, evidence_meta=meta, progress=_progress_printer()
     )
+    if not result.evidence and len(result.evidence_errors) > 1:  # name every file or row set aside
+        for err in result.evidence_errors:
+            print(f"claimbench: error: skipped evidence: {err.message}", file=sys.stderr)
+        raise UserError(
+            f"--evidence: no evidence could be imported from {', '.join(str(p) for p in paths)}: "
+            f"all {len(result.evidence_errors)} inputs skipped or set aside (above)"
+        )
     require_evidence(result.evidence, result.evidence_errors, paths)
     verdicts, table, evidence = result.verdicts, result.table, result.evidence
     claim_errors, evidence_errors = result.claim_errors, result.evidence_errors
@@ -221,14 +228,19 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _refuse_before_output(claim_errors, verdicts) -> None:
-    """An unknown ``--claim`` id, or no claim judged at all, is an error before anything is printed."""
+    """An unknown ``--claim`` id, or no claim judged at all, is an error before anything is printed;
+    with every claim file bad, each is named on its own line, then the error (exit 2)."""
     from claimbench.errors import UserError
 
     for err in claim_errors:
         if err.message.startswith("--claim:"):
             raise UserError(err.message)
     if claim_errors and not verdicts:
-        raise UserError(claim_errors[0].message)
+        if len(claim_errors) == 1:
+            raise UserError(claim_errors[0].message)
+        for err in claim_errors:
+            print(f"claimbench: error: {err.message}", file=sys.stderr)
+        raise UserError(f"no claim judged: all {len(claim_errors)} claim files are bad (above)")
 
 
 PROGRESS_MIN_ITEMS = 500

@@ -488,7 +488,7 @@ AIPERF_CSV = "aiperf-csv"
 skips it beside the same run's JSON export."""
 
 
-def _import_one(path: Path, hardware_ids: set[str] | None) -> list[Evidence]:
+def _import_one(path: Path, hardware_ids: set[str] | None) -> list[Evidence | EvidenceImportError]:
     """The evidence of one bundle or file, read by the importer that recognises it (:mod:`claimbench.load.importers`)."""
     from claimbench.load.importers import importer_for
 
@@ -584,9 +584,12 @@ def import_evidence(
                 if first != path.parent:
                     continue  # shadowed: a higher data layer has a reference file of the same id
             try:
+                loaded = _import_one(path, hardware_ids)
+                errors.extend(r for r in loaded if isinstance(r, EvidenceImportError))  # rows set aside
                 records = [
                     with_provenance(apply_evidence_meta(r, meta or {}, hardware_ids), path)
-                    for r in _import_one(path, hardware_ids)
+                    for r in loaded
+                    if isinstance(r, Evidence)
                 ]
             except UserError as exc:
                 errors.append(EvidenceImportError(path, str(exc)))

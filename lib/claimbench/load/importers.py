@@ -17,13 +17,13 @@ stays light.
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol, runtime_checkable
 
 from claimbench.errors import UserError
-from claimbench.schema.evidence import Evidence
+from claimbench.schema.evidence import Evidence, EvidenceImportError
 
 DIR = "dir"
 """The ``formats`` entry of an importer that reads a folder (a run bundle)."""
@@ -50,8 +50,10 @@ class Importer(Protocol):
         cannot be read at all (not UTF-8, not JSON) may raise the UserError that says why."""
         ...
 
-    def load(self, path: Path, meta: ImportMeta) -> list[Evidence]:
-        """The file's evidence records; a bad file is one UserError naming the file and field."""
+    def load(self, path: Path, meta: ImportMeta) -> list[Evidence | EvidenceImportError]:
+        """The file's evidence records; a bad file is one UserError naming the file and field. A file
+        of independent rows (a saved API response) may set a bad row aside alone: an
+        :class:`EvidenceImportError` in the list, naming the file, the row and the field."""
         ...
 
 
@@ -63,7 +65,7 @@ class FunctionImporter:
     title: str
     formats: tuple[str, ...]
     sniff_fn: Callable[[Path], float]
-    load_fn: Callable[[Path, ImportMeta], list[Evidence]]
+    load_fn: Callable[[Path, ImportMeta], Sequence[Evidence | EvidenceImportError]]
 
     def sniff(self, path: Path) -> float:
         """Confidence that ``path`` is this format; the UserError of an unreadable file passes
@@ -75,9 +77,9 @@ class FunctionImporter:
         except (OSError, ValueError, TypeError, RecursionError, UnicodeDecodeError, KeyError, AttributeError):
             return 0.0
 
-    def load(self, path: Path, meta: ImportMeta) -> list[Evidence]:
-        """The file's evidence records."""
-        return self.load_fn(path, meta)
+    def load(self, path: Path, meta: ImportMeta) -> list[Evidence | EvidenceImportError]:
+        """The file's evidence records (and rows set aside)."""
+        return list(self.load_fn(path, meta))
 
 
 BUILTIN: tuple[str, ...] = (

@@ -19,23 +19,32 @@ from claimbench.errors import UserError
 M = TypeVar("M", bound=BaseModel)
 
 
+_TYPE_TAGS = frozenset(
+    ("float", "int", "str", "bool", "bytes", "none", "dict", "list", "set", "tuple", "decimal", "date", "datetime")
+)
+
+
+def _is_type_tag(part: str) -> bool:
+    """Whether a location part is pydantic's name for a union member or a validator (``float``,
+    ``list[str]``, ``function-after[...]``, ``tagged-union[...]``, a model class name), not a field."""
+    return part in _TYPE_TAGS or "[" in part or part[:1].isupper()
+
+
 def _loc(loc: Iterable[Any]) -> str:
     out = ""
     for part in loc:
         if isinstance(part, int):
             out += f"[{part}]"
-        else:
+        elif not _is_type_tag(str(part)):
             out += ("." if out else "") + str(part)
     return out or "(top level)"
 
 
-def validation_message(exc: ValidationError) -> str:
-    """``field <loc>: <message> (+N more)`` for the first error of a pydantic validation."""
-    errors = exc.errors()
-    first = errors[0]
-    loc = _loc(p for p in first["loc"] if not str(p).startswith("function-after"))
-    msg = first["msg"]
-    if first["type"] == "extra_forbidden":
+def _one(err: Any) -> tuple[str, str]:
+    """(field path, what is wrong) of one pydantic error."""
+    loc = _loc(err["loc"])
+    msg = err["msg"]
+    if err["type"] == "extra_forbidden":
         msg = "unknown key (not allowed by the schema)"
     elif msg.startswith("Value error, "):
         msg = msg[len("Value error, ") :]
@@ -44,10 +53,36 @@ def validation_message(exc: ValidationError) -> str:
             sub = head[:-1]
             loc = sub if loc == "(top level)" else f"{loc}.{sub}"
             msg = msg[len(head) :].strip()
-    elif first["type"] == "missing":
+    elif err["type"] == "missing":
         msg = "required field missing (no default: write a value, or null and list it as unknown)"
-    more = f" (+{len(errors) - 1} more)" if len(errors) > 1 else ""
-    return f"field {loc}: {msg}{more}"
+    return loc, msg
+
+
+def validation_message(exc: ValidationError) -> str:
+    """One line for a pydantic validation: ``field <loc>: <what> (got <value>)`` for each field
+    (the alternatives of a union joined with "or"), the first two in full and "and N more: <fields>"."""
+    by_field: dict[str, list[str]] = {}
+    got: dict[str, str] = {}
+    for err in exc.errors():
+        loc, msg = _one(err)
+        msgs = by_field.setdefault(loc, [])
+        if msg not in msgs:
+            msgs.append(msg)
+        value = err.get("input")
+        shown = repr(value) if isinstance(value, (int, float, bool, list)) else None
+        if isinstance(value, str):
+            shown = repr(value[:40])
+        if loc not in got and err["type"] not in ("missing", "extra_forbidden") and shown and len(shown) <= 60:
+            got[loc] = f" (got {shown})"
+    parts = []
+    for loc, msgs in list(by_field.items())[:2]:
+        alternatives = [msgs[0], *(m.removeprefix("Input should be ") for m in msgs[1:])]
+        parts.append(f"field {loc}: {', or '.join(alternatives)}{got.get(loc, '')}")
+    rest = list(by_field)[2:]
+    if rest:
+        names = ", ".join(rest[:5]) + (", …" if len(rest) > 5 else "")
+        parts.append(f"and {len(rest)} more: {names}")
+    return "; ".join(parts)
 
 
 def read_yaml(path: Path) -> Any:

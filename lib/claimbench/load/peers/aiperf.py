@@ -25,7 +25,16 @@ from typing import Any
 
 from claimbench.errors import UserError
 from claimbench.load.importers import FunctionImporter
-from claimbench.load.peers.common import dig, first_json_document, model_id, num, rate, read_text_file
+from claimbench.load.peers.common import (
+    concurrency_bound,
+    dig,
+    first_json_document,
+    model_id,
+    num,
+    rate,
+    rate_vs_totals,
+    read_text_file,
+)
 from claimbench.schema.evidence import Evidence, EvidenceConditions, LoadPoint
 
 _STAT_KEYS = {"mean": "avg", "p50": "p50", "p90": "p90", "p99": "p99"}
@@ -79,6 +88,50 @@ def _request_counts(obj: dict) -> tuple[float | None, float | None]:
     return n_ok, n_failed
 
 
+def check_totals(p: Path, obj: dict, values: dict[str, Any]) -> None:
+    """The export's own figures agree (a UserError naming ``p`` and both figures otherwise): its throughputs are its
+    totals over ``benchmark_duration``, and its output rate is within what its concurrency (or, for a
+    request-rate phase, its request count) and mean inter-token latency allow. Fills ``batch_per_unit``."""
+    dur = values["duration_s"]
+    reasons = [
+        rate_vs_totals(
+            values["output_tok_per_s"],
+            "output_token_throughput.avg",
+            _avg(obj, "total_output_tokens"),
+            "total_output_tokens.avg",
+            dur,
+            "tok/s",
+        ),
+        rate_vs_totals(
+            values["request_per_s"],
+            "request_throughput.avg",
+            _avg(obj, "request_count"),
+            "request_count.avg",
+            dur,
+            "req/s",
+        ),
+    ]
+    n_req = (values["n_ok"] or 0) + (values["n_failed"] or 0)
+    named = [(values["concurrency"], "input_config.phases[profiling].concurrency"), (float(n_req), "request count")]
+    caps = [(c, f) for c, f in named if c]
+    if caps:
+        cap, field = min(caps)
+        values["batch_per_unit"] = cap
+        reasons.append(
+            concurrency_bound(
+                values["output_tok_per_s"],
+                "output_token_throughput.avg",
+                cap,
+                field,
+                values["tpot_mean_ms"],
+                "inter_token_latency.avg",
+            )
+        )
+    for reason in reasons:
+        if reason:
+            raise UserError(f"{p}: self-inconsistent evidence set aside: {reason}")
+
+
 def load_aiperf(path: Path | str) -> Evidence:
     """An AIPerf ``profile_export_aiperf.json`` as evidence (one load point)."""
     p = Path(path)
@@ -113,6 +166,7 @@ def load_aiperf(path: Path | str) -> Evidence:
         for k in list(values):
             if k.endswith("_ms") or k.endswith("_tok_per_s"):
                 values[k] = None
+    check_totals(p, obj, values)
     notes = [
         "AIPerf: TPOT here is its inter_token_latency ((latency - TTFT)/(output tokens - 1), first token "
         "excluded); ITL is its inter_chunk_latency; throughput is its output_token_throughput."

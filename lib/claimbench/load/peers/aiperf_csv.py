@@ -27,7 +27,14 @@ from typing import Any
 
 from claimbench.errors import UserError
 from claimbench.load.importers import FunctionImporter
-from claimbench.load.peers.common import check_regular_file, num, read_text_file
+from claimbench.load.peers.common import (
+    SelfInconsistent,
+    check_regular_file,
+    concurrency_bound,
+    num,
+    rate_vs_totals,
+    read_text_file,
+)
 from claimbench.schema.evidence import Evidence, EvidenceConditions, LoadPoint
 from claimbench.schema.provenance import Provenance
 
@@ -101,6 +108,36 @@ def _counts(p: Path, scalars: dict[str, str]) -> tuple[int | None, int | None]:
     return int(n_ok), int(errors) if errors is not None else None
 
 
+def _check_totals(p: Path, scalars: dict[str, str], values: dict[str, Any]) -> None:
+    """The summary's own figures agree (:class:`SelfInconsistent` otherwise): its throughputs are its
+    totals over its duration (written to 2 decimals: within the slack), and its output rate is within
+    what its request count (the CSV states no concurrency: every request at once, the loosest) and mean
+    Inter Token Latency allow. Fills ``batch_per_unit`` with that request count."""
+    dur = values["duration_s"]
+    out_name, req_name = "Total Output Tokens (tokens)", "Request Count"
+    total_out = _value(scalars.get(out_name), f"{p}: field {out_name}")
+    n_req = _value(scalars.get(req_name), f"{p}: field {req_name}")
+    reasons = [
+        rate_vs_totals(values["output_tok_per_s"], _SCALARS["output_tok_per_s"], total_out, out_name, dur, "tok/s"),
+        rate_vs_totals(values["request_per_s"], _SCALARS["request_per_s"], n_req, req_name, dur, "req/s"),
+    ]
+    if n_req:
+        values["batch_per_unit"] = n_req
+        reasons.append(
+            concurrency_bound(
+                values["output_tok_per_s"],
+                _SCALARS["output_tok_per_s"],
+                n_req,
+                req_name,
+                values["tpot_mean_ms"],
+                _LATENCIES["tpot"] + " avg",
+            )
+        )
+    for reason in reasons:
+        if reason:
+            raise SelfInconsistent(reason)
+
+
 def load(path: Path | str) -> Evidence:
     """One load point from an AIPerf CSV summary (see the module docstring for the mapping)."""
     p = Path(path)
@@ -117,6 +154,10 @@ def load(path: Path | str) -> Evidence:
         row = dists.get(theirs, {})
         for stat, col in _STATS.items():
             values[f"{ours}_{stat}_ms"] = _value(row.get(col), f"{p}: field {theirs} {col}")
+    try:
+        _check_totals(p, scalars, values)
+    except SelfInconsistent as exc:
+        raise UserError(f"{p}: self-inconsistent evidence set aside: {exc}") from None
     notes = [
         "AIPerf CSV: TPOT here is its Inter Token Latency (first token excluded); ITL is its Inter Chunk "
         "Latency; throughput is its Output Token Throughput.",

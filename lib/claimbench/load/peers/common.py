@@ -180,3 +180,70 @@ def first_json_document(path: Path) -> Any:
     """The first JSON document of ``path`` (None when empty), parsed once however many importers sniff it."""
     st = path.stat()
     return _first_document(str(path), st.st_mtime_ns, st.st_size)
+
+
+SELF_CONSISTENCY_REL = 0.02
+"""How far a peer file's stated rate may sit from its own totals ÷ duration before the file contradicts
+itself. The tools compute the rate from the same totals and write it at full precision (vLLM and
+GuideLLM 0.8.1: equal to 1e-9; AIPerf 0.13.0: 0.6 %, its duration and its rate's window differ by the
+few ms between the phase start and the first request), so 2 % only ever catches edited figures."""
+DURATION_SLACK_S = 0.05
+"""Seconds the duration a tool divides by may differ from the one it writes (the start-up gap above);
+it matters only for runs of a second or less, where 2 % of the duration is a few ms."""
+CONCURRENCY_SLACK_REL = 0.02
+"""The slack of :func:`claimbench.schema.evidence.check_point_physics` (rounding of written figures)."""
+
+
+class SelfInconsistent(BadNumber):
+    """A peer file whose own figures contradict each other: set aside, never judged."""
+
+
+def rate_vs_totals(
+    stated: float | None, stated_field: str, count: float | None, count_field: str, duration: float | None, unit: str
+) -> str | None:
+    """Why a stated rate is not the file's own ``count / duration``, or None (also when a figure is missing).
+
+    A tool's throughput is its total over its duration; one that is not, beyond
+    :data:`SELF_CONSISTENCY_REL` (and :data:`DURATION_SLACK_S` of the duration), was edited or mis-written."""
+    if stated is None or count is None or duration is None or duration <= 0:
+        return None
+    computed = count / duration
+    hi = count / max(duration - DURATION_SLACK_S, duration / 2) * (1 + SELF_CONSISTENCY_REL)
+    lo = count / (duration + DURATION_SLACK_S) / (1 + SELF_CONSISTENCY_REL)
+    if lo <= stated <= hi:
+        return None
+    return (
+        f"{stated_field} {stated:,.6g} {unit} is not its own {count_field} / duration = "
+        f"{count:,.6g} / {duration:,.6g} s = {computed:,.6g} {unit}"
+    )
+
+
+def concurrency_bound(
+    output: float | None,
+    output_field: str,
+    concurrency: float | None,
+    concurrency_field: str,
+    tpot_ms: float | None,
+    tpot_field: str,
+    units: float = 1.0,
+    per: str = "",
+) -> str | None:
+    """Why a stated output throughput is above what its own concurrency and mean TPOT allow, or None.
+
+    At most ``concurrency`` requests are in flight and each emits one output token per TPOT on
+    average (speculative decoding included: TPOT is per output token), so the whole run makes at
+    most ``concurrency x 1000 / tpot_ms`` output tok/s; a figure per unit (per GPU) of a run over
+    ``units`` units at most ``concurrency / units x 1000 / tpot_ms`` (``units`` = 1 when unknown: the
+    loosest bound). The mean TPOT over requests stands for the token-weighted one (equal when the
+    requests have the same lengths, as in the tools' synthetic runs); slack :data:`CONCURRENCY_SLACK_REL`."""
+    if output is None or concurrency is None or tpot_ms is None or tpot_ms <= 0 or units <= 0:
+        return None
+    cap = concurrency / units * 1000.0 / tpot_ms
+    if output <= cap * (1.0 + CONCURRENCY_SLACK_REL):
+        return None
+    over = f" / {units:g} GPUs" if units != 1 else ""
+    return (
+        f"{output_field} {output:,.6g} tok/s{per} is above its own bound {concurrency_field} {concurrency:g}{over} "
+        f"x 1000 / {tpot_field} {tpot_ms:g} ms = {cap:,.6g} tok/s{per} (at most {concurrency:g} requests in "
+        f"flight, each emitting one token per {tpot_ms:g} ms on average)"
+    )

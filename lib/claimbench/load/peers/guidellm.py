@@ -24,7 +24,18 @@ from typing import Any
 
 from claimbench.errors import UserError
 from claimbench.load.importers import FunctionImporter
-from claimbench.load.peers.common import BadField, dig, first_json_document, model_id, num, read_json_documents, strict
+from claimbench.load.peers.common import (
+    BadField,
+    SelfInconsistent,
+    concurrency_bound,
+    dig,
+    first_json_document,
+    model_id,
+    num,
+    rate_vs_totals,
+    read_json_documents,
+    strict,
+)
 from claimbench.schema.evidence import _LAT, _STATS, Evidence, EvidenceConditions, LoadPoint
 
 
@@ -126,7 +137,68 @@ def _point(p: Path, i: int, bench: Any) -> LoadPoint:
         for metric in _LAT:
             for stat in _STATS:
                 values[f"{metric}_{stat}_ms"] = None
+    _check_totals(i, bench, metrics, totals, strategy if isinstance(strategy, dict) else {}, values)
     return LoadPoint(**values)
+
+
+def _check_totals(i: int, bench: dict, metrics: dict, totals: dict, strategy: dict, values: dict[str, Any]) -> None:
+    """The benchmark's own figures agree (:class:`SelfInconsistent` otherwise): its mean rates are its
+    totals over its duration (GuideLLM computes them so), its request counts add up, and its output
+    rate is within what its concurrency (streams; or every request at once) and mean inter-token
+    latency allow. Fills ``batch_per_unit`` with that concurrency cap (the rates are the whole run's)."""
+    where = f"benchmarks[{i}].metrics"
+    dur = values["duration_s"]
+    ok, total = totals.get("successful"), totals.get("total")
+    if isinstance(ok, int) and isinstance(total, int) and ok > total:
+        raise SelfInconsistent(f"{where}.request_totals: successful {ok} is more than total {total}")
+    out_sum = strict(
+        dig(metrics, "output_token_count", "successful", "total_sum"),
+        f"{where}.output_token_count.successful.total_sum",
+    )
+    reasons = [
+        rate_vs_totals(
+            values["output_tok_per_s"],
+            f"{where}.output_tokens_per_second.successful.mean",
+            out_sum,
+            "output_token_count.successful.total_sum",
+            dur,
+            "tok/s",
+        ),
+        rate_vs_totals(
+            values["request_per_s"],
+            f"{where}.requests_per_second.successful.mean",
+            float(ok) if isinstance(ok, int) else None,
+            "request_totals.successful",
+            dur,
+            "req/s",
+        ),
+    ]
+    named = [
+        (
+            values["concurrency"],
+            f"benchmarks[{i}].config.strategy."
+            + ("type_ synchronous (one request at a time)" if strategy.get("type_") == "synchronous" else "streams"),
+        ),
+        (num(strategy.get("max_concurrency")), f"benchmarks[{i}].config.strategy.max_concurrency"),
+        (float(total) if isinstance(total, int) else None, f"{where}.request_totals.total"),
+    ]
+    caps = [(c, f) for c, f in named if c]
+    if caps:
+        cap, field = min(caps)
+        values["batch_per_unit"] = cap
+        reasons.append(
+            concurrency_bound(
+                values["output_tok_per_s"],
+                f"{where}.output_tokens_per_second.successful.mean",
+                cap,
+                field,
+                values["tpot_mean_ms"],
+                "inter_token_latency_ms.successful.mean",
+            )
+        )
+    for reason in reasons:
+        if reason:
+            raise SelfInconsistent(reason)
 
 
 def load_guidellm(path: Path | str) -> Evidence:
@@ -134,6 +206,8 @@ def load_guidellm(path: Path | str) -> Evidence:
     p = Path(path)
     try:
         return _load(p)
+    except SelfInconsistent as exc:
+        raise UserError(f"{p}: self-inconsistent evidence set aside: {exc}") from None
     except BadField as exc:
         raise UserError(f"{p}: {exc}") from None
 

@@ -29,6 +29,7 @@ from typing import Any
 from claimbench.errors import UserError
 from claimbench.load.importers import FunctionImporter
 from claimbench.load.peers.common import (
+    concurrency_bound,
     first_json_document,
     hardware_from_device_name,
     json_objects,
@@ -91,6 +92,22 @@ def _point(p: Path, i: int, pt: dict) -> LoadPoint:
         for ours, theirs in _STATS.items():
             v = num(pt.get(f"{theirs}_{metric}"))
             values[f"{metric}_{ours}_ms"] = v * 1000.0 if v is not None else None
+    # per GPU (single node: the system over tp) the batch is conc / tp; multinode: the whole system's
+    tp = pt.get("tp")
+    units = tp if not pt.get("is_multinode") and isinstance(tp, int) and tp > 0 else 1
+    values["batch_per_unit"] = values["concurrency"] / units
+    bad = concurrency_bound(
+        values["output_tok_per_s"],
+        "output_tput_per_gpu" if units != 1 or not pt.get("is_multinode") else "output_tput_per_gpu x decode GPUs",
+        values["concurrency"],
+        "conc",
+        values["tpot_mean_ms"],
+        "mean_tpot",
+        units=units,
+        per=" per GPU" if not pt.get("is_multinode") else "",
+    )
+    if bad:
+        raise UserError(f"{p}: self-inconsistent evidence set aside: point [{i}] (conc {pt['conc']}): {bad}")
     return LoadPoint(**values)
 
 

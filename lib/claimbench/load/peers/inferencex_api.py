@@ -31,11 +31,22 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from pydantic import ValidationError
+
 from claimbench.errors import UserError
 from claimbench.load.importers import FunctionImporter
-from claimbench.load.peers.common import check_regular_file, first_json_document, model_id, num
+from claimbench.load.peers.common import (
+    BadField,
+    check_regular_file,
+    concurrency_bound,
+    first_json_document,
+    model_id,
+    num,
+    strict,
+)
+from claimbench.load.yamlio import validation_message
 from claimbench.schema.claims import Publication, Speculative
-from claimbench.schema.evidence import Evidence, EvidenceConditions, LoadPoint
+from claimbench.schema.evidence import Evidence, EvidenceConditions, EvidenceImportError, LoadPoint
 from claimbench.schema.hardware import HardwareSpec
 from claimbench.schema.provenance import Provenance
 
@@ -90,7 +101,7 @@ def is_inferencex_api(doc: Any) -> bool:
 
 
 def _seconds_ms(metrics: dict, key: str) -> float | None:
-    v = num(metrics.get(key))
+    v = strict(metrics.get(key), f"metrics.{key}")
     return v * 1000.0 if v is not None else None
 
 
@@ -102,35 +113,64 @@ def _gpus(row: dict) -> tuple[int | None, int | None]:
     return None, None
 
 
+def _per_gpu_divisor(row: dict) -> int:
+    """The fewest GPUs an aggregated row's per-GPU figures can be divided by (its decode TP or GPU
+    count; 1 when neither is stated): the loosest concurrency-per-GPU bound."""
+    known = [n for n in (row.get("decode_tp"), row.get("num_decode_gpu")) if isinstance(n, int) and n > 0]
+    return min(known) if known else 1
+
+
 def _point(p: Path, i: int, row: dict) -> LoadPoint:
     m = row["metrics"]
     for key in ("output_tput_per_gpu",):
         if num(m.get(key)) is None:
             raise UserError(f"{p}: field rows[{i}].metrics.{key}: missing or not a number")
-    conc = num(row.get("conc"))
+    conc = strict(row.get("conc"), "conc")
     values: dict[str, Any] = {"level": f"conc{row.get('conc')}", "concurrency": conc}
-    out, tot, inp = num(m.get("output_tput_per_gpu")), num(m.get("tput_per_gpu")), num(m.get("input_tput_per_gpu"))
+    out = strict(m.get("output_tput_per_gpu"), "metrics.output_tput_per_gpu")
+    tot = strict(m.get("tput_per_gpu"), "metrics.tput_per_gpu")
+    inp = strict(m.get("input_tput_per_gpu"), "metrics.input_tput_per_gpu")
     if row.get("disagg"):
         total_gpus, dec = _gpus(row)
         if total_gpus is None or dec is None or out is None:
             raise UserError(f"{p}: field rows[{i}].num_prefill_gpu/num_decode_gpu: missing for a disaggregated row")
         values["output_tok_per_s"] = out * dec
         values["total_tok_per_s"] = tot * total_gpus if tot is not None else None
+        units, per = 1, ""  # converted to the whole system: the whole concurrency
     else:
         values.update(output_tok_per_s=out, total_tok_per_s=tot, input_tok_per_s=inp)
+        units, per = _per_gpu_divisor(row), " per GPU"
     for metric in _LAT:
         for ours, theirs in _STATS.items():
             values[f"{metric}_{ours}_ms"] = _seconds_ms(m, f"{theirs}_{metric}")
-    power = num(m.get("avg_power_w"))
+    power = strict(m.get("avg_power_w"), "metrics.avg_power_w")
     if power is not None and m.get("power_valid") in (1, True, "1"):
         values["power_w_per_package"] = power
     note = f"InferenceX row {row.get('id')} of {row.get('date')}"
-    jpt = num(m.get("joules_per_output_token"))
+    jpt = strict(m.get("joules_per_output_token"), "metrics.joules_per_output_token")
     if jpt is not None:
         note += f"; {jpt:g} J per output token measured"
     values["note"] = note
     values["operating_point"] = "fixed-load"
+    if conc:
+        values["batch_per_unit"] = conc / units
+        bad = concurrency_bound(
+            values["output_tok_per_s"],
+            "metrics.output_tput_per_gpu" + (f" x {_gpus(row)[1]} decode GPUs" if not per else ""),
+            conc,
+            "conc",
+            values["tpot_mean_ms"],
+            "metrics.mean_tpot",
+            units=units,
+            per=per,
+        )
+        if bad:
+            raise UserError(f"self-inconsistent: {bad}")
     return LoadPoint(**values)
+
+
+def _row_label(i: int, row: dict) -> str:
+    return f"row {i} (id {row.get('id')}, {row.get('hardware')}, conc {row.get('conc')})"
 
 
 def _hardware(name: Any, hardware: Sequence[HardwareSpec] | None) -> tuple[str | None, str | None]:
@@ -146,15 +186,17 @@ def _speculative(value: Any) -> Speculative | str | None:
     return "none" if text in ("none", "false", "", "no") else Speculative(method=text)
 
 
-def _record(p: Path, n: int, members: list[tuple[int, dict]], wrapper: dict, digest: str, hardware) -> Evidence:
-    i0, first = members[0]
+def _record(
+    p: Path, n: int, members: list[tuple[int, dict, LoadPoint]], wrapper: dict, digest: str, hardware
+) -> Evidence:
+    i0, first, _ = members[0]
     hw, why = _hardware(first.get("hardware"), hardware)
     disagg = bool(first.get("disagg"))
     total_gpus = _gpus(first)[0] if disagg else None
-    points = sorted((_point(p, i, row) for i, row in members), key=lambda x: x.concurrency or 0.0)
+    points = sorted((pt for _, _, pt in members), key=lambda x: x.concurrency or 0.0)
     doc_url = wrapper.get("query_url") or first.get("run_url")
     retrieved = str(wrapper.get("retrieved_at") or "")[:10] or None
-    ids = ", ".join(str(row.get("id")) for _, row in members)
+    ids = ", ".join(str(row.get("id")) for _, row, _ in members)
     notes = [
         f"InferenceX (SemiAnalysis) {first.get('framework')} {first.get('precision')} on {first.get('hardware')}: "
         f"ISL {first.get('isl')} / OSL {first.get('osl')}, image {first.get('image')}, recipe {first.get('recipe_fingerprint')}",
@@ -206,8 +248,15 @@ def _record(p: Path, n: int, members: list[tuple[int, dict]], wrapper: dict, dig
     )
 
 
-def load_inferencex_api(path: Path | str, hardware: Sequence[HardwareSpec] | None = None) -> list[Evidence]:
-    """A saved InferenceX API response as evidence records (one per configuration, levels by conc)."""
+def load_inferencex_api(
+    path: Path | str, hardware: Sequence[HardwareSpec] | None = None, set_aside: list[str] | None = None
+) -> list[Evidence]:
+    """A saved InferenceX API response as evidence records (one per configuration, levels by conc).
+
+    A row with a bad figure (negative, not finite, not a number) or figures that contradict each
+    other (an output rate above its concurrency x 1000 / mean TPOT) is set aside alone: its line
+    ("<file>: row N (id, hardware, conc): field …") is appended to ``set_aside`` and the other rows
+    are imported. Without ``set_aside`` the first bad row is a UserError; with every row bad, too."""
     p = Path(path)
     check_regular_file(p)
     try:
@@ -218,14 +267,32 @@ def load_inferencex_api(path: Path | str, hardware: Sequence[HardwareSpec] | Non
     rows, wrapper = _rows_of(doc)
     if not rows or not is_inferencex_api(doc):
         raise UserError(f"{p}: field rows: no InferenceX API rows (each needs metrics, hardware and run_url)")
-    groups: dict[tuple, list[tuple[int, dict]]] = {}
+    groups: dict[tuple, list[tuple[int, dict, LoadPoint]]] = {}
+    aside: list[str] = []
     for i, row in enumerate(rows):
         if not isinstance(row, dict) or not isinstance(row.get("metrics"), dict):
             raise UserError(f"{p}: field rows[{i}].metrics: missing or not an object")
+        try:
+            point = _point(p, i, row)
+        except (BadField, UserError, ValidationError) as exc:
+            why = validation_message(exc) if isinstance(exc, ValidationError) else str(exc)
+            why = why.removeprefix(f"{p}: ")
+            if set_aside is None:
+                raise UserError(f"{p}: {_row_label(i, row)}: {why}") from None
+            aside.append(f"{p}: {_row_label(i, row)}: {why}; row set aside")
+            continue
         key = tuple(json.dumps(row.get(k), sort_keys=True) for k in _COND)
-        groups.setdefault(key, []).append((i, row))
+        groups.setdefault(key, []).append((i, row, point))
+    if set_aside is not None:
+        set_aside.extend(aside)  # every row bad: no record, each row's line
     digest = hashlib.sha256(data).hexdigest()
     return [_record(p, n, members, wrapper, digest, hardware) for n, members in enumerate(groups.values())]
+
+
+def _load_with_rows_set_aside(p: Path) -> list[Evidence | EvidenceImportError]:
+    aside: list[str] = []
+    records: list[Evidence | EvidenceImportError] = list(load_inferencex_api(p, set_aside=aside))
+    return [*records, *(EvidenceImportError(p, line) for line in aside)]
 
 
 IMPORTER = FunctionImporter(
@@ -233,5 +300,5 @@ IMPORTER = FunctionImporter(
     title="InferenceX API response",
     formats=(".json",),
     sniff_fn=lambda p: 0.95 if is_inferencex_api(first_json_document(p)) else 0.0,
-    load_fn=lambda p, meta: load_inferencex_api(p),
+    load_fn=lambda p, meta: _load_with_rows_set_aside(p),
 )

@@ -15,10 +15,13 @@ from claimbench.errors import UserError
 from claimbench.load.importers import FunctionImporter
 from claimbench.load.peers.common import (
     BadField,
+    SelfInconsistent,
+    concurrency_bound,
     first_json_document,
     model_id,
     num,
     rate,
+    rate_vs_totals,
     read_json_documents,
     strict,
 )
@@ -60,6 +63,7 @@ def _vllm_point(obj: dict, idx: int) -> LoadPoint:
                 values[f"{metric}_{stat}_ms"] = None
         values["output_tok_per_s"] = None
         values["total_tok_per_s"] = None
+    _check_totals(obj, values, completed)
     samples = None
     lens, ttfts, itls = obj.get("output_lens"), obj.get("ttfts"), obj.get("itls")
     errors = obj.get("errors")
@@ -76,6 +80,45 @@ def _vllm_point(obj: dict, idx: int) -> LoadPoint:
         if out_tok:
             samples = RequestSamples(output_tokens=out_tok, tpot_ms=tpot, ttft_ms=ttft, wall_s=dur, e2el_ms=e2el)
     return LoadPoint(samples=samples, **values)
+
+
+def _check_totals(obj: dict, values: dict[str, Any], completed: int) -> None:
+    """The result's own figures agree (:class:`SelfInconsistent` otherwise): its rates are its totals over
+    its duration, it completed no more requests than it sent, and its output rate is within what its
+    concurrency and mean TPOT allow. Fills ``batch_per_unit``: the requests in flight are at most
+    ``max_concurrency`` and at most the requests sent; the rates are the whole run's, as the batch."""
+    dur = values["duration_s"]
+    failed = values["n_failed"] or 0
+    sent = obj.get("num_prompts")
+    if isinstance(sent, int) and not isinstance(sent, bool) and completed + failed > sent:
+        raise SelfInconsistent(f"completed {completed} + failed {failed} requests is more than num_prompts {sent}")
+    total_out = strict(obj.get("total_output_tokens"), "total_output_tokens")
+    total_in = strict(obj.get("total_input_tokens"), "total_input_tokens")
+    reasons = [
+        rate_vs_totals(values["output_tok_per_s"], "output_throughput", total_out, "total_output_tokens", dur, "tok/s"),
+        rate_vs_totals(values["request_per_s"], "request_throughput", float(completed), "completed", dur, "req/s"),
+        rate_vs_totals(
+            values["total_tok_per_s"],
+            "total_token_throughput",
+            total_in + total_out if total_in is not None and total_out is not None else None,
+            "(total_input_tokens + total_output_tokens)",
+            dur,
+            "tok/s",
+        ),
+    ]
+    named = [(values["concurrency"], "max_concurrency"), (float(completed + failed), "(completed + failed)")]
+    caps = [(c, f) for c, f in named if c]
+    if caps:
+        cap, field = min(caps)
+        values["batch_per_unit"] = cap
+        reasons.append(
+            concurrency_bound(
+                values["output_tok_per_s"], "output_throughput", cap, field, values["tpot_mean_ms"], "mean_tpot_ms"
+            )
+        )
+    for reason in reasons:
+        if reason:
+            raise SelfInconsistent(reason)
 
 
 def load_vllm_bench(path: Path | str) -> Evidence:
@@ -95,6 +138,9 @@ def load_vllm_bench(path: Path | str) -> Evidence:
             raise UserError(f"{p}: field completed: expected a non-negative integer")
         try:
             points.append(_vllm_point(obj, i))
+        except SelfInconsistent as exc:
+            where = f" (result {i})" if len(objs) > 1 else ""
+            raise UserError(f"{p}: self-inconsistent evidence set aside{where}: {exc}") from None
         except BadField as exc:
             raise UserError(f"{p}: {exc}" + (f" (result {i})" if len(objs) > 1 else "")) from None
     first = objs[0]
