@@ -6,6 +6,7 @@ figures. Real files of every tool stay accepted."""
 from __future__ import annotations
 
 import json
+import math
 from pathlib import Path
 
 import pytest
@@ -120,12 +121,12 @@ def test_a_consistent_vllm_result_imports_and_the_same_result_with_an_inflated_r
     tmp_path_factory, conc, tpot, busy, dur, inflate
 ):
     rate = conc * 1000.0 / tpot * busy  # at most the bound
-    out = rate * dur
+    out = math.floor(rate * dur)  # whole tokens, never more than the bound allows (rounding up broke it)
     n = max(conc, 1)
     good = _vllm(
-        max_concurrency=conc, num_prompts=n, completed=n, duration=dur, total_output_tokens=round(out),
-        output_throughput=round(out) / dur, request_throughput=n / dur, mean_tpot_ms=tpot,
-        total_input_tokens=0, total_token_throughput=round(out) / dur,
+        max_concurrency=conc, num_prompts=n, completed=n, duration=dur, total_output_tokens=out,
+        output_throughput=out / dur, request_throughput=n / dur, mean_tpot_ms=tpot,
+        total_input_tokens=0, total_token_throughput=out / dur,
     )  # fmt: skip
     d = tmp_path_factory.mktemp("v")
     assert import_evidence([_write(d, "good.json", good)])[1] == []
