@@ -4,6 +4,7 @@ and a ratio pairs only records on the same model."""
 from verdict_builders import evidence, hardware, make_claim, predicate
 
 from claimbench.judge.verdict import VerdictConfig, judge_claim
+from claimbench.schema.evidence import LoadPoint
 
 HWS = hardware("chip-a", "base")
 
@@ -75,3 +76,12 @@ def test_system_figures_of_different_sizes_for_a_scale_unknown_claim_are_candida
     assert "with deployment = 72 packages it would be SUPPORTED (nvl72, 486,000)" in v.why
     assert "with deployment = 16 packages it would be REFUTED (nvl16, 126,000)" in v.why
     assert "how many packages" in v.what_would_decide[0]
+
+
+def test_a_systems_size_is_no_candidate_for_a_figure_that_does_not_scale_with_it():
+    # "a token every 20 ms or faster at concurrency 2" on an endpoint: a one-package system's TPOT decides it
+    pred = predicate(20.0, metric="tpot_mean_ms", comparator="<=", unit="ms", basis="system")
+    c = make_claim(pred=pred, conditions={"slo": None, "deployment": None})
+    rec = evidence("run", [LoadPoint(level="c2", output_tok_per_s=300.0, tpot_mean_ms=5.0)], basis="system", packages=1)
+    (v,) = judge(c, [rec])
+    assert v.verdict == "SUPPORTED" and "deployment" not in v.why

@@ -52,6 +52,7 @@ from claimbench.judge.verdict.stated import (
     tdp_never_decides,
 )
 from claimbench.judge.verdict.types import (
+    _BASIS_FREE,
     FEW_REPEATS,
     EvidenceUse,
     PlausibilityBound,
@@ -404,7 +405,11 @@ def _judge_single_read(claim, r, evidence, hardware, bound, cfg, tf, equivalent,
     verdict = _agreed_outcome(decided, notes)
     pick = _pick(decided, verdict, p.comparator)
     uncapped = verdict
-    groups = unknown_split(r.conditions, basis, [(d[0].evidence_id, d[1], d[2]) for d in decided], ev_by_id)
+    # a system's size is a candidate only for a figure that scales with it (throughput, not a TPOT or a $/Mtok)
+    scales = metric not in _BASIS_FREE and metric != "output_tok_per_s_per_user"
+    groups = unknown_split(
+        r.conditions, basis if scales else None, [(d[0].evidence_id, d[1], d[2]) for d in decided], ev_by_id
+    )
     verdict = unknown_cap(r.conditions, [(d[0].evidence_id, d[1]) for d in decided], ev_by_id, verdict, notes)
     u, _, picked, ci, method = pick
     observed: float | None = picked
