@@ -26,7 +26,7 @@ from typing import Any
 from claimbench.errors import UserError
 from claimbench.load.importers import FunctionImporter
 from claimbench.load.peers.common import (
-    concurrency_bound,
+    bound_by_fewest_in_flight,
     dig,
     first_json_document,
     model_id,
@@ -113,20 +113,7 @@ def check_totals(p: Path, obj: dict, values: dict[str, Any]) -> None:
     ]
     n_req = (values["n_ok"] or 0) + (values["n_failed"] or 0)
     named = [(values["concurrency"], "input_config.phases[profiling].concurrency"), (float(n_req), "request count")]
-    caps = [(c, f) for c, f in named if c]
-    if caps:
-        cap, field = min(caps)
-        values["batch_per_unit"] = cap
-        reasons.append(
-            concurrency_bound(
-                values["output_tok_per_s"],
-                "output_token_throughput.avg",
-                cap,
-                field,
-                values["tpot_mean_ms"],
-                "inter_token_latency.avg",
-            )
-        )
+    reasons.append(bound_by_fewest_in_flight(values, named, "output_token_throughput.avg", "inter_token_latency.avg"))
     for reason in reasons:
         if reason:
             raise UserError(f"{p}: self-inconsistent evidence set aside: {reason}")

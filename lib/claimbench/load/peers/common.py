@@ -247,3 +247,16 @@ def concurrency_bound(
         f"x 1000 / {tpot_field} {tpot_ms:g} ms = {cap:,.6g} tok/s{per} (at most {concurrency:g} requests in "
         f"flight, each emitting one token per {tpot_ms:g} ms on average)"
     )
+
+
+def bound_by_fewest_in_flight(
+    values: dict, named: list[tuple[float | None, str]], output_field: str, tpot_field: str
+) -> str | None:
+    """:func:`concurrency_bound` at the fewest requests in flight a file states (its concurrency, its request
+    count: ``named`` as (value, field)); that count also becomes ``values["batch_per_unit"]``."""
+    caps = [(c, f) for c, f in named if c]
+    if not caps:
+        return None
+    cap, field = min(caps)
+    values["batch_per_unit"] = cap
+    return concurrency_bound(values["output_tok_per_s"], output_field, cap, field, values["tpot_mean_ms"], tpot_field)

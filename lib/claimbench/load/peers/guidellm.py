@@ -27,7 +27,7 @@ from claimbench.load.importers import FunctionImporter
 from claimbench.load.peers.common import (
     BadField,
     SelfInconsistent,
-    concurrency_bound,
+    bound_by_fewest_in_flight,
     dig,
     first_json_document,
     model_id,
@@ -182,20 +182,8 @@ def _check_totals(i: int, bench: dict, metrics: dict, totals: dict, strategy: di
         (num(strategy.get("max_concurrency")), f"benchmarks[{i}].config.strategy.max_concurrency"),
         (float(total) if isinstance(total, int) else None, f"{where}.request_totals.total"),
     ]
-    caps = [(c, f) for c, f in named if c]
-    if caps:
-        cap, field = min(caps)
-        values["batch_per_unit"] = cap
-        reasons.append(
-            concurrency_bound(
-                values["output_tok_per_s"],
-                f"{where}.output_tokens_per_second.successful.mean",
-                cap,
-                field,
-                values["tpot_mean_ms"],
-                "inter_token_latency_ms.successful.mean",
-            )
-        )
+    out_field = f"{where}.output_tokens_per_second.successful.mean"
+    reasons.append(bound_by_fewest_in_flight(values, named, out_field, "inter_token_latency_ms.successful.mean"))
     for reason in reasons:
         if reason:
             raise SelfInconsistent(reason)

@@ -16,7 +16,7 @@ from claimbench.load.importers import FunctionImporter
 from claimbench.load.peers.common import (
     BadField,
     SelfInconsistent,
-    concurrency_bound,
+    bound_by_fewest_in_flight,
     first_json_document,
     model_id,
     num,
@@ -107,15 +107,7 @@ def _check_totals(obj: dict, values: dict[str, Any], completed: int) -> None:
         ),
     ]
     named = [(values["concurrency"], "max_concurrency"), (float(completed + failed), "(completed + failed)")]
-    caps = [(c, f) for c, f in named if c]
-    if caps:
-        cap, field = min(caps)
-        values["batch_per_unit"] = cap
-        reasons.append(
-            concurrency_bound(
-                values["output_tok_per_s"], "output_throughput", cap, field, values["tpot_mean_ms"], "mean_tpot_ms"
-            )
-        )
+    reasons.append(bound_by_fewest_in_flight(values, named, "output_throughput", "mean_tpot_ms"))
     for reason in reasons:
         if reason:
             raise SelfInconsistent(reason)
