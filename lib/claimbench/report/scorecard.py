@@ -257,8 +257,10 @@ def one_sentence(text: str, limit: int = 170) -> str:
 
 # --- badges ----------------------------------------------------------------------------------------
 CORROBORATION_BADGE = {
+    "unattributed": "unattributed",
     "self-reported": "self-reported only",
     "independent": "independent",
+    "peer-reviewed": "peer-reviewed",
     "measured-here": "measured here",
 }
 

@@ -189,7 +189,7 @@ def notes_text(verdicts, limit: int = 300) -> str:
     (short; full text in --json or --out)."""
     lines = ["", "Per reading (full text: --json or --out):"]
     for v in verdicts:
-        corr = v.corroboration or "no evidence used"
+        corr = v.corroboration or "no corroboration: nothing decided it"
         lines.append(f"- {v.claim_id} / {v.reading_id}: {v.verdict} [{corr}]")
         if v.why:
             lines.append(f"    why: {_short(v.why, limit)}")

@@ -225,9 +225,10 @@ def _on_reading_basis(claim: Claim, value: float | None, value_pm: float | None)
 
 
 def _finish(v: Verdict) -> Verdict:
-    """NOT-COMPARABLE and UNVERIFIABLE carry no observed value or margin (``indicative`` may)."""
+    """NOT-COMPARABLE and UNVERIFIABLE carry no observed value or margin (``indicative`` may), and no
+    corroboration: no record decided them, so nobody's figures stand behind the class."""
     if v.verdict in ("NOT-COMPARABLE", "UNVERIFIABLE"):
-        return replace(v, observed=None, margin_rel=None, interval=None, interval_method=None)
+        return replace(v, observed=None, margin_rel=None, interval=None, interval_method=None, corroboration=None)
     return v
 
 
