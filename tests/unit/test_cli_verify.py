@@ -259,7 +259,11 @@ def test_the_text_view_shows_corroboration_set_aside_reasons_and_what_would_deci
     assert main(["verify", "--claim", "huawei-3x-h20-throughput"]) == 0
     out = capsys.readouterr().out
     # nothing decided a NOT-COMPARABLE reading: it carries no corroboration label
-    assert "NOT-COMPARABLE [no corroboration: nothing decided it]" in out and "set aside (" in out and "would decide:" in out
+    assert (
+        "NOT-COMPARABLE [no corroboration: nothing decided it]" in out
+        and "set aside (" in out
+        and "would decide:" in out
+    )
     assert "evidence used: xdeepserve-2508.02520#run1-colocated-peak-decode" in out
 
 
