@@ -85,3 +85,24 @@ def test_a_systems_size_is_no_candidate_for_a_figure_that_does_not_scale_with_it
     rec = evidence("run", [LoadPoint(level="c2", output_tok_per_s=300.0, tpot_mean_ms=5.0)], basis="system", packages=1)
     (v,) = judge(c, [rec])
     assert v.verdict == "SUPPORTED" and "deployment" not in v.why
+
+
+def _deployed(thr):
+    dep = {"device": "card", "devices": 160, "batch_per_device": 96.0, "context_tokens": None, "tp": 1, "ep": 160,
+           "kv_precision": None, "note": "decode instance, EP320 in dies"}  # fmt: skip
+    return evidence("paper", thr=thr, conditions={"deployment": dep}, reported_by="thirdparty")
+
+
+def test_a_per_card_figure_at_a_stated_deployment_supports_a_claim_that_leaves_its_deployment_unknown():
+    c = make_claim(1500.0, conditions={"deployment": None})
+    (v,) = judge(c, [_deployed(1943.0)])
+    assert v.verdict == "SUPPORTED"
+    assert any(
+        n.startswith("obtained on 160 cards EP 160 TP 1 batch 96 (decode instance; EP320 in dies)") for n in v.notes
+    )
+
+
+def test_a_per_card_figure_below_the_claim_at_one_deployment_does_not_refute_it_and_names_the_deployment():
+    (v,) = judge(make_claim(2400.0, conditions={"deployment": None}), [_deployed(1943.0)])
+    assert v.verdict == "INCONCLUSIVE"
+    assert "with deployment = 160 cards EP 160" in v.why and "device=" not in v.why  # words, not a repr

@@ -77,7 +77,7 @@ def _judge_coverage(
             "would make it measured here."
         )
     why = (
-        f"{n_cov} of {len(fams)} model families are listed as served on {r.conditions.hardware}"
+        f"{n_cov} of {len(fams)} model families are listed as supported on {r.conditions.hardware}"
         + (f"; {', '.join(self_only)} only by the claimant itself" if self_only else "")
         + (f"; not found: {', '.join(missing)}" if missing else "")
         + "."

@@ -334,6 +334,21 @@ def _per(metric: str, p, basis) -> str:
     return f"per {basis or 'card'}"
 
 
+def _achieved_where_stated(groups, basis, decided, uncapped: str) -> bool:
+    """The deciding records support the claim (none refutes it) and differ from it only in the deployment it
+    leaves unknown, on a per-unit basis (card, die, node): the figure is achieved there, so it supports
+    the claim as stated (a record below it would not refute: another deployment could do better)."""
+    only_deployment = bool(groups) and all(
+        part.startswith("deployment = ") for key in groups for part in key.split(", ")
+    )
+    return (
+        only_deployment
+        and basis in (None, "card", "die", "node")
+        and uncapped == "SUPPORTED"
+        and not any(d[1] == "REFUTED" for d in decided)
+    )
+
+
 def _own_review(decisive: list[EvidenceUse], by_id) -> str:
     """When every record behind a self-reported reading is the claimant's own MLPerf closed-division
     submission: audited, though not independent (the label stays self-reported)."""
@@ -410,7 +425,17 @@ def _judge_single_read(claim, r, evidence, hardware, bound, cfg, tf, equivalent,
     groups = unknown_split(
         r.conditions, basis if scales else None, [(d[0].evidence_id, d[1], d[2]) for d in decided], ev_by_id
     )
-    verdict = unknown_cap(r.conditions, [(d[0].evidence_id, d[1]) for d in decided], ev_by_id, verdict, notes)
+    ignore: tuple[str, ...] = ()
+    if _achieved_where_stated(groups, basis, decided, uncapped):
+        ignore = ("deployment",)
+        notes.append(
+            "obtained on " + "; ".join(k.split(" = ", 1)[1] for k in groups) + " (the claim does not state its "
+            "deployment: a figure per unit at a stated deployment shows it is achievable there, not everywhere)"
+        )
+        groups = {}
+    verdict = unknown_cap(
+        r.conditions, [(d[0].evidence_id, d[1]) for d in decided], ev_by_id, verdict, notes, ignore=ignore
+    )
     u, _, picked, ci, method = pick
     observed: float | None = picked
     u_read = _read_of(u)

@@ -26,13 +26,15 @@ def unknown_cap(
     evidence_by_id: Mapping[str, Evidence],
     verdict: str,
     notes: list[str],
+    ignore: tuple[str, ...] = (),
 ) -> str:
-    """``verdict``, or INCONCLUSIVE when it rests on records naming a chip or model the claim leaves unknown.
+    """``verdict``, or INCONCLUSIVE when it rests on records naming a chip or model the claim leaves unknown
+    (``ignore``: conditions not to cap on).
 
     ``decided`` is (evidence id, outcome) per deciding record; the candidates are appended to ``notes``."""
     if verdict not in ("SUPPORTED", "REFUTED"):
         return verdict
-    missing = [n for n in DECIDING_UNKNOWNS if getattr(conditions, n) is None]
+    missing = [n for n in DECIDING_UNKNOWNS if getattr(conditions, n) is None and n not in ignore]
     candidates: dict[tuple[str, str], list[str]] = {}
     for eid, outcome in decided:
         ev = evidence_by_id[eid]
@@ -58,9 +60,20 @@ def _value_of(ev: Evidence, name: str, basis: str | None) -> str | None:
     """The value a record states for a condition the claim leaves unknown (for a per-system or per-node reading
     with the deployment unknown, the record's system size stands for it: the figure scales with it)."""
     value = getattr(ev.conditions, name)
-    if value is None and name == "deployment" and basis in ("system", "node") and ev.packages:
-        return f"{ev.packages} packages"
+    if value is None and name == "deployment" and basis == "system" and ev.packages:
+        return f"{ev.packages} packages"  # (a per-node figure's scale is the node itself)
+    if value is not None and name == "deployment":
+        return deployment_text(value)
     return None if value is None else str(value)
+
+
+def deployment_text(d) -> str:
+    """A deployment in a few words, for a why: ``160 cards EP 160 TP 1 (decode instance of 160 NPUs)``
+    (no commas: candidate keys are joined with them)."""
+    parts = [f"{d.devices} {d.device}s" if d.devices is not None else f"{d.device}s of unstated number"]
+    parts += [f"{k} {v:g}" for k, v in (("EP", d.ep), ("TP", d.tp), ("batch", d.batch_per_device)) if v is not None]
+    note = f" ({d.note.replace(',', ';')})" if d.note else ""
+    return " ".join(parts) + note
 
 
 def unknown_split(
