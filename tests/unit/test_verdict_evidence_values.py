@@ -241,3 +241,11 @@ def test_a_spot_price_stands_for_a_chip_only_when_nothing_else_is_listed():
     assert (float(q), float(q.highest)) == (6.03, 10.57)
     only_spot = lowest_price_quotes([table((5.98, "B200 spot (interruptible)"))])["h"]
     assert float(only_spot) == 5.98 and only_spot.highest is None
+
+
+def test_a_cost_claim_that_names_no_price_basis_is_not_decided_by_a_cost_on_a_named_basis():
+    tco = evidence("tco", [cost_point(0.18, price_basis="tco")])
+    v = judge(cost_claim(0.20), [tco], HWS, prices={})
+    assert v.verdict == "INCONCLUSIVE"
+    assert any("with price_basis = tco it would be SUPPORTED" in n for n in v.notes)
+    assert judge(tco_claim(0.20), [tco], HWS, prices={}).verdict == "SUPPORTED"  # the claim names it: decided

@@ -349,6 +349,28 @@ def _achieved_where_stated(groups, basis, decided, uncapped: str) -> bool:
     )
 
 
+def _price_basis_cap(metric: str, basis, decided, by_id, verdict: str, notes: list[str]) -> str:
+    """A cost claim that does not say what its cost rests on is not decided by a stated cost on a named basis
+    (a TCO model's $/Mtok is no rental cost, and the reverse): INCONCLUSIVE with the basis named."""
+    if metric != "usd_per_mtok" or basis is not None or verdict not in ("SUPPORTED", "REFUTED"):
+        return verdict
+    bases = sorted(
+        {
+            pt.price_basis
+            for d in decided
+            for pt in by_id[d[0].evidence_id].points
+            if pt.usd_per_mtok is not None and pt.price_basis is not None
+        }
+    )
+    if not bases:
+        return verdict
+    notes.append(
+        f"the claim does not state its price basis: with price_basis = {' / '.join(bases)} it would be {verdict} "
+        "(a cost on one basis is no cost on another; `predicate.price_basis` in the claim file decides it)"
+    )
+    return "INCONCLUSIVE"
+
+
 def _own_review(decisive: list[EvidenceUse], by_id) -> str:
     """When every record behind a self-reported reading is the claimant's own MLPerf closed-division
     submission: audited, though not independent (the label stays self-reported)."""
@@ -436,6 +458,7 @@ def _judge_single_read(claim, r, evidence, hardware, bound, cfg, tf, equivalent,
     verdict = unknown_cap(
         r.conditions, [(d[0].evidence_id, d[1]) for d in decided], ev_by_id, verdict, notes, ignore=ignore
     )
+    verdict = _price_basis_cap(metric, p.price_basis, decided, ev_by_id, verdict, notes)
     u, _, picked, ci, method = pick
     observed: float | None = picked
     u_read = _read_of(u)
@@ -485,7 +508,7 @@ def _judge_single_read(claim, r, evidence, hardware, bound, cfg, tf, equivalent,
     if verdict != uncapped:
         why = (
             why[:-1]
-            + f" (it would be {uncapped} under the evidence's own chip/model/deployment, which the claim leaves unknown)."
+            + f" (it would be {uncapped} under what the evidence states and the claim leaves unknown: see the notes)."
         )
     if by_unknown:
         names = sorted({k.split(" = ")[0] for key in groups for k in key.split(", ")})
