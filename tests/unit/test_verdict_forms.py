@@ -53,6 +53,20 @@ def test_a_record_claim_beating_every_rival_is_supported_and_without_rivals_inco
     assert judge(claim(form="beats_all"), [ev("own", 900.0)]).verdict == "INCONCLUSIVE"
 
 
+def test_a_rival_that_cannot_say_is_not_shown_as_the_observed_figure_and_the_why_says_why():
+    # chip-b's 1,200 was read at a looser latency (mean TPOT 60 ms over the claim's 50): at the bound it is
+    # at most 1,200, which may or may not beat the claimed 1,000
+    looser = evidence(
+        "b",
+        [LoadPoint(level="L", output_tok_per_s=1200.0, tpot_mean_ms=60.0)],
+        conditions={"hardware": "chip-b"},
+        source={"url": "https://example.org/b", "date": "2024-06-01", "quote": "q"},
+    )
+    v = judge(claim(form="beats_all"), [looser])
+    assert v.verdict == "INCONCLUSIVE" and v.observed is None and v.margin_rel is None
+    assert "b (at most 1,200, an upper bound above the claim" in v.why
+
+
 def test_a_record_claim_is_not_refuted_by_a_rival_published_after_it_but_names_it_as_overtaking():
     later = ev("c", 1200.0, "chip-c", published="2026-03-01")
     v = judge(claim(form="beats_all"), [ev("b", 800.0, "chip-b"), later])

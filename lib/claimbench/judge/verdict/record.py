@@ -71,8 +71,15 @@ def _outcome(outcomes: Sequence[str]) -> str:
 
 def _cannot_say(cannot: Sequence[EvidenceUse]) -> str:
     """The rivals that cannot say, and why (a lower bound below the claimed figure bounds nothing above it)."""
+    word = {"lower_bound": "at least ", "upper_bound": "at most "}
+    why = {
+        "lower_bound": "a lower bound below the claim",
+        "upper_bound": "an upper bound above the claim: read at another latency point",
+        "unknown": "of unknown kind",
+    }
     items = ", ".join(
-        f"{u.evidence_id} ({'at least ' if u.read and u.read.kind == 'lower_bound' else ''}{_fmtn(u.observed)})"
+        f"{u.evidence_id} ({word.get(u.read.kind if u.read else '', '')}{_fmtn(u.observed)}, "
+        f"{why.get(u.read.kind if u.read else 'unknown', 'a point within its precision of the claim')})"
         for u in cannot[:3]
     )
     more = f" and {len(cannot) - 3} more" if len(cannot) > 3 else ""
@@ -192,8 +199,11 @@ def judge_record(
         **_base(claim, r),
         **_empty(
             verdict=verdict,
-            observed=top.observed if top else None,
-            margin_rel=((top.observed or 0.0) - float(p.value)) / float(p.value) if top else None,
+            # the rival to beat, when one decides; a rival that cannot say is no observed figure of the claim
+            observed=top.observed if top and verdict != "INCONCLUSIVE" else None,
+            margin_rel=((top.observed or 0.0) - float(p.value)) / float(p.value)
+            if top and verdict != "INCONCLUSIVE"
+            else None,
             read_method="the claimed figure against every matching record of other chips (form beats_all)",
             evidence_used=used,
             evidence_set_aside=tuple(aside),
