@@ -151,7 +151,8 @@ def margin_text(r: dict) -> str:
 
 
 def interval_text(r: dict) -> str:
-    """The 95% interval of a reading as text, empty when there is none."""
+    """The interval of a reading as text (a 95 % bootstrap interval, or the published figure's stated
+    precision: the reading's interval_method says which), empty when there is none."""
     iv = r.get("interval")
     return f"[{num(iv[0])}, {num(iv[1])}]" if iv else ""
 
@@ -164,7 +165,9 @@ def observed_text(r: dict) -> str:
     if obs is None:
         return "–"
     iv = interval_text(r)
-    return f"{num(obs)} {iv}".strip()
+    kinds = {e.get("kind") for e in r.get("spread") or () if e.get("observed") == obs}
+    sign = {"lower_bound": "≥ ", "upper_bound": "≤ "}.get(kinds.pop(), "") if len(kinds) == 1 else ""
+    return f"{sign}{num(obs)} {iv}".strip()
 
 
 def _short(text: str, limit: int = 240) -> str:
@@ -387,7 +390,7 @@ def scorecard_html(verdicts_json: list[dict], card_href: str | None = "05_verify
         + '<table class="cb-table cb-scorecard"><colgroup><col style="width:23%"><col style="width:15%">'
         '<col style="width:8%"><col style="width:13%"><col style="width:24%"><col style="width:17%"></colgroup>'
         "<thead><tr><th>claim (quote, source)</th><th>verdict of the claim as worded</th>"
-        '<th class="cb-num">claimed</th><th class="cb-num">observed [95% interval]</th><th>why</th>'
+        '<th class="cb-num">claimed</th><th class="cb-num">observed [interval]</th><th>why</th>'
         "<th>what would decide it</th></tr></thead>"
         f"<tbody>{''.join(body)}</tbody></table>"
     )
@@ -503,7 +506,7 @@ def claim_card_html(c: dict) -> str:
         + f" · <code>{_e(str(c.get('id')))}</code></p>",
         "<h4>What was compared</h4>",
         '<table class="cb-table"><thead><tr><th>reading</th><th>verdict</th><th>predicate</th>'
-        '<th class="cb-num">claimed</th><th class="cb-num">observed [95% interval]</th><th class="cb-num">margin</th>'
+        '<th class="cb-num">claimed</th><th class="cb-num">observed [interval]</th><th class="cb-num">margin</th>'
         f"<th>unit</th><th>corroboration</th></tr></thead><tbody>{''.join(rows)}</tbody></table>",
     ]
     for r in readings:
