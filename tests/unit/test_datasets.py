@@ -176,6 +176,13 @@ def test_any_length_document_is_parsed_or_one_user_error(stats):
         assert all(x >= 1 for x in xs)
 
 
+def test_a_spread_too_wide_for_floating_point_still_samples_lengths_within_the_bounds():
+    # hypothesis found it: std / mean squared overflowed (OverflowError), and an infinite draw could not be rounded
+    doc = parse_lengths({"input": {"mean": 1, "std": 1.3407807929942597e154}, "output": {"mean": 10}}, "l.yaml")
+    xs = doc["input"].sample(np.random.default_rng(0), 50)
+    assert all(1 <= x <= 10**9 for x in xs)
+
+
 def test_format_follows_the_extension_and_a_folder_is_a_hugging_face_data_set(tmp_path: Path):
     (tmp_path / "a.json").write_text("[]")
     (tmp_path / "b.json").write_text('{"input": {}}')

@@ -211,13 +211,14 @@ class LengthStats:
             u = rng.uniform(0, 100, size=n)
             raw = np.interp(u, qs, vs)
         elif self.mean is not None and self.std:
-            sigma2 = math.log(1 + (self.std / self.mean) ** 2)
+            ratio = self.std / self.mean
+            sigma2 = 2 * math.log(ratio) if ratio > 1e100 else math.log1p(ratio * ratio)  # ratio² would overflow
             raw = rng.lognormal(math.log(self.mean) - sigma2 / 2, math.sqrt(sigma2), size=n)
         elif self.mean is not None:
             raw = [self.mean] * n
         else:
             raise ValueError("a length distribution needs percentiles or a mean")
-        return [int(min(hi, max(lo, round(float(x))))) for x in raw]
+        return [int(round(min(hi, max(lo, float(x))))) for x in raw]  # clipped first: a draw may be inf
 
     def as_dict(self) -> dict[str, Any]:
         """The stated figures, for the manifest (percentiles keyed ``p50`` …)."""
