@@ -149,3 +149,17 @@ def test_readings_apply_only_the_overrides_they_write(tmp_path):
     assert [r.reading_id for r in rs] == ["as-worded", "per-die"]
     assert rs[1].conditions.hardware == "ascend-910c" and rs[1].conditions.model == "tiny"
     assert rs[1].basis == "die"
+
+
+def test_a_readings_figure_without_its_own_precision_restates_the_claims_on_its_basis():
+    from verdict_builders import make_claim, predicate
+
+    def reading(rid, **kw):
+        return {"id": rid, "label": "l", "conditions": {}, "basis": "die", "source_note": "n", **kw}
+
+    c = make_claim(
+        pred={**predicate(6688.0), "value_pm": 0.5},
+        readings=[reading("per-die", value=3344.0), reading("own", value=3344.0, value_pm=2.0)],
+    )
+    by_id = {r.reading_id: r for r in resolved_readings(c)}
+    assert by_id["per-die"].value_pm == 0.25 and by_id["own"].value_pm == 2.0

@@ -23,6 +23,16 @@ def test_every_previous_version_claim_file_loads_with_a_one_line_migration_note(
         assert any(n.startswith("migrated in memory from claim schema 1 to 2") for n in c.notes)
 
 
+def test_the_migration_note_is_on_every_verdict_of_a_migrated_claim():
+    from claimbench.judge.verdict import judge_claim
+    from claimbench.load.registry import list_hardware
+
+    hw = {h.id: h for h in list_hardware()}
+    claims, _ = load_claims(V1 / "claims")
+    for v in judge_claim(claims[0], [], hw):
+        assert any(n.startswith("migrated in memory from claim schema 1 to 2") for n in v.notes), v.notes
+
+
 @pytest.mark.parametrize("path", sorted((V1 / "reference").glob("*.yaml")), ids=lambda p: p.stem)
 def test_every_previous_version_reference_file_loads_with_a_migration_note(path):
     records = load_reference(path)

@@ -27,6 +27,8 @@ def test_a_claim_naming_a_scenario_is_read_at_that_scenarios_bounds(tmp_path):
     assert errors == []
     assert [(s.metric, s.stat, s.max_ms) for s in c.conditions.slo] == [("tpot", "p99", 80.0), ("ttft", "p99", 2000.0)]
     assert any(n.startswith("slo from the MLPerf server scenario of deepseek-r1") for n in c.notes)
+    (v,) = judge_claim(c, [], {"nvidia-b200": HW()}, None, VerdictConfig(n_boot=50))
+    assert any(n.startswith("slo from the MLPerf server scenario of deepseek-r1") for n in v.notes)  # on the reading
 
 
 def test_an_offline_result_does_not_decide_a_server_claim():

@@ -137,7 +137,7 @@ from claimbench.judge.verdict.types import (
     Verdict,
     VerdictConfig,
 )
-from claimbench.schema.claims import Claim, resolved_readings
+from claimbench.schema.claims import LOADER_NOTE_PREFIXES, Claim, resolved_readings
 from claimbench.schema.evidence import Evidence
 
 __all__ = [
@@ -207,7 +207,8 @@ def judge_claim(
             out.append(_judge_ratio(claim_r, r, evidence, hardware, cfg, bound, prices, equivalent, bridge, orgs))
         else:
             out.append(_judge_single(claim_r, r, evidence, hardware, bound, cfg, prices, equivalent, bridge, orgs))
-    return [_finish(v) for v in out]
+    carried = tuple(n for n in claim.notes if n.startswith(LOADER_NOTE_PREFIXES))
+    return [_finish(replace(v, notes=tuple(v.notes) + carried) if carried else v) for v in out]
 
 
 def _vendors(hardware) -> dict[str, str]:
