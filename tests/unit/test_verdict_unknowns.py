@@ -106,3 +106,14 @@ def test_a_per_card_figure_below_the_claim_at_one_deployment_does_not_refute_it_
     (v,) = judge(make_claim(2400.0, conditions={"deployment": None}), [_deployed(1943.0)])
     assert v.verdict == "INCONCLUSIVE"
     assert "with deployment = 160 cards EP 160" in v.why and "device=" not in v.why  # words, not a repr
+
+
+def test_a_decode_only_figure_does_not_decide_a_claim_that_leaves_its_phase_unknown():
+    # decode nodes' throughput per GPU overstates the whole service's (prefill GPUs produce no output tokens)
+    decode = evidence("dec", thr=1943.0, conditions={"phase": "decode-only"}, reported_by="thirdparty")
+    (v,) = judge(make_claim(1500.0, conditions={"phase": None}), [decode])
+    assert v.verdict == "INCONCLUSIVE"
+    assert any("with phase = decode-only it would be SUPPORTED" in n for n in v.notes) or "phase = decode-only" in v.why
+    e2e = evidence("e2e", thr=1943.0, conditions={"phase": "end-to-end"}, reported_by="thirdparty")
+    assert judge(make_claim(1500.0, conditions={"phase": None}), [e2e])[0].verdict == "SUPPORTED"
+    assert judge(make_claim(1500.0, conditions={"phase": "decode-only"}), [decode])[0].verdict == "SUPPORTED"

@@ -15,7 +15,7 @@ from claimbench.schema.evidence import Evidence
 
 __all__ = ["DECIDING_UNKNOWNS", "unknown_cap"]
 
-DECIDING_UNKNOWNS: tuple[str, ...] = ("hardware", "model", "deployment")
+DECIDING_UNKNOWNS: tuple[str, ...] = ("hardware", "model", "deployment", "phase")
 """Conditions a claim must state for a record naming them to decide it (the deployment: its scale changes a
 per-GPU figure several-fold)."""
 
@@ -39,7 +39,7 @@ def unknown_cap(
     for eid, outcome in decided:
         ev = evidence_by_id[eid]
         for name in missing:
-            value = getattr(ev.conditions, name)
+            value = _value_of(ev, name, None)
             if value is not None:
                 candidates.setdefault((name, str(value)), []).append(f"{outcome} ({eid})")
     if not candidates:
@@ -64,6 +64,8 @@ def _value_of(ev: Evidence, name: str, basis: str | None) -> str | None:
         return f"{ev.packages} packages"  # (a per-node figure's scale is the node itself)
     if value is not None and name == "deployment":
         return deployment_text(value)
+    if name == "phase":  # one phase of disaggregated serving is not the whole; an end-to-end figure is
+        return value if value in ("decode-only", "prefill-only") else None
     return None if value is None else str(value)
 
 
