@@ -625,51 +625,28 @@ def requested_input_len_of_ids(prompts: Any, request_ids: Iterable[str]) -> floa
     return total / n if n else None
 
 
+_LENGTHS_SCHEMA = {
+    "level": pl.Int64,
+    "isl_mean_tokens": pl.Float64,
+    "osl_requested_mean_tokens": pl.Float64,
+    "osl_mean_tokens": pl.Float64,
+}
+
+
 def with_lengths_of(
     summary: pl.DataFrame, tallies: dict[int, LevelTally], requested: dict[int, float | None]
 ) -> pl.DataFrame:
-    """:func:`with_lengths` from each level's running token sums (:class:`~.sweeprows.LevelTally`):
-    integer sums over the ok, measured rows, so the means equal the column means exactly."""
-    means = {lv: t.means() for lv, t in tallies.items() if t.isl_n or t.osl_requested_n or t.osl_n}
-    got = pl.DataFrame(
-        {
-            "level": list(means),
-            **{
-                c: [m[c] for m in means.values()]
-                for c in ("isl_mean_tokens", "osl_requested_mean_tokens", "osl_mean_tokens")
-            },
-        },
-        schema={
-            "level": pl.Int64,
-            "isl_mean_tokens": pl.Float64,
-            "osl_requested_mean_tokens": pl.Float64,
-            "osl_mean_tokens": pl.Float64,
-        },
-    )
-    return _join_lengths(summary, got, requested)
-
-
-def with_lengths(summary: pl.DataFrame, requests: pl.DataFrame, requested: dict[int, float | None]) -> pl.DataFrame:
     """Achieved ISL/OSL per level beside the requested ones (means over ok, measured requests):
     ``isl_requested_mean_tokens`` (token count of the prompts sent, counted with the model's
     tokenizer for text), ``isl_mean_tokens`` (what the engine or server counted),
-    ``osl_requested_mean_tokens`` and ``osl_mean_tokens``; null where no request completed."""
-    ok = requests.filter(pl.col("ok") & ~pl.col("warmup")) if requests.height else requests
-    if ok.height:
-        got = ok.group_by(pl.col("level").cast(pl.Int64)).agg(
-            pl.col("prompt_tokens").cast(pl.Float64).mean().alias("isl_mean_tokens"),
-            pl.col("requested_output_tokens").cast(pl.Float64).mean().alias("osl_requested_mean_tokens"),
-            pl.col("output_tokens").cast(pl.Float64).mean().alias("osl_mean_tokens"),
-        )
-    else:
-        got = pl.DataFrame(
-            schema={
-                "level": pl.Int64,
-                "isl_mean_tokens": pl.Float64,
-                "osl_requested_mean_tokens": pl.Float64,
-                "osl_mean_tokens": pl.Float64,
-            }
-        )
+    ``osl_requested_mean_tokens`` and ``osl_mean_tokens``; null where no request completed. From each
+    level's running token sums (:class:`~.sweeprows.LevelTally`): integer sums over the ok, measured rows,
+    so the means equal the column means exactly."""
+    means = {lv: t.means() for lv, t in tallies.items() if t.isl_n or t.osl_requested_n or t.osl_n}
+    columns = [c for c in _LENGTHS_SCHEMA if c != "level"]
+    got = pl.DataFrame(
+        {"level": list(means), **{c: [m[c] for m in means.values()] for c in columns}}, schema=_LENGTHS_SCHEMA
+    )
     return _join_lengths(summary, got, requested)
 
 
