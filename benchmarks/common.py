@@ -85,3 +85,19 @@ def read_result(name: str) -> dict[str, Any] | None:
 
 def log(*args: Any) -> None:
     print(f"[{time.strftime('%H:%M:%S')}]", *args, file=sys.stderr, flush=True)
+
+
+def run_child(module: str, spec: dict[str, Any], pythonpath: str) -> dict[str, Any]:
+    """Run ``python -m module --child <spec JSON>`` in a fresh interpreter (so its memory is its own) from the
+    repository root with ``PYTHONPATH`` set, and return the JSON object its last stdout line holds."""
+    proc = subprocess.run(
+        [sys.executable, "-m", module, "--child", json.dumps(spec)],
+        capture_output=True,
+        text=True,
+        cwd=str(Path(__file__).resolve().parent.parent),
+        env={**os.environ, "PYTHONPATH": pythonpath},
+        stdin=subprocess.DEVNULL,
+    )
+    if proc.returncode != 0:
+        raise RuntimeError(proc.stderr[-3000:])
+    return json.loads(proc.stdout.strip().splitlines()[-1])

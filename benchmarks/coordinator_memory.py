@@ -22,7 +22,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import subprocess
 import sys
 import tempfile
 import time
@@ -30,7 +29,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from benchmarks.common import competing_processes, finish, log, machine
+from benchmarks.common import competing_processes, finish, log, machine, run_child
 
 TICK_S = 0.25  # the coordinator's poll interval (workers._POLL_S)
 TTFT_S = 0.1
@@ -270,17 +269,7 @@ def main(argv: list[str] | None = None) -> int:
     repo = Path(__file__).resolve().parent.parent
     for sink in ("spool", "list"):
         spec = {"sink": sink, "streams": streams, "minutes": minutes, "chunks": args.chunks, "workers": args.workers}
-        proc = subprocess.run(
-            [sys.executable, "-m", "benchmarks.coordinator_memory", "--child", json.dumps(spec)],
-            capture_output=True,
-            text=True,
-            cwd=str(repo),
-            env={**os.environ, "PYTHONPATH": str(repo)},
-            stdin=subprocess.DEVNULL,
-        )
-        if proc.returncode != 0:
-            raise RuntimeError(proc.stderr[-2000:])
-        r = json.loads(proc.stdout.strip().splitlines()[-1])
+        r = run_child("benchmarks.coordinator_memory", spec, str(repo))
         log(
             f"{sink:6s} rows {r['rows']:,} chunks {r['chunk_times']:,} RSS by minute {r['rss_by_simulated_minute']} "
             f"end {r['rss_end_mib']} MiB wall {r['wall_s']} s"

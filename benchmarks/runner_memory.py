@@ -33,7 +33,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from benchmarks.common import competing_processes, finish, log, machine
+from benchmarks.common import competing_processes, finish, log, machine, run_child
 
 TTFT_S = 0.1
 GAP_S = 0.05
@@ -199,17 +199,7 @@ def main(argv: list[str] | None = None) -> int:
         after_sha = subprocess.run(["git", "-C", str(repo), "rev-parse", "HEAD"], capture_output=True, text=True)
         for side, lib in (("after", repo / "lib"), ("before", before_lib)):
             spec = {"side": side, "streams": streams, "minutes": minutes, "chunks": args.chunks}
-            proc = subprocess.run(
-                [sys.executable, "-m", "benchmarks.runner_memory", "--child", json.dumps(spec)],
-                capture_output=True,
-                text=True,
-                cwd=str(repo),
-                env={**os.environ, "PYTHONPATH": f"{lib}{os.pathsep}{repo}"},
-                stdin=subprocess.DEVNULL,
-            )
-            if proc.returncode != 0:
-                raise RuntimeError(proc.stderr[-3000:])
-            r = json.loads(proc.stdout.strip().splitlines()[-1])
+            r = run_child("benchmarks.runner_memory", spec, f"{lib}{os.pathsep}{repo}")
             log(
                 f"{side:6s} rows {r['rows']:,} chunks {r['chunk_times']:,} RSS by minute {r['rss_by_simulated_minute']} "
                 f"peak {r['peak_rss_mib']} MiB wall {r['wall_s']} s"
