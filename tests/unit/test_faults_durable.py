@@ -10,6 +10,7 @@ from pathlib import Path
 
 import polars as pl
 import pytest
+from fake_engine import EnginePlumbing
 
 from claimbench.cli import main
 from claimbench.errors import IncompleteError, UserError
@@ -124,26 +125,11 @@ def rec(level, i, ok=True):
     return r
 
 
-class FakeEngine:
+class FakeEngine(EnginePlumbing):
     """An engine whose levels complete instantly; level ``fail_at`` raises like an unexpected crash."""
-
-    name = "offline"
-    max_model_len = None
 
     def __init__(self, fail_at=None, error="Bearer sk-leaky-123456 rejected"):
         self.fail_at, self.error = fail_at, error
-
-    def start(self):
-        pass
-
-    def stop(self):
-        pass
-
-    def vocab_size(self):
-        return None
-
-    def describe(self):
-        return {"name": "fake"}
 
     def run_level(self, level, prompts, run_t0, records, warmup=False, seed=0, request_timeout_s=None, **kw):
         if level.level == self.fail_at:

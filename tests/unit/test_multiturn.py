@@ -5,6 +5,7 @@ from __future__ import annotations
 from types import SimpleNamespace
 
 import pytest
+from fake_engine import EnginePlumbing
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -88,27 +89,14 @@ def test_ordering_counts_turns_sent_before_their_previous_turn_finished():
     assert out["gap_s_min"] == pytest.approx(-0.2) and out["gap_s_p50"] == pytest.approx(0.15)
 
 
-class WaveEngine:
+class WaveEngine(EnginePlumbing):
     """Records which prompts each run_level call received; every request completes at once."""
 
     name = "fake"
-    max_model_len = None
 
     def __init__(self):
         self.calls: list[list[int]] = []
         self.schedules: list = []
-
-    def start(self):
-        pass
-
-    def stop(self):
-        pass
-
-    def vocab_size(self):
-        return None
-
-    def describe(self):
-        return {"name": "fake"}
 
     def run_level(self, level, prompts, run_t0, records, warmup=False, **kw):
         from claimbench.schema.records import RequestRecord

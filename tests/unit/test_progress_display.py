@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import io
 
+from fake_engine import EnginePlumbing
+
 from claimbench.measurement.progress import LevelStats, Progress, busy_host_message, host_load
 from claimbench.schema.records import RequestRecord
 
@@ -106,22 +108,7 @@ class _Recorder:
         self.calls.append(("message", text))
 
 
-class _StreamingEngine:
-    name = "offline"
-    max_model_len = None
-
-    def start(self):
-        pass
-
-    def stop(self):
-        pass
-
-    def vocab_size(self):
-        return None
-
-    def describe(self):
-        return {"name": "fake"}
-
+class _StreamingEngine(EnginePlumbing):
     def run_level(self, level, prompts, run_t0, records, on_request_done=None, **kw):
         for i, _ in enumerate(prompts):
             r = RequestRecord(request_id=f"{level.level}-{i}", level=level.level, scheduled_s=0.0, sent_s=0.0,

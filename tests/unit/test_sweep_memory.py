@@ -6,6 +6,7 @@ import weakref
 
 import polars as pl
 import pytest
+from fake_engine import EnginePlumbing
 
 from claimbench.analyze import metrics
 from claimbench.load.bundles import read_bundle
@@ -46,28 +47,15 @@ def synthetic(level: int, i: int) -> RequestRecord:
     )
 
 
-class StreamingEngine:
+class StreamingEngine(EnginePlumbing):
     """Sends a level's requests with at most IN_FLIGHT in flight; each ends (out of send order) and
     is reported done, after which the engine keeps no reference to it. ``alive`` counts the records
     still in memory, sampled as the level goes."""
 
-    name = "offline"
-    max_model_len = None
+    description = "streaming-fake"
 
     def __init__(self, n: int):
         self.n, self.refs, self.alive = n, [], []
-
-    def start(self):
-        pass
-
-    def stop(self):
-        pass
-
-    def vocab_size(self):
-        return None
-
-    def describe(self):
-        return {"name": "streaming-fake"}
 
     def run_level(self, level, prompts, run_t0, records, warmup=False, seed=0, request_timeout_s=None, **kw):
         done = kw["on_request_done"]
