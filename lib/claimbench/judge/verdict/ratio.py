@@ -48,7 +48,14 @@ from claimbench.judge.verdict.types import (
     Verdict,
     VerdictConfig,
 )
-from claimbench.judge.verdict.unknowns import DECIDING_UNKNOWNS, _value_of, split_text, unknown_cap
+from claimbench.judge.verdict.unknowns import (
+    DECIDING_UNKNOWNS,
+    CandidateKey,
+    candidate_key,
+    candidate_names,
+    split_text,
+    unknown_cap,
+)
 
 
 def _ratio_sides(
@@ -450,16 +457,16 @@ def _what_differs(sides, pairs, ev_by_id) -> list[str]:
     return what_differs(described)
 
 
-def _candidates(r, spread, pairs, ev_by_id) -> dict[str, list[tuple[str, str, float]]]:
+def _candidates(r, spread, pairs, ev_by_id) -> dict[CandidateKey, list[tuple[str, str, float]]]:
     """The best-matched pairs grouped by the chip, model or deployment the claim leaves unknown (the numerator's;
-    a like-for-like pair states the same on both sides): ``"deployment = 72 packages"`` -> [(pair, outcome, ratio)]."""
+    a like-for-like pair states the same on both sides): ``(("deployment", "72 packages"),)`` -> [(pair, outcome,
+    ratio)]."""
     missing = [n for n in DECIDING_UNKNOWNS if getattr(r.conditions, n) is None]
-    groups: dict[str, list[tuple[str, str, float]]] = {}
+    groups: dict[CandidateKey, list[tuple[str, str, float]]] = {}
     for e in spread:
         if not e.best_matched or e.evidence_id not in pairs:
             continue
-        ev = ev_by_id[pairs[e.evidence_id][0].evidence_id]
-        key = ", ".join(f"{m} = {v}" for m in missing if (v := _value_of(ev, m, r.basis)) is not None)
+        key = candidate_key(ev_by_id[pairs[e.evidence_id][0].evidence_id], missing, r.basis)
         if key:
             groups.setdefault(key, []).append((e.evidence_id, e.outcome, e.observed))
     return groups
@@ -618,7 +625,7 @@ def _less_matched_why(spread, verdict: str) -> str:
 def _split_why(groups, sides, by_unknown: bool) -> str:
     """The sentence naming why equally matched pairs do not decide: the candidates per unknown value, or both sides."""
     if by_unknown:  # the pairs differ in what the claim leaves unknown: candidates, not a disagreement
-        names = sorted({k.split(" = ")[0] for key in groups for k in key.split(", ")})
+        names = candidate_names(groups)
         return (
             f" The claim does not name its {' or '.join(names)}, and the pairs that would decide it state one: "
             + "; ".join(split_text(groups, limit=3))
@@ -634,12 +641,12 @@ def _differs_hint(sides, pairs, ev_by_id) -> list[str]:
 
 def _unknown_hint(r, groups) -> str:
     """What would decide a ratio whose pairs differ in a condition the claim leaves unknown."""
-    if any("deployment = " in k for k in groups):
+    names = candidate_names(groups)
+    if "deployment" in names:
         return (
             "The deployment of each side (how many packages each system spans; the claim does not say): a pair of "
             "systems of that size decides it, or a reading that assumes one (`readings:` in the claim file)."
         )
-    names = sorted({k.split(" = ")[0] for key in groups for k in key.split(", ")})
     return (
         f"The {' and '.join(names)} the claim speaks of (it does not name it), or a reading that assumes one "
         "(`readings:` in the claim file): it is judged on its own."

@@ -59,7 +59,7 @@ from claimbench.judge.verdict.types import (
     Verdict,
     VerdictConfig,
 )
-from claimbench.judge.verdict.unknowns import split_text, unknown_cap, unknown_split
+from claimbench.judge.verdict.unknowns import candidate_names, split_text, unknown_cap, unknown_split
 from claimbench.schema.claims import Claim, ResolvedReading
 from claimbench.schema.evidence import Evidence
 
@@ -338,11 +338,8 @@ def _achieved_where_stated(groups, basis, decided, uncapped: str) -> bool:
     """The deciding records support the claim (none refutes it) and differ from it only in the deployment it
     leaves unknown, on a per-unit basis (card, die, node): the figure is achieved there, so it supports
     the claim as stated (a record below it would not refute: another deployment could do better)."""
-    only_deployment = bool(groups) and all(
-        part.startswith("deployment = ") for key in groups for part in key.split(", ")
-    )
     return (
-        only_deployment
+        candidate_names(groups) == ["deployment"]
         and basis in (None, "card", "die", "node")
         and uncapped == "SUPPORTED"
         and not any(d[1] == "REFUTED" for d in decided)
@@ -400,7 +397,7 @@ def _unknown_hints(r: ResolvedReading, groups, hints: list[str]) -> list[str]:
 
     generic = set(_inconclusive_hints("INCONCLUSIVE", None) + _inconclusive_hints("INCONCLUSIVE", "lower_bound"))
     out = [h for h in hints if h not in generic]
-    if r.conditions.deployment is None and any("deployment = " in k for k in groups):
+    if r.conditions.deployment is None and "deployment" in candidate_names(groups):
         out.insert(
             0,
             "The deployment the figure was obtained on (how many packages it spans; the source does not name it).",
@@ -451,7 +448,7 @@ def _judge_single_read(claim, r, evidence, hardware, bound, cfg, tf, equivalent,
     if _achieved_where_stated(groups, basis, decided, uncapped):
         ignore = ("deployment",)
         notes.append(
-            "obtained on " + "; ".join(k.split(" = ", 1)[1] for k in groups) + " (the claim does not state its "
+            "obtained on " + "; ".join(v for key in groups for _, v in key) + " (the claim does not state its "
             "deployment: a figure per unit at a stated deployment shows it is achievable there, not everywhere)"
         )
         groups = {}
@@ -511,7 +508,7 @@ def _judge_single_read(claim, r, evidence, hardware, bound, cfg, tf, equivalent,
             + f" (it would be {uncapped} under what the evidence states and the claim leaves unknown: see the notes)."
         )
     if by_unknown:
-        names = sorted({k.split(" = ")[0] for key in groups for k in key.split(", ")})
+        names = candidate_names(groups)
         why = (
             f"The claim does not name its {' or '.join(names)}, and the records that would decide it state one: "
             + "; ".join(split_text(groups, limit=3))

@@ -78,39 +78,58 @@ def deployment_text(d) -> str:
     return " ".join(parts) + note
 
 
+CandidateKey = tuple[tuple[str, str], ...]
+"""The values a record states for the conditions a claim leaves unknown: ``(("model", "llama-2-70b"),)``."""
+
+
+def candidate_key(ev: Evidence, missing: Sequence[str], basis: str | None) -> CandidateKey:
+    """What ``ev`` states for each of the ``missing`` conditions (those it states), as a candidate key."""
+    return tuple((n, v) for n in missing if (v := _value_of(ev, n, basis)) is not None)
+
+
+def key_text(key: CandidateKey) -> str:
+    """A candidate key in words: ``model = llama-2-70b, deployment = 8 cards``."""
+    return ", ".join(f"{n} = {v}" for n, v in key)
+
+
+def candidate_names(groups: Mapping[CandidateKey, object]) -> list[str]:
+    """The conditions the candidates differ in, sorted."""
+    return sorted({n for key in groups for n, _ in key})
+
+
 def unknown_split(
     conditions: ClaimConditions,
     basis: str | None,
     decided: Sequence[tuple[str, str, float]],
     evidence_by_id: Mapping[str, Evidence],
-) -> dict[str, list[tuple[str, str, float]]]:
+) -> dict[CandidateKey, list[tuple[str, str, float]]]:
     """The deciding records grouped by the values they state for the chip, model or deployment the claim leaves
-    unknown: ``"model = llama-2-70b"`` -> [(evidence id, outcome, observed), ...]; empty when no record names one.
+    unknown: ``(("model", "llama-2-70b"),)`` -> [(evidence id, outcome, observed), ...]; empty when no record
+    names one.
 
     ``decided`` is (evidence id, outcome, observed) per deciding record. These are the candidates a reading that
     assumed each value would be judged on; a split among them is explained by the unknown, not a disagreement."""
     missing = [n for n in DECIDING_UNKNOWNS if getattr(conditions, n) is None]
-    groups: dict[str, list[tuple[str, str, float]]] = {}
+    groups: dict[CandidateKey, list[tuple[str, str, float]]] = {}
     for eid, outcome, observed in decided:
-        ev = evidence_by_id[eid]
-        key = ", ".join(f"{n} = {v}" for n in missing if (v := _value_of(ev, n, basis)) is not None)
+        key = candidate_key(evidence_by_id[eid], missing, basis)
         if key:
             groups.setdefault(key, []).append((eid, outcome, observed))
     return groups
 
 
-def split_text(groups: Mapping[str, Sequence[tuple[str, str, float]]], limit: int = 4) -> list[str]:
+def split_text(groups: Mapping[CandidateKey, Sequence[tuple[str, str, float]]], limit: int = 4) -> list[str]:
     """One phrase per candidate value: ``with model = m it would be SUPPORTED (e1, 1,500)``, the best-valued record
     of each outcome named (``and N more``), candidates with the most records first."""
     out = []
-    for key, recs in sorted(groups.items(), key=lambda kv: (-len(kv[1]), kv[0]))[:limit]:
+    for key, recs in sorted(groups.items(), key=lambda kv: (-len(kv[1]), key_text(kv[0])))[:limit]:
         parts = []
         for outcome in ("SUPPORTED", "REFUTED", "INCONCLUSIVE"):
             these = sorted((x for x in recs if x[1] == outcome), key=lambda x: -x[2])
             if these:
                 more = f" and {len(these) - 1} more" if len(these) > 1 else ""
                 parts.append(f"{outcome} ({these[0][0]}, {_fmt(these[0][2])}{more})")
-        out.append(f"with {key} it would be " + ", ".join(parts))
+        out.append(f"with {key_text(key)} it would be " + ", ".join(parts))
     if len(groups) > limit:
         out.append(f"{len(groups) - limit} more value(s)")
     return out
