@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from claimbench.schema.claims import CLAIM_SCHEMA_VERSION, CONDITION_NAMES
+from claimbench.schema.claims import CLAIM_SCHEMA_VERSION, CONDITION_NAMES, MIGRATED_NOTE
 from claimbench.schema.orgs import normal_name
 
 __all__ = ["REFERENCE_SCHEMA_VERSION", "migrate_claim", "migrate_reference"]
@@ -65,7 +65,7 @@ def migrate_claim(data: Any) -> tuple[Any, str | None]:
         changes.append(f"claimant missing: read as {out['claimant']!r} from source.publisher")
     _fill_conditions(out, changes)
     out["schema"] = CLAIM_SCHEMA_VERSION
-    note = f"migrated in memory from claim schema {version} to {CLAIM_SCHEMA_VERSION}" + (
+    note = f"{MIGRATED_NOTE} {version} to {CLAIM_SCHEMA_VERSION}" + (
         ": " + "; ".join(changes) if changes else " (same fields)"
     )
     out["notes"] = [*(out.get("notes") or []), note]

@@ -16,7 +16,7 @@ from claimbench.errors import UserError
 from claimbench.load.paths import layered_files
 from claimbench.load.yamlio import read_yaml, validation_message
 from claimbench.schema.base import Strict
-from claimbench.schema.claims import Claim, Scenario, SloBound
+from claimbench.schema.claims import SCENARIO_NOTE, Claim, Scenario, SloBound
 
 __all__ = ["ScenarioConstraint", "apply_scenario", "load_scenarios"]
 
@@ -96,7 +96,7 @@ def apply_scenario(claim: Claim, table: dict[tuple[str, str], ScenarioConstraint
     if hit is None:
         return claim
     bounds = "; ".join(f"{s.metric} {s.stat} <= {s.max_ms:g} ms" for s in hit.slo)
-    note = f"slo from the MLPerf {c.scenario} scenario of {c.model}: {bounds} ({hit.source.url}, {hit.source.date})"
+    note = f"{SCENARIO_NOTE} {c.scenario} scenario of {c.model}: {bounds} ({hit.source.url}, {hit.source.date})"
     return claim.model_copy(
         update={
             "conditions": c.model_copy(update={"slo": list(hit.slo)}),

@@ -32,6 +32,8 @@ from claimbench.schema.base import Strict
 
 __all__ = [
     "LOADER_NOTE_PREFIXES",
+    "MIGRATED_NOTE",
+    "SCENARIO_NOTE",
     "Basis",
     "Claim",
     "ClaimConditions",
@@ -157,7 +159,9 @@ LatencyStat = Literal["mean", "p50", "p90", "p99"]
 Phase = Literal["decode-only", "end-to-end", "prefill-only"]
 Scenario = Literal["offline", "server", "interactive"]
 
-LOADER_NOTE_PREFIXES: tuple[str, ...] = ("migrated in memory from claim schema", "slo from the MLPerf ")
+MIGRATED_NOTE = "migrated in memory from claim schema"
+SCENARIO_NOTE = "slo from the MLPerf"
+LOADER_NOTE_PREFIXES: tuple[str, ...] = (MIGRATED_NOTE, SCENARIO_NOTE)
 """How the notes the loader adds to ``Claim.notes`` begin (a file of an earlier schema migrated; a scenario's
 latency bounds applied): the verdict carries them on every reading, beside the engine's own notes."""
 """An MLPerf Inference scenario a figure was obtained in (its latency constraints: data/scenarios)."""
