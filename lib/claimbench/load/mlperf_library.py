@@ -35,6 +35,7 @@ from claimbench.schema.claims import Publication
 from claimbench.schema.evidence import Evidence, EvidenceConditions, LoadPoint
 from claimbench.schema.hardware import HardwareSpec
 from claimbench.schema.mlperf import BenchmarkRules, MlperfRounds, MlperfRules
+from claimbench.schema.mlperf import record_id as mlperf_record_id
 from claimbench.schema.provenance import Provenance
 
 __all__ = [
@@ -284,8 +285,8 @@ def _shortfalls(frame: pl.DataFrame) -> list[str | None]:
 
 def _record_id(key: tuple) -> str:
     rnd, division, submitter, platform, benchmark, used, scenario = key
-    used_part = f":{used}" if used and _norm_model(used) != _norm_model(benchmark) else ""
-    return f"mlperf:{rnd}:{division}:{submitter}:{platform}:{benchmark}{used_part}:{scenario}".replace(" ", "_")
+    other_model = used if used and _norm_model(used) != _norm_model(benchmark) else ""
+    return mlperf_record_id(rnd, division, submitter, platform, benchmark, other_model, scenario)
 
 
 def unmapped_rows(hardware: Sequence[HardwareSpec] | None = None) -> pl.DataFrame:

@@ -87,3 +87,21 @@ class MlperfRounds(Strict):
         if prev is None or prev.published is None or r.published_by is None:
             return None
         return f"{prev.published}<..{r.published_by}"
+
+
+DIVISIONS = ("closed", "open", "network")
+
+
+def record_id(rnd: str, division: str, submitter: str, platform: str, benchmark: str, used: str, scenario: str) -> str:
+    """The MLPerf library's record id, ``mlperf:<round>:<division>:<submitter>:<system>:<benchmark>[:<model
+    run>]:<scenario>`` (spaces as ``_``); ``used`` is the model run when it is not the benchmark's, else empty."""
+    used_part = f":{used}" if used else ""
+    return f"mlperf:{rnd}:{division}:{submitter}:{platform}:{benchmark}{used_part}:{scenario}".replace(" ", "_")
+
+
+def round_and_division(rid: str) -> tuple[str, str] | None:
+    """The round and division a library record id (:func:`record_id`) names, or None for any other id."""
+    parts = rid.split(":")
+    if len(parts) < 3 or parts[0] != "mlperf" or parts[2] not in DIVISIONS:
+        return None
+    return parts[1], parts[2]

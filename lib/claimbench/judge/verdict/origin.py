@@ -5,8 +5,8 @@ earlier round's on the same chip); an open-division result may change the model 
 quantisation or accuracy target), which the closed division forbids. A ratio pair is therefore preferred from
 the same division and round (after binding like-for-like), and the *why* names any gap of the pair chosen.
 
-The round and division are read from the MLPerf library's record id,
-``mlperf:<round>:<division>:<submitter>:<system>:<benchmark>:<scenario>`` (:mod:`claimbench.load.mlperf_library`);
+The round and division are read from the MLPerf library's record id
+(:func:`claimbench.schema.mlperf.record_id`, which the library builds its ids with);
 a record of another kind has neither, and a pair with such a side is not penalised.
 """
 
@@ -15,10 +15,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from claimbench.schema.evidence import Evidence
+from claimbench.schema.mlperf import round_and_division
 
 __all__ = ["MlperfOrigin", "describe", "mlperf_origin", "origin_gap", "origin_key"]
-
-_DIVISIONS = ("closed", "open", "network")
 
 
 @dataclass(frozen=True)
@@ -31,12 +30,8 @@ class MlperfOrigin:
 
 def mlperf_origin(ev: Evidence) -> MlperfOrigin | None:
     """The round and division of an MLPerf library record, read from its id; None for any other record."""
-    if ev.kind != "mlperf":
-        return None
-    parts = ev.id.split(":")
-    if len(parts) < 3 or parts[0] != "mlperf" or parts[2] not in _DIVISIONS:
-        return None
-    return MlperfOrigin(parts[1], parts[2])
+    found = round_and_division(ev.id) if ev.kind == "mlperf" else None
+    return MlperfOrigin(*found) if found is not None else None
 
 
 def origin_key(num: Evidence, den: Evidence) -> tuple[int, int, int]:
